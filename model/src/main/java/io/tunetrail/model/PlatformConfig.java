@@ -1,0 +1,212 @@
+package io.tunetrail.model;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The platform's configuration: every key declared once, here, with its default and what it means.
+ *
+ * <p>Values come in layers, later ones winning: the defaults below, then a properties file
+ * ({@code $TUNETRAIL_CONFIG}, else {@code <home>/tunetrail.properties} when it exists), then environment variables
+ * ({@code TUNETRAIL_} + the key upper-cased with dots and dashes as underscores: {@code kafka.bootstrap.servers} is
+ * {@code TUNETRAIL_KAFKA_BOOTSTRAP_SERVERS}), then explicit overrides (command-line flags, tests). The defaults are the
+ * local stack's loopback ports, chosen away from the usual ones so a system PostgreSQL or Redis is never touched.
+ * {@code config/tunetrail.sample.properties} lists every key; a test keeps it in step with this class.
+ */
+public final class PlatformConfig {
+
+    /** One configuration key. */
+    public record Key(String name, String defaultValue, String description) {
+        /** The environment variable that sets this key. */
+        public String envVar() {
+            return "TUNETRAIL_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    private static final List<Key> KEYS = new ArrayList<>();
+
+    public static final Key HOME = key("home", ".tunetrail",
+            "Directory for the local stack's data, logs and pid files, and the default offline store.");
+    public static final Key KAFKA_BOOTSTRAP = key("kafka.bootstrap.servers", "127.0.0.1:19092",
+            "Kafka bootstrap servers. The local stack's broker listens here.");
+    public static final Key KAFKA_CONTROLLER_PORT = key("kafka.controller.port", "19093",
+            "Local stack only: the KRaft controller port of the embedded broker.");
+    public static final Key KAFKA_PARTITIONS = key("kafka.topic.partitions", "4",
+            "Partitions of the topics the platform creates.");
+    public static final Key TOPIC_INTERACTIONS = key("kafka.topic.interactions", "interactions",
+            "Topic of listening events (schemas/interaction.schema.json).");
+    public static final Key TOPIC_USAGE = key("kafka.topic.usage", "usage",
+            "Topic of metered API usage (schemas/usage.schema.json).");
+    public static final Key TOPIC_DEAD_LETTER = key("kafka.topic.dead-letter", "dead-letter",
+            "Topic of refused records: original bytes plus reason headers (schemas/dead-letter.md).");
+    public static final Key POSTGRES_HOST = key("postgres.host", "127.0.0.1", "PostgreSQL host.");
+    public static final Key POSTGRES_PORT = key("postgres.port", "15432", "PostgreSQL port; the local stack's private cluster listens here.");
+    public static final Key POSTGRES_DATABASE = key("postgres.database", "tunetrail", "PostgreSQL database.");
+    public static final Key POSTGRES_USER = key("postgres.user", "tunetrail", "PostgreSQL user.");
+    public static final Key POSTGRES_PASSWORD = key("postgres.password", "tunetrail",
+            "PostgreSQL password. The local stack's cluster only accepts loopback connections.");
+    public static final Key REDIS_HOST = key("redis.host", "127.0.0.1", "Redis host (online store, counters).");
+    public static final Key REDIS_PORT = key("redis.port", "16379", "Redis port; the local stack's server listens here.");
+    public static final Key API_PORT = key("api.port", "18080", "Port of the serving API.");
+    public static final Key OFFLINE_STORE = key("offline.store", "",
+            "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
+    public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",
+            "Dimension of audio embeddings (the pgvector column is created with it).");
+
+    private final Map<String, String> values;
+
+    private PlatformConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    private static Key key(String name, String defaultValue, String description) {
+        Key key = new Key(name, defaultValue, description);
+        KEYS.add(key);
+        return key;
+    }
+
+    /** Every key, in declaration order. */
+    public static List<Key> keys() {
+        return Collections.unmodifiableList(KEYS);
+    }
+
+    /** Defaults, then the config file, then the process environment. */
+    public static PlatformConfig load() {
+        return load(System.getenv(), Map.of());
+    }
+
+    /** Defaults, then the config file, then {@code env}, then {@code overrides} (keys by name). */
+    public static PlatformConfig load(Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Key key : KEYS) {
+            values.put(key.name(), key.defaultValue());
+        }
+        String home = env.getOrDefault(HOME.envVar(), overrides.getOrDefault(HOME.name(), HOME.defaultValue()));
+        Path file = env.containsKey("TUNETRAIL_CONFIG")
+                ? Path.of(env.get("TUNETRAIL_CONFIG"))
+                : Path.of(home, "tunetrail.properties");
+        if (env.containsKey("TUNETRAIL_CONFIG") || Files.isRegularFile(file)) {
+            values.putAll(readFile(file));
+        }
+        for (Key key : KEYS) {
+            String v = env.get(key.envVar());
+            if (v != null) {
+                values.put(key.name(), v);
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            requireKnown(e.getKey(), "override");
+            values.put(e.getKey(), e.getValue());
+        }
+        PlatformConfig config = new PlatformConfig(values);
+        config.validate();
+        return config;
+    }
+
+    /** Reads a properties file of our keys; an unknown key is an error (a typo must not pass silently). */
+    public static Map<String, String> readFile(Path file) {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            props.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : props.stringPropertyNames()) {
+            requireKnown(name, "config file " + file);
+            out.put(name, props.getProperty(name).trim());
+        }
+        return out;
+    }
+
+    private static void requireKnown(String name, String where) {
+        if (KEYS.stream().noneMatch(k -> k.name().equals(name))) {
+            throw new IllegalArgumentException("unknown configuration key '" + name + "' in " + where
+                    + "; known keys are listed in config/tunetrail.sample.properties");
+        }
+    }
+
+    private void validate() {
+        for (Key key : List.of(KAFKA_CONTROLLER_PORT, POSTGRES_PORT, REDIS_PORT, API_PORT)) {
+            int port = getInt(key);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(describe(key) + " = " + port + " is not a TCP port (1..65535)");
+            }
+        }
+        if (getInt(KAFKA_PARTITIONS) < 1) {
+            throw new IllegalArgumentException(describe(KAFKA_PARTITIONS) + " must be at least 1");
+        }
+        if (getInt(EMBEDDING_DIMENSION) < 2 || getInt(EMBEDDING_DIMENSION) > 2000) {
+            throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
+        }
+    }
+
+    public String get(Key key) {
+        return values.get(key.name());
+    }
+
+    public int getInt(Key key) {
+        return parse(key, Integer::parseInt, "an integer");
+    }
+
+    private <T> T parse(Key key, Function<String, T> parser, String what) {
+        String raw = get(key);
+        try {
+            return parser.apply(raw.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(describe(key) + " = '" + raw + "' is not " + what);
+        }
+    }
+
+    private static String describe(Key key) {
+        return "configuration key " + key.name() + " (env " + key.envVar() + ")";
+    }
+
+    /** Every key's effective value, for {@code ./tunetrail config} and for passing to child processes. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    /** The environment variables that reproduce this configuration in a child process. */
+    public Map<String, String> asEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Key key : KEYS) {
+            env.put(key.envVar(), values.get(key.name()));
+        }
+        return env;
+    }
+
+    // Derived values: one definition each, so every module connects the same way.
+
+    public Path home() {
+        return Path.of(get(HOME)).toAbsolutePath().normalize();
+    }
+
+    public Path offlineStore() {
+        String v = get(OFFLINE_STORE);
+        return v.isBlank() ? home().resolve("lake") : Path.of(v).toAbsolutePath().normalize();
+    }
+
+    public String kafkaBootstrap() {
+        return get(KAFKA_BOOTSTRAP);
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + get(POSTGRES_HOST) + ":" + getInt(POSTGRES_PORT) + "/" + get(POSTGRES_DATABASE);
+    }
+
+    public String redisUri() {
+        return "redis://" + get(REDIS_HOST) + ":" + getInt(REDIS_PORT);
+    }
+}
