@@ -1,0 +1,68 @@
+package io.tunetrail.ingestion.kafka;
+
+import io.tunetrail.model.PlatformConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The platform's topics (interactions, usage, dead-letter) and creating them where they are missing. */
+public final class KafkaTopics {
+    private KafkaTopics() {}
+
+    /** The topic names from the configuration, in the order they are created. */
+    public static List<String> names(PlatformConfig config) {
+        return List.of(config.get(PlatformConfig.TOPIC_INTERACTIONS), config.get(PlatformConfig.TOPIC_USAGE),
+                config.get(PlatformConfig.TOPIC_DEAD_LETTER));
+    }
+
+    /** Admin client properties for the configured cluster, with timeouts short enough to fail clearly. */
+    public static Properties adminProperties(PlatformConfig config) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        return p;
+    }
+
+    /**
+     * Creates the platform's topics that do not exist yet and returns the names it created. Existing topics are left
+     * as they are (an operator may have tuned them).
+     */
+    public static List<String> ensure(PlatformConfig config) {
+        int partitions = config.getInt(PlatformConfig.KAFKA_PARTITIONS);
+        try (Admin admin = Admin.create(adminProperties(config))) {
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : names(config)) {
+                if (!existing.contains(name)) {
+                    // One broker locally; a cluster's operators set replication through their own tooling.
+                    NewTopic topic = new NewTopic(name, partitions, (short) 1);
+                    if (name.equals(config.get(PlatformConfig.TOPIC_DEAD_LETTER))) {
+                        // Dead letters are evidence: keep them until someone has looked (30 days).
+                        topic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+                    }
+                    missing.add(topic);
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            return missing.stream().map(NewTopic::name).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics on Kafka at " + config.kafkaBootstrap() + ": "
+                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+    }
+}
