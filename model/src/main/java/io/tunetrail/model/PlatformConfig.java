@@ -92,7 +92,7 @@ public final class PlatformConfig {
         for (Key key : KEYS) {
             values.put(key.name(), key.defaultValue());
         }
-        String home = env.getOrDefault(HOME.envVar(), overrides.getOrDefault(HOME.name(), HOME.defaultValue()));
+        String home = overrides.getOrDefault(HOME.name(), env.getOrDefault(HOME.envVar(), HOME.defaultValue()));
         Path file = env.containsKey("TUNETRAIL_CONFIG")
                 ? Path.of(env.get("TUNETRAIL_CONFIG"))
                 : Path.of(home, "tunetrail.properties");
