@@ -1,0 +1,31 @@
+package io.tunetrail.model.testing;
+
+import io.tunetrail.model.PlatformConfig;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Shared by every module's integration tests ({@code *IT}): the configuration of the stack that
+ * {@code ./tunetrail test} started (taken from the environment, like the apps), with names made unique per test class
+ * so ITs never see each other's data.
+ */
+public final class TestStack {
+    private TestStack() {}
+
+    /** The stack's configuration plus {@code overrides} (keys by name). */
+    public static PlatformConfig config(Map<String, String> overrides) {
+        return PlatformConfig.load(System.getenv(), overrides);
+    }
+
+    /** The stack's configuration with fresh topic names ({@code it-<prefix>-<random>-interactions}, ...). */
+    public static PlatformConfig withFreshTopics(String prefix) {
+        String unique = "it-" + prefix.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
+        overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
+        overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
+        return config(overrides);
+    }
+}
