@@ -1,0 +1,66 @@
+package io.tunetrail.ingestion.importers;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Platform ids made from data set values: they must match the schema's id pattern and length. */
+final class Ids {
+    /** The {@code $defs/id} pattern of {@code schemas/interaction.schema.json}. */
+    static final Pattern PATTERN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]*$");
+    static final int MAX_LENGTH = 128;
+    /** Long enough to read, short enough that a prefix plus hash stays far below {@link #MAX_LENGTH}. */
+    private static final int MAX_SLUG = 40;
+    private static final Pattern NON_ALNUM = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+
+    private Ids() {}
+
+    static boolean isValid(String id) {
+        return id != null && id.length() <= MAX_LENGTH && PATTERN.matcher(id).matches();
+    }
+
+    /**
+     * Lower-case ASCII letters and digits joined by {@code -}: "Beyoncé & Jay-Z" becomes "beyonce-jay-z". Empty for
+     * names without Latin letters or digits, so callers must not rely on it alone for uniqueness.
+     */
+    static String slug(String name) {
+        String ascii = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("");
+        String slug = NON_ALNUM.matcher(ascii.toLowerCase(Locale.ROOT)).replaceAll("-");
+        if (slug.length() > MAX_SLUG) {
+            slug = slug.substring(0, MAX_SLUG);
+        }
+        int start = 0;
+        int end = slug.length();
+        while (start < end && slug.charAt(start) == '-') {
+            start++;
+        }
+        while (end > start && slug.charAt(end - 1) == '-') {
+            end--;
+        }
+        return slug.substring(start, end);
+    }
+
+    /**
+     * An id that depends on the exact name only: {@code prefix + slug + "-" + 12 hex digits of its SHA-256}. The
+     * slug keeps it readable; the hash keeps names that slug alike ("Queen", "QUEEN", non-Latin names) apart.
+     */
+    static String hashed(String prefix, String name) {
+        String slug = slug(name);
+        String hash = sha256Hex(name).substring(0, 12);
+        return prefix + (slug.isEmpty() ? hash : slug + "-" + hash);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
