@@ -48,7 +48,8 @@ public final class CliError extends RuntimeException {
             sb.append(": ").append(why);
         }
         if (fix != null && !fix.isBlank()) {
-            sb.append(". ").append(fix);
+            // "what: why. Fix." reads as two sentences.
+            sb.append(". ").append(Character.toUpperCase(fix.charAt(0))).append(fix.substring(1));
         }
         return sb.toString();
     }

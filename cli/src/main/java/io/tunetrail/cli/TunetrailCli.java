@@ -35,19 +35,20 @@ public final class TunetrailCli {
         }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
+            String command = commandLine.getCommandSpec().qualifiedName();
             Throwable cause = ex;
             if (cause instanceof CliError e) {
-                err.println("tunetrail " + commandLine.getCommandName() + ": " + e.getMessage());
+                err.println(command + ": " + e.getMessage());
                 err.flush();
                 return e.exitCode();
             }
             if (cause instanceof IllegalArgumentException e) {
                 // Configuration and argument validation speak in IllegalArgumentException with a full sentence.
-                err.println("tunetrail " + commandLine.getCommandName() + ": " + e.getMessage());
+                err.println(command + ": " + e.getMessage());
                 err.flush();
                 return CliError.USAGE;
             }
-            err.println("tunetrail " + commandLine.getCommandName() + ": unexpected failure (a bug; please report it with this trace)");
+            err.println(command + ": unexpected failure (a bug; please report it with this trace)");
             ex.printStackTrace(err);
             err.flush();
             return CliError.FAILED;

@@ -7,6 +7,13 @@ final class Verbs {
     private Verbs() {}
 
     static List<Object> all() {
-        return List.of();
+        return List.of(
+                new io.tunetrail.cli.setup.SetupCommand(),
+                new io.tunetrail.cli.stack.StackCommand(),
+                new io.tunetrail.cli.demo.DemoCommand(),
+                new TestCommand(),
+                new io.tunetrail.cli.data.GenerateCommand(),
+                new io.tunetrail.cli.data.ImportCommand(),
+                new PeekCommand());
     }
 }

@@ -3,7 +3,12 @@ package io.tunetrail.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.model.PlatformConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -11,6 +16,10 @@ import org.flywaydb.core.api.output.MigrateResult;
 /**
  * The platform's PostgreSQL database: how to connect, and its schema, kept by Flyway migrations under
  * {@code feature-store/src/main/resources/db/migration}.
+ *
+ * <p>The schema's conventions (org_id first in every key and index of an org-scoped table, composite foreign keys,
+ * comments on every table) are described at the top of {@code V1__tenancy.sql} and checked by
+ * {@code DatabaseSchemaIT}.
  */
 public final class Database {
     private Database() {}
@@ -20,6 +29,10 @@ public final class Database {
         return connect(config, 8);
     }
 
+    /**
+     * A pooled connection with at most {@code maxPoolSize} connections; a Flink operator or Spark partition needs 1–2,
+     * the API one per concurrent request it serves from PostgreSQL.
+     */
     public static HikariDataSource connect(PlatformConfig config, int maxPoolSize) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.jdbcUrl());
@@ -35,15 +48,36 @@ public final class Database {
 
     /**
      * Brings the schema up to date and returns how many migrations were applied (0 when already current).
-     * {@code embedding_dimension} is a Flyway placeholder so the pgvector column follows the configuration.
+     * {@code embedding_dimension} is a Flyway placeholder so the pgvector column follows the configuration when it is
+     * created; afterwards a configured dimension that differs from the column's is refused with a
+     * {@link StoreException} that says how to resolve it.
      */
     public static int migrate(DataSource dataSource, PlatformConfig config) {
+        int configured = config.getInt(PlatformConfig.EMBEDDING_DIMENSION);
         MigrateResult result = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .placeholders(Map.of("embedding_dimension", String.valueOf(config.getInt(PlatformConfig.EMBEDDING_DIMENSION))))
+                .placeholders(Map.of("embedding_dimension", String.valueOf(configured)))
                 .load()
                 .migrate();
+        OptionalInt inDatabase = embeddingDimension(dataSource);
+        if (inDatabase.isPresent() && inDatabase.getAsInt() != configured) {
+            throw StoreException.dimensionMismatch(inDatabase.getAsInt(), configured);
+        }
         return result.migrationsExecuted;
+    }
+
+    /** The dimension of {@code track_embeddings.embedding}, or empty before the migration that creates it. */
+    public static OptionalInt embeddingDimension(DataSource dataSource) {
+        // pgvector stores the dimension as the column's type modifier.
+        String sql = "SELECT a.atttypmod FROM pg_attribute a WHERE a.attrelid = to_regclass('track_embeddings') "
+                + "AND a.attname = 'embedding' AND NOT a.attisdropped";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
+        } catch (SQLException e) {
+            throw StoreException.rejectedByDatabase("reading the embedding dimension", e);
+        }
     }
 }

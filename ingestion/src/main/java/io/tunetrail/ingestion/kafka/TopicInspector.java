@@ -69,6 +69,32 @@ public final class TopicInspector implements AutoCloseable {
         return read;
     }
 
+    /**
+     * Returns up to {@code n} of the newest records of each partition, at most {@code n} in all, newest last by
+     * timestamp. For looking at a topic, not for processing it.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> newest(String topic, int n, Duration timeout) {
+        List<TopicPartition> partitions = partitions(topic);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(15));
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, Duration.ofSeconds(15));
+        consumer.assign(partitions);
+        for (TopicPartition tp : partitions) {
+            consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - n));
+        }
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reachedEnd(partitions, end) && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                    out.add(r);
+                }
+            }
+        }
+        consumer.unsubscribe();
+        out.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
+        return out.subList(Math.max(0, out.size() - n), out.size());
+    }
+
     private boolean reachedEnd(List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
         for (TopicPartition tp : partitions) {
             if (consumer.position(tp, Duration.ofSeconds(15)) < end.get(tp)) {

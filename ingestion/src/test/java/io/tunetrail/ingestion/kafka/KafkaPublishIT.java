@@ -28,24 +28,24 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Producer → real broker → consumer, against the stack {@code ./tunetrail test} started. */
 class KafkaPublishIT {
     private static final EventCodec<InteractionEvent> CODEC = EventCodec.interactions();
-    private static PlatformConfig config;
+    private PlatformConfig config;
 
-    @BeforeAll
-    static void createTopics() {
+    @BeforeEach
+    void createTopics() {
         config = TestStack.withFreshTopics("publish");
         assertThat(KafkaTopics.ensure(config)).hasSize(3);
         assertThat(KafkaTopics.ensure(config)).as("second ensure creates nothing").isEmpty();
     }
 
-    @AfterAll
-    static void deleteTopics() throws Exception {
+    @AfterEach
+    void deleteTopics() throws Exception {
         try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
             admin.deleteTopics(KafkaTopics.names(config)).all().get(30, TimeUnit.SECONDS);
         }

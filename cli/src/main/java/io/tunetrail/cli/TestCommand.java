@@ -1,0 +1,77 @@
+package io.tunetrail.cli;
+
+import io.tunetrail.cli.setup.Setup;
+import io.tunetrail.cli.stack.LocalStack;
+import io.tunetrail.model.PlatformConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./tunetrail test}: setup if needed, start the local stack, run the whole Maven suite (unit tests and the
+ * integration tests against that stack), and stop the stack again if this command started it.
+ */
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = {"Run the whole test suite: set up what is missing, start the local stack, run",
+            "./mvnw verify (unit *Test and integration *IT against the real stack), then stop the stack",
+            "if this command started it. Exits non-zero on any failure.",
+            "Extra arguments go to Maven, e.g. ./tunetrail test -- -pl ingestion -Dit.test=KafkaPublishIT"})
+public final class TestCommand implements Callable<Integer> {
+    @Option(names = "--keep-stack", description = "Leave the stack running afterwards.")
+    boolean keepStack;
+
+    @Parameters(paramLabel = "MAVEN_ARG", arity = "0..*", description = "Extra arguments for Maven.")
+    List<String> mavenArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PlatformConfig config = TunetrailCli.config();
+        Path root = Setup.repositoryRoot();
+        if (root == null) {
+            throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set",
+                    "run the tests through ./tunetrail test from the repository");
+        }
+        System.out.println("== setup");
+        // The suite below compiles everything itself, so setup only needs to install what is missing.
+        new Setup(config, root, line -> System.out.println("  " + line)).run(false);
+        System.out.println("== stack");
+        LocalStack stack = new LocalStack(config, line -> System.out.println("  " + line));
+        boolean started = stack.start();
+        int exit;
+        try {
+            List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "verify"));
+            command.addAll(mavenArgs);
+            System.out.println("== " + String.join(" ", command));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).inheritIO();
+            // The tests find the stack through the same configuration the CLI resolved.
+            pb.environment().putAll(config.asEnv());
+            exit = run(pb);
+        } finally {
+            if (started && !keepStack) {
+                System.out.println("== stopping the stack this run started");
+                stack.stop();
+            }
+        }
+        if (exit != 0) {
+            throw CliError.failed("the test suite failed", "Maven exited with " + exit,
+                    "see the failures above; reports are under */target/surefire-reports and */target/failsafe-reports");
+        }
+        return 0;
+    }
+
+    private static int run(ProcessBuilder pb) throws IOException, InterruptedException {
+        Process p = pb.start();
+        try {
+            return p.waitFor();
+        } finally {
+            if (p.isAlive()) {
+                p.destroy();
+            }
+        }
+    }
+}

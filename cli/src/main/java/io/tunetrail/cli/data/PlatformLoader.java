@@ -1,0 +1,121 @@
+package io.tunetrail.cli.data;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.Progress;
+import io.tunetrail.ingestion.importers.DatasetImporter;
+import io.tunetrail.ingestion.importers.DatasetImporters;
+import io.tunetrail.ingestion.importers.ImportRequest;
+import io.tunetrail.ingestion.importers.ImportResult;
+import io.tunetrail.ingestion.kafka.KafkaEventPublisher;
+import io.tunetrail.ingestion.kafka.KafkaTopics;
+import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
+import io.tunetrail.model.Catalog;
+import io.tunetrail.model.Org;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.catalog.CatalogLoadReport;
+import io.tunetrail.store.catalog.PostgresCatalogStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Loads a data source into the platform: the catalog into PostgreSQL (idempotent upserts) and the interactions into
+ * Kafka (idempotent producer). The one path {@code generate}, {@code import} and {@code demo} share.
+ */
+public final class PlatformLoader {
+    private final PlatformConfig config;
+    private final PrintStream out;
+
+    public PlatformLoader(PlatformConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Generates synthetic data and loads it: catalog first, so every event's track exists when it arrives. */
+    public LoadSummary loadSynthetic(SyntheticGenerator generator, long expectedEvents) {
+        Catalog catalog = generator.catalog();
+        try (HikariDataSource db = connectAndMigrate()) {
+            CatalogLoadReport report = loadCatalog(db, catalog);
+            ensureTopics();
+            long published;
+            double seconds;
+            try (KafkaEventPublisher publisher = new KafkaEventPublisher(config);
+                    Progress progress = Progress.start("publishing interactions", "events", expectedEvents)) {
+                generator.interactions(e -> {
+                    publisher.publish(e);
+                    progress.step(1);
+                });
+                publisher.flush();
+                published = publisher.acknowledged();
+                seconds = progress.elapsedSeconds();
+            }
+            return new LoadSummary("synthetic", catalog.orgs(), report, published, seconds, null);
+        }
+    }
+
+    /**
+     * Imports a public data set into one org. Events are published while the files are read (the catalog of a data
+     * set is only complete at the end), then the catalog is loaded.
+     */
+    public LoadSummary loadDataset(String dataset, Path dataDir, Org org, Instant referenceTime) {
+        DatasetImporter importer = DatasetImporters.forName(dataset);
+        try (HikariDataSource db = connectAndMigrate()) {
+            ensureTopics();
+            ImportResult result;
+            long published;
+            double seconds;
+            try (KafkaEventPublisher publisher = new KafkaEventPublisher(config);
+                    Progress progress = Progress.start("importing " + dataset, "events", -1)) {
+                result = importer.importInto(new ImportRequest(dataDir, org, config.home(), referenceTime), e -> {
+                    publisher.publish(e);
+                    progress.step(1);
+                });
+                publisher.flush();
+                published = publisher.acknowledged();
+                seconds = progress.elapsedSeconds();
+            } catch (IOException e) {
+                throw CliError.failed("importing " + dataset + " from " + dataDir + " failed", e.getMessage(),
+                        "check the directory holds the " + dataset + " files (see ../shared/datasets/SOURCES.md)", e);
+            }
+            CatalogLoadReport report = loadCatalog(db, result.catalog());
+            return new LoadSummary(dataset, result.catalog().orgs(), report, published, seconds, result.summary());
+        }
+    }
+
+    private CatalogLoadReport loadCatalog(HikariDataSource db, Catalog catalog) {
+        out.printf("  loading catalog into PostgreSQL (%,d rows)...%n", catalog.rowCount());
+        return new PostgresCatalogStore(db).load(catalog);
+    }
+
+    private HikariDataSource connectAndMigrate() {
+        HikariDataSource db;
+        try {
+            db = Database.connect(config);
+        } catch (RuntimeException e) {
+            throw CliError.environment("cannot reach PostgreSQL at " + config.jdbcUrl(), rootMessage(e),
+                    "start the local stack with ./tunetrail stack start, or point postgres.* at a running server");
+        }
+        Database.migrate(db, config);
+        return db;
+    }
+
+    private void ensureTopics() {
+        try {
+            KafkaTopics.ensure(config);
+        } catch (IllegalStateException e) {
+            throw CliError.environment("cannot reach Kafka at " + config.kafkaBootstrap(), e.getMessage(),
+                    "start the local stack with ./tunetrail stack start, or point kafka.bootstrap.servers at a running cluster");
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage();
+    }
+}

@@ -1,0 +1,145 @@
+package io.tunetrail.cli.demo;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.ingestion.kafka.TopicInspector;
+import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
+import io.tunetrail.model.DeadLetter;
+import io.tunetrail.model.Decoded;
+import io.tunetrail.model.EventCodec;
+import io.tunetrail.model.EventType;
+import io.tunetrail.model.InteractionEvent;
+import io.tunetrail.model.Org;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.catalog.PostgresCatalogStore;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads back what the demo loaded, from Kafka and PostgreSQL themselves (not from the loader's own counts), and
+ * prints it with what to try next.
+ */
+final class SummaryStage implements DemoStage {
+    /** Beyond this many records the topic is counted from its offsets instead of read in full. */
+    private static final long FULL_SCAN_LIMIT = 3_000_000;
+
+    @Override
+    public String name() {
+        return "summary";
+    }
+
+    @Override
+    public String description() {
+        return "read back from Kafka and PostgreSQL, and what to try next";
+    }
+
+    @Override
+    public void run(DemoContext context) {
+        PlatformConfig config = context.config();
+        PrintStream out = context.out();
+        List<Org> orgs = orgs(context);
+        String interactions = config.get(PlatformConfig.TOPIC_INTERACTIONS);
+        String deadLetter = config.get(PlatformConfig.TOPIC_DEAD_LETTER);
+
+        Map<String, OrgTally> tallies = new TreeMap<>();
+        Map<String, Long> deadByReason = new TreeMap<>();
+        long total;
+        long dead;
+        String sample = null;
+        try (TopicInspector kafka = new TopicInspector(config)) {
+            total = kafka.count(interactions);
+            dead = kafka.count(deadLetter);
+            if (total <= FULL_SCAN_LIMIT) {
+                EventCodec<InteractionEvent> codec = EventCodec.interactions();
+                String[] first = new String[1];
+                kafka.scan(interactions, r -> {
+                    Decoded<InteractionEvent> d = codec.decode(r.value());
+                    if (d.isAccepted()) {
+                        tallies.computeIfAbsent(d.value().orgId(), k -> new OrgTally()).add(d.value());
+                        if (first[0] == null) {
+                            first[0] = new String(r.value(), StandardCharsets.UTF_8);
+                        }
+                    }
+                }, Duration.ofMinutes(5));
+                sample = first[0];
+            }
+            kafka.scan(deadLetter, r -> {
+                var h = r.headers().lastHeader(DeadLetter.HEADER_REASON_CODE);
+                deadByReason.merge(h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8), 1L, Long::sum);
+            }, Duration.ofMinutes(1));
+        }
+
+        out.printf(Locale.ROOT, "      Kafka %s%n", config.kafkaBootstrap());
+        out.printf(Locale.ROOT, "        %-13s %,d records%n", interactions, total);
+        out.printf(Locale.ROOT, "        %-13s %,d records %s%n", deadLetter, dead, deadByReason.isEmpty() ? "" : deadByReason);
+        out.printf(Locale.ROOT, "      PostgreSQL %s, per org, with the org's events in Kafka:%n", config.jdbcUrl());
+        out.printf(Locale.ROOT, "        %-16s %-10s %9s %8s %7s %8s %9s | %10s %9s %7s %7s %6s%n", "org", "plan", "listeners",
+                "artists", "genres", "tracks", "features", "events", "active", "skip%", "likes", "adds");
+        try (HikariDataSource db = Database.connect(config, 2)) {
+            PostgresCatalogStore store = new PostgresCatalogStore(db);
+            for (Org org : orgs) {
+                Map<String, Long> c = store.counts(org.orgId());
+                OrgTally t = tallies.getOrDefault(org.orgId(), new OrgTally());
+                out.printf(Locale.ROOT, "        %-16s %-10s %,9d %,8d %,7d %,8d %,9d | %,10d %,9d %6.1f%% %,7d %,6d%n",
+                        org.orgId(), org.planId(), c.get("end_users"), c.get("artists"), c.get("genres"), c.get("tracks"),
+                        c.get("audio_features"), t.events, t.users.size(), t.skipPercent(),
+                        t.byType.getOrDefault(EventType.LIKE, 0L), t.byType.getOrDefault(EventType.ADD_TO_PLAYLIST, 0L));
+            }
+        }
+        if (sample != null) {
+            out.println("      one event as it sits in Kafka:");
+            out.println("        " + sample);
+        }
+        printNextSteps(config, out);
+    }
+
+    private static List<Org> orgs(DemoContext context) {
+        if (context.loaded() != null) {
+            return context.loaded().orgs();
+        }
+        return context.dataset().equals(DataStage.SYNTHETIC)
+                ? new SyntheticGenerator(context.data().generatorSettings()).catalog().orgs()
+                : List.of(context.data().importOrg(context.dataset()));
+    }
+
+    private static void printNextSteps(PlatformConfig config, PrintStream out) {
+        String psql = String.format(Locale.ROOT, "psql postgresql://%s:%s@%s:%d/%s", config.get(PlatformConfig.POSTGRES_USER),
+                config.get(PlatformConfig.POSTGRES_PASSWORD), config.get(PlatformConfig.POSTGRES_HOST),
+                config.getInt(PlatformConfig.POSTGRES_PORT), config.get(PlatformConfig.POSTGRES_DATABASE));
+        out.println();
+        out.println("Try next:");
+        out.println("  ./tunetrail stack status                 # the services, their ports and pids");
+        out.println("  ./tunetrail peek " + config.get(PlatformConfig.TOPIC_DEAD_LETTER) + " -n 3        # refused records with their reasons");
+        out.println("  ./tunetrail peek " + config.get(PlatformConfig.TOPIC_INTERACTIONS) + " -n 5       # the newest events");
+        out.println("  " + psql + " -c 'SELECT g.name, count(*) FROM track_genres tg JOIN genres g USING (org_id, genre_id) GROUP BY 1 ORDER BY 2 DESC LIMIT 10'");
+        out.println("  ./tunetrail import --dataset lastfm-2k --data-dir ../shared/datasets/hetrec2011-lastfm-2k");
+        out.println("  ./tunetrail generate --scale 10 --seed 7   # more data (tens of millions with --scale 100)");
+        out.println("  ./tunetrail stack stop                   # stop everything the demo started");
+    }
+
+    /** Per-org figures computed from the events read back. */
+    private static final class OrgTally {
+        long events;
+        final Set<String> users = new HashSet<>();
+        final Map<EventType, Long> byType = new EnumMap<>(EventType.class);
+
+        void add(InteractionEvent e) {
+            events += e.count();
+            users.add(e.userId());
+            byType.merge(e.eventType(), (long) e.count(), Long::sum);
+        }
+
+        double skipPercent() {
+            return events == 0 ? 0 : 100.0 * byType.getOrDefault(EventType.SKIP, 0L) / events;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.tunetrail.store;
+
+import java.sql.SQLException;
+
+/**
+ * The one error type of the feature store, and the one place its errors are made.
+ *
+ * <p>Every message says what went wrong, why, and what to do, so callers (the CLI, the API's error handler, a
+ * Flink or Spark job's log) can show it as is. {@link #kind()} lets the API map an error to a status without
+ * parsing the message: {@code INVALID} is the caller's input, {@code CONFLICT} contradicts stored data,
+ * {@code UNAVAILABLE} is a server we could not reach or use.
+ */
+public final class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** What kind of failure this is, for mapping to an HTTP status or an exit code. */
+    public enum Kind { INVALID, CONFLICT, UNAVAILABLE }
+
+    private final Kind kind;
+
+    private StoreException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    // --- input -------------------------------------------------------------------------------------------------
+
+    public static StoreException invalid(String what, String fix) {
+        return new StoreException(Kind.INVALID, what + ". " + fix, null);
+    }
+
+    public static StoreException invalidId(String field, String value) {
+        return invalid(field + " '" + value + "' is not a valid id",
+                "Ids are 1..128 characters of A-Z a-z 0-9 . _ : @ / - and start with a letter or digit (schemas/*.schema.json)");
+    }
+
+    public static StoreException duplicateKey(String table, String key) {
+        return invalid("the catalog lists " + table + " " + key + " more than once",
+                "Each row must appear once per load; deduplicate the catalog before loading it");
+    }
+
+    public static StoreException wrongDimension(int expected, int actual, String what) {
+        return invalid(what + " has " + actual + " dimensions but the store holds " + expected + "-dimensional embeddings",
+                "Produce " + expected + "-dimensional vectors, or change embedding.dimension and migrate a new database");
+    }
+
+    // --- stored data ---------------------------------------------------------------------------------------------
+
+    public static StoreException dimensionMismatch(int inDatabase, int configured) {
+        return new StoreException(Kind.CONFLICT, "track_embeddings.embedding has " + inDatabase
+                + " dimensions but configuration key embedding.dimension is " + configured
+                + ": the column was created from the key when the database was first migrated and does not follow later changes. "
+                + "Set embedding.dimension (env TUNETRAIL_EMBEDDING_DIMENSION) back to " + inDatabase
+                + ", or add a migration that alters the column and re-embed every track.", null);
+    }
+
+    public static StoreException rejectedByDatabase(String action, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String fix = switch (state) {
+            case "23503" -> "A referenced row is missing (e.g. a track of an unknown artist or org, an embedding for a track "
+                    + "not in the catalog): load the referenced rows first, in the same org";
+            case "23514" -> "A value is outside its allowed range; the constraint named above says which column "
+                    + "(ranges are in feature-store/src/main/resources/db/migration)";
+            case "23505" -> "A row with the same key exists already";
+            case "42P01", "42703" -> "The schema is older than this code: run the migrations (Database.migrate, or ./tunetrail stack start)";
+            default -> "See the database's message above";
+        };
+        Kind kind = state.startsWith("08") || state.startsWith("57") || state.startsWith("53") ? Kind.UNAVAILABLE
+                : state.startsWith("23") ? Kind.CONFLICT : Kind.INVALID;
+        if (kind == Kind.UNAVAILABLE) {
+            fix = "PostgreSQL is down, unreachable or out of resources: start the local stack (./tunetrail stack start) or "
+                    + "check the postgres.* configuration keys (TUNETRAIL_POSTGRES_* environment variables)";
+        }
+        return new StoreException(kind, action + " failed: " + firstLine(e.getMessage()) + ". " + fix + ".", e);
+    }
+
+    // --- servers -------------------------------------------------------------------------------------------------
+
+    public static StoreException unavailable(String server, String where, Throwable cause) {
+        return new StoreException(Kind.UNAVAILABLE, server + " at " + where + " cannot be used: " + firstLine(cause.getMessage())
+                + ". Start the local stack (./tunetrail stack start) or point the configuration at a running server "
+                + "(TUNETRAIL_POSTGRES_* / TUNETRAIL_REDIS_* environment variables).", cause);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,138 @@
+package io.tunetrail.store.online;
+
+import io.tunetrail.store.Ids;
+import io.tunetrail.store.StoreException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
+
+/**
+ * The Redis key layout of the online store: every key any module reads or writes is built here, and
+ * {@code feature-store/KEYS.md} explains it. Change a key here and in that file, nowhere else.
+ *
+ * <pre>
+ * tt:{org}:user:USER:fv:VIEW                 hash      LATEST row of a USER view     TTL = view TTL
+ * tt:{org}:track:TRACK:fv:VIEW               hash      LATEST row of a TRACK view    TTL = view TTL
+ * tt:{org}:org:fv:VIEW                       hash      LATEST row of an ORG view     TTL = view TTL
+ * tt:{org}:ENTITY:ID:fv:VIEW:v:VERSION       hash      VERSIONED row                 TTL = view TTL
+ * tt:{org}:fv:VIEW:active                    string    active version of VIEW        no TTL
+ * tt:{org}:usage:RESOURCE:d:yyyyMMdd         integer   COUNTER, UTC day              expires at day end + view TTL
+ * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            expires at month end + view TTL
+ * </pre>
+ *
+ * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
+ * reads, transactions and the version-read script stay valid on a cluster. Keys cannot collide across orgs or
+ * entities: ids never contain braces (the org segment ends at the first {@code '}'}), each key holds at most one
+ * free-form id after the org, and everything after that id is fixed tokens, snake_case view names, versions and
+ * resources, none of which contain {@code ':'}.
+ */
+public final class RedisKeys {
+    /** Every key of the platform starts with this, so the store can share a Redis with other applications. */
+    public static final String PREFIX = "tt:";
+
+    private static final Pattern RESOURCE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
+
+    private RedisKeys() {}
+
+    /** {@code tt:{org}}: the prefix of every key of the org. */
+    public static String org(String orgId) {
+        return PREFIX + "{" + Ids.require("org id", orgId) + "}";
+    }
+
+    /** A SCAN pattern matching every key of the org (exporting or deleting an org's online data). */
+    public static String orgPattern(String orgId) {
+        // Ids contain none of the glob characters * ? [ ] \, so the org id needs no escaping.
+        return org(orgId) + ":*";
+    }
+
+    /** The key of an entity's row of a {@link FeatureView.Layout#LATEST} view. */
+    public static String row(String orgId, FeatureView view, String entityId) {
+        requireLayout(view, FeatureView.Layout.LATEST);
+        return entityPrefix(orgId, view, entityId) + ":fv:" + view.name();
+    }
+
+    /** The key of an entity's row of a {@link FeatureView.Layout#VERSIONED} view under one model version. */
+    public static String versionedRow(String orgId, FeatureView view, String entityId, String version) {
+        VersionedParts parts = versionedParts(orgId, view);
+        return parts.beforeId() + entitySegment(orgId, view, entityId) + parts.afterId() + requireVersion(version);
+    }
+
+    /**
+     * A versioned row key split around the entity id: {@code beforeId + id + afterId + version}. The version-read
+     * script builds keys from these parts on the server, after it has read the active version.
+     */
+    public record VersionedParts(String beforeId, String afterId) {}
+
+    public static VersionedParts versionedParts(String orgId, FeatureView view) {
+        requireLayout(view, FeatureView.Layout.VERSIONED);
+        String before = view.entity() == Entity.ORG ? org(orgId) + ":org" : org(orgId) + ":" + view.entity().keyToken() + ":";
+        return new VersionedParts(before, ":fv:" + view.name() + ":v:");
+    }
+
+    /** The string key naming the active model version of a {@link FeatureView.Layout#VERSIONED} view. */
+    public static String activeVersion(String orgId, FeatureView view) {
+        requireLayout(view, FeatureView.Layout.VERSIONED);
+        return org(orgId) + ":fv:" + view.name() + ":active";
+    }
+
+    /** The counter of a resource for one UTC day. */
+    public static String usageDay(String orgId, String resource, LocalDate day) {
+        return org(orgId) + ":usage:" + requireResource(resource) + ":d:" + DAY.format(day);
+    }
+
+    /** The counter of a resource for one UTC month. */
+    public static String usageMonth(String orgId, String resource, YearMonth month) {
+        return org(orgId) + ":usage:" + requireResource(resource) + ":m:" + MONTH.format(month);
+    }
+
+    /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */
+    public static String requireVersion(String version) {
+        return Ids.requireModelVersion(version);
+    }
+
+    public static String requireResource(String resource) {
+        if (resource == null || !RESOURCE.matcher(resource).matches()) {
+            throw StoreException.invalid("resource '" + resource + "' is not valid",
+                    "Resources are snake_case names of the plan catalog's limits, e.g. api_calls");
+        }
+        return resource;
+    }
+
+    private static String entityPrefix(String orgId, FeatureView view, String entityId) {
+        String segment = entitySegment(orgId, view, entityId);
+        return view.entity() == Entity.ORG ? org(orgId) + ":org" : org(orgId) + ":" + view.entity().keyToken() + ":" + segment;
+    }
+
+    /**
+     * The entity's segment of a row key, checked: the id itself, or "" for ORG views, whose entity is the org and
+     * whose keys carry no second id.
+     */
+    static String entitySegment(String orgId, FeatureView view, String entityId) {
+        if (view.entity() == Entity.ORG) {
+            if (!Ids.require("org id", orgId).equals(entityId)) {
+                throw orgEntityMismatch(orgId, entityId);
+            }
+            return "";
+        }
+        return Ids.require(view.entity().keyToken() + " id", entityId);
+    }
+
+    private static StoreException orgEntityMismatch(String orgId, String entityId) {
+        return StoreException.invalid("the entity of an org view is the org itself, but row '" + entityId + "' was given for org "
+                + orgId, "Use the org id as the entity id");
+    }
+
+    private static void requireLayout(FeatureView view, FeatureView.Layout layout) {
+        if (view.layout() != layout) {
+            throw StoreException.invalid("feature view " + view.name() + " is " + view.layout() + ", not " + layout,
+                    switch (view.layout()) {
+                        case LATEST -> "Use RedisKeys.row";
+                        case VERSIONED -> "Use RedisKeys.versionedRow / activeVersion";
+                        case COUNTER -> "Use RedisKeys.usageDay / usageMonth";
+                    });
+        }
+    }
+}

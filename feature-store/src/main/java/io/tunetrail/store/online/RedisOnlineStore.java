@@ -1,0 +1,289 @@
+package io.tunetrail.store.online;
+
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Ids;
+import io.tunetrail.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The {@link OnlineStore} on Redis, with the key layout of {@link RedisKeys} ({@code feature-store/KEYS.md}).
+ *
+ * <p>Rows are hashes; writes go in MULTI/EXEC chunks so a row and its TTL are set together; reads of LATEST rows are
+ * one pipeline, reads of VERSIONED rows one Lua script that resolves the active version and reads the rows in the
+ * same atomic step, so a version switch is never seen half-done. Usage counters are plain integers incremented in a
+ * transaction and read with one MGET.
+ *
+ * <p>Create it with {@link #connect(PlatformConfig)} where it is used (it holds a connection pool and is not
+ * serialisable), share it between threads, and close it when done.
+ */
+public final class RedisOnlineStore implements OnlineStore {
+    /** Rows per MULTI/EXEC: big enough to amortise round trips, small enough not to stall Redis for others. */
+    private static final int WRITE_CHUNK = 500;
+
+    // KEYS[1]: the view's active-version key. ARGV[1], ARGV[2]: the row key's parts before and after the entity id
+    // (RedisKeys.versionedParts). ARGV[3..]: entity ids. Returns {} without an active version, else
+    // {version, HGETALL of each row}. Row keys are built here, after the version is known; they share KEYS[1]'s hash
+    // tag, so on a cluster they are in the script's slot.
+    static final String READ_VERSIONED = String.join("\n",
+            "local version = redis.call('GET', KEYS[1])",
+            "if not version then return {} end",
+            "local out = {version}",
+            "for i = 3, #ARGV do",
+            "  out[#out + 1] = redis.call('HGETALL', ARGV[1] .. ARGV[i] .. ARGV[2] .. version)",
+            "end",
+            "return out");
+    private static final String READ_VERSIONED_SHA = sha1(READ_VERSIONED);
+
+    private final JedisPooled jedis;
+    private final String where;
+    private final boolean ownsClient;
+
+    /**
+     * A store over a client the caller owns (and closes). {@code where} names the server in error messages, e.g.
+     * {@code redis://127.0.0.1:16379}.
+     */
+    public RedisOnlineStore(JedisPooled jedis, String where) {
+        this(jedis, where, false);
+    }
+
+    private RedisOnlineStore(JedisPooled jedis, String where, boolean ownsClient) {
+        this.jedis = jedis;
+        this.where = where;
+        this.ownsClient = ownsClient;
+    }
+
+    /** Connects to the configured Redis and checks that it answers; {@link #close()} closes the pool. */
+    public static RedisOnlineStore connect(PlatformConfig config) {
+        HostAndPort address = new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT));
+        JedisPooled jedis = new JedisPooled(address, DefaultJedisClientConfig.builder().timeoutMillis(5_000).build());
+        try {
+            jedis.ping();
+        } catch (JedisException e) {
+            jedis.close();
+            throw StoreException.unavailable("Redis", address.toString(), e);
+        }
+        return new RedisOnlineStore(jedis, address.toString(), true);
+    }
+
+    @Override
+    public int writeBatch(String orgId, FeatureView view, String version, List<FeatureRow> rows) {
+        Ids.require("org id", orgId);
+        requireRows(view);
+        if (view.versioned()) {
+            RedisKeys.requireVersion(version);
+        } else if (version != null) {
+            throw StoreException.invalid("feature view " + view.name() + " is not versioned but version " + version + " was given",
+                    "Pass null as the version");
+        }
+        // Encode everything before writing anything: a bad row fails the batch without a partial write.
+        Map<String, Map<String, String>> encoded = new LinkedHashMap<>();
+        for (FeatureRow row : rows) {
+            String key = view.versioned()
+                    ? RedisKeys.versionedRow(orgId, view, row.entityId(), version)
+                    : RedisKeys.row(orgId, view, row.entityId());
+            encoded.put(key, RowCodec.encode(view, version, row));
+        }
+        long ttlMillis = view.ttl().toMillis();
+        List<Map.Entry<String, Map<String, String>>> entries = new ArrayList<>(encoded.entrySet());
+        try {
+            for (int from = 0; from < entries.size(); from += WRITE_CHUNK) {
+                try (AbstractTransaction tx = jedis.multi()) {
+                    for (Map.Entry<String, Map<String, String>> e : entries.subList(from, Math.min(from + WRITE_CHUNK, entries.size()))) {
+                        tx.hset(e.getKey(), e.getValue());
+                        tx.pexpire(e.getKey(), ttlMillis);
+                    }
+                    tx.exec();
+                }
+            }
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        return rows.size();
+    }
+
+    @Override
+    public Map<String, FeatureRow> read(String orgId, FeatureView view, List<String> entityIds) {
+        Ids.require("org id", orgId);
+        requireRows(view);
+        if (entityIds.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return view.versioned() ? readVersioned(orgId, view, entityIds) : readLatest(orgId, view, entityIds);
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    private Map<String, FeatureRow> readLatest(String orgId, FeatureView view, List<String> entityIds) {
+        List<Response<Map<String, String>>> responses = new ArrayList<>(entityIds.size());
+        List<String> keys = entityIds.stream().map(id -> RedisKeys.row(orgId, view, id)).toList();
+        try (Pipeline p = jedis.pipelined()) {
+            keys.forEach(k -> responses.add(p.hgetAll(k)));
+            p.sync();
+        }
+        Map<String, FeatureRow> rows = new LinkedHashMap<>();
+        for (int i = 0; i < entityIds.size(); i++) {
+            Map<String, String> hash = responses.get(i).get();
+            if (!hash.isEmpty()) {
+                rows.put(entityIds.get(i), RowCodec.decode(view, entityIds.get(i), hash));
+            }
+        }
+        return rows;
+    }
+
+    private Map<String, FeatureRow> readVersioned(String orgId, FeatureView view, List<String> entityIds) {
+        RedisKeys.VersionedParts parts = RedisKeys.versionedParts(orgId, view);
+        List<String> args = new ArrayList<>(entityIds.size() + 2);
+        args.add(parts.beforeId());
+        args.add(parts.afterId());
+        for (String id : entityIds) {
+            args.add(RedisKeys.entitySegment(orgId, view, id));
+        }
+        List<String> keys = List.of(RedisKeys.activeVersion(orgId, view));
+        Object result;
+        try {
+            result = jedis.evalsha(READ_VERSIONED_SHA, keys, args);
+        } catch (JedisNoScriptException e) {
+            // First use on this server (or after SCRIPT FLUSH): EVAL sends the script once and caches it there.
+            result = jedis.eval(READ_VERSIONED, keys, args);
+        }
+        List<?> out = (List<?>) result;
+        Map<String, FeatureRow> rows = new LinkedHashMap<>();
+        for (int i = 1; i < out.size(); i++) {
+            Map<String, String> hash = pairs((List<?>) out.get(i));
+            if (!hash.isEmpty()) {
+                rows.put(entityIds.get(i - 1), RowCodec.decode(view, entityIds.get(i - 1), hash));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public Optional<String> activateVersion(String orgId, FeatureView view, String version) {
+        String key = RedisKeys.activeVersion(orgId, view);
+        try {
+            // One SET ... GET: readers see the old version or the new one, and the caller learns which it replaced.
+            return Optional.ofNullable(jedis.setGet(key, RedisKeys.requireVersion(version)));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    @Override
+    public Optional<String> activeVersion(String orgId, FeatureView view) {
+        String key = RedisKeys.activeVersion(orgId, view);
+        try {
+            return Optional.ofNullable(jedis.get(key));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    @Override
+    public UsageCount addUsage(String orgId, String resource, long units, Instant at) {
+        if (units < 1) {
+            throw StoreException.invalid("usage of " + units + " units", "Count at least one unit");
+        }
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        YearMonth month = YearMonth.from(day);
+        String dayKey = RedisKeys.usageDay(orgId, resource, day);
+        String monthKey = RedisKeys.usageMonth(orgId, resource, month);
+        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
+        // Absolute expiry, recomputed on every increment: idempotent, and correct however late the first one came.
+        long dayExpires = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
+        long monthExpires = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
+        try (AbstractTransaction tx = jedis.multi()) {
+            Response<Long> d = tx.incrBy(dayKey, units);
+            tx.pexpireAt(dayKey, dayExpires);
+            Response<Long> m = tx.incrBy(monthKey, units);
+            tx.pexpireAt(monthKey, monthExpires);
+            tx.exec();
+            return new UsageCount(resource, d.get(), m.get());
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    @Override
+    public Map<String, UsageCount> usage(String orgId, Collection<String> resources, Instant at) {
+        if (resources.isEmpty()) {
+            return Map.of();
+        }
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        List<String> ordered = List.copyOf(resources);
+        String[] keys = new String[ordered.size() * 2];
+        for (int i = 0; i < ordered.size(); i++) {
+            keys[2 * i] = RedisKeys.usageDay(orgId, ordered.get(i), day);
+            keys[2 * i + 1] = RedisKeys.usageMonth(orgId, ordered.get(i), YearMonth.from(day));
+        }
+        List<String> values;
+        try {
+            values = jedis.mget(keys);
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        Map<String, UsageCount> counts = new LinkedHashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            counts.put(ordered.get(i), new UsageCount(ordered.get(i), parse(values.get(2 * i)), parse(values.get(2 * i + 1))));
+        }
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            jedis.close();
+        }
+    }
+
+    private static void requireRows(FeatureView view) {
+        if (!view.online()) {
+            throw StoreException.invalid("feature view " + view.name() + " is offline only", "Read it from the offline store");
+        }
+        if (view.layout() == FeatureView.Layout.COUNTER) {
+            throw StoreException.invalid("feature view " + view.name() + " holds counters, not rows", "Use addUsage and usage");
+        }
+    }
+
+    private static Map<String, String> pairs(List<?> flat) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        }
+        return map;
+    }
+
+    private static long parse(String value) {
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+}

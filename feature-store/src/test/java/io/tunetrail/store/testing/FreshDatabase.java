@@ -1,0 +1,104 @@
+package io.tunetrail.store.testing;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.testing.TestStack;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.StoreException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A PostgreSQL database of its own for one IT class: created (and migrated) before the class, dropped after it.
+ *
+ * <p>Register it as {@code @RegisterExtension static final FreshDatabase DB = new FreshDatabase();}. It connects to
+ * the stack the environment names ({@link TestStack}: {@code TUNETRAIL_POSTGRES_PORT}, ...), creates
+ * {@code it_<class>_<random>}, and gives a {@link #config()} that points at it, so code under test connects the way
+ * the apps do. ITs stay independent of each other and of the demo data. The configured user needs CREATEDB, and
+ * the {@code vector} extension must be creatable (superuser) or present in {@code template1}.
+ *
+ * <p>Other modules reuse it through the {@code tunetrail-feature-store} test-jar.
+ */
+public final class FreshDatabase implements BeforeAllCallback, AfterAllCallback {
+    private final boolean migrate;
+    private PlatformConfig base;
+    private PlatformConfig config;
+    private String name;
+    private HikariDataSource dataSource;
+    private int migrationsApplied;
+
+    /** A migrated database. */
+    public FreshDatabase() {
+        this(true);
+    }
+
+    private FreshDatabase(boolean migrate) {
+        this.migrate = migrate;
+    }
+
+    /** An empty database, for tests of the migrations themselves. */
+    public static FreshDatabase unmigrated() {
+        return new FreshDatabase(false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        base = TestStack.config(Map.of());
+        String owner = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        name = "it_" + owner.substring(0, Math.min(owner.length(), 40)) + "_" + UUID.randomUUID().toString().substring(0, 8);
+        admin("CREATE DATABASE " + name);
+        config = TestStack.config(Map.of(PlatformConfig.POSTGRES_DATABASE.name(), name));
+        dataSource = Database.connect(config, 4);
+        if (migrate) {
+            migrationsApplied = Database.migrate(dataSource, config);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+        if (name != null) {
+            admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    /** The stack's configuration with {@code postgres.database} naming this database. */
+    public PlatformConfig config() {
+        return config;
+    }
+
+    /** A pool of up to four connections to this database; closed after the class. */
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** How many migrations {@code beforeAll} applied (all of them, on a fresh database). */
+    public int migrationsApplied() {
+        return migrationsApplied;
+    }
+
+    // CREATE/DROP DATABASE cannot run inside the target database, so they go through the configured one.
+    private void admin(String sql) {
+        String user = base.get(PlatformConfig.POSTGRES_USER);
+        try (Connection c = DriverManager.getConnection(base.jdbcUrl(), user, base.get(PlatformConfig.POSTGRES_PASSWORD));
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw StoreException.unavailable("PostgreSQL (as " + user + ", for '" + sql + "')", base.jdbcUrl(), e);
+        }
+    }
+}
