@@ -113,9 +113,7 @@ class LocalStackIT {
         }
         assertThat(processesOf(home)).hasSize(3);
 
-        long t1 = System.nanoTime();
         assertThat(stack.start()).as("second start is a no-op").isFalse();
-        assertThat((System.nanoTime() - t1) / 1e9).isLessThan(5.0);
         assertThat(stack.status()).extracting(s -> s.pid().getAsLong())
                 .containsExactlyElementsOf(up.stream().map(s -> s.pid().getAsLong()).toList());
 

@@ -153,16 +153,18 @@ class PostgresCatalogStoreIT {
         assertThatThrownBy(() -> store.load(orphan)).hasMessageContaining("referenced row is missing");
     }
 
-    /** Prints the figure for the report; the bound is loose so a slow CI machine does not flake. */
+    /**
+     * A catalog of production size loads completely and an identical reload changes nothing. (A load once planned its
+     * genre-link delete as a nested loop over stale statistics and never finished; speed itself is measured by the
+     * CLI's load summaries, not asserted here.)
+     */
     @Test
-    void fiftyThousandTracksLoadInSeconds() {
+    void fiftyThousandTrackCatalogLoadsAndReloadsWithoutChanges() {
         Catalog big = TestCatalogs.synthetic("big", "enterprise", 50_000, 10);
         CatalogLoadReport first = store.load(big);
         CatalogLoadReport second = store.load(big);
-        System.out.printf("catalog load: %,d rows (50,000 tracks) first %d ms (%,.0f rows/s), unchanged reload %d ms (%,.0f rows/s)%n",
-                first.rows(), first.elapsed().toMillis(), first.rowsPerSecond(), second.elapsed().toMillis(), second.rowsPerSecond());
+        assertThat(first.table("tracks").inserted()).isEqualTo(50_000);
         assertThat(second.changed()).isZero();
-        assertThat(first.elapsed().toSeconds()).isLessThan(30);
         assertThat(store.counts("big")).containsEntry("tracks", 50_000L).containsEntry("audio_features", 50_000L);
     }
 
