@@ -1,0 +1,112 @@
+package io.tunetrail.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.cli.data.LoadSummary;
+import io.tunetrail.ingestion.kafka.KafkaTopics;
+import io.tunetrail.ingestion.kafka.TopicInspector;
+import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
+import io.tunetrail.model.Catalog;
+import io.tunetrail.model.Org;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.catalog.PostgresCatalogStore;
+import io.tunetrail.store.testing.FreshDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The demo's data and summary stages against the real stack, isolated from the user's demo data: a fresh database,
+ * fresh topics and a home directory of its own. (Setup and stack stages are covered by the setup and stack tests.)
+ */
+class DemoIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+
+    @TempDir
+    Path home;
+
+    private PlatformConfig config;
+
+    @BeforeEach
+    void isolatedConfig() {
+        String unique = "it-demo-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(PlatformConfig.HOME.name(), home.toString());
+        overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
+        overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
+        overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
+        overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
+        config = PlatformConfig.load(System.getenv(), overrides);
+    }
+
+    @AfterEach
+    void deleteTopics() throws Exception {
+        try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
+            admin.deleteTopics(KafkaTopics.names(config)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private DemoContext context(ByteArrayOutputStream out, String... args) {
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command).parseArgs(args);
+        return new DemoContext(config, null, command.dataset, command.dataDir, command.data, command.reload,
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void loadsGeneratedDataOnceAndReadsItBackFromKafkaAndPostgres() throws Exception {
+        String[] args = {"--scale", "0.02", "--end", "2026-11-01"};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DemoContext first = context(out, args);
+        new DataStage().run(first);
+
+        SyntheticGenerator generator = new SyntheticGenerator(first.data().generatorSettings());
+        Catalog catalog = generator.catalog();
+        long expectedEvents = generator.interactions(e -> { });
+        LoadSummary loaded = first.loaded();
+        assertThat(loaded).isNotNull();
+        assertThat(loaded.eventsPublished()).isEqualTo(expectedEvents);
+        String interactions = config.get(PlatformConfig.TOPIC_INTERACTIONS);
+        String deadLetter = config.get(PlatformConfig.TOPIC_DEAD_LETTER);
+        try (TopicInspector kafka = new TopicInspector(config)) {
+            assertThat(kafka.count(interactions)).isEqualTo(expectedEvents);
+            assertThat(kafka.count(deadLetter)).isEqualTo(DataStage.SAMPLE_BAD_EVENTS.size());
+        }
+        PostgresCatalogStore store = new PostgresCatalogStore(DB.dataSource());
+        for (Org org : catalog.orgs()) {
+            long tracks = catalog.tracks().stream().filter(t -> t.orgId().equals(org.orgId())).count();
+            long users = catalog.users().stream().filter(u -> u.orgId().equals(org.orgId())).count();
+            assertThat(store.counts(org.orgId())).containsEntry("tracks", tracks).containsEntry("end_users", users);
+        }
+
+        // The same demo again must not publish the same events twice.
+        DemoContext second = context(out, args);
+        new DataStage().run(second);
+        assertThat(second.loaded()).isNull();
+        try (TopicInspector kafka = new TopicInspector(config)) {
+            assertThat(kafka.count(interactions)).isEqualTo(expectedEvents);
+        }
+
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        new SummaryStage().run(context(summary, args));
+        String printed = summary.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains(String.format("%,d records", expectedEvents))
+                .contains("MALFORMED_JSON=1").contains("SCHEMA_VIOLATION=2");
+        for (Org org : catalog.orgs()) {
+            assertThat(printed).contains(org.orgId());
+        }
+    }
+}
