@@ -1,5 +1,8 @@
 package io.tunetrail.cli;
 
+import io.tunetrail.store.StoreException;
+import org.apache.kafka.common.KafkaException;
+
 /**
  * The one error type the CLI shows to a person: what went wrong, why, and what to do, on one line, with an exit
  * code. Anything else that escapes a command is a bug and is printed with its stack trace.
@@ -40,6 +43,34 @@ public final class CliError extends RuntimeException {
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /** The same error, with the larger task it happened in named first; the exit code is kept. */
+    public CliError within(String task) {
+        return new CliError(exitCode, task + ": " + getMessage(), this);
+    }
+
+    /**
+     * The user-facing form of an exception from the modules the CLI drives, or null when it is not one they create
+     * for people (then it is a bug). The modules speak in their own types: {@link StoreException} (by kind),
+     * {@link IllegalArgumentException} for rejected arguments and configuration, and Kafka's client exceptions.
+     */
+    public static CliError explain(Throwable t) {
+        if (t instanceof CliError e) {
+            return e;
+        }
+        if (t instanceof StoreException e) {
+            int code = e.kind() == StoreException.Kind.UNAVAILABLE ? ENVIRONMENT : FAILED;
+            return new CliError(code, e.getMessage(), e);
+        }
+        if (t instanceof IllegalArgumentException e) {
+            return new CliError(USAGE, e.getMessage(), e);
+        }
+        if (t instanceof KafkaException e) {
+            return new CliError(ENVIRONMENT, join("Kafka failed", e.getMessage(),
+                    "Check the broker with ./tunetrail stack status (logs in .tunetrail/logs/kafka.log)"), e);
+        }
+        return null;
     }
 
     private static String join(String what, String why, String fix) {

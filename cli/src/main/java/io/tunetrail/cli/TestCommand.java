@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +42,10 @@ public final class TestCommand implements Callable<Integer> {
         new Setup(config, root, line -> System.out.println("  " + line)).run(false);
         System.out.println("== stack");
         LocalStack stack = new LocalStack(config, line -> System.out.println("  " + line));
-        boolean started = stack.start();
+        Set<String> started = stack.start();
+        // Stop what this run started, and only that, also when the run is interrupted (Ctrl-C, a CI timeout).
+        Thread stopOnExit = new Thread(() -> stopStarted(stack, started), "stop-test-stack");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         int exit;
         try {
             List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "verify"));
@@ -52,16 +56,21 @@ public final class TestCommand implements Callable<Integer> {
             pb.environment().putAll(config.asEnv());
             exit = run(pb);
         } finally {
-            if (started && !keepStack) {
-                System.out.println("== stopping the stack this run started");
-                stack.stop();
-            }
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            stopStarted(stack, started);
         }
         if (exit != 0) {
             throw CliError.failed("the test suite failed", "Maven exited with " + exit,
                     "see the failures above; reports are under */target/surefire-reports and */target/failsafe-reports");
         }
         return 0;
+    }
+
+    private void stopStarted(LocalStack stack, Set<String> started) {
+        if (!started.isEmpty() && !keepStack) {
+            System.out.println("== stopping what this run started: " + String.join(", ", started));
+            stack.stop(started);
+        }
     }
 
     private static int run(ProcessBuilder pb) throws IOException, InterruptedException {

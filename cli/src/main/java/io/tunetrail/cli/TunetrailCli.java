@@ -36,17 +36,11 @@ public final class TunetrailCli {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             String command = commandLine.getCommandSpec().qualifiedName();
-            Throwable cause = ex;
-            if (cause instanceof CliError e) {
-                err.println(command + ": " + e.getMessage());
+            CliError error = CliError.explain(ex);
+            if (error != null) {
+                err.println(command + ": " + error.getMessage());
                 err.flush();
-                return e.exitCode();
-            }
-            if (cause instanceof IllegalArgumentException e) {
-                // Configuration and argument validation speak in IllegalArgumentException with a full sentence.
-                err.println(command + ": " + e.getMessage());
-                err.flush();
-                return CliError.USAGE;
+                return error.exitCode();
             }
             err.println(command + ": unexpected failure (a bug; please report it with this trace)");
             ex.printStackTrace(err);

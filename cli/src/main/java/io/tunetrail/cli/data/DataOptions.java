@@ -37,6 +37,18 @@ public final class DataOptions {
     @Option(names = "--plan", description = "Plan of that org, from config/plans.yaml (default: ${DEFAULT-VALUE}).")
     String plan = "pro";
 
+    /** Whether {@code --end} was given (or defaulted by {@link #defaultEnd}). */
+    public boolean hasEnd() {
+        return end != null;
+    }
+
+    /** Uses {@code day} as the end unless {@code --end} was given. */
+    public void defaultEnd(LocalDate day) {
+        if (end == null) {
+            end = day.toString();
+        }
+    }
+
     /** The end instant: 00:00 UTC of {@code --end}, else of today. */
     public Instant endInstant() {
         LocalDate day;

@@ -39,7 +39,7 @@ public final class PlatformLoader {
         Catalog catalog = generator.catalog();
         try (HikariDataSource db = connectAndMigrate()) {
             CatalogLoadReport report = loadCatalog(db, catalog);
-            ensureTopics();
+            KafkaTopics.ensure(config);
             long published;
             double seconds;
             try (KafkaEventPublisher publisher = new KafkaEventPublisher(config);
@@ -63,7 +63,7 @@ public final class PlatformLoader {
     public LoadSummary loadDataset(String dataset, Path dataDir, Org org, Instant referenceTime) {
         DatasetImporter importer = DatasetImporters.forName(dataset);
         try (HikariDataSource db = connectAndMigrate()) {
-            ensureTopics();
+            KafkaTopics.ensure(config);
             ImportResult result;
             long published;
             double seconds;
@@ -98,17 +98,13 @@ public final class PlatformLoader {
             throw CliError.environment("cannot reach PostgreSQL at " + config.jdbcUrl(), rootMessage(e),
                     "start the local stack with ./tunetrail stack start, or point postgres.* at a running server");
         }
-        Database.migrate(db, config);
-        return db;
-    }
-
-    private void ensureTopics() {
         try {
-            KafkaTopics.ensure(config);
-        } catch (IllegalStateException e) {
-            throw CliError.environment("cannot reach Kafka at " + config.kafkaBootstrap(), e.getMessage(),
-                    "start the local stack with ./tunetrail stack start, or point kafka.bootstrap.servers at a running cluster");
+            Database.migrate(db, config);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
         }
+        return db;
     }
 
     private static String rootMessage(Throwable t) {

@@ -4,7 +4,13 @@ import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.cli.data.DataOptions;
 import io.tunetrail.cli.setup.Setup;
+import io.tunetrail.model.PlatformConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -40,12 +46,36 @@ public final class DemoCommand implements Callable<Integer> {
         return List.of(new SetupStage(), new StackStage(), new DataStage(), new SummaryStage());
     }
 
+    /**
+     * The demo's data ends on the day of its first run, and later runs reuse that day: a demo run tomorrow would
+     * otherwise generate a new, overlapping history and publish it beside the first. {@code --end} overrides it.
+     */
+    private void rememberEnd(Path file) {
+        if (data.hasEnd()) {
+            return;
+        }
+        try {
+            if (Files.isRegularFile(file)) {
+                data.defaultEnd(LocalDate.parse(Files.readString(file).trim()));
+            } else {
+                data.defaultEnd(LocalDate.now(ZoneOffset.UTC));
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, data.endInstant().atZone(ZoneOffset.UTC).toLocalDate() + "\n");
+            }
+        } catch (IOException | DateTimeParseException e) {
+            throw CliError.failed("cannot read or record the demo's end day in " + file, e.getMessage(),
+                    "delete the file (the demo then starts a new history) or pass --end YYYY-MM-DD");
+        }
+    }
+
     @Override
     public Integer call() {
         if (!dataset.equals(DataStage.SYNTHETIC)) {
             DataOptions.requireDataset(dataset, dataDir);
         }
-        DemoContext context = new DemoContext(TunetrailCli.config(), Setup.repositoryRoot(), dataset, dataDir, data, reload, System.out);
+        PlatformConfig config = TunetrailCli.config();
+        rememberEnd(config.home().resolve("demo-end.txt"));
+        DemoContext context = new DemoContext(config, Setup.repositoryRoot(), dataset, dataDir, data, reload, System.out);
         List<DemoStage> stages = stages();
         long demoStart = System.nanoTime();
         for (int i = 0; i < stages.size(); i++) {
@@ -54,11 +84,13 @@ public final class DemoCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             try {
                 stage.run(context);
-            } catch (CliError e) {
-                throw CliError.failed("demo stage '" + stage.name() + "' failed", e.getMessage(), null, e);
             } catch (Exception e) {
-                throw CliError.failed("demo stage '" + stage.name() + "' failed", String.valueOf(e.getMessage()),
-                        "logs of the local stack are in " + context.config().home().resolve("logs"), e);
+                CliError explained = CliError.explain(e);
+                if (explained == null) {
+                    throw CliError.failed("demo stage '" + stage.name() + "' failed", String.valueOf(e),
+                            "logs of the local stack are in " + context.config().home().resolve("logs"), e);
+                }
+                throw explained.within("demo stage '" + stage.name() + "' failed");
             }
             System.out.printf(Locale.ROOT, "      %s done in %.1f s%n", stage.name(), (System.nanoTime() - t0) / 1e9);
         }

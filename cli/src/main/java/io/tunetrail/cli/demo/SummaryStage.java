@@ -81,7 +81,9 @@ final class SummaryStage implements DemoStage {
         out.printf(Locale.ROOT, "      Kafka %s%n", config.kafkaBootstrap());
         out.printf(Locale.ROOT, "        %-13s %,d records%n", interactions, total);
         out.printf(Locale.ROOT, "        %-13s %,d records %s%n", deadLetter, dead, deadByReason.isEmpty() ? "" : deadByReason);
-        out.printf(Locale.ROOT, "      PostgreSQL %s, per org, with the org's events in Kafka:%n", config.jdbcUrl());
+        boolean scanned = total <= FULL_SCAN_LIMIT;
+        out.printf(Locale.ROOT, "      PostgreSQL %s, per org, with the org's events in Kafka%s:%n", config.jdbcUrl(),
+                scanned ? "" : String.format(Locale.ROOT, " (not read: %,d events are more than the %,d a summary reads)", total, FULL_SCAN_LIMIT));
         out.printf(Locale.ROOT, "        %-16s %-10s %9s %8s %7s %8s %9s | %10s %9s %7s %7s %6s%n", "org", "plan", "listeners",
                 "artists", "genres", "tracks", "features", "events", "active", "skip%", "likes", "adds");
         try (HikariDataSource db = Database.connect(config, 2)) {
@@ -89,10 +91,12 @@ final class SummaryStage implements DemoStage {
             for (Org org : orgs) {
                 Map<String, Long> c = store.counts(org.orgId());
                 OrgTally t = tallies.getOrDefault(org.orgId(), new OrgTally());
-                out.printf(Locale.ROOT, "        %-16s %-10s %,9d %,8d %,7d %,8d %,9d | %,10d %,9d %6.1f%% %,7d %,6d%n",
-                        org.orgId(), org.planId(), c.get("end_users"), c.get("artists"), c.get("genres"), c.get("tracks"),
-                        c.get("audio_features"), t.events, t.users.size(), t.skipPercent(),
-                        t.byType.getOrDefault(EventType.LIKE, 0L), t.byType.getOrDefault(EventType.ADD_TO_PLAYLIST, 0L));
+                String events = scanned
+                        ? String.format(Locale.ROOT, "%,10d %,9d %6.1f%% %,7d %,6d", t.events, t.users.size(), t.skipPercent(),
+                                t.byType.getOrDefault(EventType.LIKE, 0L), t.byType.getOrDefault(EventType.ADD_TO_PLAYLIST, 0L))
+                        : String.format(Locale.ROOT, "%10s %9s %7s %7s %6s", "-", "-", "-", "-", "-");
+                out.printf(Locale.ROOT, "        %-16s %-10s %,9d %,8d %,7d %,8d %,9d | %s%n", org.orgId(), org.planId(),
+                        c.get("end_users"), c.get("artists"), c.get("genres"), c.get("tracks"), c.get("audio_features"), events);
             }
         }
         if (sample != null) {

@@ -57,10 +57,15 @@ final class SystemPackages {
         return packages.stream().filter(p -> !installed.contains(p)).toList();
     }
 
+    /**
+     * Waits for the dpkg lock instead of failing: a fresh cloud VM often runs unattended-upgrades in its first minutes.
+     */
+    static final String APT_LOCK_WAIT = "DPkg::Lock::Timeout=600";
+
     /** {@code apt-get update}, then installs {@code packages}, showing each package as it is set up. */
     void install(List<String> packages) {
         progress.accept("  apt-get update");
-        Exec.Result update = Exec.run(List.of("apt-get", "-q", "update"), null, APT_ENV, null, Duration.ofMinutes(10),
+        Exec.Result update = Exec.run(List.of("apt-get", "-q", "-o", APT_LOCK_WAIT, "update"), null, APT_ENV, null, Duration.ofMinutes(10),
                 line -> {
                     if (line.startsWith("E:") || line.startsWith("W:")) {
                         progress.accept("    " + line);
@@ -71,7 +76,7 @@ final class SystemPackages {
                     "Check the network and /etc/apt/sources.list*, then run setup again");
         }
         progress.accept("  apt-get install " + String.join(" ", packages));
-        List<String> cmd = new ArrayList<>(List.of("apt-get", "-q", "-y", "--no-install-recommends",
+        List<String> cmd = new ArrayList<>(List.of("apt-get", "-q", "-y", "--no-install-recommends", "-o", APT_LOCK_WAIT,
                 // Keep an admin's edited config files (a reinstalled redis-server finds its old redis.conf).
                 "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold", "install"));
         cmd.addAll(packages);

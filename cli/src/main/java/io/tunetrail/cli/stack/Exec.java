@@ -67,6 +67,9 @@ public final class Exec {
             if (stdin != null) {
                 try (Writer w = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
                     w.write(stdin);
+                } catch (IOException e) {
+                    // The program closed its input early (e.g. psql could not connect): its exit code and output
+                    // say why, so wait for them like for any other run.
                 }
             }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -79,8 +82,6 @@ public final class Exec {
                 }
             }
             reader.join(2_000);
-        } catch (IOException e) {
-            // The program closed its input early; its exit code and output say why.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();

@@ -12,12 +12,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The local stack: a KRaft Kafka broker, a private PostgreSQL 15 cluster with pgvector and the platform's schema, and
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  * <p>For callers ({@code ./tunetrail stack}, {@code demo}, {@code test}):
  * <pre>{@code
  * LocalStack stack = new LocalStack(PlatformConfig.load());
- * boolean startedSomething = stack.start();   // idempotent; throws CliError when something cannot start
+ * Set<String> started = stack.start();       // idempotent; throws CliError when something cannot start
  * ...
  * stack.stop();                               // idempotent; leaves no process behind
  * }</pre>
@@ -77,14 +79,14 @@ public final class LocalStack {
     }
 
     /**
-     * Starts every service that is not running and waits until each answers; returns false when all were running
-     * already (then it does nothing else). Ports are checked before anything is launched, so a taken port fails the
+     * Starts every service that is not running and waits until each answers; returns the names of the services it
+     * started, empty when all were running already (then it does nothing else). Ports are checked before anything is launched, so a taken port fails the
      * start without leaving half a stack behind. A service that fails later is stopped again, while the others that
      * came up keep running; the next start then starts only what is missing.
      *
      * @throws CliError when a program is missing or a port is taken (exit code 3), or a service fails to start (1)
      */
-    public boolean start() {
+    public Set<String> start() {
         long t0 = System.nanoTime();
         return withLock(() -> {
             List<ManagedService> toStart = new ArrayList<>();
@@ -98,7 +100,7 @@ public final class LocalStack {
             }
             if (toStart.isEmpty()) {
                 progress.accept("Local stack already running (home " + layout.home() + "): nothing to start.");
-                return false;
+                return Set.<String>of();
             }
             for (ManagedService s : toStart) {
                 s.checkInstalled();
@@ -125,7 +127,7 @@ public final class LocalStack {
                 return null;
             });
             progress.accept(String.format("Local stack up in %.1f s.", (System.nanoTime() - t0) / 1e9));
-            return true;
+            return toStart.stream().map(ManagedService::name).collect(Collectors.toUnmodifiableSet());
         });
     }
 
@@ -134,15 +136,27 @@ public final class LocalStack {
      * their processes have exited. Returns false when nothing was running.
      */
     public boolean stop() {
+        return stop(services.stream().map(ManagedService::name).collect(Collectors.toSet()));
+    }
+
+    /**
+     * Stops only the named services (e.g. the ones a {@link #start()} returned, so that a command stops what it
+     * started and leaves alone what the user had running). Returns false when none of them was running.
+     */
+    public boolean stop(Set<String> names) {
         if (!Files.isDirectory(layout.home())) {
             progress.accept("Local stack is not running (no " + layout.home() + ").");
             return false;
         }
         long t0 = System.nanoTime();
         return withLock(() -> {
-            List<Boolean> stopped = inParallel(services, ManagedService::stop);
-            for (int i = 0; i < services.size(); i++) {
-                progress.accept(String.format("  %-9s %s", services.get(i).name(), stopped.get(i) ? "stopped" : "was not running"));
+            List<ManagedService> targets = services.stream().filter(s -> names.contains(s.name())).toList();
+            if (targets.isEmpty()) {
+                return false;
+            }
+            List<Boolean> stopped = inParallel(targets, ManagedService::stop);
+            for (int i = 0; i < targets.size(); i++) {
+                progress.accept(String.format("  %-9s %s", targets.get(i).name(), stopped.get(i) ? "stopped" : "was not running"));
             }
             boolean any = stopped.contains(true);
             progress.accept(any ? String.format("Local stack stopped in %.1f s.", (System.nanoTime() - t0) / 1e9)

@@ -23,7 +23,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The stack's PostgreSQL 15: a private cluster under {@code <home>/postgres}, listening on loopback and on a socket
+ * The stack's PostgreSQL 15: a private cluster under {@code <home>/postgres} (see {@link StackLayout} for the one
+ * exception), listening on loopback and on a socket
  * directory of its own, with the platform's role and database, pgvector, and the Flyway migrations applied.
  *
  * <p>PostgreSQL refuses to run as root, so a root caller runs {@code initdb}, {@code pg_ctl} and {@code psql} as the
@@ -55,6 +56,11 @@ final class PostgresService extends ManagedService {
 
     Path dataDir() {
         return layout.postgres().resolve("data");
+    }
+
+    @Override
+    Path logFile() {
+        return layout.postgresLog();
     }
 
     Path socketDir() {
@@ -128,7 +134,13 @@ final class PostgresService extends ManagedService {
         if (!Files.exists(logFile())) {
             Files.createFile(logFile());
         }
-        if (root) {
+        if (root && layout.postgresRelocated()) {
+            // The home is out of the postgres user's reach (e.g. under /root): the cluster lives beside other
+            // services' data instead, in a directory that user can walk to (StackLayout says where).
+            Files.setPosixFilePermissions(StackLayout.RELOCATED_POSTGRES_ROOT, Set.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+        } else if (root) {
             for (Path dir : List.of(layout.home(), layout.postgres())) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
                 if (perms.add(PosixFilePermission.OTHERS_EXECUTE) | perms.add(PosixFilePermission.GROUP_EXECUTE)) {
@@ -136,13 +148,8 @@ final class PostgresService extends ManagedService {
                     Files.setPosixFilePermissions(dir, perms);
                 }
             }
-            for (Path p = layout.home().getParent(); p != null; p = p.getParent()) {
-                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw CliError.environment("the postgres OS user cannot reach " + dataDir(),
-                            p + " is not searchable by other users (PostgreSQL refuses to run as root)",
-                            "Run 'chmod o+x " + p + "' or set " + Endpoint.describe(PlatformConfig.HOME) + " elsewhere");
-                }
-            }
+        }
+        if (root) {
             giveToServerUser(layout.postgres());
             giveToServerUser(socketDir());
             giveToServerUser(logFile());

@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +104,7 @@ class DemoIT {
         ByteArrayOutputStream summary = new ByteArrayOutputStream();
         new SummaryStage().run(context(summary, args));
         String printed = summary.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains(String.format("%,d records", expectedEvents))
+        assertThat(printed).contains(String.format(Locale.ROOT, "%,d records", expectedEvents))
                 .contains("MALFORMED_JSON=1").contains("SCHEMA_VIOLATION=2");
         for (Org org : catalog.orgs()) {
             assertThat(printed).contains(org.orgId());

@@ -21,13 +21,6 @@ class PgvectorBuildTest {
     }
 
     @Test
-    void theSourceListIsTrixieDebSrcSignedByTheArchiveKeyring() {
-        assertThat(PgvectorBuild.SOURCE_LINE)
-                .startsWith("deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]")
-                .endsWith("http://deb.debian.org/debian trixie main");
-    }
-
-    @Test
     void manualCommandsBuildPortablyAgainstPostgres15() {
         String all = String.join("\n", PgvectorBuild.manualCommands());
         assertThat(all).contains("apt-get", "source pgvector", "with_llvm=no", "OPTFLAGS=\"\"", "/usr/lib/postgresql/15/bin/pg_config");

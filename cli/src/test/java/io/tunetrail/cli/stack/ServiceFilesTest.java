@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunetrail.cli.CliError;
 import io.tunetrail.model.PlatformConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +45,32 @@ class ServiceFilesTest {
 
     @Test
     void aHomeTooDeepForAUnixSocketIsRefusedWithTheKeyToChange() throws Exception {
+        // Reachable by the postgres user, so the cluster stays under the home (see the relocation test below).
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path deep = tmp.resolve("x".repeat(60)).resolve("y".repeat(60));
         PostgresService pg = new PostgresService(StackLayout.of(StackTestSupport.config(deep)), line -> {});
         assertThatThrownBy(pg::checkSocketPath).isInstanceOf(CliError.class).hasMessageContaining("TUNETRAIL_HOME")
                 .satisfies(e -> assertThat(((CliError) e).exitCode()).isEqualTo(CliError.ENVIRONMENT));
+    }
+
+    @Test
+    void onlyTheClusterMovesWhenThePostgresUserCannotReachTheHome() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+        Path home = tmp.resolve("repo").resolve(".tunetrail");
+        StackLayout layout = StackLayout.of(StackTestSupport.config(home));
+        // Only root runs PostgreSQL as another user; anyone else owns their cluster wherever it is.
+        assertThat(layout.postgresRelocated()).isEqualTo(Exec.isRoot());
+        if (Exec.isRoot()) {
+            assertThat(layout.postgres().startsWith(StackLayout.RELOCATED_POSTGRES_ROOT)).as(layout.postgres().toString()).isTrue();
+            assertThat(layout.postgresLog().startsWith(layout.postgres())).isTrue();
+            assertThat(StackLayout.of(StackTestSupport.config(home)).postgres()).as("found again from the home").isEqualTo(layout.postgres());
+            assertThat(StackLayout.of(StackTestSupport.config(tmp.resolve("other"))).postgres()).isNotEqualTo(layout.postgres());
+        }
+        assertThat(layout.kafka().startsWith(home)).isTrue();
+        assertThat(layout.redis().startsWith(home)).isTrue();
+
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(StackLayout.of(StackTestSupport.config(home)).postgres()).isEqualTo(home.resolve("postgres"));
     }
 
     @Test

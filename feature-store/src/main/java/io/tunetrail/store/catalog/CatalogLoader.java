@@ -185,19 +185,19 @@ final class CatalogLoader {
             }
         }
         for (EndUser u : catalog.users()) {
-            unique(seen, "user", key(u.orgId(), Ids.require("user id", u.userId())));
+            unique(seen, "user", u.orgId(), Ids.require("user id", u.userId()));
         }
         for (Artist a : catalog.artists()) {
-            unique(seen, "artist", key(a.orgId(), Ids.require("artist id", a.artistId())));
+            unique(seen, "artist", a.orgId(), Ids.require("artist id", a.artistId()));
         }
         for (Genre g : catalog.genres()) {
-            unique(seen, "genre", key(g.orgId(), Ids.require("genre id", g.genreId())));
+            unique(seen, "genre", g.orgId(), Ids.require("genre id", g.genreId()));
             if (g.parentGenreId() != null) {
                 Ids.require("parent genre id of genre " + g.genreId(), g.parentGenreId());
             }
         }
         for (Track t : catalog.tracks()) {
-            unique(seen, "track", key(t.orgId(), Ids.require("track id", t.trackId())));
+            unique(seen, "track", t.orgId(), Ids.require("track id", t.trackId()));
             if (t.artistId() != null) {
                 Ids.require("artist id of track " + t.trackId(), t.artistId());
             }
@@ -210,12 +210,20 @@ final class CatalogLoader {
             }
         }
         for (AudioFeatures f : catalog.audioFeatures()) {
-            unique(seen, "audio features of track", key(f.orgId(), Ids.require("track id of audio features", f.trackId())));
+            unique(seen, "audio features of track", f.orgId(), Ids.require("track id of audio features", f.trackId()));
         }
     }
 
+    /** How a key reads in messages. */
     private static String key(String orgId, String id) {
         return Ids.require("org id", orgId) + "/" + id;
+    }
+
+    /** Ids may contain '/', so the set keeps org and id apart with a character no id can hold. */
+    private static void unique(Set<String> seen, String table, String orgId, String id) {
+        if (!seen.add(table + "\u0000" + Ids.require("org id", orgId) + "\u0000" + id)) {
+            throw StoreException.duplicateKey(table, key(orgId, id));
+        }
     }
 
     private static void unique(Set<String> seen, String table, String key) {

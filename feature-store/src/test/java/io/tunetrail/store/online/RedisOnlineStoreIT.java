@@ -65,17 +65,25 @@ class RedisOnlineStoreIT {
         List<String> ids = IntStream.range(0, 50).mapToObj(i -> "u" + i).toList();
         store.read(org, FeatureViews.USER_RECOMMENDATIONS, ids); // loads the script, so the next read is the steady state
 
-        // The server counts socket reads; INFO itself is one. A read that took more than one round trip would add more.
-        long before = readsProcessed();
-        assertThat(store.read(org, FeatureViews.USER_SESSIONS, ids)).hasSize(50);
-        long afterLatest = readsProcessed();
-        assertThat(store.read(org, FeatureViews.USER_RECOMMENDATIONS, ids)).hasSize(50);
-        long afterVersioned = readsProcessed();
-        assertThat(store.usage(org, List.of("api_calls", "audio_analysis", "model_training"), Instant.now())).hasSize(3);
-        long afterUsage = readsProcessed();
-        assertThat(afterLatest - before).as("socket reads for a pipelined read of 50 rows (+1 for INFO)").isEqualTo(2);
-        assertThat(afterVersioned - afterLatest).as("socket reads for a versioned read of 50 rows (+1 for INFO)").isEqualTo(2);
-        assertThat(afterUsage - afterVersioned).as("socket reads for the usage of 3 resources (+1 for INFO)").isEqualTo(2);
+        // The server counts socket reads; INFO itself is one, so a one-round-trip read adds 2. The counter is
+        // server-wide: another client of a shared stack can only add to it, so the fewest over a few tries counts.
+        assertThat(fewestReads(() -> assertThat(store.read(org, FeatureViews.USER_SESSIONS, ids)).hasSize(50)))
+                .as("socket reads for a pipelined read of 50 rows (+1 for INFO)").isEqualTo(2);
+        assertThat(fewestReads(() -> assertThat(store.read(org, FeatureViews.USER_RECOMMENDATIONS, ids)).hasSize(50)))
+                .as("socket reads for a versioned read of 50 rows (+1 for INFO)").isEqualTo(2);
+        assertThat(fewestReads(() -> assertThat(store.usage(org, List.of("api_calls", "audio_analysis", "model_training"),
+                Instant.now())).hasSize(3)))
+                .as("socket reads for the usage of 3 resources (+1 for INFO)").isEqualTo(2);
+    }
+
+    private static long fewestReads(Runnable read) {
+        long fewest = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long before = readsProcessed();
+            read.run();
+            fewest = Math.min(fewest, readsProcessed() - before);
+        }
+        return fewest;
     }
 
     @Test

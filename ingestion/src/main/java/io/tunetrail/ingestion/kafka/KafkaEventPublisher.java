@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>The producer is idempotent ({@code acks=all}, {@code enable.idempotence=true}), so a retried send never writes a
  * record twice. Sends are asynchronous for throughput; the first send failure is kept and thrown by {@link #flush()}
- * and {@link #close()}, so a caller that flushes before reporting success never loses an event unnoticed. Thread-safe.
+ * and {@link #close()} as a {@link KafkaException}, so a caller that flushes before reporting success never loses an event unnoticed. Thread-safe.
  */
 public final class KafkaEventPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
@@ -102,7 +103,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
     private void send(ProducerRecord<byte[], byte[]> record) {
         Exception failure = firstFailure.get();
         if (failure != null) {
-            throw new IllegalStateException("an earlier send to Kafka failed; stopping: " + failure.getMessage(), failure);
+            throw new KafkaException("an earlier send to Kafka failed; stopping: " + failure.getMessage(), failure);
         }
         sent.incrementAndGet();
         producer.send(record, (metadata, error) -> {
@@ -119,7 +120,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
         producer.flush();
         Exception failure = firstFailure.get();
         if (failure != null) {
-            throw new IllegalStateException("Kafka did not accept " + (sent.get() - acknowledged.get()) + " of "
+            throw new KafkaException("Kafka did not accept " + (sent.get() - acknowledged.get()) + " of "
                     + sent.get() + " records: " + failure.getMessage(), failure);
         }
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 
 /** The platform's topics (interactions, usage, dead-letter) and creating them where they are missing. */
@@ -59,9 +60,9 @@ public final class KafkaTopics {
             return missing.stream().map(NewTopic::name).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            throw new KafkaException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topics on Kafka at " + config.kafkaBootstrap() + ": "
+            throw new KafkaException("cannot create topics on Kafka at " + config.kafkaBootstrap() + ": "
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         }
     }

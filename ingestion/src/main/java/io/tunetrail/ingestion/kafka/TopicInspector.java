@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -55,7 +56,7 @@ public final class TopicInspector implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!reachedEnd(partitions, end)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reading " + topic + " did not reach its end within " + timeout
+                throw new KafkaException("reading " + topic + " did not reach its end within " + timeout
                         + " (read " + read + " records)");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
