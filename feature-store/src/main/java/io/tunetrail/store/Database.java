@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
@@ -23,6 +25,31 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 public final class Database {
     private Database() {}
+
+    /** Work on one connection, inside a transaction. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code connection}: commits when it returns, rolls back when it throws,
+     * and leaves the connection's auto-commit as it found it (connections go back to a pool).
+     */
+    public static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
 
     /** A pooled connection to the configured database. Close it when done. */
     public static HikariDataSource connect(PlatformConfig config) {

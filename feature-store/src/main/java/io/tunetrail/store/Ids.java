@@ -3,20 +3,16 @@ package io.tunetrail.store;
 import java.util.regex.Pattern;
 
 /**
- * The id rule shared by the event schemas, the PostgreSQL domain {@code tt_id} and the Redis key layout.
- *
- * <p>Ids are 1..128 characters of {@code A-Z a-z 0-9 . _ : @ / -}, starting with a letter or digit
- * ({@code schemas/*.schema.json}). They never contain braces, whitespace or commas, which the Redis key layout and
- * the online store's list encoding rely on.
+ * Id checks for the stores: the platform's id rule ({@link io.tunetrail.model.Ids}) with the store's own error, and
+ * the rule for model versions, which end up inside Redis keys.
  */
 public final class Ids {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
     private static final Pattern MODEL_VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private Ids() {}
 
     public static boolean isValid(String id) {
-        return id != null && ID.matcher(id).matches();
+        return io.tunetrail.model.Ids.isValid(id);
     }
 
     /** Returns {@code id}, or throws a {@link StoreException} naming {@code field} when it is not a valid id. */

@@ -1,5 +1,6 @@
 package io.tunetrail.store;
 
+import io.tunetrail.model.PlatformConfig;
 import java.sql.SQLException;
 
 /**
@@ -45,16 +46,16 @@ public final class StoreException extends RuntimeException {
 
     public static StoreException wrongDimension(int expected, int actual, String what) {
         return invalid(what + " has " + actual + " dimensions but the store holds " + expected + "-dimensional embeddings",
-                "Produce " + expected + "-dimensional vectors, or change embedding.dimension and migrate a new database");
+                "Produce " + expected + "-dimensional vectors, or change " + PlatformConfig.EMBEDDING_DIMENSION.name() + " and migrate a new database");
     }
 
     // --- stored data ---------------------------------------------------------------------------------------------
 
     public static StoreException dimensionMismatch(int inDatabase, int configured) {
         return new StoreException(Kind.CONFLICT, "track_embeddings.embedding has " + inDatabase
-                + " dimensions but configuration key embedding.dimension is " + configured
+                + " dimensions but configuration key " + PlatformConfig.EMBEDDING_DIMENSION.name() + " is " + configured
                 + ": the column was created from the key when the database was first migrated and does not follow later changes. "
-                + "Set embedding.dimension (env TUNETRAIL_EMBEDDING_DIMENSION) back to " + inDatabase
+                + "Set " + PlatformConfig.EMBEDDING_DIMENSION.describe() + " back to " + inDatabase
                 + ", or add a migration that alters the column and re-embed every track.", null);
     }
 

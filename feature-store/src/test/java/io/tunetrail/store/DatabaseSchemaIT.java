@@ -108,6 +108,15 @@ class DatabaseSchemaIT {
 
     @Test
     @Order(5)
+    void theIdDomainIsThePlatformsIdRule() throws SQLException {
+        List<String> check = strings("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = 'tt_id'::regtype");
+        assertThat(check).singleElement().asString()
+                .contains("'" + io.tunetrail.model.Ids.PATTERN + "'")
+                .contains("<= " + io.tunetrail.model.Ids.MAX_LENGTH);
+    }
+
+    @Test
+    @Order(5)
     void constraintsRefuseOutOfRangeValues() throws SQLException {
         execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('o1', 'Org one', 'pro')");
         assertRefused("INSERT INTO organisations (org_id, name, plan_id) VALUES ('bad id', 'x', 'pro')", "tt_id");

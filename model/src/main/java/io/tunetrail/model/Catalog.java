@@ -1,5 +1,6 @@
 package io.tunetrail.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,6 +22,25 @@ public record Catalog(
         genres = List.copyOf(genres);
         tracks = List.copyOf(tracks);
         audioFeatures = List.copyOf(audioFeatures);
+    }
+
+    /** Several catalogs as one, in order: e.g. one per org, loaded together. */
+    public static Catalog concat(List<Catalog> catalogs) {
+        List<Org> orgs = new ArrayList<>();
+        List<EndUser> users = new ArrayList<>();
+        List<Artist> artists = new ArrayList<>();
+        List<Genre> genres = new ArrayList<>();
+        List<Track> tracks = new ArrayList<>();
+        List<AudioFeatures> features = new ArrayList<>();
+        for (Catalog c : catalogs) {
+            orgs.addAll(c.orgs());
+            users.addAll(c.users());
+            artists.addAll(c.artists());
+            genres.addAll(c.genres());
+            tracks.addAll(c.tracks());
+            features.addAll(c.audioFeatures());
+        }
+        return new Catalog(orgs, users, artists, genres, tracks, features);
     }
 
     public long rowCount() {

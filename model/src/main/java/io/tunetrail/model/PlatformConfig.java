@@ -32,9 +32,17 @@ public final class PlatformConfig {
         public String envVar() {
             return "TUNETRAIL_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
         }
+
+        /** How messages name the key: {@code redis.port (env TUNETRAIL_REDIS_PORT)}. */
+        public String describe() {
+            return name + " (env " + envVar() + ")";
+        }
     }
 
     private static final List<Key> KEYS = new ArrayList<>();
+
+    /** The environment variable naming a properties file to read instead of {@code <home>/tunetrail.properties}. */
+    public static final String CONFIG_FILE_ENV = "TUNETRAIL_CONFIG";
 
     public static final Key HOME = key("home", ".tunetrail",
             "Directory for the local stack's data, logs and pid files, and the default offline store.");
@@ -93,10 +101,10 @@ public final class PlatformConfig {
             values.put(key.name(), key.defaultValue());
         }
         String home = overrides.getOrDefault(HOME.name(), env.getOrDefault(HOME.envVar(), HOME.defaultValue()));
-        Path file = env.containsKey("TUNETRAIL_CONFIG")
-                ? Path.of(env.get("TUNETRAIL_CONFIG"))
+        Path file = env.containsKey(CONFIG_FILE_ENV)
+                ? Path.of(env.get(CONFIG_FILE_ENV))
                 : Path.of(home, "tunetrail.properties");
-        if (env.containsKey("TUNETRAIL_CONFIG") || Files.isRegularFile(file)) {
+        if (env.containsKey(CONFIG_FILE_ENV) || Files.isRegularFile(file)) {
             values.putAll(readFile(file));
         }
         for (Key key : KEYS) {
@@ -170,7 +178,7 @@ public final class PlatformConfig {
     }
 
     private static String describe(Key key) {
-        return "configuration key " + key.name() + " (env " + key.envVar() + ")";
+        return "configuration key " + key.describe();
     }
 
     /** Every key's effective value, for {@code ./tunetrail config} and for passing to child processes. */

@@ -1,13 +1,13 @@
 package io.tunetrail.cli.setup;
 
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.FileTrees;
 import io.tunetrail.cli.stack.Exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -68,7 +68,7 @@ final class PgvectorBuild {
 
     void install() throws IOException {
         long t0 = System.nanoTime();
-        deleteTree(buildDir.resolve("pgvector"));
+        FileTrees.deleteRecursively(buildDir.resolve("pgvector"));
         Path apt = buildDir.resolve("apt");
         Files.createDirectories(apt.resolve("sources.list.d"));
         Files.createDirectories(apt.resolve("lists").resolve("partial"));
@@ -113,7 +113,7 @@ final class PgvectorBuild {
             throw CliError.failed("pgvector was built but is not installed", CONTROL + " or " + LIBRARY + " is missing",
                     "Run 'make install' in " + tree + " to see why");
         }
-        deleteTree(buildDir);
+        FileTrees.deleteRecursively(buildDir);
         progress.accept(String.format("  pgvector %s installed in %.1f s", installedVersion(), (System.nanoTime() - t0) / 1e9));
     }
 
@@ -142,16 +142,5 @@ final class PgvectorBuild {
                 "echo '" + SOURCE_LINE + "' > sources.list",
                 "apt-get " + opts + " update && apt-get " + opts + " source pgvector",
                 "cd pgvector-0.8.* && make with_llvm=no OPTFLAGS=\"\" PG_CONFIG=" + PG_CONFIG + " && sudo make install PG_CONFIG=" + PG_CONFIG);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

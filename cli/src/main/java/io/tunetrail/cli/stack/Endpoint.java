@@ -21,14 +21,14 @@ record Endpoint(String host, int port, PlatformConfig.Key key) {
         String first = config.kafkaBootstrap().split(",")[0].trim();
         int colon = first.lastIndexOf(':');
         if (colon < 1) {
-            throw CliError.usage(describe(PlatformConfig.KAFKA_BOOTSTRAP) + " = '" + config.kafkaBootstrap()
+            throw CliError.usage(PlatformConfig.KAFKA_BOOTSTRAP.describe() + " = '" + config.kafkaBootstrap()
                     + "' has no port", "Set it to 127.0.0.1:<port> for the local stack");
         }
         int port;
         try {
             port = Integer.parseInt(first.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw CliError.usage(describe(PlatformConfig.KAFKA_BOOTSTRAP) + " = '" + first + "' has no numeric port",
+            throw CliError.usage(PlatformConfig.KAFKA_BOOTSTRAP.describe() + " = '" + first + "' has no numeric port",
                     "Set it to 127.0.0.1:<port> for the local stack");
         }
         return loopback(first.substring(0, colon), PlatformConfig.KAFKA_BOOTSTRAP, port, PlatformConfig.KAFKA_BOOTSTRAP);
@@ -52,18 +52,13 @@ record Endpoint(String host, int port, PlatformConfig.Key key) {
     private static Endpoint loopback(String host, PlatformConfig.Key hostKey, int port, PlatformConfig.Key key) {
         if (!LOOPBACK.contains(host)) {
             // The stack binds 127.0.0.1 only; health checks against a remote host would test somebody else's server.
-            throw CliError.usage("the local stack runs on loopback only, but " + describe(hostKey) + " points at " + host,
+            throw CliError.usage("the local stack runs on loopback only, but " + hostKey.describe() + " points at " + host,
                     "Use 127.0.0.1 (or unset it) for the local stack; a remote cluster needs no 'stack start'");
         }
         if (port < 1 || port > 65535) {
-            throw CliError.usage(describe(key) + " = " + port + " is not a TCP port", "Choose a port in 1..65535");
+            throw CliError.usage(key.describe() + " = " + port + " is not a TCP port", "Choose a port in 1..65535");
         }
         return new Endpoint(host, port, key);
-    }
-
-    /** {@code key (env VAR)} for messages. */
-    static String describe(PlatformConfig.Key key) {
-        return key.name() + " (env " + key.envVar() + ")";
     }
 
     /** True when nothing listens on this port on loopback (we could bind it). */

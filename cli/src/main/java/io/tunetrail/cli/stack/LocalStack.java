@@ -250,7 +250,7 @@ public final class LocalStack {
             throw e;
         } catch (IOException e) {
             throw CliError.environment("cannot use " + layout.home(), e.getMessage(),
-                    "Check that the directory is writable, or set " + Endpoint.describe(PlatformConfig.HOME));
+                    "Check that the directory is writable, or set " + PlatformConfig.HOME.describe());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

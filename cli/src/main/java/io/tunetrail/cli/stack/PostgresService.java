@@ -2,6 +2,7 @@ package io.tunetrail.cli.stack;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.FileTrees;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import java.io.IOException;
@@ -99,7 +100,7 @@ final class PostgresService extends ManagedService {
         if (socket.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             throw CliError.environment("the home directory's path is too long for PostgreSQL",
                     "its socket " + socket + " exceeds the " + MAX_SOCKET_PATH + "-byte limit of Unix sockets",
-                    "Set a shorter home with " + Endpoint.describe(PlatformConfig.HOME));
+                    "Set a shorter home with " + PlatformConfig.HOME.describe());
         }
     }
 
@@ -160,7 +161,7 @@ final class PostgresService extends ManagedService {
 
     private void initdb() throws Exception {
         Path staging = layout.postgres().resolve("data.initdb");
-        deleteTree(staging);
+        FileTrees.deleteRecursively(staging);
         progress.accept("  postgres  creating a new cluster in " + dataDir() + " (initdb)");
         Exec.Result r = runAsServerUser(List.of(BIN.resolve("initdb").toString(), "-D", staging.toString(), "-U", "postgres",
                 "-E", "UTF8", "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256",
@@ -212,7 +213,7 @@ final class PostgresService extends ManagedService {
                 + "SELECT " + literal("CREATE DATABASE " + ident(db) + " OWNER " + ident(user))
                 + " WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = " + literal(db) + ") \\gexec\n";
         if (password.contains("$tunetrail$")) {
-            throw CliError.usage(Endpoint.describe(PlatformConfig.POSTGRES_PASSWORD) + " contains '$tunetrail$'", "Choose another password");
+            throw CliError.usage(PlatformConfig.POSTGRES_PASSWORD.describe() + " contains '$tunetrail$'", "Choose another password");
         }
         psql("postgres", roleSql);
         // pgvector is not a trusted extension, so the non-superuser platform role cannot create it. Enabling it in
@@ -301,16 +302,5 @@ final class PostgresService extends ManagedService {
         Files.setOwner(p, lookup.lookupPrincipalByName(OS_USER_WHEN_ROOT));
         Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class)
                 .setGroup(lookup.lookupPrincipalByGroupName(OS_USER_WHEN_ROOT));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,9 +1,7 @@
 package io.tunetrail.cli.stack;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.FileTrees;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.PlatformConfig;
 import java.net.InetAddress;
@@ -27,6 +25,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import redis.clients.jedis.Jedis;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The real stack: Kafka, PostgreSQL and Redis processes, in a home directory and on free ports of this test's own,
@@ -56,7 +56,7 @@ class LocalStackIT {
         if (stack != null) {
             stack.stop();
             assertThat(processesOf(home)).isEmpty();
-            deleteTree(home);
+            FileTrees.deleteRecursively(home);
         }
     }
 
@@ -135,14 +135,5 @@ class LocalStackIT {
                 .filter(p -> p.pid() != ProcessHandle.current().pid())
                 .filter(p -> ManagedService.commandLine(p).contains(marker))
                 .toList();
-    }
-
-    /** Removes the test's home, including the cluster the postgres user owns (we are root or its owner). */
-    private static void deleteTree(Path dir) throws Exception {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.tunetrail.model.AudioFeatures;
 import io.tunetrail.model.Catalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.Track;
+import io.tunetrail.store.Database;
 import io.tunetrail.store.Ids;
 import io.tunetrail.store.StoreException;
 import java.sql.Array;
@@ -62,18 +63,8 @@ public final class PostgresCatalogStore {
     public CatalogLoadReport load(Catalog catalog) {
         long start = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                List<CatalogLoadReport.Table> tables = loader.load(c, catalog);
-                c.commit();
-                return new CatalogLoadReport(tables, Duration.ofNanos(System.nanoTime() - start));
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            List<CatalogLoadReport.Table> tables = Database.inTransaction(c, conn -> loader.load(conn, catalog));
+            return new CatalogLoadReport(tables, Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException e) {
             throw StoreException.rejectedByDatabase("loading a catalog of " + catalog.rowCount() + " rows", e);
         }

@@ -105,31 +105,25 @@ public final class PgVectorStore implements VectorStore {
         }
         try (Connection c = dataSource.getConnection()) {
             PGvector.addVectorType(c);
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            int changed = 0;
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                for (int i = 0; i < embeddings.size(); i++) {
-                    TrackEmbedding e = embeddings.get(i);
-                    ps.setString(1, orgId);
-                    ps.setString(2, e.trackId());
-                    ps.setObject(3, new PGvector(e.vector()));
-                    ps.setString(4, e.modelVersion());
-                    ps.addBatch();
-                    if ((i + 1) % BATCH == 0 || i + 1 == embeddings.size()) {
-                        for (int n : ps.executeBatch()) {
-                            changed += Math.max(n, 0);
+            return Database.inTransaction(c, conn -> {
+                int changed = 0;
+                try (PreparedStatement ps = conn.prepareStatement(UPSERT)) {
+                    for (int i = 0; i < embeddings.size(); i++) {
+                        TrackEmbedding e = embeddings.get(i);
+                        ps.setString(1, orgId);
+                        ps.setString(2, e.trackId());
+                        ps.setObject(3, new PGvector(e.vector()));
+                        ps.setString(4, e.modelVersion());
+                        ps.addBatch();
+                        if ((i + 1) % BATCH == 0 || i + 1 == embeddings.size()) {
+                            for (int n : ps.executeBatch()) {
+                                changed += Math.max(n, 0);
+                            }
                         }
                     }
                 }
-                c.commit();
                 return changed;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            });
         } catch (SQLException e) {
             throw StoreException.rejectedByDatabase("writing " + embeddings.size() + " embeddings of org " + orgId, unwrapBatch(e));
         }
@@ -241,37 +235,27 @@ public final class PgVectorStore implements VectorStore {
 
     private <T> T run(Connection c, String sql, String orgId, float[] query, int k, Set<String> exclude, Reader<T> reader)
             throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
         // SET LOCAL semantics (set_config(..., true)) need a transaction, and keep the settings off pooled connections.
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement set = c.prepareStatement("SELECT set_config('hnsw.ef_search', ?, true), "
+        return Database.inTransaction(c, conn -> {
+            try (PreparedStatement set = conn.prepareStatement("SELECT set_config('hnsw.ef_search', ?, true), "
                     + "set_config('hnsw.iterative_scan', 'strict_order', true), set_config('enable_sort', ?, true)")) {
                 set.setString(1, Integer.toString(Math.min(MAX_EF_SEARCH, Math.max(minEfSearch, 2 * k))));
                 // Without a sort, the only ordered plan left is the HNSW index scan.
                 set.setString(2, forceIndex && sql.contains(NEAREST) ? "off" : "on");
                 set.executeQuery().close();
             }
-            T result;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = conn.prepareStatement(sql)) {
                 PGvector vector = new PGvector(query);
                 ps.setObject(1, vector);
                 ps.setString(2, orgId);
-                ps.setArray(3, c.createArrayOf("text", exclude.toArray()));
+                ps.setArray(3, conn.createArrayOf("text", exclude.toArray()));
                 ps.setObject(4, vector);
                 ps.setInt(5, k);
                 try (ResultSet rs = ps.executeQuery()) {
-                    result = reader.read(rs);
+                    return reader.read(rs);
                 }
             }
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     private void check(float[] vector, String what) {

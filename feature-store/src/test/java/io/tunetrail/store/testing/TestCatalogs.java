@@ -71,21 +71,7 @@ public final class TestCatalogs {
 
     /** Several catalogs as one (e.g. two orgs loaded together). */
     public static Catalog merge(Catalog... catalogs) {
-        List<Org> orgs = new ArrayList<>();
-        List<EndUser> users = new ArrayList<>();
-        List<Artist> artists = new ArrayList<>();
-        List<Genre> genres = new ArrayList<>();
-        List<Track> tracks = new ArrayList<>();
-        List<AudioFeatures> features = new ArrayList<>();
-        for (Catalog c : catalogs) {
-            orgs.addAll(c.orgs());
-            users.addAll(c.users());
-            artists.addAll(c.artists());
-            genres.addAll(c.genres());
-            tracks.addAll(c.tracks());
-            features.addAll(c.audioFeatures());
-        }
-        return new Catalog(orgs, users, artists, genres, tracks, features);
+        return Catalog.concat(List.of(catalogs));
     }
 
     private static String capitalise(String s) {

@@ -8,11 +8,9 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Platform ids made from data set values: they must match the schema's id pattern and length. */
+/** Platform ids made from data set values, valid by the platform's rule ({@link io.tunetrail.model.Ids}). */
 final class Ids {
-    /** The {@code $defs/id} pattern of {@code schemas/interaction.schema.json}. */
-    static final Pattern PATTERN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/-]*$");
-    static final int MAX_LENGTH = 128;
+    static final int MAX_LENGTH = io.tunetrail.model.Ids.MAX_LENGTH;
     /** Long enough to read, short enough that a prefix plus hash stays far below {@link #MAX_LENGTH}. */
     private static final int MAX_SLUG = 40;
     private static final Pattern NON_ALNUM = Pattern.compile("[^a-z0-9]+");
@@ -21,7 +19,7 @@ final class Ids {
     private Ids() {}
 
     static boolean isValid(String id) {
-        return id != null && id.length() <= MAX_LENGTH && PATTERN.matcher(id).matches();
+        return io.tunetrail.model.Ids.isValid(id);
     }
 
     /**

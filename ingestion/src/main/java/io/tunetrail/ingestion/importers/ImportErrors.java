@@ -55,6 +55,6 @@ final class ImportErrors {
 
     static IllegalArgumentException badOrgId(String orgId) {
         return new IllegalArgumentException("org id '" + orgId + "' cannot be used: ids must match "
-                + Ids.PATTERN.pattern() + " and have at most " + Ids.MAX_LENGTH + " characters. Choose another org id");
+                + io.tunetrail.model.Ids.PATTERN + " and have at most " + Ids.MAX_LENGTH + " characters. Choose another org id");
     }
 }

@@ -1,14 +1,8 @@
 package io.tunetrail.ingestion.synthetic;
 
-import io.tunetrail.model.Artist;
-import io.tunetrail.model.AudioFeatures;
 import io.tunetrail.model.Catalog;
-import io.tunetrail.model.EndUser;
-import io.tunetrail.model.Genre;
 import io.tunetrail.model.InteractionEvent;
-import io.tunetrail.model.Org;
 import io.tunetrail.model.PlanCatalog;
-import io.tunetrail.model.Track;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -85,21 +79,9 @@ public final class SyntheticGenerator {
 
     /** Orgs, listeners, artists, genres (with subgenres), tracks and the audio features of every track. */
     public Catalog catalog() {
-        List<Org> orgs = new ArrayList<>();
-        List<EndUser> users = new ArrayList<>();
-        List<Artist> artists = new ArrayList<>();
-        List<Genre> genres = new ArrayList<>();
-        List<Track> tracks = new ArrayList<>();
-        List<AudioFeatures> features = new ArrayList<>();
-        for (OrgWorld w : worlds) {
-            orgs.add(w.org);
-            users.addAll(w.users);
-            artists.addAll(w.artists);
-            genres.addAll(w.genres);
-            tracks.addAll(w.tracks);
-            features.addAll(w.features);
-        }
-        return new Catalog(orgs, users, artists, genres, tracks, features);
+        return Catalog.concat(worlds.stream()
+                .map(w -> new Catalog(List.of(w.org), w.users, w.artists, w.genres, w.tracks, w.features))
+                .toList());
     }
 
     /** What was planted: each listener's cluster, the clusters' genre affinities, the correlated genre pairs. */
