@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,13 +53,9 @@ final class KafkaService extends ManagedService {
         return layout.kafka().resolve("data");
     }
 
-    private Path pidFile() {
-        return layout.kafka().resolve("kafka.pid");
-    }
-
     @Override
-    OptionalLong pidFromFile() {
-        return readPid(pidFile());
+    Path pidFile() {
+        return layout.kafka().resolve("kafka.pid");
     }
 
     @Override
@@ -165,10 +160,5 @@ final class KafkaService extends ManagedService {
     @Override
     Duration stopGrace() {
         return Duration.ofSeconds(30);
-    }
-
-    @Override
-    void cleanUpAfterStop() throws IOException {
-        Files.deleteIfExists(pidFile());
     }
 }

@@ -47,8 +47,13 @@ abstract class ManagedService {
         return layout.logs().resolve(name() + ".log");
     }
 
+    /** The file the server's pid is recorded in. */
+    abstract Path pidFile();
+
     /** The pid our pid file names, if any. */
-    abstract OptionalLong pidFromFile();
+    OptionalLong pidFromFile() {
+        return readPid(pidFile());
+    }
 
     /** True when {@code process} is this service's server for this home directory. */
     abstract boolean isOurs(ProcessHandle process);
@@ -139,8 +144,10 @@ abstract class ManagedService {
         return true;
     }
 
-    /** Removes pid files and the like once the processes are gone. */
-    void cleanUpAfterStop() throws IOException {}
+    /** Once the process is gone, its pid file would name a dead pid, or one the system reuses for another process. */
+    void cleanUpAfterStop() throws IOException {
+        Files.deleteIfExists(pidFile());
+    }
 
     private static void awaitExit(ProcessHandle h, long deadlineNanos) throws InterruptedException {
         while (h.isAlive() && System.nanoTime() < deadlineNanos) {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -69,8 +68,13 @@ final class PostgresService extends ManagedService {
     }
 
     @Override
-    OptionalLong pidFromFile() {
-        return readPid(dataDir().resolve("postmaster.pid"));
+    Path pidFile() {
+        return dataDir().resolve("postmaster.pid");
+    }
+
+    @Override
+    void cleanUpAfterStop() {
+        // PostgreSQL keeps postmaster.pid itself, and checks a stale one on start.
     }
 
     @Override

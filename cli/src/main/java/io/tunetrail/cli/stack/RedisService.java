@@ -1,14 +1,12 @@
 package io.tunetrail.cli.stack;
 
 import io.tunetrail.cli.CliError;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 
@@ -36,13 +34,9 @@ final class RedisService extends ManagedService {
         return layout.redis().resolve("redis.conf");
     }
 
-    private Path pidFile() {
-        return layout.redis().resolve("redis.pid");
-    }
-
     @Override
-    OptionalLong pidFromFile() {
-        return readPid(pidFile());
+    Path pidFile() {
+        return layout.redis().resolve("redis.pid");
     }
 
     @Override
@@ -122,10 +116,5 @@ final class RedisService extends ManagedService {
     @Override
     Duration stopGrace() {
         return Duration.ofSeconds(15);
-    }
-
-    @Override
-    void cleanUpAfterStop() throws IOException {
-        Files.deleteIfExists(pidFile());
     }
 }
