@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
  * integration tests against that stack), and stop the stack again if this command started it.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Run the whole test suite: set up what is missing, start the local stack, run",
-            "./mvnw verify (unit *Test and integration *IT against the real stack), then stop the stack",
-            "if this command started it. Exits non-zero on any failure.",
+        description = {"Run the whole test suite (unit and integration) against the real local stack.",
+            "Sets up what is missing, starts the stack, runs ./mvnw verify (*Test and *IT), then stops the",
+            "services this run started, and only those. Exits non-zero on any failure.",
             "Extra arguments go to Maven, e.g. ./tunetrail test -- -pl ingestion -Dit.test=KafkaPublishIT"})
 public final class TestCommand implements Callable<Integer> {
     @Option(names = "--keep-stack", description = "Leave the stack running afterwards.")

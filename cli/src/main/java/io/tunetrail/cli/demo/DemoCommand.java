@@ -23,10 +23,10 @@ import picocli.CommandLine.Option;
  * leaves the stack running for the user; {@code ./tunetrail stack stop} stops it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the main job end to end on the local stack: set up what is missing, start the stack,",
-            "generate (or import) data, load the catalog into PostgreSQL, publish interactions to Kafka,",
-            "and print what arrived, read back from Kafka and PostgreSQL, with what to try next.",
-            "The stack keeps running afterwards; ./tunetrail stack stop stops it."})
+        description = {"Run the main job end to end on the local stack, then print what arrived and what to try.",
+            "Stages: set up what is missing, start the stack, generate (or import) data, load the catalog into",
+            "PostgreSQL and publish interactions to Kafka, read both back. The stack keeps running afterwards;",
+            "./tunetrail stack stop stops it."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "synthetic",
             description = "synthetic (default), lastfm-2k, spotify or movielens (with --data-dir).")
