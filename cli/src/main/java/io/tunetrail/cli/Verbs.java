@@ -14,6 +14,7 @@ final class Verbs {
                 new TestCommand(),
                 new io.tunetrail.cli.data.GenerateCommand(),
                 new io.tunetrail.cli.data.ImportCommand(),
+                new io.tunetrail.cli.jobs.LandCommand(),
                 new PeekCommand());
     }
 }

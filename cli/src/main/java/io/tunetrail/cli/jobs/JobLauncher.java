@@ -1,0 +1,134 @@
+package io.tunetrail.cli.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tunetrail.cli.CliError;
+import io.tunetrail.model.EventCodec;
+import io.tunetrail.model.PlatformConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * Runs a job jar in a JVM of its own, the same jar a cluster runs with {@code spark-submit} or {@code flink run}:
+ * locally its engine's jars (Maven's "provided" scope, copied to {@code target/provided-lib}) join the classpath.
+ * Spark and Flink never share a JVM with each other or with the CLI.
+ */
+public final class JobLauncher {
+
+    /** A job jar and how to start it. */
+    public enum Engine {
+        SPARK("batch-training", "tunetrail-batch-training.jar", "io.tunetrail.batch.BatchJobsMain"),
+        FLINK("streaming-jobs", "tunetrail-streaming-jobs.jar", "io.tunetrail.streaming.StreamingJobsMain");
+
+        final String module;
+        final String jar;
+        final String mainClass;
+
+        Engine(String module, String jar, String mainClass) {
+            this.module = module;
+            this.jar = jar;
+            this.mainClass = mainClass;
+        }
+    }
+
+    /** How a job ended, and the JSON object it printed last (its figures), when it printed one. */
+    public record JobRun(int exitCode, JsonNode result, List<String> tail) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private final PlatformConfig config;
+    private final Path root;
+
+    /** @param root the repository, whose modules' {@code target/} hold the jars */
+    public JobLauncher(PlatformConfig config, Path root) {
+        this.config = config;
+        this.root = root;
+    }
+
+    /** Runs {@code engine}'s jar with {@code args}; every output line goes to {@code output} as it comes. */
+    public JobRun run(Engine engine, List<String> args, Consumer<String> output) {
+        Path target = root.resolve(engine.module).resolve("target");
+        Path jar = target.resolve(engine.jar);
+        Path lib = target.resolve("provided-lib");
+        if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
+            throw CliError.environment("the " + engine.module + " job jar is not built", jar + " or " + lib + " is missing",
+                    "Run ./tunetrail setup, which builds every module");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx2g");
+        if (engine == Engine.SPARK) {
+            command.addAll(sparkJvmFlags());
+        }
+        command.addAll(List.of("-cp", jar + ":" + lib + "/*", engine.mainClass));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(root.toFile());
+        pb.environment().putAll(config.asEnv());
+        List<String> tail = new ArrayList<>();
+        int exit;
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.accept(line);
+                    tail.add(line);
+                    if (tail.size() > 50) {
+                        tail.remove(0);
+                    }
+                }
+            }
+            exit = p.waitFor();
+        } catch (IOException e) {
+            throw CliError.failed("cannot run the " + engine.module + " job", e.getMessage(), "Check that java runs", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliError.failed("interrupted while the " + engine.module + " job ran", null, null, e);
+        }
+        return new JobRun(exit, lastJson(tail), List.copyOf(tail));
+    }
+
+    /** The JVM flags Spark needs on Java 17, from the parent pom's {@code spark.jvm.flags} (filtered into the jar). */
+    static List<String> sparkJvmFlags() {
+        try (InputStream in = JobLauncher.class.getClassLoader().getResourceAsStream("tunetrail/build.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("tunetrail/build.properties is missing from the CLI jar; rebuild the cli module");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String flags = p.getProperty("spark.jvm.flags", "").trim();
+            if (flags.isEmpty() || flags.contains("${")) {
+                throw new IllegalStateException("spark.jvm.flags was not filled in by the build; rebuild the cli module with ./mvnw");
+            }
+            return Arrays.asList(flags.split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode lastJson(List<String> tail) {
+        for (int i = tail.size() - 1; i >= 0; i--) {
+            String line = tail.get(i).trim();
+            if (line.startsWith("{") && line.endsWith("}")) {
+                try {
+                    return EventCodec.mapper().readTree(line);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}
