@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the main job end to end on the local stack, then print what arrived and what to try.",
             "Stages: set up what is missing, start the stack, generate (or import) data, load the catalog into",
-            "PostgreSQL and publish interactions to Kafka, read both back. The stack keeps running afterwards;",
+            "PostgreSQL and publish interactions to Kafka, land the topics in Delta (Spark), read it all back.",
+            "The stack keeps running afterwards;",
             "./tunetrail stack stop stops it."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "synthetic",
@@ -43,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The demo's stages, in order. Streaming, training and serving add theirs here. */
     static List<DemoStage> stages() {
-        return List.of(new SetupStage(), new StackStage(), new DataStage(), new SummaryStage());
+        return List.of(new SetupStage(), new StackStage(), new DataStage(), new LandStage(), new SummaryStage());
     }
 
     /**

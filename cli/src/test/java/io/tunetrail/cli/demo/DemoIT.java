@@ -63,7 +63,9 @@ class DemoIT {
     private DemoContext context(ByteArrayOutputStream out, String... args) {
         DemoCommand command = new DemoCommand();
         new CommandLine(command).parseArgs(args);
-        return new DemoContext(config, null, command.dataset, command.dataDir, command.data, command.reload,
+        // Failsafe runs in the cli module's directory; the job jars are in its siblings' target/.
+        Path repository = Path.of("").toAbsolutePath().getParent();
+        return new DemoContext(config, repository, command.dataset, command.dataDir, command.data, command.reload,
                 new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
@@ -100,6 +102,13 @@ class DemoIT {
         try (TopicInspector kafka = new TopicInspector(config)) {
             assertThat(kafka.count(interactions)).isEqualTo(expectedEvents);
         }
+
+        ByteArrayOutputStream landed = new ByteArrayOutputStream();
+        new LandStage().run(context(landed, args));
+        assertThat(landed.toString(StandardCharsets.UTF_8))
+                .contains(String.format(Locale.ROOT, "interactions  %,d rows landed", expectedEvents))
+                .contains(String.format(Locale.ROOT, "dead_letters  %,d rows landed", DataStage.SAMPLE_BAD_EVENTS.size()));
+        assertThat(home.resolve("lake").resolve("raw").resolve("interactions").resolve("_delta_log")).isDirectory();
 
         ByteArrayOutputStream summary = new ByteArrayOutputStream();
         new SummaryStage().run(context(summary, args));

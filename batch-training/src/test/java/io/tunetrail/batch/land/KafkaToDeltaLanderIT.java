@@ -1,0 +1,175 @@
+package io.tunetrail.batch.land;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.tunetrail.batch.testing.LocalSpark;
+import io.tunetrail.ingestion.kafka.KafkaEventPublisher;
+import io.tunetrail.ingestion.kafka.KafkaTopics;
+import io.tunetrail.ingestion.kafka.RawInteractionIngestor;
+import io.tunetrail.model.Activity;
+import io.tunetrail.model.DeadLetter;
+import io.tunetrail.model.Device;
+import io.tunetrail.model.EventType;
+import io.tunetrail.model.InteractionContext;
+import io.tunetrail.model.InteractionEvent;
+import io.tunetrail.model.OfflineStoreLayout;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.RejectReason;
+import io.tunetrail.model.UsageEvent;
+import io.tunetrail.model.testing.TestStack;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lander against the stack's Kafka broker, into a temporary offline store: counts, contents, exactly once. */
+class KafkaToDeltaLanderIT {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    private static final byte[] NOT_UTF8 = {(byte) 0xff, (byte) 0xfe, 0x00, 0x7b};
+
+    private static SparkSession spark;
+    private static PlatformConfig config;
+
+    @TempDir
+    Path store;
+
+    @BeforeAll
+    static void setUp() {
+        config = TestStack.withFreshTopics("lander");
+        KafkaTopics.ensure(config);
+        spark = LocalSpark.get();
+    }
+
+    @AfterAll
+    static void deleteTopics() throws Exception {
+        try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
+            admin.deleteTopics(KafkaTopics.names(config)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void landsEveryRecordOnceAndRefusedOnesAsDeadLetters() {
+        LanderSettings settings = LanderSettings.from(config).withStoreRoot(store.toString());
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+            for (int i = 0; i < 40; i++) {
+                publisher.publish(interaction(i));
+            }
+            publisher.publishInteractionBytes(null, "{\"org_id\":\"org-a\", oops".getBytes(StandardCharsets.UTF_8));
+            publisher.publishInteractionBytes(null, ("{\"user_id\":\"u\",\"track_id\":\"t\",\"event_type\":\"play\","
+                    + "\"event_time\":\"2026-03-01T10:00:00Z\",\"client_event_id\":\"x\"}").getBytes(StandardCharsets.UTF_8));
+            publisher.publish(new UsageEvent("org-a", "key-1", "api_calls", 3, T0, "req-1"));
+            publisher.publish(new DeadLetter("upload.jsonl", null, null, "k".getBytes(StandardCharsets.UTF_8), NOT_UTF8,
+                    RejectReason.MALFORMED_JSON, "not JSON", T0, "ingestion"));
+            new RawInteractionIngestor(publisher, "api", "api", Clock.fixed(T0, ZoneOffset.UTC))
+                    .offer("{\"org_id\":1}".getBytes(StandardCharsets.UTF_8));
+        }
+
+        LandResult first = new KafkaToDeltaLander(spark, settings).landAll();
+
+        assertThat(first.table("interactions").rowsLanded()).isEqualTo(40);
+        assertThat(first.table("interactions").rowsRefused()).isEqualTo(2);
+        assertThat(first.table("usage").rowsLanded()).isEqualTo(1);
+        assertThat(first.table("usage").rowsRefused()).isZero();
+        assertThat(first.table("dead_letters").rowsLanded()).isEqualTo(2);
+        Dataset<Row> interactions = read("interactions");
+        assertThat(interactions.count()).isEqualTo(40);
+        assertThat(interactions.select("client_event_id").distinct().count()).isEqualTo(40);
+        Row sample = interactions.filter(col("client_event_id").equalTo("ce-7")).first();
+        assertThat((String) sample.getAs("org_id")).isEqualTo("org-b");
+        assertThat((String) sample.getAs("user_id")).isEqualTo("user-2");
+        assertThat((String) sample.getAs("track_id")).isEqualTo("track-7");
+        assertThat((String) sample.getAs("event_type")).isEqualTo("skip");
+        assertThat((Long) sample.getAs("played_ms")).isEqualTo(7_000L);
+        assertThat((Long) sample.getAs("track_duration_ms")).isEqualTo(180_000L);
+        assertThat(((Timestamp) sample.getAs("event_time")).toInstant()).isEqualTo(T0.plusSeconds(7 * 5 * 3600));
+        assertThat(sample.getAs("event_date").toString()).isEqualTo("2026-03-02");
+        assertThat(sample.<Row>getAs("context").<String>getAs("device")).isEqualTo("car");
+        assertThat(sample.<Row>getAs("context").<String>getAs("activity")).isEqualTo("commute");
+        assertThat((Integer) sample.getAs("count")).isEqualTo(1);
+        assertThat((Long) sample.getAs("kafka_offset")).isNotNegative();
+        assertThat(partitionColumns("interactions")).containsExactly("org_id", "event_date");
+        assertThat(partitionColumns("usage")).containsExactly("org_id", "event_date");
+        assertThat(partitionColumns("dead_letters")).containsExactly("stage", "failed_date");
+
+        Row usage = read("usage").first();
+        assertThat((String) usage.getAs("request_id")).isEqualTo("req-1");
+        assertThat((Long) usage.getAs("units")).isEqualTo(3L);
+
+        Dataset<Row> dead = read("dead_letters");
+        assertThat(dead.count()).isEqualTo(4);
+        assertThat(dead.filter(col("stage").equalTo("lander")).select("reason_code").orderBy("reason_code")
+                .as(Encoders.STRING()).collectAsList())
+                .containsExactly("MALFORMED_JSON", "SCHEMA_VIOLATION");
+        assertThat(dead.filter(col("stage").equalTo("lander")).select("source_topic").distinct()
+                .as(Encoders.STRING()).collectAsList())
+                .containsExactly(config.get(PlatformConfig.TOPIC_INTERACTIONS));
+        Row upload = dead.filter(col("source_topic").equalTo("upload.jsonl")).first();
+        assertThat(Base64.getDecoder().decode(upload.<String>getAs("original_value_base64"))).isEqualTo(NOT_UTF8);
+        assertThat((String) upload.getAs("original_key")).isEqualTo("k");
+        assertThat((String) upload.getAs("stage")).isEqualTo("ingestion");
+        assertThat((String) upload.getAs("reason_code")).isEqualTo("MALFORMED_JSON");
+        assertThat(((Timestamp) upload.getAs("failed_at")).toInstant()).isEqualTo(T0);
+        assertThat(upload.getAs("failed_date").toString()).isEqualTo("2026-03-01");
+        assertThat(dead.filter(col("stage").equalTo("api")).count()).isEqualTo(1);
+
+        // Run again with nothing new: nothing lands, no table changes.
+        LandResult second = new KafkaToDeltaLander(spark, settings).landAll();
+        assertThat(second.totalLanded()).isZero();
+        assertThat(second.tables()).allSatisfy(t -> assertThat(t.rowsRefused()).isZero());
+        for (LandResult.TableLanding t : first.tables()) {
+            assertThat(second.table(t.table()).deltaVersion()).as(t.table()).isEqualTo(t.deltaVersion());
+        }
+        assertThat(read("interactions").count()).isEqualTo(40);
+        assertThat(read("dead_letters").count()).isEqualTo(4);
+
+        // More events: only they land.
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+            for (int i = 40; i < 45; i++) {
+                publisher.publish(interaction(i));
+            }
+            publisher.publishInteractionBytes(null, "not json at all".getBytes(StandardCharsets.UTF_8));
+        }
+        LandResult third = new KafkaToDeltaLander(spark, settings).landAll();
+        assertThat(third.table("interactions").rowsLanded()).isEqualTo(5);
+        assertThat(third.table("interactions").rowsRefused()).isEqualTo(1);
+        assertThat(third.table("dead_letters").rowsLanded()).isZero();
+        assertThat(read("interactions").count()).isEqualTo(45);
+        assertThat(read("interactions").select("client_event_id").distinct().count()).isEqualTo(45);
+        assertThat(read("dead_letters").count()).isEqualTo(5);
+    }
+
+    private static InteractionEvent interaction(int i) {
+        EventType type = i % 7 == 0 ? EventType.SKIP : EventType.PLAY;
+        return new InteractionEvent(i % 2 == 0 ? "org-a" : "org-b", "user-" + (i % 5), "track-" + i, type,
+                i * 1000L, 180_000L, T0.plusSeconds(i * 5 * 3600L),
+                new InteractionContext(i % 7 == 0 ? Device.CAR : Device.MOBILE,
+                        i % 7 == 0 ? Activity.COMMUTE : Activity.NONE),
+                "ce-" + i, 1);
+    }
+
+    private Dataset<Row> read(String table) {
+        return spark.read().format("delta").load(OfflineStoreLayout.load().table(table).location(store.toString()));
+    }
+
+    private List<String> partitionColumns(String table) {
+        String location = OfflineStoreLayout.load().table(table).location(store.toString());
+        Row detail = DeltaTable.forPath(spark, location).detail().first();
+        return detail.getList(detail.fieldIndex("partitionColumns"));
+    }
+}
