@@ -44,7 +44,7 @@ public final class EventFormat {
     /** Added by {@link #classify}: one line saying what is wrong, null for an accepted record. */
     public static final String REFUSAL_REASON = "refusal_reason";
 
-    private static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:@/-]*$";
+    private static final String ID_PATTERN = io.tunetrail.model.Ids.PATTERN;
     // RFC 3339 date-time: the schema demands an explicit offset, so "2026-01-01T10:00:00" (no zone) is refused.
     private static final String DATE_TIME_PATTERN =
             "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$";
@@ -131,7 +131,7 @@ public final class EventFormat {
             checks.add(when(col(MAP).getItem(f).isNotNull().and(field(f).isNull()), lit(f + " has the wrong type")));
         }
         for (String f : idFields) {
-            checks.add(when(field(f).isNotNull().and(not(field(f).rlike(ID_PATTERN)).or(length(field(f)).gt(128))),
+            checks.add(when(field(f).isNotNull().and(not(field(f).rlike(ID_PATTERN)).or(length(field(f)).gt(io.tunetrail.model.Ids.MAX_LENGTH))),
                     lit(f + " is not an id (1-128 of A-Za-z0-9._:@/-, starting alphanumeric)")));
         }
         checks.add(when(field("event_time").isNotNull().and(not(field("event_time").rlike(DATE_TIME_PATTERN))

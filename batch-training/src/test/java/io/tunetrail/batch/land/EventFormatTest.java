@@ -3,6 +3,8 @@ package io.tunetrail.batch.land;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.batch.testing.LocalSpark;
+import io.tunetrail.model.EventCodec;
+import io.tunetrail.model.InteractionEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -105,6 +108,37 @@ class EventFormatTest {
         assertThat(new String(Base64.getDecoder().decode(first.<String>getAs("original_value_base64")),
                 StandardCharsets.UTF_8)).isEqualTo(values.get(1));
         assertThat(first.<Object>getAs("failed_date")).isNotNull();
+    }
+
+    /**
+     * The lander restates the JSON schema as Spark expressions; on the same records it must reach the same verdict
+     * as the schema itself ({@link EventCodec}, what the API and the ingestors use), or data would be refused in one
+     * place and kept in the other.
+     */
+    @Test
+    void acceptsAndRefusesExactlyWhatTheSchemaDoes() {
+        List<String> values = List.of(VALID, MINIMAL,
+                "{\"org_id\":\"org-1\", truncated", "[1,2,3]", "", "null",
+                VALID.replace("\"played_ms\":120000", "\"played_ms\":\"long\""),
+                VALID.replace("\"played_ms\":120000", "\"played_ms\":-1"),
+                VALID.replace("\"org_id\":\"org-1\",", ""),
+                VALID.replace("\"org_id\":\"org-1\"", "\"org_id\":\"org one\""),
+                VALID.replace("\"org_id\":\"org-1\"", "\"org_id\":\"" + "o".repeat(129) + "\""),
+                VALID.replace("\"play\"", "\"hum\""),
+                VALID.replace("\"mobile\"", "\"toaster\""),
+                VALID.replace("\"count\":3", "\"count\":0"),
+                VALID.replace("\"count\":3", "\"count\":3,\"colour\":\"red\""),
+                VALID.replace("\"event_time\":\"2026-03-01T23:30:00-02:00\"", "\"event_time\":\"yesterday\""),
+                MINIMAL.replace("\"skip\"", "\"add_to_playlist\""));
+        EventCodec<InteractionEvent> codec = EventCodec.interactions();
+        Dataset<Row> classified = EventFormat.INTERACTIONS.classify(kafkaRows(values.toArray(new String[0])));
+        Set<Long> refusedOffsets = DeadLetterRows.refusedRows(classified).collectAsList().stream()
+                .map(r -> r.<Long>getAs("source_offset")).collect(Collectors.toSet());
+        for (int i = 0; i < values.size(); i++) {
+            boolean schemaAccepts = codec.decode(values.get(i).getBytes(StandardCharsets.UTF_8)).isAccepted();
+            assertThat(!refusedOffsets.contains((long) i)).as("lander accepts record %d: %s", i, values.get(i))
+                    .isEqualTo(schemaAccepts);
+        }
     }
 
     @Test
