@@ -2,16 +2,15 @@ package io.tunetrail.cli.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.stack.Exec;
 import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.PlatformConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,6 +47,8 @@ public final class JobLauncher {
         }
     }
 
+    private static final Duration LOCAL_RUN_LIMIT = Duration.ofHours(12);
+
     private final PlatformConfig config;
     private final Path root;
 
@@ -74,30 +75,9 @@ public final class JobLauncher {
         }
         command.addAll(List.of("-cp", jar + ":" + lib + "/*", engine.mainClass));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(root.toFile());
-        pb.environment().putAll(config.asEnv());
-        List<String> tail = new ArrayList<>();
-        int exit;
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    output.accept(line);
-                    tail.add(line);
-                    if (tail.size() > 50) {
-                        tail.remove(0);
-                    }
-                }
-            }
-            exit = p.waitFor();
-        } catch (IOException e) {
-            throw CliError.failed("cannot run the " + engine.module + " job", e.getMessage(), "Check that java runs", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliError.failed("interrupted while the " + engine.module + " job ran", null, null, e);
-        }
-        return new JobRun(exit, lastJson(tail), List.copyOf(tail));
+        // A local run; long production runs belong to a cluster's scheduler, so a generous bound is enough here.
+        Exec.Result r = Exec.run(command, root, config.asEnv(), null, LOCAL_RUN_LIMIT, output);
+        return new JobRun(r.exitCode(), lastJson(r.tail()), r.tail());
     }
 
     /** The JVM flags Spark needs on Java 17, from the parent pom's {@code spark.jvm.flags} (filtered into the jar). */

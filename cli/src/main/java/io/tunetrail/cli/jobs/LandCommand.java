@@ -25,7 +25,9 @@ public final class LandCommand implements Callable<Integer> {
         JobLauncher.JobRun run = new JobLauncher(TunetrailCli.config(), root)
                 .run(JobLauncher.Engine.SPARK, List.of("--job", "land"), System.out::println);
         if (!run.ok()) {
-            throw CliError.failed("landing the topics failed", "the Spark job exited with " + run.exitCode(), "See its output above");
+            List<String> tail = run.tail().subList(Math.max(0, run.tail().size() - 3), run.tail().size());
+            throw CliError.failed("landing the topics failed", "the Spark job exited with " + run.exitCode() + ": "
+                    + String.join(" | ", tail), "See its output above");
         }
         return 0;
     }
