@@ -1,6 +1,7 @@
 package io.tunetrail.cli;
 
 import java.util.List;
+import picocli.CommandLine;
 
 /** The verbs of {@code ./tunetrail}, in the order {@code --help} lists them. */
 final class Verbs {
@@ -15,6 +16,15 @@ final class Verbs {
                 new io.tunetrail.cli.data.GenerateCommand(),
                 new io.tunetrail.cli.data.ImportCommand(),
                 new io.tunetrail.cli.jobs.LandCommand(),
-                new PeekCommand());
+                new PeekCommand(),
+                bench());
+    }
+
+    private static CommandLine bench() {
+        CommandLine bench = new CommandLine(new io.tunetrail.cli.bench.BenchCommand());
+        for (Object benchmark : io.tunetrail.cli.bench.BenchCommand.subcommands()) {
+            bench.addSubcommand(benchmark);
+        }
+        return bench;
     }
 }

@@ -67,7 +67,9 @@ class DatabaseSchemaIT {
                 + "USING (table_schema, table_name) WHERE c.table_schema = 'public' AND c.column_name = 'org_id' "
                 + "AND c.is_nullable = 'NO' AND t.table_type = 'BASE TABLE' AND c.table_name <> 'organisations' ORDER BY 1");
         assertThat(orgScoped).contains("teams", "members", "team_members", "api_keys", "end_users", "artists", "genres", "tracks",
-                "track_genres", "audio_features", "track_embeddings", "usage_ledger");
+                "track_genres", "audio_features", "track_embeddings", "usage_ledger", "track_similarities", "user_similarities",
+                "genre_correlations", "temporal_patterns", "monthly_trends", "context_correlations", "org_model_policy",
+                "training_requests");
         for (String table : orgScoped) {
             // The first column of the primary key, or of the natural unique key where there is no primary key.
             List<String> firstKeyColumn = strings("SELECT a.attname FROM pg_index i JOIN pg_attribute a "
@@ -75,11 +77,12 @@ class DatabaseSchemaIT {
                     + "AND (i.indisprimary OR (i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_index p WHERE p.indrelid = i.indrelid AND p.indisprimary))) "
                     + "AND i.indexprs IS NULL AND i.indpred IS NULL");
             assertThat(firstKeyColumn).as("key of %s starts with org_id", table).contains("org_id");
-            // Directly, or through a composite key into another org-scoped table (which, by this same loop, does).
+            // Directly, or through a composite key into another org-scoped table (which, by this same loop, does). Other
+            // cascades (analytics rows from their model version) are allowed beside it; they lead with org_id too (below).
             List<String> foreignKeys = strings("SELECT confrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND conrelid = '"
                     + table + "'::regclass AND confdeltype = 'c'");
             assertThat(foreignKeys).as("%s cascades from organisations or another org-scoped table", table).isNotEmpty()
-                    .allSatisfy(target -> assertThat(target).isIn(orgScopedOrOrganisations(orgScoped)));
+                    .anySatisfy(target -> assertThat(target).isIn(orgScopedOrOrganisations(orgScoped)));
             List<String> foreignKeysWithoutOrg = strings("SELECT conname FROM pg_constraint c WHERE contype = 'f' AND conrelid = '"
                     + table + "'::regclass AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid "
                     + "AND a.attnum = c.conkey[1] AND a.attname = 'org_id')");
@@ -149,6 +152,24 @@ class DatabaseSchemaIT {
 
     @Test
     @Order(7)
+    void analyticsRowsAndPinsPointOnlyAtTheOrgsOwnVersions() throws SQLException {
+        execute("INSERT INTO model_versions (org_id, algorithm, version) VALUES ('o1', 'track-similarity', 'ts1')");
+        String o1Version = "(SELECT model_version_id FROM model_versions WHERE org_id = 'o1' AND version = 'ts1')";
+        execute("INSERT INTO track_similarities (org_id, model_version_id, track_id, rank, similar_track_id, score) "
+                + "VALUES ('o1', " + o1Version + ", 't1', 1, 't2', 0.9)");
+        assertRefused("INSERT INTO track_similarities (org_id, model_version_id, track_id, rank, similar_track_id, score) "
+                + "VALUES ('o2', " + o1Version + ", 't1', 1, 't2', 0.9)", "track_similarities_org_id_model_version_id_fkey");
+        assertRefused("INSERT INTO org_model_policy (org_id, pinned_model_version_id) VALUES ('o2', " + o1Version + ")",
+                "org_model_policy_org_id_pinned_model_version_id_fkey");
+        execute("INSERT INTO org_model_policy (org_id, pinned_model_version_id) VALUES ('o1', " + o1Version + ")");
+        assertRefused("DELETE FROM model_versions WHERE org_id = 'o1' AND version = 'ts1'", "org_model_policy");
+        execute("DELETE FROM org_model_policy WHERE org_id = 'o1'");
+        execute("DELETE FROM model_versions WHERE org_id = 'o1' AND version = 'ts1'");
+        assertThat(strings("SELECT track_id FROM track_similarities WHERE org_id = 'o1'")).isEmpty();
+    }
+
+    @Test
+    @Order(8)
     void deletingAnOrgDeletesItsData() throws SQLException {
         execute("INSERT INTO teams (org_id, team_id, name) VALUES ('o2', 'team1', 'Team')");
         execute("INSERT INTO api_keys (org_id, key_id, team_id, name, key_hash, key_prefix, scopes) VALUES ('o2', 'k2', 'team1', 'ci', "
@@ -157,6 +178,9 @@ class DatabaseSchemaIT {
         // A key's team may go; the key stays (team_id only is set to null, org_id is untouched).
         execute("DELETE FROM teams WHERE org_id = 'o2'");
         assertThat(strings("SELECT coalesce(team_id, 'none') FROM api_keys WHERE key_id = 'k2'")).containsExactly("none");
+        execute("INSERT INTO model_versions (org_id, algorithm, version) VALUES ('o2', 'genre-correlations', 'g1')");
+        execute("INSERT INTO org_model_policy (org_id, pinned_model_version_id, frozen) SELECT 'o2', model_version_id, true "
+                + "FROM model_versions WHERE org_id = 'o2'");
         execute("DELETE FROM organisations WHERE org_id = 'o2'");
         assertThat(strings("SELECT org_id FROM artists WHERE org_id = 'o2' UNION ALL SELECT org_id FROM api_keys WHERE org_id = 'o2' "
                 + "UNION ALL SELECT org_id FROM usage_ledger WHERE org_id = 'o2'")).isEmpty();
