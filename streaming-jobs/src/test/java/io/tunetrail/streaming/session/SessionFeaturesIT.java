@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every session on the sessions topic and every listener's online row equal the ground truth {@link SessionWorkload}
  * computes in plain Java, with out-of-order, late and malformed events in the input.
  */
-class SessionFeaturesIT {
+public class SessionFeaturesIT {
     @RegisterExtension
     static final FreshDatabase DB = new FreshDatabase();
     @RegisterExtension
@@ -78,10 +78,10 @@ class SessionFeaturesIT {
         assertThat(counters.get(JobCounters.MALFORMED_JSON) + counters.get(JobCounters.SCHEMA_VIOLATION)).isEqualTo(w.malformed());
         assertThat(counters.get(JobCounters.WINDOW_LATE)).isZero();
 
-        assertResultsMatch(kit, s, w);
+        assertResultsMatch(kit, s, w, REDIS);
     }
 
-    public static void assertResultsMatch(StreamTestKit kit, StreamSettings s, SessionWorkload w) throws Exception {
+    public static void assertResultsMatch(StreamTestKit kit, StreamSettings s, SessionWorkload w, RedisNamespace redis) throws Exception {
         List<SessionWorkload.ExpectedSession> actual = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kit.readAll(s.sessionsTopic())) {
             JsonNode n = EventCodec.mapper().readTree(r.value());
@@ -100,7 +100,7 @@ class SessionFeaturesIT {
         Set<SessionWorkload.ExpectedSession> written = new HashSet<>(actual);
         assertThat(written).isEqualTo(w.sessions());
 
-        Map<String, FeatureRow> rows = REDIS.store().read(w.org(), FeatureViews.USER_SESSIONS, List.copyOf(w.users().keySet()));
+        Map<String, FeatureRow> rows = redis.store().read(w.org(), FeatureViews.USER_SESSIONS, List.copyOf(w.users().keySet()));
         assertThat(rows.keySet()).isEqualTo(w.users().keySet());
         w.users().forEach((user, expected) -> {
             FeatureRow row = rows.get(user);

@@ -39,7 +39,7 @@ import redis.clients.jedis.params.ScanParams;
  * including out-of-order events (accepted), late events and a batch of malformed ones (dead-lettered with reasons,
  * while the job keeps counting what follows).
  */
-class UsageCountersIT {
+public class UsageCountersIT {
     @RegisterExtension
     static final RedisNamespace REDIS = new RedisNamespace();
 
@@ -78,11 +78,11 @@ class UsageCountersIT {
         assertThat(counters.get(JobCounters.FUTURE_EVENT)).isEqualTo(w.rejected("FUTURE_EVENT"));
         assertThat(counters.get(JobCounters.WINDOW_LATE)).isZero();
 
-        assertResultsMatch(kit, s, w);
+        assertResultsMatch(kit, s, w, REDIS);
     }
 
     /** Checks the result topics, the ledger in Redis and the dead letters against the workload's ground truth. */
-    public static void assertResultsMatch(StreamTestKit kit, StreamSettings s, UsageWorkload w) throws Exception {
+    public static void assertResultsMatch(StreamTestKit kit, StreamSettings s, UsageWorkload w, RedisNamespace redis) throws Exception {
         assertThat(totals(kit.readAll(s.usageHourlyTopic()))).isEqualTo(w.hourly());
         assertThat(totals(kit.readAll(s.usageDailyTopic()))).isEqualTo(w.daily());
 
@@ -91,9 +91,9 @@ class UsageCountersIT {
             ScanParams match = new ScanParams().match(RedisKeys.org(org) + ":ledger:*").count(1000);
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                var page = REDIS.jedis().scan(cursor, match);
+                var page = redis.jedis().scan(cursor, match);
                 for (String key : page.getResult()) {
-                    ledger.put(key, Long.parseLong(REDIS.jedis().get(key)));
+                    ledger.put(key, Long.parseLong(redis.jedis().get(key)));
                 }
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
