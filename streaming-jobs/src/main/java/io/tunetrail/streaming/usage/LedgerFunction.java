@@ -64,6 +64,10 @@ public final class LedgerFunction extends KeyedProcessFunction<String, UsageTota
                 it.remove();
             }
         }
+        if (state.isEmpty()) {
+            // An empty map still occupies a state entry for the key; clear it so nothing of the key remains.
+            state.clear();
+        }
     }
 
     private static long startMs(LocalDate day) {
