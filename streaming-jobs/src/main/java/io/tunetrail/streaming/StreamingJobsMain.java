@@ -22,7 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Entry point of the streaming-jobs jar, for {@code ./tunetrail stream} (a MiniCluster in its own JVM) and
  * {@code flink run} (a cluster): {@code --job usage-counters|session-features|all} picks the jobs,
- * {@code --until-idle} reads what the topics hold and stops, {@code --bench N} measures (see {@link StreamingBench}).
+ * {@code --until-idle} reads what the topics hold and stops, {@code --bench N} measures (see {@code bench.StreamingBench}).
  * Configuration comes from the environment ({@code TUNETRAIL_*}, see {@code config/tunetrail.sample.properties}) and
  * {@code --set key=value} arguments, so a cluster needs no file. Prints the run's counters as its last line, one
  * JSON object.
@@ -59,7 +59,7 @@ public final class StreamingJobsMain {
         }
         PlatformConfig config = PlatformConfig.load(System.getenv(), overrides);
         if (bench > 0) {
-            StreamingBench.run(config, bench);
+            io.tunetrail.streaming.bench.StreamingBench.run(config, bench);
             return;
         }
         StreamSettings settings = StreamSettings.of(config, untilIdle);
