@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code ./tunetrail bench streaming}: pre-loads N synthetic interactions into a fresh topic, then, in this one JVM,
- * measures events/s of (a) a plain KafkaConsumer loop that decodes and validates each record with {@code EventCodec}
+ * measures events/s of (a0) a plain KafkaConsumer loop that only fetches, (a) the same loop that decodes and validates each record with {@code EventCodec}
  * (the same work the jobs' sources do, nothing else), (d) a Flink job that only decodes and routes (source, router,
  * discarding sink: Flink's own cost), (b) usage-counters and (c) session-features, each a bounded run over the same
  * events with their real sinks (Redis, exactly-once Kafka, checkpoints). Prints a table, then one JSON line whose
@@ -49,8 +49,9 @@ public final class StreamingBench {
 
             // One unmeasured pass first: the decoder's JIT warm-up would otherwise be charged to the baseline alone
             // (the jobs run later in the same JVM and inherit the compiled decoder).
-            baseline(world.config(), n);
-            double baseline = baseline(world.config(), n);
+            baseline(world.config(), n, true);
+            double fetchOnly = baseline(world.config(), n, false);
+            double baseline = baseline(world.config(), n, true);
             double decodeOnly = flinkDecodeOnly(s, n);
             double usage = job(s, n, UsageCountersJob.NAME);
             double sessions = job(s, n, SessionFeaturesJob.NAME);
@@ -58,6 +59,7 @@ public final class StreamingBench {
             System.out.println();
             System.out.printf("%-44s %14s %10s%n", "pipeline (" + String.format("%,d", n) + " events, parallelism " + s.parallelism() + ")",
                     "events/s", "vs (a)");
+            row("(a0) KafkaConsumer only, no decoding", fetchOnly, baseline);
             row("(a) KafkaConsumer + EventCodec.decode", baseline, baseline);
             row("(d) Flink: Kafka source + decode/route only", decodeOnly, baseline);
             row("(b) usage-counters (all sinks)", usage, baseline);
@@ -66,6 +68,7 @@ public final class StreamingBench {
             json.put("bench", "streaming");
             json.put("events", n);
             json.put("parallelism", s.parallelism());
+            json.put("consumer_fetch_only_events_per_s", Math.round(fetchOnly));
             json.put("baseline_events_per_s", Math.round(baseline));
             json.put("flink_decode_only_events_per_s", Math.round(decodeOnly));
             json.put("usage_counters_events_per_s", Math.round(usage));
@@ -77,8 +80,11 @@ public final class StreamingBench {
         }
     }
 
-    /** (a) One consumer reading every partition, decoding and validating every record. */
-    static double baseline(PlatformConfig config, long expected) {
+    /**
+     * (a) One consumer reading every partition, decoding and validating every record; with {@code decode} false
+     * (a0), only fetching, which shows what the broker alone delivers.
+     */
+    static double baseline(PlatformConfig config, long expected, boolean decode) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -95,7 +101,7 @@ public final class StreamingBench {
             while (read < expected) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     read++;
-                    if (codec.decode(r.value()).isAccepted()) {
+                    if (!decode || codec.decode(r.value()).isAccepted()) {
                         accepted++;
                     }
                 }
