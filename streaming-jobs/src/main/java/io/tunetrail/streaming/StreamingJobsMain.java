@@ -67,25 +67,32 @@ public final class StreamingJobsMain {
         topics.addAll(KafkaTopics.resultNames(config));
         KafkaTopics.ensure(config, topics);
         List<String> jobs = job.equals("all") ? JOBS : List.of(job);
-        Map<String, Object> report = new LinkedHashMap<>();
         long start = System.nanoTime();
-        for (String name : jobs) {
-            report.put(name.replace('-', '_'), run(name, settings));
-        }
+        Map<String, Object> report = new LinkedHashMap<>(run(jobs, settings));
         report.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
         System.out.println(EventCodec.mapper().writeValueAsString(report));
     }
 
-    /** Runs one job to its end (an until-idle run, or a cancelled continuous one) and returns its counters. */
-    static Map<String, Long> run(String name, StreamSettings settings) throws Exception {
+    /**
+     * Runs the jobs as one Flink job (so {@code --job all} runs both at once, also continuously) to its end (an
+     * until-idle run, or a cancelled continuous one) and returns each job's counters under its name.
+     */
+    static Map<String, Map<String, Long>> run(List<String> jobs, StreamSettings settings) throws Exception {
+        String name = String.join("+", jobs);
         StreamExecutionEnvironment env = environment(settings, name);
-        if (name.equals(UsageCountersJob.NAME)) {
-            UsageCountersJob.production(settings).build(env);
-        } else {
-            SessionFeaturesJob.production(settings).build(env);
+        for (String job : jobs) {
+            if (job.equals(UsageCountersJob.NAME)) {
+                UsageCountersJob.production(settings).build(env);
+            } else {
+                SessionFeaturesJob.production(settings).build(env);
+            }
         }
         JobExecutionResult result = env.execute("tunetrail " + name);
-        return JobCounters.of(result);
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        for (String job : jobs) {
+            counters.put(job.replace('-', '_'), JobCounters.of(result, job));
+        }
+        return counters;
     }
 
     /** A checkpointed environment: exactly-once checkpoints, retained on cancellation, on the configured storage. */

@@ -65,7 +65,8 @@ public final class EventRouter<T> extends ProcessFunction<Envelope, T> implement
         for (String name : JobCounters.ROUTER) {
             metrics.put(name, getRuntimeContext().getMetricGroup().counter(name));
             LongCounter acc = new LongCounter();
-            getRuntimeContext().addAccumulator(name, acc);
+            // Prefixed with the job: both jobs may run in one Flink job (--job all), and accumulators merge by name.
+            getRuntimeContext().addAccumulator(JobCounters.accumulator(stage, name), acc);
             accumulators.put(name, acc);
         }
     }

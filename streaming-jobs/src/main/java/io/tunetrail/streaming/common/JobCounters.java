@@ -7,7 +7,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 
 /**
  * The names of the jobs' counters: each is a Flink metric of the operator that counts it (visible in the Flink UI and
- * any metrics reporter) and an accumulator of the same name, which a finished job returns and the jar prints as its
+ * any metrics reporter) and an accumulator named {@code <job>.<counter>}, which a finished job returns and the jar prints as its
  * final JSON line.
  *
  * <p>Accumulators are those of the last attempt of each task: after a failover they restart from zero, so use them
@@ -28,13 +28,18 @@ public final class JobCounters {
 
     private JobCounters() {}
 
-    /** Every counter of a finished job, 0 for those never touched, in a stable order. */
-    public static Map<String, Long> of(JobExecutionResult result) {
+    /** The accumulator of a counter of one job ({@code usage-counters.accepted}). */
+    static String accumulator(String job, String counter) {
+        return job + "." + counter;
+    }
+
+    /** Every counter of one job of a finished Flink job, 0 for those never touched, in a stable order. */
+    public static Map<String, Long> of(JobExecutionResult result, String job) {
         Map<String, Long> out = new LinkedHashMap<>();
         for (String name : ROUTER) {
-            out.put(name, value(result, name));
+            out.put(name, value(result, accumulator(job, name)));
         }
-        out.put(WINDOW_LATE, value(result, WINDOW_LATE));
+        out.put(WINDOW_LATE, value(result, accumulator(job, WINDOW_LATE)));
         return out;
     }
 

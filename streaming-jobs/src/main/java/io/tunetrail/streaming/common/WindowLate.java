@@ -28,7 +28,7 @@ public final class WindowLate<T> extends ProcessFunction<T, Rejected> {
     public void open(Configuration parameters) {
         metric = getRuntimeContext().getMetricGroup().counter(JobCounters.WINDOW_LATE);
         accumulator = new LongCounter();
-        getRuntimeContext().addAccumulator(JobCounters.WINDOW_LATE, accumulator);
+        getRuntimeContext().addAccumulator(JobCounters.accumulator(stage, JobCounters.WINDOW_LATE), accumulator);
     }
 
     @Override

@@ -71,7 +71,7 @@ public class SessionFeaturesIT {
         SessionFeaturesJob.production(s).build(env);
         JobExecutionResult result = env.execute("session-features-it");
 
-        Map<String, Long> counters = JobCounters.of(result);
+        Map<String, Long> counters = JobCounters.of(result, SessionFeaturesJob.NAME);
         assertThat(counters.get(JobCounters.READ)).isEqualTo(w.records());
         assertThat(counters.get(JobCounters.ACCEPTED)).isEqualTo(w.accepted());
         assertThat(counters.get(JobCounters.LATE_EVENT)).isEqualTo(w.lateEvents());

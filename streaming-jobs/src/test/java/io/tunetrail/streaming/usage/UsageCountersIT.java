@@ -69,7 +69,7 @@ public class UsageCountersIT {
         UsageCountersJob.production(s).build(env);
         JobExecutionResult result = env.execute("usage-counters-it");
 
-        Map<String, Long> counters = JobCounters.of(result);
+        Map<String, Long> counters = JobCounters.of(result, UsageCountersJob.NAME);
         assertThat(counters.get(JobCounters.READ)).isEqualTo(w.records());
         assertThat(counters.get(JobCounters.ACCEPTED)).isEqualTo(w.accepted());
         assertThat(counters.get(JobCounters.LATE_EVENT)).isEqualTo(w.lateEvents());
