@@ -16,6 +16,7 @@ final class Verbs {
                 new io.tunetrail.cli.data.GenerateCommand(),
                 new io.tunetrail.cli.data.ImportCommand(),
                 new io.tunetrail.cli.jobs.LandCommand(),
+                new io.tunetrail.cli.jobs.StreamCommand(),
                 new PeekCommand(),
                 bench());
     }

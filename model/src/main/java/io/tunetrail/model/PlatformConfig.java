@@ -58,6 +58,12 @@ public final class PlatformConfig {
             "Topic of metered API usage (schemas/usage.schema.json).");
     public static final Key TOPIC_DEAD_LETTER = key("kafka.topic.dead-letter", "dead-letter",
             "Topic of refused records: original bytes plus reason headers (schemas/dead-letter.md).");
+    public static final Key TOPIC_USAGE_HOURLY = key("kafka.topic.usage-hourly", "usage-hourly",
+            "Result topic of the usage-counters job: units per org, API key and resource per UTC hour (landed in Delta).");
+    public static final Key TOPIC_USAGE_DAILY = key("kafka.topic.usage-daily", "usage-daily",
+            "Result topic of the usage-counters job: units per org, API key and resource per UTC day (landed in Delta).");
+    public static final Key TOPIC_SESSIONS = key("kafka.topic.sessions", "sessions",
+            "Result topic of the session-features job: one record per closed listening session (landed in Delta).");
     public static final Key POSTGRES_HOST = key("postgres.host", "127.0.0.1", "PostgreSQL host.");
     public static final Key POSTGRES_PORT = key("postgres.port", "15432", "PostgreSQL port; the local stack's private cluster listens here.");
     public static final Key POSTGRES_DATABASE = key("postgres.database", "tunetrail", "PostgreSQL database.");
@@ -71,6 +77,22 @@ public final class PlatformConfig {
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",
             "Dimension of audio embeddings (the pgvector column is created with it).");
+    public static final Key STREAM_PARALLELISM = key("stream.parallelism", "2",
+            "Parallelism of the Flink jobs on the local MiniCluster (a cluster's flink run -p overrides it).");
+    public static final Key STREAM_CHECKPOINT_INTERVAL_MS = key("stream.checkpoint-interval-ms", "10000",
+            "Flink checkpoint interval; results reach the Kafka result topics (exactly once) at each checkpoint.");
+    public static final Key STREAM_CHECKPOINT_DIR = key("stream.checkpoint-dir", "",
+            "Where Flink keeps checkpoints (a file: or s3: URI on a cluster). Empty means <home>/flink/checkpoints.");
+    public static final Key STREAM_OUT_OF_ORDERNESS_SECONDS = key("stream.out-of-orderness-seconds", "10",
+            "How far behind the newest event of its partition an event may be and still count as in order.");
+    public static final Key STREAM_ALLOWED_LATENESS_SECONDS = key("stream.allowed-lateness-seconds", "300",
+            "Lateness allowed beyond the out-of-orderness; later events go to the dead-letter topic as LATE_EVENT.");
+    public static final Key STREAM_MAX_FUTURE_SECONDS = key("stream.max-future-seconds", "86400",
+            "Events further than this ahead of the wall clock go to the dead-letter topic as FUTURE_EVENT.");
+    public static final Key STREAM_SESSION_GAP_MINUTES = key("stream.session-gap-minutes", "30",
+            "Inactivity gap that closes a listening session (session-features job).");
+    public static final Key STREAM_RECENT_TRACKS = key("stream.recent-tracks", "20",
+            "How many of a listener's most recent tracks the session-features job keeps online.");
 
     private final Map<String, String> values;
 

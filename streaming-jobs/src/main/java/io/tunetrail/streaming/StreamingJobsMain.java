@@ -1,21 +1,124 @@
 package io.tunetrail.streaming;
 
+import io.tunetrail.ingestion.kafka.KafkaTopics;
+import io.tunetrail.model.EventCodec;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.streaming.common.JobCounters;
+import io.tunetrail.streaming.common.StreamSettings;
+import io.tunetrail.streaming.session.SessionFeaturesJob;
+import io.tunetrail.streaming.usage.UsageCountersJob;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Entry point of the streaming-jobs jar, for {@code ./tunetrail stream} (MiniCluster) and {@code flink run} (cluster):
- * {@code --job <name>} picks the job. The jobs (usage-counters, session-features) are not built yet; until they are,
- * the jar says so and exits with status 2 rather than pretending to run.
+ * Entry point of the streaming-jobs jar, for {@code ./tunetrail stream} (a MiniCluster in its own JVM) and
+ * {@code flink run} (a cluster): {@code --job usage-counters|session-features|all} picks the jobs,
+ * {@code --until-idle} reads what the topics hold and stops, {@code --bench N} measures (see {@code bench.StreamingBench}).
+ * Configuration comes from the environment ({@code TUNETRAIL_*}, see {@code config/tunetrail.sample.properties}) and
+ * {@code --set key=value} arguments, so a cluster needs no file. Prints the run's counters as its last line, one
+ * JSON object.
  */
 public final class StreamingJobsMain {
     /** The jobs this jar can run. */
-    static final List<String> JOBS = List.of();
+    static final List<String> JOBS = List.of(UsageCountersJob.NAME, SessionFeaturesJob.NAME);
 
     private StreamingJobsMain() {}
 
-    public static void main(String[] args) {
-        System.err.println("tunetrail-streaming-jobs: no streaming job is available in this build (known jobs: "
-                + (JOBS.isEmpty() ? "none yet" : String.join(", ", JOBS)) + ")");
+    public static void main(String[] args) throws Exception {
+        String job = "all";
+        boolean untilIdle = false;
+        long bench = -1;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--job" -> job = value(args, ++i, "--job");
+                case "--until-idle" -> untilIdle = true;
+                case "--bench" -> bench = Long.parseLong(value(args, ++i, "--bench"));
+                case "--set" -> {
+                    String kv = value(args, ++i, "--set");
+                    int eq = kv.indexOf('=');
+                    if (eq < 1) {
+                        fail("--set expects key=value, got '" + kv + "'");
+                    }
+                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                default -> fail("unknown argument '" + args[i] + "'; use --job usage-counters|session-features|all, --until-idle, --set key=value");
+            }
+        }
+        if (!job.equals("all") && !JOBS.contains(job)) {
+            fail("unknown job '" + job + "'; known jobs: " + String.join(", ", JOBS) + ", all");
+        }
+        PlatformConfig config = PlatformConfig.load(System.getenv(), overrides);
+        if (bench > 0) {
+            io.tunetrail.streaming.bench.StreamingBench.run(config, bench);
+            return;
+        }
+        StreamSettings settings = StreamSettings.of(config, untilIdle);
+        List<String> topics = new ArrayList<>(KafkaTopics.names(config));
+        topics.addAll(KafkaTopics.resultNames(config));
+        KafkaTopics.ensure(config, topics);
+        List<String> jobs = job.equals("all") ? JOBS : List.of(job);
+        long start = System.nanoTime();
+        Map<String, Object> report = new LinkedHashMap<>(run(jobs, settings));
+        report.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+        System.out.println(EventCodec.mapper().writeValueAsString(report));
+    }
+
+    /**
+     * Runs the jobs as one Flink job (so {@code --job all} runs both at once, also continuously) to its end (an
+     * until-idle run, or a cancelled continuous one) and returns each job's counters under its name.
+     */
+    static Map<String, Map<String, Long>> run(List<String> jobs, StreamSettings settings) throws Exception {
+        String name = String.join("+", jobs);
+        StreamExecutionEnvironment env = environment(settings, name);
+        for (String job : jobs) {
+            if (job.equals(UsageCountersJob.NAME)) {
+                UsageCountersJob.production(settings).build(env);
+            } else {
+                SessionFeaturesJob.production(settings).build(env);
+            }
+        }
+        JobExecutionResult result = env.execute("tunetrail " + name);
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        for (String job : jobs) {
+            counters.put(job.replace('-', '_'), JobCounters.of(result, job));
+        }
+        return counters;
+    }
+
+    /** A checkpointed environment: exactly-once checkpoints, retained on cancellation, on the configured storage. */
+    public static StreamExecutionEnvironment environment(StreamSettings s, String job) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir() + "/" + job);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(s.parallelism());
+        env.getConfig().enableObjectReuse();
+        env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setExternalizedCheckpointRetention(
+                org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1000, s.checkpointIntervalMs()));
+        return env;
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            fail(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void fail(String message) {
+        System.err.println("tunetrail-streaming-jobs: " + message);
         System.exit(2);
     }
 }

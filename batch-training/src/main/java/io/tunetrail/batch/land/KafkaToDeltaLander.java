@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * than written twice. Records of the event topics that break their schema are not dropped: they go to
  * {@code dead_letters} with stage {@code lander} in the same micro-batch.
  *
+ * <p>The streaming jobs' result topics ({@code usage-hourly}, {@code usage-daily}, {@code sessions}) land the same way
+ * but are upserted on their natural key ({@link ResultFormat}): Flink writes them with transactions, read here with
+ * {@code isolation.level=read_committed}, so an aborted Flink transaction never reaches Delta. A result topic that does
+ * not exist yet (no streaming job ran) lands nothing; its table is still created empty.
+ *
  * <p>Runs must not overlap (two runs would share checkpoints). Landed and refused counts are those of this run;
  * a batch replayed after a crash is counted again although Delta skips it.
  */
@@ -64,13 +69,17 @@ public final class KafkaToDeltaLander {
     /** Lands every table; returns what each got. Throws {@link IllegalStateException} naming the failing table. */
     public LandResult landAll() {
         long start = System.nanoTime();
-        for (String table : List.of("interactions", "usage", "dead_letters")) {
+        for (String table : List.of("interactions", "usage", "dead_letters", "usage_hourly", "usage_daily", "sessions")) {
             ensureTable(table);
         }
         List<LandResult.TableLanding> results = new ArrayList<>();
         results.add(landEvents(EventFormat.INTERACTIONS, "interactions", settings.interactionsTopic()));
         results.add(landEvents(EventFormat.USAGE, "usage", settings.usageTopic()));
         results.add(landDeadLetters());
+        java.util.Set<String> existing = ResultTopics.existing(settings);
+        results.add(landResults(ResultFormat.USAGE_HOURLY, settings.usageHourlyTopic(), existing));
+        results.add(landResults(ResultFormat.USAGE_DAILY, settings.usageDailyTopic(), existing));
+        results.add(landResults(ResultFormat.SESSIONS, settings.sessionsTopic(), existing));
         return new LandResult(results, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -122,6 +131,45 @@ public final class KafkaToDeltaLander {
         return new LandResult.TableLanding(table, settings.deadLetterTopic(), landed.get(), 0, version(table));
     }
 
+    /** Upserts a result topic's records into its table (see {@link ResultFormat}); refused records go to dead_letters. */
+    private LandResult.TableLanding landResults(ResultFormat format, String topic, java.util.Set<String> existing) {
+        String table = format.table();
+        if (!existing.contains(topic)) {
+            return new LandResult.TableLanding(table, topic, 0, 0, version(table));
+        }
+        AtomicLong landed = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        run(table, topic, false, (batch, batchId) -> {
+            Dataset<Row> classified = format.classify(batch).persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                Dataset<Row> rows = format.landedRows(classified).persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    long n = rows.count();
+                    if (n > 0) {
+                        // MERGE is idempotent on its own: a replayed batch upserts the same rows again.
+                        DeltaTable.forPath(spark, location(table)).as("t")
+                                .merge(rows.as("s"), format.mergeCondition())
+                                .whenMatched().updateAll()
+                                .whenNotMatched().insertAll()
+                                .execute();
+                    }
+                    landed.addAndGet(n);
+                } finally {
+                    rows.unpersist();
+                }
+                Dataset<Row> bad = DeadLetterRows.refusedRows(classified);
+                long b = bad.count();
+                if (b > 0) {
+                    append(bad, "dead_letters", appId(table), batchId);
+                }
+                refused.addAndGet(b);
+            } finally {
+                classified.unpersist();
+            }
+        });
+        return new LandResult.TableLanding(table, topic, landed.get(), refused.get(), version(table));
+    }
+
     /** Runs one AvailableNow query from {@code topic} through {@code perBatch} and waits until it has caught up. */
     private void run(String table, String topic, boolean headers, BiConsumer<Dataset<Row>, Long> perBatch) {
         Dataset<Row> source = spark.readStream().format("kafka")
@@ -130,6 +178,8 @@ public final class KafkaToDeltaLander {
                 .option("startingOffsets", "earliest")
                 .option("maxOffsetsPerTrigger", settings.maxRecordsPerBatch())
                 .option("includeHeaders", headers)
+                // The streaming jobs write their results in Kafka transactions: never land an aborted one.
+                .option("kafka.isolation.level", "read_committed")
                 // An unreachable broker should fail the run within a minute, not hang it.
                 .option("kafka.default.api.timeout.ms", "30000")
                 .option("kafka.request.timeout.ms", "15000")
@@ -173,6 +223,9 @@ public final class KafkaToDeltaLander {
         Dataset<Row> empty = switch (table) {
             case "interactions" -> EventFormat.INTERACTIONS.landedRows(EventFormat.INTERACTIONS.classify(emptyKafka));
             case "usage" -> EventFormat.USAGE.landedRows(EventFormat.USAGE.classify(emptyKafka));
+            case "usage_hourly" -> ResultFormat.USAGE_HOURLY.landedRows(ResultFormat.USAGE_HOURLY.classify(emptyKafka));
+            case "usage_daily" -> ResultFormat.USAGE_DAILY.landedRows(ResultFormat.USAGE_DAILY.classify(emptyKafka));
+            case "sessions" -> ResultFormat.SESSIONS.landedRows(ResultFormat.SESSIONS.classify(emptyKafka));
             default -> DeadLetterRows.refusedRows(EventFormat.INTERACTIONS.classify(emptyKafka));
         };
         empty.write().format("delta").mode(SaveMode.Append)

@@ -4,7 +4,8 @@ import io.tunetrail.model.PlatformConfig;
 import java.util.Objects;
 
 /**
- * Everything the lander reads and writes: the Kafka cluster, the three raw topics and the offline store root.
+ * Everything the lander reads and writes: the Kafka cluster, the three raw topics, the streaming jobs' three result
+ * topics and the offline store root.
  *
  * @param storeRoot offline store root as Spark sees it: a local path or a URI ({@code s3a://bucket/lake})
  * @param maxRecordsPerBatch upper bound of Kafka records per micro-batch, so a long backlog is landed in pieces that
@@ -16,7 +17,10 @@ public record LanderSettings(
         String usageTopic,
         String deadLetterTopic,
         String storeRoot,
-        long maxRecordsPerBatch) {
+        long maxRecordsPerBatch,
+        String usageHourlyTopic,
+        String usageDailyTopic,
+        String sessionsTopic) {
 
     /** Big enough that the demo data set (~354k interactions) lands in one micro-batch. */
     public static final long DEFAULT_MAX_RECORDS_PER_BATCH = 1_000_000;
@@ -27,6 +31,9 @@ public record LanderSettings(
         Objects.requireNonNull(usageTopic, "usageTopic");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(storeRoot, "storeRoot");
+        Objects.requireNonNull(usageHourlyTopic, "usageHourlyTopic");
+        Objects.requireNonNull(usageDailyTopic, "usageDailyTopic");
+        Objects.requireNonNull(sessionsTopic, "sessionsTopic");
         if (maxRecordsPerBatch < 1) {
             throw new IllegalArgumentException("maxRecordsPerBatch must be at least 1, was " + maxRecordsPerBatch);
         }
@@ -39,13 +46,16 @@ public record LanderSettings(
                 config.get(PlatformConfig.TOPIC_USAGE),
                 config.get(PlatformConfig.TOPIC_DEAD_LETTER),
                 config.offlineStore().toString(),
-                DEFAULT_MAX_RECORDS_PER_BATCH);
+                DEFAULT_MAX_RECORDS_PER_BATCH,
+                config.get(PlatformConfig.TOPIC_USAGE_HOURLY),
+                config.get(PlatformConfig.TOPIC_USAGE_DAILY),
+                config.get(PlatformConfig.TOPIC_SESSIONS));
     }
 
     /** The same settings landing into another store root (tests, measurements). */
     public LanderSettings withStoreRoot(String root) {
         return new LanderSettings(bootstrapServers, interactionsTopic, usageTopic, deadLetterTopic, root,
-                maxRecordsPerBatch);
+                maxRecordsPerBatch, usageHourlyTopic, usageDailyTopic, sessionsTopic);
     }
 
     /** Where a table's stream keeps its Kafka offsets: {@code <root>/_checkpoints/<table>}. */

@@ -53,6 +53,7 @@ class KafkaToDeltaLanderIT {
     static void setUp() {
         config = TestStack.withFreshTopics("lander");
         KafkaTopics.ensure(config);
+        KafkaTopics.ensure(config, KafkaTopics.resultNames(config));
         spark = LocalSpark.get();
     }
 
@@ -60,6 +61,7 @@ class KafkaToDeltaLanderIT {
     static void deleteTopics() throws Exception {
         try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
             admin.deleteTopics(KafkaTopics.names(config)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(KafkaTopics.resultNames(config)).all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -152,6 +154,90 @@ class KafkaToDeltaLanderIT {
         assertThat(read("interactions").count()).isEqualTo(45);
         assertThat(read("interactions").select("client_event_id").distinct().count()).isEqualTo(45);
         assertThat(read("dead_letters").count()).isEqualTo(5);
+    }
+
+    /**
+     * The streaming jobs' result topics: committed records are upserted on their key (a re-sent window replaces its
+     * row), records of an aborted transaction never land, a broken record goes to dead_letters.
+     */
+    @Test
+    void upsertsCommittedResultsOnTheirKeyAndIgnoresAbortedTransactions() {
+        LanderSettings settings = LanderSettings.from(config).withStoreRoot(store.toString());
+        String hourly = config.get(PlatformConfig.TOPIC_USAGE_HOURLY);
+        String sessions = config.get(PlatformConfig.TOPIC_SESSIONS);
+        transaction(true, List.of(
+                record(hourly, "org-a", usageRow("org-a", "key-1", "2026-03-01T10:00:00Z", 5)),
+                record(hourly, "org-a", usageRow("org-a", null, "2026-03-01T10:00:00Z", 7)),
+                record(hourly, "org-a", usageRow("org-a", "key-1", "2026-03-01T11:00:00Z", 2)),
+                record(sessions, "org-a/u1", sessionRow("u1", "2026-03-01T10:00:00Z", 4)),
+                record(sessions, "org-a/u1", "{\"org_id\":\"org-a\"}")));
+        transaction(false, List.of(record(hourly, "org-a", usageRow("org-a", "key-9", "2026-03-01T10:00:00Z", 999))));
+
+        LandResult first = new KafkaToDeltaLander(spark, settings).landAll();
+        assertThat(first.table("usage_hourly").rowsLanded()).isEqualTo(3);
+        assertThat(first.table("sessions").rowsLanded()).isEqualTo(1);
+        assertThat(first.table("sessions").rowsRefused()).isEqualTo(1);
+        assertThat(first.table("usage_daily").rowsLanded()).isZero();
+        assertThat(partitionColumns("usage_hourly")).containsExactly("org_id", "usage_date");
+        assertThat(partitionColumns("sessions")).containsExactly("org_id", "session_date");
+        assertThat(read("usage_hourly").filter(col("api_key_id").equalTo("key-9")).count()).as("aborted transaction").isZero();
+        assertThat(read("dead_letters").filter(col("source_topic").equalTo(sessions)).count()).isEqualTo(1);
+
+        // A bounded streaming run recomputes and re-sends: the same windows replace their rows, new ones are added.
+        transaction(true, List.of(
+                record(hourly, "org-a", usageRow("org-a", "key-1", "2026-03-01T11:00:00Z", 3)),
+                record(hourly, "org-a", usageRow("org-a", null, "2026-03-01T10:00:00Z", 7)),
+                record(sessions, "org-a/u1", sessionRow("u1", "2026-03-01T10:00:00Z", 6))));
+        new KafkaToDeltaLander(spark, settings).landAll();
+        Dataset<Row> rows = read("usage_hourly");
+        assertThat(rows.count()).isEqualTo(3);
+        assertThat(rows.filter(col("api_key_id").isNull()).select("units").as(Encoders.LONG()).collectAsList()).containsExactly(7L);
+        assertThat(rows.filter(col("window_start").equalTo(Timestamp.from(Instant.parse("2026-03-01T11:00:00Z"))))
+                .select("units").as(Encoders.LONG()).collectAsList()).containsExactly(3L);
+        assertThat(rows.select("usage_date").distinct().as(Encoders.STRING()).collectAsList()).containsExactly("2026-03-01");
+        Row session = read("sessions").first();
+        assertThat(read("sessions").count()).isEqualTo(1);
+        assertThat((Long) session.getAs("tracks_played")).isEqualTo(6L);
+        assertThat((String) session.getAs("top_genre")).isEqualTo("rock");
+    }
+
+    private static String usageRow(String org, String key, String start, long units) {
+        return "{\"org_id\":\"" + org + "\",\"api_key_id\":" + (key == null ? "null" : "\"" + key + "\"")
+                + ",\"resource\":\"api_calls\",\"window_start\":\"" + start + "\",\"window_end\":\""
+                + Instant.parse(start).plusSeconds(3600) + "\",\"usage_date\":\"" + start.substring(0, 10) + "\",\"units\":" + units
+                + ",\"events\":1}";
+    }
+
+    private static String sessionRow(String user, String start, long tracks) {
+        return "{\"org_id\":\"org-a\",\"user_id\":\"" + user + "\",\"session_start\":\"" + start + "\",\"session_end\":\""
+                + Instant.parse(start).plusSeconds(1800) + "\",\"session_date\":\"" + start.substring(0, 10)
+                + "\",\"duration_ms\":1800000,\"events\":" + tracks + ",\"tracks_played\":" + tracks
+                + ",\"completion_rate\":0.5,\"skip_rate\":0.25,\"minutes_listened\":12.5,\"distinct_artists\":2,"
+                + "\"distinct_genres\":1,\"top_genre\":\"rock\",\"dominant_activity\":\"workout\",\"hour_of_day\":10,\"day_of_week\":7}";
+    }
+
+    private static org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record(String topic, String key, String json) {
+        return new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends the records in one Kafka transaction, as Flink's exactly-once sink does, and commits or aborts it. */
+    private static void transaction(boolean commit, List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> records) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", config.kafkaBootstrap());
+        p.put("transactional.id", "lander-it-" + java.util.UUID.randomUUID());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            records.forEach(producer::send);
+            producer.flush();
+            if (commit) {
+                producer.commitTransaction();
+            } else {
+                producer.abortTransaction();
+            }
+        }
     }
 
     private static InteractionEvent interaction(int i) {

@@ -39,7 +39,7 @@ final class SummaryStage implements DemoStage {
 
     @Override
     public String description() {
-        return "read back from Kafka and PostgreSQL, and what to try next";
+        return "read back from Kafka, PostgreSQL and the offline store, and what to try next";
     }
 
     @Override
@@ -103,7 +103,28 @@ final class SummaryStage implements DemoStage {
             out.println("      one event as it sits in Kafka:");
             out.println("        " + sample);
         }
+        printStreamingTables(config, out);
         printNextSteps(config, out);
+    }
+
+    /** The streaming jobs' tables in the offline store, counted from their Delta logs (the CLI has no Spark). */
+    static void printStreamingTables(PlatformConfig config, PrintStream out) {
+        out.printf(Locale.ROOT, "      offline store %s, the streaming jobs' tables (from their Delta logs):%n", config.offlineStore());
+        io.tunetrail.model.OfflineStoreLayout layout = io.tunetrail.model.OfflineStoreLayout.load();
+        for (String table : List.of("usage_hourly", "usage_daily", "sessions")) {
+            java.nio.file.Path location = java.nio.file.Path.of(layout.table(table).location(config.offlineStore().toString()));
+            try {
+                var stats = DeltaLogStats.read(location);
+                if (stats.isEmpty()) {
+                    out.printf(Locale.ROOT, "        %-13s not landed yet (./tunetrail stream --until-idle, then ./tunetrail land)%n", table);
+                } else {
+                    out.printf(Locale.ROOT, "        %-13s %,d rows, %d orgs, Delta version %d%n", table, stats.get().rows(), stats.get().orgs(),
+                            stats.get().version());
+                }
+            } catch (java.io.IOException e) {
+                out.printf(Locale.ROOT, "        %-13s unreadable: %s%n", table, e.getMessage());
+            }
+        }
     }
 
     private static List<Org> orgs(DemoContext context) {
@@ -124,6 +145,8 @@ final class SummaryStage implements DemoStage {
         out.println("  ./tunetrail stack status                 # the services, their ports and pids");
         out.println("  ./tunetrail peek " + config.get(PlatformConfig.TOPIC_DEAD_LETTER) + " -n 3        # refused records with their reasons");
         out.println("  ./tunetrail peek " + config.get(PlatformConfig.TOPIC_INTERACTIONS) + " -n 5       # the newest events");
+        out.println("  ./tunetrail stream                       # the Flink jobs, continuously (Ctrl-C stops; --until-idle drains and stops)");
+        out.println("  ./tunetrail peek " + config.get(PlatformConfig.TOPIC_SESSIONS) + " -n 3            # closed listening sessions");
         out.println("  " + psql + " -c 'SELECT g.name, count(*) FROM track_genres tg JOIN genres g USING (org_id, genre_id) GROUP BY 1 ORDER BY 2 DESC LIMIT 10'");
         out.println("  ./tunetrail import --dataset lastfm-2k --data-dir ../shared/datasets/hetrec2011-lastfm-2k");
         out.println("  ./tunetrail generate --scale 10 --seed 7   # more data (tens of millions with --scale 100)");

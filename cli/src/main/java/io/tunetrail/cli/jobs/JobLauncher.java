@@ -72,6 +72,10 @@ public final class JobLauncher {
         command.add("-Xmx2g");
         if (engine == Engine.SPARK) {
             command.addAll(sparkJvmFlags());
+        } else {
+            // Flink serialises generic state (the session accumulators' maps) with Kryo, which needs this on Java 17
+            // (STACK.md gotcha 8); a cluster's Flink distribution sets the same in env.java.opts.all.
+            command.add("--add-opens=java.base/java.util=ALL-UNNAMED");
         }
         command.addAll(List.of("-cp", jar + ":" + lib + "/*", engine.mainClass));
         command.addAll(args);

@@ -50,6 +50,10 @@ class DemoIT {
         overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
         overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
         overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
+        // The lander also reads the streaming jobs' result topics: fresh (absent) ones, never the stack's own.
+        overrides.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
+        overrides.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
+        overrides.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
         config = PlatformConfig.load(System.getenv(), overrides);
     }
 

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * tt:{org}:fv:VIEW:active                    string    active version of VIEW        no TTL
  * tt:{org}:usage:RESOURCE:d:yyyyMMdd         integer   COUNTER, UTC day              expires at day end + view TTL
  * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            expires at month end + view TTL
+ * tt:{org}:ledger:RESOURCE:d:yyyyMMdd        integer   usage ledger (streaming), day expires at day end + 35 days
+ * tt:{org}:ledger:RESOURCE:m:yyyyMM          integer   usage ledger (streaming), month expires at month end + 35 days
  * </pre>
  *
  * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
@@ -86,6 +88,19 @@ public final class RedisKeys {
     /** The counter of a resource for one UTC month. */
     public static String usageMonth(String orgId, String resource, YearMonth month) {
         return org(orgId) + ":usage:" + requireResource(resource) + ":m:" + MONTH.format(month);
+    }
+
+    /**
+     * The usage ledger's total of a resource for one UTC day: written (SET, absolute) by the streaming usage-counters
+     * job from event-time windows, so it never shares a key with the API's incremented {@link #usageDay} counter.
+     */
+    public static String ledgerDay(String orgId, String resource, LocalDate day) {
+        return org(orgId) + ":ledger:" + requireResource(resource) + ":d:" + DAY.format(day);
+    }
+
+    /** The usage ledger's month-to-date total of a resource for one UTC month (see {@link #ledgerDay}). */
+    public static String ledgerMonth(String orgId, String resource, YearMonth month) {
+        return org(orgId) + ":ledger:" + requireResource(resource) + ":m:" + MONTH.format(month);
     }
 
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */

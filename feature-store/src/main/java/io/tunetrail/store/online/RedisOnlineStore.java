@@ -251,6 +251,63 @@ public final class RedisOnlineStore implements OnlineStore {
         return counts;
     }
 
+    /** How long a ledger total stays readable after its period ended: through the next month's billing run. */
+    public static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(35);
+
+    /**
+     * Writes usage-ledger totals as absolute values ({@code SET key units PXAT period end + }{@link #LEDGER_RETENTION}),
+     * in one pipeline. Idempotent: writing the same totals again leaves the same state, which is what lets the
+     * streaming job replay after a restore. Totals whose retention has already passed are skipped. Returns how many were
+     * written.
+     */
+    public int writeLedger(List<LedgerEntry> entries) {
+        long now = System.currentTimeMillis();
+        int written = 0;
+        try (Pipeline p = jedis.pipelined()) {
+            for (LedgerEntry e : entries) {
+                LocalDate end = e.month() ? e.periodStart().plusMonths(1) : e.periodStart().plusDays(1);
+                long expireAt = end.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + LEDGER_RETENTION.toMillis();
+                if (expireAt <= now) {
+                    continue;
+                }
+                String key = e.month()
+                        ? RedisKeys.ledgerMonth(e.orgId(), e.resource(), YearMonth.from(e.periodStart()))
+                        : RedisKeys.ledgerDay(e.orgId(), e.resource(), e.periodStart());
+                p.set(key, Long.toString(e.units()), redis.clients.jedis.params.SetParams.setParams().pxAt(expireAt));
+                written++;
+            }
+            p.sync();
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        return written;
+    }
+
+    /** The ledger's day and month-to-date totals of each resource for the UTC day of {@code at}, in one MGET; absent is 0. */
+    public Map<String, UsageCount> ledger(String orgId, Collection<String> resources, Instant at) {
+        if (resources.isEmpty()) {
+            return Map.of();
+        }
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        List<String> ordered = List.copyOf(resources);
+        String[] keys = new String[ordered.size() * 2];
+        for (int i = 0; i < ordered.size(); i++) {
+            keys[2 * i] = RedisKeys.ledgerDay(orgId, ordered.get(i), day);
+            keys[2 * i + 1] = RedisKeys.ledgerMonth(orgId, ordered.get(i), YearMonth.from(day));
+        }
+        List<String> values;
+        try {
+            values = jedis.mget(keys);
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        Map<String, UsageCount> counts = new LinkedHashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            counts.put(ordered.get(i), new UsageCount(ordered.get(i), parse(values.get(2 * i)), parse(values.get(2 * i + 1))));
+        }
+        return counts;
+    }
+
     @Override
     public void close() {
         if (ownsClient) {

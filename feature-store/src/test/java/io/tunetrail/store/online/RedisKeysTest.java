@@ -31,6 +31,21 @@ class RedisKeysTest {
         assertThat(RedisKeys.usageDay("acme", "api_calls", LocalDate.of(2026, 11, 2))).isEqualTo("tt:{acme}:usage:api_calls:d:20261102");
         assertThat(RedisKeys.usageMonth("acme", "api_calls", YearMonth.of(2026, 11))).isEqualTo("tt:{acme}:usage:api_calls:m:202611");
         assertThat(RedisKeys.orgPattern("acme")).isEqualTo("tt:{acme}:*");
+        assertThat(RedisKeys.ledgerDay("acme", "api_calls", LocalDate.of(2026, 11, 2))).isEqualTo("tt:{acme}:ledger:api_calls:d:20261102");
+        assertThat(RedisKeys.ledgerMonth("acme", "api_calls", YearMonth.of(2026, 11))).isEqualTo("tt:{acme}:ledger:api_calls:m:202611");
+    }
+
+    /** The streaming ledger writes absolute values; it must never land on the API's incremented counters. */
+    @Test
+    void ledgerKeysNeverMeetTheApiCounters() {
+        LocalDate day = LocalDate.of(2026, 11, 22);
+        for (String resource : List.of("api_calls", "interactions", "d", "m", "usage", "ledger")) {
+            assertThat(RedisKeys.ledgerDay("acme", resource, day)).isNotEqualTo(RedisKeys.usageDay("acme", resource, day));
+            assertThat(RedisKeys.ledgerMonth("acme", resource, YearMonth.from(day)))
+                    .isNotEqualTo(RedisKeys.usageMonth("acme", resource, YearMonth.from(day)))
+                    .isNotEqualTo(RedisKeys.ledgerDay("acme", resource, day));
+        }
+        assertThatThrownBy(() -> RedisKeys.ledgerDay("acme", "Bad:Resource", day)).hasMessageContaining("resource");
     }
 
     @Test
@@ -46,7 +61,9 @@ class RedisKeysTest {
                 RedisKeys.row("o:1", FeatureViews.USER_SESSIONS, "u"),
                 RedisKeys.versionedRow("o:1", FeatureViews.SIMILAR_TRACKS, "t", "v"),
                 RedisKeys.activeVersion("o:1", FeatureViews.SIMILAR_TRACKS),
-                RedisKeys.usageDay("o:1", "api_calls", LocalDate.of(2026, 1, 1)));
+                RedisKeys.usageDay("o:1", "api_calls", LocalDate.of(2026, 1, 1)),
+                RedisKeys.ledgerDay("o:1", "api_calls", LocalDate.of(2026, 1, 1)),
+                RedisKeys.ledgerMonth("o:1", "api_calls", YearMonth.of(2026, 1)));
         for (String key : keys) {
             // Redis Cluster hashes the text between the first '{' and the next '}'.
             assertThat(key.substring(key.indexOf('{') + 1, key.indexOf('}'))).isEqualTo("o:1");
@@ -77,6 +94,8 @@ class RedisKeysTest {
                 record(seen, RedisKeys.row(org, ORG_LATEST, org), org + "|org_profile");
                 record(seen, RedisKeys.usageDay(org, "api_calls", LocalDate.of(2026, 1, 1)), org + "|usage-d");
                 record(seen, RedisKeys.usageMonth(org, "api_calls", YearMonth.of(2026, 1)), org + "|usage-m");
+                record(seen, RedisKeys.ledgerDay(org, "api_calls", LocalDate.of(2026, 1, 1)), org + "|ledger-d");
+                record(seen, RedisKeys.ledgerMonth(org, "api_calls", YearMonth.of(2026, 1)), org + "|ledger-m");
             }
         }
         assertThat(seen).hasSizeGreaterThan(1000);
@@ -111,7 +130,9 @@ class RedisKeysTest {
                 .contains(RedisKeys.activeVersion("acme", FeatureViews.USER_RECOMMENDATIONS))
                 .contains(RedisKeys.versionedRow("acme", FeatureViews.USER_RECOMMENDATIONS, "u-42", "als-20261122"))
                 .contains(RedisKeys.usageDay("acme", "api_calls", LocalDate.of(2026, 11, 22)))
-                .contains(RedisKeys.usageMonth("acme", "api_calls", YearMonth.of(2026, 11)));
+                .contains(RedisKeys.usageMonth("acme", "api_calls", YearMonth.of(2026, 11)))
+                .contains(RedisKeys.ledgerDay("acme", "api_calls", LocalDate.of(2026, 11, 22)))
+                .contains(RedisKeys.ledgerMonth("acme", "api_calls", YearMonth.of(2026, 11)));
         for (FeatureView view : FeatureViews.all()) {
             assertThat(doc).as("KEYS.md documents view %s", view.name()).contains("`" + view.name() + "`");
         }

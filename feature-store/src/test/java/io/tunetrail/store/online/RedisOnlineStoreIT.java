@@ -182,6 +182,29 @@ class RedisOnlineStoreIT {
     }
 
     @Test
+    void ledgerTotalsAreAbsoluteIdempotentAndApartFromTheApiCounters() {
+        String org = REDIS.newOrgId("ledger");
+        java.time.LocalDate nov2 = java.time.LocalDate.of(2099, 11, 2);
+        java.time.LocalDate nov1 = java.time.LocalDate.of(2099, 11, 1);
+        store.addUsage(org, "api_calls", 7, Instant.parse("2099-11-02T10:00:00Z"));
+        List<LedgerEntry> totals = List.of(new LedgerEntry(org, "api_calls", false, nov2, 5),
+                new LedgerEntry(org, "api_calls", true, nov1, 12));
+        assertThat(store.writeLedger(totals)).isEqualTo(2);
+        // A replay writes the same totals again: nothing is added.
+        assertThat(store.writeLedger(totals)).isEqualTo(2);
+        Instant at = Instant.parse("2099-11-02T12:00:00Z");
+        assertThat(store.ledger(org, List.of("api_calls", "interactions"), at).values())
+                .containsExactly(new UsageCount("api_calls", 5, 12), new UsageCount("interactions", 0, 0));
+        // The API's incremented counters are untouched by the ledger, and the other way round.
+        assertThat(store.usage(org, List.of("api_calls"), at).get("api_calls")).isEqualTo(new UsageCount("api_calls", 7, 7));
+        long dayExpiry = REDIS.jedis().pexpireTime(RedisKeys.ledgerDay(org, "api_calls", nov2));
+        assertThat(Instant.ofEpochMilli(dayExpiry)).isEqualTo(Instant.parse("2099-12-08T00:00:00Z"));
+        // A total whose retention has passed is not written at all.
+        assertThat(store.writeLedger(List.of(new LedgerEntry(org, "api_calls", false, java.time.LocalDate.of(2001, 1, 1), 3)))).isZero();
+        assertThat(REDIS.jedis().exists(RedisKeys.ledgerDay(org, "api_calls", java.time.LocalDate.of(2001, 1, 1)))).isFalse();
+    }
+
+    @Test
     void orgsAreIsolated() {
         String a = REDIS.newOrgId("iso-a");
         String b = REDIS.newOrgId("iso-b");

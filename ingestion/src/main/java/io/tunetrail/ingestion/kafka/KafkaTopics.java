@@ -25,6 +25,15 @@ public final class KafkaTopics {
                 config.get(PlatformConfig.TOPIC_DEAD_LETTER));
     }
 
+    /**
+     * The result topics of the streaming jobs (usage per hour and day, sessions), which the lander lands in Delta.
+     * Kept apart from {@link #names}: tests that delete their fresh event topics must not touch these.
+     */
+    public static List<String> resultNames(PlatformConfig config) {
+        return List.of(config.get(PlatformConfig.TOPIC_USAGE_HOURLY), config.get(PlatformConfig.TOPIC_USAGE_DAILY),
+                config.get(PlatformConfig.TOPIC_SESSIONS));
+    }
+
     /** Admin client properties for the configured cluster, with timeouts short enough to fail clearly. */
     public static Properties adminProperties(PlatformConfig config) {
         Properties p = new Properties();
@@ -39,11 +48,16 @@ public final class KafkaTopics {
      * as they are (an operator may have tuned them).
      */
     public static List<String> ensure(PlatformConfig config) {
+        return ensure(config, names(config));
+    }
+
+    /** Creates those of {@code topics} that do not exist yet (as {@link #ensure(PlatformConfig)} does) and returns them. */
+    public static List<String> ensure(PlatformConfig config, List<String> topics) {
         int partitions = config.getInt(PlatformConfig.KAFKA_PARTITIONS);
         try (Admin admin = Admin.create(adminProperties(config))) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : names(config)) {
+            for (String name : topics) {
                 if (!existing.contains(name)) {
                     // One broker locally; a cluster's operators set replication through their own tooling.
                     NewTopic topic = new NewTopic(name, partitions, (short) 1);

@@ -26,6 +26,9 @@ public final class TestStack {
         overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
         overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
         overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
+        overrides.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
+        overrides.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
+        overrides.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
         return config(overrides);
     }
 }

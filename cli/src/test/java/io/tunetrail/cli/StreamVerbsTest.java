@@ -1,0 +1,49 @@
+package io.tunetrail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.cli.jobs.StreamCommand;
+import io.tunetrail.model.EventCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class StreamVerbsTest {
+
+    private static Object[] run(String... args) {
+        CommandLine cli = TunetrailCli.newCommandLine();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintWriter writer = new PrintWriter(buffer, true, StandardCharsets.UTF_8);
+        cli.setOut(writer);
+        cli.setErr(writer);
+        int exit = cli.execute(args);
+        writer.flush();
+        return new Object[] {exit, buffer.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void anUnknownJobIsAUsageErrorNamingTheKnownOnes() {
+        Object[] result = run("stream", "--job", "billing");
+        assertThat(result[0]).isEqualTo(CliError.USAGE);
+        assertThat((String) result[1]).contains("billing").contains("usage-counters").contains("session-features");
+    }
+
+    @Test
+    void theStreamingBenchmarkRefusesAnAbsurdEventCount() {
+        Object[] result = run("bench", "streaming", "--events", "5");
+        assertThat(result[0]).isEqualTo(CliError.USAGE);
+        assertThat((String) result[1]).contains("--events");
+    }
+
+    @Test
+    void describesEachJobsCountersOnOneLine() throws Exception {
+        String json = "{\"usage_counters\":{\"records_read\":1200,\"accepted\":1190,\"malformed_json\":3,\"schema_violation\":4,"
+                + "\"future_event\":1,\"late_event\":2,\"other_rejected\":0,\"window_late\":0},\"seconds\":4.2}";
+        String text = StreamCommand.describe(EventCodec.mapper().readTree(json));
+        assertThat(text.lines()).hasSize(1);
+        assertThat(text).startsWith("usage-counters").contains("read 1,200").contains("accepted 1,190").contains("malformed JSON 3")
+                .contains("schema 4").contains("future 1").contains("late 2");
+    }
+}
