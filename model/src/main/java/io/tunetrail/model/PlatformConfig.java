@@ -71,6 +71,16 @@ public final class PlatformConfig {
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",
             "Dimension of audio embeddings (the pgvector column is created with it).");
+    public static final Key ANALYTICS_SESSION_GAP_MINUTES = key("analytics.session-gap-minutes", "30",
+            "Batch analytics: a listener's events further apart than this start a new session (genre co-occurrence within sessions).");
+    public static final Key ANALYTICS_GENRE_MIN_PAIR_BASKETS = key("analytics.genre.min-pair-baskets", "5",
+            "Genre correlations: a genre pair is kept only when at least this many users (or sessions) heard both.");
+    public static final Key ANALYTICS_CONTEXT_MIN_PLAYS = key("analytics.context.min-plays", "30",
+            "Context correlations: an activity is compared with the rest only when an org has at least this many plays in it.");
+    public static final Key ANALYTICS_CONTEXT_MIN_EFFECT = key("analytics.context.min-effect", "0.2",
+            "Context correlations: |Cohen's d| from which an activity/feature pair is a finding (its 95% CI must also exclude 0).");
+    public static final Key ANALYTICS_EMBEDDING_GENRE_WEIGHT = key("analytics.embedding.genre-weight", "1.0",
+            "Audio embeddings: weight of each genre indicator beside the standardised audio features before the projection.");
 
     private final Map<String, String> values;
 
