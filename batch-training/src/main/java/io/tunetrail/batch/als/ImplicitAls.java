@@ -46,6 +46,8 @@ public final class ImplicitAls {
                 .setRegParam(params.regularization())
                 .setAlpha(params.alpha())
                 .setSeed(params.seed())
+                // Spark's default of 10 blocks is for clusters; on local[2] it is mostly task overhead.
+                .setNumBlocks(Math.max(2, Math.min(10, preferences.sparkSession().sparkContext().defaultParallelism())))
                 .setUserCol("u").setItemCol("i").setRatingCol("r")
                 .setColdStartStrategy("drop")
                 .fit(indexed);
