@@ -4,9 +4,12 @@ import static org.apache.spark.sql.functions.col;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.online.OnlineStore;
 import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelVersion;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,8 +26,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Everything a {@link NightlyJob} reads and writes, for one run of the chain: the SparkSession, the offline store,
- * the inputs (interactions from Delta, the catalog from PostgreSQL), PostgreSQL and Redis, the configuration, the
- * clock and the run id.
+ * the inputs (interactions from Delta, the catalog from PostgreSQL), PostgreSQL, the model registry and Redis, the
+ * configuration, the clock and the run id.
  *
  * <p>Inputs are read once per run and shared by the jobs: {@link #interactions()} is pinned to the Delta version the
  * first job saw, so every job of a run trains on the same snapshot. PostgreSQL and Redis are connected on first use
@@ -49,6 +52,7 @@ public final class NightlyContext implements AutoCloseable {
     private DataSource dataSource;
     private OnlineStore onlineStore;
     private boolean ownOnlineStore;
+    private ModelRegistry registry;
     private DeltaInput interactions;
     private Dataset<Row> catalog;
     private List<String> orgs;
@@ -138,6 +142,38 @@ public final class NightlyContext implements AutoCloseable {
             dataSource = ownDataSource;
         }
         return dataSource;
+    }
+
+    /**
+     * The model registry over {@link #dataSource()}: a job registers each org's new version as a candidate
+     * ({@code register(org, algorithm, params, inputSnapshot)}), writes its rows under that version, records metrics;
+     * the materialise job promotes under the org's plan policy, pin and freeze.
+     */
+    public synchronized ModelRegistry registry() {
+        if (registry == null) {
+            registry = new ModelRegistry(dataSource(), PlanCatalog.load());
+        }
+        return registry;
+    }
+
+    /**
+     * The org's newest version of {@code algorithm} (this run's, when the job that makes it ran before); fails when
+     * there is none, saying which job to run first.
+     */
+    public ModelVersion newestVersion(String orgId, String algorithm) {
+        return registry().versions(orgId, algorithm).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("org " + orgId + " has no " + algorithm
+                        + " model version yet; run the " + algorithm + " job first (./tunetrail train --job " + algorithm + ")"));
+    }
+
+    /** A snapshot record for the registry: the run id and each input's Delta version. */
+    public Map<String, Object> inputSnapshot(DeltaInput... inputs) {
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("run_id", runId);
+        for (DeltaInput input : inputs) {
+            snapshot.put(input.table() + "_delta_version", input.version());
+        }
+        return snapshot;
     }
 
     /** The online store (Redis), connected on first use unless one was given. */

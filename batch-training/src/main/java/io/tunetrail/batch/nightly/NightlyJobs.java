@@ -1,5 +1,6 @@
 package io.tunetrail.batch.nightly;
 
+import io.tunetrail.batch.als.AlsJob;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public final class NightlyJobs {
 
     /** The chain, in order. */
     public static final List<NightlyJob> ALL = List.of(
-            // one line per job
+            new AlsJob()
     );
 
     /** The job of this name; fails listing the known names. */
