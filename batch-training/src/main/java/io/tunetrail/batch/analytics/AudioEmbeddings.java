@@ -48,7 +48,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Output columns: {@code org_id, track_id, embedding} (array of float, exactly the configured dimension).
  */
 public final class AudioEmbeddings {
-    /** The audio features used, as columns of the catalog snapshot; {@code mode} (0/1) is a feature like the rest. */
+    /** The audio features used, as columns of the catalog tracks; {@code mode} (0/1) is a feature like the rest. */
     public static final List<String> AUDIO = List.of("tempo", "loudness", "energy", "danceability", "valence",
             "acousticness", "instrumentalness", "liveness", "speechiness", "mode");
 
@@ -61,7 +61,7 @@ public final class AudioEmbeddings {
         this.settings = settings;
     }
 
-    /** @param catalogTracks the catalog snapshot ({@link CatalogSnapshot}): ids, {@code genre_ids} and audio columns */
+    /** @param catalogTracks the catalog tracks ({@code NightlyContext.catalogTracks()}): ids, {@code genres} and audio columns */
     public Result compute(Dataset<Row> catalogTracks) {
         List<String> orgs = catalogTracks.select("org_id").distinct().orderBy("org_id").as(Encoders.STRING()).collectAsList();
         Dataset<Row> out = null;
@@ -93,10 +93,10 @@ public final class AudioEmbeddings {
         for (int i = 0; i < AUDIO.size(); i++) {
             fill.put(AUDIO.get(i), means.isNullAt(i) ? 0.0 : means.getDouble(i));
         }
-        List<Column> columns = new ArrayList<>(List.of(col("org_id"), col("track_id"), col("genre_ids")));
+        List<Column> columns = new ArrayList<>(List.of(col("org_id"), col("track_id"), col("genres")));
         AUDIO.forEach(c -> columns.add(col(c).cast("double").as(c)));
         Dataset<Row> input = tracks.select(columns.toArray(new Column[0])).na().fill(fill);
-        boolean hasGenres = input.filter(size(col("genre_ids")).gt(0)).limit(1).count() > 0;
+        boolean hasGenres = input.filter(size(col("genres")).gt(0)).limit(1).count() > 0;
 
         List<PipelineStage> stages = new ArrayList<>();
         stages.add(new VectorAssembler().setInputCols(AUDIO.toArray(new String[0])).setOutputCol("_audio_raw"));
@@ -104,7 +104,7 @@ public final class AudioEmbeddings {
         List<String> parts = new ArrayList<>(List.of("_audio"));
         int genreCount = 0;
         if (hasGenres) {
-            CountVectorizer genres = new CountVectorizer().setInputCol("genre_ids").setOutputCol("_genres").setBinary(true);
+            CountVectorizer genres = new CountVectorizer().setInputCol("genres").setOutputCol("_genres").setBinary(true);
             genreCount = genres.fit(input).vocabulary().length;
             double[] weights = new double[genreCount];
             Arrays.fill(weights, settings.genreWeight());

@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * ci_low, ci_high, finding}.
  */
 public final class ContextCorrelations {
-    /** The audio features compared, as columns of the catalog snapshot (and names in {@code context_correlations}). */
+    /** The audio features compared, as columns of the catalog tracks (and names in {@code context_correlations}). */
     public static final List<String> FEATURES = List.of("tempo", "loudness", "energy", "danceability", "valence",
             "acousticness", "instrumentalness", "liveness", "speechiness");
 
@@ -53,7 +53,7 @@ public final class ContextCorrelations {
 
     /**
      * @param interactions raw interactions (see {@link ListeningEvents})
-     * @param catalogTracks the catalog snapshot with the audio feature columns of {@link #FEATURES} (null when a
+     * @param catalogTracks the catalog tracks with the audio feature columns of {@link #FEATURES} (null when a
      *     track has none: its plays are left out)
      */
     public Dataset<Row> compute(Dataset<Row> interactions, Dataset<Row> catalogTracks) {

@@ -40,7 +40,7 @@ public final class GenreCorrelations {
 
     /**
      * @param interactions raw interactions (see {@link ListeningEvents})
-     * @param catalogTracks the catalog snapshot: {@code org_id, track_id, top_genre_ids} ({@link CatalogSnapshot})
+     * @param catalogTracks the catalog tracks: {@code org_id, track_id, top_genre_ids} ({@link TopGenres#withTopGenres})
      */
     public Dataset<Row> compute(Dataset<Row> interactions, Dataset<Row> catalogTracks) {
         Dataset<Row> positive = ListeningEvents.withSessions(interactions, settings.sessionGapMinutes())

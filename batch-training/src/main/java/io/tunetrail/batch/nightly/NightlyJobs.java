@@ -15,7 +15,11 @@ public final class NightlyJobs {
 
     /** The chain, in order. */
     public static final List<NightlyJob> ALL = List.of(
-            new AlsJob()
+            new AlsJob(),
+            new io.tunetrail.batch.analytics.GenreCorrelationsJob(),
+            new io.tunetrail.batch.analytics.TemporalPatternsJob(),
+            new io.tunetrail.batch.analytics.ContextCorrelationsJob(),
+            new io.tunetrail.batch.analytics.AudioEmbeddingsJob()
     );
 
     /** The job of this name; fails listing the known names. */

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 import static org.apache.spark.sql.functions.col;
 
 import io.tunetrail.batch.land.EventFormat;
+import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.NightlyChain;
+import io.tunetrail.batch.nightly.NightlyContext;
+import io.tunetrail.batch.nightly.NightlyJob;
+import io.tunetrail.batch.nightly.NightlyJobs;
 import io.tunetrail.batch.land.KafkaToDeltaLander;
 import io.tunetrail.batch.testing.LocalSpark;
 import io.tunetrail.ingestion.synthetic.GeneratorSettings;
@@ -14,9 +19,7 @@ import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.InteractionEvent;
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.Org;
-import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
-import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.vector.Neighbour;
 import io.tunetrail.store.vector.PgVectorStore;
@@ -58,9 +61,7 @@ class AnalyticsJobsIT {
     private static SparkSession spark;
     private static Path store;
     private static SyntheticGenerator generator;
-    private static AnalyticsJobs jobs;
-    private static AnalyticsInputs inputs;
-    private static final Map<String, Map<String, Object>> REPORTS = new LinkedHashMap<>();
+    private static NightlyChain.Result result;
 
     @BeforeAll
     static void generateLandAndRun() throws Exception {
@@ -69,16 +70,21 @@ class AnalyticsJobsIT {
         generator = new SyntheticGenerator(GeneratorSettings.defaults(END).withScale(0.15).withOrgs(2));
         new PostgresCatalogStore(DB.dataSource()).load(generator.catalog());
         landInteractions();
-        new CatalogSnapshot(spark, store.toString()).export(DB.config());
-        inputs = AnalyticsInputs.latest(spark, store.toString());
-        jobs = new AnalyticsJobs(spark, store.toString(), AnalyticsSettings.from(DB.config()),
-                new PostgresAnalyticsPublisher(DB.dataSource(), new ModelRegistry(DB.dataSource(), PlanCatalog.load())),
-                new PgVectorStore(DB.dataSource()));
-        AnalyticsRun run = AnalyticsRun.startingAt(Instant.now());
-        for (String job : AnalyticsJobs.NAMES) {
-            REPORTS.put(job, jobs.run(job, run, inputs));
-            System.out.println(job + ": " + REPORTS.get(job));
+        try (NightlyContext ctx = context()) {
+            result = new NightlyChain(analyticsJobs()).run(ctx);
         }
+        result.jobs().forEach(j -> System.out.println(j.summary() + " " + j.figures().get("per_org")));
+    }
+
+    private static NightlyContext context() {
+        return NightlyContext.builder(spark, DB.config()).storeRoot(store.toString()).dataSource(DB.dataSource()).build();
+    }
+
+    /** The analytics jobs as the chain registers them, in its order. */
+    private static List<NightlyJob> analyticsJobs() {
+        List<NightlyJob> jobs = NightlyJobs.ALL.stream().filter(j -> AnalyticsJobs.NAMES.contains(j.name())).toList();
+        assertThat(jobs).extracting(NightlyJob::name).containsExactlyElementsOf(AnalyticsJobs.NAMES);
+        return jobs;
     }
 
     @AfterAll
@@ -113,10 +119,12 @@ class AnalyticsJobsIT {
     @Test
     void everyJobMaterialisesAnActiveVersionPerOrgInDeltaAndPostgres() throws SQLException {
         for (String job : AnalyticsJobs.NAMES) {
-            @SuppressWarnings("unchecked")
-            Map<String, Map<String, Object>> perOrg = (Map<String, Map<String, Object>>) REPORTS.get(job).get("orgs");
-            assertThat(perOrg.keySet()).as(job).containsExactlyInAnyOrderElementsOf(orgs());
-            perOrg.forEach((org, o) -> assertThat(o.get("promoted")).as(job + " " + org).isEqualTo(true));
+            JobResult r = result.job(job);
+            assertThat(r.modelVersions().keySet()).as(job).containsExactlyInAnyOrderElementsOf(orgs());
+            for (String org : orgs()) {
+                assertThat(((Map<?, ?>) ((Map<?, ?>) r.figures().get("per_org")).get(org)).get("promoted"))
+                        .as(job + " " + org).isEqualTo(true);
+            }
             for (String org : orgs()) {
                 assertThat(query("SELECT count(*) FROM model_versions WHERE org_id = ? AND algorithm = ? AND status = 'active'",
                         org, job)).as(job + " " + org).containsExactly(1.0);
@@ -125,7 +133,8 @@ class AnalyticsJobsIT {
         Dataset<Row> delta = spark.read().format("delta").load(OfflineStoreLayout.load().table("genre_correlations").location(store.toString()));
         assertThat(delta.filter(col("model_version").isNull()).count()).isZero();
         assertThat(delta.select("run_id").distinct().count()).isEqualTo(1);
-        assertThat(delta.first().<scala.collection.Map<String, Long>>getAs("input_versions").contains("interactions")).isTrue();
+        assertThat(result.job(AnalyticsJobs.GENRE_CORRELATIONS).inputVersions()).containsKey("interactions");
+        assertThat(delta.columns()).startsWith("org_id", "model_version", "run_id");
         // Delta and PostgreSQL hold the same rows.
         assertThat(query("SELECT count(*) FROM genre_correlations")).containsExactly((double) delta.count());
         long profiles = spark.read().format("delta").load(OfflineStoreLayout.load().table("temporal_patterns").location(store.toString())).count();
@@ -219,13 +228,17 @@ class AnalyticsJobsIT {
         List<Double> before = query("SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
                 + "WHERE v.status = 'active' AND c.org_id = ?", org);
 
-        Map<String, Object> again = jobs.run(AnalyticsJobs.CONTEXT_CORRELATIONS, AnalyticsRun.startingAt(Instant.now()), inputs);
+        JobResult again;
+        try (NightlyContext ctx = context()) {
+            again = new ContextCorrelationsJob().run(ctx);
+        }
 
         assertThat(query("SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
                 + "WHERE v.status = 'active' AND c.org_id = ?", org)).isEqualTo(before);
         assertThat(query("SELECT count(*) FROM model_versions WHERE org_id = ? AND algorithm = 'context-correlations' AND status = 'retired'", org))
                 .containsExactly(1.0);
-        assertThat(again.get("orgs").toString()).contains("promoted=true");
+        assertThat(again.modelVersions().get(org)).isEqualTo("1.1");
+        assertThat(again.figures().get("per_org").toString()).doesNotContain("promoted=false");
     }
 
     private static List<Double> query(String sql, Object... args) throws SQLException {

@@ -25,7 +25,7 @@ final class Frames {
             .add("org_id", DataTypes.StringType).add("track_id", DataTypes.StringType)
             .add("artist_id", DataTypes.StringType).add("popularity", DataTypes.IntegerType)
             .add("duration_ms", DataTypes.LongType)
-            .add("genre_ids", DataTypes.createArrayType(DataTypes.StringType))
+            .add("genres", DataTypes.createArrayType(DataTypes.StringType))
             .add("top_genre_ids", DataTypes.createArrayType(DataTypes.StringType))
             .add("tempo", DataTypes.DoubleType).add("key", DataTypes.IntegerType).add("mode", DataTypes.IntegerType)
             .add("time_signature", DataTypes.IntegerType).add("loudness", DataTypes.DoubleType)
