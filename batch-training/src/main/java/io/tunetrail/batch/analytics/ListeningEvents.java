@@ -8,11 +8,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * What the analytics jobs count as which kind of event, and listening sessions derived from the raw interactions.
@@ -31,7 +33,21 @@ public final class ListeningEvents {
     /** The row's weight: how many events it stands for. */
     public static final Column WEIGHT = coalesce(col("count"), lit(1)).cast("long");
 
+    /** The interactions columns the analytics jobs read. */
+    static final String[] COLUMNS = {"org_id", "user_id", "track_id", "event_type", "played_ms", "event_time", "context",
+        "client_event_id", "count"};
+
     private ListeningEvents() {}
+
+    /**
+     * The columns the analytics jobs read, cached: a job scans the events several times (per output, per level), and
+     * scanning the Delta table's many small date partitions each time costs more than keeping these columns.
+     * The caller unpersists.
+     */
+    public static Dataset<Row> cached(Dataset<Row> interactions) {
+        return interactions.select(COLUMNS[0], Arrays.copyOfRange(COLUMNS, 1, COLUMNS.length))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+    }
 
     /**
      * Adds {@code session_id}: a listener's events in time order, with a new session wherever the gap to the previous

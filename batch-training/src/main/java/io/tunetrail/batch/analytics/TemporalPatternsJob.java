@@ -21,13 +21,18 @@ public final class TemporalPatternsJob implements NightlyJob {
     @Override
     public JobResult run(NightlyContext ctx) {
         long start = System.nanoTime();
-        TemporalPatterns.Result r = new TemporalPatterns().compute(ctx.interactions().rows(), AnalyticsJobs.catalog(ctx));
-        Map<AnalyticsTable, Dataset<Row>> tables = new LinkedHashMap<>();
-        tables.put(AnalyticsTable.TEMPORAL_PATTERNS, r.profiles());
-        tables.put(AnalyticsTable.MONTHLY_TRENDS, r.monthly());
-        Map<String, Object> params = Map.of("time_zone", "UTC", "peaks", TemporalPatterns.PEAKS);
-        AnalyticsMaterialiser m = new AnalyticsMaterialiser(ctx, true);
-        var outcome = m.materialise(name(), params, tables, Map.of("peak_hours", r.peaks()));
-        return m.result(name(), outcome, params, start);
+        Dataset<Row> events = ListeningEvents.cached(ctx.interactions().rows());
+        try {
+            TemporalPatterns.Result r = new TemporalPatterns().compute(events, AnalyticsJobs.catalog(ctx));
+            Map<AnalyticsTable, Dataset<Row>> tables = new LinkedHashMap<>();
+            tables.put(AnalyticsTable.TEMPORAL_PATTERNS, r.profiles());
+            tables.put(AnalyticsTable.MONTHLY_TRENDS, r.monthly());
+            Map<String, Object> params = Map.of("time_zone", "UTC", "peaks", TemporalPatterns.PEAKS);
+            AnalyticsMaterialiser m = new AnalyticsMaterialiser(ctx, true);
+            var outcome = m.materialise(name(), params, tables, Map.of("peak_hours", r.peaks()));
+            return m.result(name(), outcome, params, start);
+        } finally {
+            events.unpersist();
+        }
     }
 }

@@ -19,6 +19,8 @@ import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.InteractionEvent;
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.Org;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.vector.Neighbour;
@@ -223,22 +225,30 @@ class AnalyticsJobsIT {
     }
 
     @Test
-    void aSecondRunSwitchesReadersToTheNewVersionWhole() throws SQLException {
+    void aSecondRunSwitchesReadersToTheNewVersionWholeExceptWhereTheOrgFroze() throws SQLException {
+        String frozen = orgs().get(0);
         String org = orgs().get(1);
-        List<Double> before = query("SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
-                + "WHERE v.status = 'active' AND c.org_id = ?", org);
+        String activeRows = "SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
+                + "WHERE v.status = 'active' AND c.org_id = ?";
+        List<Double> before = query(activeRows, org);
+        new ModelRegistry(DB.dataSource(), PlanCatalog.load()).freeze(frozen, true);
 
         JobResult again;
         try (NightlyContext ctx = context()) {
             again = new ContextCorrelationsJob().run(ctx);
         }
 
-        assertThat(query("SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
-                + "WHERE v.status = 'active' AND c.org_id = ?", org)).isEqualTo(before);
-        assertThat(query("SELECT count(*) FROM model_versions WHERE org_id = ? AND algorithm = 'context-correlations' AND status = 'retired'", org))
-                .containsExactly(1.0);
+        // Same inputs, same parameters: a new minor version with the same rows, active instead of the first.
         assertThat(again.modelVersions().get(org)).isEqualTo("1.1");
-        assertThat(again.figures().get("per_org").toString()).doesNotContain("promoted=false");
+        assertThat(query(activeRows, org)).isEqualTo(before);
+        assertThat(query("SELECT count(*) FROM model_versions WHERE org_id = ? AND algorithm = 'context-correlations' "
+                + "AND status = 'retired'", org)).containsExactly(1.0);
+        // The frozen org's candidate is written but not promoted: its readers keep 1.0.
+        assertThat(((Map<?, ?>) ((Map<?, ?>) again.figures().get("per_org")).get(frozen)).get("promoted")).isEqualTo(false);
+        assertThat(query("SELECT count(*) FROM model_versions WHERE org_id = ? AND algorithm = 'context-correlations' "
+                + "AND status = 'active' AND version = '1.0'", frozen)).containsExactly(1.0);
+        assertThat(query("SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
+                + "WHERE v.status = 'candidate' AND c.org_id = ?", frozen)).isEqualTo(query(activeRows, frozen));
     }
 
     private static List<Double> query(String sql, Object... args) throws SQLException {
