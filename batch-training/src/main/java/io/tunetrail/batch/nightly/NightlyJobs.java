@@ -1,6 +1,10 @@
 package io.tunetrail.batch.nightly;
 
 import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.eval.EvaluateJob;
+import io.tunetrail.batch.materialise.MaterialiseJob;
+import io.tunetrail.batch.similarity.TrackSimilarityJob;
+import io.tunetrail.batch.similarity.UserSimilarityJob;
 import java.util.List;
 
 /**
@@ -15,7 +19,12 @@ public final class NightlyJobs {
 
     /** The chain, in order. */
     public static final List<NightlyJob> ALL = List.of(
-            new AlsJob()
+            new AlsJob(),
+            new TrackSimilarityJob(),
+            new UserSimilarityJob(),
+            // genre-correlations, temporal-patterns, context-correlations, audio-embeddings go here
+            new EvaluateJob(),
+            new MaterialiseJob()
     );
 
     /** The job of this name; fails listing the known names. */
