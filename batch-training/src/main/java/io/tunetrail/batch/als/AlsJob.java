@@ -69,9 +69,11 @@ public final class AlsJob implements NightlyJob {
                             OfflineTables.versioned(factors.users(), org, v, ctx.runId()), partition));
                     outputs.put("track_factors", ctx.tables().replacePartition("track_factors",
                             OfflineTables.versioned(factors.tracks(), org, v, ctx.runId()), partition));
-                    Dataset<Row> queries = excludeHeard
-                            ? factors.users().join(prefs.groupBy("user_id").agg(collect_list("track_id").as("heard")), "user_id")
-                            : factors.users();
+                    // Heard = any event at all, also those whose weights cancel out or weigh nothing (not in prefs).
+                    Dataset<Row> heard = interactions.rows().filter(col("org_id").equalTo(org))
+                            .select("user_id", "track_id").distinct()
+                            .groupBy("user_id").agg(collect_list("track_id").as("heard"));
+                    Dataset<Row> queries = excludeHeard ? factors.users().join(heard, "user_id") : factors.users();
                     Dataset<Row> recs = FactorTopK.topK(queries, "user_id", excludeHeard ? "heard" : null,
                             factors.tracks(), "track_id", topN, false);
                     outputs.put("recommendations", ctx.tables().replacePartition("recommendations",

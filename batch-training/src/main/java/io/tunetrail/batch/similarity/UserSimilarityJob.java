@@ -46,7 +46,7 @@ public final class UserSimilarityJob implements NightlyJob {
                     .select("user_id", "features").cache();
             try {
                 Dataset<Row> rows = FactorTopK.topK(users.withColumn("self", array(col("user_id"))), "user_id", "self",
-                                users, "similar_user_id", topK, true)
+                                users.toDF("similar_user_id", "features"), "similar_user_id", topK, true)
                         .select("user_id", "rank", "similar_user_id", "score");
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("method", "cosine of ALS user factors, exact top-k");
