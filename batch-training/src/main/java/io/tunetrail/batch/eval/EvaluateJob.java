@@ -3,8 +3,6 @@ package io.tunetrail.batch.eval;
 import static org.apache.spark.sql.functions.col;
 
 import io.tunetrail.batch.als.AlsJob;
-import io.tunetrail.batch.als.AlsParams;
-import io.tunetrail.batch.als.Preferences;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
@@ -49,10 +47,7 @@ public final class EvaluateJob implements NightlyJob {
     public JobResult run(NightlyContext ctx) {
         long start = System.nanoTime();
         PlatformConfig config = ctx.config();
-        Evaluator evaluator = new Evaluator(AlsParams.from(config), Preferences.from(config),
-                new HoldoutSplit(HoldoutSplit.Kind.parse(config.get(PlatformConfig.EVAL_SPLIT)),
-                        config.getDouble(PlatformConfig.EVAL_RATIO), config.getLong(PlatformConfig.EVAL_SEED)),
-                config.getInt(PlatformConfig.EVAL_K));
+        Evaluator evaluator = Evaluator.from(config);
         DeltaInput interactions = ctx.interactions();
         Map<String, String> versions = new LinkedHashMap<>();
         Map<String, Long> outputs = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.OnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.TrainingQueue;
+import io.tunetrail.store.registry.TrainingRequest;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.RedisNamespace;
 import java.nio.file.Path;
@@ -65,6 +67,7 @@ class NightlyChainIT {
         spark = LocalSpark.get();
         Map<String, String> overrides = new HashMap<>();
         overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
+        overrides.put(PlatformConfig.OFFLINE_STORE.name(), store.toString());
         overrides.put(PlatformConfig.ALS_RANK.name(), "8");
         overrides.put(PlatformConfig.ALS_ITERATIONS.name(), "5");
         overrides.put(PlatformConfig.ALS_TOP_N.name(), "10");
@@ -182,16 +185,42 @@ class NightlyChainIT {
         ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
         ModelVersion pinned = registry.active(enterprise, "als").orElseThrow();
         registry.pin(enterprise, pinned.id());
+        String held = pinned.version().toString();
         // Only what promotion needs: a new als version and its materialisation (the similarity versions of the
         // first run are already active and are materialised again as they are).
         NightlyChain.Result second = run(new NightlyChain(List.of(NightlyJobs.byName("als"), NightlyJobs.byName("materialise"))));
         assertThat(second.job("als").modelVersions()).containsEntry(enterprise, "1.1").containsEntry(pro, "1.1");
         assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.1");
-        assertThat(REDIS.store().activeVersion(enterprise, FeatureViews.USER_RECOMMENDATIONS)).contains("1.0");
+        assertThat(REDIS.store().activeVersion(enterprise, FeatureViews.USER_RECOMMENDATIONS)).contains(held);
         assertThat(registry.active(enterprise, "als").orElseThrow().id()).isEqualTo(pinned.id());
-        String user = table("recommendations").filter(col("org_id").equalTo(enterprise)).first().getString(3);
+        String user = table("recommendations").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo(held)))
+                .first().getString(3);
         assertThat(REDIS.store().read(enterprise, FeatureViews.USER_RECOMMENDATIONS, List.of(user)).get(user)
-                .getString("model_version")).isEqualTo("1.0");
+                .getString("model_version")).isEqualTo(held);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1) // before the pin test's second run, after the checks of the first
+    void customTrainingRequestsRunOnTheOrgsDataOrFailWithAReason() {
+        TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
+        TrainingRequest custom = queue.submit(enterprise, "als", Map.of("rank", 4, "iterations", 3), null);
+        TrainingRequest bad = queue.submit(enterprise, "als", Map.of("depth", 3), null);
+        Map<String, Object> result = new TrainingRequests(spark, config, line -> { }).runQueued();
+        assertThat((List<?>) result.get("requests")).hasSize(2);
+        TrainingRequest done = queue.get(enterprise, custom.requestId()).orElseThrow();
+        assertThat(done.status()).isEqualTo(TrainingRequest.Status.SUCCEEDED);
+        ModelVersion version = new ModelRegistry(DB.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
+                .orElseThrow();
+        // new params: a new major version of the org's own als lineage, with the request's params
+        assertThat(version.version().toString()).isEqualTo("2.0");
+        assertThat(version.params()).containsEntry("rank", 4);
+        assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo("2.0")))
+                .count()).isPositive();
+        assertThat(table("user_factors").filter(col("org_id").equalTo(pro).and(col("model_version").equalTo("2.0"))).count())
+                .isZero();
+        TrainingRequest failed = queue.get(enterprise, bad.requestId()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(TrainingRequest.Status.FAILED);
+        assertThat(failed.error()).contains("unknown training param 'depth'");
     }
 
     private static scala.collection.immutable.Seq<String> seq(String... columns) {
