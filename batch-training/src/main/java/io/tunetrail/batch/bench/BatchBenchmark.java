@@ -50,7 +50,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.SparkSession;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resultset.ScanResult;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * {@code ./tunetrail bench batch}, the measuring part (run inside the batch jar, on Spark {@code local[2]}).
