@@ -9,6 +9,7 @@ import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
+import io.tunetrail.batch.nightly.OfflineTables;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.registry.ModelVersion;
 import java.util.LinkedHashMap;
@@ -65,16 +66,18 @@ public final class AlsJob implements NightlyJob {
                     String v = version.version().toString();
                     Map<String, String> partition = Map.of("org_id", org, "model_version", v);
                     outputs.put("user_factors", ctx.tables().replacePartition("user_factors",
-                            tag(factors.users(), org, v, ctx.runId()), partition));
+                            OfflineTables.versioned(factors.users(), org, v, ctx.runId()), partition));
                     outputs.put("track_factors", ctx.tables().replacePartition("track_factors",
-                            tag(factors.tracks(), org, v, ctx.runId()), partition));
-                    Dataset<Row> queries = excludeHeard
-                            ? factors.users().join(prefs.groupBy("user_id").agg(collect_list("track_id").as("heard")), "user_id")
-                            : factors.users();
+                            OfflineTables.versioned(factors.tracks(), org, v, ctx.runId()), partition));
+                    // Heard = any event at all, also those whose weights cancel out or weigh nothing (not in prefs).
+                    Dataset<Row> heard = interactions.rows().filter(col("org_id").equalTo(org))
+                            .select("user_id", "track_id").distinct()
+                            .groupBy("user_id").agg(collect_list("track_id").as("heard"));
+                    Dataset<Row> queries = excludeHeard ? factors.users().join(heard, "user_id") : factors.users();
                     Dataset<Row> recs = FactorTopK.topK(queries, "user_id", excludeHeard ? "heard" : null,
                             factors.tracks(), "track_id", topN, false);
                     outputs.put("recommendations", ctx.tables().replacePartition("recommendations",
-                            tag(recs, org, v, ctx.runId()), partition));
+                            OfflineTables.versioned(recs, org, v, ctx.runId()), partition));
                     versions.put(org, v);
                     perOrg.put(org, Map.of("version_id", version.id(), "listeners", users, "tracks", tracks));
                 } finally {
@@ -91,18 +94,5 @@ public final class AlsJob implements NightlyJob {
         figures.put("per_org", perOrg);
         return new JobResult(NAME, ctx.runId(), versions, Map.of(interactions.table(), interactions.version()), outputs,
                 figures, (System.nanoTime() - start) / 1_000_000);
-    }
-
-    /** The partition and run columns first, as every versioned model table has them. */
-    static Dataset<Row> tag(Dataset<Row> rows, String org, String version, String runId) {
-        String[] cols = rows.columns();
-        Dataset<Row> tagged = rows.withColumn("org_id", lit(org)).withColumn("model_version", lit(version))
-                .withColumn("run_id", lit(runId));
-        String[] order = new String[cols.length + 3];
-        order[0] = "org_id";
-        order[1] = "model_version";
-        order[2] = "run_id";
-        System.arraycopy(cols, 0, order, 3, cols.length);
-        return tagged.selectExpr(order);
     }
 }

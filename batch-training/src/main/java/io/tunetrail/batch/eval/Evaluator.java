@@ -10,6 +10,7 @@ import io.tunetrail.batch.als.AlsParams;
 import io.tunetrail.batch.als.FactorTopK;
 import io.tunetrail.batch.als.ImplicitAls;
 import io.tunetrail.batch.als.Preferences;
+import io.tunetrail.model.PlatformConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,6 +39,14 @@ public final class Evaluator {
         this.preferences = preferences;
         this.split = split;
         this.k = k;
+    }
+
+    /** The evaluation the configuration describes ({@code batch.als.*}, {@code batch.eval.*}). */
+    public static Evaluator from(PlatformConfig config) {
+        return new Evaluator(AlsParams.from(config), Preferences.from(config),
+                new HoldoutSplit(HoldoutSplit.Kind.parse(config.get(PlatformConfig.EVAL_SPLIT)),
+                        config.getDouble(PlatformConfig.EVAL_RATIO), config.getLong(PlatformConfig.EVAL_SEED)),
+                config.getInt(PlatformConfig.EVAL_K));
     }
 
     /** One evaluation: both recommenders' metrics and the sizes of the split. */
@@ -89,9 +98,7 @@ public final class Evaluator {
 
                 Dataset<Row> heldOutUsers = pairs.filter(col("train").equalTo(false)).select("user_id").distinct();
                 Dataset<Row> evaluated = heard.join(heldOutUsers, "user_id");
-                Dataset<Row> alsQueries = factors.users().join(evaluated, "user_id");
-                Map<String, List<String>> alsLists = lists(FactorTopK.topK(alsQueries, "user_id", "heard",
-                        factors.tracks(), "track_id", k, false));
+                Map<String, List<String>> alsLists = topLists(factors, evaluated, k);
 
                 // The baseline is the same full ranking with one "factor": every listener (1) times the track's
                 // training listeners.
@@ -111,6 +118,16 @@ public final class Evaluator {
         } finally {
             pairs.unpersist();
         }
+    }
+
+    /**
+     * Each listener's top k of the factors' full ranking, their {@code heard} tracks excluded.
+     *
+     * @param listeners {@code user_id, heard} (array of track ids) of the listeners to rank for
+     */
+    public static Map<String, List<String>> topLists(ImplicitAls.Factors factors, Dataset<Row> listeners, int k) {
+        return lists(FactorTopK.topK(factors.users().join(listeners, "user_id"), "user_id", "heard", factors.tracks(),
+                "track_id", k, false));
     }
 
     private static Map<String, List<String>> lists(Dataset<Row> ranked) {

@@ -1,6 +1,14 @@
 package io.tunetrail.batch.nightly;
 
 import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.analytics.AudioEmbeddingsJob;
+import io.tunetrail.batch.analytics.ContextCorrelationsJob;
+import io.tunetrail.batch.analytics.GenreCorrelationsJob;
+import io.tunetrail.batch.analytics.TemporalPatternsJob;
+import io.tunetrail.batch.eval.EvaluateJob;
+import io.tunetrail.batch.materialise.MaterialiseJob;
+import io.tunetrail.batch.similarity.TrackSimilarityJob;
+import io.tunetrail.batch.similarity.UserSimilarityJob;
 import java.util.List;
 
 /**
@@ -16,10 +24,14 @@ public final class NightlyJobs {
     /** The chain, in order. */
     public static final List<NightlyJob> ALL = List.of(
             new AlsJob(),
-            new io.tunetrail.batch.analytics.GenreCorrelationsJob(),
-            new io.tunetrail.batch.analytics.TemporalPatternsJob(),
-            new io.tunetrail.batch.analytics.ContextCorrelationsJob(),
-            new io.tunetrail.batch.analytics.AudioEmbeddingsJob()
+            new TrackSimilarityJob(),
+            new UserSimilarityJob(),
+            new GenreCorrelationsJob(),
+            new TemporalPatternsJob(),
+            new ContextCorrelationsJob(),
+            new AudioEmbeddingsJob(),
+            new EvaluateJob(),
+            new MaterialiseJob()
     );
 
     /** The job of this name; fails listing the known names. */

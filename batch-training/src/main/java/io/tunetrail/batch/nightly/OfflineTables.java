@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The offline store's Delta tables under one root, by their names in {@code schemas/offline-store.yaml}: read with
@@ -79,5 +80,20 @@ public final class OfflineTables {
                 .partitionBy(t.partitionBy().toArray(String[]::new))
                 .save(t.location(root));
         return version(table);
+    }
+
+    /**
+     * {@code rows} with {@code org_id, model_version, run_id} in front: the columns every versioned model table starts
+     * with (its partition columns and the run that wrote it).
+     */
+    public static Dataset<Row> versioned(Dataset<Row> rows, String org, String modelVersion, String runId) {
+        String[] cols = rows.columns();
+        String[] order = new String[cols.length + 3];
+        order[0] = "org_id";
+        order[1] = "model_version";
+        order[2] = "run_id";
+        System.arraycopy(cols, 0, order, 3, cols.length);
+        return rows.withColumn("org_id", functions.lit(org)).withColumn("model_version", functions.lit(modelVersion))
+                .withColumn("run_id", functions.lit(runId)).selectExpr(order);
     }
 }

@@ -56,7 +56,11 @@ public final class LocalSpark {
     private static final class Frames extends JavaDataFrameSuiteBase {
         @Override
         public SparkConf conf() {
+            // The SparkContext exists before the session, and a session takes its extensions from the context's
+            // conf, not from the builder: Delta's must be here or Delta's DML (replaceWhere, DELETE) fails to plan.
             return new SparkConf().setMaster("local[2]").setAppName("tunetrail-batch-tests")
+                    .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                    .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1");
