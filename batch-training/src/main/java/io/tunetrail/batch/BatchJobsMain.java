@@ -1,38 +1,111 @@
 package io.tunetrail.batch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tunetrail.batch.bench.BatchBenchmark;
+import io.tunetrail.batch.eval.DatasetEvaluation;
+import io.tunetrail.batch.eval.Evaluator;
 import io.tunetrail.batch.land.KafkaToDeltaLander;
 import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
+import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.NightlyChain;
+import io.tunetrail.batch.nightly.NightlyContext;
+import io.tunetrail.batch.nightly.NightlyJob;
+import io.tunetrail.batch.nightly.NightlyJobs;
+import io.tunetrail.batch.nightly.TrainingRequests;
 import io.tunetrail.model.PlatformConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Entry point of the batch-training jar, for {@code ./tunetrail} (Spark local[*]) and {@code spark-submit}
- * (cluster): {@code --job <name>} picks the job.
+ * (cluster).
+ *
+ * <p>Command lines:
+ * <ul>
+ *   <li>{@code --job land}: the raw topics into Delta ({@link KafkaToDeltaLander}).</li>
+ *   <li>{@code --job NAME [--org ORG]}: one nightly job ({@link NightlyJobs} lists them).</li>
+ *   <li>{@code --all [--org ORG]}: the whole nightly chain, in {@link NightlyJobs#ALL}'s order.</li>
+ *   <li>{@code --requests}: the queued custom training requests, most urgent first ({@link TrainingRequests}).</li>
+ *   <li>{@code --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]}: ALS
+ *       against the popularity baseline on a public data set ({@link DatasetEvaluation}).</li>
+ *   <li>{@code --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]}: the batch benchmark
+ *       ({@link BatchBenchmark}).</li>
+ * </ul>
  *
  * <p>Output contract: a short human summary on stdout, then as the last stdout line one JSON object with the figures
  * (the CLI parses it). Exit status 0 on success, 1 with a one-line reason on stderr when the job fails, 2 for a
  * wrong command line. Spark's own logging goes to stderr.
  */
 public final class BatchJobsMain {
-    /** The jobs this jar can run. */
-    static final List<String> JOBS = List.of("land");
-
     private static final String NAME = "tunetrail-batch-training";
     // Used only when nothing else configures logging (the CLI's local runs): Spark's INFO chatter hides the summary.
     private static final String LOCAL_LOG_CONFIG = "tunetrail/batch-log4j2.properties";
+    private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] | --all [--org ORG] | --requests"
+            + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
+            + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]";
+    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench");
+    private static final Set<String> VALUED = Set.of("--job", "--org", "--dataset", "--data-dir", "--k", "--split", "--ratio",
+            "--seed", "--rank", "--iterations", "--scales");
 
     private BatchJobsMain() {}
 
+    /** A parsed command line: the mode ({@code job}, {@code all}, {@code requests}, {@code eval}, {@code bench}) and options. */
+    record Command(String mode, Map<String, String> options) {
+        static Command parse(String[] args) {
+            String mode = null;
+            Map<String, String> options = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (MODES.contains(a) || a.equals("--job")) {
+                    String m = a.substring(2);
+                    if (mode != null) {
+                        throw new IllegalArgumentException("give one of --job, --all, --requests, --eval, --bench");
+                    }
+                    mode = m;
+                }
+                if (VALUED.contains(a)) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                        throw new IllegalArgumentException(a + " needs a value");
+                    }
+                    options.put(a.substring(2), args[++i]);
+                } else if (!MODES.contains(a)) {
+                    throw new IllegalArgumentException("unknown argument '" + a + "'");
+                }
+            }
+            if (mode == null) {
+                throw new IllegalArgumentException("say what to run");
+            }
+            if (mode.equals("job") && !options.get("job").equals("land")) {
+                NightlyJobs.byName(options.get("job"));
+            }
+            if (options.containsKey("org") && !mode.equals("all") && !(mode.equals("job") && !options.get("job").equals("land"))) {
+                throw new IllegalArgumentException("--org applies to nightly jobs only");
+            }
+            if (mode.equals("eval") && (!options.containsKey("dataset") || !options.containsKey("data-dir"))) {
+                throw new IllegalArgumentException("--eval needs --dataset and --data-dir");
+            }
+            return new Command(mode, options);
+        }
+
+        String what() {
+            return mode.equals("job") ? options.get("job") : mode;
+        }
+    }
+
     public static void main(String[] args) {
-        String job = args.length == 2 && args[0].equals("--job") ? args[1] : null;
-        if (job == null || !JOBS.contains(job)) {
-            System.err.println(NAME + ": " + (job == null ? "usage: --job <name>" : "unknown job '" + job + "'")
-                    + "; known jobs: " + String.join(", ", JOBS));
+        Command command;
+        try {
+            command = Command.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(NAME + ": " + e.getMessage() + "; " + USAGE + "; nightly jobs: " + NightlyJobs.names());
             System.exit(2);
+            return;
         }
         if (System.getProperty("spark.master") == null && System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", LOCAL_LOG_CONFIG);
@@ -40,20 +113,69 @@ public final class BatchJobsMain {
         int status;
         SparkSession spark = null;
         try {
-            spark = SparkSessions.forJob("tunetrail-" + job);
-            LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(PlatformConfig.load())).landAll();
-            result.tables().forEach(t -> System.out.println(t.summary()));
-            System.out.println(new ObjectMapper().writeValueAsString(result.asMap()));
+            PlatformConfig config = PlatformConfig.load(System.getenv(), overrides(command));
+            // The benchmark compares Spark on two cores with one thread, whatever the machine has.
+            spark = command.mode().equals("bench")
+                    ? SparkSessions.builder("tunetrail-bench", "local[2]").getOrCreate()
+                    : SparkSessions.forJob("tunetrail-" + command.what());
+            Map<String, Object> json = switch (command.mode()) {
+                case "job" -> command.what().equals("land") ? land(spark, config) : nightly(spark, config, command);
+                case "all" -> nightly(spark, config, command);
+                case "requests" -> new TrainingRequests(spark, config, System.out::println).runQueued();
+                case "eval" -> eval(spark, config, command);
+                case "bench" -> new BatchBenchmark(spark, config, System.out::println).run(
+                        command.options().containsKey("data-dir") ? Path.of(command.options().get("data-dir")) : null,
+                        command.options().getOrDefault("scales", "1,4,16"));
+                default -> throw new IllegalStateException(command.mode());
+            };
+            System.out.println(new ObjectMapper().writeValueAsString(json));
             status = 0;
-        } catch (RuntimeException | JsonProcessingException | LinkageError e) {
+        } catch (Exception | LinkageError e) {
             String m = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            System.err.println(NAME + ": job " + job + " failed: " + m.lines().findFirst().orElse(m));
-            status = 1;
+            System.err.println(NAME + ": " + command.what() + " failed: " + m.lines().findFirst().orElse(m));
+            status = e instanceof IllegalArgumentException ? 2 : 1;
         } finally {
             if (spark != null) {
                 spark.stop();
             }
         }
         System.exit(status);
+    }
+
+    /** Command-line options that are configuration keys (evaluation and benchmark parameters). */
+    private static Map<String, String> overrides(Command command) {
+        Map<String, String> keys = Map.of("k", PlatformConfig.EVAL_K.name(), "split", PlatformConfig.EVAL_SPLIT.name(),
+                "ratio", PlatformConfig.EVAL_RATIO.name(), "seed", PlatformConfig.EVAL_SEED.name(),
+                "rank", PlatformConfig.ALS_RANK.name(), "iterations", PlatformConfig.ALS_ITERATIONS.name());
+        Map<String, String> out = new HashMap<>();
+        command.options().forEach((k, v) -> {
+            if (keys.containsKey(k)) {
+                out.put(keys.get(k), v);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, Object> land(SparkSession spark, PlatformConfig config) {
+        LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(config)).landAll();
+        result.tables().forEach(t -> System.out.println(t.summary()));
+        return result.asMap();
+    }
+
+    private static Map<String, Object> nightly(SparkSession spark, PlatformConfig config, Command command) {
+        List<NightlyJob> jobs = command.mode().equals("all") ? NightlyJobs.ALL : List.of(NightlyJobs.byName(command.what()));
+        try (NightlyContext context = NightlyContext.builder(spark, config).org(command.options().get("org")).build()) {
+            NightlyChain.Result result = new NightlyChain(jobs).run(context);
+            result.jobs().stream().map(JobResult::summary).forEach(System.out::println);
+            return result.asMap();
+        }
+    }
+
+    private static Map<String, Object> eval(SparkSession spark, PlatformConfig config, Command command) {
+        String dataset = command.options().get("dataset");
+        Evaluator.Report report = Evaluator.from(config).evaluate(
+                new DatasetEvaluation(spark, config.home()).events(dataset, Path.of(command.options().get("data-dir"))));
+        DatasetEvaluation.table(dataset, report).forEach(System.out::println);
+        return DatasetEvaluation.json(dataset, report);
     }
 }

@@ -17,6 +17,8 @@ final class Verbs {
                 new io.tunetrail.cli.data.ImportCommand(),
                 new io.tunetrail.cli.jobs.LandCommand(),
                 new io.tunetrail.cli.jobs.StreamCommand(),
+                new io.tunetrail.cli.jobs.TrainCommand(),
+                new io.tunetrail.cli.jobs.EvalCommand(),
                 new PeekCommand(),
                 bench());
     }

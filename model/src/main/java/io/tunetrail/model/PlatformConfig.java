@@ -93,6 +93,47 @@ public final class PlatformConfig {
             "Inactivity gap that closes a listening session (session-features job).");
     public static final Key STREAM_RECENT_TRACKS = key("stream.recent-tracks", "20",
             "How many of a listener's most recent tracks the session-features job keeps online.");
+    public static final Key ANALYTICS_SESSION_GAP_MINUTES = key("analytics.session-gap-minutes", "30",
+            "Batch analytics: a listener's events further apart than this start a new session (genre co-occurrence within sessions).");
+    public static final Key ANALYTICS_GENRE_MIN_PAIR_BASKETS = key("analytics.genre.min-pair-baskets", "5",
+            "Genre correlations: a genre pair is kept only when at least this many users (or sessions) heard both.");
+    public static final Key ANALYTICS_CONTEXT_MIN_PLAYS = key("analytics.context.min-plays", "30",
+            "Context correlations: an activity is compared with the rest only when an org has at least this many plays in it.");
+    public static final Key ANALYTICS_CONTEXT_MIN_EFFECT = key("analytics.context.min-effect", "0.2",
+            "Context correlations: |Cohen's d| from which an activity/feature pair is a finding (its 95% CI must also exclude 0).");
+    public static final Key ANALYTICS_EMBEDDING_GENRE_WEIGHT = key("analytics.embedding.genre-weight", "1.0",
+            "Audio embeddings: weight of each genre indicator beside the standardised audio features before the projection.");
+
+    // Nightly batch (batch-training): ALS, similarities, evaluation. A training request's params override these.
+    public static final Key ALS_RANK = key("batch.als.rank", "32", "ALS: number of latent factors.");
+    public static final Key ALS_ITERATIONS = key("batch.als.iterations", "10", "ALS: alternating iterations.");
+    public static final Key ALS_REGULARIZATION = key("batch.als.regularization", "0.1", "ALS: L2 regularisation (lambda).");
+    public static final Key ALS_ALPHA = key("batch.als.alpha", "10",
+            "ALS: implicit-feedback confidence scale; confidence = 1 + alpha * |preference|.");
+    public static final Key ALS_SEED = key("batch.als.seed", "42", "ALS: random seed of the factor initialisation.");
+    public static final Key ALS_CONFIDENCE_WEIGHTS = key("batch.als.confidence-weights",
+            "play:1,complete:2,like:4,add_to_playlist:3,skip:-1,dislike:-3",
+            "ALS: preference weight of each event type (times the event's count), summed per listener and track; "
+                    + "a negative sum is a 'does not want' signal. Unlisted types weigh 0.");
+    public static final Key ALS_LOG_SCALE = key("batch.als.log-scale", "true",
+            "ALS: use sign(s) * ln(1 + |s|) of the summed weights s, so a track played 5,000 times does not drown "
+                    + "the rest of a listener's history.");
+    public static final Key ALS_TOP_N = key("batch.als.top-n", "50", "ALS: recommendations kept per listener.");
+    public static final Key ALS_EXCLUDE_HEARD = key("batch.als.exclude-heard", "true",
+            "ALS: leave tracks the listener already interacted with out of their recommendations.");
+    public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
+            "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key SIMILARITY_TOP_K = key("batch.similarity.top-k", "20",
+            "Track and user similarity: neighbours kept per track or listener.");
+    public static final Key SIMILARITY_MIN_SUPPORT = key("batch.similarity.min-support", "2",
+            "Track similarity: listeners who must have played both tracks for a pair to count.");
+    public static final Key SIMILARITY_MAX_HISTORY = key("batch.similarity.max-history", "200",
+            "Track similarity: a listener's strongest tracks used to count co-occurrence (bounds the pairs per listener).");
+    public static final Key EVAL_K = key("batch.eval.k", "10", "Evaluation: cut-off k of precision@k, recall@k, NDCG@k, MAP@k.");
+    public static final Key EVAL_SPLIT = key("batch.eval.split", "stratified",
+            "Evaluation holdout: 'stratified' (per listener, a random share of their tracks) or 'time' (per listener, their latest tracks).");
+    public static final Key EVAL_RATIO = key("batch.eval.ratio", "0.75", "Evaluation: share of each listener's tracks used for training.");
+    public static final Key EVAL_SEED = key("batch.eval.seed", "42", "Evaluation: seed of the stratified split.");
 
     private final Map<String, String> values;
 
@@ -180,6 +221,27 @@ public final class PlatformConfig {
         if (getInt(EMBEDDING_DIMENSION) < 2 || getInt(EMBEDDING_DIMENSION) > 2000) {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
+        for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K)) {
+            if (getInt(key) < 1) {
+                throw new IllegalArgumentException(describe(key) + " must be at least 1");
+            }
+        }
+        if (getDouble(ALS_REGULARIZATION) < 0 || getDouble(ALS_ALPHA) < 0) {
+            throw new IllegalArgumentException(describe(ALS_REGULARIZATION) + " and " + describe(ALS_ALPHA)
+                    + " must not be negative");
+        }
+        getBoolean(ALS_LOG_SCALE);
+        getBoolean(ALS_EXCLUDE_HEARD);
+        getLong(ALS_SEED);
+        getLong(EVAL_SEED);
+        double ratio = getDouble(EVAL_RATIO);
+        if (!(ratio > 0 && ratio < 1)) {
+            throw new IllegalArgumentException(describe(EVAL_RATIO) + " must lie strictly between 0 and 1");
+        }
+        if (!List.of("stratified", "time").contains(get(EVAL_SPLIT))) {
+            throw new IllegalArgumentException(describe(EVAL_SPLIT) + " must be 'stratified' or 'time'");
+        }
     }
 
     public String get(Key key) {
@@ -188,6 +250,24 @@ public final class PlatformConfig {
 
     public int getInt(Key key) {
         return parse(key, Integer::parseInt, "an integer");
+    }
+
+    public long getLong(Key key) {
+        return parse(key, Long::parseLong, "an integer");
+    }
+
+    public double getDouble(Key key) {
+        return parse(key, Double::parseDouble, "a number");
+    }
+
+    /** {@code true} or {@code false}, nothing else (a typo must not read as false). */
+    public boolean getBoolean(Key key) {
+        return parse(key, v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(v);
+            }
+            return Boolean.parseBoolean(v);
+        }, "true or false");
     }
 
     private <T> T parse(Key key, Function<String, T> parser, String what) {

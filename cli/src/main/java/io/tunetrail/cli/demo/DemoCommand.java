@@ -44,7 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The demo's stages, in order. Streaming, training and serving add theirs here. */
     static List<DemoStage> stages() {
-        return List.of(new SetupStage(), new StackStage(), new DataStage(), new StreamStage(), new LandStage(), new SummaryStage());
+        return List.of(new SetupStage(), new StackStage(), new DataStage(), new StreamStage(), new LandStage(), new TrainStage(),
+                new SummaryStage());
     }
 
     /**

@@ -1,0 +1,98 @@
+package io.tunetrail.batch.als;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import io.tunetrail.batch.nightly.DeltaInput;
+import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.NightlyContext;
+import io.tunetrail.batch.nightly.NightlyJob;
+import io.tunetrail.batch.nightly.OfflineTables;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.registry.ModelVersion;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * The {@code als} job: per org, implicit ALS on the listeners' preferences ({@link Preferences}), registered as a
+ * candidate version of algorithm {@code als}; writes {@code user_factors}, {@code track_factors} and the top-N
+ * {@code recommendations} per listener (tracks they already interacted with left out unless
+ * {@code batch.als.exclude-heard=false}) under that version.
+ *
+ * <p>Every output row carries {@code org_id, model_version, run_id}; the partition {@code (org_id, model_version)} is
+ * replaced as a whole, so a re-run cannot duplicate rows.
+ */
+public final class AlsJob implements NightlyJob {
+    public static final String NAME = "als";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobResult run(NightlyContext ctx) {
+        long start = System.nanoTime();
+        PlatformConfig config = ctx.config();
+        AlsParams params = AlsParams.from(config);
+        Preferences preferences = Preferences.from(config);
+        int topN = config.getInt(PlatformConfig.ALS_TOP_N);
+        boolean excludeHeard = config.getBoolean(PlatformConfig.ALS_EXCLUDE_HEARD);
+        int minTracks = config.getInt(PlatformConfig.ALS_MIN_INTERACTIONS);
+        DeltaInput interactions = ctx.interactions();
+        Dataset<Row> all = preferences.compute(interactions.rows())
+                .withColumn("user_tracks", count(lit(1)).over(Window.partitionBy("org_id", "user_id")))
+                .filter(col("user_tracks").geq(minTracks))
+                .cache();
+        Map<String, String> versions = new LinkedHashMap<>();
+        Map<String, Long> outputs = new LinkedHashMap<>();
+        Map<String, Object> perOrg = new LinkedHashMap<>();
+        try {
+            for (String org : ctx.orgs()) {
+                Dataset<Row> prefs = all.filter(col("org_id").equalTo(org));
+                ImplicitAls.Factors factors = new ImplicitAls(params).fit(prefs).cache();
+                try {
+                    long users = factors.users().count();
+                    long tracks = factors.tracks().count();
+                    Map<String, Object> snapshot = ctx.inputSnapshot(interactions);
+                    snapshot.put("listeners", users);
+                    snapshot.put("tracks", tracks);
+                    ModelVersion version = ctx.registry().register(org, NAME, params.asMap(), snapshot);
+                    String v = version.version().toString();
+                    Map<String, String> partition = Map.of("org_id", org, "model_version", v);
+                    outputs.put("user_factors", ctx.tables().replacePartition("user_factors",
+                            OfflineTables.versioned(factors.users(), org, v, ctx.runId()), partition));
+                    outputs.put("track_factors", ctx.tables().replacePartition("track_factors",
+                            OfflineTables.versioned(factors.tracks(), org, v, ctx.runId()), partition));
+                    // Heard = any event at all, also those whose weights cancel out or weigh nothing (not in prefs).
+                    Dataset<Row> heard = interactions.rows().filter(col("org_id").equalTo(org))
+                            .select("user_id", "track_id").distinct()
+                            .groupBy("user_id").agg(collect_list("track_id").as("heard"));
+                    Dataset<Row> queries = excludeHeard ? factors.users().join(heard, "user_id") : factors.users();
+                    Dataset<Row> recs = FactorTopK.topK(queries, "user_id", excludeHeard ? "heard" : null,
+                            factors.tracks(), "track_id", topN, false);
+                    outputs.put("recommendations", ctx.tables().replacePartition("recommendations",
+                            OfflineTables.versioned(recs, org, v, ctx.runId()), partition));
+                    versions.put(org, v);
+                    perOrg.put(org, Map.of("version_id", version.id(), "listeners", users, "tracks", tracks));
+                } finally {
+                    factors.unpersist();
+                }
+            }
+        } finally {
+            all.unpersist();
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("orgs", versions.size());
+        figures.put("rank", params.rank());
+        figures.put("iterations", params.iterations());
+        figures.put("per_org", perOrg);
+        return new JobResult(NAME, ctx.runId(), versions, Map.of(interactions.table(), interactions.version()), outputs,
+                figures, (System.nanoTime() - start) / 1_000_000);
+    }
+}

@@ -1,0 +1,29 @@
+package io.tunetrail.batch.analytics;
+
+import java.util.List;
+
+/**
+ * How an analytics output goes to PostgreSQL: the Delta table it is read from, the PostgreSQL table it is copied to,
+ * and the columns, in the PostgreSQL table's order after {@code org_id, model_version_id} (both supplied by the
+ * publisher). Names are the same on both sides.
+ */
+public record AnalyticsTable(String deltaTable, String postgresTable, List<String> columns) {
+    public static final AnalyticsTable GENRE_CORRELATIONS = new AnalyticsTable("genre_correlations", "genre_correlations",
+            List.of("scope", "genre_a", "genre_b", "count_ab", "count_a", "count_b", "baskets", "lift", "npmi"));
+    public static final AnalyticsTable TEMPORAL_PATTERNS = new AnalyticsTable("temporal_patterns", "temporal_patterns",
+            List.of("user_id", "day_of_week", "hour_of_day", "plays", "minutes", "share"));
+    public static final AnalyticsTable MONTHLY_TRENDS = new AnalyticsTable("monthly_trends", "monthly_trends",
+            List.of("month", "genre_id", "plays", "listeners", "minutes"));
+    public static final AnalyticsTable CONTEXT_CORRELATIONS = new AnalyticsTable("context_correlations", "context_correlations",
+            List.of("activity", "feature", "n_activity", "n_other", "mean_activity", "mean_other", "effect_size", "ci_low",
+                    "ci_high"));
+
+    public AnalyticsTable {
+        columns = List.copyOf(columns);
+    }
+
+    /** {@code COPY <table> (org_id, model_version_id, <columns>) FROM STDIN (FORMAT csv)}. */
+    String copySql() {
+        return "COPY " + postgresTable + " (org_id, model_version_id, " + String.join(", ", columns) + ") FROM STDIN (FORMAT csv)";
+    }
+}

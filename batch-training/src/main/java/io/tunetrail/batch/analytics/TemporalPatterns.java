@@ -1,0 +1,96 @@
+package io.tunetrail.batch.analytics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.dayofweek;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trunc;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Job 5, temporal-patterns: when listening happens. Times are UTC (an org's local habits show shifted by its offset).
+ *
+ * <p>Counted events are plays ({@link ListeningEvents#IS_PLAY}: skips are short plays and are listening time too);
+ * minutes are {@code played_ms} of those plays. Three outputs:
+ * <ul>
+ *   <li>{@link Result#profiles()}: hour-of-day × day-of-week (ISO, 1 = Monday) per listener and per org
+ *       ({@code user_id} empty), cells with plays only; {@code share} = the cell's plays / the profile's plays, so a
+ *       profile's shares sum to 1. Columns {@code org_id, user_id, day_of_week, hour_of_day, plays, minutes, share}.
+ *   <li>{@link Result#monthly()}: plays, distinct listeners and minutes per calendar month, for the org
+ *       ({@code genre_id} empty) and per top-level genre (a track with two top-level genres counts in both).
+ *       Columns {@code org_id, month, genre_id, plays, listeners, minutes}.
+ *   <li>{@link Result#peaks()}: the three busiest hours of the day (over all weekdays) per listener and per org, rank
+ *       1 the busiest, ties to the earlier hour. Columns {@code org_id, user_id, rank, hour_of_day, plays, share}.
+ * </ul>
+ */
+public final class TemporalPatterns {
+    static final int PEAKS = 3;
+
+    /** The three outputs; see the class comment for their columns. */
+    public record Result(Dataset<Row> profiles, Dataset<Row> monthly, Dataset<Row> peaks) {}
+
+    /**
+     * @param interactions raw interactions (see {@link ListeningEvents})
+     * @param catalogTracks the catalog tracks: {@code org_id, track_id, top_genre_ids} ({@link TopGenres#withTopGenres})
+     */
+    public Result compute(Dataset<Row> interactions, Dataset<Row> catalogTracks) {
+        Dataset<Row> plays = interactions.filter(ListeningEvents.IS_PLAY).select(col("org_id"), col("user_id"),
+                col("track_id"), col("event_time"), ListeningEvents.WEIGHT.as("w"),
+                col("played_ms").multiply(ListeningEvents.WEIGHT).divide(60_000.0).as("m"));
+        return new Result(profiles(plays), monthly(plays, catalogTracks), peaks(plays));
+    }
+
+    private static Dataset<Row> profiles(Dataset<Row> plays) {
+        // Spark's dayofweek is 1 = Sunday .. 7 = Saturday; ISO is 1 = Monday .. 7 = Sunday.
+        Column isoDay = dayofweek(col("event_time")).plus(5).mod(7).plus(1);
+        Dataset<Row> cells = plays.select(col("org_id"), col("user_id"), isoDay.as("day_of_week"),
+                hour(col("event_time")).as("hour_of_day"), col("w"), col("m"));
+        Dataset<Row> perUser = cells.groupBy("org_id", "user_id", "day_of_week", "hour_of_day")
+                .agg(sum("w").as("plays"), sum("m").as("minutes"));
+        Dataset<Row> perOrg = cells.groupBy("org_id", "day_of_week", "hour_of_day")
+                .agg(sum("w").as("plays"), sum("m").as("minutes"))
+                .select(col("org_id"), lit("").as("user_id"), col("day_of_week"), col("hour_of_day"), col("plays"),
+                        col("minutes"));
+        Dataset<Row> all = perUser.unionByName(perOrg);
+        Column total = sum("plays").over(Window.partitionBy("org_id", "user_id"));
+        return all.withColumn("share", col("plays").divide(total))
+                .select(col("org_id"), col("user_id"), col("day_of_week").cast("short"), col("hour_of_day").cast("short"),
+                        col("plays"), col("minutes"), col("share"));
+    }
+
+    private static Dataset<Row> monthly(Dataset<Row> plays, Dataset<Row> catalogTracks) {
+        Dataset<Row> months = plays.withColumn("month", trunc(to_date(col("event_time")), "month"));
+        Dataset<Row> org = months.groupBy("org_id", "month")
+                .agg(sum("w").as("plays"), countDistinct("user_id").as("listeners"), sum("m").as("minutes"))
+                .withColumn("genre_id", lit(""));
+        Dataset<Row> genres = catalogTracks.select(col("org_id"), col("track_id"), explode(col("top_genre_ids")).as("genre_id"));
+        Dataset<Row> perGenre = months.join(genres, new String[] {"org_id", "track_id"})
+                .groupBy("org_id", "month", "genre_id")
+                .agg(sum("w").as("plays"), countDistinct("user_id").as("listeners"), sum("m").as("minutes"));
+        return org.unionByName(perGenre).select("org_id", "month", "genre_id", "plays", "listeners", "minutes");
+    }
+
+    private static Dataset<Row> peaks(Dataset<Row> plays) {
+        Dataset<Row> hours = plays.withColumn("hour_of_day", hour(col("event_time")));
+        Dataset<Row> perUser = hours.groupBy("org_id", "user_id", "hour_of_day").agg(sum("w").as("plays"));
+        Dataset<Row> perOrg = hours.groupBy("org_id", "hour_of_day").agg(sum("w").as("plays"))
+                .select(col("org_id"), lit("").as("user_id"), col("hour_of_day"), col("plays"));
+        Dataset<Row> all = perUser.unionByName(perOrg);
+        Column total = sum("plays").over(Window.partitionBy("org_id", "user_id"));
+        Column rank = row_number().over(Window.partitionBy("org_id", "user_id")
+                .orderBy(col("plays").desc(), col("hour_of_day").asc()));
+        return all.withColumn("share", col("plays").divide(total)).withColumn("rank", rank)
+                .filter(col("rank").leq(PEAKS))
+                .select(col("org_id"), col("user_id"), col("rank").cast("short"), col("hour_of_day").cast("short"),
+                        col("plays"), col("share"));
+    }
+}

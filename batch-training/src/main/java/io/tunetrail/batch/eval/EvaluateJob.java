@@ -1,0 +1,78 @@
+package io.tunetrail.batch.eval;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.nightly.DeltaInput;
+import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.NightlyContext;
+import io.tunetrail.batch.nightly.NightlyJob;
+import io.tunetrail.batch.nightly.OfflineTables;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.registry.ModelVersion;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code evaluate} job: per org, the offline metrics of the org's newest {@code als} version's recipe (its params,
+ * on the same interactions snapshot) on a holdout split, beside the popularity baseline ({@link Evaluator}). The
+ * metrics go to the registry (the version's {@code metrics}: {@code als}, {@code baseline}, {@code k}, {@code split})
+ * and to the {@code model_metrics} table, one row per recommender.
+ *
+ * <p>The version itself was fitted on all interactions, so it cannot be scored on held-out ones; the job refits the
+ * same params on the training part, which measures the version's recipe on today's data.
+ */
+public final class EvaluateJob implements NightlyJob {
+    public static final String NAME = "evaluate";
+
+    static final StructType METRICS_ROW = new StructType()
+            .add("recommender", DataTypes.StringType).add("k", DataTypes.IntegerType).add("split", DataTypes.StringType)
+            .add("precision", DataTypes.DoubleType).add("recall", DataTypes.DoubleType).add("ndcg", DataTypes.DoubleType)
+            .add("map", DataTypes.DoubleType).add("coverage", DataTypes.DoubleType).add("novelty", DataTypes.DoubleType)
+            .add("popularity_bias", DataTypes.DoubleType).add("users", DataTypes.IntegerType)
+            .add("evaluated_at", DataTypes.TimestampType);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobResult run(NightlyContext ctx) {
+        long start = System.nanoTime();
+        PlatformConfig config = ctx.config();
+        Evaluator evaluator = Evaluator.from(config);
+        DeltaInput interactions = ctx.interactions();
+        Map<String, String> versions = new LinkedHashMap<>();
+        Map<String, Long> outputs = new LinkedHashMap<>();
+        Map<String, Object> perOrg = new LinkedHashMap<>();
+        for (String org : ctx.orgs()) {
+            ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+            Evaluator.Report report = evaluator.evaluate(interactions.rows().filter(col("org_id").equalTo(org)));
+            ctx.registry().recordMetrics(als.id(), report.asMap());
+            java.sql.Timestamp now = java.sql.Timestamp.from(ctx.clock().instant());
+            List<Row> rows = new ArrayList<>();
+            rows.add(row("als", report, report.als(), now));
+            rows.add(row("popularity", report, report.baseline(), now));
+            String v = als.version().toString();
+            outputs.put("model_metrics", ctx.tables().replacePartition("model_metrics",
+                    OfflineTables.versioned(ctx.spark().createDataFrame(rows, METRICS_ROW), org, v, ctx.runId()),
+                    Map.of("org_id", org, "model_version", v)));
+            versions.put(org, v);
+            perOrg.put(org, report.asMap());
+        }
+        return new JobResult(NAME, ctx.runId(), versions, Map.of(interactions.table(), interactions.version()), outputs,
+                Map.of("orgs", versions.size(), "per_org", perOrg), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static Row row(String recommender, Evaluator.Report report, RankingMetrics m, java.sql.Timestamp at) {
+        return RowFactory.create(recommender, report.k(), report.split(), m.precision(), m.recall(), m.ndcg(), m.map(),
+                m.coverage(), m.novelty(), m.popularityBias(), m.users(), at);
+    }
+}

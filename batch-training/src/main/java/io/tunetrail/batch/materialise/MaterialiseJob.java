@@ -1,0 +1,150 @@
+package io.tunetrail.batch.materialise;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+
+import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.nightly.DeltaInput;
+import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.NightlyContext;
+import io.tunetrail.batch.nightly.NightlyJob;
+import io.tunetrail.batch.similarity.TrackSimilarityJob;
+import io.tunetrail.batch.similarity.UserSimilarityJob;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureView;
+import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.Promotion;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The {@code materialise} job: moves each org's newest versions from Delta to the stores the API reads, then asks the
+ * registry to promote them, and points readers at whatever version is active afterwards.
+ *
+ * <ul>
+ *   <li>{@code als} → Redis {@code user_recommendations} (top-N per listener);</li>
+ *   <li>{@code track-similarity} → PostgreSQL {@code track_similarities} and Redis {@code similar_tracks};</li>
+ *   <li>{@code user-similarity} → PostgreSQL {@code user_similarities}.</li>
+ * </ul>
+ *
+ * <p>Order per version, so a reader never sees half of one: (1) write every row of the candidate (Redis: under its
+ * version key, which nobody reads yet; PostgreSQL: delete-then-insert of the version's rows in one transaction, rows
+ * that no reader joins to yet), (2) {@code promote} in the registry (plan policy, pin, freeze decide), (3) flip the
+ * Redis pointer to the active version with one {@code SET}. When the active version is not the candidate (a pinned,
+ * frozen or {@code allow_minor}-held org), its Redis rows are written again from Delta first, so they do not expire
+ * under the org (Redis rows have a TTL). Re-running is harmless: rows are rewritten with the same content, a version
+ * already promoted is not promoted again, the pointer is set to the same value.
+ */
+public final class MaterialiseJob implements NightlyJob {
+    public static final String NAME = "materialise";
+    private static final int REDIS_BATCH = 1_000;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobResult run(NightlyContext ctx) {
+        long start = System.nanoTime();
+        DeltaInput recs = ctx.tables().read("recommendations", "run the als job first");
+        DeltaInput trackSim = ctx.tables().read("track_similarity", "run the track-similarity job first");
+        DeltaInput userSim = ctx.tables().read("user_similarity", "run the user-similarity job first");
+        PostgresSimilarities pg = new PostgresSimilarities(ctx.dataSource());
+        Map<String, String> active = new LinkedHashMap<>();
+        Map<String, Object> perOrg = new LinkedHashMap<>();
+        for (String org : ctx.orgs()) {
+            Map<String, Object> done = new LinkedHashMap<>();
+
+            ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+            long users = toRedis(ctx, org, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", als);
+            ModelVersion alsActive = promote(ctx, als, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", done);
+            done.put("recommendation_rows", users);
+
+            ModelVersion tracks = ctx.newestVersion(org, TrackSimilarityJob.NAME);
+            done.put("track_similarity_rows", pg.writeTracks(org, tracks.id(), partition(trackSim, org, tracks)));
+            done.put("similar_tracks_rows", toRedis(ctx, org, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id",
+                    "similar_track_id", tracks));
+            promote(ctx, tracks, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id", "similar_track_id", done);
+
+            ModelVersion listeners = ctx.newestVersion(org, UserSimilarityJob.NAME);
+            done.put("user_similarity_rows", pg.writeUsers(org, listeners.id(), partition(userSim, org, listeners)));
+            promote(ctx, listeners, null, null, null, null, done);
+
+            active.put(org, alsActive == null ? "" : alsActive.version().toString());
+            perOrg.put(org, done);
+        }
+        return new JobResult(NAME, ctx.runId(), active,
+                Map.of(recs.table(), recs.version(), trackSim.table(), trackSim.version(), userSim.table(), userSim.version()),
+                Map.of(), Map.of("orgs", active.size(), "per_org", perOrg), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Promotes the candidate (if still one) and points {@code view} at the active version; returns the active one. */
+    private ModelVersion promote(NightlyContext ctx, ModelVersion candidate, FeatureView view, DeltaInput rows,
+            String entity, String item, Map<String, Object> done) {
+        ModelVersion active;
+        String reason;
+        if (candidate.status() == ModelVersion.Status.CANDIDATE) {
+            Promotion p = ctx.registry().promote(candidate.id());
+            active = p.active();
+            reason = p.reason();
+        } else {
+            active = ctx.registry().active(candidate.orgId(), candidate.algorithm()).orElse(null);
+            reason = "already " + candidate.status().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        done.put(candidate.algorithm(), Map.of("candidate", candidate.version().toString(),
+                "active", active == null ? "" : active.version().toString(), "decision", reason));
+        if (view != null && active != null) {
+            if (active.id() != candidate.id()) {
+                // Keep the held version readable: its rows were written by an earlier run and expire with their TTL.
+                toRedis(ctx, candidate.orgId(), view, rows, entity, item, active);
+            }
+            ctx.onlineStore().activateVersion(candidate.orgId(), view, active.version().toString());
+        }
+        return active;
+    }
+
+    private static Dataset<Row> partition(DeltaInput table, String org, ModelVersion version) {
+        return table.rows().filter(col("org_id").equalTo(org).and(col("model_version").equalTo(version.version().toString())));
+    }
+
+    /** Writes one list per entity ({@code track_ids}, {@code scores}, {@code model_version}) under the version. */
+    private static long toRedis(NightlyContext ctx, String org, FeatureView view, DeltaInput table, String entity,
+            String item, ModelVersion version) {
+        String v = version.version().toString();
+        Dataset<Row> lists = partition(table, org, version)
+                .groupBy(entity)
+                .agg(sort_array(collect_list(struct(col("rank"), col(item).as("item"), col("score")))).as("ranked"));
+        long written = 0;
+        List<FeatureRow> batch = new ArrayList<>(REDIS_BATCH);
+        // Streams one partition at a time to the driver: memory stays bounded whatever the number of listeners.
+        for (Iterator<Row> it = lists.toLocalIterator(); it.hasNext(); ) {
+            Row r = it.next();
+            List<String> ids = new ArrayList<>();
+            List<Double> scores = new ArrayList<>();
+            for (Row e : r.<Row>getList(1)) {
+                ids.add(e.getString(1));
+                scores.add(e.getDouble(2));
+            }
+            batch.add(new FeatureRow(r.getString(0), Map.of("track_ids", ids, "scores", scores,
+                    FeatureView.MODEL_VERSION, v)));
+            if (batch.size() == REDIS_BATCH) {
+                written += ctx.onlineStore().writeBatch(org, view, v, batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            written += ctx.onlineStore().writeBatch(org, view, v, batch);
+        }
+        return written;
+    }
+
+}

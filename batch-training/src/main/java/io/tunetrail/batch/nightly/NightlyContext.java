@@ -1,0 +1,268 @@
+package io.tunetrail.batch.nightly;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.online.OnlineStore;
+import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelVersion;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Everything a {@link NightlyJob} reads and writes, for one run of the chain: the SparkSession, the offline store,
+ * the inputs (interactions from Delta, the catalog from PostgreSQL), PostgreSQL, the model registry and Redis, the
+ * configuration, the clock and the run id.
+ *
+ * <p>Inputs are read once per run and shared by the jobs: {@link #interactions()} is pinned to the Delta version the
+ * first job saw, so every job of a run trains on the same snapshot. PostgreSQL and Redis are connected on first use
+ * and closed by {@link #close()}. Results of the jobs that already ran in this run are available through
+ * {@link #previous(String)} (track-similarity uses the als job's model versions); a job run alone falls back to what
+ * the offline store holds.
+ *
+ * <p>Build one with {@link #builder(SparkSession, PlatformConfig)}; tests set the store root, the orgs and the stores.
+ */
+public final class NightlyContext implements AutoCloseable {
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final SparkSession spark;
+    private final PlatformConfig config;
+    private final OfflineTables tables;
+    private final Clock clock;
+    private final String runId;
+    private final Optional<String> org;
+    private final Map<String, JobResult> results = new LinkedHashMap<>();
+    private HikariDataSource ownDataSource;
+    private DataSource dataSource;
+    private OnlineStore onlineStore;
+    private boolean ownOnlineStore;
+    private ModelRegistry registry;
+    private DeltaInput interactions;
+    private Dataset<Row> catalog;
+    private List<String> orgs;
+
+    private NightlyContext(Builder b) {
+        this.spark = b.spark;
+        this.config = b.config;
+        this.tables = new OfflineTables(b.spark, b.storeRoot != null ? b.storeRoot : b.config.offlineStore().toString());
+        this.clock = b.clock;
+        this.runId = b.runId != null ? b.runId
+                : RUN_TIME.format(b.clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 6);
+        this.org = Optional.ofNullable(b.org);
+        this.dataSource = b.dataSource;
+        this.onlineStore = b.onlineStore;
+    }
+
+    public static Builder builder(SparkSession spark, PlatformConfig config) {
+        return new Builder(spark, config);
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    /** The platform configuration, job parameters included (a training request's params arrive as overrides). */
+    public PlatformConfig config() {
+        return config;
+    }
+
+    public OfflineTables tables() {
+        return tables;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** This run's id ({@code 20261122T230000Z-a1b2c3}), written beside every output row. */
+    public String runId() {
+        return runId;
+    }
+
+    /** The one org this run is limited to ({@code --org}), if any. */
+    public Optional<String> orgFilter() {
+        return org;
+    }
+
+    /**
+     * Listening events from the offline store's {@code interactions} table, limited to {@link #orgFilter()}, pinned to
+     * one Delta version for the whole run.
+     */
+    public synchronized DeltaInput interactions() {
+        if (interactions == null) {
+            DeltaInput all = tables.read("interactions",
+                    "land the topics first (./tunetrail land), after generating or importing data");
+            Dataset<Row> rows = org.map(o -> all.rows().filter(col("org_id").equalTo(o))).orElse(all.rows());
+            interactions = new DeltaInput(all.table(), all.version(), rows);
+        }
+        return interactions;
+    }
+
+    /** The orgs this run trains: the filter, or every org with interactions, sorted. */
+    public synchronized List<String> orgs() {
+        if (orgs == null) {
+            orgs = org.map(List::of).orElseGet(() -> interactions().rows().select("org_id").distinct()
+                    .orderBy("org_id").collectAsList().stream().map(r -> r.getString(0)).toList());
+        }
+        return orgs;
+    }
+
+    /**
+     * The catalog's tracks from PostgreSQL (read over JDBC once per run, cached): {@code org_id, track_id, artist_id,
+     * duration_ms, popularity, genres} (array of genre ids, primary first) and the audio features ({@code tempo,
+     * energy, ...}; null when the track has none), limited to {@link #orgFilter()}.
+     */
+    public synchronized Dataset<Row> catalogTracks() {
+        if (catalog == null) {
+            catalog = new CatalogReader(spark, config).tracks(org).cache();
+        }
+        return catalog;
+    }
+
+    /** The platform's PostgreSQL (a pool opened on first use unless one was given). */
+    public synchronized DataSource dataSource() {
+        if (dataSource == null) {
+            ownDataSource = Database.connect(config, 2);
+            dataSource = ownDataSource;
+        }
+        return dataSource;
+    }
+
+    /**
+     * The model registry over {@link #dataSource()}: a job registers each org's new version as a candidate
+     * ({@code register(org, algorithm, params, inputSnapshot)}), writes its rows under that version, records metrics;
+     * the materialise job promotes under the org's plan policy, pin and freeze.
+     */
+    public synchronized ModelRegistry registry() {
+        if (registry == null) {
+            registry = new ModelRegistry(dataSource(), PlanCatalog.load());
+        }
+        return registry;
+    }
+
+    /**
+     * The org's newest version of {@code algorithm} (this run's, when the job that makes it ran before); fails when
+     * there is none, saying which job to run first.
+     */
+    public ModelVersion newestVersion(String orgId, String algorithm) {
+        return registry().versions(orgId, algorithm).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("org " + orgId + " has no " + algorithm
+                        + " model version yet; run the " + algorithm + " job first (./tunetrail train --job " + algorithm + ")"));
+    }
+
+    /** A snapshot record for the registry: the run id and each input's Delta version. */
+    public Map<String, Object> inputSnapshot(DeltaInput... inputs) {
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("run_id", runId);
+        for (DeltaInput input : inputs) {
+            snapshot.put(input.table() + "_delta_version", input.version());
+        }
+        return snapshot;
+    }
+
+    /** The online store (Redis), connected on first use unless one was given. */
+    public synchronized OnlineStore onlineStore() {
+        if (onlineStore == null) {
+            onlineStore = RedisOnlineStore.connect(config);
+            ownOnlineStore = true;
+        }
+        return onlineStore;
+    }
+
+    /** The result of a job that already ran in this run. */
+    public synchronized Optional<JobResult> previous(String job) {
+        return Optional.ofNullable(results.get(job));
+    }
+
+    synchronized void record(JobResult result) {
+        results.put(result.job(), result);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (catalog != null) {
+            catalog.unpersist();
+        }
+        if (ownDataSource != null) {
+            ownDataSource.close();
+        }
+        if (ownOnlineStore) {
+            try {
+                onlineStore.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the online store failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Builds a {@link NightlyContext}; only the SparkSession and the configuration are required. */
+    public static final class Builder {
+        private final SparkSession spark;
+        private final PlatformConfig config;
+        private String storeRoot;
+        private Clock clock = Clock.systemUTC();
+        private String runId;
+        private String org;
+        private DataSource dataSource;
+        private OnlineStore onlineStore;
+
+        private Builder(SparkSession spark, PlatformConfig config) {
+            this.spark = Objects.requireNonNull(spark, "spark");
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** The offline store root; default the configuration's {@code offline.store}. */
+        public Builder storeRoot(String root) {
+            this.storeRoot = root;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder runId(String runId) {
+            this.runId = runId;
+            return this;
+        }
+
+        /** Limit the run to one org; null for all orgs. */
+        public Builder org(String org) {
+            this.org = org;
+            return this;
+        }
+
+        /** A PostgreSQL pool the context uses and does not close. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = dataSource;
+            return this;
+        }
+
+        /** An online store the context uses and does not close. */
+        public Builder onlineStore(OnlineStore store) {
+            this.onlineStore = store;
+            return this;
+        }
+
+        public NightlyContext build() {
+            return new NightlyContext(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.tunetrail.batch.nightly;
+
+import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.analytics.AudioEmbeddingsJob;
+import io.tunetrail.batch.analytics.ContextCorrelationsJob;
+import io.tunetrail.batch.analytics.GenreCorrelationsJob;
+import io.tunetrail.batch.analytics.TemporalPatternsJob;
+import io.tunetrail.batch.eval.EvaluateJob;
+import io.tunetrail.batch.materialise.MaterialiseJob;
+import io.tunetrail.batch.similarity.TrackSimilarityJob;
+import io.tunetrail.batch.similarity.UserSimilarityJob;
+import java.util.List;
+
+/**
+ * The nightly chain: every job in the order {@code --all} runs them. This list is the only place that names them;
+ * {@code BatchJobsMain --job NAME} looks a job up here.
+ *
+ * <p>Order matters only where a job reads another's output in the same run: the similarity jobs read the als job's
+ * factors, evaluate reads its recommendations, materialise reads everything and goes last.
+ */
+public final class NightlyJobs {
+    private NightlyJobs() {}
+
+    /** The chain, in order. */
+    public static final List<NightlyJob> ALL = List.of(
+            new AlsJob(),
+            new TrackSimilarityJob(),
+            new UserSimilarityJob(),
+            new GenreCorrelationsJob(),
+            new TemporalPatternsJob(),
+            new ContextCorrelationsJob(),
+            new AudioEmbeddingsJob(),
+            new EvaluateJob(),
+            new MaterialiseJob()
+    );
+
+    /** The job of this name; fails listing the known names. */
+    public static NightlyJob byName(String name) {
+        return ALL.stream().filter(j -> j.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown job '" + name + "'; known jobs: " + names()));
+    }
+
+    public static String names() {
+        return String.join(", ", ALL.stream().map(NightlyJob::name).toList());
+    }
+}

@@ -1,0 +1,113 @@
+package io.tunetrail.batch.nightly;
+
+import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.eval.EvaluateJob;
+import io.tunetrail.batch.materialise.MaterialiseJob;
+import io.tunetrail.batch.similarity.TrackSimilarityJob;
+import io.tunetrail.batch.similarity.UserSimilarityJob;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.registry.TrainingQueue;
+import io.tunetrail.store.registry.TrainingRequest;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs the custom training requests of the queue ({@code training_requests}), most urgent first (the plan's training
+ * priority, then age): each is the model chain — als, track-similarity, user-similarity, evaluate, materialise — on
+ * that org's data only, with the request's params overriding the configured ones, so the org gets its own version
+ * (new params: a new major version), promoted under its plan policy like a nightly one.
+ *
+ * <p>Params are the ALS hyperparameters by short name: {@code rank}, {@code iterations}, {@code regularization},
+ * {@code alpha}, {@code seed}, {@code top_n}, {@code confidence_weights}, {@code log_scale}, {@code exclude_heard}.
+ * Unknown names, bad values and unsupported algorithms fail the request with a reason the customer sees; a failing
+ * request never stops the queue.
+ */
+public final class TrainingRequests {
+    static final Map<String, PlatformConfig.Key> PARAMS = Map.of(
+            "rank", PlatformConfig.ALS_RANK, "iterations", PlatformConfig.ALS_ITERATIONS,
+            "regularization", PlatformConfig.ALS_REGULARIZATION, "alpha", PlatformConfig.ALS_ALPHA,
+            "seed", PlatformConfig.ALS_SEED, "top_n", PlatformConfig.ALS_TOP_N,
+            "confidence_weights", PlatformConfig.ALS_CONFIDENCE_WEIGHTS, "log_scale", PlatformConfig.ALS_LOG_SCALE,
+            "exclude_heard", PlatformConfig.ALS_EXCLUDE_HEARD);
+    static final List<NightlyJob> CHAIN = List.of(new AlsJob(), new TrackSimilarityJob(), new UserSimilarityJob(),
+            new EvaluateJob(), new MaterialiseJob());
+
+    private final SparkSession spark;
+    private final PlatformConfig config;
+    private final Consumer<String> out;
+
+    public TrainingRequests(SparkSession spark, PlatformConfig config, Consumer<String> out) {
+        this.spark = spark;
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Claims and runs requests until the queue is empty; returns one entry per request for the JSON line. */
+    public Map<String, Object> runQueued() {
+        List<Map<String, Object>> done = new ArrayList<>();
+        try (HikariDataSource db = Database.connect(config, 2)) {
+            TrainingQueue queue = new TrainingQueue(db, PlanCatalog.load());
+            for (Optional<TrainingRequest> next = queue.claimNext(); next.isPresent(); next = queue.claimNext()) {
+                done.add(run(queue, db, next.get()));
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("job", "requests");
+        result.put("requests", done);
+        return result;
+    }
+
+    private Map<String, Object> run(TrainingQueue queue, HikariDataSource db, TrainingRequest request) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("org_id", request.orgId());
+        entry.put("request_id", request.requestId());
+        try {
+            PlatformConfig own = PlatformConfig.load(config.asEnv(), overrides(request));
+            NightlyChain.Result result;
+            try (NightlyContext ctx = NightlyContext.builder(spark, own).org(request.orgId()).dataSource(db).build()) {
+                result = new NightlyChain(CHAIN).run(ctx);
+                long versionId = ctx.newestVersion(request.orgId(), AlsJob.NAME).id();
+                queue.succeeded(request.orgId(), request.requestId(), versionId);
+                entry.put("status", "succeeded");
+                entry.put("model_version", result.job(AlsJob.NAME).modelVersions().get(request.orgId()));
+                entry.put("model_version_id", versionId);
+            }
+            out.accept("request " + request.requestId() + " of " + request.orgId() + ": model version "
+                    + entry.get("model_version") + " (" + result.durationMs() / 1000.0 + " s)");
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage().lines().findFirst().orElse("");
+            queue.failed(request.orgId(), request.requestId(), reason);
+            entry.put("status", "failed");
+            entry.put("error", reason);
+            out.accept("request " + request.requestId() + " of " + request.orgId() + " failed: " + reason);
+        }
+        return entry;
+    }
+
+    /** The request's params as configuration overrides; fails naming a param that is not one of {@link #PARAMS}. */
+    static Map<String, String> overrides(TrainingRequest request) {
+        if (!request.algorithm().equals(AlsJob.NAME)) {
+            throw new IllegalArgumentException("algorithm '" + request.algorithm() + "' cannot be trained on request; "
+                    + "supported: als");
+        }
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, Object> p : request.params().entrySet()) {
+            PlatformConfig.Key key = PARAMS.get(p.getKey());
+            if (key == null) {
+                throw new IllegalArgumentException("unknown training param '" + p.getKey() + "'; known: "
+                        + String.join(", ", PARAMS.keySet().stream().sorted().toList()));
+            }
+            out.put(key.name(), String.valueOf(p.getValue()));
+        }
+        return out;
+    }
+}

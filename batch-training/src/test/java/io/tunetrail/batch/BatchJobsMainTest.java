@@ -1,0 +1,34 @@
+package io.tunetrail.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class BatchJobsMainTest {
+    private static BatchJobsMain.Command parse(String... args) {
+        return BatchJobsMain.Command.parse(args);
+    }
+
+    @Test
+    void readsEachMode() {
+        assertThat(parse("--job", "land").what()).isEqualTo("land");
+        assertThat(parse("--job", "als", "--org", "acme").options()).containsEntry("org", "acme");
+        assertThat(parse("--all").mode()).isEqualTo("all");
+        assertThat(parse("--requests").mode()).isEqualTo("requests");
+        assertThat(parse("--eval", "--dataset", "lastfm-2k", "--data-dir", "/d", "--k", "5").options())
+                .containsEntry("k", "5").containsEntry("dataset", "lastfm-2k");
+        assertThat(parse("--bench", "--scales", "1,2").options()).containsEntry("scales", "1,2");
+    }
+
+    @Test
+    void refusesWhatMakesNoSense() {
+        assertThatThrownBy(() -> parse()).hasMessageContaining("say what to run");
+        assertThatThrownBy(() -> parse("--all", "--job", "als")).hasMessageContaining("one of");
+        assertThatThrownBy(() -> parse("--job", "nope")).hasMessageContaining("unknown job 'nope'").hasMessageContaining("als");
+        assertThatThrownBy(() -> parse("--job", "land", "--org", "a")).hasMessageContaining("--org");
+        assertThatThrownBy(() -> parse("--eval", "--dataset", "lastfm-2k")).hasMessageContaining("--data-dir");
+        assertThatThrownBy(() -> parse("--all", "--org")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> parse("--all", "--colour", "red")).hasMessageContaining("unknown argument");
+    }
+}

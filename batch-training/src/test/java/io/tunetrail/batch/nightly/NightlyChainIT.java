@@ -1,0 +1,241 @@
+package io.tunetrail.batch.nightly;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import io.tunetrail.batch.synthetic.SyntheticLake;
+import io.tunetrail.batch.testing.LocalSpark;
+import io.tunetrail.ingestion.synthetic.GeneratorSettings;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.testing.TestStack;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.online.OnlineStore;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.TrainingQueue;
+import io.tunetrail.store.registry.TrainingRequest;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole nightly chain on generated data (two orgs, enterprise and pro, a week at a tenth of the demo's scale) in a
+ * temporary offline store, a fresh database and fresh Redis orgs; results read back from Delta, PostgreSQL and Redis.
+ * Then the enterprise org pins its version and the chain runs again: the pro org moves to the new minor version, the
+ * pinned org keeps serving the pinned one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NightlyChainIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    @TempDir
+    static Path store;
+
+    private static SparkSession spark;
+    private static PlatformConfig config;
+    private static SyntheticLake.Loaded world;
+    private static NightlyChain.Result first;
+    private static String enterprise;
+    private static String pro;
+
+    @BeforeAll
+    static void runTheChain() {
+        spark = LocalSpark.get();
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
+        overrides.put(PlatformConfig.OFFLINE_STORE.name(), store.toString());
+        overrides.put(PlatformConfig.ALS_RANK.name(), "8");
+        overrides.put(PlatformConfig.ALS_ITERATIONS.name(), "5");
+        overrides.put(PlatformConfig.ALS_TOP_N.name(), "10");
+        overrides.put(PlatformConfig.SIMILARITY_TOP_K.name(), "5");
+        config = TestStack.config(overrides);
+        Map<String, String> renamed = new HashMap<>();
+        GeneratorSettings settings = GeneratorSettings.defaults(Instant.parse("2026-03-01T00:00:00Z"))
+                .withScale(0.1).withOrgs(2).withSpan(Instant.parse("2026-03-01T00:00:00Z"), 7);
+        world = new SyntheticLake(spark, new OfflineTables(spark, store.toString()))
+                .load(settings, id -> renamed.computeIfAbsent(id, REDIS::newOrgId), DB.dataSource());
+        enterprise = orgOnPlan("enterprise");
+        pro = orgOnPlan("pro");
+        first = run(NightlyChain.all());
+    }
+
+    private static String orgOnPlan(String plan) {
+        return world.catalog().orgs().stream().filter(o -> o.planId().equals(plan)).findFirst().orElseThrow().orgId();
+    }
+
+    private static NightlyChain.Result run(NightlyChain chain) {
+        try (NightlyContext ctx = NightlyContext.builder(spark, config).storeRoot(store.toString())
+                .dataSource(DB.dataSource()).onlineStore(REDIS.store()).build()) {
+            return chain.run(ctx);
+        }
+    }
+
+    private static Dataset<Row> table(String name) {
+        return spark.read().format("delta").load(new OfflineTables(spark, store.toString()).location(name));
+    }
+
+    @Test
+    void everyJobRanForBothOrgsOnTheSameSnapshot() {
+        assertThat(first.jobs()).extracting(JobResult::job).containsExactlyElementsOf(
+                NightlyJobs.ALL.stream().map(NightlyJob::name).toList());
+        JobResult als = first.job("als");
+        assertThat(als.modelVersions()).containsEntry(enterprise, "1.0").containsEntry(pro, "1.0");
+        assertThat(als.inputVersions()).containsEntry("interactions", world.interactionsVersion());
+        assertThat(first.job("materialise").modelVersions()).containsEntry(enterprise, "1.0").containsEntry(pro, "1.0");
+    }
+
+    @Test
+    void recommendationsAreInDeltaAndServedFromRedisUnderTheActiveVersion() {
+        OnlineStore online = REDIS.store();
+        for (String org : List.of(enterprise, pro)) {
+            Dataset<Row> recs = table("recommendations").filter(col("org_id").equalTo(org).and(col("model_version").equalTo("1.0")));
+            assertThat(recs.select("run_id").distinct().collectAsList()).extracting(r -> r.getString(0))
+                    .containsExactly(first.runId());
+            Map<String, List<String>> lists = new HashMap<>();
+            recs.orderBy("user_id", "rank").collectAsList().forEach(r ->
+                    lists.computeIfAbsent(r.getString(r.fieldIndex("user_id")), u -> new ArrayList<>())
+                            .add(r.getString(r.fieldIndex("track_id"))));
+            assertThat(lists).isNotEmpty();
+            assertThat(lists.values()).allSatisfy(l -> assertThat(l).hasSize(10).doesNotHaveDuplicates());
+            // already-heard tracks are left out
+            Dataset<Row> heard = table("interactions").filter(col("org_id").equalTo(org)).select("user_id", "track_id");
+            assertThat(recs.join(heard, seq("user_id", "track_id"), "left_semi").count()).isZero();
+            assertThat(online.activeVersion(org, FeatureViews.USER_RECOMMENDATIONS)).contains("1.0");
+            List<String> some = lists.keySet().stream().sorted().limit(5).toList();
+            Map<String, FeatureRow> served = online.read(org, FeatureViews.USER_RECOMMENDATIONS, some);
+            for (String user : some) {
+                assertThat(served.get(user).getIds("track_ids")).isEqualTo(lists.get(user));
+            }
+        }
+    }
+
+    @Test
+    void similaritiesAreInDeltaPostgresAndRedis() throws Exception {
+        ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        for (String org : List.of(enterprise, pro)) {
+            ModelVersion tracks = registry.active(org, "track-similarity").orElseThrow();
+            ModelVersion users = registry.active(org, "user-similarity").orElseThrow();
+            Dataset<Row> trackRows = table("track_similarity").filter(col("org_id").equalTo(org)
+                    .and(col("model_version").equalTo(tracks.version().toString())));
+            Dataset<Row> userRows = table("user_similarity").filter(col("org_id").equalTo(org)
+                    .and(col("model_version").equalTo(users.version().toString())));
+            assertThat(trackRows.count()).isPositive();
+            assertThat(userRows.count()).isPositive();
+            assertThat(count("track_similarities", org, tracks.id())).isEqualTo(trackRows.count());
+            assertThat(count("user_similarities", org, users.id())).isEqualTo(userRows.count());
+            // symmetric scores, no self pairs, support at least the minimum
+            Dataset<Row> t = trackRows.select("track_id", "similar_track_id", "score", "support");
+            Dataset<Row> back = t.toDF("similar_track_id", "track_id", "score_back", "support_back");
+            for (Row r : t.join(back, seq("track_id", "similar_track_id"))
+                    .collectAsList()) {
+                assertThat(r.getDouble(r.fieldIndex("score"))).isCloseTo(r.getDouble(r.fieldIndex("score_back")),
+                        offset(1e-6));
+            }
+            assertThat(trackRows.filter(col("track_id").equalTo(col("similar_track_id"))).count()).isZero();
+            assertThat(trackRows.filter(col("support").lt(2)).count()).isZero();
+            assertThat(userRows.filter(col("user_id").equalTo(col("similar_user_id"))).count()).isZero();
+            assertThat(REDIS.store().activeVersion(org, FeatureViews.SIMILAR_TRACKS)).contains(tracks.version().toString());
+            String someTrack = trackRows.filter(col("rank").equalTo(1)).first().getString(trackRows.schema().fieldIndex("track_id"));
+            assertThat(REDIS.store().read(org, FeatureViews.SIMILAR_TRACKS, List.of(someTrack)).get(someTrack).getIds("track_ids"))
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
+    void metricsGoToTheRegistryAndModelMetricsBesideTheBaseline() {
+        ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        for (String org : List.of(enterprise, pro)) {
+            ModelVersion als = registry.versions(org, "als").stream()
+                    .filter(v -> v.version().toString().equals("1.0")).findFirst().orElseThrow();
+            assertThat(als.metrics()).containsKeys("als", "baseline", "k", "split");
+            List<Row> rows = table("model_metrics").filter(col("org_id").equalTo(org).and(col("model_version").equalTo("1.0")))
+                    .collectAsList();
+            assertThat(rows).extracting(r -> r.getString(r.fieldIndex("recommender"))).containsExactlyInAnyOrder("als", "popularity");
+            assertThat(rows).allSatisfy(r -> assertThat(r.getDouble(r.fieldIndex("precision"))).isBetween(0.0, 1.0));
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // runs the chain again: the other tests look at the first run
+    void aPinnedOrgKeepsServingItsVersionWhileOthersMoveOn() {
+        ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        ModelVersion pinned = registry.active(enterprise, "als").orElseThrow();
+        registry.pin(enterprise, pinned.id());
+        String held = pinned.version().toString();
+        // Only what promotion needs: a new als version and its materialisation (the similarity versions of the
+        // first run are already active and are materialised again as they are).
+        NightlyChain.Result second = run(new NightlyChain(List.of(NightlyJobs.byName("als"), NightlyJobs.byName("materialise"))));
+        assertThat(second.job("als").modelVersions()).containsEntry(enterprise, "1.1").containsEntry(pro, "1.1");
+        assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.1");
+        assertThat(REDIS.store().activeVersion(enterprise, FeatureViews.USER_RECOMMENDATIONS)).contains(held);
+        assertThat(registry.active(enterprise, "als").orElseThrow().id()).isEqualTo(pinned.id());
+        String user = table("recommendations").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo(held)))
+                .first().getString(3);
+        assertThat(REDIS.store().read(enterprise, FeatureViews.USER_RECOMMENDATIONS, List.of(user)).get(user)
+                .getString("model_version")).isEqualTo(held);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1) // before the pin test's second run, after the checks of the first
+    void customTrainingRequestsRunOnTheOrgsDataOrFailWithAReason() {
+        TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
+        TrainingRequest custom = queue.submit(enterprise, "als", Map.of("rank", 4, "iterations", 3), null);
+        TrainingRequest bad = queue.submit(enterprise, "als", Map.of("depth", 3), null);
+        Map<String, Object> result = new TrainingRequests(spark, config, line -> { }).runQueued();
+        assertThat((List<?>) result.get("requests")).hasSize(2);
+        TrainingRequest done = queue.get(enterprise, custom.requestId()).orElseThrow();
+        assertThat(done.status()).isEqualTo(TrainingRequest.Status.SUCCEEDED);
+        ModelVersion version = new ModelRegistry(DB.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
+                .orElseThrow();
+        // new params: a new major version of the org's own als lineage, with the request's params
+        assertThat(version.version().toString()).isEqualTo("2.0");
+        assertThat(version.params()).containsEntry("rank", 4);
+        assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo("2.0")))
+                .count()).isPositive();
+        assertThat(table("user_factors").filter(col("org_id").equalTo(pro).and(col("model_version").equalTo("2.0"))).count())
+                .isZero();
+        TrainingRequest failed = queue.get(enterprise, bad.requestId()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(TrainingRequest.Status.FAILED);
+        assertThat(failed.error()).contains("unknown training param 'depth'");
+    }
+
+    private static scala.collection.immutable.Seq<String> seq(String... columns) {
+        return scala.collection.JavaConverters.asScalaBuffer(List.of(columns)).toList();
+    }
+
+    private static long count(String table, String org, long versionId) throws Exception {
+        try (Connection c = DB.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE org_id = ? AND model_version_id = ?")) {
+            st.setString(1, org);
+            st.setLong(2, versionId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

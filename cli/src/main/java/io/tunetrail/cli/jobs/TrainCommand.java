@@ -1,0 +1,54 @@
+package io.tunetrail.cli.jobs;
+
+import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.TunetrailCli;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./tunetrail train}: the nightly chain, one of its jobs, or the queued custom training requests. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Run the nightly batch: ALS, similarities, correlations, embeddings, evaluation, materialisation.",
+            "Reads the offline store's interactions (./tunetrail land first) and the catalog in PostgreSQL; writes",
+            "versioned Delta tables, registers model versions, promotes them under each org's plan policy, and",
+            "serves them from Redis and PostgreSQL. Runs the batch-training jar on Spark local[*]; a cluster runs",
+            "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --all"})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--job", paramLabel = "NAME", description = "Only this job (als, track-similarity, user-similarity, "
+            + "genre-correlations, temporal-patterns, context-correlations, audio-embeddings, evaluate, materialise).")
+    String job;
+
+    @Option(names = "--all", description = "The whole chain, in order (the default).")
+    boolean all;
+
+    @Option(names = "--org", paramLabel = "ORG", description = "Only this org's data.")
+    String org;
+
+    @Option(names = "--requests", description = "Run the queued custom training requests instead, most urgent first.")
+    boolean requests;
+
+    @Override
+    public Integer call() {
+        if ((job != null ? 1 : 0) + (all ? 1 : 0) + (requests ? 1 : 0) > 1) {
+            throw CliError.usage("--job, --all and --requests exclude each other", "give one of them (none means --all)");
+        }
+        if (requests && org != null) {
+            throw CliError.usage("--org does not apply to --requests", "each request names its org");
+        }
+        List<String> args = new ArrayList<>();
+        if (requests) {
+            args.add("--requests");
+        } else if (job != null) {
+            args.addAll(List.of("--job", job));
+        } else {
+            args.add("--all");
+        }
+        if (org != null) {
+            args.addAll(List.of("--org", org));
+        }
+        BatchJobs.run(TunetrailCli.config(), BatchJobs.root("train"), args, "training", System.out::println);
+        return 0;
+    }
+}
