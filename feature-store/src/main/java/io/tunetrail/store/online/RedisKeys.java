@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * tt:{org}:fv:VIEW:active                    string    active version of VIEW        no TTL
  * tt:{org}:usage:RESOURCE:d:yyyyMMdd         integer   COUNTER, UTC day              expires at day end + view TTL
  * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            expires at month end + view TTL
+ * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     expires when the bucket is full
+ * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
  * </pre>
  *
  * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
@@ -86,6 +88,22 @@ public final class RedisKeys {
     /** The counter of a resource for one UTC month. */
     public static String usageMonth(String orgId, String resource, YearMonth month) {
         return org(orgId) + ":usage:" + requireResource(resource) + ":m:" + MONTH.format(month);
+    }
+
+    /**
+     * The rate-limit state (GCRA theoretical arrival time, epoch ms) of one API key of the org. It shares the org's
+     * hash tag, so the API's one limit script may touch it together with the org's usage counters.
+     */
+    public static String rateLimit(String orgId, String keyId) {
+        return org(orgId) + ":ratelimit:" + Ids.require("API key id", keyId);
+    }
+
+    /**
+     * Marks an interaction the API accepted, by the client's event id: a second POST of the same id within the
+     * idempotency window is answered as a duplicate and not published again.
+     */
+    public static String interactionSeen(String orgId, String clientEventId) {
+        return org(orgId) + ":seen:" + Ids.require("client event id", clientEventId);
     }
 
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */

@@ -1,0 +1,19 @@
+package io.tunetrail.api;
+
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.PlatformConfig;
+
+/**
+ * The serving API's settings, read once from {@link PlatformConfig} (keys {@code api.*}) plus the plan catalog.
+ *
+ * @param maxBodyBytes  larger request bodies are refused with 413
+ * @param keyCacheMillis how long a key lookup is reused before the database is asked again (revocations made on
+ *                      another instance take at most this long)
+ */
+public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis) {
+
+    public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
+        return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
+                config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS));
+    }
+}
