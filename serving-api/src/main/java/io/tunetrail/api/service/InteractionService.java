@@ -38,8 +38,10 @@ public final class InteractionService {
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(7);
     static final String ACCEPTED = "interactions";
     static final String DUPLICATES = "interactions_duplicate";
-    private static final Pattern SCHEMA_FIELD = Pattern.compile("^\\$\\.?([A-Za-z0-9_.\\[\\]]*)");
-    private static final Pattern REQUIRED = Pattern.compile("required property '([a-z_]+)'");
+    // The validator names the location as a JSON pointer ("/context/device: ...") or, for missing and unexpected
+    // properties, the parent plus the property's name in quotes.
+    private static final Pattern SCHEMA_FIELD = Pattern.compile("^/([A-Za-z0-9_/]+):");
+    private static final Pattern NAMED_PROPERTY = Pattern.compile("^(/[A-Za-z0-9_/]*)?: (?:required )?property '([A-Za-z0-9_]+)'");
 
     public record Result(String clientEventId, String status) {}
 
@@ -170,12 +172,13 @@ public final class InteractionService {
 
     /** The field a schema message names ({@code $.track_id: ...}, {@code $: required property 'user_id' not found}). */
     static String field(String reason) {
-        Matcher required = REQUIRED.matcher(reason);
-        if (required.find()) {
-            return required.group(1);
+        Matcher named = NAMED_PROPERTY.matcher(reason);
+        if (named.find()) {
+            String parent = named.group(1) == null ? "" : named.group(1).substring(1).replace('/', '.');
+            return parent.isEmpty() ? named.group(2) : parent + "." + named.group(2);
         }
         Matcher m = SCHEMA_FIELD.matcher(reason);
-        return m.find() && !m.group(1).isEmpty() ? m.group(1) : "(event)";
+        return m.find() ? m.group(1).replace('/', '.') : "(event)";
     }
 
     private static String join(String at, String field) {

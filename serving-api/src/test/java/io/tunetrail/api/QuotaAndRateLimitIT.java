@@ -1,0 +1,154 @@
+package io.tunetrail.api;
+
+import static io.tunetrail.api.testing.Http.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import io.tunetrail.api.http.Json;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Daily quotas (exact 429 body, UTC rollover, exactness under concurrency), the per-key rate limit and its headers. */
+class QuotaAndRateLimitIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    static ApiTestStack stack;
+    static final Instant LATE = Instant.parse("2026-11-22T23:59:58Z");
+
+    @BeforeAll
+    static void start() {
+        stack = new ApiTestStack(DB, REDIS, LATE);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    private static final String METERED = "/api/v1/tracks/top";
+
+    @Test
+    void exhaustedDailyQuotaGivesTheExact429AndRollsOverAtUtcMidnight() {
+        stack.clock.set(LATE);
+        String org = stack.org("quota", "starter");
+        String key = stack.key(org, "read");
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 9_999, LATE);
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer last = get(client, METERED, key);
+            assertThat(last.status()).as("the 10,000th call of the day").isEqualTo(200);
+            Http.Answer refused = get(client, METERED, key);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.contentType()).startsWith("application/json");
+            assertThat(refused.text()).isEqualTo("{\"error\":\"Usage limit exceeded\",\"resource\":\"api_calls\",\"limit\":10000,"
+                    + "\"current_usage\":10000,\"resets_at\":\"2026-11-23T00:00:00Z\",\"upgrade_message\":"
+                    + Json.mapper().writeValueAsString(refused.json().get("upgrade_message").asText()) + "}");
+            assertThat(refused.json().get("upgrade_message").asText()).contains("Pro").contains("100,000");
+            assertThat(refused.header("Retry-After")).isEqualTo("2");
+            assertThat(refused.header("RateLimit-Limit")).isEqualTo("60");
+
+            stack.clock.set(Instant.parse("2026-11-23T00:00:01Z"));
+            Http.Answer nextDay = get(client, METERED, key);
+            assertThat(nextDay.status()).as("a new UTC day").isEqualTo(200);
+            assertThat(get(client, "/api/v1/usage", key).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void twoHundredParallelRequestsAgainstOneHundredRemainingAdmitExactlyOneHundred() throws Exception {
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        stack.clock.set(now);
+        String org = stack.org("race", "starter");
+        // Four keys of 50 requests each: every key stays inside its burst of 60, so only the org's quota decides.
+        List<String> keys = List.of(stack.key(org, "read"), stack.key(org, "read"), stack.key(org, "read"), stack.key(org, "read"));
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 9_900, now);
+        JavalinTest.test(stack.app(), (server, client) -> {
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(10)).build();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(client.getOrigin() + METERED))
+                        .header("Authorization", "Bearer " + keys.get(i % 4)).build();
+                calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            int quota = 0;
+            for (CompletableFuture<HttpResponse<String>> c : calls) {
+                HttpResponse<String> r = c.join();
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else if (r.statusCode() == 429 && r.body().contains("Usage limit exceeded")) {
+                    quota++;
+                }
+            }
+            pool.shutdown();
+            assertThat(ok).isEqualTo(100);
+            assertThat(quota).isEqualTo(100);
+            assertThat(get(client, "/api/v1/usage", keys.get(0)).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(10_000);
+        });
+    }
+
+    @Test
+    void aKeyPastItsBurstIsRateLimitedWithRetryAfterAndHeadersCountDown() {
+        Instant now = Instant.parse("2026-11-21T08:00:00Z");
+        stack.clock.set(now);
+        String org = stack.org("rate", "starter");
+        String key = stack.key(org, "read");
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer first = get(client, METERED, key);
+            assertThat(first.header("RateLimit-Limit")).isEqualTo("60");
+            assertThat(first.header("RateLimit-Remaining")).isEqualTo("59");
+            assertThat(first.header("RateLimit-Reset")).isEqualTo("1");
+            for (int i = 1; i < 60; i++) {
+                assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            }
+            Http.Answer limited = get(client, METERED, key);
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.contentType()).startsWith("application/problem+json");
+            assertThat(limited.json().get("code").asText()).isEqualTo("rate_limited");
+            assertThat(limited.header("Retry-After")).isEqualTo("1");
+            assertThat(limited.header("RateLimit-Remaining")).isEqualTo("0");
+            stack.clock.advance(Duration.ofMillis(100)); // starter: 600/min = one request per 100 ms
+            assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            // A refused request counted nothing: 61 admitted calls today.
+            assertThat(get(client, "/api/v1/usage", key).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(61);
+        });
+    }
+
+    @Test
+    void communityEditionHasNoQuotaAndDowngradesAreImmediate() {
+        Instant now = Instant.parse("2026-11-21T09:00:00Z");
+        stack.clock.set(now);
+        String org = stack.org("selfhosted", "community", "community");
+        String key = stack.key(org, "read");
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 50_000_000, now);
+        JavalinTest.test(stack.app(), (server, client) -> {
+            assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            JsonNode usage = get(client, "/api/v1/usage", key).json();
+            assertThat(usage.get("quotas_enforced").asBoolean()).isFalse();
+            assertThat(usage.get("resources").get(0).get("limit_per_day").isNull()).isTrue();
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u1", key).status()).as("premium ML still gated").isEqualTo(402);
+        });
+    }
+}
