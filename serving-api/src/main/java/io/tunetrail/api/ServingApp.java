@@ -14,11 +14,13 @@ import io.tunetrail.api.http.DataController;
 import io.tunetrail.api.http.DocsController;
 import io.tunetrail.api.http.ErrorResponses;
 import io.tunetrail.api.http.Json;
+import io.tunetrail.api.http.ModelsController;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.InteractionService;
+import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageService;
 import io.tunetrail.api.store.OrgStore;
@@ -26,6 +28,8 @@ import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.vector.PgVectorStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,6 +66,8 @@ public final class ServingApp {
             java.util.Map.entry("RadioRequest", RecommendationService.RadioRequest.class),
             java.util.Map.entry("SimilaritySearchRequest", RecommendationService.SimilaritySearchRequest.class),
             java.util.Map.entry("InteractionEvent", io.tunetrail.model.InteractionEvent.class),
+            java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
+            java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
     private ServingApp() {}
@@ -86,6 +92,8 @@ public final class ServingApp {
         routes.addAll(new AccountController(accounts).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
+        routes.addAll(new ModelsController(new ModelService(new ModelRegistry(stores.dataSource(), settings.plans()),
+                new TrainingQueue(stores.dataSource(), settings.plans()))).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 

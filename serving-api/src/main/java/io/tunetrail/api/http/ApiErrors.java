@@ -69,6 +69,11 @@ public final class ApiErrors {
         return problem(404, "not_found", "Not found", what + " '" + id + "' does not exist", null);
     }
 
+    /** Not found, in the store's own words (which name only the caller's org's objects). */
+    public static ApiException notFoundDetail(String detail) {
+        return problem(404, "not_found", "Not found", detail, null);
+    }
+
     public static ApiException noRoute(String method, String path) {
         return problem(404, "no_such_route", "No such route", method + " " + path + " is not a route of this API; see /api/docs", null);
     }

@@ -21,6 +21,7 @@ public final class ErrorResponses {
         app.exception(ApiException.class, (e, ctx) -> write(ctx, e));
         app.exception(StoreException.class, (e, ctx) -> write(ctx, switch (e.kind()) {
             case INVALID -> ApiErrors.invalidField(null, e.getMessage());
+            case NOT_FOUND -> ApiErrors.notFoundDetail(e.getMessage());
             case CONFLICT -> ApiErrors.conflict("conflict", e.getMessage());
             case UNAVAILABLE -> {
                 LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
