@@ -17,6 +17,8 @@ final class Verbs {
                 new io.tunetrail.cli.data.ImportCommand(),
                 new io.tunetrail.cli.jobs.LandCommand(),
                 new PeekCommand(),
+                new io.tunetrail.cli.serve.ServeCommand(),
+                new io.tunetrail.cli.serve.AdminCommand(),
                 bench());
     }
 

@@ -67,6 +67,8 @@ public final class PlatformConfig {
     public static final Key REDIS_HOST = key("redis.host", "127.0.0.1", "Redis host (online store, counters).");
     public static final Key REDIS_PORT = key("redis.port", "16379", "Redis port; the local stack's server listens here.");
     public static final Key API_PORT = key("api.port", "18080", "Port of the serving API.");
+    public static final Key API_HOST = key("api.host", "127.0.0.1",
+            "Address the serving API binds; 0.0.0.0 for every interface.");
     public static final Key API_STRIPE_WEBHOOK_SECRET = key("api.stripe.webhook-secret", "",
             "Signing secret (whsec_...) of the Stripe webhook endpoint POST /billing/stripe/webhook; empty refuses webhooks.");
     public static final Key API_MAX_BODY_BYTES = key("api.max-body-bytes", "1048576",

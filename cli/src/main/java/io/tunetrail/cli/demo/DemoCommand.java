@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The demo's stages, in order. Streaming, training and serving add theirs here. */
     static List<DemoStage> stages() {
-        return List.of(new SetupStage(), new StackStage(), new DataStage(), new LandStage(), new SummaryStage());
+        return List.of(new SetupStage(), new StackStage(), new DataStage(), new LandStage(), new SummaryStage(), new ServeStage());
     }
 
     /**
