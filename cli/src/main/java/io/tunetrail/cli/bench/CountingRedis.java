@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.PooledObjectFactory;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -53,7 +54,11 @@ final class CountingRedis {
                 plain.passivateObject(p);
             }
         };
-        this.jedis = new JedisPooled(counting);
+        // The pool the API's own wiring uses (ApiStores.open): enough connections that requests never queue for one.
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        this.jedis = new JedisPooled(counting, pool);
     }
 
     JedisPooled jedis() {

@@ -130,7 +130,8 @@ final class HttpLoad {
             at += r.length;
         }
         Arrays.sort(all);
-        return new Result(total, errors.get(), Math.min(took, seconds), all);
+        // The actual duration: an open loop that fell behind its schedule finishes late, and its throughput is what it achieved.
+        return new Result(total, errors.get(), took, all);
     }
 
     /** Reads one response (status line, headers, Content-Length body) and returns its status. */

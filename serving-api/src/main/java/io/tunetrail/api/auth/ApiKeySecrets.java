@@ -48,8 +48,12 @@ public final class ApiKeySecrets {
 
     /** True when {@code secret} hashes to {@code storedHash}, in time independent of where they differ. */
     public static boolean matches(String secret, String storedHash) {
-        byte[] expected = HexFormat.of().parseHex(storedHash);
-        return MessageDigest.isEqual(sha256(secret), expected);
+        return hashMatches(hash(secret), storedHash);
+    }
+
+    /** True when two hex hashes are equal, in time independent of where they differ. */
+    public static boolean hashMatches(String presentedHash, String storedHash) {
+        return MessageDigest.isEqual(presentedHash.getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Whether a presented string could be a key at all (cheap pre-check before any hashing or lookup). */

@@ -54,7 +54,7 @@ public final class Authenticator {
         ApiKeyStore.KeyLookup lookup = lookup(hash).orElseThrow(ApiErrors::badKey);
         // The lookup went by hash through a unique index; comparing again in constant time keeps the decision itself
         // free of timing differences whatever the index or cache does.
-        if (!ApiKeySecrets.matches(secret, lookup.keyHash())) {
+        if (!ApiKeySecrets.hashMatches(hash, lookup.keyHash())) {
             throw ApiErrors.badKey();
         }
         ApiKey key = lookup.key();
