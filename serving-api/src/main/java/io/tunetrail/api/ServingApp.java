@@ -8,6 +8,7 @@ import io.tunetrail.api.billing.StripeWebhooks;
 import io.tunetrail.api.docs.OpenApiDocument;
 import io.tunetrail.api.http.AccessHook;
 import io.tunetrail.api.http.AccountController;
+import io.tunetrail.api.http.AnalyticsController;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
 import io.tunetrail.api.http.DataController;
@@ -17,6 +18,8 @@ import io.tunetrail.api.http.Json;
 import io.tunetrail.api.http.ModelsController;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.service.AccountService;
+import io.tunetrail.api.service.AnalyticsService;
+import io.tunetrail.api.service.KeyUsageService;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.InteractionService;
@@ -92,8 +95,10 @@ public final class ServingApp {
         routes.addAll(new AccountController(accounts).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        routes.addAll(new ModelsController(new ModelService(new ModelRegistry(stores.dataSource(), settings.plans()),
-                new TrainingQueue(stores.dataSource(), settings.plans()))).routes());
+        ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
+        routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()))).routes());
+        routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
+                new KeyUsageService(sql, accounts::key), clock).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
