@@ -75,6 +75,8 @@ public final class PlatformConfig {
             "Largest request body the API accepts, in bytes; larger ones get 413.");
     public static final Key API_KEY_CACHE_MS = key("api.key-cache-ms", "5000",
             "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
+    public static final Key API_WEBHOOK_DISPATCH_MS = key("api.webhook.dispatch-ms", "1000",
+            "How often the API sends due webhook deliveries (ms); 0 turns sending off on this instance.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

@@ -16,6 +16,7 @@ import io.tunetrail.api.http.DocsController;
 import io.tunetrail.api.http.ErrorResponses;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.http.ModelsController;
+import io.tunetrail.api.http.WebhooksController;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.service.AnalyticsService;
@@ -26,6 +27,7 @@ import io.tunetrail.api.service.InteractionService;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageService;
+import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.store.TeamStore;
@@ -55,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class ServingApp {
     private static final Logger LOG = LoggerFactory.getLogger(ServingApp.class);
 
+    private static final io.javalin.config.Key<WebhookService> WEBHOOKS = new io.javalin.config.Key<>("tunetrail.webhooks");
     private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
@@ -71,6 +74,7 @@ public final class ServingApp {
             java.util.Map.entry("InteractionEvent", io.tunetrail.model.InteractionEvent.class),
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
+            java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
     private ServingApp() {}
@@ -96,7 +100,10 @@ public final class ServingApp {
         FeedbackService feedback = new FeedbackService(catalogService, interactions, clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
-        routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()))).routes());
+        WebhookService webhooks = new WebhookService(sql, clock);
+        routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
+                .routes());
+        routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, accounts::key), clock).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());
@@ -112,12 +119,17 @@ public final class ServingApp {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.appData(AUTHENTICATOR, authenticator);
+            config.appData(WEBHOOKS, webhooks);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 flush(authenticator);
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        if (settings.webhookDispatchMillis() > 0) {
+            background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         ErrorResponses.register(app, settings.maxBodyBytes());
         app.beforeMatched(hook::handle);
         for (ApiRoute route : routes) {
@@ -129,6 +141,19 @@ public final class ServingApp {
     /** The app's authenticator (tests and the server flush last-use times through it). */
     public static Authenticator authenticator(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(AUTHENTICATOR);
+    }
+
+    /** The app's webhook service (tests send due deliveries through it). */
+    public static WebhookService webhooks(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(WEBHOOKS);
+    }
+
+    private static void dispatch(WebhookService webhooks) {
+        try {
+            webhooks.deliverDue();
+        } catch (RuntimeException e) {
+            LOG.warn("webhook dispatch failed: {}", e.getMessage());
+        }
     }
 
     private static void flush(Authenticator authenticator) {

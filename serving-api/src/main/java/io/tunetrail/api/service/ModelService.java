@@ -47,14 +47,18 @@ public final class ModelService {
 
     private final ModelRegistry registry;
     private final TrainingQueue queue;
+    private final WebhookService webhooks;
 
-    public ModelService(ModelRegistry registry, TrainingQueue queue) {
+    public ModelService(ModelRegistry registry, TrainingQueue queue, WebhookService webhooks) {
         this.registry = registry;
         this.queue = queue;
+        this.webhooks = webhooks;
     }
 
     public TrainingRequest train(Principal p, TrainRequest r) {
-        return queue.submit(p.orgId(), r.algorithm(), r.params(), p.keyId());
+        TrainingRequest queued = queue.submit(p.orgId(), r.algorithm(), r.params(), p.keyId());
+        webhooks.emit(p.orgId(), "training.queued", Map.of("request_id", queued.requestId(), "algorithm", queued.algorithm()));
+        return queued;
     }
 
     public TrainingRequest request(Principal p, String requestId) {
@@ -66,7 +70,12 @@ public final class ModelService {
     }
 
     public TrainingRequest cancel(Principal p, String requestId) {
-        return queue.cancel(p.orgId(), Check.id("request_id", requestId));
+        TrainingRequest before = request(p, requestId);
+        TrainingRequest after = queue.cancel(p.orgId(), requestId);
+        if (before.status() != after.status()) {
+            webhooks.emit(p.orgId(), "training.cancelled", Map.of("request_id", requestId));
+        }
+        return after;
     }
 
     public Policy policy(Principal p) {

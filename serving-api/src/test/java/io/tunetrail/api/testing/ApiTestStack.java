@@ -54,7 +54,7 @@ public final class ApiTestStack implements AutoCloseable {
     }
 
     public Javalin app(long maxBodyBytes) {
-        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, maxBodyBytes, 5_000));
+        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, maxBodyBytes, 5_000, 0));
     }
 
     /** A new org on {@code plan} (cloud edition) with a fresh id from the Redis namespace. */
