@@ -15,6 +15,7 @@ import io.tunetrail.api.http.DataController;
 import io.tunetrail.api.http.DocsController;
 import io.tunetrail.api.http.ErrorResponses;
 import io.tunetrail.api.http.Json;
+import io.tunetrail.api.http.ExperimentsController;
 import io.tunetrail.api.http.ModelsController;
 import io.tunetrail.api.http.WebhooksController;
 import io.tunetrail.api.limits.UsageLimiter;
@@ -22,7 +23,9 @@ import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.service.AnalyticsService;
 import io.tunetrail.api.service.KeyUsageService;
 import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.ExperimentService;
 import io.tunetrail.api.service.FeedbackService;
+import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.InteractionService;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
@@ -75,6 +78,8 @@ public final class ServingApp {
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
+            java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
+            java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
     private ServingApp() {}
@@ -97,13 +102,14 @@ public final class ServingApp {
 
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
-        FeedbackService feedback = new FeedbackService(catalogService, interactions, clock);
+        FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
         WebhookService webhooks = new WebhookService(sql, clock);
         routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
                 .routes());
         routes.addAll(new WebhooksController(webhooks).routes());
+        routes.addAll(new ExperimentsController(new ExperimentService(sql, stores.jedis(), clock), new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, accounts::key), clock).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            expires at month end + view TTL
  * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     expires when the bucket is full
  * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
+ * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
  * </pre>
  *
  * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
@@ -104,6 +105,11 @@ public final class RedisKeys {
      */
     public static String interactionSeen(String orgId, String clientEventId) {
         return org(orgId) + ":seen:" + Ids.require("client event id", clientEventId);
+    }
+
+    /** Feedback counts (like, dislike, skip, ...) on recommendations of one model version: A/B experiment results. */
+    public static String feedback(String orgId, String version) {
+        return org(orgId) + ":feedback:v:" + requireVersion(version);
     }
 
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */
