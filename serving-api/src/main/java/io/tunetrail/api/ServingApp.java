@@ -111,7 +111,7 @@ public final class ServingApp {
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(new ExperimentService(sql, stores.jedis(), clock), new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
-                new KeyUsageService(sql, accounts::key), clock).routes());
+                new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 

@@ -133,6 +133,33 @@ class QuotaAndRateLimitIT {
             assertThat(get(client, METERED, key).status()).isEqualTo(429);
             // A refused request counted nothing: 61 admitted calls today.
             assertThat(get(client, "/api/v1/usage", key).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(61);
+
+        });
+    }
+
+    @Test
+    void eachAdmittedCallIsCountedPerKeyRouteAndDay() {
+        Instant now = Instant.parse("2026-11-19T10:00:00Z");
+        stack.clock.set(now);
+        String org = stack.org("detail", "pro");
+        String key = stack.key(org, "read");
+        String keyId = stack.sql().one("key id", "SELECT key_id FROM api_keys WHERE org_id = ?", ps -> ps.setString(1, org), rs -> rs.getString(1))
+                .orElseThrow();
+        String admin = stack.key(org, "admin");
+        JavalinTest.test(stack.app(), (server, client) -> {
+            for (int i = 0; i < 3; i++) {
+                get(client, METERED, key);
+            }
+            get(client, "/api/v1/genres", key);
+            stack.clock.set(now.plus(Duration.ofDays(1)));
+            get(client, METERED, key);
+            JsonNode detail = get(client, "/api/v1/api-keys/" + keyId + "/usage?days=7", admin).json();
+            assertThat(detail.get("by_day").get(0).get("day").asText()).isEqualTo("2026-11-20");
+            assertThat(detail.get("by_day").get(0).get("calls").asLong()).isEqualTo(1);
+            assertThat(detail.get("by_day").get(1).get("by_route").get("GET " + METERED).asLong()).isEqualTo(3);
+            assertThat(detail.get("by_day").get(1).get("by_route").get("GET /api/v1/genres").asLong()).isEqualTo(1);
+            String otherAdmin = stack.key(stack.org("detail-other", "pro"), "admin");
+            assertThat(get(client, "/api/v1/api-keys/" + keyId + "/usage", otherAdmin).status()).isEqualTo(404);
         });
     }
 

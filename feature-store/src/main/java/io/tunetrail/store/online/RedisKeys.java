@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     expires when the bucket is full
  * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
  * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
+ * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route until the day ends + 35 days
  * </pre>
  *
  * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
@@ -110,6 +111,11 @@ public final class RedisKeys {
     /** Feedback counts (like, dislike, skip, ...) on recommendations of one model version: A/B experiment results. */
     public static String feedback(String orgId, String version) {
         return org(orgId) + ":feedback:v:" + requireVersion(version);
+    }
+
+    /** Calls of one API key in one UTC day, by route ({@code GET /api/v1/...}): the per-key usage detail. */
+    public static String keyUsageDay(String orgId, String keyId, LocalDate day) {
+        return org(orgId) + ":keyusage:" + Ids.require("API key id", keyId) + ":d:" + DAY.format(day);
     }
 
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */

@@ -60,7 +60,7 @@ public final class AccessHook {
         }
         Instant now = clock.instant();
         UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),
-                now, principal.communityEdition());
+                now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath());
         Map<String, String> headers = rateLimitHeaders(d);
         headers.forEach(ctx::header);
         switch (d.outcome()) {

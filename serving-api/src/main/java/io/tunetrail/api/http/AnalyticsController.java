@@ -33,7 +33,8 @@ public final class AnalyticsController {
         return List.of(
                 ApiRoute.get("/api/v1/ml/taste-profile", READ, TAG, "A listener's taste: recent genres, skip rate, listening hours, similar listeners",
                         ctx -> ctx.json(analytics.tasteProfile(principal(ctx), ctx.queryParam("user_id")))).query("user_id"),
-                ApiRoute.get("/api/v1/api-keys/{key_id}/usage", ADMIN, TAG, "One key's usage per day and resource (billing ledger)",
+                ApiRoute.get("/api/v1/api-keys/{key_id}/usage", ADMIN, TAG,
+                        "One key's usage per day: calls per route (last 35 days) and billed units per resource (ledger)",
                         ctx -> ctx.json(keyUsage.usage(principal(ctx), ctx.pathParam("key_id"), Check.intParam("days", ctx.queryParam("days"), 30, 1, 400))))
                         .query("days"),
                 ApiRoute.get("/api/v1/analytics/users/similar", READ, TAG, "Listeners with similar taste (active user-similarity version)",

@@ -32,9 +32,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * Nothing is counted for a refused request (neither rate nor quota).
  */
 public final class UsageLimiter {
-    // KEYS: 1 rate state, 2 day counter, 3 month counter.
+    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
-    //       5 month limit (-1 = none), 6 units, 7 day counter expiry (epoch ms), 8 month counter expiry.
+    //       5 month limit (-1 = none), 6 units, 7 day counter expiry (epoch ms), 8 month counter expiry,
+    //       9 route, 10 expiry of the key's day hash.
     // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used};
     // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota.
     static final String SCRIPT = String.join("\n",
@@ -65,8 +66,12 @@ public final class UsageLimiter {
             "redis.call('PEXPIREAT', KEYS[2], ARGV[7])",
             "month = redis.call('INCRBY', KEYS[3], units)",
             "redis.call('PEXPIREAT', KEYS[3], ARGV[8])",
+            "redis.call('HINCRBY', KEYS[4], ARGV[9], 1)",
+            "redis.call('PEXPIREAT', KEYS[4], ARGV[10])",
             "return {0, remaining, 0, resetMs, day, month}");
     private static final String SHA = sha1(SCRIPT);
+    /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
+    public static final int KEY_USAGE_DAYS = 35;
 
     /** What the script decided. */
     public enum Outcome { ALLOWED, RATE_LIMITED, DAY_QUOTA, MONTH_QUOTA }
@@ -95,7 +100,7 @@ public final class UsageLimiter {
      * (community edition) counts usage but never refuses it.
      */
     public Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
-            boolean unlimitedQuotas) {
+            boolean unlimitedQuotas, String route) {
         PlanCatalog.RateLimit rate = plan.rateLimit();
         PlanCatalog.Limit limit = plan.limit(resource);
         long dayLimit = unlimitedQuotas || limit.perDay() == null ? -1 : limit.perDay();
@@ -108,10 +113,11 @@ public final class UsageLimiter {
         long dayExpires = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
         long monthExpires = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
-                RedisKeys.usageMonth(orgId, resource, month));
+                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day));
+        long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         List<String> args = List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
                 Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), Long.toString(dayExpires),
-                Long.toString(monthExpires));
+                Long.toString(monthExpires), route, Long.toString(keyUsageExpires));
         List<?> out;
         try {
             try {
