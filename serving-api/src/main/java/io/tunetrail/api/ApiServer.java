@@ -3,6 +3,7 @@ package io.tunetrail.api;
 import io.javalin.Javalin;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,9 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(PlatformConfig config, String host, int port) {
         ApiStores stores = ApiStores.open(config);
         try {
+            // The API owns migrations V40+ (webhooks, experiments, flags): bring the schema up to date before serving,
+            // so an API newer than the running stack's last 'stack start' does not meet missing tables.
+            Database.migrate(stores.dataSource(), config);
             Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(config, PlanCatalog.load()));
             app.start(host, port);
             LOG.info("TuneTrail API listening on http://{}:{} (docs at /api/docs/ui)", host, app.port());

@@ -10,7 +10,6 @@ import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
-import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
@@ -60,10 +59,11 @@ public final class ApiBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PlatformConfig base = TunetrailCli.config();
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         // Usage events of the bench go to a topic of their own: the platform's ledger must not bill them.
-        PlatformConfig config = PlatformConfig.load(System.getenv(), Map.of(PlatformConfig.TOPIC_USAGE.name(), run + "-usage"));
+        // Nothing of the bench's own making leaves it: webhook sending is off (the bench org has none).
+        PlatformConfig config = PlatformConfig.load(System.getenv(), Map.of(PlatformConfig.TOPIC_USAGE.name(), run + "-usage",
+                PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0"));
         Path plansFile = benchPlans();
         PlanCatalog plans = PlanCatalog.load(plansFile);
         CountingRedis redis = countingRedis = new CountingRedis(new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT)));

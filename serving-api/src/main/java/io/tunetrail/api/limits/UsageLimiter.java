@@ -62,12 +62,13 @@ public final class UsageLimiter {
             "if dayLimit >= 0 and day + units > dayLimit then return {2, remaining, 0, resetMs, day, month} end",
             "if monthLimit >= 0 and month + units > monthLimit then return {3, remaining, 0, resetMs, day, month} end",
             "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
+            // Expiries are absolute, so setting them when a key is created is enough (and saves three commands on
+            // every later call); a counter created by addUsage got the same expiry there.
             "day = redis.call('INCRBY', KEYS[2], units)",
-            "redis.call('PEXPIREAT', KEYS[2], ARGV[7])",
+            "if day == units then redis.call('PEXPIREAT', KEYS[2], ARGV[7]) end",
             "month = redis.call('INCRBY', KEYS[3], units)",
-            "redis.call('PEXPIREAT', KEYS[3], ARGV[8])",
-            "redis.call('HINCRBY', KEYS[4], ARGV[9], 1)",
-            "redis.call('PEXPIREAT', KEYS[4], ARGV[10])",
+            "if month == units then redis.call('PEXPIREAT', KEYS[3], ARGV[8]) end",
+            "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
             "return {0, remaining, 0, resetMs, day, month}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
