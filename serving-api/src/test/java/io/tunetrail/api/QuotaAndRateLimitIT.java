@@ -2,6 +2,7 @@ package io.tunetrail.api;
 
 import static io.tunetrail.api.testing.Http.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.testtools.JavalinTest;
@@ -34,7 +35,15 @@ class QuotaAndRateLimitIT {
     static final RedisNamespace REDIS = new RedisNamespace();
 
     static ApiTestStack stack;
-    static final Instant LATE = Instant.parse("2026-11-22T23:59:58Z");
+    // Days relative to the real date: counters expire at absolute times (period end + 2 days), so a fixed date in the
+    // past would make Redis drop them the moment they are written.
+    static final java.time.LocalDate TODAY = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    static final Instant LATE = TODAY.atTime(23, 59, 58).toInstant(java.time.ZoneOffset.UTC);
+    static final Instant TOMORROW = TODAY.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+
+    static Instant today(int hour) {
+        return TODAY.atTime(hour, 0).toInstant(java.time.ZoneOffset.UTC);
+    }
 
     @BeforeAll
     static void start() {
@@ -61,13 +70,13 @@ class QuotaAndRateLimitIT {
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.contentType()).startsWith("application/json");
             assertThat(refused.text()).isEqualTo("{\"error\":\"Usage limit exceeded\",\"resource\":\"api_calls\",\"limit\":10000,"
-                    + "\"current_usage\":10000,\"resets_at\":\"2026-11-23T00:00:00Z\",\"upgrade_message\":"
+                    + "\"current_usage\":10000,\"resets_at\":\"" + TOMORROW + "\",\"upgrade_message\":"
                     + Json.mapper().writeValueAsString(refused.json().get("upgrade_message").asText()) + "}");
             assertThat(refused.json().get("upgrade_message").asText()).contains("Pro").contains("100,000");
             assertThat(refused.header("Retry-After")).isEqualTo("2");
             assertThat(refused.header("RateLimit-Limit")).isEqualTo("60");
 
-            stack.clock.set(Instant.parse("2026-11-23T00:00:01Z"));
+            stack.clock.set(TOMORROW.plusSeconds(1));
             Http.Answer nextDay = get(client, METERED, key);
             assertThat(nextDay.status()).as("a new UTC day").isEqualTo(200);
             assertThat(get(client, "/api/v1/usage", key).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(1);
@@ -76,7 +85,7 @@ class QuotaAndRateLimitIT {
 
     @Test
     void twoHundredParallelRequestsAgainstOneHundredRemainingAdmitExactlyOneHundred() throws Exception {
-        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        Instant now = today(12);
         stack.clock.set(now);
         String org = stack.org("race", "starter");
         // Four keys of 50 requests each: every key stays inside its burst of 60, so only the org's quota decides.
@@ -110,7 +119,7 @@ class QuotaAndRateLimitIT {
 
     @Test
     void aKeyPastItsBurstIsRateLimitedWithRetryAfterAndHeadersCountDown() {
-        Instant now = Instant.parse("2026-11-21T08:00:00Z");
+        Instant now = today(8);
         stack.clock.set(now);
         String org = stack.org("rate", "starter");
         String key = stack.key(org, "read");
@@ -139,7 +148,9 @@ class QuotaAndRateLimitIT {
 
     @Test
     void eachAdmittedCallIsCountedPerKeyRouteAndDay() {
-        Instant now = Instant.parse("2026-11-19T10:00:00Z");
+        // Today, not a fixed date: counters expire at an absolute time, and one in the past would vanish at once.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofHours(10));
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
         stack.clock.set(now);
         String org = stack.org("detail", "pro");
         String key = stack.key(org, "read");
@@ -154,10 +165,17 @@ class QuotaAndRateLimitIT {
             stack.clock.set(now.plus(Duration.ofDays(1)));
             get(client, METERED, key);
             JsonNode detail = get(client, "/api/v1/api-keys/" + keyId + "/usage?days=7", admin).json();
-            assertThat(detail.get("by_day").get(0).get("day").asText()).isEqualTo("2026-11-20");
+            assertThat(detail.get("by_day").get(0).get("day").asText()).isEqualTo(day.plusDays(1).toString());
             assertThat(detail.get("by_day").get(0).get("calls").asLong()).isEqualTo(1);
             assertThat(detail.get("by_day").get(1).get("by_route").get("GET " + METERED).asLong()).isEqualTo(3);
             assertThat(detail.get("by_day").get(1).get("by_route").get("GET /api/v1/genres").asLong()).isEqualTo(1);
+            // Every key the script writes expires: counters at period end + 2 days, the route hash after 35 days.
+            long dayCounterTtl = REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageDay(org, "api_calls", day));
+            long expectedDayExpiry = day.plusDays(3).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli() - System.currentTimeMillis();
+            assertThat(dayCounterTtl).isPositive().isCloseTo(expectedDayExpiry, within(60_000L));
+            assertThat(REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageMonth(org, "api_calls", java.time.YearMonth.from(day))))
+                    .isPositive();
+            assertThat(REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.keyUsageDay(org, keyId, day))).isPositive();
             String otherAdmin = stack.key(stack.org("detail-other", "pro"), "admin");
             assertThat(get(client, "/api/v1/api-keys/" + keyId + "/usage", otherAdmin).status()).isEqualTo(404);
         });
@@ -165,7 +183,7 @@ class QuotaAndRateLimitIT {
 
     @Test
     void communityEditionHasNoQuotaAndDowngradesAreImmediate() {
-        Instant now = Instant.parse("2026-11-21T09:00:00Z");
+        Instant now = today(9);
         stack.clock.set(now);
         String org = stack.org("selfhosted", "community", "community");
         String key = stack.key(org, "read");
