@@ -20,6 +20,8 @@ final class Verbs {
                 new io.tunetrail.cli.jobs.TrainCommand(),
                 new io.tunetrail.cli.jobs.EvalCommand(),
                 new PeekCommand(),
+                new io.tunetrail.cli.serve.ServeCommand(),
+                new io.tunetrail.cli.serve.AdminCommand(),
                 bench());
     }
 

@@ -73,6 +73,16 @@ public final class PlatformConfig {
     public static final Key REDIS_HOST = key("redis.host", "127.0.0.1", "Redis host (online store, counters).");
     public static final Key REDIS_PORT = key("redis.port", "16379", "Redis port; the local stack's server listens here.");
     public static final Key API_PORT = key("api.port", "18080", "Port of the serving API.");
+    public static final Key API_HOST = key("api.host", "127.0.0.1",
+            "Address the serving API binds; 0.0.0.0 for every interface.");
+    public static final Key API_STRIPE_WEBHOOK_SECRET = key("api.stripe.webhook-secret", "",
+            "Signing secret (whsec_...) of the Stripe webhook endpoint POST /billing/stripe/webhook; empty refuses webhooks.");
+    public static final Key API_MAX_BODY_BYTES = key("api.max-body-bytes", "1048576",
+            "Largest request body the API accepts, in bytes; larger ones get 413.");
+    public static final Key API_KEY_CACHE_MS = key("api.key-cache-ms", "5000",
+            "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
+    public static final Key API_WEBHOOK_DISPATCH_MS = key("api.webhook.dispatch-ms", "1000",
+            "How often the API sends due webhook deliveries (ms); 0 turns sending off on this instance.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

@@ -45,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo's stages, in order. Streaming, training and serving add theirs here. */
     static List<DemoStage> stages() {
         return List.of(new SetupStage(), new StackStage(), new DataStage(), new StreamStage(), new LandStage(), new TrainStage(),
-                new SummaryStage());
+                new SummaryStage(), new ServeStage());
     }
 
     /**

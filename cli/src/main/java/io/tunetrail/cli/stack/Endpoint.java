@@ -49,6 +49,11 @@ record Endpoint(String host, int port, PlatformConfig.Key key) {
                 PlatformConfig.REDIS_PORT);
     }
 
+    /** The serving API's port; the demo binds it on loopback whatever api.host says. */
+    static Endpoint api(PlatformConfig config) {
+        return loopback("127.0.0.1", PlatformConfig.API_HOST, config.getInt(PlatformConfig.API_PORT), PlatformConfig.API_PORT);
+    }
+
     private static Endpoint loopback(String host, PlatformConfig.Key hostKey, int port, PlatformConfig.Key key) {
         if (!LOOPBACK.contains(host)) {
             // The stack binds 127.0.0.1 only; health checks against a remote host would test somebody else's server.

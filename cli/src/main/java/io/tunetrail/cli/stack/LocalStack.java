@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The local stack: a KRaft Kafka broker, a private PostgreSQL 15 cluster with pgvector and the platform's schema, and
@@ -48,6 +49,7 @@ public final class LocalStack {
     private final StackLayout layout;
     private final Consumer<String> progress;
     private final List<ManagedService> services;
+    private final ApiService api;
 
     /** A stack for {@code config}, reporting progress on standard output. */
     public LocalStack(PlatformConfig config) {
@@ -65,6 +67,7 @@ public final class LocalStack {
         this.progress = progress;
         this.services = List.of(new KafkaService(layout, progress, classpath), new PostgresService(layout, progress),
                 new RedisService(layout, progress));
+        this.api = new ApiService(layout, progress, classpath);
         quietClientLogs();
     }
 
@@ -136,7 +139,30 @@ public final class LocalStack {
      * their processes have exited. Returns false when nothing was running.
      */
     public boolean stop() {
-        return stop(services.stream().map(ManagedService::name).collect(Collectors.toSet()));
+        Set<String> all = services.stream().map(ManagedService::name).collect(Collectors.toSet());
+        // The API first, while the servers it uses are still up, so it shuts down cleanly.
+        boolean apiStopped = Files.isDirectory(layout.home()) && api.running().isPresent() && stop(Set.of(api.name()));
+        return stop(all) || apiStopped;
+    }
+
+    /**
+     * Starts the serving API in the background unless it runs already (the demo's last stage); {@code stack stop}
+     * stops it. Returns its address.
+     */
+    public String startApi() {
+        return withLock(() -> {
+            var running = api.running();
+            if (running.isPresent()) {
+                progress.accept(String.format("  %-9s already running on %s (pid %d)", api.name(), api.endpoint(), running.get().pid()));
+            } else {
+                api.checkInstalled();
+                if (!api.endpoint().isFree()) {
+                    throw api.endpoint().takenError(api.name());
+                }
+                api.start(START_TIMEOUT);
+            }
+            return "http://" + api.endpoint();
+        });
     }
 
     /**
@@ -150,7 +176,8 @@ public final class LocalStack {
         }
         long t0 = System.nanoTime();
         return withLock(() -> {
-            List<ManagedService> targets = services.stream().filter(s -> names.contains(s.name())).toList();
+            List<ManagedService> targets = java.util.stream.Stream.concat(Stream.of(api), services.stream())
+                    .filter(s -> names.contains(s.name())).toList();
             if (targets.isEmpty()) {
                 return false;
             }

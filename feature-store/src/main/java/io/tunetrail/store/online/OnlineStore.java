@@ -39,6 +39,12 @@ public interface OnlineStore extends AutoCloseable {
      */
     Optional<String> activateVersion(String orgId, FeatureView view, String version);
 
+    /**
+     * One entity's rows of several views (LATEST or VERSIONED) in one round trip; views without a row for the entity
+     * are absent. Each VERSIONED row comes from the version active at the moment of the read.
+     */
+    Map<FeatureView, FeatureRow> readViews(String orgId, String entityId, List<FeatureView> views);
+
     /** The version readers of a VERSIONED view currently see. */
     Optional<String> activeVersion(String orgId, FeatureView view);
 

@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            expires at month end + view TTL
  * tt:{org}:ledger:RESOURCE:d:yyyyMMdd        integer   usage ledger (streaming), day expires at day end + 35 days
  * tt:{org}:ledger:RESOURCE:m:yyyyMM          integer   usage ledger (streaming), month expires at month end + 35 days
+ * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     expires when the bucket is full
+ * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
+ * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
+ * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route until the day ends + 35 days
  * </pre>
  *
  * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
@@ -101,6 +105,32 @@ public final class RedisKeys {
     /** The usage ledger's month-to-date total of a resource for one UTC month (see {@link #ledgerDay}). */
     public static String ledgerMonth(String orgId, String resource, YearMonth month) {
         return org(orgId) + ":ledger:" + requireResource(resource) + ":m:" + MONTH.format(month);
+    }
+
+    /**
+     * The rate-limit state (GCRA theoretical arrival time, epoch ms) of one API key of the org. It shares the org's
+     * hash tag, so the API's one limit script may touch it together with the org's usage counters.
+     */
+    public static String rateLimit(String orgId, String keyId) {
+        return org(orgId) + ":ratelimit:" + Ids.require("API key id", keyId);
+    }
+
+    /**
+     * Marks an interaction the API accepted, by the client's event id: a second POST of the same id within the
+     * idempotency window is answered as a duplicate and not published again.
+     */
+    public static String interactionSeen(String orgId, String clientEventId) {
+        return org(orgId) + ":seen:" + Ids.require("client event id", clientEventId);
+    }
+
+    /** Feedback counts (like, dislike, skip, ...) on recommendations of one model version: A/B experiment results. */
+    public static String feedback(String orgId, String version) {
+        return org(orgId) + ":feedback:v:" + requireVersion(version);
+    }
+
+    /** Calls of one API key in one UTC day, by route ({@code GET /api/v1/...}): the per-key usage detail. */
+    public static String keyUsageDay(String orgId, String keyId, LocalDate day) {
+        return org(orgId) + ":keyusage:" + Ids.require("API key id", keyId) + ":d:" + DAY.format(day);
     }
 
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */

@@ -181,6 +181,46 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     @Override
+    public Map<FeatureView, FeatureRow> readViews(String orgId, String entityId, List<FeatureView> views) {
+        Ids.require("org id", orgId);
+        List<Response<?>> responses = new ArrayList<>(views.size());
+        try (Pipeline p = jedis.pipelined()) {
+            for (FeatureView view : views) {
+                requireRows(view);
+                if (view.versioned()) {
+                    RedisKeys.VersionedParts parts = RedisKeys.versionedParts(orgId, view);
+                    // EVAL, not EVALSHA: a pipeline cannot retry one command on NOSCRIPT, and Redis caches the script
+                    // by its hash either way.
+                    responses.add(p.eval(READ_VERSIONED, List.of(RedisKeys.activeVersion(orgId, view)),
+                            List.of(parts.beforeId(), parts.afterId(), RedisKeys.entitySegment(orgId, view, entityId))));
+                } else {
+                    responses.add(p.hgetAll(RedisKeys.row(orgId, view, entityId)));
+                }
+            }
+            p.sync();
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        Map<FeatureView, FeatureRow> rows = new LinkedHashMap<>();
+        for (int i = 0; i < views.size(); i++) {
+            FeatureView view = views.get(i);
+            Map<String, String> hash;
+            if (view.versioned()) {
+                List<?> out = (List<?>) responses.get(i).get();
+                hash = out.size() < 2 ? Map.of() : pairs((List<?>) out.get(1));
+            } else {
+                @SuppressWarnings("unchecked")
+                Map<String, String> latest = (Map<String, String>) responses.get(i).get();
+                hash = latest;
+            }
+            if (!hash.isEmpty()) {
+                rows.put(view, RowCodec.decode(view, entityId, hash));
+            }
+        }
+        return rows;
+    }
+
+    @Override
     public Optional<String> activateVersion(String orgId, FeatureView view, String version) {
         String key = RedisKeys.activeVersion(orgId, view);
         try {

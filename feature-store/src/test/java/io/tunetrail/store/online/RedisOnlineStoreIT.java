@@ -76,6 +76,26 @@ class RedisOnlineStoreIT {
                 .as("socket reads for the usage of 3 resources (+1 for INFO)").isEqualTo(2);
     }
 
+    @Test
+    void oneEntitysRowsOfSeveralViewsComeInOneRoundTripFromTheActiveVersion() {
+        String org = REDIS.newOrgId("views");
+        FeatureRow session = sessionRow("u1", 1);
+        store.writeBatch(org, FeatureViews.USER_SESSIONS, null, List.of(session));
+        store.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "v1", List.of(recs("u1", "v1")));
+        store.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "v2", List.of(recs("u1", "v2")));
+        List<FeatureView> views = List.of(FeatureViews.USER_RECOMMENDATIONS, FeatureViews.USER_SESSIONS);
+        assertThat(store.readViews(org, "u1", views)).as("no active version yet").containsOnlyKeys(FeatureViews.USER_SESSIONS);
+        store.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "v1");
+        Map<FeatureView, FeatureRow> read = store.readViews(org, "u1", views);
+        assertThat(read.get(FeatureViews.USER_SESSIONS)).isEqualTo(session);
+        assertThat(read.get(FeatureViews.USER_RECOMMENDATIONS)).isEqualTo(recs("u1", "v1"));
+        store.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "v2");
+        assertThat(store.readViews(org, "u1", views).get(FeatureViews.USER_RECOMMENDATIONS).getString("model_version")).isEqualTo("v2");
+        assertThat(store.readViews(org, "nobody", views)).isEmpty();
+        assertThat(fewestReads(() -> assertThat(store.readViews(org, "u1", views)).hasSize(2)))
+                .as("socket reads for two views of one listener (+1 for INFO)").isEqualTo(2);
+    }
+
     private static long fewestReads(Runnable read) {
         long fewest = Long.MAX_VALUE;
         for (int attempt = 0; attempt < 3; attempt++) {

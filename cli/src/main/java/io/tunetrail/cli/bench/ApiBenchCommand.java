@@ -1,0 +1,245 @@
+package io.tunetrail.cli.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.Javalin;
+import io.tunetrail.api.ApiSettings;
+import io.tunetrail.api.ApiStores;
+import io.tunetrail.api.ServingApp;
+import io.tunetrail.api.auth.ApiKeyStore;
+import io.tunetrail.api.limits.EventPublisher;
+import io.tunetrail.api.store.OrgStore;
+import io.tunetrail.api.store.Sql;
+import io.tunetrail.cli.CliError;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.online.RedisKeys;
+import io.tunetrail.store.online.RedisOnlineStore;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.HostAndPort;
+
+/**
+ * {@code ./tunetrail bench api}: the cost of the API's checks. In one JVM and one run, the same load generator drives
+ * a bare route that returns the daily mix's bytes from memory, then {@code GET /api/v1/ml/daily-mix} with every check
+ * (API key, scope, plan feature, rate limit and quota in Redis, usage event to Kafka) and the recommendation read from
+ * the online store. Then the daily mix again, paced at half the bare route's throughput, for its latency under a
+ * load the server can carry. Redis round trips per request are counted on the client's connections.
+ */
+@Command(name = "api", mixinStandardHelpOptions = true,
+        description = {"Bare route vs GET /api/v1/ml/daily-mix with full checks, same load generator, same JVM.",
+            "Needs the local stack. Prints a table, then one JSON line (daily_mix_vs_bare_throughput_ratio)."})
+public final class ApiBenchCommand implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds per phase (default 10).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "4", description = "Warm-up seconds per route (default 4).")
+    double warmup;
+
+    @Option(names = "--connections", defaultValue = "8", description = "Concurrent keep-alive connections (default 8).")
+    int connections;
+
+    @Override
+    public Integer call() throws Exception {
+        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        // Usage events of the bench go to a topic of their own: the platform's ledger must not bill them.
+        // Nothing of the bench's own making leaves it: webhook sending is off (the bench org has none).
+        PlatformConfig config = PlatformConfig.load(System.getenv(), Map.of(PlatformConfig.TOPIC_USAGE.name(), run + "-usage",
+                PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0"));
+        Path plansFile = benchPlans();
+        PlanCatalog plans = PlanCatalog.load(plansFile);
+        CountingRedis redis = countingRedis = new CountingRedis(new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT)));
+        String orgId = run;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
+                HikariDataSource ds = Database.connect(config, 16)) {
+            admin.createTopics(List.of(new NewTopic(run + "-usage", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            EventPublisher events = new EventPublisher(config);
+            ApiStores stores = new ApiStores(ds, redis.jedis(), config.redisUri(), events, events::close);
+            Sql sql = new Sql(ds);
+            try {
+                new OrgStore(sql).create(orgId, "Benchmark " + run, "bench", "cloud");
+                String key = new ApiKeyStore(sql).create(orgId, null, "bench", List.of("read"), null).secret();
+                seed(redis, orgId);
+                Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(config, plans));
+                byte[][] bare = new byte[1][];
+                app.get("/bench/bare", ctx -> ctx.contentType("application/json").result(bare[0]));
+                app.start("127.0.0.1", 0);
+                try {
+                    report(measure(app.port(), key, bare));
+                } finally {
+                    app.stop();
+                }
+            } finally {
+                cleanUp(sql, redis, orgId);
+                events.close();
+                admin.deleteTopics(List.of(run + "-usage")).all().get(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(plansFile);
+            }
+        }
+        return 0;
+    }
+
+    private record Figures(HttpLoad.Result bare, HttpLoad.Result checked, HttpLoad.Result paced, double pacedRate, double roundTrips) {}
+
+    private Figures measure(int port, String key, byte[][] bare) throws Exception {
+        String path = "/api/v1/ml/daily-mix?user_id=listener-1&limit=10";
+        HttpLoad load = new HttpLoad(port, connections);
+        byte[] checkedRequest = HttpLoad.request(path, key);
+        bare[0] = fetchBody(port, checkedRequest);
+        byte[] bareRequest = HttpLoad.request("/bench/bare", null);
+        load.closedLoop(bareRequest, warmup);
+        load.closedLoop(checkedRequest, warmup);
+        HttpLoad.Result bareResult = load.closedLoop(bareRequest, seconds);
+        long tripsBefore = redis().roundTrips();
+        HttpLoad.Result checked = load.closedLoop(checkedRequest, seconds);
+        double trips = (double) (redis().roundTrips() - tripsBefore) / Math.max(1, checked.requests());
+        double pacedRate = bareResult.throughput() / 2;
+        HttpLoad.Result paced = load.openLoop(checkedRequest, seconds, pacedRate);
+        if (checked.errors() > 0 || bareResult.errors() > 0 || paced.errors() > 0) {
+            throw CliError.failed("the benchmark saw failed requests", "bare " + bareResult.errors() + ", daily-mix " + checked.errors()
+                    + ", paced " + paced.errors(), "Check the stack (./tunetrail stack status) and run it again");
+        }
+        return new Figures(bareResult, checked, paced, pacedRate, trips);
+    }
+
+    private CountingRedis countingRedis;
+
+    private CountingRedis redis() {
+        return countingRedis;
+    }
+
+    private static byte[] fetchBody(int port, byte[] request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(request);
+            InputStream in = s.getInputStream();
+            int b;
+            int contentLength = -1;
+            StringBuilder line = new StringBuilder();
+            int status = -1;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    String l = line.toString().trim();
+                    if (status < 0) {
+                        status = Integer.parseInt(l.substring(9, 12));
+                    } else if (l.isEmpty()) {
+                        break;
+                    } else if (l.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        contentLength = Integer.parseInt(l.substring(15).trim());
+                    }
+                    line.setLength(0);
+                } else {
+                    line.append((char) b);
+                }
+            }
+            byte[] body = in.readNBytes(Math.max(0, contentLength));
+            if (status != 200 || contentLength < 0) {
+                throw CliError.failed("the daily mix did not answer 200 with a Content-Length", "status " + status + ": "
+                        + new String(body, StandardCharsets.UTF_8), "Check the stack and the API's log");
+            }
+            return body;
+        }
+    }
+
+    private void report(Figures f) {
+        double ratio = f.checked().throughput() / f.bare().throughput();
+        System.out.printf(Locale.ROOT, "%-34s %12s %9s %9s%n", "route (" + connections + " connections)", "requests/s", "p50 ms", "p99 ms");
+        row("bare route, bytes from memory", f.bare());
+        row("daily-mix, all checks", f.checked());
+        row(String.format(Locale.ROOT, "daily-mix paced at %.0f/s", f.pacedRate()), f.paced());
+        System.out.printf(Locale.ROOT, "throughput ratio daily-mix / bare: %.3f; Redis round trips per daily-mix request: %.2f%n",
+                ratio, f.roundTrips());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("bench", "api");
+        json.put("connections", connections);
+        json.put("seconds", seconds);
+        json.put("bare_rps", round(f.bare().throughput()));
+        json.put("bare_p50_ms", round(f.bare().percentileMillis(50)));
+        json.put("bare_p99_ms", round(f.bare().percentileMillis(99)));
+        json.put("daily_mix_rps", round(f.checked().throughput()));
+        json.put("daily_mix_p50_ms", round(f.checked().percentileMillis(50)));
+        json.put("daily_mix_p99_ms", round(f.checked().percentileMillis(99)));
+        json.put("paced_target_rps", round(f.pacedRate()));
+        json.put("paced_rps", round(f.paced().throughput()));
+        json.put("paced_p50_ms", round(f.paced().percentileMillis(50)));
+        json.put("paced_p99_ms", round(f.paced().percentileMillis(99)));
+        json.put("redis_round_trips_per_request", round(f.roundTrips()));
+        json.put("daily_mix_vs_bare_throughput_ratio", round(ratio));
+        StringBuilder line = new StringBuilder("{");
+        json.forEach((k, v) -> line.append(line.length() > 1 ? "," : "").append('"').append(k).append("\":")
+                .append(v instanceof String s ? "\"" + s + "\"" : v));
+        System.out.println(line.append('}'));
+    }
+
+    private static void row(String name, HttpLoad.Result r) {
+        System.out.printf(Locale.ROOT, "%-34s %12.0f %9.2f %9.2f%n", name, r.throughput(), r.percentileMillis(50), r.percentileMillis(99));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * The shipped catalog plus a plan "bench" with every feature and limits high enough never to refuse: the checks
+     * run in full (the script decides and counts every request), they just never say no.
+     */
+    private static Path benchPlans() throws Exception {
+        String shipped;
+        try (InputStream in = PlanCatalog.class.getClassLoader().getResourceAsStream(PlanCatalog.RESOURCE)) {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String features = String.join(", ", PlanCatalog.load().features());
+        String bench = "\n  bench:\n    display_name: Benchmark\n    edition: cloud\n    features: [" + features + "]\n"
+                + "    limits:\n      api_calls: { per_day: 1000000000, per_month: 100000000000 }\n"
+                + "    rate_limit: { requests_per_minute: 100000000, burst: 1000000 }\n    model_policy: latest\n"
+                + "    training_priority: null\n    stripe_price_ids: []\n";
+        Path file = Files.createTempFile("tunetrail-bench-plans", ".yaml");
+        Files.writeString(file, shipped + bench);
+        return file;
+    }
+
+    private void seed(CountingRedis redis, String orgId) {
+        RedisOnlineStore online = new RedisOnlineStore(redis.jedis(), "bench");
+        List<String> tracks = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            tracks.add("track-" + i);
+            scores.add(1.0 - i / 100.0);
+        }
+        online.writeBatch(orgId, FeatureViews.USER_RECOMMENDATIONS, "bench-1",
+                List.of(new FeatureRow("listener-1", Map.of("track_ids", tracks, "scores", scores, "model_version", "bench-1"))));
+        online.activateVersion(orgId, FeatureViews.USER_RECOMMENDATIONS, "bench-1");
+        online.writeBatch(orgId, FeatureViews.USER_SESSIONS, null, List.of(new FeatureRow("listener-1", Map.of("sessions_7d", 2L,
+                "minutes_listened_7d", 30.0, "skip_rate_7d", 0.1, "top_genres_7d", List.of("rock"),
+                "recent_tracks", List.of("track-0", "track-1"), "updated_at_ms", 1L))));
+    }
+
+    private static void cleanUp(Sql sql, CountingRedis redis, String orgId) {
+        sql.update("deleting the bench org", "DELETE FROM organisations WHERE org_id = ?", ps -> ps.setString(1, orgId));
+        String cursor = "0";
+        do {
+            var page = redis.jedis().scan(cursor, new redis.clients.jedis.params.ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000));
+            if (!page.getResult().isEmpty()) {
+                redis.jedis().del(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals("0"));
+    }
+}

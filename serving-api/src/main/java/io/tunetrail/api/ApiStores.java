@@ -1,0 +1,48 @@
+package io.tunetrail.api;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.api.limits.EventPublisher;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.StoreException;
+import javax.sql.DataSource;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The backing services the API is built on: PostgreSQL, Redis and the Kafka producer. The app factory builds every
+ * store and service over these; tests pass their own (a fresh database, a shared Redis, fresh topics).
+ */
+public record ApiStores(DataSource dataSource, JedisPooled jedis, String redisWhere, EventPublisher events, AutoCloseable onClose)
+        implements AutoCloseable {
+
+    /** Connects to the configured stack (pool sizes for a 2-core server); {@link #close()} releases everything. */
+    public static ApiStores open(PlatformConfig config) {
+        HikariDataSource ds = Database.connect(config, 16);
+        HostAndPort address = new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT));
+        redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        JedisPooled jedis = new JedisPooled(pool, address, DefaultJedisClientConfig.builder().timeoutMillis(5_000).build());
+        try {
+            jedis.ping();
+        } catch (JedisException e) {
+            jedis.close();
+            ds.close();
+            throw StoreException.unavailable("Redis", address.toString(), e);
+        }
+        EventPublisher events = new EventPublisher(config);
+        return new ApiStores(ds, jedis, address.toString(), events, () -> {
+            events.close();
+            jedis.close();
+            ds.close();
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        onClose.close();
+    }
+}

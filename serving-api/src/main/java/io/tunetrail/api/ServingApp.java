@@ -1,0 +1,172 @@
+package io.tunetrail.api;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.tunetrail.api.auth.ApiKeyStore;
+import io.tunetrail.api.auth.Authenticator;
+import io.tunetrail.api.billing.StripeWebhooks;
+import io.tunetrail.api.docs.OpenApiDocument;
+import io.tunetrail.api.http.AccessHook;
+import io.tunetrail.api.http.AccountController;
+import io.tunetrail.api.http.AnalyticsController;
+import io.tunetrail.api.http.ApiRoute;
+import io.tunetrail.api.http.BillingController;
+import io.tunetrail.api.http.DataController;
+import io.tunetrail.api.http.DocsController;
+import io.tunetrail.api.http.ErrorResponses;
+import io.tunetrail.api.http.Json;
+import io.tunetrail.api.http.ExperimentsController;
+import io.tunetrail.api.http.ModelsController;
+import io.tunetrail.api.http.WebhooksController;
+import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.api.service.AccountService;
+import io.tunetrail.api.service.AnalyticsService;
+import io.tunetrail.api.service.KeyUsageService;
+import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.ExperimentService;
+import io.tunetrail.api.service.FeedbackService;
+import io.tunetrail.api.service.FlagService;
+import io.tunetrail.api.service.InteractionService;
+import io.tunetrail.api.service.ModelService;
+import io.tunetrail.api.service.RecommendationService;
+import io.tunetrail.api.service.UsageService;
+import io.tunetrail.api.service.WebhookService;
+import io.tunetrail.api.store.OrgStore;
+import io.tunetrail.api.store.Sql;
+import io.tunetrail.api.store.TeamStore;
+import io.tunetrail.store.catalog.PostgresCatalogStore;
+import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.TrainingQueue;
+import io.tunetrail.store.vector.PgVectorStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app factory: builds every store, service and controller over the given backing services, clock and settings,
+ * and returns the Javalin instance, not yet started ({@code JavalinTest} starts it in tests, {@code ApiServer} in
+ * production).
+ *
+ * <p>Routes are {@link ApiRoute}s: each declares its {@link io.tunetrail.api.limits.Gate} (scope, plan feature,
+ * metered resource), which the one {@link AccessHook} enforces before the handler runs; the OpenAPI document at
+ * {@code /api/docs} is generated from the same list.
+ */
+public final class ServingApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ServingApp.class);
+
+    private static final io.javalin.config.Key<WebhookService> WEBHOOKS = new io.javalin.config.Key<>("tunetrail.webhooks");
+    private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
+
+    /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
+    private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
+            java.util.Map.entry("CreateKeyRequest", AccountService.CreateKeyRequest.class),
+            java.util.Map.entry("CreateTeamRequest", AccountService.CreateTeamRequest.class),
+            java.util.Map.entry("AddMemberRequest", AccountService.AddMemberRequest.class),
+            java.util.Map.entry("TrackRequest", CatalogService.TrackRequest.class),
+            java.util.Map.entry("ArtistRequest", CatalogService.ArtistRequest.class),
+            java.util.Map.entry("GenreRequest", CatalogService.GenreRequest.class),
+            java.util.Map.entry("FeedbackRequest", FeedbackService.FeedbackRequest.class),
+            java.util.Map.entry("RadioRequest", RecommendationService.RadioRequest.class),
+            java.util.Map.entry("SimilaritySearchRequest", RecommendationService.SimilaritySearchRequest.class),
+            java.util.Map.entry("InteractionEvent", io.tunetrail.model.InteractionEvent.class),
+            java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
+            java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
+            java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
+            java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
+            java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
+            java.util.Map.entry("StripeEvent", java.util.Map.class));
+
+    private ServingApp() {}
+
+    public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings) {
+        Sql sql = new Sql(stores.dataSource());
+        ApiKeyStore keyStore = new ApiKeyStore(sql);
+        Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis());
+        UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
+        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock);
+        RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
+        PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
+        PgVectorStore vectors = new PgVectorStore(stores.dataSource());
+
+        AccountService accounts = new AccountService(keyStore, new TeamStore(sql), new OrgStore(sql), authenticator, clock);
+        CatalogService catalogService = new CatalogService(sql, catalog, clock);
+        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors);
+        InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
+        UsageService usage = new UsageService(online, clock);
+
+        List<ApiRoute> routes = new ArrayList<>();
+        routes.addAll(new AccountController(accounts).routes());
+        FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
+        routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
+        ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
+        WebhookService webhooks = new WebhookService(sql, clock);
+        routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
+                .routes());
+        routes.addAll(new WebhooksController(webhooks).routes());
+        routes.addAll(new ExperimentsController(new ExperimentService(sql, stores.jedis(), clock), new FlagService(sql, settings.plans())).routes());
+        routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
+                new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
+        routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());
+        routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
+
+        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tunetrail-api-last-used");
+            t.setDaemon(true);
+            return t;
+        });
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.appData(AUTHENTICATOR, authenticator);
+            config.appData(WEBHOOKS, webhooks);
+            config.events.serverStopping(() -> {
+                background.shutdown();
+                flush(authenticator);
+            });
+        });
+        background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        if (settings.webhookDispatchMillis() > 0) {
+            background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        ErrorResponses.register(app, settings.maxBodyBytes());
+        app.beforeMatched(hook::handle);
+        for (ApiRoute route : routes) {
+            app.addHttpHandler(route.method(), route.path(), route.handler(), route.gate());
+        }
+        return app;
+    }
+
+    /** The app's authenticator (tests and the server flush last-use times through it). */
+    public static Authenticator authenticator(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(AUTHENTICATOR);
+    }
+
+    /** The app's webhook service (tests send due deliveries through it). */
+    public static WebhookService webhooks(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(WEBHOOKS);
+    }
+
+    private static void dispatch(WebhookService webhooks) {
+        try {
+            webhooks.deliverDue();
+        } catch (RuntimeException e) {
+            LOG.warn("webhook dispatch failed: {}", e.getMessage());
+        }
+    }
+
+    private static void flush(Authenticator authenticator) {
+        try {
+            authenticator.flushLastUsed();
+        } catch (RuntimeException e) {
+            LOG.warn("could not record API key last use: {}", e.getMessage());
+        }
+    }
+}

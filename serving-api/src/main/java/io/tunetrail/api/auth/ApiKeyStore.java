@@ -1,0 +1,147 @@
+package io.tunetrail.api.auth;
+
+import io.tunetrail.api.store.Sql;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * API keys in PostgreSQL ({@code api_keys}): only hashes and prefixes are stored. Every method but
+ * {@link #findByHash} takes the org and never touches another org's keys.
+ */
+public final class ApiKeyStore {
+    private static final String COLUMNS = "k.org_id, k.key_id, k.team_id, k.name, k.key_prefix, k.scopes, k.expires_at, "
+            + "k.revoked_at, k.last_used_at, k.created_at";
+
+    /** A key found by its hash, with what authentication needs about its org. */
+    public record KeyLookup(ApiKey key, String keyHash, String planId, String edition) {}
+
+    /** A key just created: the only time its secret exists outside the caller. */
+    public record CreatedKey(ApiKey key, String secret) {}
+
+    private final Sql sql;
+
+    public ApiKeyStore(Sql sql) {
+        this.sql = sql;
+    }
+
+    public Optional<KeyLookup> findByHash(String hash) {
+        return sql.one("looking up an API key",
+                "SELECT " + COLUMNS + ", k.key_hash, o.plan_id, o.edition FROM api_keys k JOIN organisations o ON o.org_id = k.org_id "
+                        + "WHERE k.key_hash = ?",
+                ps -> ps.setString(1, hash),
+                rs -> new KeyLookup(key(rs), rs.getString("key_hash"), rs.getString("plan_id"), rs.getString("edition")));
+    }
+
+    public CreatedKey create(String orgId, String teamId, String name, List<String> scopes, Instant expiresAt) {
+        return sql.transaction("creating an API key for org " + orgId, c -> insert(c, orgId, teamId, name, scopes, expiresAt));
+    }
+
+    private CreatedKey insert(Connection c, String orgId, String teamId, String name, List<String> scopes, Instant expiresAt)
+            throws SQLException {
+        String secret = ApiKeySecrets.newSecret();
+        String keyId = ApiKeySecrets.newId("key");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys AS k (org_id, key_id, team_id, name, key_hash, key_prefix, "
+                + "scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+            ps.setString(1, orgId);
+            ps.setString(2, keyId);
+            ps.setString(3, teamId);
+            ps.setString(4, name);
+            ps.setString(5, ApiKeySecrets.hash(secret));
+            ps.setString(6, ApiKeySecrets.prefix(secret));
+            ps.setArray(7, c.createArrayOf("text", scopes.toArray()));
+            ps.setTimestamp(8, Sql.ts(expiresAt));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new CreatedKey(key(rs), secret);
+            }
+        }
+    }
+
+    public List<ApiKey> list(String orgId, String teamId) {
+        return sql.list("listing API keys of org " + orgId,
+                "SELECT " + COLUMNS + " FROM api_keys k WHERE k.org_id = ? AND (?::text IS NULL OR k.team_id = ?) ORDER BY k.created_at, k.key_id",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, teamId);
+                    ps.setString(3, teamId);
+                },
+                ApiKeyStore::key);
+    }
+
+    public Optional<ApiKey> get(String orgId, String keyId) {
+        return sql.one("reading API key " + keyId, "SELECT " + COLUMNS + " FROM api_keys k WHERE k.org_id = ? AND k.key_id = ?",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, keyId);
+                }, ApiKeyStore::key);
+    }
+
+    /** Revokes a live key; empty when the org has no such key. Revoking twice keeps the first time. */
+    public Optional<ApiKey> revoke(String orgId, String keyId, Instant at) {
+        return sql.one("revoking API key " + keyId,
+                "UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, ?) WHERE k.org_id = ? AND k.key_id = ? RETURNING " + COLUMNS,
+                ps -> {
+                    ps.setTimestamp(1, Sql.ts(at));
+                    ps.setString(2, orgId);
+                    ps.setString(3, keyId);
+                }, ApiKeyStore::key);
+    }
+
+    /**
+     * Replaces a live key by a new one with the same name, team, scopes and expiry, revoking the old one in the same
+     * transaction. Empty when the org has no such live key.
+     */
+    public Optional<CreatedKey> rotate(String orgId, String keyId, Instant at) {
+        return sql.transaction("rotating API key " + keyId, c -> {
+            ApiKey old;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys k SET revoked_at = ? WHERE k.org_id = ? AND k.key_id = ? "
+                    + "AND k.revoked_at IS NULL RETURNING " + COLUMNS)) {
+                ps.setTimestamp(1, Sql.ts(at));
+                ps.setString(2, orgId);
+                ps.setString(3, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<CreatedKey>empty();
+                    }
+                    old = key(rs);
+                }
+            }
+            Instant expiry = old.expiresAt() != null && old.expiresAt().isAfter(at) ? old.expiresAt() : null;
+            return Optional.of(insert(c, orgId, old.teamId(), old.name(), old.scopes(), expiry));
+        });
+    }
+
+    /** Writes buffered last-use times in one batch; a time never moves backwards. */
+    public void recordLastUsed(Map<String, Instant> lastUsedByKeyId) {
+        if (lastUsedByKeyId.isEmpty()) {
+            return;
+        }
+        sql.transaction("recording API key use", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE api_keys SET last_used_at = greatest(last_used_at, ?) WHERE key_id = ?")) {
+                for (Map.Entry<String, Instant> e : lastUsedByKeyId.entrySet()) {
+                    ps.setTimestamp(1, Sql.ts(e.getValue()));
+                    ps.setString(2, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    static ApiKey key(ResultSet rs) throws SQLException {
+        Array scopes = rs.getArray("scopes");
+        return new ApiKey(rs.getString("key_id"), rs.getString("org_id"), rs.getString("team_id"), rs.getString("name"),
+                rs.getString("key_prefix"), Arrays.asList((String[]) scopes.getArray()), Sql.instant(rs, "expires_at"),
+                Sql.instant(rs, "revoked_at"), Sql.instant(rs, "last_used_at"), Sql.instant(rs, "created_at"));
+    }
+}

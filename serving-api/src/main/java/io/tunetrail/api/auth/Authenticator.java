@@ -1,0 +1,113 @@
+package io.tunetrail.api.auth;
+
+import io.tunetrail.api.http.ApiErrors;
+import io.tunetrail.model.PlanCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves the API key of a request to a {@link Principal}.
+ *
+ * <p>Lookups are cached per key hash for {@code cacheNanos} so a request usually costs no database round trip. The
+ * cache is dropped at once for a key this process revokes or rotates and for an org whose plan changes here (Stripe
+ * webhooks), so those take effect immediately on this instance and within the cache lifetime on others. Expiry is
+ * checked against the clock on every request, cached or not.
+ *
+ * <p>Last use is recorded in memory and written to the database in one batch by {@link #flushLastUsed()} (called
+ * periodically by the app), so a request never pays a database write for it.
+ */
+public final class Authenticator {
+    private final ApiKeyStore keys;
+    private final PlanCatalog plans;
+    private final Clock clock;
+    private final long cacheNanos;
+    private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+
+    private record Cached(ApiKeyStore.KeyLookup lookup, long loadedAtNanos) {}
+
+    public Authenticator(ApiKeyStore keys, PlanCatalog plans, Clock clock, long cacheMillis) {
+        this.keys = keys;
+        this.plans = plans;
+        this.clock = clock;
+        this.cacheNanos = cacheMillis * 1_000_000L;
+    }
+
+    /**
+     * The principal of a presented secret; throws 401 for a missing, unknown, revoked or expired key (one answer for
+     * all of them).
+     */
+    public Principal authenticate(String secret) {
+        if (secret == null || secret.isBlank()) {
+            throw ApiErrors.missingKey();
+        }
+        if (!ApiKeySecrets.plausible(secret)) {
+            throw ApiErrors.badKey();
+        }
+        String hash = ApiKeySecrets.hash(secret);
+        ApiKeyStore.KeyLookup lookup = lookup(hash).orElseThrow(ApiErrors::badKey);
+        // The lookup went by hash through a unique index; comparing again in constant time keeps the decision itself
+        // free of timing differences whatever the index or cache does.
+        if (!ApiKeySecrets.hashMatches(hash, lookup.keyHash())) {
+            throw ApiErrors.badKey();
+        }
+        ApiKey key = lookup.key();
+        Instant now = clock.instant();
+        if (key.revokedAt() != null || (key.expiresAt() != null && !now.isBefore(key.expiresAt()))) {
+            throw ApiErrors.badKey();
+        }
+        lastUsed.merge(key.keyId(), now, (a, b) -> a.isAfter(b) ? a : b);
+        PlanCatalog.Plan plan = plans.find(lookup.planId())
+                .orElseThrow(() -> ApiErrors.unavailable("the org's plan '" + lookup.planId() + "' is not in the plan catalog; "
+                        + "the operator must add it to config/plans.yaml"));
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : key.scopes()) {
+            Scope scope = Scope.fromWire(s);
+            if (scope != null) {
+                scopes.add(scope);
+            }
+        }
+        boolean community = "community".equals(lookup.edition()) || "community".equals(plan.edition());
+        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community);
+    }
+
+    private Optional<ApiKeyStore.KeyLookup> lookup(String hash) {
+        long now = System.nanoTime();
+        Cached cached = byHash.get(hash);
+        if (cached != null && now - cached.loadedAtNanos() < cacheNanos) {
+            return Optional.of(cached.lookup());
+        }
+        Optional<ApiKeyStore.KeyLookup> found = keys.findByHash(hash);
+        found.ifPresentOrElse(l -> byHash.put(hash, new Cached(l, now)), () -> byHash.remove(hash));
+        return found;
+    }
+
+    /** Forgets a key (revoked or rotated here). */
+    public void forgetKey(String keyId) {
+        byHash.values().removeIf(c -> c.lookup().key().keyId().equals(keyId));
+    }
+
+    /** Forgets every key of an org (its plan changed). */
+    public void forgetOrg(String orgId) {
+        byHash.values().removeIf(c -> c.lookup().key().orgId().equals(orgId));
+    }
+
+    /** Writes the buffered last-use times; returns how many keys were written. */
+    public int flushLastUsed() {
+        Map<String, Instant> batch = new HashMap<>();
+        for (String keyId : lastUsed.keySet()) {
+            Instant at = lastUsed.remove(keyId);
+            if (at != null) {
+                batch.put(keyId, at);
+            }
+        }
+        keys.recordLastUsed(batch);
+        return batch.size();
+    }
+}

@@ -1,0 +1,16 @@
+package io.tunetrail.api.auth;
+
+import io.tunetrail.model.PlanCatalog;
+import java.util.Set;
+
+/**
+ * Who is calling: the key, its org and the org's plan, resolved from the API key once per request. Everything the
+ * request reads or writes is scoped to {@link #orgId()}.
+ */
+public record Principal(String orgId, String keyId, String teamId, Set<Scope> scopes, PlanCatalog.Plan plan, boolean communityEdition) {
+
+    public boolean has(Scope scope) {
+        // admin implies write implies read: a key never needs to list the lower scopes.
+        return scopes.stream().anyMatch(s -> s.ordinal() >= scope.ordinal());
+    }
+}

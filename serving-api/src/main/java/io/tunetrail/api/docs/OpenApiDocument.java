@@ -1,0 +1,161 @@
+package io.tunetrail.api.docs;
+
+import io.tunetrail.api.http.ApiRoute;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.model.PlanCatalog;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the same {@link ApiRoute} list the app registers, so every
+ * route is described and none that does not exist. Request bodies are described from their request records; each
+ * operation lists the plans that may call it ({@code x-required-plans}) and the refusals it can give.
+ */
+public final class OpenApiDocument {
+    private OpenApiDocument() {}
+
+    public static Map<String, Object> build(List<ApiRoute> routes, PlanCatalog plans, Map<String, Class<?>> requestSchemas) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.1.0");
+        doc.put("info", Map.of("title", "TuneTrail API", "version", "1",
+                "description", "Recommendations, catalog, interactions and analytics for your listeners. Authenticate with "
+                        + "'Authorization: Bearer <key>' or 'X-API-Key: <key>'. Errors are application/problem+json; plan "
+                        + "refusals (402) and exhausted quotas (429) have fixed bodies. Every metered response carries "
+                        + "RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset."));
+        Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
+        for (ApiRoute route : routes) {
+            paths.computeIfAbsent(route.path(), p -> new LinkedHashMap<>())
+                    .put(route.method().name().toLowerCase(Locale.ROOT), operation(route, plans));
+        }
+        doc.put("paths", paths);
+        Map<String, Object> schemas = new LinkedHashMap<>();
+        schemas.put("Problem", object(Map.of("type", str(), "title", str(), "status", integer(), "detail", str(), "code", str(), "field", str())));
+        schemas.put("PlanUpgradeRequired", object(Map.of("error", str(), "message", str(), "current_plan", str(),
+                "required_plans", Map.of("type", "array", "items", str()), "upgrade_url", str(), "feature_description", str())));
+        schemas.put("UsageLimitExceeded", object(Map.of("error", str(), "resource", str(), "limit", integer(), "current_usage", integer(),
+                "resets_at", Map.of("type", "string", "format", "date-time"), "upgrade_message", str())));
+        requestSchemas.forEach((name, type) -> schemas.put(name, schemaOf(type)));
+        doc.put("components", Map.of("schemas", schemas, "securitySchemes", Map.of(
+                "bearer", Map.of("type", "http", "scheme", "bearer"),
+                "apiKey", Map.of("type", "apiKey", "in", "header", "name", "X-API-Key"))));
+        return doc;
+    }
+
+    private static Map<String, Object> operation(ApiRoute route, PlanCatalog plans) {
+        Map<String, Object> op = new LinkedHashMap<>();
+        op.put("tags", List.of(route.tag()));
+        op.put("summary", route.summary());
+        op.put("operationId", (route.method().name().toLowerCase(Locale.ROOT) + route.path()).replaceAll("[^A-Za-z0-9]+", "_"));
+        List<Map<String, Object>> params = new ArrayList<>();
+        for (String p : route.pathParams()) {
+            params.add(Map.of("name", p, "in", "path", "required", true, "schema", str()));
+        }
+        for (String q : route.queryParams()) {
+            params.add(Map.of("name", q, "in", "query", "required", false, "schema", q.equals("limit") ? integer() : str()));
+        }
+        if (!params.isEmpty()) {
+            op.put("parameters", params);
+        }
+        if (route.requestSchema() != null) {
+            op.put("requestBody", Map.of("required", true, "content", Map.of("application/json",
+                    Map.of("schema", Map.of("$ref", "#/components/schemas/" + route.requestSchema())))));
+        }
+        Gate gate = route.gate();
+        Map<String, Object> responses = new LinkedHashMap<>();
+        responses.put(Integer.toString(route.successStatus()), Map.of("description", "Success"));
+        responses.put("400", problem("Invalid input; 'field' names it"));
+        if (!gate.isPublic()) {
+            op.put("security", List.of(Map.of("bearer", List.of()), Map.of("apiKey", List.of())));
+            responses.put("401", problem("Missing, unknown, revoked or expired API key"));
+            responses.put("403", problem("The key lacks scope '" + gate.scope().wireName() + "'"));
+            List<String> allowed = gate.feature() == null ? plans.plans().stream().map(PlanCatalog.Plan::id).toList() : plans.plansWith(gate.feature());
+            op.put("x-required-plans", allowed);
+            op.put("x-required-scope", gate.scope().wireName());
+            if (gate.feature() != null && allowed.size() < plans.plans().size()) {
+                responses.put("402", Map.of("description", "Plan upgrade required: needs " + gate.feature(), "content",
+                        Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/PlanUpgradeRequired")))));
+            }
+            if (gate.resource() != null) {
+                op.put("x-metered-resource", gate.resource());
+                responses.put("429", Map.of("description", "Quota exhausted (UsageLimitExceeded) or rate limited (Problem); see Retry-After",
+                        "content", Map.of("application/json", Map.of("schema", Map.of("oneOf", List.of(
+                                Map.of("$ref", "#/components/schemas/UsageLimitExceeded"), Map.of("$ref", "#/components/schemas/Problem")))))));
+            }
+        }
+        if (!route.pathParams().isEmpty()) {
+            responses.put("404", problem("No such object in your org"));
+        }
+        responses.put("413", problem("Request body too large"));
+        op.put("responses", responses);
+        return op;
+    }
+
+    private static Map<String, Object> schemaOf(Class<?> type) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        if (type.isRecord()) {
+            for (RecordComponent c : type.getRecordComponents()) {
+                props.put(snake(c.getName()), typeOf(c.getGenericType()));
+            }
+        }
+        Map<String, Object> schema = new LinkedHashMap<>(object(props));
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private static Map<String, Object> typeOf(Type t) {
+        if (t instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw && List.class.isAssignableFrom(raw)) {
+            return Map.of("type", "array", "items", typeOf(pt.getActualTypeArguments()[0]));
+        }
+        if (t == String.class) {
+            return str();
+        }
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+            return integer();
+        }
+        if (t == Double.class || t == double.class || t == Float.class) {
+            return Map.of("type", "number");
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return Map.of("type", "boolean");
+        }
+        if (t == Instant.class) {
+            return Map.of("type", "string", "format", "date-time");
+        }
+        if (t instanceof Class<?> c && c.isEnum()) {
+            return Map.of("type", "string");
+        }
+        if (t instanceof Class<?> c && c.isRecord()) {
+            return schemaOf(c);
+        }
+        return Map.of("type", "object");
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, Object> problem(String description) {
+        return Map.of("description", description, "content",
+                Map.of("application/problem+json", Map.of("schema", Map.of("$ref", "#/components/schemas/Problem"))));
+    }
+
+    private static Map<String, Object> object(Map<String, ?> properties) {
+        return Map.of("type", "object", "properties", properties);
+    }
+
+    private static Map<String, Object> str() {
+        return Map.of("type", "string");
+    }
+
+    private static Map<String, Object> integer() {
+        return Map.of("type", "integer");
+    }
+
+}

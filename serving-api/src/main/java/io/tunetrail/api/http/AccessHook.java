@@ -1,0 +1,156 @@
+package io.tunetrail.api.http;
+
+import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
+import io.tunetrail.api.auth.Authenticator;
+import io.tunetrail.api.auth.Principal;
+import io.tunetrail.api.limits.EventPublisher;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.UsageEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one {@code beforeMatched} hook that enforces every route's {@link Gate}, in this order: API key (401), scope
+ * (403), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
+ * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
+ * publishes a usage event for every admitted metered request.
+ */
+public final class AccessHook {
+    static final String PRINCIPAL = "tunetrail.principal";
+
+    private final Authenticator authenticator;
+    private final UsageLimiter limiter;
+    private final EventPublisher events;
+    private final PlanCatalog plans;
+    private final Clock clock;
+
+    public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock) {
+        this.authenticator = authenticator;
+        this.limiter = limiter;
+        this.events = events;
+        this.plans = plans;
+        this.clock = clock;
+    }
+
+    public void handle(Context ctx) {
+        Gate gate = gate(ctx);
+        if (gate == null || gate.isPublic()) {
+            return;
+        }
+        Principal principal = authenticator.authenticate(presentedKey(ctx));
+        if (!principal.has(gate.scope())) {
+            throw ApiErrors.missingScope(gate.scope().wireName());
+        }
+        if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
+            throw planRequired(ctx, principal.plan(), gate.feature());
+        }
+        ctx.attribute(PRINCIPAL, principal);
+        if (gate.resource() == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),
+                now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath());
+        Map<String, String> headers = rateLimitHeaders(d);
+        headers.forEach(ctx::header);
+        switch (d.outcome()) {
+            case ALLOWED -> {
+                String requestId = "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+                        + Long.toHexString(now.toEpochMilli());
+                ctx.header("X-Request-Id", requestId);
+                events.publishUsage(new UsageEvent(principal.orgId(), principal.keyId(), gate.resource(), gate.units(), now, requestId));
+            }
+            case RATE_LIMITED -> {
+                long seconds = Math.max(1, (d.retryAfterMs() + 999) / 1000);
+                headers.put("Retry-After", Long.toString(seconds));
+                throw ApiErrors.rateLimited(seconds, headers);
+            }
+            case DAY_QUOTA, MONTH_QUOTA -> {
+                LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+                LocalDate reset = d.outcome() == UsageLimiter.Outcome.DAY_QUOTA ? today.plusDays(1) : today.withDayOfMonth(1).plusMonths(1);
+                Instant resetsAt = reset.atStartOfDay().toInstant(ZoneOffset.UTC);
+                headers.put("Retry-After", Long.toString(Math.max(1, resetsAt.getEpochSecond() - now.getEpochSecond())));
+                long used = d.outcome() == UsageLimiter.Outcome.DAY_QUOTA ? d.dayUsed() : d.monthUsed();
+                throw ApiErrors.usageLimitExceeded(gate.resource(), d.limit(), used, resetsAt,
+                        upgradeMessage(principal.plan(), gate.resource(), d.outcome()), headers);
+            }
+        }
+    }
+
+    /** The principal the hook resolved; only on gated routes. */
+    public static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) {
+            throw new IllegalStateException("route " + ctx.endpointHandlerPath() + " reads the principal but declares no gate");
+        }
+        return p;
+    }
+
+    static Gate gate(Context ctx) {
+        for (RouteRole role : ctx.routeRoles()) {
+            if (role instanceof Gate g) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    private static String presentedKey(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (auth != null) {
+            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return auth.substring(7).trim();
+            }
+            throw ApiErrors.badKey();
+        }
+        return ctx.header("X-API-Key");
+    }
+
+    private static Map<String, String> rateLimitHeaders(UsageLimiter.Decision d) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (d.rateLimit() != null) {
+            headers.put("RateLimit-Limit", Integer.toString(d.rateLimit()));
+            headers.put("RateLimit-Remaining", Long.toString(Math.max(0, d.rateRemaining())));
+            headers.put("RateLimit-Reset", Long.toString((d.resetMs() + 999) / 1000));
+        }
+        return headers;
+    }
+
+    private ApiException planRequired(Context ctx, PlanCatalog.Plan plan, String feature) {
+        List<String> required = plans.plansWith(feature);
+        String message = ctx.method() + " " + ctx.endpointHandlerPath() + " needs " + feature.replace('_', ' ') + ", which the "
+                + plan.displayName() + " plan does not include; it is part of " + String.join(", ", required) + ".";
+        return ApiErrors.planUpgradeRequired(plan.id(), required, plans.upgradeUrl(), plans.featureDescription(feature), message);
+    }
+
+    /** Names the cheapest plan with a higher limit for the resource, or says none has one. */
+    private String upgradeMessage(PlanCatalog.Plan current, String resource, UsageLimiter.Outcome outcome) {
+        boolean day = outcome == UsageLimiter.Outcome.DAY_QUOTA;
+        Long have = day ? current.limit(resource).perDay() : current.limit(resource).perMonth();
+        String period = day ? "day" : "month";
+        for (PlanCatalog.Plan p : plans.plans()) {
+            if (!"cloud".equals(p.edition())) {
+                continue;
+            }
+            Long theirs = day ? p.limit(resource).perDay() : p.limit(resource).perMonth();
+            boolean more = theirs == null || (have != null && theirs > have);
+            if (more && !p.id().equals(current.id()) && p.hasFeature("basic_recommendations")) {
+                String amount = theirs == null ? "unlimited " + resource.replace('_', ' ') : String.format(Locale.ROOT, "%,d %s", theirs,
+                        resource.replace('_', ' '));
+                return "Upgrade to " + p.displayName() + " for " + amount + " per " + period + ": " + plans.upgradeUrl();
+            }
+        }
+        return "The " + current.displayName() + " plan allows " + have + " " + resource.replace('_', ' ') + " per " + period
+                + "; the limit resets at 00:00 UTC. Contact sales for more: " + plans.upgradeUrl();
+    }
+}

@@ -1,0 +1,64 @@
+package io.tunetrail.api.http;
+
+import static io.tunetrail.api.http.AccessHook.principal;
+
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.service.AccountService;
+import java.util.List;
+import java.util.Map;
+
+/** HTTP for API keys, teams and members, and the org's plan view: parse, call {@link AccountService}, answer. */
+public final class AccountController {
+    private static final String KEYS = "API keys";
+    private static final String TEAMS = "Teams";
+    private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null);
+    private static final Gate TEAM_ADMIN = Gate.unmetered(Scope.ADMIN, "team_management");
+
+    private final AccountService accounts;
+
+    public AccountController(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.post("/api/v1/api-keys", ADMIN, KEYS, "Create an API key; the response holds its secret, shown only this once",
+                        ctx -> ctx.status(201).json(accounts.createKey(principal(ctx), Json.read(ctx.bodyAsBytes(), AccountService.CreateKeyRequest.class))))
+                        .body("CreateKeyRequest").status(201),
+                ApiRoute.get("/api/v1/api-keys", ADMIN, KEYS, "List the org's API keys (prefixes only, never secrets)",
+                        ctx -> ctx.json(Map.of("api_keys", accounts.keys(principal(ctx), ctx.queryParam("team_id"))))).query("team_id"),
+                ApiRoute.get("/api/v1/api-keys/{key_id}", ADMIN, KEYS, "One API key",
+                        ctx -> ctx.json(accounts.key(principal(ctx), ctx.pathParam("key_id")))),
+                ApiRoute.post("/api/v1/api-keys/{key_id}/rotate", ADMIN, KEYS,
+                        "Replace a key by a new secret with the same name, scopes, team and expiry; the old one is revoked",
+                        ctx -> ctx.status(201).json(accounts.rotate(principal(ctx), ctx.pathParam("key_id")))).status(201),
+                ApiRoute.delete("/api/v1/api-keys/{key_id}", ADMIN, KEYS, "Revoke an API key (it stops working at once)",
+                        ctx -> ctx.json(accounts.revoke(principal(ctx), ctx.pathParam("key_id")))),
+                ApiRoute.post("/api/v1/teams", TEAM_ADMIN, TEAMS, "Create a team",
+                        ctx -> ctx.status(201).json(accounts.createTeam(principal(ctx), Json.read(ctx.bodyAsBytes(), AccountService.CreateTeamRequest.class))))
+                        .body("CreateTeamRequest").status(201),
+                ApiRoute.get("/api/v1/teams", TEAM_ADMIN, TEAMS, "List the org's teams",
+                        ctx -> ctx.json(Map.of("teams", accounts.teams(principal(ctx))))),
+                ApiRoute.get("/api/v1/teams/{team_id}", TEAM_ADMIN, TEAMS, "One team",
+                        ctx -> ctx.json(accounts.team(principal(ctx), ctx.pathParam("team_id")))),
+                ApiRoute.delete("/api/v1/teams/{team_id}", TEAM_ADMIN, TEAMS, "Delete a team (its keys stay, without a team)",
+                        ctx -> {
+                            accounts.deleteTeam(principal(ctx), ctx.pathParam("team_id"));
+                            ctx.status(204);
+                        }).status(204),
+                ApiRoute.post("/api/v1/teams/{team_id}/members", TEAM_ADMIN, TEAMS,
+                        "Add a person (by e-mail, with role owner, admin or member) to a team; seats are limited by the plan",
+                        ctx -> ctx.status(201).json(accounts.addMember(principal(ctx), ctx.pathParam("team_id"),
+                                Json.read(ctx.bodyAsBytes(), AccountService.AddMemberRequest.class)))).body("AddMemberRequest").status(201),
+                ApiRoute.get("/api/v1/teams/{team_id}/members", TEAM_ADMIN, TEAMS, "Members of a team",
+                        ctx -> ctx.json(Map.of("members", accounts.members(principal(ctx), ctx.pathParam("team_id"))))),
+                ApiRoute.get("/api/v1/teams/{team_id}/api-keys", TEAM_ADMIN, TEAMS, "API keys of a team",
+                        ctx -> {
+                            accounts.team(principal(ctx), ctx.pathParam("team_id"));
+                            ctx.json(Map.of("api_keys", accounts.keys(principal(ctx), ctx.pathParam("team_id"))));
+                        }),
+                ApiRoute.get("/api/v1/org/plan", ADMIN, "Organisation", "The org's plan: features, limits, rate limit, model policy",
+                        ctx -> ctx.json(accounts.plan(principal(ctx)))));
+    }
+}

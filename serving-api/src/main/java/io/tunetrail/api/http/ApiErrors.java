@@ -1,0 +1,138 @@
+package io.tunetrail.api.http;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place the API's user-facing errors are made. Every detail says what went wrong and what to do about it;
+ * nothing says anything about another organisation (an object of another org is "not found", exactly like an
+ * object that does not exist).
+ */
+public final class ApiErrors {
+    private ApiErrors() {}
+
+    private static ApiException problem(int status, String code, String title, String detail, String field) {
+        return new ApiException(status, code, title, detail, field, null, null);
+    }
+
+    // --- 400 / 413 / 415: the request itself -----------------------------------------------------------------
+
+    public static ApiException invalidField(String field, String detail) {
+        return problem(400, "invalid_field", "Invalid request field", detail, field);
+    }
+
+    public static ApiException missingField(String field) {
+        return problem(400, "missing_field", "Missing request field", "'" + field + "' is required", field);
+    }
+
+    public static ApiException unknownField(String field) {
+        return problem(400, "unknown_field", "Unknown request field",
+                "'" + field + "' is not a field of this request; see /api/docs for the accepted fields", field);
+    }
+
+    public static ApiException malformedJson(String detail) {
+        return problem(400, "malformed_json", "Malformed JSON", "The request body is not valid JSON: " + detail
+                + ". Send one JSON object (Content-Type: application/json)", null);
+    }
+
+    public static ApiException bodyTooLarge(long maxBytes) {
+        return problem(413, "body_too_large", "Request body too large",
+                "The request body exceeds " + maxBytes + " bytes; send smaller batches", null);
+    }
+
+    public static ApiException invalidSignature(String why) {
+        return problem(400, "invalid_signature", "Invalid webhook signature",
+                "The Stripe-Signature does not verify: " + why + ". Nothing was changed; check the endpoint's signing secret", "Stripe-Signature");
+    }
+
+    // --- 401 / 403 / 404: who is asking, and for what -------------------------------------------------------
+
+    public static ApiException missingKey() {
+        return problem(401, "missing_api_key", "API key required",
+                "Send your API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null);
+    }
+
+    public static ApiException badKey() {
+        // The same answer for unknown, revoked and expired keys: a caller learns nothing about which keys exist.
+        return problem(401, "invalid_api_key", "Invalid API key",
+                "The API key is unknown, revoked or expired; create a new one (POST /api/v1/api-keys or ./tunetrail admin key create)", null);
+    }
+
+    public static ApiException missingScope(String scope) {
+        return problem(403, "insufficient_scope", "Insufficient scope",
+                "This route needs an API key with scope '" + scope + "'; create a key with that scope", null);
+    }
+
+    public static ApiException notFound(String what, String id) {
+        return problem(404, "not_found", "Not found", what + " '" + id + "' does not exist", null);
+    }
+
+    /** Not found, in the store's own words (which name only the caller's org's objects). */
+    public static ApiException notFoundDetail(String detail) {
+        return problem(404, "not_found", "Not found", detail, null);
+    }
+
+    public static ApiException noRoute(String method, String path) {
+        return problem(404, "no_such_route", "No such route", method + " " + path + " is not a route of this API; see /api/docs", null);
+    }
+
+    public static ApiException methodNotAllowed(String method, String path) {
+        return problem(405, "method_not_allowed", "Method not allowed", method + " is not allowed on " + path + "; see /api/docs", null);
+    }
+
+    public static ApiException conflict(String code, String detail) {
+        return problem(409, code, "Conflict", detail, null);
+    }
+
+    public static ApiException seatLimit(String detail) {
+        return problem(409, "plan_limit_reached", "Plan limit reached", detail, null);
+    }
+
+    // --- 402 / 429: plans, quotas and rates -------------------------------------------------------------------
+
+    /** The fixed 402 body customers' apps parse. */
+    public static ApiException planUpgradeRequired(String currentPlan, List<String> requiredPlans, String upgradeUrl,
+            String featureDescription, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "Plan upgrade required");
+        body.put("message", message);
+        body.put("current_plan", currentPlan);
+        body.put("required_plans", requiredPlans);
+        body.put("upgrade_url", upgradeUrl);
+        body.put("feature_description", featureDescription);
+        return new ApiException(402, "plan_upgrade_required", "Plan upgrade required", message, null, body, null);
+    }
+
+    /** The fixed 429 body of an exhausted daily or monthly quota. */
+    public static ApiException usageLimitExceeded(String resource, long limit, long currentUsage, Instant resetsAt,
+            String upgradeMessage, Map<String, String> headers) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "Usage limit exceeded");
+        body.put("resource", resource);
+        body.put("limit", limit);
+        body.put("current_usage", currentUsage);
+        body.put("resets_at", resetsAt.toString());
+        body.put("upgrade_message", upgradeMessage);
+        return new ApiException(429, "usage_limit_exceeded", "Usage limit exceeded", upgradeMessage, null, body, headers);
+    }
+
+    /** Too many requests per minute for one key: a problem document, with Retry-After. */
+    public static ApiException rateLimited(long retryAfterSeconds, Map<String, String> headers) {
+        return new ApiException(429, "rate_limited", "Rate limit exceeded",
+                "Too many requests for this API key; retry after " + retryAfterSeconds + " s or spread requests over the minute",
+                null, null, headers);
+    }
+
+    // --- 5xx ------------------------------------------------------------------------------------------------
+
+    public static ApiException unavailable(String detail) {
+        return problem(503, "unavailable", "Service unavailable", detail, null);
+    }
+
+    public static ApiException internal(String reference) {
+        return problem(500, "internal_error", "Internal error",
+                "The server failed to handle the request; it has been logged with reference " + reference, null);
+    }
+}

@@ -1,0 +1,20 @@
+package io.tunetrail.api.http;
+
+import io.tunetrail.api.billing.StripeWebhooks;
+import io.tunetrail.api.limits.Gate;
+import java.util.List;
+
+/** Stripe's webhook endpoint: authenticated by its signature, not an API key. */
+public final class BillingController {
+    private final StripeWebhooks webhooks;
+
+    public BillingController(StripeWebhooks webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(ApiRoute.post("/billing/stripe/webhook", Gate.PUBLIC, "Billing",
+                "Stripe webhook (checkout.session.completed, customer.subscription.created|updated|deleted); verified by Stripe-Signature",
+                ctx -> ctx.json(webhooks.handle(ctx.bodyAsBytes(), ctx.header("Stripe-Signature")))).body("StripeEvent"));
+    }
+}

@@ -1,0 +1,139 @@
+package io.tunetrail.api.http;
+
+import static io.tunetrail.api.http.AccessHook.principal;
+
+import io.javalin.http.Context;
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.FeedbackService;
+import io.tunetrail.api.service.InteractionService;
+import io.tunetrail.api.service.Page;
+import io.tunetrail.api.service.RecommendationService;
+import io.tunetrail.api.service.UsageService;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** HTTP for recommendations, the catalog, interactions and usage: parse, call a service, answer. */
+public final class DataController {
+    private static final String BASIC = "basic_recommendations";
+    private static final Gate READ = Gate.metered(Scope.READ, BASIC);
+    private static final Gate WRITE = Gate.metered(Scope.WRITE, BASIC);
+    private static final Gate PERSONAL = Gate.metered(Scope.READ, "personalized_recommendations");
+    private static final Gate VECTOR = Gate.metered(Scope.READ, "audio_similarity_search");
+    private static final String RECS = "Recommendations";
+    private static final String CATALOG = "Catalog";
+
+    private final RecommendationService recommendations;
+    private final CatalogService catalog;
+    private final InteractionService interactions;
+    private final FeedbackService feedback;
+    private final UsageService usage;
+
+    public DataController(RecommendationService recommendations, CatalogService catalog, InteractionService interactions,
+            FeedbackService feedback, UsageService usage) {
+        this.recommendations = recommendations;
+        this.catalog = catalog;
+        this.interactions = interactions;
+        this.feedback = feedback;
+        this.usage = usage;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                // Community
+                ApiRoute.get("/api/v1/recommendations/genre-based", READ, RECS, "Popular tracks of a genre, or of a listener's recent genres",
+                        ctx -> ctx.json(recommendations.genreBased(principal(ctx), ctx.queryParam("genre_id"), ctx.queryParam("user_id"),
+                                limit(ctx), ctx.queryParam("cursor")))).query("genre_id", "user_id", "limit", "cursor"),
+                ApiRoute.get("/api/v1/tracks/{track_id}/similar", READ, RECS, "Tracks similar to a track (item-item model, else audio embeddings)",
+                        ctx -> ctx.json(recommendations.similar(principal(ctx), ctx.pathParam("track_id"), limit(ctx), ctx.queryParam("cursor"))))
+                        .query("limit", "cursor"),
+                ApiRoute.post("/api/v1/recommendations/feedback", WRITE, RECS, "Feedback on a recommended track (like, dislike, skip, ...)",
+                        ctx -> ctx.status(202).json(feedback.record(principal(ctx), Json.read(ctx.bodyAsBytes(), FeedbackService.FeedbackRequest.class))))
+                        .body("FeedbackRequest").status(202),
+                ApiRoute.get("/api/v1/tracks/top", READ, CATALOG, "The org's top tracks",
+                        ctx -> ctx.json(catalog.top(principal(ctx), ctx.queryParam("time_range"), limit(ctx)))).query("time_range", "limit"),
+                ApiRoute.get("/api/v1/tracks/{track_id}/audio-features", READ, CATALOG, "Audio features of a track",
+                        ctx -> ctx.json(catalog.audioFeatures(principal(ctx), ctx.pathParam("track_id")))),
+                ApiRoute.post("/api/v1/interactions", WRITE, "Interactions",
+                        "Listening events: one object, an array, or {\"events\": [...]} (up to 1000); idempotent by client_event_id",
+                        ctx -> ctx.status(202).json(interactions.accept(principal(ctx), ctx.bodyAsBytes()))).body("InteractionEvent").status(202),
+                ApiRoute.get("/api/v1/interactions/stats", READ, "Interactions", "Interactions accepted and duplicates, today and this month",
+                        ctx -> ctx.json(interactions.stats(principal(ctx)))),
+                ApiRoute.get("/api/v1/tracks", READ, CATALOG, "Search tracks by title, genre or artist, most popular first",
+                        ctx -> ctx.json(page("tracks", catalog.searchTracks(principal(ctx), ctx.queryParam("q"), ctx.queryParam("genre_id"),
+                                ctx.queryParam("artist_id"), limit(ctx), ctx.queryParam("cursor"))))).query("q", "genre_id", "artist_id", "limit", "cursor"),
+                ApiRoute.post("/api/v1/tracks", WRITE, CATALOG, "Add a track (the plan limits the catalog size)",
+                        ctx -> ctx.status(201).json(catalog.createTrack(principal(ctx), Json.read(ctx.bodyAsBytes(), CatalogService.TrackRequest.class))))
+                        .body("TrackRequest").status(201),
+                ApiRoute.get("/api/v1/tracks/{track_id}", READ, CATALOG, "One track",
+                        ctx -> ctx.json(catalog.track(principal(ctx), ctx.pathParam("track_id")))),
+                ApiRoute.put("/api/v1/tracks/{track_id}", WRITE, CATALOG, "Replace a track's fields",
+                        ctx -> ctx.json(catalog.replaceTrack(principal(ctx), ctx.pathParam("track_id"),
+                                Json.read(ctx.bodyAsBytes(), CatalogService.TrackRequest.class)))).body("TrackRequest"),
+                ApiRoute.delete("/api/v1/tracks/{track_id}", WRITE, CATALOG, "Delete a track",
+                        ctx -> noContent(ctx, () -> catalog.deleteTrack(principal(ctx), ctx.pathParam("track_id")))).status(204),
+                ApiRoute.get("/api/v1/artists", READ, CATALOG, "Search artists by name",
+                        ctx -> ctx.json(page("artists", catalog.artists(principal(ctx), ctx.queryParam("q"), limit(ctx), ctx.queryParam("cursor")))))
+                        .query("q", "limit", "cursor"),
+                ApiRoute.post("/api/v1/artists", WRITE, CATALOG, "Add an artist",
+                        ctx -> ctx.status(201).json(catalog.createArtist(principal(ctx), Json.read(ctx.bodyAsBytes(), CatalogService.ArtistRequest.class))))
+                        .body("ArtistRequest").status(201),
+                ApiRoute.get("/api/v1/artists/{artist_id}", READ, CATALOG, "One artist",
+                        ctx -> ctx.json(catalog.artist(principal(ctx), ctx.pathParam("artist_id")))),
+                ApiRoute.delete("/api/v1/artists/{artist_id}", WRITE, CATALOG, "Delete an artist without tracks",
+                        ctx -> noContent(ctx, () -> catalog.deleteArtist(principal(ctx), ctx.pathParam("artist_id")))).status(204),
+                ApiRoute.get("/api/v1/genres", READ, CATALOG, "The org's genres",
+                        ctx -> ctx.json(Map.of("genres", catalog.genres(principal(ctx))))),
+                ApiRoute.post("/api/v1/genres", WRITE, CATALOG, "Add a genre",
+                        ctx -> ctx.status(201).json(catalog.createGenre(principal(ctx), Json.read(ctx.bodyAsBytes(), CatalogService.GenreRequest.class))))
+                        .body("GenreRequest").status(201),
+                ApiRoute.get("/api/v1/genres/{genre_id}", READ, CATALOG, "One genre",
+                        ctx -> ctx.json(catalog.genre(principal(ctx), ctx.pathParam("genre_id")))),
+                ApiRoute.delete("/api/v1/genres/{genre_id}", WRITE, CATALOG, "Delete a genre",
+                        ctx -> noContent(ctx, () -> catalog.deleteGenre(principal(ctx), ctx.pathParam("genre_id")))).status(204),
+                ApiRoute.get("/api/v1/usage", Gate.unmetered(Scope.READ, null), "Usage", "The org's usage today and this month, limits and what remains",
+                        ctx -> ctx.json(usage.usage(principal(ctx)))),
+                // Starter+
+                ApiRoute.get("/api/v1/ml/daily-mix", PERSONAL, RECS,
+                        "A listener's daily mix: the org's active model version, filtered, never empty while the catalog is not",
+                        ctx -> ctx.json(recommendations.dailyMix(principal(ctx), ctx.queryParam("user_id"), limit(ctx), ctx.queryParam("cursor"),
+                                new RecommendationService.Filters(!"false".equals(ctx.queryParam("exclude_recent")),
+                                        set(ctx.queryParam("include_genres")), set(ctx.queryParam("exclude_genres"))))))
+                        .query("user_id", "limit", "cursor", "exclude_recent", "include_genres", "exclude_genres"),
+                ApiRoute.post("/api/v1/ml/radio", PERSONAL, RECS, "A radio station from a seed track, artist or genre: a continuing list",
+                        ctx -> ctx.json(recommendations.radio(principal(ctx), Json.read(ctx.bodyAsBytes(), RecommendationService.RadioRequest.class))))
+                        .body("RadioRequest"),
+                ApiRoute.post("/api/v1/audio/similarity-search", VECTOR, RECS, "Nearest tracks by audio embedding (pgvector), by track id or by vector",
+                        ctx -> ctx.json(recommendations.similaritySearch(principal(ctx),
+                                Json.read(ctx.bodyAsBytes(), RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"));
+    }
+
+    private static int limit(Context ctx) {
+        return Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100);
+    }
+
+    private static Set<String> set(String csv) {
+        if (csv == null || csv.isBlank()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>(Arrays.asList(csv.split(",")));
+        out.forEach(g -> Check.id("genre id", g));
+        return out;
+    }
+
+    private static Map<String, Object> page(String name, Page<?> page) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put(name, page.items());
+        body.put("next_cursor", page.nextCursor());
+        return body;
+    }
+
+    private static void noContent(Context ctx, Runnable action) {
+        action.run();
+        ctx.status(204);
+    }
+}

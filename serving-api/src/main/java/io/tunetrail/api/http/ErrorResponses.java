@@ -1,0 +1,50 @@
+package io.tunetrail.api.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.tunetrail.store.StoreException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into one response shape: RFC 9457 problem+json (with {@code code} and {@code field}), except
+ * the fixed 402 and quota-429 bodies. The only place the API writes an error response.
+ */
+public final class ErrorResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {}
+
+    public static void register(Javalin app, long maxBodyBytes) {
+        app.exception(ApiException.class, (e, ctx) -> write(ctx, e));
+        app.exception(StoreException.class, (e, ctx) -> write(ctx, switch (e.kind()) {
+            case INVALID -> ApiErrors.invalidField(null, e.getMessage());
+            case NOT_FOUND -> ApiErrors.notFoundDetail(e.getMessage());
+            case CONFLICT -> ApiErrors.conflict("conflict", e.getMessage());
+            case UNAVAILABLE -> {
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                yield ApiErrors.unavailable("A backing service is unavailable; retry shortly");
+            }
+        }));
+        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, switch (e.getStatus()) {
+            case 404 -> ApiErrors.noRoute(ctx.method().name(), ctx.path());
+            case 405 -> ApiErrors.methodNotAllowed(ctx.method().name(), ctx.path());
+            case 413 -> ApiErrors.bodyTooLarge(maxBodyBytes);
+            default -> new ApiException(e.getStatus(), "http_" + e.getStatus(), e.getMessage(), e.getMessage(), null, null, null);
+        }));
+        app.exception(Exception.class, (e, ctx) -> {
+            String reference = UUID.randomUUID().toString();
+            LOG.error("{} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
+            write(ctx, ApiErrors.internal(reference));
+        });
+    }
+
+    static void write(Context ctx, ApiException e) {
+        e.headers().forEach(ctx::header);
+        ctx.status(e.status());
+        ctx.contentType(e.hasFixedBody() ? "application/json" : "application/problem+json");
+        ctx.result(Json.write(e.body()));
+    }
+}

@@ -1,0 +1,45 @@
+package io.tunetrail.api.http;
+
+import static io.tunetrail.api.http.AccessHook.principal;
+
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.service.ModelService;
+import java.util.List;
+import java.util.Map;
+
+/** Enterprise: custom training requests and the org's model policy (pin, unpin, freeze). */
+public final class ModelsController {
+    private static final String FEATURE = "custom_model_training";
+    private static final String TAG = "Models";
+    private static final Gate TRAIN = new Gate(Scope.WRITE, FEATURE, Gate.MODEL_TRAINING, 1);
+    private static final Gate READ = Gate.metered(Scope.READ, FEATURE);
+    private static final Gate WRITE = Gate.metered(Scope.WRITE, FEATURE);
+    private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, FEATURE);
+
+    private final ModelService models;
+
+    public ModelsController(ModelService models) {
+        this.models = models;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.post("/api/v1/models/train", TRAIN, TAG, "Queue a custom training run on your data (counts against model_training per month)",
+                        ctx -> ctx.status(202).json(models.train(principal(ctx), Json.read(ctx.bodyAsBytes(), ModelService.TrainRequest.class))))
+                        .body("TrainRequest").status(202),
+                ApiRoute.get("/api/v1/models/train", READ, TAG, "Your training requests, newest first",
+                        ctx -> ctx.json(Map.of("requests", models.requests(principal(ctx))))),
+                ApiRoute.get("/api/v1/models/train/{request_id}", READ, TAG, "One training request",
+                        ctx -> ctx.json(models.request(principal(ctx), ctx.pathParam("request_id")))),
+                ApiRoute.delete("/api/v1/models/train/{request_id}", WRITE, TAG, "Cancel a queued training request",
+                        ctx -> ctx.json(models.cancel(principal(ctx), ctx.pathParam("request_id")))),
+                ApiRoute.get("/api/v1/models/policy", READ, TAG, "Your model policy: the plan's, your pin and your freeze",
+                        ctx -> ctx.json(models.policy(principal(ctx)))),
+                ApiRoute.put("/api/v1/models/policy", ADMIN, TAG, "Pin a model version (it becomes active and stays), unpin, or freeze promotions",
+                        ctx -> ctx.json(models.setPolicy(principal(ctx), Json.read(ctx.bodyAsBytes(), ModelService.PolicyRequest.class))))
+                        .body("PolicyRequest"),
+                ApiRoute.get("/api/v1/models/versions", READ, TAG, "Your model versions of an algorithm, newest first",
+                        ctx -> ctx.json(Map.of("versions", models.versions(principal(ctx), ctx.queryParam("algorithm"))))).query("algorithm"));
+    }
+}

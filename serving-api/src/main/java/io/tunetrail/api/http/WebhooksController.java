@@ -1,0 +1,39 @@
+package io.tunetrail.api.http;
+
+import static io.tunetrail.api.http.AccessHook.principal;
+
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.service.WebhookService;
+import java.util.List;
+import java.util.Map;
+
+/** Pro+ webhooks: register endpoints, list and delete them, see their deliveries, send a test event. */
+public final class WebhooksController {
+    private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, "advanced_analytics");
+    private static final String TAG = "Webhooks";
+
+    private final WebhookService webhooks;
+
+    public WebhooksController(WebhookService webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.post("/api/v1/webhooks", ADMIN, TAG, "Register an endpoint for events; the response holds its signing secret, shown once",
+                        ctx -> ctx.status(201).json(webhooks.create(principal(ctx), Json.read(ctx.bodyAsBytes(), WebhookService.CreateWebhookRequest.class))))
+                        .body("CreateWebhookRequest").status(201),
+                ApiRoute.get("/api/v1/webhooks", ADMIN, TAG, "The org's webhook endpoints",
+                        ctx -> ctx.json(Map.of("webhooks", webhooks.list(principal(ctx))))),
+                ApiRoute.delete("/api/v1/webhooks/{webhook_id}", ADMIN, TAG, "Delete an endpoint (its pending deliveries go with it)",
+                        ctx -> {
+                            webhooks.delete(principal(ctx), ctx.pathParam("webhook_id"));
+                            ctx.status(204);
+                        }).status(204),
+                ApiRoute.get("/api/v1/webhooks/{webhook_id}/deliveries", ADMIN, TAG, "The endpoint's latest deliveries: attempts, answers, status",
+                        ctx -> ctx.json(Map.of("deliveries", webhooks.deliveries(principal(ctx), ctx.pathParam("webhook_id"))))),
+                ApiRoute.post("/api/v1/webhooks/{webhook_id}/test", ADMIN, TAG, "Queue a webhook.test event to the endpoint",
+                        ctx -> ctx.status(202).json(Map.of("queued", webhooks.test(principal(ctx), ctx.pathParam("webhook_id"))))).status(202));
+    }
+}

@@ -1,0 +1,149 @@
+package io.tunetrail.api.limits;
+
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.StoreException;
+import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.online.RedisKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Rate limit and quotas of one metered request, decided and counted by one Lua script in one Redis round trip.
+ *
+ * <p><b>Rate limit: GCRA</b> (the generic cell rate algorithm, a leaky bucket kept as one number). A key of
+ * {@code requests_per_minute} r and {@code burst} b may send a request every T = 60 s / r on average and up to b at
+ * once. The state is one theoretical arrival time per key, so each check is O(1) in time and memory, whatever the
+ * rate; a sliding-window log would keep a sorted set of up to r timestamps per key (12,000 for enterprise) and a
+ * sliding-window counter only approximates. GCRA also yields the three RateLimit-* header values directly.
+ *
+ * <p><b>Quotas</b>: the day and month counters of {@code feature-store/KEYS.md}, the same keys {@code addUsage}
+ * writes. The script refuses when a counter plus the request's units would pass its limit and otherwise increments
+ * both; being one script, it is atomic, so N racing requests against M remaining units admit exactly min(N, M).
+ * Nothing is counted for a refused request (neither rate nor quota).
+ */
+public final class UsageLimiter {
+    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route.
+    // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
+    //       5 month limit (-1 = none), 6 units, 7 day counter expiry (epoch ms), 8 month counter expiry,
+    //       9 route, 10 expiry of the key's day hash.
+    // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used};
+    // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota.
+    static final String SCRIPT = String.join("\n",
+            "local now = tonumber(ARGV[1])",
+            "local t = tonumber(ARGV[2])",
+            "local burst = tonumber(ARGV[3])",
+            "local dayLimit = tonumber(ARGV[4])",
+            "local monthLimit = tonumber(ARGV[5])",
+            "local units = tonumber(ARGV[6])",
+            "local remaining, resetMs, newTat = -1, 0, 0",
+            "if t > 0 then",
+            "  local tat = tonumber(redis.call('GET', KEYS[1]) or now)",
+            "  if tat < now then tat = now end",
+            "  newTat = tat + t * units",
+            "  local allowAt = newTat - burst * t",
+            "  if now < allowAt then",
+            "    return {1, 0, math.ceil(allowAt - now), math.ceil(tat - now), 0, 0}",
+            "  end",
+            "  remaining = math.floor((now - allowAt) / t)",
+            "  resetMs = math.ceil(newTat - now)",
+            "end",
+            "local day = tonumber(redis.call('GET', KEYS[2]) or '0')",
+            "local month = tonumber(redis.call('GET', KEYS[3]) or '0')",
+            "if dayLimit >= 0 and day + units > dayLimit then return {2, remaining, 0, resetMs, day, month} end",
+            "if monthLimit >= 0 and month + units > monthLimit then return {3, remaining, 0, resetMs, day, month} end",
+            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
+            // Expiries are absolute, so setting them when a key is created is enough (and saves three commands on
+            // every later call); a counter created by addUsage got the same expiry there.
+            "day = redis.call('INCRBY', KEYS[2], units)",
+            "if day == units then redis.call('PEXPIREAT', KEYS[2], ARGV[7]) end",
+            "month = redis.call('INCRBY', KEYS[3], units)",
+            "if month == units then redis.call('PEXPIREAT', KEYS[3], ARGV[8]) end",
+            "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
+            "return {0, remaining, 0, resetMs, day, month}");
+    private static final String SHA = sha1(SCRIPT);
+    /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
+    public static final int KEY_USAGE_DAYS = 35;
+
+    /** What the script decided. */
+    public enum Outcome { ALLOWED, RATE_LIMITED, DAY_QUOTA, MONTH_QUOTA }
+
+    /**
+     * The decision and the figures for headers and bodies. {@code rateRemaining} is -1 when the key has no rate
+     * limit; {@code limit} is the quota that refused (or -1).
+     */
+    public record Decision(Outcome outcome, Integer rateLimit, long rateRemaining, long retryAfterMs, long resetMs,
+            long dayUsed, long monthUsed, long limit) {
+        public boolean allowed() {
+            return outcome == Outcome.ALLOWED;
+        }
+    }
+
+    private final JedisPooled jedis;
+    private final String where;
+
+    public UsageLimiter(JedisPooled jedis, String where) {
+        this.jedis = jedis;
+        this.where = where;
+    }
+
+    /**
+     * Checks and counts {@code units} of {@code resource} for one request of key {@code keyId}. {@code unlimitedQuotas}
+     * (community edition) counts usage but never refuses it.
+     */
+    public Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
+            boolean unlimitedQuotas, String route) {
+        PlanCatalog.RateLimit rate = plan.rateLimit();
+        PlanCatalog.Limit limit = plan.limit(resource);
+        long dayLimit = unlimitedQuotas || limit.perDay() == null ? -1 : limit.perDay();
+        long monthLimit = unlimitedQuotas || limit.perMonth() == null ? -1 : limit.perMonth();
+        double interval = rate.isUnlimited() ? 0 : 60_000.0 / rate.requestsPerMinute();
+        int burst = rate.isUnlimited() ? 0 : (rate.burst() == null ? 1 : Math.max(1, rate.burst()));
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        YearMonth month = YearMonth.from(day);
+        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
+        long dayExpires = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
+        long monthExpires = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
+        List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
+                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day));
+        long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        List<String> args = List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
+                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), Long.toString(dayExpires),
+                Long.toString(monthExpires), route, Long.toString(keyUsageExpires));
+        List<?> out;
+        try {
+            try {
+                out = (List<?>) jedis.evalsha(SHA, keys, args);
+            } catch (JedisNoScriptException e) {
+                out = (List<?>) jedis.eval(SCRIPT, keys, args);
+            }
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        Outcome outcome = Outcome.values()[(int) (long) (Long) out.get(0)];
+        long refusedLimit = switch (outcome) {
+            case DAY_QUOTA -> dayLimit;
+            case MONTH_QUOTA -> monthLimit;
+            default -> -1;
+        };
+        return new Decision(outcome, rate.isUnlimited() ? null : burst, (Long) out.get(1), (Long) out.get(2), (Long) out.get(3),
+                (Long) out.get(4), (Long) out.get(5), refusedLimit);
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+}

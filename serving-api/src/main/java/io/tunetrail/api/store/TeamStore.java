@@ -1,0 +1,98 @@
+package io.tunetrail.api.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Teams and members of an org. Every method takes the org and touches nothing of another org. */
+public final class TeamStore {
+    public record Team(String teamId, String name, Instant createdAt) {}
+
+    public record Member(String memberId, String email, String role, Instant createdAt) {}
+
+    private final Sql sql;
+
+    public TeamStore(Sql sql) {
+        this.sql = sql;
+    }
+
+    public Team createTeam(String orgId, String teamId, String name) {
+        return sql.one("creating team " + name, "INSERT INTO teams (org_id, team_id, name) VALUES (?, ?, ?) RETURNING team_id, name, created_at",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, teamId);
+                    ps.setString(3, name);
+                }, rs -> new Team(rs.getString(1), rs.getString(2), Sql.instant(rs, "created_at"))).orElseThrow();
+    }
+
+    public List<Team> teams(String orgId) {
+        return sql.list("listing teams", "SELECT team_id, name, created_at FROM teams WHERE org_id = ? ORDER BY name",
+                ps -> ps.setString(1, orgId), rs -> new Team(rs.getString(1), rs.getString(2), Sql.instant(rs, "created_at")));
+    }
+
+    public Optional<Team> team(String orgId, String teamId) {
+        return sql.one("reading team " + teamId, "SELECT team_id, name, created_at FROM teams WHERE org_id = ? AND team_id = ?",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, teamId);
+                }, rs -> new Team(rs.getString(1), rs.getString(2), Sql.instant(rs, "created_at")));
+    }
+
+    public boolean deleteTeam(String orgId, String teamId) {
+        return sql.update("deleting team " + teamId, "DELETE FROM teams WHERE org_id = ? AND team_id = ?", ps -> {
+            ps.setString(1, orgId);
+            ps.setString(2, teamId);
+        }) == 1;
+    }
+
+    public long memberCount(String orgId) {
+        return sql.one("counting members", "SELECT count(*) FROM members WHERE org_id = ?", ps -> ps.setString(1, orgId),
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    /**
+     * Adds a person to a team, creating their seat when the org has none for that e-mail yet (role as given), in one
+     * transaction. Returns the member.
+     */
+    public Member addMember(String orgId, String teamId, String memberId, String email, String role) {
+        return sql.transaction("adding member " + email + " to team " + teamId, c -> {
+            Member m;
+            try (var ps = c.prepareStatement("INSERT INTO members (org_id, member_id, email, role) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = EXCLUDED.role RETURNING member_id, email, role, created_at")) {
+                ps.setString(1, orgId);
+                ps.setString(2, memberId);
+                ps.setString(3, email);
+                ps.setString(4, role);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    m = new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at"));
+                }
+            }
+            try (var ps = c.prepareStatement("INSERT INTO team_members (org_id, team_id, member_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, orgId);
+                ps.setString(2, teamId);
+                ps.setString(3, m.memberId());
+                ps.executeUpdate();
+            }
+            return m;
+        });
+    }
+
+    public Optional<Member> memberByEmail(String orgId, String email) {
+        return sql.one("reading member " + email, "SELECT member_id, email, role, created_at FROM members WHERE org_id = ? AND lower(email) = lower(?)",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, email);
+                }, rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")));
+    }
+
+    public List<Member> members(String orgId, String teamId) {
+        return sql.list("listing members of team " + teamId,
+                "SELECT m.member_id, m.email, m.role, m.created_at FROM team_members tm JOIN members m ON m.org_id = tm.org_id "
+                        + "AND m.member_id = tm.member_id WHERE tm.org_id = ? AND tm.team_id = ? ORDER BY m.email",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, teamId);
+                }, rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")));
+    }
+}

@@ -1,0 +1,111 @@
+package io.tunetrail.api;
+
+import static io.tunetrail.api.testing.Http.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pro analytics read the rows of the org's active version only, and never another org's. */
+class AnalyticsIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    static ApiTestStack stack;
+    static ModelRegistry registry;
+
+    @BeforeAll
+    static void start() {
+        stack = new ApiTestStack(DB, REDIS, Instant.now());
+        registry = new ModelRegistry(DB.dataSource(), stack.plans);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    private static ModelVersion version(String org, String algorithm) {
+        return registry.register(org, algorithm, Map.of("k", 10), Map.of());
+    }
+
+    private static void sql(String statement, Object... args) {
+        stack.sql().update("seeding", statement, ps -> {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+        });
+    }
+
+    @Test
+    void analyticsFollowTheActiveVersionAndStayInTheirOrg() {
+        String org = stack.org("analytics", "pro");
+        String other = stack.org("analytics-other", "pro");
+        String key = stack.key(org, "read");
+        String otherKey = stack.key(other, "read");
+
+        ModelVersion users1 = version(org, "user-similarity");
+        sql("INSERT INTO user_similarities VALUES (?, ?, 'u1', 1, 'u2', 0.9)", org, users1.id());
+        registry.promote(users1.id());
+        ModelVersion users2 = version(org, "user-similarity");
+        sql("INSERT INTO user_similarities VALUES (?, ?, 'u1', 1, 'u3', 0.8)", org, users2.id());
+
+        ModelVersion genres = version(org, "genre-correlations");
+        sql("INSERT INTO genre_correlations VALUES (?, ?, 'user', 'rock', 'pop', 5, 10, 8, 20, 1.25, 0.3)", org, genres.id());
+        registry.promote(genres.id());
+        ModelVersion temporal = version(org, "temporal-patterns");
+        sql("INSERT INTO temporal_patterns VALUES (?, ?, '', 5, 21, 40, 120.5, 1.0)", org, temporal.id());
+        sql("INSERT INTO temporal_patterns VALUES (?, ?, 'u1', 5, 21, 4, 12.0, 1.0)", org, temporal.id());
+        sql("INSERT INTO monthly_trends VALUES (?, ?, DATE '2026-03-01', '', 100, 7, 300.0)", org, temporal.id());
+        sql("INSERT INTO monthly_trends VALUES (?, ?, DATE '2026-04-01', '', 50, 9, 150.0)", org, temporal.id());
+        sql("INSERT INTO monthly_trends VALUES (?, ?, DATE '2026-03-01', 'rock', 60, 5, 180.0)", org, temporal.id());
+        registry.promote(temporal.id());
+        ModelVersion context = version(org, "context-correlations");
+        sql("INSERT INTO context_correlations VALUES (?, ?, 'workout', 'energy', 100, 900, 0.8, 0.5, 0.9, 0.7, 1.1)", org, context.id());
+        registry.promote(context.id());
+
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer similar = get(client, "/api/v1/analytics/users/similar?user_id=u1", key);
+            assertThat(similar.status()).isEqualTo(200);
+            assertThat(similar.json().get("model_version").asText()).isEqualTo(users1.version().toString());
+            assertThat(similar.json().get("rows").get(0).get("user_id").asText()).as("the candidate's rows stay unseen").isEqualTo("u2");
+            registry.promote(users2.id());
+            Http.Answer promoted = get(client, "/api/v1/analytics/users/similar?user_id=u1", key);
+            assertThat(promoted.json().get("rows").get(0).get("user_id").asText()).isEqualTo("u3");
+
+            assertThat(get(client, "/api/v1/analytics/correlations/genres?scope=user", key).json().get("rows").get(0).get("npmi").asDouble())
+                    .isEqualTo(0.3);
+            assertThat(get(client, "/api/v1/analytics/patterns/temporal", key).json().get("rows").get(0).get("plays").asLong()).isEqualTo(40);
+            assertThat(get(client, "/api/v1/analytics/correlations/context?activity=workout", key).json().get("rows").get(0).get("effect_size")
+                    .asDouble()).isEqualTo(0.9);
+            JsonNode wrapped = get(client, "/api/v1/analytics/insights/wrapped?year=2026", key).json();
+            assertThat(wrapped.get("plays").asLong()).isEqualTo(150);
+            assertThat(wrapped.get("peak_listeners").asLong()).isEqualTo(9);
+            assertThat(wrapped.get("top_genres").get(0).get("genre_id").asText()).isEqualTo("rock");
+            JsonNode taste = get(client, "/api/v1/ml/taste-profile?user_id=u1", key).json();
+            assertThat(taste.get("peak_day_of_week").asInt()).isEqualTo(5);
+            assertThat(taste.get("peak_hour_of_day").asInt()).isEqualTo(21);
+            assertThat(get(client, "/api/v1/ml/taste-profile?user_id=stranger", key).status()).isEqualTo(404);
+            assertThat(get(client, "/api/v1/analytics/correlations/genres?scope=planet", key).json().get("field").asText()).isEqualTo("scope");
+
+            JsonNode theirs = get(client, "/api/v1/analytics/users/similar?user_id=u1", otherKey).json();
+            assertThat(theirs.get("model_version").isNull()).isTrue();
+            assertThat(theirs.get("rows")).isEmpty();
+            assertThat(get(client, "/api/v1/analytics/insights/wrapped?year=2026", otherKey).json().get("plays").asLong()).isZero();
+        });
+    }
+}

@@ -1,0 +1,199 @@
+package io.tunetrail.api;
+
+import static io.tunetrail.api.testing.Http.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import io.tunetrail.api.http.Json;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Daily quotas (exact 429 body, UTC rollover, exactness under concurrency), the per-key rate limit and its headers. */
+class QuotaAndRateLimitIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    static ApiTestStack stack;
+    // Days relative to the real date: counters expire at absolute times (period end + 2 days), so a fixed date in the
+    // past would make Redis drop them the moment they are written.
+    static final java.time.LocalDate TODAY = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    static final Instant LATE = TODAY.atTime(23, 59, 58).toInstant(java.time.ZoneOffset.UTC);
+    static final Instant TOMORROW = TODAY.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+
+    static Instant today(int hour) {
+        return TODAY.atTime(hour, 0).toInstant(java.time.ZoneOffset.UTC);
+    }
+
+    @BeforeAll
+    static void start() {
+        stack = new ApiTestStack(DB, REDIS, LATE);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    private static final String METERED = "/api/v1/tracks/top";
+
+    @Test
+    void exhaustedDailyQuotaGivesTheExact429AndRollsOverAtUtcMidnight() {
+        stack.clock.set(LATE);
+        String org = stack.org("quota", "starter");
+        String key = stack.key(org, "read");
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 9_999, LATE);
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer last = get(client, METERED, key);
+            assertThat(last.status()).as("the 10,000th call of the day").isEqualTo(200);
+            Http.Answer refused = get(client, METERED, key);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.contentType()).startsWith("application/json");
+            assertThat(refused.text()).isEqualTo("{\"error\":\"Usage limit exceeded\",\"resource\":\"api_calls\",\"limit\":10000,"
+                    + "\"current_usage\":10000,\"resets_at\":\"" + TOMORROW + "\",\"upgrade_message\":"
+                    + Json.mapper().writeValueAsString(refused.json().get("upgrade_message").asText()) + "}");
+            assertThat(refused.json().get("upgrade_message").asText()).contains("Pro").contains("100,000");
+            assertThat(refused.header("Retry-After")).isEqualTo("2");
+            assertThat(refused.header("RateLimit-Limit")).isEqualTo("60");
+
+            stack.clock.set(TOMORROW.plusSeconds(1));
+            Http.Answer nextDay = get(client, METERED, key);
+            assertThat(nextDay.status()).as("a new UTC day").isEqualTo(200);
+            assertThat(get(client, "/api/v1/usage", key).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void twoHundredParallelRequestsAgainstOneHundredRemainingAdmitExactlyOneHundred() throws Exception {
+        Instant now = today(12);
+        stack.clock.set(now);
+        String org = stack.org("race", "starter");
+        // Four keys of 50 requests each: every key stays inside its burst of 60, so only the org's quota decides.
+        List<String> keys = List.of(stack.key(org, "read"), stack.key(org, "read"), stack.key(org, "read"), stack.key(org, "read"));
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 9_900, now);
+        JavalinTest.test(stack.app(), (server, client) -> {
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(10)).build();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(client.getOrigin() + METERED))
+                        .header("Authorization", "Bearer " + keys.get(i % 4)).build();
+                calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            int quota = 0;
+            for (CompletableFuture<HttpResponse<String>> c : calls) {
+                HttpResponse<String> r = c.join();
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else if (r.statusCode() == 429 && r.body().contains("Usage limit exceeded")) {
+                    quota++;
+                }
+            }
+            pool.shutdown();
+            assertThat(ok).isEqualTo(100);
+            assertThat(quota).isEqualTo(100);
+            assertThat(get(client, "/api/v1/usage", keys.get(0)).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(10_000);
+        });
+    }
+
+    @Test
+    void aKeyPastItsBurstIsRateLimitedWithRetryAfterAndHeadersCountDown() {
+        Instant now = today(8);
+        stack.clock.set(now);
+        String org = stack.org("rate", "starter");
+        String key = stack.key(org, "read");
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer first = get(client, METERED, key);
+            assertThat(first.header("RateLimit-Limit")).isEqualTo("60");
+            assertThat(first.header("RateLimit-Remaining")).isEqualTo("59");
+            assertThat(first.header("RateLimit-Reset")).isEqualTo("1");
+            for (int i = 1; i < 60; i++) {
+                assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            }
+            Http.Answer limited = get(client, METERED, key);
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.contentType()).startsWith("application/problem+json");
+            assertThat(limited.json().get("code").asText()).isEqualTo("rate_limited");
+            assertThat(limited.header("Retry-After")).isEqualTo("1");
+            assertThat(limited.header("RateLimit-Remaining")).isEqualTo("0");
+            stack.clock.advance(Duration.ofMillis(100)); // starter: 600/min = one request per 100 ms
+            assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            // A refused request counted nothing: 61 admitted calls today.
+            assertThat(get(client, "/api/v1/usage", key).json().get("resources").get(0).get("used_today").asLong()).isEqualTo(61);
+
+        });
+    }
+
+    @Test
+    void eachAdmittedCallIsCountedPerKeyRouteAndDay() {
+        // Today, not a fixed date: counters expire at an absolute time, and one in the past would vanish at once.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofHours(10));
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+        stack.clock.set(now);
+        String org = stack.org("detail", "pro");
+        String key = stack.key(org, "read");
+        String keyId = stack.sql().one("key id", "SELECT key_id FROM api_keys WHERE org_id = ?", ps -> ps.setString(1, org), rs -> rs.getString(1))
+                .orElseThrow();
+        String admin = stack.key(org, "admin");
+        JavalinTest.test(stack.app(), (server, client) -> {
+            for (int i = 0; i < 3; i++) {
+                get(client, METERED, key);
+            }
+            get(client, "/api/v1/genres", key);
+            stack.clock.set(now.plus(Duration.ofDays(1)));
+            get(client, METERED, key);
+            JsonNode detail = get(client, "/api/v1/api-keys/" + keyId + "/usage?days=7", admin).json();
+            assertThat(detail.get("by_day").get(0).get("day").asText()).isEqualTo(day.plusDays(1).toString());
+            assertThat(detail.get("by_day").get(0).get("calls").asLong()).isEqualTo(1);
+            assertThat(detail.get("by_day").get(1).get("by_route").get("GET " + METERED).asLong()).isEqualTo(3);
+            assertThat(detail.get("by_day").get(1).get("by_route").get("GET /api/v1/genres").asLong()).isEqualTo(1);
+            // Every key the script writes expires: counters at period end + 2 days, the route hash after 35 days.
+            long dayCounterTtl = REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageDay(org, "api_calls", day));
+            long expectedDayExpiry = day.plusDays(3).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli() - System.currentTimeMillis();
+            assertThat(dayCounterTtl).isPositive().isCloseTo(expectedDayExpiry, within(60_000L));
+            assertThat(REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageMonth(org, "api_calls", java.time.YearMonth.from(day))))
+                    .isPositive();
+            assertThat(REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.keyUsageDay(org, keyId, day))).isPositive();
+            String otherAdmin = stack.key(stack.org("detail-other", "pro"), "admin");
+            assertThat(get(client, "/api/v1/api-keys/" + keyId + "/usage", otherAdmin).status()).isEqualTo(404);
+        });
+    }
+
+    @Test
+    void communityEditionHasNoQuotaAndDowngradesAreImmediate() {
+        Instant now = today(9);
+        stack.clock.set(now);
+        String org = stack.org("selfhosted", "community", "community");
+        String key = stack.key(org, "read");
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 50_000_000, now);
+        JavalinTest.test(stack.app(), (server, client) -> {
+            assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            JsonNode usage = get(client, "/api/v1/usage", key).json();
+            assertThat(usage.get("quotas_enforced").asBoolean()).isFalse();
+            assertThat(usage.get("resources").get(0).get("limit_per_day").isNull()).isTrue();
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u1", key).status()).as("premium ML still gated").isEqualTo(402);
+        });
+    }
+}

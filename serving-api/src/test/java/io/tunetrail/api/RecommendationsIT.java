@@ -1,0 +1,204 @@
+package io.tunetrail.api;
+
+import static io.tunetrail.api.testing.Http.call;
+import static io.tunetrail.api.testing.Http.get;
+import static io.tunetrail.api.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.JavalinTest;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
+import io.tunetrail.model.Catalog;
+import io.tunetrail.model.Track;
+import io.tunetrail.store.catalog.PostgresCatalogStore;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import io.tunetrail.store.testing.TestCatalogs;
+import io.tunetrail.store.vector.PgVectorStore;
+import io.tunetrail.store.vector.TrackEmbedding;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Recommendations served from stores seeded through feature-store (as the batch jobs would): the active model
+ * version, filters and paging, cold start, fallbacks, vector search; and 404 for every id-taking route called with
+ * another org's id.
+ */
+class RecommendationsIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    static ApiTestStack stack;
+    static String org;
+    static String key;
+    static Catalog catalog;
+    static List<String> recommended;
+
+    @BeforeAll
+    static void seed() {
+        stack = new ApiTestStack(DB, REDIS, Instant.now());
+        org = REDIS.newOrgId("recs");
+        catalog = TestCatalogs.synthetic(org, "pro", 80, 11);
+        new PostgresCatalogStore(DB.dataSource()).load(catalog);
+        key = stack.key(org, "read", "write");
+        RedisOnlineStore online = REDIS.store();
+        recommended = catalog.tracks().stream().map(Track::trackId).skip(10).limit(30).toList();
+        List<Double> scores = new ArrayList<>();
+        for (int i = 0; i < recommended.size(); i++) {
+            scores.add(1.0 - i / 100.0);
+        }
+        online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "als-1", List.of(
+                new FeatureRow("u-1", Map.of("track_ids", recommended, "scores", scores, "model_version", "als-1"))));
+        online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
+        online.writeBatch(org, FeatureViews.USER_SESSIONS, null, List.of(new FeatureRow("u-1", Map.of("sessions_7d", 3L,
+                "minutes_listened_7d", 50.0, "skip_rate_7d", 0.1, "top_genres_7d", List.of("jazz"),
+                "recent_tracks", List.of(recommended.get(0), recommended.get(1)), "updated_at_ms", 1L))));
+        online.writeBatch(org, FeatureViews.SIMILAR_TRACKS, "sim-1", List.of(new FeatureRow("t:0", Map.of(
+                "track_ids", List.of("t:5", "t:6", "t:7"), "scores", List.of(0.9, 0.8, 0.7), "model_version", "sim-1"))));
+        online.activateVersion(org, FeatureViews.SIMILAR_TRACKS, "sim-1");
+        PgVectorStore vectors = new PgVectorStore(DB.dataSource());
+        Random random = new Random(3);
+        List<TrackEmbedding> embeddings = new ArrayList<>();
+        for (Track t : catalog.tracks()) {
+            float[] v = new float[vectors.dimension()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) random.nextGaussian();
+            }
+            embeddings.add(new TrackEmbedding(t.trackId(), v, "emb-1"));
+        }
+        vectors.upsert(org, embeddings);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    private static List<String> ids(JsonNode response) {
+        List<String> ids = new ArrayList<>();
+        response.get("items").forEach(i -> ids.add(i.get("track_id").asText()));
+        return ids;
+    }
+
+    @Test
+    void dailyMixServesTheActiveVersionFilteredAndPaged() {
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer first = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=10", key);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.json().get("model_version").asText()).isEqualTo("als-1");
+            assertThat(ids(first.json())).as("recently heard tracks are left out").containsExactlyElementsOf(recommended.subList(2, 12));
+            assertThat(first.json().get("items").get(0).get("reason").asText()).isEqualTo("because you played " + recommended.get(0));
+            Http.Answer second = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=10&cursor=" + first.json().get("next_cursor").asText(), key);
+            assertThat(ids(second.json())).containsExactlyElementsOf(recommended.subList(12, 22));
+
+            Http.Answer jazz = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=50&include_genres=jazz,jazz-a,jazz-b", key);
+            Set<String> jazzTracks = new HashSet<>();
+            catalog.tracks().stream().filter(t -> t.genreIds().stream().anyMatch(g -> g.startsWith("jazz"))).forEach(t -> jazzTracks.add(t.trackId()));
+            assertThat(ids(jazz.json())).isNotEmpty().allMatch(jazzTracks::contains);
+
+            RedisOnlineStore online = REDIS.store();
+            online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "als-2", List.of(new FeatureRow("u-1",
+                    Map.of("track_ids", List.of("t:70", "t:71"), "scores", List.of(0.5, 0.4), "model_version", "als-2"))));
+            online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-2");
+            Http.Answer switched = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=2", key);
+            assertThat(switched.json().get("model_version").asText()).isEqualTo("als-2");
+            assertThat(ids(switched.json())).containsExactly("t:70", "t:71");
+            online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
+        });
+    }
+
+    @Test
+    void coldStartAndFallbacksAreNeverEmpty() {
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer cold = get(client, "/api/v1/ml/daily-mix?user_id=nobody&limit=5", key);
+            assertThat(cold.json().get("model_version").asText()).isEqualTo("popularity");
+            assertThat(ids(cold.json())).hasSize(5);
+            assertThat(cold.json().get("items").get(0).get("reason").asText()).isEqualTo("popular on this service");
+
+            Http.Answer similar = get(client, "/api/v1/tracks/t:0/similar?limit=5", key);
+            assertThat(similar.json().get("model_version").asText()).isEqualTo("sim-1");
+            assertThat(ids(similar.json())).startsWith("t:5", "t:6", "t:7").hasSize(5).doesNotContain("t:0");
+
+            Http.Answer byEmbedding = get(client, "/api/v1/tracks/t:1/similar?limit=5", key);
+            assertThat(byEmbedding.json().get("model_version").asText()).isEqualTo("audio-embedding");
+            assertThat(byEmbedding.json().get("items").get(0).get("reason").asText()).isEqualTo("sounds like t:1");
+            assertThat(ids(byEmbedding.json())).hasSize(5).doesNotContain("t:1");
+
+            Http.Answer genre = get(client, "/api/v1/recommendations/genre-based?genre_id=rock&limit=5", key);
+            assertThat(genre.json().get("model_version").asText()).isEqualTo("popularity");
+            assertThat(ids(genre.json())).hasSize(5);
+
+            Http.Answer radio = post(client, "/api/v1/ml/radio", key, "{\"seed_genre_id\": \"pop\", \"limit\": 5}");
+            assertThat(ids(radio.json())).hasSize(5);
+            Http.Answer more = post(client, "/api/v1/ml/radio", key, "{\"seed_genre_id\": \"pop\", \"limit\": 5, \"cursor\": \""
+                    + radio.json().get("next_cursor").asText() + "\"}");
+            assertThat(ids(more.json())).hasSize(5).doesNotContainAnyElementsOf(ids(radio.json()));
+        });
+    }
+
+    @Test
+    void vectorSearchByTrackAndByVector() {
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer byTrack = post(client, "/api/v1/audio/similarity-search", key, "{\"track_id\": \"t:3\", \"limit\": 4}");
+            assertThat(byTrack.status()).isEqualTo(200);
+            assertThat(byTrack.json().get("matches")).hasSize(4);
+            StringBuilder vector = new StringBuilder("[");
+            int dim = new PgVectorStore(DB.dataSource()).dimension();
+            for (int i = 0; i < dim; i++) {
+                vector.append(i == 0 ? "" : ",").append(i % 3 == 0 ? 1.0 : 0.1);
+            }
+            Http.Answer byVector = post(client, "/api/v1/audio/similarity-search", key, "{\"vector\": " + vector + "], \"limit\": 3}");
+            assertThat(byVector.json().get("matches")).hasSize(3);
+            Http.Answer wrongDim = post(client, "/api/v1/audio/similarity-search", key, "{\"vector\": [1.0, 2.0]}");
+            assertThat(wrongDim.status()).isEqualTo(400);
+            assertThat(wrongDim.json().get("field").asText()).isEqualTo("vector");
+        });
+    }
+
+    @Test
+    void everyIdTakingRouteAnswers404ForAnotherOrgsIds() {
+        String other = stack.org("intruder", "enterprise");
+        String intruder = stack.key(other, "admin");
+        String enterprise = stack.org("trainer", "enterprise");
+        String trainerKey = stack.key(enterprise, "admin");
+        JavalinTest.test(stack.app(), (server, client) -> {
+            String request = post(client, "/api/v1/models/train", trainerKey, "{\"algorithm\": \"als\", \"params\": {\"rank\": 10}}")
+                    .json().get("request_id").asText();
+            assertThat(get(client, "/api/v1/models/train/" + request, trainerKey).status()).isEqualTo(200);
+            String[][] attempts = {
+                {"GET", "/api/v1/tracks/t:1", null}, {"PUT", "/api/v1/tracks/t:1", "{\"title\": \"mine now\"}"},
+                {"DELETE", "/api/v1/tracks/t:1", null}, {"GET", "/api/v1/tracks/t:1/similar", null},
+                {"GET", "/api/v1/tracks/t:1/audio-features", null}, {"GET", "/api/v1/artists/artist/1", null},
+                {"DELETE", "/api/v1/artists/artist/1", null}, {"GET", "/api/v1/genres/rock", null}, {"DELETE", "/api/v1/genres/rock", null},
+                {"POST", "/api/v1/ml/radio", "{\"seed_track_id\": \"t:1\"}"},
+                {"POST", "/api/v1/audio/similarity-search", "{\"track_id\": \"t:1\"}"},
+                {"POST", "/api/v1/recommendations/feedback", "{\"user_id\": \"u-1\", \"track_id\": \"t:1\", \"feedback\": \"like\"}"},
+                {"GET", "/api/v1/recommendations/genre-based?genre_id=rock", null},
+                {"GET", "/api/v1/models/train/" + request, null}, {"DELETE", "/api/v1/models/train/" + request, null}};
+            for (String[] a : attempts) {
+                Http.Answer answer = call(client, a[0], a[1], intruder, a[2]);
+                assertThat(answer.status()).as(a[0] + " " + a[1] + " " + answer.text()).isEqualTo(404);
+                assertThat(answer.text()).doesNotContain(org).doesNotContain(enterprise);
+            }
+            assertThat(get(client, "/api/v1/tracks/t:1", key).json().get("title").asText()).isNotEqualTo("mine now");
+            assertThat(get(client, "/api/v1/models/train/" + request, trainerKey).json().get("status").asText()).isEqualTo("QUEUED");
+            assertThat(call(client, "DELETE", "/api/v1/models/train/" + request, trainerKey, null).json().get("status").asText())
+                    .isEqualTo("CANCELLED");
+        });
+    }
+}

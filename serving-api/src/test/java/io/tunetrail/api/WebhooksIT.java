@@ -1,0 +1,114 @@
+package io.tunetrail.api;
+
+import static io.tunetrail.api.testing.Http.call;
+import static io.tunetrail.api.testing.Http.get;
+import static io.tunetrail.api.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.javalin.testtools.JavalinTest;
+import io.tunetrail.api.service.WebhookService;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Webhook deliveries reach a real HTTP receiver, signed, retried with backoff after a failure, and recorded. */
+class WebhooksIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    static ApiTestStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = new ApiTestStack(DB, REDIS, Instant.now());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    record Received(String signature, String event, String body) {}
+
+    @Test
+    void signedDeliveriesAreRetriedWithBackoffAndRecorded() throws Exception {
+        String org = stack.org("hooks", "pro");
+        String admin = stack.key(org, "admin");
+        String other = stack.key(stack.org("hooks-other", "pro"), "admin");
+        List<Received> received = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(new Received(exchange.getRequestHeaders().getFirst("TuneTrail-Signature"),
+                    exchange.getRequestHeaders().getFirst("TuneTrail-Event"), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(calls.incrementAndGet() == 1 ? 500 : 204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            JavalinTest.test(stack.app(), (server, client) -> {
+                String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+                Http.Answer bad = post(client, "/api/v1/webhooks", admin, "{\"url\": \"ftp://x\", \"events\": [\"webhook.test\"]}");
+                assertThat(bad.json().get("field").asText()).isEqualTo("url");
+                Http.Answer created = post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"webhook.test\", \"training.queued\"]}");
+                assertThat(created.status()).isEqualTo(201);
+                String id = created.json().get("webhook").get("webhook_id").asText();
+                String secret = created.json().get("secret").asText();
+                assertThat(get(client, "/api/v1/webhooks", admin).text()).contains(id).doesNotContain(secret);
+
+                for (String[] a : new String[][] {{"GET", "/api/v1/webhooks/" + id + "/deliveries"}, {"POST", "/api/v1/webhooks/" + id + "/test"},
+                    {"DELETE", "/api/v1/webhooks/" + id}}) {
+                    assertThat(call(client, a[0], a[1], other, null).status()).as(a[0] + " " + a[1]).isEqualTo(404);
+                }
+
+                assertThat(post(client, "/api/v1/webhooks/" + id + "/test", admin, null).json().get("queued").asInt()).isEqualTo(1);
+                WebhookService webhooks = ServingApp.webhooks(server);
+                assertThat(webhooks.deliverDue()).isEqualTo(1);
+                JsonNode first = get(client, "/api/v1/webhooks/" + id + "/deliveries", admin).json().get("deliveries").get(0);
+                assertThat(first.get("status").asText()).isEqualTo("pending");
+                assertThat(first.get("attempts").asInt()).isEqualTo(1);
+                assertThat(first.get("last_status_code").asInt()).isEqualTo(500);
+                assertThat(webhooks.deliverDue()).as("not due again before the backoff").isZero();
+
+                stack.clock.advance(Duration.ofSeconds(11));
+                assertThat(webhooks.deliverDue()).isEqualTo(1);
+                JsonNode done = get(client, "/api/v1/webhooks/" + id + "/deliveries", admin).json().get("deliveries").get(0);
+                assertThat(done.get("status").asText()).isEqualTo("delivered");
+                assertThat(done.get("attempts").asInt()).isEqualTo(2);
+                assertThat(done.get("last_status_code").asInt()).isEqualTo(204);
+
+                assertThat(received).hasSize(2);
+                Received r = received.get(1);
+                assertThat(r.event()).isEqualTo("webhook.test");
+                Map<String, String> parts = Map.of("t", r.signature().split(",")[0].substring(2), "v1", r.signature().split(",")[1].substring(3));
+                assertThat(WebhookService.sign(secret, parts.get("t") + "." + r.body())).isEqualTo(parts.get("v1"));
+                assertThat(WebhookService.sign("whsec_wrong_secret_000000000", parts.get("t") + "." + r.body())).isNotEqualTo(parts.get("v1"));
+                JsonNode event = io.tunetrail.api.http.Json.mapper().readTree(r.body());
+                assertThat(event.get("type").asText()).isEqualTo("webhook.test");
+                assertThat(event.get("org_id").asText()).isEqualTo(org);
+
+                assertThat(call(client, "DELETE", "/api/v1/webhooks/" + id, admin, null).status()).isEqualTo(204);
+                assertThat(get(client, "/api/v1/webhooks", admin).json().get("webhooks")).isEmpty();
+            });
+        } finally {
+            receiver.stop(0);
+        }
+    }
+}

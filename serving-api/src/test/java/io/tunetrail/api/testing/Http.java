@@ -1,0 +1,56 @@
+package io.tunetrail.api.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.HttpClient;
+import io.tunetrail.api.http.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** Terse requests for ITs: a method, a path, a key, maybe a body; the answer's status, headers and JSON. */
+public final class Http {
+    public record Answer(int status, String contentType, JsonNode json, String text, Response response) {
+        public String header(String name) {
+            return response.header(name);
+        }
+    }
+
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private Http() {}
+
+    public static Answer get(HttpClient client, String path, String key) {
+        return call(client, "GET", path, key, null);
+    }
+
+    public static Answer post(HttpClient client, String path, String key, String body) {
+        return call(client, "POST", path, key, body);
+    }
+
+    public static Answer call(HttpClient client, String method, String path, String key, String body) {
+        Request.Builder b = new Request.Builder().url(client.getOrigin() + path);
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        RequestBody rb = body == null ? (method.equals("POST") || method.equals("PUT") ? RequestBody.create(new byte[0], JSON) : null)
+                : RequestBody.create(body, JSON);
+        b.method(method, rb);
+        return answer(client, b.build());
+    }
+
+    public static Answer answer(HttpClient client, Request request) {
+        try (Response r = client.getOkHttp().newCall(request).execute()) {
+            String text = r.body() == null ? "" : r.body().string();
+            JsonNode json = null;
+            if (!text.isEmpty() && (text.startsWith("{") || text.startsWith("["))) {
+                json = Json.mapper().readTree(text);
+            }
+            return new Answer(r.code(), r.header("Content-Type"), json, text, r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
