@@ -7,8 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.OptionalInt;
 import javax.sql.DataSource;

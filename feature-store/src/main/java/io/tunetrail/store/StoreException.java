@@ -8,14 +8,15 @@ import java.sql.SQLException;
  *
  * <p>Every message says what went wrong, why, and what to do, so callers (the CLI, the API's error handler, a
  * Flink or Spark job's log) can show it as is. {@link #kind()} lets the API map an error to a status without
- * parsing the message: {@code INVALID} is the caller's input, {@code CONFLICT} contradicts stored data,
+ * parsing the message: {@code INVALID} is the caller's input, {@code NOT_FOUND} names something the caller's org
+ * does not have (another org's objects included: they are never revealed), {@code CONFLICT} contradicts stored data,
  * {@code UNAVAILABLE} is a server we could not reach or use.
  */
 public final class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What kind of failure this is, for mapping to an HTTP status or an exit code. */
-    public enum Kind { INVALID, CONFLICT, UNAVAILABLE }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE }
 
     private final Kind kind;
 
@@ -34,6 +35,10 @@ public final class StoreException extends RuntimeException {
         return new StoreException(Kind.INVALID, what + ". " + fix, null);
     }
 
+    public static StoreException notFound(String what, String fix) {
+        return new StoreException(Kind.NOT_FOUND, what + ". " + fix, null);
+    }
+
     public static StoreException invalidId(String field, String value) {
         return invalid(field + " '" + value + "' is not a valid id",
                 "Ids are 1..128 characters of A-Z a-z 0-9 . _ : @ / - and start with a letter or digit (schemas/*.schema.json)");
@@ -50,6 +55,10 @@ public final class StoreException extends RuntimeException {
     }
 
     // --- stored data ---------------------------------------------------------------------------------------------
+
+    public static StoreException conflict(String what, String fix) {
+        return new StoreException(Kind.CONFLICT, what + ". " + fix, null);
+    }
 
     public static StoreException dimensionMismatch(int inDatabase, int configured) {
         return new StoreException(Kind.CONFLICT, "track_embeddings.embedding has " + inDatabase

@@ -1,0 +1,126 @@
+package io.tunetrail.store.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.StoreException;
+import io.tunetrail.store.testing.FreshDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class TrainingQueueIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+
+    private TrainingQueue queue;
+    private ModelRegistry registry;
+    private String enterprise;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
+        registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        execute("DELETE FROM training_requests");
+        enterprise = org("enterprise");
+    }
+
+    @Test
+    void onlyPlansWithATrainingPriorityMayQueue() throws SQLException {
+        String starter = org("starter");
+        assertThatThrownBy(() -> queue.submit(starter, "als", Map.of(), null)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("does not include custom model training");
+        TrainingRequest r = queue.submit(enterprise, "als", Map.of("rank", 64), "key-1");
+        assertThat(r.status()).isEqualTo(TrainingRequest.Status.QUEUED);
+        assertThat(r.priority()).isEqualTo(PlanCatalog.load().plan("enterprise").trainingPriority());
+        assertThat(r.params()).containsEntry("rank", 64);
+        assertThat(queue.list(enterprise)).extracting(TrainingRequest::requestId).containsExactly(r.requestId());
+    }
+
+    @Test
+    void theMostUrgentRequestIsClaimedFirstAndRunsToAnEnd() throws SQLException {
+        TrainingRequest older = queue.submit(enterprise, "als", Map.of(), null);
+        TrainingRequest newer = queue.submit(enterprise, "als", Map.of(), null);
+        execute("UPDATE training_requests SET priority = priority + 5 WHERE request_id = '" + newer.requestId() + "'");
+
+        TrainingRequest claimed = queue.claimNext().orElseThrow();
+        assertThat(claimed.requestId()).isEqualTo(newer.requestId());
+        assertThat(claimed.status()).isEqualTo(TrainingRequest.Status.RUNNING);
+        ModelVersion version = registry.register(enterprise, "als", Map.of(), Map.of());
+        assertThat(queue.succeeded(enterprise, claimed.requestId(), version.id()).modelVersionId()).isEqualTo(version.id());
+
+        assertThat(queue.claimNext()).hasValueSatisfying(r -> assertThat(r.requestId()).isEqualTo(older.requestId()));
+        assertThat(queue.failed(enterprise, older.requestId(), "no interactions for this org").error()).contains("no interactions");
+        assertThat(queue.claimNext()).isEmpty();
+        assertThatThrownBy(() -> queue.succeeded(enterprise, older.requestId(), version.id()))
+                .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.CONFLICT);
+    }
+
+    @Test
+    void concurrentWorkersNeverClaimTheSameRequest() throws Exception {
+        List<String> submitted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            submitted.add(queue.submit(enterprise, "als", Map.of(), null).requestId());
+        }
+        ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                done.add(workers.submit(() -> {
+                    Optional<TrainingRequest> next;
+                    while ((next = queue.claimNext()).isPresent()) {
+                        claimed.add(next.get().requestId());
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            workers.shutdown();
+        }
+        assertThat(claimed).hasSize(20).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(submitted);
+    }
+
+    @Test
+    void cancellingIsForQueuedRequestsOfTheOrgOnly() throws SQLException {
+        TrainingRequest queued = queue.submit(enterprise, "als", Map.of(), null);
+        String other = org("enterprise");
+        assertThatThrownBy(() -> queue.cancel(other, queued.requestId()))
+                .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.NOT_FOUND);
+        assertThat(queue.get(other, queued.requestId())).isEmpty();
+        assertThat(queue.cancel(enterprise, queued.requestId()).status()).isEqualTo(TrainingRequest.Status.CANCELLED);
+        assertThat(queue.claimNext()).isEmpty();
+
+        TrainingRequest running = queue.submit(enterprise, "als", Map.of(), null);
+        queue.claimNext();
+        assertThatThrownBy(() -> queue.cancel(enterprise, running.requestId()))
+                .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.CONFLICT);
+    }
+
+    private static String org(String plan) throws SQLException {
+        String id = plan + "-" + UUID.randomUUID().toString().substring(0, 8);
+        execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('" + id + "', 'Org " + id + "', '" + plan + "')");
+        return id;
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = DB.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
