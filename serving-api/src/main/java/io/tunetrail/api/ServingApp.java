@@ -89,7 +89,8 @@ public final class ServingApp {
         ApiKeyStore keyStore = new ApiKeyStore(sql);
         Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
-        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock);
+        WebhookService webhooks = new WebhookService(sql, clock);
+        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
@@ -105,14 +106,13 @@ public final class ServingApp {
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
-        WebhookService webhooks = new WebhookService(sql, clock);
         routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
                 .routes());
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(new ExperimentService(sql, stores.jedis(), clock), new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
-        routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret())).routes());
+        routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks)).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -73,6 +73,11 @@ class AuthAndKeysIT {
             assertThat(refused.json().get("code").asText()).isEqualTo("insufficient_scope");
             assertThat(post(client, "/api/v1/interactions", reader, "{}").status()).isEqualTo(403);
             assertThat(get(client, "/api/v1/api-keys", admin).status()).isEqualTo(200);
+            Http.Answer plan = get(client, "/api/v1/org/plan", admin);
+            assertThat(plan.json().get("plan_id").asText()).isEqualTo("pro");
+            assertThat(plan.json().get("limits").get("api_calls").get("per_day").asLong()).isEqualTo(100_000);
+            assertThat(plan.json().get("model_policy").asText()).isEqualTo("allow_minor");
+            assertThat(get(client, "/api/v1/org/plan", reader).status()).isEqualTo(403);
         });
     }
 

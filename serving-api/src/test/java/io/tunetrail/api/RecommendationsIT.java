@@ -180,6 +180,8 @@ class RecommendationsIT {
             String request = post(client, "/api/v1/models/train", trainerKey, "{\"algorithm\": \"als\", \"params\": {\"rank\": 10}}")
                     .json().get("request_id").asText();
             assertThat(get(client, "/api/v1/models/train/" + request, trainerKey).status()).isEqualTo(200);
+            long version = new io.tunetrail.store.registry.ModelRegistry(DB.dataSource(), stack.plans)
+                    .register(enterprise, "als", Map.of("rank", 10), Map.of()).id();
             String[][] attempts = {
                 {"GET", "/api/v1/tracks/t:1", null}, {"PUT", "/api/v1/tracks/t:1", "{\"title\": \"mine now\"}"},
                 {"DELETE", "/api/v1/tracks/t:1", null}, {"GET", "/api/v1/tracks/t:1/similar", null},
@@ -189,7 +191,8 @@ class RecommendationsIT {
                 {"POST", "/api/v1/audio/similarity-search", "{\"track_id\": \"t:1\"}"},
                 {"POST", "/api/v1/recommendations/feedback", "{\"user_id\": \"u-1\", \"track_id\": \"t:1\", \"feedback\": \"like\"}"},
                 {"GET", "/api/v1/recommendations/genre-based?genre_id=rock", null},
-                {"GET", "/api/v1/models/train/" + request, null}, {"DELETE", "/api/v1/models/train/" + request, null}};
+                {"GET", "/api/v1/models/train/" + request, null}, {"DELETE", "/api/v1/models/train/" + request, null},
+                {"PUT", "/api/v1/models/policy", "{\"pinned_version_id\": " + version + "}"}};
             for (String[] a : attempts) {
                 Http.Answer answer = call(client, a[0], a[1], intruder, a[2]);
                 assertThat(answer.status()).as(a[0] + " " + a[1] + " " + answer.text()).isEqualTo(404);
@@ -197,6 +200,10 @@ class RecommendationsIT {
             }
             assertThat(get(client, "/api/v1/tracks/t:1", key).json().get("title").asText()).isNotEqualTo("mine now");
             assertThat(get(client, "/api/v1/models/train/" + request, trainerKey).json().get("status").asText()).isEqualTo("QUEUED");
+            Http.Answer pinned = call(client, "PUT", "/api/v1/models/policy", trainerKey, "{\"pinned_version_id\": " + version + "}");
+            assertThat(pinned.status()).as(pinned.text()).isEqualTo(200);
+            assertThat(pinned.json().get("pinned_version_id").asLong()).isEqualTo(version);
+            assertThat(pinned.json().get("plan_policy").asText()).isEqualTo("pinned");
             assertThat(call(client, "DELETE", "/api/v1/models/train/" + request, trainerKey, null).json().get("status").asText())
                     .isEqualTo("CANCELLED");
         });

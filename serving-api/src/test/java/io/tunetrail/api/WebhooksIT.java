@@ -111,4 +111,47 @@ class WebhooksIT {
             receiver.stop(0);
         }
     }
+
+    @Test
+    void quotaRefusalsAndPlanChangesAreAnnouncedOnce() throws Exception {
+        String org = stack.org("announce", "pro");
+        String admin = stack.key(org, "admin");
+        List<Received> received = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(new Received(exchange.getRequestHeaders().getFirst("TuneTrail-Signature"),
+                    exchange.getRequestHeaders().getFirst("TuneTrail-Event"), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            JavalinTest.test(stack.app(), (server, client) -> {
+                String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+                assertThat(post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"usage.limit_reached\", \"plan.changed\"]}")
+                        .status()).isEqualTo(201);
+                REDIS.store().addUsage(org, "api_calls", 100_000, stack.clock.instant());
+                assertThat(get(client, "/api/v1/tracks/top", admin).status()).isEqualTo(429);
+                assertThat(get(client, "/api/v1/tracks/top", admin).status()).isEqualTo(429);
+                // A second app (another instance) refusing in the same day does not announce it again either.
+                JavalinTest.test(stack.app(), (server2, client2) -> assertThat(get(client2, "/api/v1/tracks/top", admin).status()).isEqualTo(429));
+
+                String checkout = StripeWebhookIT.event(StripeWebhookIT.evt(), "checkout.session.completed", "{\"object\":\"checkout.session\","
+                        + "\"client_reference_id\":\"" + org + "\",\"customer\":\"cus_Announce1\",\"metadata\":{\"price_id\":\"price_enterprise_monthly\"}}");
+                assertThat(StripeWebhookIT.deliver(client, checkout, StripeWebhookIT.sign(checkout, ApiTestStack.WEBHOOK_SECRET)).status()).isEqualTo(200);
+
+                assertThat(ServingApp.webhooks(server).deliverDue()).isEqualTo(2);
+                assertThat(received).extracting(Received::event).containsExactlyInAnyOrder("usage.limit_reached", "plan.changed");
+                JsonNode limit = io.tunetrail.api.http.Json.mapper().readTree(received.stream()
+                        .filter(r -> r.event().equals("usage.limit_reached")).findFirst().orElseThrow().body()).get("data");
+                assertThat(limit.get("resource").asText()).isEqualTo("api_calls");
+                assertThat(limit.get("limit").asLong()).isEqualTo(100_000);
+                JsonNode plan = io.tunetrail.api.http.Json.mapper().readTree(received.stream()
+                        .filter(r -> r.event().equals("plan.changed")).findFirst().orElseThrow().body()).get("data");
+                assertThat(plan.get("plan_id").asText()).isEqualTo("enterprise");
+            });
+        } finally {
+            receiver.stop(0);
+        }
+    }
 }

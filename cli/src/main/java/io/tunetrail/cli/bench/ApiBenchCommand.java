@@ -45,7 +45,8 @@ import redis.clients.jedis.HostAndPort;
  * load the server can carry. Redis round trips per request are counted on the client's connections.
  */
 @Command(name = "api", mixinStandardHelpOptions = true,
-        description = {"Bare route vs GET /api/v1/ml/daily-mix with full checks, same load generator, same JVM.",
+        description = {"Bare route vs GET /api/v1/ml/daily-mix with full checks, same load generator, same JVM;",
+            "then the daily mix paced at half the bare route's throughput and at half its own.",
             "Needs the local stack. Prints a table, then one JSON line (daily_mix_vs_bare_throughput_ratio)."})
 public final class ApiBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds per phase (default 10).")
@@ -97,7 +98,8 @@ public final class ApiBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Figures(HttpLoad.Result bare, HttpLoad.Result checked, HttpLoad.Result paced, double pacedRate, double roundTrips) {}
+    private record Figures(HttpLoad.Result bare, HttpLoad.Result checked, HttpLoad.Result paced, double pacedRate,
+            HttpLoad.Result sustainable, double sustainableRate, double roundTrips) {}
 
     private Figures measure(int port, String key, byte[][] bare) throws Exception {
         String path = "/api/v1/ml/daily-mix?user_id=listener-1&limit=10";
@@ -111,13 +113,17 @@ public final class ApiBenchCommand implements Callable<Integer> {
         long tripsBefore = redis().roundTrips();
         HttpLoad.Result checked = load.closedLoop(checkedRequest, seconds);
         double trips = (double) (redis().roundTrips() - tripsBefore) / Math.max(1, checked.requests());
+        // At half of what the checked route itself carried (its latency under a load it can sustain), then at half the
+        // bare route's throughput (the goal's load), in that order so an overload cannot spill into the first.
+        double sustainableRate = checked.throughput() / 2;
+        HttpLoad.Result sustainable = load.openLoop(checkedRequest, seconds, sustainableRate);
         double pacedRate = bareResult.throughput() / 2;
         HttpLoad.Result paced = load.openLoop(checkedRequest, seconds, pacedRate);
-        if (checked.errors() > 0 || bareResult.errors() > 0 || paced.errors() > 0) {
+        if (checked.errors() > 0 || bareResult.errors() > 0 || paced.errors() > 0 || sustainable.errors() > 0) {
             throw CliError.failed("the benchmark saw failed requests", "bare " + bareResult.errors() + ", daily-mix " + checked.errors()
                     + ", paced " + paced.errors(), "Check the stack (./tunetrail stack status) and run it again");
         }
-        return new Figures(bareResult, checked, paced, pacedRate, trips);
+        return new Figures(bareResult, checked, paced, pacedRate, sustainable, sustainableRate, trips);
     }
 
     private CountingRedis countingRedis;
@@ -164,6 +170,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
         row("bare route, bytes from memory", f.bare());
         row("daily-mix, all checks", f.checked());
         row(String.format(Locale.ROOT, "daily-mix paced at %.0f/s", f.pacedRate()), f.paced());
+        row(String.format(Locale.ROOT, "daily-mix paced at %.0f/s", f.sustainableRate()), f.sustainable());
         System.out.printf(Locale.ROOT, "throughput ratio daily-mix / bare: %.3f; Redis round trips per daily-mix request: %.2f%n",
                 ratio, f.roundTrips());
         Map<String, Object> json = new LinkedHashMap<>();
@@ -180,6 +187,10 @@ public final class ApiBenchCommand implements Callable<Integer> {
         json.put("paced_rps", round(f.paced().throughput()));
         json.put("paced_p50_ms", round(f.paced().percentileMillis(50)));
         json.put("paced_p99_ms", round(f.paced().percentileMillis(99)));
+        json.put("sustainable_target_rps", round(f.sustainableRate()));
+        json.put("sustainable_rps", round(f.sustainable().throughput()));
+        json.put("sustainable_p50_ms", round(f.sustainable().percentileMillis(50)));
+        json.put("sustainable_p99_ms", round(f.sustainable().percentileMillis(99)));
         json.put("redis_round_trips_per_request", round(f.roundTrips()));
         json.put("daily_mix_vs_bare_throughput_ratio", round(ratio));
         StringBuilder line = new StringBuilder("{");

@@ -92,13 +92,18 @@ class RedisOnlineStoreIT {
         store.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "v2");
         assertThat(store.readViews(org, "u1", views).get(FeatureViews.USER_RECOMMENDATIONS).getString("model_version")).isEqualTo("v2");
         assertThat(store.readViews(org, "nobody", views)).isEmpty();
-        assertThat(fewestReads(() -> assertThat(store.readViews(org, "u1", views)).hasSize(2)))
+        // More tries than the reads above: on a busy shared Redis other clients' reads land in the window too.
+        assertThat(fewestReads(() -> assertThat(store.readViews(org, "u1", views)).hasSize(2), 20))
                 .as("socket reads for two views of one listener (+1 for INFO)").isEqualTo(2);
     }
 
     private static long fewestReads(Runnable read) {
+        return fewestReads(read, 3);
+    }
+
+    private static long fewestReads(Runnable read, int attempts) {
         long fewest = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 3; attempt++) {
+        for (int attempt = 0; attempt < attempts; attempt++) {
             long before = readsProcessed();
             read.run();
             fewest = Math.min(fewest, readsProcessed() - before);

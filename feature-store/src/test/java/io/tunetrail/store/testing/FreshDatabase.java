@@ -68,7 +68,7 @@ public final class FreshDatabase implements BeforeAllCallback, AfterAllCallback 
             dataSource.close();
         }
         if (name != null) {
-            admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            dropWithRetries();
         }
     }
 
@@ -89,6 +89,30 @@ public final class FreshDatabase implements BeforeAllCallback, AfterAllCallback 
     /** How many migrations {@code beforeAll} applied (all of them, on a fresh database). */
     public int migrationsApplied() {
         return migrationsApplied;
+    }
+
+    /**
+     * WITH (FORCE) terminates the database's other sessions, but not an autovacuum worker that has just started on it
+     * (it runs as the bootstrap superuser: "must be a member of the role whose process is being terminated"). Such a
+     * worker is done within moments on a test database, so the drop is retried briefly.
+     */
+    private void dropWithRetries() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                return;
+            } catch (StoreException e) {
+                if (attempt >= 10 || !(e.getCause() instanceof SQLException sql) || !"42501".equals(sql.getSQLState())) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     // CREATE/DROP DATABASE cannot run inside the target database, so they go through the configured one.

@@ -8,6 +8,7 @@ import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.ApiException;
 import io.tunetrail.api.http.Json;
+import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.model.PlanCatalog;
 import java.nio.charset.StandardCharsets;
@@ -42,12 +43,14 @@ public final class StripeWebhooks {
     private final PlanCatalog plans;
     private final Authenticator authenticator;
     private final String signingSecret;
+    private final WebhookService webhooks;
 
-    public StripeWebhooks(Sql sql, PlanCatalog plans, Authenticator authenticator, String signingSecret) {
+    public StripeWebhooks(Sql sql, PlanCatalog plans, Authenticator authenticator, String signingSecret, WebhookService webhooks) {
         this.sql = sql;
         this.plans = plans;
         this.authenticator = authenticator;
         this.signingSecret = signingSecret;
+        this.webhooks = webhooks;
     }
 
     public Outcome handle(byte[] body, String signatureHeader) {
@@ -69,7 +72,12 @@ public final class StripeWebhooks {
         }
         JsonNode object = Json.tree(body).path("data").path("object");
         String type = event.getType();
-        return sql.transaction("applying Stripe event " + event.getId(), c -> apply(c, event.getId(), type, object));
+        Outcome outcome = sql.transaction("applying Stripe event " + event.getId(), c -> apply(c, event.getId(), type, object));
+        if ("plan_changed".equals(outcome.result())) {
+            // After the commit: a customer's endpoint hears of a change only once it is true.
+            webhooks.emit(outcome.orgId(), "plan.changed", java.util.Map.of("plan_id", outcome.planId(), "stripe_event_id", outcome.eventId()));
+        }
+        return outcome;
     }
 
     private Outcome apply(Connection c, String eventId, String type, JsonNode object) throws SQLException {

@@ -6,6 +6,7 @@ import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
@@ -33,13 +34,16 @@ public final class AccessHook {
     private final EventPublisher events;
     private final PlanCatalog plans;
     private final Clock clock;
+    private final LimitListener onLimit;
 
-    public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock) {
+    public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock,
+            LimitListener onLimit) {
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.events = events;
         this.plans = plans;
         this.clock = clock;
+        this.onLimit = onLimit;
     }
 
     public void handle(Context ctx) {
@@ -81,6 +85,8 @@ public final class AccessHook {
                 Instant resetsAt = reset.atStartOfDay().toInstant(ZoneOffset.UTC);
                 headers.put("Retry-After", Long.toString(Math.max(1, resetsAt.getEpochSecond() - now.getEpochSecond())));
                 long used = d.outcome() == UsageLimiter.Outcome.DAY_QUOTA ? d.dayUsed() : d.monthUsed();
+                onLimit.limitReached(principal.orgId(), gate.resource(), d.outcome() == UsageLimiter.Outcome.DAY_QUOTA ? "day" : "month",
+                        d.limit(), resetsAt);
                 throw ApiErrors.usageLimitExceeded(gate.resource(), d.limit(), used, resetsAt,
                         upgradeMessage(principal.plan(), gate.resource(), d.outcome()), headers);
             }

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookService {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
-    public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "webhook.test");
+    public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "plan.changed", "usage.limit_reached",
+            "webhook.test");
     static final int MAX_ATTEMPTS = 8;
 
     public record CreateWebhookRequest(String url, List<String> events) {
@@ -76,6 +77,7 @@ public final class WebhookService {
     private final Sql sql;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Set<String> limitsAnnounced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public WebhookService(Sql sql, Clock clock) {
         this.sql = sql;
@@ -134,15 +136,36 @@ public final class WebhookService {
         if (list(p).stream().noneMatch(w -> w.webhookId().equals(webhookId))) {
             throw ApiErrors.notFound("webhook", webhookId);
         }
-        return emit(p.orgId(), "webhook.test", Map.of("message", "a test delivery"), webhookId);
+        return emit(p.orgId(), "webhook.test", Map.of("message", "a test delivery"), webhookId, null);
+    }
+
+    /**
+     * {@code usage.limit_reached}, once per org, resource and period however many requests the quota refuses: the
+     * first refusal in this process queues it, with delivery ids derived from the period so that other instances
+     * (or a restart) cannot queue it twice either.
+     */
+    public void limitReached(String orgId, String resource, String period, long limit, Instant resetsAt) {
+        String once = orgId + "|" + resource + "|" + period + "|" + resetsAt;
+        if (!limitsAnnounced.add(once)) {
+            return;
+        }
+        if (limitsAnnounced.size() > 100_000) {
+            limitsAnnounced.clear();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("resource", resource);
+        data.put("period", period);
+        data.put("limit", limit);
+        data.put("resets_at", resetsAt.toString());
+        emit(orgId, "usage.limit_reached", data, null, once);
     }
 
     /** Queues an event for every endpoint of the org that subscribed to it; returns how many deliveries were queued. */
     public int emit(String orgId, String eventType, Map<String, Object> data) {
-        return emit(orgId, eventType, data, null);
+        return emit(orgId, eventType, data, null, null);
     }
 
-    private int emit(String orgId, String eventType, Map<String, Object> data, String onlyWebhook) {
+    private int emit(String orgId, String eventType, Map<String, Object> data, String onlyWebhook, String onceKey) {
         Instant now = clock.instant();
         List<String> targets = sql.list("finding webhooks", "SELECT webhook_id FROM webhook_endpoints WHERE org_id = ? AND ? = ANY (events) "
                 + "AND (?::text IS NULL OR webhook_id = ?)", ps -> {
@@ -151,16 +174,17 @@ public final class WebhookService {
                     ps.setString(3, onlyWebhook);
                     ps.setString(4, onlyWebhook);
                 }, rs -> rs.getString(1));
+        int queued = 0;
         for (String webhookId : targets) {
-            String deliveryId = ApiKeySecrets.newId("dlv");
+            String deliveryId = onceKey == null ? ApiKeySecrets.newId("dlv") : "dlv_once_" + sha256(webhookId + "|" + eventType + "|" + onceKey);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("id", deliveryId);
             payload.put("type", eventType);
             payload.put("created", now.toString());
             payload.put("org_id", orgId);
             payload.put("data", data);
-            sql.update("queueing a delivery", "INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, "
-                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)", ps -> {
+            queued += sql.update("queueing a delivery", "INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, "
+                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (org_id, delivery_id) DO NOTHING", ps -> {
                         ps.setString(1, orgId);
                         ps.setString(2, deliveryId);
                         ps.setString(3, webhookId);
@@ -169,7 +193,16 @@ public final class WebhookService {
                         ps.setTimestamp(6, Sql.ts(now));
                     });
         }
-        return targets.size();
+        return queued;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private record Due(String orgId, String deliveryId, String eventType, String payload, int attempts, String url, String secret) {}
