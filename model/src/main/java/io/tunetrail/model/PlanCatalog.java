@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The plans (community, starter, pro, enterprise) as data, read from {@code config/plans.yaml}.
+ * The plans (community, free, starter, pro, enterprise) as data, read from {@code config/plans.yaml}.
  *
  * <p>What a plan may do (features), how much (limits per day, month, or absolute), how fast (rate limit) and how its
  * models are chosen (model policy) all come from that file; code never names a plan to decide a limit. The file is
@@ -80,11 +80,13 @@ public final class PlanCatalog {
     }
 
     private final String upgradeUrl;
+    private final String subscriptionEndedPlan;
     private final Map<String, String> featureDescriptions;
     private final Map<String, Plan> plans;
     private final Map<String, Plan> plansByStripePrice;
 
-    private PlanCatalog(String upgradeUrl, Map<String, String> featureDescriptions, Map<String, Plan> plans) {
+    private PlanCatalog(String upgradeUrl, String subscriptionEndedPlan, Map<String, String> featureDescriptions,
+            Map<String, Plan> plans) {
         this.upgradeUrl = upgradeUrl;
         this.featureDescriptions = Collections.unmodifiableMap(featureDescriptions);
         this.plans = Collections.unmodifiableMap(plans);
@@ -99,6 +101,12 @@ public final class PlanCatalog {
             }
         }
         this.plansByStripePrice = Collections.unmodifiableMap(byPrice);
+        Plan ended = plans.get(subscriptionEndedPlan);
+        if (ended == null || !"cloud".equals(ended.edition())) {
+            throw invalid("subscription_ended_plan '" + subscriptionEndedPlan + "' must name a cloud plan of the catalog, so a "
+                    + "cancelled subscription lands on limits of its own");
+        }
+        this.subscriptionEndedPlan = subscriptionEndedPlan;
     }
 
     /** The catalog shipped in the model jar (a copy of {@code config/plans.yaml}). */
@@ -137,7 +145,7 @@ public final class PlanCatalog {
         if (plans.isEmpty()) {
             throw invalid("no plans under 'plans:'");
         }
-        return new PlanCatalog(root.path("upgrade_url").asText(""), features, plans);
+        return new PlanCatalog(root.path("upgrade_url").asText(""), root.path("subscription_ended_plan").asText(""), features, plans);
     }
 
     private static Plan parsePlan(String id, JsonNode node, Set<String> knownFeatures) {
@@ -213,6 +221,11 @@ public final class PlanCatalog {
 
     public Set<String> features() {
         return featureDescriptions.keySet();
+    }
+
+    /** The cloud plan an org falls back to when its paid subscription ends. */
+    public Plan subscriptionEndedPlan() {
+        return plans.get(subscriptionEndedPlan);
     }
 
     public String upgradeUrl() {

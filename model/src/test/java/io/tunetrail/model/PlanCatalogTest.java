@@ -13,9 +13,18 @@ class PlanCatalogTest {
     private final PlanCatalog catalog = PlanCatalog.load();
 
     @Test
-    void shippedCatalogHasTheFourPlansCheapestFirst() {
+    void shippedCatalogHasItsPlansCheapestFirst() {
         assertThat(catalog.plans()).extracting(PlanCatalog.Plan::id)
-                .containsExactly("community", "starter", "pro", "enterprise");
+                .containsExactly("community", "free", "starter", "pro", "enterprise");
+    }
+
+    @Test
+    void anEndedSubscriptionLandsOnALimitedCloudPlan() {
+        PlanCatalog.Plan ended = catalog.subscriptionEndedPlan();
+        assertThat(ended.id()).isEqualTo("free");
+        assertThat(ended.edition()).isEqualTo("cloud");
+        assertThat(ended.limit("api_calls").perDay()).isEqualTo(1_000L);
+        assertThat(ended.rateLimit().isUnlimited()).isFalse();
     }
 
     @Test
@@ -83,6 +92,12 @@ class PlanCatalogTest {
                   one: { features: [a], stripe_price_ids: [p1] }
                   two: { features: [a], stripe_price_ids: [p1] }
                 """)).hasMessageContaining("p1");
+        assertThatThrownBy(() -> parse("""
+                subscription_ended_plan: selfhosted
+                features: { a: A }
+                plans:
+                  selfhosted: { features: [a], edition: community }
+                """)).hasMessageContaining("subscription_ended_plan 'selfhosted' must name a cloud plan");
     }
 
     private static PlanCatalog parse(String yaml) throws Exception {

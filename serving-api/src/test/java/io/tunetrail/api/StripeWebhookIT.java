@@ -121,16 +121,21 @@ class StripeWebhookIT {
             String deleted = event(evt(), "customer.subscription.deleted", "{\"object\":\"subscription\",\"id\":\"" + subscription
                     + "\",\"customer\":\"" + customer + "\",\"status\":\"canceled\"}");
             assertThat(deliver(client, deleted, sign(deleted, ApiTestStack.WEBHOOK_SECRET)).status()).isEqualTo(200);
-            assertThat(plan(org)).isEqualTo("community");
+            // A cloud org whose subscription ended lands on the limited free plan, never on the self-hosted community plan
+            // (whose quotas are unlimited).
+            assertThat(plan(org)).isEqualTo("free");
             Http.Answer gated = get(client, "/api/v1/ml/daily-mix?user_id=u1", key);
             assertThat(gated.status()).as("the downgrade applies to the next request").isEqualTo(402);
-            assertThat(gated.json().get("current_plan").asText()).isEqualTo("community");
+            assertThat(gated.json().get("current_plan").asText()).isEqualTo("free");
+            Http.Answer metered = get(client, "/api/v1/tracks/top", key);
+            assertThat(metered.status()).isEqualTo(200);
+            assertThat(metered.header("RateLimit-Limit")).as("a free org is rate limited").isEqualTo("10");
 
             // Stripe redelivers the earlier update: already applied, so it must not bring the enterprise plan back.
             Http.Answer replay = deliver(client, toEnterprise, sign(toEnterprise, ApiTestStack.WEBHOOK_SECRET));
             assertThat(replay.status()).isEqualTo(200);
             assertThat(replay.json().get("result").asText()).isEqualTo("duplicate");
-            assertThat(plan(org)).isEqualTo("community");
+            assertThat(plan(org)).isEqualTo("free");
             assertThat(stack.sql().one("linked", "SELECT stripe_customer_id FROM organisations WHERE org_id = ?", ps -> ps.setString(1, org),
                     rs -> rs.getString(1)).orElseThrow()).isEqualTo(customer);
         });

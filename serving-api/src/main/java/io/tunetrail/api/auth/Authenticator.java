@@ -73,7 +73,9 @@ public final class Authenticator {
                 scopes.add(scope);
             }
         }
-        boolean community = "community".equals(lookup.edition()) || "community".equals(plan.edition());
+        // Unlimited quotas belong to the self-hosted edition, which the org row says; the plan alone must not grant
+        // them (a cloud org on a community plan would otherwise meter nothing).
+        boolean community = "community".equals(lookup.edition());
         return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community);
     }
 

@@ -182,7 +182,7 @@ public final class StripeWebhooks {
      * premium features go at once.
      */
     private String cancelledPlan() {
-        return plans.plans().get(0).id();
+        return plans.subscriptionEndedPlan().id();
     }
 
     private static String text(JsonNode node, String field) {
