@@ -99,12 +99,11 @@ public final class PlatformConfig {
             "Lateness allowed beyond the out-of-orderness; later events go to the dead-letter topic as LATE_EVENT.");
     public static final Key STREAM_MAX_FUTURE_SECONDS = key("stream.max-future-seconds", "86400",
             "Events further than this ahead of the wall clock go to the dead-letter topic as FUTURE_EVENT.");
-    public static final Key STREAM_SESSION_GAP_MINUTES = key("stream.session-gap-minutes", "30",
-            "Inactivity gap that closes a listening session (session-features job).");
+    public static final Key SESSION_GAP_MINUTES = key("session.gap-minutes", "30",
+            "A listener's events further apart than this belong to different listening sessions: the streaming "
+                    + "session-features job's session windows and the batch analytics' derived sessions use the same rule.");
     public static final Key STREAM_RECENT_TRACKS = key("stream.recent-tracks", "20",
             "How many of a listener's most recent tracks the session-features job keeps online.");
-    public static final Key ANALYTICS_SESSION_GAP_MINUTES = key("analytics.session-gap-minutes", "30",
-            "Batch analytics: a listener's events further apart than this start a new session (genre co-occurrence within sessions).");
     public static final Key ANALYTICS_GENRE_MIN_PAIR_BASKETS = key("analytics.genre.min-pair-baskets", "5",
             "Genre correlations: a genre pair is kept only when at least this many users (or sessions) heard both.");
     public static final Key ANALYTICS_CONTEXT_MIN_PLAYS = key("analytics.context.min-plays", "30",

@@ -17,7 +17,7 @@ public record AnalyticsSettings(int sessionGapMinutes, int minPairBaskets, int m
                                 double genreWeight, int embeddingDimension) {
 
     public AnalyticsSettings {
-        require(sessionGapMinutes >= 1, PlatformConfig.ANALYTICS_SESSION_GAP_MINUTES, "must be at least 1");
+        require(sessionGapMinutes >= 1, PlatformConfig.SESSION_GAP_MINUTES, "must be at least 1");
         require(minPairBaskets >= 1, PlatformConfig.ANALYTICS_GENRE_MIN_PAIR_BASKETS, "must be at least 1");
         require(minActivityPlays >= 2, PlatformConfig.ANALYTICS_CONTEXT_MIN_PLAYS, "must be at least 2");
         require(minEffect >= 0 && Double.isFinite(minEffect), PlatformConfig.ANALYTICS_CONTEXT_MIN_EFFECT,
@@ -29,7 +29,7 @@ public record AnalyticsSettings(int sessionGapMinutes, int minPairBaskets, int m
 
     public static AnalyticsSettings from(PlatformConfig config) {
         return new AnalyticsSettings(
-                config.getInt(PlatformConfig.ANALYTICS_SESSION_GAP_MINUTES),
+                config.getInt(PlatformConfig.SESSION_GAP_MINUTES),
                 config.getInt(PlatformConfig.ANALYTICS_GENRE_MIN_PAIR_BASKETS),
                 config.getInt(PlatformConfig.ANALYTICS_CONTEXT_MIN_PLAYS),
                 number(config, PlatformConfig.ANALYTICS_CONTEXT_MIN_EFFECT),

@@ -44,7 +44,7 @@ public record StreamSettings(
                 c.getInt(PlatformConfig.STREAM_OUT_OF_ORDERNESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_ALLOWED_LATENESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_MAX_FUTURE_SECONDS) * 1000L,
-                positive(c, PlatformConfig.STREAM_SESSION_GAP_MINUTES) * 60_000L,
+                positive(c, PlatformConfig.SESSION_GAP_MINUTES) * 60_000L,
                 positive(c, PlatformConfig.STREAM_RECENT_TRACKS), untilIdle, StoreSpec.of(c));
     }
 

@@ -31,7 +31,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * session-features: listening events ({@code interactions}) per listener in event-time session windows (gap
- * {@code stream.session-gap-minutes}), summarised per session ({@link SessionSummary}) and folded into each listener's
+ * {@code session.gap-minutes}), summarised per session ({@link SessionSummary}) and folded into each listener's
  * rolling 7-day features and most recent tracks ({@link UserFeaturesFunction}).
  *
  * <p>Sinks: the {@code user_sessions} feature view in Redis (HSET of the whole row + TTL: absolute, so a replay after a
