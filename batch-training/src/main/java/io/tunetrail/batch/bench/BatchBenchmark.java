@@ -227,7 +227,15 @@ public final class BatchBenchmark {
         String database = "tt_" + tag;
         admin("CREATE DATABASE " + database);
         PlatformConfig benchConfig = PlatformConfig.load(config.asEnv(), Map.of(PlatformConfig.POSTGRES_DATABASE.name(), database));
-        Map<String, String> renamed = new HashMap<>();
+        Map<String, String> renamed = new java.util.concurrent.ConcurrentHashMap<>();
+        Runnable cleanUp = () -> {
+            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            deleteRedis(renamed.values());
+            deleteTree(store);
+        };
+        // A benchmark stopped with Ctrl-C or kill leaves nothing behind either.
+        Thread onStop = new Thread(cleanUp);
+        Runtime.getRuntime().addShutdownHook(onStop);
         try (HikariDataSource db = Database.connect(benchConfig, 2);
                 RedisOnlineStore redis = RedisOnlineStore.connect(benchConfig)) {
             Database.migrate(db, benchConfig);
@@ -248,9 +256,8 @@ public final class BatchBenchmark {
             run.put("job_ms", jobs);
             return run;
         } finally {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            deleteRedis(renamed.values());
-            deleteTree(store);
+            Runtime.getRuntime().removeShutdownHook(onStop);
+            cleanUp.run();
         }
     }
 

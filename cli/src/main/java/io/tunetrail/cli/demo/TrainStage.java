@@ -3,6 +3,7 @@ package io.tunetrail.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.jobs.BatchJobs;
+import java.io.PrintStream;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +30,15 @@ final class TrainStage implements DemoStage {
         }
         JsonNode result = BatchJobs.run(context.config(), context.repositoryRoot(), List.of("--all"), "the nightly chain",
                 line -> { }).result();
+        print(result, context.out());
+    }
+
+    /** Each job's time, then each org's new version and its metrics beside the baseline, from the chain's JSON line. */
+    static void print(JsonNode result, PrintStream out) {
         JsonNode evaluate = null;
         JsonNode materialise = null;
         for (JsonNode job : result.path("jobs")) {
-            context.out().printf("      %-22s %6.1f s%n", job.path("job").asText(), job.path("duration_ms").asLong() / 1000.0);
+            out.printf("      %-22s %6.1f s%n", job.path("job").asText(), job.path("duration_ms").asLong() / 1000.0);
             if (job.path("job").asText().equals("evaluate")) {
                 evaluate = job;
             } else if (job.path("job").asText().equals("materialise")) {
@@ -47,14 +53,14 @@ final class TrainStage implements DemoStage {
             JsonNode r = org.getValue();
             String version = evaluate.path("model_versions").path(org.getKey()).asText();
             JsonNode decision = materialise == null ? null : materialise.path("figures").path("per_org").path(org.getKey()).path("als");
-            context.out().printf("      org %s: als %s%s, %d listeners evaluated (k %d, %s split)%n", org.getKey(), version,
+            out.printf("      org %s: als %s%s, %d listeners evaluated (k %d, %s split)%n", org.getKey(), version,
                     decision == null || decision.isMissingNode() ? "" : " -> active " + decision.path("active").asText()
                             + " (" + decision.path("decision").asText() + ")",
                     r.path("als").path("users").asInt(), r.path("k").asInt(), r.path("split").asText());
-            context.out().printf("        %-11s %9s %9s %9s %9s %9s%n", "", "precision", "recall", "ndcg", "map", "coverage");
+            out.printf("        %-11s %9s %9s %9s %9s %9s%n", "", "precision", "recall", "ndcg", "map", "coverage");
             for (String which : List.of("als", "baseline")) {
                 JsonNode m = r.path(which);
-                context.out().printf("        %-11s %9.4f %9.4f %9.4f %9.4f %9.4f%n", which.equals("als") ? "als" : "popularity",
+                out.printf("        %-11s %9.4f %9.4f %9.4f %9.4f %9.4f%n", which.equals("als") ? "als" : "popularity",
                         m.path("precision").asDouble(), m.path("recall").asDouble(), m.path("ndcg").asDouble(),
                         m.path("map").asDouble(), m.path("coverage").asDouble());
             }
