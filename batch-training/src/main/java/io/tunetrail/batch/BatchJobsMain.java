@@ -125,6 +125,8 @@ public final class BatchJobsMain {
                 case "eval" -> eval(spark, config, command);
                 case "bench" -> new BatchBenchmark(spark, config, System.out::println).run(
                         command.options().containsKey("data-dir") ? Path.of(command.options().get("data-dir")) : null,
+                        Integer.parseInt(command.options().getOrDefault("rank", "64")),
+                        Integer.parseInt(command.options().getOrDefault("iterations", "10")),
                         command.options().getOrDefault("scales", "1,4,16"));
                 default -> throw new IllegalStateException(command.mode());
             };
@@ -144,6 +146,10 @@ public final class BatchJobsMain {
 
     /** Command-line options that are configuration keys (evaluation and benchmark parameters). */
     private static Map<String, String> overrides(Command command) {
+        if (command.mode().equals("bench")) {
+            // --rank and --iterations are the ALS comparison's; the chain it measures runs with the configuration.
+            return Map.of();
+        }
         Map<String, String> keys = Map.of("k", PlatformConfig.EVAL_K.name(), "split", PlatformConfig.EVAL_SPLIT.name(),
                 "ratio", PlatformConfig.EVAL_RATIO.name(), "seed", PlatformConfig.EVAL_SEED.name(),
                 "rank", PlatformConfig.ALS_RANK.name(), "iterations", PlatformConfig.ALS_ITERATIONS.name());

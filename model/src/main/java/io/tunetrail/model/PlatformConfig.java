@@ -105,7 +105,7 @@ public final class PlatformConfig {
             "Track and user similarity: neighbours kept per track or listener.");
     public static final Key SIMILARITY_MIN_SUPPORT = key("batch.similarity.min-support", "2",
             "Track similarity: listeners who must have played both tracks for a pair to count.");
-    public static final Key SIMILARITY_MAX_HISTORY = key("batch.similarity.max-history", "200",
+    public static final Key SIMILARITY_MAX_HISTORY = key("batch.similarity.max-history", "50",
             "Track similarity: a listener's strongest tracks used to count co-occurrence (bounds the pairs per listener).");
     public static final Key EVAL_K = key("batch.eval.k", "10", "Evaluation: cut-off k of precision@k, recall@k, NDCG@k, MAP@k.");
     public static final Key EVAL_SPLIT = key("batch.eval.split", "stratified",

@@ -83,13 +83,15 @@ public final class BatchBenchmark {
 
     /**
      * @param lastfmDir the Last.fm-2k folder; null skips the ALS comparison
+     * @param rank factors of the ALS comparison (the chain uses the configured {@code batch.als.*})
+     * @param iterations iterations of the ALS comparison
      * @param scales comma-separated scales of the chain measurement; empty skips it
      */
-    public Map<String, Object> run(Path lastfmDir, String scales) {
+    public Map<String, Object> run(Path lastfmDir, int rank, int iterations, String scales) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "batch");
         if (lastfmDir != null) {
-            compareAls(lastfmDir, json);
+            compareAls(lastfmDir, AlsParams.from(config).with(rank, iterations), json);
         }
         List<Double> list = Arrays.stream(scales.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Double::parseDouble).sorted().toList();
@@ -99,8 +101,7 @@ public final class BatchBenchmark {
         return json;
     }
 
-    private void compareAls(Path dir, Map<String, Object> json) {
-        AlsParams params = AlsParams.from(config);
+    private void compareAls(Path dir, AlsParams params, Map<String, Object> json) {
         int k = 10;
         Dataset<Row> events = new DatasetEvaluation(spark, config.home()).events("lastfm-2k", dir).withColumn("org_id",
                 org.apache.spark.sql.functions.lit("bench"));
@@ -226,7 +227,15 @@ public final class BatchBenchmark {
         String database = "tt_" + tag;
         admin("CREATE DATABASE " + database);
         PlatformConfig benchConfig = PlatformConfig.load(config.asEnv(), Map.of(PlatformConfig.POSTGRES_DATABASE.name(), database));
-        Map<String, String> renamed = new HashMap<>();
+        Map<String, String> renamed = new java.util.concurrent.ConcurrentHashMap<>();
+        Runnable cleanUp = () -> {
+            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            deleteRedis(renamed.values());
+            deleteTree(store);
+        };
+        // A benchmark stopped with Ctrl-C or kill leaves nothing behind either.
+        Thread onStop = new Thread(cleanUp);
+        Runtime.getRuntime().addShutdownHook(onStop);
         try (HikariDataSource db = Database.connect(benchConfig, 2);
                 RedisOnlineStore redis = RedisOnlineStore.connect(benchConfig)) {
             Database.migrate(db, benchConfig);
@@ -247,9 +256,8 @@ public final class BatchBenchmark {
             run.put("job_ms", jobs);
             return run;
         } finally {
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            deleteRedis(renamed.values());
-            deleteTree(store);
+            Runtime.getRuntime().removeShutdownHook(onStop);
+            cleanUp.run();
         }
     }
 

@@ -114,11 +114,16 @@ public final class NightlyContext implements AutoCloseable {
         return interactions;
     }
 
-    /** The orgs this run trains: the filter, or every org with interactions, sorted. */
+    /** The orgs this run trains: every org with interactions (only the filter's, when set), sorted. */
     public synchronized List<String> orgs() {
         if (orgs == null) {
-            orgs = org.map(List::of).orElseGet(() -> interactions().rows().select("org_id").distinct()
-                    .orderBy("org_id").collectAsList().stream().map(r -> r.getString(0)).toList());
+            orgs = interactions().rows().select("org_id").distinct()
+                    .orderBy("org_id").collectAsList().stream().map(r -> r.getString(0)).toList();
+            if (org.isPresent() && orgs.isEmpty()) {
+                throw new IllegalStateException("org " + org.get() + " has no interactions in the offline store at "
+                        + tables.location("interactions") + ", so there is nothing to train; check the org id, or land its "
+                        + "events first (./tunetrail land)");
+            }
         }
         return orgs;
     }

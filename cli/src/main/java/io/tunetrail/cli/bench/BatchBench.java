@@ -41,17 +41,24 @@ public final class BatchBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!skipAls && dataDir != null) {
+            requireLastFm(dataDir);
+        }
         Path root = BatchJobs.root("bench batch");
         Path dir = dataDir != null ? dataDir : root.resolve("..").resolve("shared").resolve("datasets").resolve("hetrec2011-lastfm-2k");
         List<String> args = new ArrayList<>(List.of("--bench", "--rank", String.valueOf(rank), "--iterations",
                 String.valueOf(iterations), "--scales", scales.isBlank() ? "," : scales));
         if (!skipAls) {
-            if (!Files.isDirectory(dir)) {
-                throw CliError.usage("the Last.fm-2k data set is not at " + dir, "pass --data-dir DIR, or --skip-als");
-            }
+            requireLastFm(dir);
             args.addAll(List.of("--data-dir", dir.toAbsolutePath().normalize().toString()));
         }
         BatchJobs.run(TunetrailCli.config(), root, args, "the batch benchmark", System.out::println);
         return 0;
+    }
+
+    private static void requireLastFm(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("user_artists.dat"))) {
+            throw CliError.usage("the Last.fm-2k data set is not at " + dir, "pass --data-dir DIR, or --skip-als");
+        }
     }
 }

@@ -1,0 +1,57 @@
+package io.tunetrail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** train, eval and bench batch refuse bad command lines with exit 2 and a reason, before starting Spark. */
+class TrainingVerbsTest {
+    @TempDir
+    Path dir;
+
+    private static Object[] run(String... args) {
+        CommandLine cli = TunetrailCli.newCommandLine();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintWriter writer = new PrintWriter(buffer, true, StandardCharsets.UTF_8);
+        cli.setOut(writer);
+        cli.setErr(writer);
+        int exit = cli.execute(args);
+        writer.flush();
+        return new Object[] {exit, buffer.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void evalRefusesUnknownDataSetsAndBadSplits() {
+        Object[] unknown = run("eval", "--dataset", "netflix", "--data-dir", dir.toString());
+        assertThat(unknown[0]).isEqualTo(2);
+        assertThat((String) unknown[1]).contains("unknown data set 'netflix'").contains("lastfm-2k");
+        Object[] ratio = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--ratio", "1.5");
+        assertThat(ratio[0]).isEqualTo(2);
+        assertThat((String) ratio[1]).contains("--ratio 1.5");
+        Object[] split = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--split", "random");
+        assertThat(split[0]).isEqualTo(2);
+        assertThat((String) split[1]).contains("stratified or time");
+        assertThat(run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.resolve("missing").toString())[0]).isEqualTo(2);
+    }
+
+    @Test
+    void trainRefusesContradictoryModes() {
+        Object[] both = run("train", "--all", "--requests");
+        assertThat(both[0]).isEqualTo(2);
+        assertThat((String) both[1]).contains("exclude each other");
+        assertThat(run("train", "--requests", "--org", "acme")[0]).isEqualTo(2);
+    }
+
+    @Test
+    void benchBatchNeedsTheDataSetUnlessTheAlsPartIsSkipped() {
+        Object[] missing = run("bench", "batch", "--data-dir", dir.resolve("missing").toString());
+        assertThat(missing[0]).isEqualTo(2);
+        assertThat((String) missing[1]).contains("--skip-als");
+    }
+}
