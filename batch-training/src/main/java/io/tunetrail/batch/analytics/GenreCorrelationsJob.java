@@ -4,8 +4,6 @@ import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /** The {@code genre-correlations} job: {@link GenreCorrelations} → Delta and PostgreSQL {@code genre_correlations}. */
 public final class GenreCorrelationsJob implements NightlyJob {
@@ -18,16 +16,11 @@ public final class GenreCorrelationsJob implements NightlyJob {
     public JobResult run(NightlyContext ctx) {
         long start = System.nanoTime();
         AnalyticsSettings settings = AnalyticsSettings.from(ctx.config());
-        Dataset<Row> events = ListeningEvents.cached(ctx.interactions().rows());
-        try {
-            var pairs = new GenreCorrelations(settings).compute(events, AnalyticsJobs.catalog(ctx));
-            Map<String, Object> params = Map.of("min_pair_baskets", settings.minPairBaskets(),
-                    "session_gap_minutes", settings.sessionGapMinutes(), "genre_level", "top");
-            AnalyticsMaterialiser m = new AnalyticsMaterialiser(ctx, true);
-            var outcome = m.materialise(name(), params, Map.of(AnalyticsTable.GENRE_CORRELATIONS, pairs), Map.of());
-            return m.result(name(), outcome, params, start);
-        } finally {
-            events.unpersist();
-        }
+        var pairs = new GenreCorrelations(settings).compute(ctx.interactions().rows(), AnalyticsJobs.catalog(ctx));
+        Map<String, Object> params = Map.of("min_pair_baskets", settings.minPairBaskets(),
+                "session_gap_minutes", settings.sessionGapMinutes(), "genre_level", "top");
+        AnalyticsMaterialiser m = new AnalyticsMaterialiser(ctx, true);
+        var outcome = m.materialise(name(), params, Map.of(AnalyticsTable.GENRE_CORRELATIONS, pairs), Map.of());
+        return m.result(name(), outcome, params, start);
     }
 }

@@ -4,35 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.apache.spark.sql.functions.col;
 
-import io.tunetrail.batch.land.EventFormat;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.NightlyJobs;
-import io.tunetrail.batch.land.KafkaToDeltaLander;
+import io.tunetrail.batch.nightly.OfflineTables;
+import io.tunetrail.batch.synthetic.SyntheticLake;
 import io.tunetrail.batch.testing.LocalSpark;
 import io.tunetrail.ingestion.synthetic.GeneratorSettings;
 import io.tunetrail.ingestion.synthetic.GroundTruth;
 import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
-import io.tunetrail.model.EventCodec;
-import io.tunetrail.model.InteractionEvent;
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.Org;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.registry.ModelRegistry;
-import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.vector.Neighbour;
 import io.tunetrail.store.vector.PgVectorStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -43,8 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,9 +62,9 @@ class AnalyticsJobsIT {
     static void generateLandAndRun() throws Exception {
         spark = LocalSpark.get();
         store = Files.createTempDirectory("analytics-it");
-        generator = new SyntheticGenerator(GeneratorSettings.defaults(END).withScale(0.15).withOrgs(2));
-        new PostgresCatalogStore(DB.dataSource()).load(generator.catalog());
-        landInteractions();
+        GeneratorSettings settings = GeneratorSettings.defaults(END).withScale(0.15).withOrgs(2);
+        generator = new SyntheticGenerator(settings);
+        new SyntheticLake(spark, new OfflineTables(spark, store.toString())).load(settings, org -> org, DB.dataSource());
         try (NightlyContext ctx = context()) {
             result = new NightlyChain(analyticsJobs()).run(ctx);
         }
@@ -96,22 +89,6 @@ class AnalyticsJobsIT {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    /** The generated events as the lander would write them: through its own Spark format, without Kafka. */
-    private static void landInteractions() {
-        EventCodec<InteractionEvent> codec = EventCodec.interactions();
-        List<Row> kafka = new ArrayList<>();
-        long[] offset = {0};
-        Timestamp now = Timestamp.from(END);
-        generator.interactions(e -> kafka.add(RowFactory.create(e.orgId().getBytes(StandardCharsets.UTF_8), codec.encode(e),
-                "interactions", 0, offset[0]++, now, 0)));
-        Dataset<Row> classified = EventFormat.INTERACTIONS.classify(spark.createDataFrame(kafka, KafkaToDeltaLander.KAFKA_SCHEMA));
-        Dataset<Row> landed = EventFormat.INTERACTIONS.landedRows(classified);
-        assertThat(landed.count()).isEqualTo(kafka.size());
-        OfflineStoreLayout.Table t = OfflineStoreLayout.load().table("interactions");
-        landed.write().format("delta").mode(SaveMode.Append).partitionBy(t.partitionBy().toArray(new String[0]))
-                .save(t.location(store.toString()));
     }
 
     private static List<String> orgs() {
