@@ -268,6 +268,14 @@ public final class RedisOnlineStore implements OnlineStore {
 
     @Override
     public Map<String, UsageCount> usage(String orgId, Collection<String> resources, Instant at) {
+        return dayAndMonth(resources, at, (resource, day) -> RedisKeys.usageDay(orgId, resource, day),
+                (resource, month) -> RedisKeys.usageMonth(orgId, resource, month));
+    }
+
+    /** Reads the day and month counter of each resource in one MGET; an absent key is 0. */
+    private Map<String, UsageCount> dayAndMonth(Collection<String> resources, Instant at,
+            java.util.function.BiFunction<String, LocalDate, String> dayKey,
+            java.util.function.BiFunction<String, YearMonth, String> monthKey) {
         if (resources.isEmpty()) {
             return Map.of();
         }
@@ -275,8 +283,8 @@ public final class RedisOnlineStore implements OnlineStore {
         List<String> ordered = List.copyOf(resources);
         String[] keys = new String[ordered.size() * 2];
         for (int i = 0; i < ordered.size(); i++) {
-            keys[2 * i] = RedisKeys.usageDay(orgId, ordered.get(i), day);
-            keys[2 * i + 1] = RedisKeys.usageMonth(orgId, ordered.get(i), YearMonth.from(day));
+            keys[2 * i] = dayKey.apply(ordered.get(i), day);
+            keys[2 * i + 1] = monthKey.apply(ordered.get(i), YearMonth.from(day));
         }
         List<String> values;
         try {
@@ -325,27 +333,8 @@ public final class RedisOnlineStore implements OnlineStore {
 
     /** The ledger's day and month-to-date totals of each resource for the UTC day of {@code at}, in one MGET; absent is 0. */
     public Map<String, UsageCount> ledger(String orgId, Collection<String> resources, Instant at) {
-        if (resources.isEmpty()) {
-            return Map.of();
-        }
-        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-        List<String> ordered = List.copyOf(resources);
-        String[] keys = new String[ordered.size() * 2];
-        for (int i = 0; i < ordered.size(); i++) {
-            keys[2 * i] = RedisKeys.ledgerDay(orgId, ordered.get(i), day);
-            keys[2 * i + 1] = RedisKeys.ledgerMonth(orgId, ordered.get(i), YearMonth.from(day));
-        }
-        List<String> values;
-        try {
-            values = jedis.mget(keys);
-        } catch (JedisException e) {
-            throw StoreException.unavailable("Redis", where, e);
-        }
-        Map<String, UsageCount> counts = new LinkedHashMap<>();
-        for (int i = 0; i < ordered.size(); i++) {
-            counts.put(ordered.get(i), new UsageCount(ordered.get(i), parse(values.get(2 * i)), parse(values.get(2 * i + 1))));
-        }
-        return counts;
+        return dayAndMonth(resources, at, (resource, day) -> RedisKeys.ledgerDay(orgId, resource, day),
+                (resource, month) -> RedisKeys.ledgerMonth(orgId, resource, month));
     }
 
     @Override
