@@ -51,6 +51,32 @@ public final class KafkaTopics {
         return ensure(config, names(config));
     }
 
+    /**
+     * Waits until every partition of {@code topics} has a leader. createTopics returns before leadership has reached
+     * the brokers; an idempotent producer that writes at once gets NOT_LEADER_OR_FOLLOWER on its first batches and
+     * OUT_OF_ORDER_SEQUENCE_NUMBER on the ones behind them, and can stall until its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get(15, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // Metadata may not know the topic yet (UnknownTopicOrPartition): not ready.
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + topics + " have no leader 30 s after creation");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Creates those of {@code topics} that do not exist yet (as {@link #ensure(PlatformConfig)} does) and returns them. */
     public static List<String> ensure(PlatformConfig config, List<String> topics) {
         int partitions = config.getInt(PlatformConfig.KAFKA_PARTITIONS);
@@ -70,6 +96,7 @@ public final class KafkaTopics {
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
             return missing.stream().map(NewTopic::name).toList();
         } catch (InterruptedException e) {
