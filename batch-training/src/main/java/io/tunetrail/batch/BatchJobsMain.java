@@ -7,6 +7,7 @@ import io.tunetrail.batch.eval.Evaluator;
 import io.tunetrail.batch.land.KafkaToDeltaLander;
 import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
+import io.tunetrail.batch.land.OfflinePeek;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
 import io.tunetrail.batch.nightly.NightlyContext;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
  * <ul>
  *   <li>{@code --job land}: the raw topics into Delta ({@link KafkaToDeltaLander}).</li>
  *   <li>{@code --job NAME [--org ORG]}: one nightly job ({@link NightlyJobs} lists them).</li>
+ *   <li>{@code --peek TABLE[,TABLE] [--org ORG] [--n N]}: the newest rows of offline-store tables ({@link OfflinePeek}).</li>
  *   <li>{@code --all [--org ORG]}: the whole nightly chain, in {@link NightlyJobs#ALL}'s order.</li>
  *   <li>{@code --requests}: the queued custom training requests, most urgent first ({@link TrainingRequests}).</li>
  *   <li>{@code --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]}: ALS
@@ -48,10 +50,11 @@ public final class BatchJobsMain {
     private static final String LOCAL_LOG_CONFIG = "tunetrail/batch-log4j2.properties";
     private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] | --all [--org ORG] | --requests"
             + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
-            + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]";
+            + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]"
+            + " | --peek TABLE[,TABLE] [--org ORG] [--n N]";
     private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench");
     private static final Set<String> VALUED = Set.of("--job", "--org", "--dataset", "--data-dir", "--k", "--split", "--ratio",
-            "--seed", "--rank", "--iterations", "--scales");
+            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n");
 
     private BatchJobsMain() {}
 
@@ -62,10 +65,10 @@ public final class BatchJobsMain {
             Map<String, String> options = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (MODES.contains(a) || a.equals("--job")) {
+                if (MODES.contains(a) || a.equals("--job") || a.equals("--peek")) {
                     String m = a.substring(2);
                     if (mode != null) {
-                        throw new IllegalArgumentException("give one of --job, --all, --requests, --eval, --bench");
+                        throw new IllegalArgumentException("give one of --job, --all, --requests, --eval, --bench, --peek");
                     }
                     mode = m;
                 }
@@ -84,8 +87,12 @@ public final class BatchJobsMain {
             if (mode.equals("job") && !options.get("job").equals("land")) {
                 NightlyJobs.byName(options.get("job"));
             }
-            if (options.containsKey("org") && !mode.equals("all") && !(mode.equals("job") && !options.get("job").equals("land"))) {
+            if (options.containsKey("org") && !mode.equals("all") && !mode.equals("peek")
+                    && !(mode.equals("job") && !options.get("job").equals("land"))) {
                 throw new IllegalArgumentException("--org applies to nightly jobs only");
+            }
+            if (options.containsKey("n") && !options.get("n").matches("[1-9][0-9]{0,5}")) {
+                throw new IllegalArgumentException("--n needs a whole number from 1, got '" + options.get("n") + "'");
             }
             if (mode.equals("eval") && (!options.containsKey("dataset") || !options.containsKey("data-dir"))) {
                 throw new IllegalArgumentException("--eval needs --dataset and --data-dir");
@@ -94,7 +101,7 @@ public final class BatchJobsMain {
         }
 
         String what() {
-            return mode.equals("job") ? options.get("job") : mode;
+            return mode.equals("job") ? options.get("job") : mode.equals("peek") ? "peek " + options.get("peek") : mode;
         }
     }
 
@@ -117,12 +124,15 @@ public final class BatchJobsMain {
             // The benchmark compares Spark on two cores with one thread, whatever the machine has.
             spark = command.mode().equals("bench")
                     ? SparkSessions.builder("tunetrail-bench", "local[2]").getOrCreate()
-                    : SparkSessions.forJob("tunetrail-" + command.what());
+                    : SparkSessions.forJob("tunetrail-" + command.what().replace(' ', '-'));
             Map<String, Object> json = switch (command.mode()) {
                 case "job" -> command.what().equals("land") ? land(spark, config) : nightly(spark, config, command);
                 case "all" -> nightly(spark, config, command);
                 case "requests" -> new TrainingRequests(spark, config, System.out::println).runQueued();
                 case "eval" -> eval(spark, config, command);
+                case "peek" -> new OfflinePeek(spark, LanderSettings.from(config).storeRoot()).peek(
+                        List.of(command.options().get("peek").split(",")), command.options().get("org"),
+                        Integer.parseInt(command.options().getOrDefault("n", "5")));
                 case "bench" -> new BatchBenchmark(spark, config, System.out::println).run(
                         command.options().containsKey("data-dir") ? Path.of(command.options().get("data-dir")) : null,
                         Integer.parseInt(command.options().getOrDefault("rank", "64")),

@@ -19,6 +19,9 @@ class BatchJobsMainTest {
         assertThat(parse("--eval", "--dataset", "lastfm-2k", "--data-dir", "/d", "--k", "5").options())
                 .containsEntry("k", "5").containsEntry("dataset", "lastfm-2k");
         assertThat(parse("--bench", "--scales", "1,2").options()).containsEntry("scales", "1,2");
+        BatchJobsMain.Command peek = parse("--peek", "usage_daily,sessions", "--org", "acme", "--n", "3");
+        assertThat(peek.mode()).isEqualTo("peek");
+        assertThat(peek.options()).containsEntry("peek", "usage_daily,sessions").containsEntry("org", "acme").containsEntry("n", "3");
     }
 
     @Test
@@ -30,5 +33,7 @@ class BatchJobsMainTest {
         assertThatThrownBy(() -> parse("--eval", "--dataset", "lastfm-2k")).hasMessageContaining("--data-dir");
         assertThatThrownBy(() -> parse("--all", "--org")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> parse("--all", "--colour", "red")).hasMessageContaining("unknown argument");
+        assertThatThrownBy(() -> parse("--peek", "sessions", "--n", "0")).hasMessageContaining("--n needs a whole number");
+        assertThatThrownBy(() -> parse("--peek", "sessions", "--job", "als")).hasMessageContaining("one of");
     }
 }

@@ -3,7 +3,9 @@ package io.tunetrail.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.jobs.JobLauncher;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /** Lands the topics in the offline store's raw Delta tables with the batch-training jar (Spark, exactly once). */
 final class LandStage implements DemoStage {
@@ -33,6 +35,40 @@ final class LandStage implements DemoStage {
             context.out().printf("        %-13s %,d rows landed from '%s' (%,d refused), Delta version %d%n", t.path("table").asText(),
                     t.path("rows_landed").asLong(), t.path("topic").asText(), t.path("rows_refused").asLong(),
                     t.path("delta_version").asLong());
+        }
+        printReadBack(context);
+    }
+
+    /** One org's daily usage and newest session, read back from Delta (what the streaming jobs' results became). */
+    private static void printReadBack(DemoContext context) {
+        Optional<String> org;
+        try {
+            org = StreamStage.firstOrg(context.config());
+        } catch (SQLException e) {
+            throw CliError.failed("cannot read the orgs from PostgreSQL", e.getMessage(), null);
+        }
+        if (org.isEmpty()) {
+            return;
+        }
+        JobLauncher.JobRun peek = new JobLauncher(context.config(), context.repositoryRoot()).run(JobLauncher.Engine.SPARK,
+                List.of("--peek", "usage_daily,sessions", "--org", org.get(), "--n", "3"), line -> { });
+        if (!peek.ok() || peek.result() == null) {
+            throw CliError.failed("reading the offline store back failed (exit " + peek.exitCode() + ")",
+                    String.join(" | ", peek.tail().subList(Math.max(0, peek.tail().size() - 3), peek.tail().size())), null);
+        }
+        for (JsonNode table : peek.result().path("peek")) {
+            context.out().printf("      Delta: org %s, newest rows of %s:%n", org.get(), table.path("table").asText());
+            if (table.path("rows").isEmpty()) {
+                context.out().println("        (none yet: run ./tunetrail stream first)");
+            }
+            int shown = 0;
+            for (JsonNode row : table.path("rows")) {
+                // A session row is wide: one is enough to see what the job wrote.
+                if (table.path("table").asText().equals("sessions") && shown++ > 0) {
+                    break;
+                }
+                context.out().println("        " + row);
+            }
         }
     }
 }

@@ -88,7 +88,8 @@ final class StreamStage implements DemoStage {
                 String.join(", ", r.getIds("recent_tracks").subList(0, Math.min(5, r.getIds("recent_tracks").size()))));
     }
 
-    private static Optional<String> firstOrg(PlatformConfig config) throws SQLException {
+    /** The org the demo reads back: the first by id (the stream and land stages show the same one). */
+    static Optional<String> firstOrg(PlatformConfig config) throws SQLException {
         try (HikariDataSource db = Database.connect(config, 1); Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT org_id FROM organisations ORDER BY org_id LIMIT 1");
                 ResultSet rs = ps.executeQuery()) {
