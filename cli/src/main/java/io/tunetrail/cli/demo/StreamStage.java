@@ -88,10 +88,12 @@ final class StreamStage implements DemoStage {
                 String.join(", ", r.getIds("recent_tracks").subList(0, Math.min(5, r.getIds("recent_tracks").size()))));
     }
 
-    /** The org the demo reads back: the first by id (the stream and land stages show the same one). */
+    /** The org the demo reads back: the first by id that has listeners (the stream and land stages show the same one). */
     static Optional<String> firstOrg(PlatformConfig config) throws SQLException {
         try (HikariDataSource db = Database.connect(config, 1); Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT org_id FROM organisations ORDER BY org_id LIMIT 1");
+                // Orgs with listeners only: the serve stage adds empty orgs (one per plan) that have nothing to show.
+                PreparedStatement ps = c.prepareStatement("SELECT org_id FROM organisations o WHERE EXISTS "
+                        + "(SELECT 1 FROM end_users e WHERE e.org_id = o.org_id) ORDER BY org_id LIMIT 1");
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
