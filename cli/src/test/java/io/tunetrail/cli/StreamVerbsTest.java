@@ -1,27 +1,14 @@
 package io.tunetrail.cli;
 
+import static io.tunetrail.cli.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.cli.jobs.StreamCommand;
 import io.tunetrail.model.EventCodec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class StreamVerbsTest {
 
-    private static Object[] run(String... args) {
-        CommandLine cli = TunetrailCli.newCommandLine();
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintWriter writer = new PrintWriter(buffer, true, StandardCharsets.UTF_8);
-        cli.setOut(writer);
-        cli.setErr(writer);
-        int exit = cli.execute(args);
-        writer.flush();
-        return new Object[] {exit, buffer.toString(StandardCharsets.UTF_8)};
-    }
 
     @Test
     void anUnknownJobIsAUsageErrorNamingTheKnownOnes() {

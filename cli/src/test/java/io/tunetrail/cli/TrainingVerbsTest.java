@@ -1,30 +1,17 @@
 package io.tunetrail.cli;
 
+import static io.tunetrail.cli.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** train, eval and bench batch refuse bad command lines with exit 2 and a reason, before starting Spark. */
 class TrainingVerbsTest {
     @TempDir
     Path dir;
 
-    private static Object[] run(String... args) {
-        CommandLine cli = TunetrailCli.newCommandLine();
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintWriter writer = new PrintWriter(buffer, true, StandardCharsets.UTF_8);
-        cli.setOut(writer);
-        cli.setErr(writer);
-        int exit = cli.execute(args);
-        writer.flush();
-        return new Object[] {exit, buffer.toString(StandardCharsets.UTF_8)};
-    }
 
     @Test
     void evalRefusesUnknownDataSetsAndBadSplits() {

@@ -1,12 +1,11 @@
 package io.tunetrail.cli;
 
+import static io.tunetrail.cli.CliRunner.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.model.Decoded;
 import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.InteractionEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,21 +14,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TunetrailCliTest {
 
-    /** Runs a command line with captured output; returns {exit code, stdout+stderr}. */
-    private static Object[] run(String... args) {
-        CommandLine cli = TunetrailCli.newCommandLine();
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintWriter writer = new PrintWriter(buffer, true, StandardCharsets.UTF_8);
-        cli.setOut(writer);
-        cli.setErr(writer);
-        int exit = cli.execute(args);
-        writer.flush();
-        return new Object[] {exit, buffer.toString(StandardCharsets.UTF_8)};
-    }
 
     @Test
     void everyVerbHasHelp() {
