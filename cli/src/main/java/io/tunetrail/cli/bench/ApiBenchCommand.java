@@ -10,6 +10,7 @@ import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
@@ -32,7 +33,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.HostAndPort;
@@ -71,7 +71,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
         String orgId = run;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
                 HikariDataSource ds = Database.connect(config, 16)) {
-            admin.createTopics(List.of(new NewTopic(run + "-usage", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            KafkaTopics.ensure(config, List.of(run + "-usage"));
             EventPublisher events = new EventPublisher(config);
             ApiStores stores = new ApiStores(ds, redis.jedis(), config.redisUri(), events, events::close);
             Sql sql = new Sql(ds);

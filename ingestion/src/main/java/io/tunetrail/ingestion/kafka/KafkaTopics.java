@@ -2,6 +2,7 @@ package io.tunetrail.ingestion.kafka;
 
 import io.tunetrail.model.PlatformConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
 /** The platform's topics (interactions, usage, dead-letter) and creating them where they are missing. */
@@ -52,29 +55,31 @@ public final class KafkaTopics {
     }
 
     /**
-     * Waits until every partition of {@code topics} has a leader. createTopics returns before leadership has reached
-     * the brokers; an idempotent producer that writes at once gets NOT_LEADER_OR_FOLLOWER on its first batches and
-     * OUT_OF_ORDER_SEQUENCE_NUMBER on the ones behind them, and can stall until its delivery timeout.
+     * Waits until the leader of every partition of {@code topics} serves it. createTopics returns before the broker
+     * has opened the new partitions, and a leader in the metadata is not enough either: the broker publishes its
+     * metadata cache before its replica manager opens the log. An idempotent producer that writes in that window gets
+     * NOT_LEADER_OR_FOLLOWER on its first batch while a later in-flight batch is appended; the first one then fails
+     * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout and is lost (KAFKA-15591, seen here in CI). A
+     * ListOffsets request is answered by the leader's replica manager, so its success means the partition is open.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+    private static void awaitServing(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            boolean ready;
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
             try {
-                ready = admin.describeTopics(topics).allTopicNames().get(15, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            } catch (ExecutionException e) {
-                // Metadata may not know the topic yet (UnknownTopicOrPartition): not ready.
-                ready = false;
-            }
-            if (ready) {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(15, TimeUnit.SECONDS).forEach((name, d) ->
+                        d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get(15, TimeUnit.SECONDS);
                 return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("partitions of " + topics + " have no leader 30 s after creation");
+            } catch (ExecutionException e) {
+                // UnknownTopicOrPartition / NotLeaderOrFollower / LeaderNotAvailable until the partitions are open.
+                last = e;
             }
             Thread.sleep(100);
         }
+        throw new TimeoutException("partitions of " + topics + " are not served 30 s after creation"
+                + (last == null ? "" : ": " + last.getCause().getMessage()));
     }
 
     /** Creates those of {@code topics} that do not exist yet (as {@link #ensure(PlatformConfig)} does) and returns them. */
@@ -96,7 +101,7 @@ public final class KafkaTopics {
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+                awaitServing(admin, missing.stream().map(NewTopic::name).toList());
             }
             return missing.stream().map(NewTopic::name).toList();
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
+import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.testing.TestStack;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The API over the real stack for one IT class: its own database ({@link FreshDatabase}), org ids of its own in the
@@ -41,7 +41,7 @@ public final class ApiTestStack implements AutoCloseable {
         this.db = db;
         this.redis = redis;
         this.kafkaConfig = TestStack.withFreshTopics("api");
-        createTopics(kafkaConfig);
+        KafkaTopics.ensure(kafkaConfig);
         this.clock = new MutableClock(start);
         this.plans = PlanCatalog.load();
         EventPublisher events = new EventPublisher(kafkaConfig);
@@ -81,20 +81,7 @@ public final class ApiTestStack implements AutoCloseable {
     public void close() throws Exception {
         stores.events().close();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.kafkaBootstrap()))) {
-            admin.deleteTopics(topics(kafkaConfig)).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    public static List<String> topics(PlatformConfig config) {
-        return List.of(config.get(PlatformConfig.TOPIC_INTERACTIONS), config.get(PlatformConfig.TOPIC_USAGE),
-                config.get(PlatformConfig.TOPIC_DEAD_LETTER));
-    }
-
-    private static void createTopics(PlatformConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()))) {
-            admin.createTopics(topics(config).stream().map(t -> new NewTopic(t, 2, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create test topics on " + config.kafkaBootstrap(), e);
+            admin.deleteTopics(KafkaTopics.names(kafkaConfig)).all().get(30, TimeUnit.SECONDS);
         }
     }
 }
