@@ -83,6 +83,10 @@ public final class Database {
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .placeholders(Map.of("embedding_dimension", String.valueOf(configured)))
+                // Each part of the platform numbers its migrations in a range of its own (V1-9 shared schema, V10-19
+                // streaming, V20-29 batch, V30-39 analytics, V40-49 API), so a release can bring V7 to a database
+                // that already has V41. Without out-of-order, Flyway refuses to start on such a database.
+                .outOfOrder(true)
                 .load()
                 .migrate();
         OptionalInt inDatabase = embeddingDimension(dataSource);
