@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.unix_seconds;
 
 import io.tunetrail.model.DeadLetter;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +30,8 @@ public final class DeadLetterRows {
     public static final String LANDER_STAGE = "lander";
     /** The {@code stage} of a dead letter whose producer set no stage header (a partition value must not be null). */
     public static final String UNKNOWN_STAGE = "unknown";
+    /** What makes two letters the same refusal: one stage refusing the record at one position of its source topic. */
+    public static final List<String> IDENTITY = List.of("stage", "source_topic", "source_partition", "source_offset");
 
     private DeadLetterRows() {}
 

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
@@ -124,17 +125,43 @@ public final class KafkaToDeltaLander {
         return new LandResult.TableLanding(table, topic, landed.get(), refused.get(), version(table));
     }
 
+    /**
+     * Lands the dead-letter topic. A letter that names where its record came from (source topic, partition and offset)
+     * lands once per stage however often it was sent: a bounded streaming run ({@code stream --until-idle}) reads its
+     * topics from the start each time and refuses the same bad records again. Letters without a source position
+     * (a file import's) are appended as they come.
+     */
     private LandResult.TableLanding landDeadLetters() {
         String table = "dead_letters";
         AtomicLong landed = new AtomicLong();
         run(table, settings.deadLetterTopic(), true, (batch, batchId) -> {
             Dataset<Row> rows = DeadLetterRows.fromDeadLetterTopic(batch).persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                long n = rows.count();
-                if (n > 0) {
-                    append(rows, table, appId(table), batchId);
+                Column positioned = col("source_topic").isNotNull().and(col("source_partition").isNotNull())
+                        .and(col("source_offset").isNotNull());
+                Dataset<Row> unpositioned = rows.filter(functions.not(positioned));
+                long appended = unpositioned.count();
+                if (appended > 0) {
+                    append(unpositioned, table, appId(table), batchId);
                 }
-                landed.addAndGet(n);
+                Dataset<Row> letters = rows.filter(positioned).dropDuplicates(DeadLetterRows.IDENTITY.toArray(new String[0]));
+                long inserted = 0;
+                if (!letters.isEmpty()) {
+                    DeltaTable target = DeltaTable.forPath(spark, location(table));
+                    // Insert-if-absent is idempotent, so a replayed micro-batch needs no transaction id here.
+                    target.as("t").merge(letters.as("s"), String.join(" AND ",
+                                    DeadLetterRows.IDENTITY.stream().map(c -> "t." + c + " = s." + c).toList()))
+                            .whenNotMatched().insertAll()
+                            .execute();
+                    inserted = Long.parseLong(target.history(1).select("operationMetrics").first()
+                            .<String, String>getJavaMap(0).getOrDefault("numTargetRowsInserted", "0"));
+                }
+                long repeated = rows.count() - appended - inserted;
+                if (repeated > 0) {
+                    LOG.info("dead_letters batch {}: {} letters already landed (sent again by a re-run), not landed twice",
+                            batchId, repeated);
+                }
+                landed.addAndGet(appended + inserted);
             } finally {
                 rows.unpersist();
             }

@@ -160,6 +160,24 @@ class KafkaToDeltaLanderIT {
         assertThat(read("interactions").count()).isEqualTo(45);
         assertThat(read("interactions").select("client_event_id").distinct().count()).isEqualTo(45);
         assertThat(read("dead_letters").count()).isEqualTo(5);
+
+        // A bounded streaming run refuses the same record at the same position on every run: it lands once.
+        String interactionsTopic = config.get(PlatformConfig.TOPIC_INTERACTIONS);
+        DeadLetter late = new DeadLetter(interactionsTopic, 1, 17L, "k".getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8), RejectReason.LATE_EVENT, "late", T0, "usage-counters");
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+            publisher.publish(late);
+            publisher.publish(late);
+        }
+        assertThat(lander(settings).landAll().table("dead_letters").rowsLanded()).isEqualTo(1);
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+            publisher.publish(late);
+            publisher.publish(new DeadLetter(interactionsTopic, 1, 17L, "k".getBytes(StandardCharsets.UTF_8),
+                    "{}".getBytes(StandardCharsets.UTF_8), RejectReason.LATE_EVENT, "late", T0, "session-features"));
+        }
+        assertThat(lander(settings).landAll().table("dead_letters").rowsLanded()).as("another stage's refusal is its own letter")
+                .isEqualTo(1);
+        assertThat(read("dead_letters").filter(col("source_offset").equalTo(17L)).count()).isEqualTo(2);
     }
 
     /**
