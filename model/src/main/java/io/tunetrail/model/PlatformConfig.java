@@ -64,6 +64,9 @@ public final class PlatformConfig {
             "Result topic of the usage-counters job: units per org, API key and resource per UTC day (landed in Delta).");
     public static final Key TOPIC_SESSIONS = key("kafka.topic.sessions", "sessions",
             "Result topic of the session-features job: one record per closed listening session (landed in Delta).");
+    /** Every topic key: the event topics, then the streaming jobs' result topics. */
+    public static final List<Key> TOPICS = List.of(TOPIC_INTERACTIONS, TOPIC_USAGE, TOPIC_DEAD_LETTER, TOPIC_USAGE_HOURLY,
+            TOPIC_USAGE_DAILY, TOPIC_SESSIONS);
     public static final Key POSTGRES_HOST = key("postgres.host", "127.0.0.1", "PostgreSQL host.");
     public static final Key POSTGRES_PORT = key("postgres.port", "15432", "PostgreSQL port; the local stack's private cluster listens here.");
     public static final Key POSTGRES_DATABASE = key("postgres.database", "tunetrail", "PostgreSQL database.");
@@ -157,6 +160,16 @@ public final class PlatformConfig {
     }
 
     /** Every key, in declaration order. */
+    /**
+     * Overrides (keys by name) that give every topic a name of its own, {@code <prefix><default name>}: for a test or a
+     * benchmark that must never read or write the platform's topics.
+     */
+    public static Map<String, String> topicsNamed(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        TOPICS.forEach(k -> out.put(k.name(), prefix + k.defaultValue()));
+        return out;
+    }
+
     public static List<Key> keys() {
         return Collections.unmodifiableList(KEYS);
     }

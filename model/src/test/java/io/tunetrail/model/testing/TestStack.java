@@ -29,12 +29,7 @@ public final class TestStack {
         String unique = "it-" + prefix.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> all = new HashMap<>(overrides);
         // Every topic, the streaming jobs' result topics too: a test must never read or write the stack's own.
-        all.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
-        all.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
-        all.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
-        all.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
-        all.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
-        all.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
+        all.putAll(PlatformConfig.topicsNamed(unique + "-"));
         return config(all);
     }
 }

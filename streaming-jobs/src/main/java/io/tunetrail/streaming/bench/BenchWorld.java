@@ -56,12 +56,7 @@ final class BenchWorld implements AutoCloseable {
         prefix = "bench-" + run + "-";
         database = "tt_bench_" + run;
         Map<String, String> o = new HashMap<>(base.asMap());
-        o.put(PlatformConfig.TOPIC_INTERACTIONS.name(), prefix + "interactions");
-        o.put(PlatformConfig.TOPIC_USAGE.name(), prefix + "usage");
-        o.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), prefix + "dead-letter");
-        o.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), prefix + "usage-hourly");
-        o.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), prefix + "usage-daily");
-        o.put(PlatformConfig.TOPIC_SESSIONS.name(), prefix + "sessions");
+        o.putAll(PlatformConfig.topicsNamed(prefix));
         o.put(PlatformConfig.POSTGRES_DATABASE.name(), database);
         config = PlatformConfig.load(Map.of(), o);
     }
