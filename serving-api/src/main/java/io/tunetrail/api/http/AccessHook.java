@@ -10,6 +10,8 @@ import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureView;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,6 +30,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AccessHook {
     static final String PRINCIPAL = "tunetrail.principal";
+    static final String PREFETCHED = "tunetrail.prefetched";
+
+    /** Feature rows of {@code entityId} the limit check read for the handler (absent rows left out). */
+    private record Prefetched(String entityId, Map<FeatureView, FeatureRow> rows) {}
 
     private final Authenticator authenticator;
     private final UsageLimiter limiter;
@@ -63,12 +69,21 @@ public final class AccessHook {
             return;
         }
         Instant now = clock.instant();
+        // A malformed id is not prefetched: the handler refuses it with the field named, as without a prefetch.
+        String prefetchEntity = gate.prefetch() == null ? null : ctx.queryParam(gate.prefetch().param());
+        if (prefetchEntity != null && !io.tunetrail.store.Ids.isValid(prefetchEntity)) {
+            prefetchEntity = null;
+        }
         UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),
-                now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath());
+                now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath(), prefetchEntity,
+                gate.prefetch() == null ? null : gate.prefetch().views());
         Map<String, String> headers = rateLimitHeaders(d);
         headers.forEach(ctx::header);
         switch (d.outcome()) {
             case ALLOWED -> {
+                if (d.prefetched() != null) {
+                    ctx.attribute(PREFETCHED, new Prefetched(prefetchEntity, d.prefetched()));
+                }
                 String requestId = "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
                         + Long.toHexString(now.toEpochMilli());
                 ctx.header("X-Request-Id", requestId);
@@ -100,6 +115,15 @@ public final class AccessHook {
             throw new IllegalStateException("route " + ctx.endpointHandlerPath() + " reads the principal but declares no gate");
         }
         return p;
+    }
+
+    /**
+     * The rows the limit check prefetched for {@code entityId} (see {@link Gate.Prefetch}), or null when it read none
+     * for that entity: the handler then reads them itself.
+     */
+    public static Map<FeatureView, FeatureRow> prefetched(Context ctx, String entityId) {
+        Prefetched p = ctx.attribute(PREFETCHED);
+        return p != null && p.entityId().equals(entityId) ? p.rows() : null;
     }
 
     static Gate gate(Context ctx) {

@@ -27,7 +27,8 @@ public final class RecommendationService {
     public static final String POPULARITY = "popularity";
     public static final String AUDIO_EMBEDDING = "audio-embedding";
 
-    private static final List<FeatureView> DAILY_MIX_VIEWS = List.of(FeatureViews.USER_RECOMMENDATIONS, FeatureViews.USER_SESSIONS);
+    /** The rows a daily mix reads: the listener's recommendations and session features. */
+    public static final List<FeatureView> DAILY_MIX_VIEWS = List.of(FeatureViews.USER_RECOMMENDATIONS, FeatureViews.USER_SESSIONS);
 
     public record Item(String trackId, double score, String reason, String source) {}
 
@@ -80,13 +81,17 @@ public final class RecommendationService {
 
     // --- personal -------------------------------------------------------------------------------------------
 
-    /** A listener's daily mix: the model's list, filtered, padded by the fallbacks. */
-    public Recommendations dailyMix(Principal p, String userId, int limit, String cursor, Filters filters) {
+    /**
+     * A listener's daily mix: the model's list, filtered, padded by the fallbacks. {@code prefetched} holds the
+     * listener's {@link #DAILY_MIX_VIEWS} rows when the caller already read them (null: read them here).
+     */
+    public Recommendations dailyMix(Principal p, String userId, int limit, String cursor, Filters filters,
+            Map<FeatureView, FeatureRow> prefetched) {
         Check.id("user_id", userId);
         int offset = Page.offset(cursor);
         int wanted = offset + limit + 1;
-        // Both rows in one round trip: the daily mix is the API's hottest route.
-        Map<FeatureView, FeatureRow> rows = online.readViews(p.orgId(), userId, DAILY_MIX_VIEWS);
+        // Both rows in one round trip (or none, when the limit check brought them): the API's hottest route.
+        Map<FeatureView, FeatureRow> rows = prefetched != null ? prefetched : online.readViews(p.orgId(), userId, DAILY_MIX_VIEWS);
         FeatureRow recs = rows.get(FeatureViews.USER_RECOMMENDATIONS);
         FeatureRow session = rows.get(FeatureViews.USER_SESSIONS);
         List<String> recent = session != null && session.has("recent_tracks") ? session.getIds("recent_tracks") : List.of();
