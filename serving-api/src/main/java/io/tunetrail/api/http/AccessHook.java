@@ -27,6 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * (403), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
  * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
  * publishes a usage event for every admitted metered request.
+ *
+ * <p>RateLimit-* headers: every response to a request whose key is known carries them (metered or not, admitted or
+ * refused with 402, 403, 429, or failing later in the handler), unless the key's plan has no rate limit (see
+ * {@link #rateLimitHeaders}). Responses where no key is known (401, public routes, unknown paths) carry none: the
+ * fields describe the quota of an identified client, and this API meters nothing per address, so any figure there
+ * would describe no policy that exists.
  */
 public final class AccessHook {
     static final String PRINCIPAL = "tunetrail.principal";
@@ -58,6 +64,13 @@ public final class AccessHook {
             return;
         }
         Principal principal = authenticator.authenticate(presentedKey(ctx));
+        Instant now = clock.instant();
+        boolean metered = gate.resource() != null;
+        boolean refused = !principal.has(gate.scope()) || (gate.feature() != null && !principal.plan().hasFeature(gate.feature()));
+        if (!metered || refused) {
+            // Nothing is counted for these, but the key is known: its rate-limit state goes on the response all the same.
+            peekHeaders(principal, now).forEach(ctx::header);
+        }
         if (!principal.has(gate.scope())) {
             throw ApiErrors.missingScope(gate.scope().wireName());
         }
@@ -65,10 +78,9 @@ public final class AccessHook {
             throw planRequired(ctx, principal.plan(), gate.feature());
         }
         ctx.attribute(PRINCIPAL, principal);
-        if (gate.resource() == null) {
+        if (!metered) {
             return;
         }
-        Instant now = clock.instant();
         // A malformed id is not prefetched: the handler refuses it with the field named, as without a prefetch.
         String prefetchEntity = gate.prefetch() == null ? null : ctx.queryParam(gate.prefetch().param());
         if (prefetchEntity != null && !io.tunetrail.store.Ids.isValid(prefetchEntity)) {
@@ -146,14 +158,34 @@ public final class AccessHook {
         return ctx.header("X-API-Key");
     }
 
+    /**
+     * The RateLimit-* fields of draft-ietf-httpapi-ratelimit-headers-06 for the key's GCRA policy: Limit is the
+     * burst (the requests the key may send at once), Remaining what it may send now, Reset the seconds until the
+     * bucket is full again. A key without a rate limit (the community plan) gets none of them: the fields carry a
+     * quota as a number and have no way to say "unlimited", and a made-up number would make a client that paces
+     * itself by Remaining throttle against a limit that does not exist; the draft lets a server leave them out.
+     */
     private static Map<String, String> rateLimitHeaders(UsageLimiter.Decision d) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (d.rateLimit() != null) {
-            headers.put("RateLimit-Limit", Integer.toString(d.rateLimit()));
-            headers.put("RateLimit-Remaining", Long.toString(Math.max(0, d.rateRemaining())));
-            headers.put("RateLimit-Reset", Long.toString((d.resetMs() + 999) / 1000));
+            put(headers, d.rateLimit(), d.rateRemaining(), d.resetMs());
         }
         return headers;
+    }
+
+    private Map<String, String> peekHeaders(Principal principal, Instant now) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        UsageLimiter.RateState state = limiter.peek(principal.orgId(), principal.keyId(), principal.plan(), now);
+        if (state != null) {
+            put(headers, state.limit(), state.remaining(), state.resetMs());
+        }
+        return headers;
+    }
+
+    private static void put(Map<String, String> headers, int limit, long remaining, long resetMs) {
+        headers.put("RateLimit-Limit", Integer.toString(limit));
+        headers.put("RateLimit-Remaining", Long.toString(Math.max(0, remaining)));
+        headers.put("RateLimit-Reset", Long.toString((Math.max(0, resetMs) + 999) / 1000));
     }
 
     private ApiException planRequired(Context ctx, PlanCatalog.Plan plan, String feature) {

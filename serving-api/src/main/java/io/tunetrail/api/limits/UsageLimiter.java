@@ -158,6 +158,34 @@ public final class UsageLimiter {
                 (Long) out.get(4), (Long) out.get(5), refusedLimit, rows);
     }
 
+    /** A key's rate-limit state without counting a request: the figures of the RateLimit-* headers. */
+    public record RateState(int limit, long remaining, long resetMs) {}
+
+    /**
+     * The key's rate-limit state as of {@code now}, for responses that count nothing (unmetered routes, refusals
+     * before the limit check); null when the plan has no rate limit. One Redis GET.
+     */
+    public RateState peek(String orgId, String keyId, PlanCatalog.Plan plan, Instant now) {
+        PlanCatalog.RateLimit rate = plan.rateLimit();
+        if (rate.isUnlimited()) {
+            return null;
+        }
+        double t = 60_000.0 / rate.requestsPerMinute();
+        int burst = rate.burst() == null ? 1 : Math.max(1, rate.burst());
+        String stored;
+        try {
+            stored = jedis.get(RedisKeys.rateLimit(orgId, keyId));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        long nowMs = now.toEpochMilli();
+        // The same arithmetic as the script: the bucket is full again at the theoretical arrival time (tat), and a
+        // request may go now while tat - now leaves room for one more emission interval within the burst.
+        double tat = Math.max(nowMs, stored == null ? nowMs : Double.parseDouble(stored));
+        long remaining = (long) Math.floor((nowMs - (tat - burst * t)) / t);
+        return new RateState(burst, Math.max(0, Math.min(burst, remaining)), (long) Math.ceil(tat - nowMs));
+    }
+
     private static String sha1(String script) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
