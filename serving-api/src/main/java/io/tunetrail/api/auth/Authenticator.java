@@ -76,7 +76,11 @@ public final class Authenticator {
         // Unlimited quotas belong to the self-hosted edition, which the org row says; the plan alone must not grant
         // them (a cloud org on a community plan would otherwise meter nothing).
         boolean community = "community".equals(lookup.edition());
-        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community);
+        // A member's key acts with the member's role as it is now (read with the key, so within the cache lifetime); an
+        // unknown role value cannot come from the schema's check, and falls to the lowest rather than failing open.
+        Role role = key.memberId() == null ? Role.OWNER
+                : java.util.Objects.requireNonNullElse(Role.fromWire(lookup.memberRole()), Role.MEMBER);
+        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community, key.memberId(), role);
     }
 
     private Optional<ApiKeyStore.KeyLookup> lookup(String hash) {

@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one {@code beforeMatched} hook that enforces every route's {@link Gate}, in this order: API key (401), scope
- * (403), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
+ * (403 insufficient_scope), the key's member role on owner/admin routes (403 insufficient_role), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
  * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
  * publishes a usage event for every admitted metered request.
  *
@@ -66,13 +66,17 @@ public final class AccessHook {
         Principal principal = authenticator.authenticate(presentedKey(ctx));
         Instant now = clock.instant();
         boolean metered = gate.resource() != null;
-        boolean refused = !principal.has(gate.scope()) || (gate.feature() != null && !principal.plan().hasFeature(gate.feature()));
+        boolean roleTooLow = gate.role() != null && !principal.role().atLeast(gate.role());
+        boolean refused = !principal.has(gate.scope()) || roleTooLow || (gate.feature() != null && !principal.plan().hasFeature(gate.feature()));
         if (!metered || refused) {
             // Nothing is counted for these, but the key is known: its rate-limit state goes on the response all the same.
             peekHeaders(principal, now).forEach(ctx::header);
         }
         if (!principal.has(gate.scope())) {
             throw ApiErrors.missingScope(gate.scope().wireName());
+        }
+        if (roleTooLow) {
+            throw ApiErrors.insufficientRole(gate.role().wireName(), principal.role().wireName());
         }
         if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
             throw planRequired(ctx, principal.plan(), gate.feature());
