@@ -103,7 +103,7 @@ public final class RecommendationService {
             version = recs.getString(FeatureView.MODEL_VERSION);
             List<String> ids = recs.getIds("track_ids");
             List<Double> scores = recs.getDoubles("scores");
-            String reason = recent.isEmpty() ? "picked for your listening history" : "because you played " + recent.get(0);
+            String reason = recent.isEmpty() ? "picked for your listening history" : "because you played " + catalog.label(p.orgId(), recent.get(0));
             for (int i = 0; i < ids.size(); i++) {
                 if (!exclude.contains(ids.get(i))) {
                     items.putIfAbsent(ids.get(i), new Item(ids.get(i), scores.get(i), reason, "model"));
@@ -112,8 +112,9 @@ public final class RecommendationService {
         } else {
             version = recent.isEmpty() ? POPULARITY : POPULARITY + "+" + AUDIO_EMBEDDING;
             if (!recent.isEmpty()) {
+                String reason = "sounds like " + catalog.label(p.orgId(), recent.get(0));
                 for (Neighbour n : vectors.nearestToTrack(p.orgId(), recent.get(0), Math.min(wanted, 50), exclude)) {
-                    items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), "sounds like " + recent.get(0), AUDIO_EMBEDDING));
+                    items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), reason, AUDIO_EMBEDDING));
                 }
             }
         }
@@ -158,6 +159,7 @@ public final class RecommendationService {
 
     private Ranked similarTo(Principal p, Track seed, int wanted) {
         String trackId = seed.trackId();
+        String seedLabel = catalog.label(p.orgId(), trackId);
         Map<String, Item> items = new LinkedHashMap<>();
         String version;
         FeatureRow row = online.read(p.orgId(), FeatureViews.SIMILAR_TRACKS, List.of(trackId)).get(trackId);
@@ -167,7 +169,7 @@ public final class RecommendationService {
             List<Double> scores = row.getDoubles("scores");
             for (int i = 0; i < ids.size(); i++) {
                 if (!ids.get(i).equals(trackId)) {
-                    items.putIfAbsent(ids.get(i), new Item(ids.get(i), scores.get(i), "listeners of " + trackId + " also played this", "model"));
+                    items.putIfAbsent(ids.get(i), new Item(ids.get(i), scores.get(i), "listeners of " + seedLabel + " also played this", "model"));
                 }
             }
         } else {
@@ -175,7 +177,7 @@ public final class RecommendationService {
         }
         if (items.size() < wanted) {
             for (Neighbour n : vectors.nearestToTrack(p.orgId(), trackId, Math.min(wanted, 100), items.keySet())) {
-                items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), "sounds like " + trackId, AUDIO_EMBEDDING));
+                items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), "sounds like " + seedLabel, AUDIO_EMBEDDING));
             }
         }
         if (items.size() < wanted) {
@@ -195,12 +197,12 @@ public final class RecommendationService {
             return similarTo(p, catalog.track(p, r.seedTrackId()), wanted).page(offset, r.limit());
         }
         if (r.seedArtistId() != null) {
-            catalog.artist(p, r.seedArtistId());
+            String artistName = catalog.artist(p, r.seedArtistId()).name();
             List<Track> own = catalog.tracksByArtist(p.orgId(), r.seedArtistId(), 5);
             Map<String, Item> items = new LinkedHashMap<>();
             String version = POPULARITY;
             for (Track t : own) {
-                items.putIfAbsent(t.trackId(), new Item(t.trackId(), t.popularity() / 100.0, "by " + r.seedArtistId(), POPULARITY));
+                items.putIfAbsent(t.trackId(), new Item(t.trackId(), t.popularity() / 100.0, "by " + artistName, POPULARITY));
             }
             if (!own.isEmpty()) {
                 Ranked similar = similarTo(p, own.get(0), wanted);
