@@ -235,6 +235,19 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     @Override
+    public Optional<FeatureRow> readVersion(String orgId, FeatureView view, String entityId, String version) {
+        Ids.require("org id", orgId);
+        String key = RedisKeys.versionedRow(orgId, view, entityId, version);
+        Map<String, String> hash;
+        try {
+            hash = jedis.hgetAll(key);
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        return hash.isEmpty() ? Optional.empty() : Optional.of(RowCodec.decode(view, entityId, hash));
+    }
+
+    @Override
     public Map<FeatureView, FeatureRow> readViews(String orgId, String entityId, List<FeatureView> views) {
         Ids.require("org id", orgId);
         List<Response<?>> responses = new ArrayList<>(views.size());

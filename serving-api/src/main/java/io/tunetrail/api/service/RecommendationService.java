@@ -32,7 +32,22 @@ public final class RecommendationService {
 
     public record Item(String trackId, double score, String reason, String source) {}
 
-    public record Recommendations(String modelVersion, List<Item> items, String nextCursor) {}
+    /**
+     * A list, the model version that produced it and, when the listener is in an A/B experiment whose arm answered,
+     * that experiment and arm (null otherwise).
+     */
+    public record Recommendations(String modelVersion, List<Item> items, String nextCursor, ExperimentArm experiment) {
+        Recommendations(String modelVersion, List<Item> items, String nextCursor) {
+            this(modelVersion, items, nextCursor, null);
+        }
+
+        Recommendations inExperiment(ExperimentArm arm) {
+            return new Recommendations(modelVersion, items, nextCursor, arm);
+        }
+    }
+
+    /** The experiment arm that served a list. */
+    public record ExperimentArm(String experimentId, String arm, String modelVersion) {}
 
     /** Filters of a personal list. */
     public record Filters(boolean excludeRecent, Set<String> includeGenres, Set<String> excludeGenres) {
@@ -73,10 +88,13 @@ public final class RecommendationService {
     private final OnlineStore online;
     private final CatalogService catalog;
     private final VectorStore vectors;
-    public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors) {
+    private final ExperimentService experiments;
+
+    public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors, ExperimentService experiments) {
         this.online = online;
         this.catalog = catalog;
         this.vectors = vectors;
+        this.experiments = experiments;
     }
 
     // --- personal -------------------------------------------------------------------------------------------
@@ -89,11 +107,27 @@ public final class RecommendationService {
             Map<FeatureView, FeatureRow> prefetched) {
         Check.id("user_id", userId);
         int offset = Page.offset(cursor);
-        int wanted = offset + limit + 1;
         // Both rows in one round trip (or none, when the limit check brought them): the API's hottest route.
         Map<FeatureView, FeatureRow> rows = prefetched != null ? prefetched : online.readViews(p.orgId(), userId, DAILY_MIX_VIEWS);
         FeatureRow recs = rows.get(FeatureViews.USER_RECOMMENDATIONS);
-        FeatureRow session = rows.get(FeatureViews.USER_SESSIONS);
+        // A listener in a running A/B experiment gets their arm's model version. Only when that version has a list for
+        // them: serving another version under the arm's name would corrupt the experiment's results.
+        ExperimentArm arm = null;
+        ExperimentService.Assignment assigned = experiments.runningAssignment(p.orgId(), userId).orElse(null);
+        if (assigned != null) {
+            FeatureRow armRecs = recs != null && assigned.modelVersion().equals(recs.getString(FeatureView.MODEL_VERSION)) ? recs
+                    : online.readVersion(p.orgId(), FeatureViews.USER_RECOMMENDATIONS, userId, assigned.modelVersion()).orElse(null);
+            if (armRecs != null) {
+                recs = armRecs;
+                arm = new ExperimentArm(assigned.experimentId(), assigned.arm(), assigned.modelVersion());
+            }
+        }
+        Recommendations mix = dailyMix(p, recs, rows.get(FeatureViews.USER_SESSIONS), offset, limit, filters);
+        return arm == null ? mix : mix.inExperiment(arm);
+    }
+
+    private Recommendations dailyMix(Principal p, FeatureRow recs, FeatureRow session, int offset, int limit, Filters filters) {
+        int wanted = offset + limit + 1;
         List<String> recent = session != null && session.has("recent_tracks") ? session.getIds("recent_tracks") : List.of();
         List<String> topGenres = session != null && session.has("top_genres_7d") ? session.getIds("top_genres_7d") : List.of();
         Set<String> exclude = filters.excludeRecent() ? new HashSet<>(recent) : new HashSet<>();
