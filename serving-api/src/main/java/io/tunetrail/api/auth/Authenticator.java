@@ -62,7 +62,12 @@ public final class Authenticator {
         if (key.revokedAt() != null || (key.expiresAt() != null && !now.isBefore(key.expiresAt()))) {
             throw ApiErrors.badKey();
         }
-        lastUsed.merge(key.keyId(), now, (a, b) -> a.isAfter(b) ? a : b);
+        // Last use to the second is plenty (it is written every few seconds); skipping the merge within a second keeps
+        // a busy key's threads from all locking the same map bin on every request.
+        Instant seen = lastUsed.get(key.keyId());
+        if (seen == null || now.isAfter(seen.plusSeconds(1))) {
+            lastUsed.merge(key.keyId(), now, (a, b) -> a.isAfter(b) ? a : b);
+        }
         PlanCatalog.Plan plan = plans.find(lookup.planId())
                 .orElseThrow(() -> ApiErrors.unavailable("the org's plan '" + lookup.planId() + "' is not in the plan catalog; "
                         + "the operator must add it to config/plans.yaml"));

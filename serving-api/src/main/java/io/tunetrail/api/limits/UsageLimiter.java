@@ -66,17 +66,23 @@ public final class UsageLimiter {
             "  remaining = math.floor((now - allowAt) / t)",
             "  resetMs = math.ceil(newTat - now)",
             "end",
-            "local day = tonumber(redis.call('GET', KEYS[2]) or '0')",
-            "local month = tonumber(redis.call('GET', KEYS[3]) or '0')",
-            "if dayLimit >= 0 and day + units > dayLimit then return {2, remaining, 0, resetMs, day, month} end",
-            "if monthLimit >= 0 and month + units > monthLimit then return {3, remaining, 0, resetMs, day, month} end",
-            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
-            // Expiries are absolute, so setting them when a key is created is enough (and saves three commands on
-            // every later call); a counter created by addUsage got the same expiry there.
-            "day = redis.call('INCRBY', KEYS[2], units)",
+            // Count first and take it back if it passed a limit: the admitted path (nearly every call) then needs no
+            // GET of the counters, and inside one script nobody sees the counter in between. Expiries are absolute, so
+            // setting them when a key is created is enough; a counter created by addUsage got the same expiry there.
+            "local day = redis.call('INCRBY', KEYS[2], units)",
             "if day == units then redis.call('PEXPIREAT', KEYS[2], ARGV[7]) end",
-            "month = redis.call('INCRBY', KEYS[3], units)",
+            "if dayLimit >= 0 and day > dayLimit then",
+            "  day = redis.call('DECRBY', KEYS[2], units)",
+            "  return {2, remaining, 0, resetMs, day, tonumber(redis.call('GET', KEYS[3]) or '0')}",
+            "end",
+            "local month = redis.call('INCRBY', KEYS[3], units)",
             "if month == units then redis.call('PEXPIREAT', KEYS[3], ARGV[8]) end",
+            "if monthLimit >= 0 and month > monthLimit then",
+            "  month = redis.call('DECRBY', KEYS[3], units)",
+            "  day = redis.call('DECRBY', KEYS[2], units)",
+            "  return {3, remaining, 0, resetMs, day, month}",
+            "end",
+            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
             "return {0, remaining, 0, resetMs, day, month, read_rows(11)}");
     private static final String SHA = sha1(SCRIPT);
