@@ -1,6 +1,7 @@
 package io.tunetrail.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.batch.bench.BatchBenchmark;
 import io.tunetrail.batch.eval.DatasetEvaluation;
 import io.tunetrail.batch.eval.Evaluator;
@@ -8,6 +9,7 @@ import io.tunetrail.batch.land.KafkaToDeltaLander;
 import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
 import io.tunetrail.batch.land.OfflinePeek;
+import io.tunetrail.batch.land.UsageLedgerPublisher;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
 import io.tunetrail.batch.nightly.NightlyContext;
@@ -15,6 +17,8 @@ import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.NightlyJobs;
 import io.tunetrail.batch.nightly.TrainingRequests;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Database;
+import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -173,9 +177,13 @@ public final class BatchJobsMain {
     }
 
     private static Map<String, Object> land(SparkSession spark, PlatformConfig config) {
-        LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(config)).landAll();
-        result.tables().forEach(t -> System.out.println(t.summary()));
-        return result.asMap();
+        try (HikariDataSource db = Database.connect(config, 2)) {
+            LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(config),
+                    new UsageLedgerPublisher(spark, new UsageLedgerStore(db))).landAll();
+            result.tables().forEach(t -> System.out.println(t.summary()));
+            System.out.println(result.ledgerSummary());
+            return result.asMap();
+        }
     }
 
     private static Map<String, Object> nightly(SparkSession spark, PlatformConfig config, Command command) {

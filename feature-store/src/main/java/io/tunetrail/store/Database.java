@@ -7,10 +7,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -79,12 +82,16 @@ public final class Database {
      */
     public static int migrate(DataSource dataSource, PlatformConfig config) {
         int configured = config.getInt(PlatformConfig.EMBEDDING_DIMENSION);
-        MigrateResult result = Flyway.configure()
+        FluentConfiguration flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .placeholders(Map.of("embedding_dimension", String.valueOf(configured)))
-                .load()
-                .migrate();
+                .placeholders(Map.of("embedding_dimension", String.valueOf(configured)));
+        // Each part of the platform numbers its migrations in a range of its own (V1-9 shared schema, V10-19
+        // streaming, V20-29 batch, V30-39 analytics, V40-49 API), so a release can bring V7 to a database that already
+        // has V41. Flyway ignores such a migration unless told to apply it out of order; it is told only then, because
+        // it warns on every run in that mode.
+        boolean behind = Arrays.stream(flyway.load().info().all()).anyMatch(m -> m.getState() == MigrationState.IGNORED);
+        MigrateResult result = flyway.outOfOrder(behind).load().migrate();
         OptionalInt inDatabase = embeddingDimension(dataSource);
         if (inDatabase.isPresent() && inDatabase.getAsInt() != configured) {
             throw StoreException.dimensionMismatch(inDatabase.getAsInt(), configured);

@@ -7,11 +7,15 @@ import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.tunetrail.model.OfflineStoreLayout;
+import io.tunetrail.store.usage.UsageLedgerStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>The streaming jobs' result topics ({@code usage-hourly}, {@code usage-daily}, {@code sessions}) land the same way
  * but are upserted on their natural key ({@link ResultFormat}): Flink writes them with transactions, read here with
  * {@code isolation.level=read_committed}, so an aborted Flink transaction never reaches Delta. A result topic that does
- * not exist yet (no streaming job ran) lands nothing; its table is still created empty.
+ * not exist yet (no streaming job ran) lands nothing; its table is still created empty. The months whose daily usage
+ * changed are then summed into the billing ledger in PostgreSQL ({@link UsageLedgerPublisher}).
  *
  * <p>Runs must not overlap (two runs would share checkpoints). Landed and refused counts are those of this run;
  * a batch replayed after a crash is counted again although Delta skips it.
@@ -59,11 +64,13 @@ public final class KafkaToDeltaLander {
 
     private final SparkSession spark;
     private final LanderSettings settings;
+    private final UsageLedgerPublisher ledger;
     private final OfflineStoreLayout layout = OfflineStoreLayout.load();
 
-    public KafkaToDeltaLander(SparkSession spark, LanderSettings settings) {
+    public KafkaToDeltaLander(SparkSession spark, LanderSettings settings, UsageLedgerPublisher ledger) {
         this.spark = spark;
         this.settings = settings;
+        this.ledger = ledger;
     }
 
     /** Lands every table; returns what each got. Throws {@link IllegalStateException} naming the failing table. */
@@ -76,11 +83,15 @@ public final class KafkaToDeltaLander {
         results.add(landEvents(EventFormat.INTERACTIONS, "interactions", settings.interactionsTopic()));
         results.add(landEvents(EventFormat.USAGE, "usage", settings.usageTopic()));
         results.add(landDeadLetters());
-        java.util.Set<String> existing = ResultTopics.existing(settings);
-        results.add(landResults(ResultFormat.USAGE_HOURLY, settings.usageHourlyTopic(), existing));
-        results.add(landResults(ResultFormat.USAGE_DAILY, settings.usageDailyTopic(), existing));
-        results.add(landResults(ResultFormat.SESSIONS, settings.sessionsTopic(), existing));
-        return new LandResult(results, (System.nanoTime() - start) / 1_000_000);
+        Set<String> existing = ResultTopics.existing(settings);
+        results.add(landResults(ResultFormat.USAGE_HOURLY, settings.usageHourlyTopic(), existing, rows -> { }));
+        Set<UsageLedgerPublisher.OrgMonth> billedMonths = ConcurrentHashMap.newKeySet();
+        results.add(landResults(ResultFormat.USAGE_DAILY, settings.usageDailyTopic(), existing,
+                rows -> billedMonths.addAll(UsageLedgerPublisher.monthsOf(rows))));
+        results.add(landResults(ResultFormat.SESSIONS, settings.sessionsTopic(), existing, rows -> { }));
+        // After the days have landed: a month's ledger rows are recomputed from all of its days in Delta.
+        UsageLedgerStore.Written billed = ledger.publish(location("usage_daily"), billedMonths);
+        return new LandResult(results, billed, (System.nanoTime() - start) / 1_000_000);
     }
 
     private LandResult.TableLanding landEvents(EventFormat format, String table, String topic) {
@@ -131,8 +142,12 @@ public final class KafkaToDeltaLander {
         return new LandResult.TableLanding(table, settings.deadLetterTopic(), landed.get(), 0, version(table));
     }
 
-    /** Upserts a result topic's records into its table (see {@link ResultFormat}); refused records go to dead_letters. */
-    private LandResult.TableLanding landResults(ResultFormat format, String topic, java.util.Set<String> existing) {
+    /**
+     * Upserts a result topic's records into its table (see {@link ResultFormat}); refused records go to dead_letters.
+     * {@code onUpserted} sees each micro-batch's upserted rows.
+     */
+    private LandResult.TableLanding landResults(ResultFormat format, String topic, Set<String> existing,
+            Consumer<Dataset<Row>> onUpserted) {
         String table = format.table();
         if (!existing.contains(topic)) {
             return new LandResult.TableLanding(table, topic, 0, 0, version(table));
@@ -152,6 +167,7 @@ public final class KafkaToDeltaLander {
                                 .whenMatched().updateAll()
                                 .whenNotMatched().insertAll()
                                 .execute();
+                        onUpserted.accept(rows);
                     }
                     landed.addAndGet(n);
                 } finally {

@@ -1,5 +1,6 @@
 package io.tunetrail.batch.land;
 
+import io.tunetrail.store.usage.UsageLedgerStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +9,10 @@ import java.util.Map;
  * What one {@link KafkaToDeltaLander#landAll()} run did, per table.
  *
  * @param tables one entry per landed table, in landing order
+ * @param ledger what the billing ledger in PostgreSQL got from the days landed
  * @param durationMs wall time of the whole run
  */
-public record LandResult(List<TableLanding> tables, long durationMs) {
+public record LandResult(List<TableLanding> tables, UsageLedgerStore.Written ledger, long durationMs) {
 
     /**
      * One table's landing.
@@ -58,6 +60,20 @@ public record LandResult(List<TableLanding> tables, long durationMs) {
             m.put("delta_version", t.deltaVersion());
             return m;
         }).toList());
+        Map<String, Object> billed = new LinkedHashMap<>();
+        billed.put("rows_changed", ledger.changed());
+        billed.put("rows_unchanged", ledger.unchanged());
+        billed.put("rows_unknown_org_or_key", ledger.unknownOrgOrKey());
+        billed.put("unknown_examples", ledger.unknownExamples());
+        out.put("usage_ledger", billed);
         return out;
+    }
+
+    /** One line for people about the billing ledger, naming rows it could not write. */
+    public String ledgerSummary() {
+        String s = "usage_ledger (PostgreSQL) <- usage_daily: " + ledger.changed() + " rows changed, " + ledger.unchanged()
+                + " unchanged";
+        return ledger.unknownOrgOrKey() == 0 ? s : s + ", " + ledger.unknownOrgOrKey()
+                + " not written (org or key unknown to the database, kept in Delta), e.g. " + String.join("; ", ledger.unknownExamples());
     }
 }

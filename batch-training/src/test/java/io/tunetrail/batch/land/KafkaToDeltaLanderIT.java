@@ -19,6 +19,8 @@ import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.RejectReason;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.model.testing.TestStack;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -36,12 +38,16 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lander against the stack's Kafka broker, into a temporary offline store: counts, contents, exactly once. */
 class KafkaToDeltaLanderIT {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static final byte[] NOT_UTF8 = {(byte) 0xff, (byte) 0xfe, 0x00, 0x7b};
+
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
 
     private static SparkSession spark;
     private static PlatformConfig config;
@@ -82,7 +88,7 @@ class KafkaToDeltaLanderIT {
                     .offer("{\"org_id\":1}".getBytes(StandardCharsets.UTF_8));
         }
 
-        LandResult first = new KafkaToDeltaLander(spark, settings).landAll();
+        LandResult first = lander(settings).landAll();
 
         assertThat(first.table("interactions").rowsLanded()).isEqualTo(40);
         assertThat(first.table("interactions").rowsRefused()).isEqualTo(2);
@@ -131,7 +137,7 @@ class KafkaToDeltaLanderIT {
         assertThat(dead.filter(col("stage").equalTo("api")).count()).isEqualTo(1);
 
         // Run again with nothing new: nothing lands, no table changes.
-        LandResult second = new KafkaToDeltaLander(spark, settings).landAll();
+        LandResult second = lander(settings).landAll();
         assertThat(second.totalLanded()).isZero();
         assertThat(second.tables()).allSatisfy(t -> assertThat(t.rowsRefused()).isZero());
         for (LandResult.TableLanding t : first.tables()) {
@@ -147,7 +153,7 @@ class KafkaToDeltaLanderIT {
             }
             publisher.publishInteractionBytes(null, "not json at all".getBytes(StandardCharsets.UTF_8));
         }
-        LandResult third = new KafkaToDeltaLander(spark, settings).landAll();
+        LandResult third = lander(settings).landAll();
         assertThat(third.table("interactions").rowsLanded()).isEqualTo(5);
         assertThat(third.table("interactions").rowsRefused()).isEqualTo(1);
         assertThat(third.table("dead_letters").rowsLanded()).isZero();
@@ -173,11 +179,12 @@ class KafkaToDeltaLanderIT {
                 record(sessions, "org-a/u1", "{\"org_id\":\"org-a\"}")));
         transaction(false, List.of(record(hourly, "org-a", usageRow("org-a", "key-9", "2026-03-01T10:00:00Z", 999))));
 
-        LandResult first = new KafkaToDeltaLander(spark, settings).landAll();
+        LandResult first = lander(settings).landAll();
         assertThat(first.table("usage_hourly").rowsLanded()).isEqualTo(3);
         assertThat(first.table("sessions").rowsLanded()).isEqualTo(1);
         assertThat(first.table("sessions").rowsRefused()).isEqualTo(1);
         assertThat(first.table("usage_daily").rowsLanded()).isZero();
+        assertThat(first.ledger().changed()).as("no day landed, no ledger row").isZero();
         assertThat(partitionColumns("usage_hourly")).containsExactly("org_id", "usage_date");
         assertThat(partitionColumns("sessions")).containsExactly("org_id", "session_date");
         assertThat(read("usage_hourly").filter(col("api_key_id").equalTo("key-9")).count()).as("aborted transaction").isZero();
@@ -188,7 +195,7 @@ class KafkaToDeltaLanderIT {
                 record(hourly, "org-a", usageRow("org-a", "key-1", "2026-03-01T11:00:00Z", 3)),
                 record(hourly, "org-a", usageRow("org-a", null, "2026-03-01T10:00:00Z", 7)),
                 record(sessions, "org-a/u1", sessionRow("u1", "2026-03-01T10:00:00Z", 6))));
-        new KafkaToDeltaLander(spark, settings).landAll();
+        lander(settings).landAll();
         Dataset<Row> rows = read("usage_hourly");
         assertThat(rows.count()).isEqualTo(3);
         assertThat(rows.filter(col("api_key_id").isNull()).select("units").as(Encoders.LONG()).collectAsList()).containsExactly(7L);
@@ -199,6 +206,54 @@ class KafkaToDeltaLanderIT {
         assertThat(read("sessions").count()).isEqualTo(1);
         assertThat((Long) session.getAs("tracks_played")).isEqualTo(6L);
         assertThat((String) session.getAs("top_genre")).isEqualTo("rock");
+    }
+
+    /**
+     * Landed days are summed into the billing ledger in PostgreSQL, per day and per month; a day sent again with a
+     * corrected total corrects its month; usage of an org the database does not know is counted, not written.
+     */
+    @Test
+    void landedDaysBecomeTheBillingLedgerInPostgres() throws Exception {
+        LanderSettings settings = LanderSettings.from(config).withStoreRoot(store.toString());
+        String daily = config.get(PlatformConfig.TOPIC_USAGE_DAILY);
+        DB.execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('org-billed', 'Billed', 'pro')");
+        DB.execute("INSERT INTO api_keys (org_id, key_id, name, key_hash, key_prefix) VALUES ('org-billed', 'key-b', 'k', "
+                + "encode(sha256('key-b'::bytea), 'hex'), 'tt_keyb')");
+        transaction(true, List.of(
+                record(daily, "org-billed", usageRow("org-billed", "key-b", "2026-03-01T00:00:00Z", 40)),
+                record(daily, "org-billed", usageRow("org-billed", "key-b", "2026-03-02T00:00:00Z", 35)),
+                record(daily, "org-billed", usageRow("org-billed", null, "2026-03-02T00:00:00Z", 900)),
+                record(daily, "org-billed", usageRow("org-billed", "key-b", "2026-04-01T00:00:00Z", 1)),
+                record(daily, "org-ghost", usageRow("org-ghost", null, "2026-03-02T00:00:00Z", 5))));
+
+        LandResult first = lander(settings).landAll();
+        assertThat(first.ledger().unknownOrgOrKey()).isEqualTo(2);
+        assertThat(first.ledger().unknownExamples()).allMatch(e -> e.contains("org-ghost"));
+        assertThat(ledger()).containsExactly(
+                "key-b day 2026-03-01 40", "key-b day 2026-03-02 35", "key-b day 2026-04-01 1",
+                "key-b month 2026-03-01 75", "key-b month 2026-04-01 1",
+                "- day 2026-03-02 900", "- month 2026-03-01 900");
+
+        transaction(true, List.of(record(daily, "org-billed", usageRow("org-billed", "key-b", "2026-03-02T00:00:00Z", 36))));
+        LandResult second = lander(settings).landAll();
+        assertThat(second.ledger().changed()).as("the corrected day and its month").isEqualTo(2);
+        assertThat(ledger()).contains("key-b day 2026-03-02 36", "key-b month 2026-03-01 76", "- month 2026-03-01 900");
+    }
+
+    private static List<String> ledger() throws java.sql.SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = DB.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(api_key_id, '-'), period, period_start, units "
+                        + "FROM usage_ledger WHERE org_id = 'org-billed' ORDER BY api_key_id NULLS LAST, period, period_start")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getDate(3) + " " + rs.getLong(4));
+            }
+        }
+        return out;
+    }
+
+    private static KafkaToDeltaLander lander(LanderSettings settings) {
+        return new KafkaToDeltaLander(spark, settings, new UsageLedgerPublisher(spark, new UsageLedgerStore(DB.dataSource())));
     }
 
     private static String usageRow(String org, String key, String start, long units) {

@@ -36,6 +36,9 @@ final class LandStage implements DemoStage {
                     t.path("rows_landed").asLong(), t.path("topic").asText(), t.path("rows_refused").asLong(),
                     t.path("delta_version").asLong());
         }
+        JsonNode ledger = run.result().path("usage_ledger");
+        context.out().printf("      billing ledger (PostgreSQL usage_ledger): %,d rows changed, %,d unchanged, %,d of unknown orgs or keys%n",
+                ledger.path("rows_changed").asLong(), ledger.path("rows_unchanged").asLong(), ledger.path("rows_unknown_org_or_key").asLong());
         printReadBack(context);
     }
 

@@ -1,20 +1,15 @@
 package io.tunetrail.cli.stack;
 
-import io.tunetrail.cli.CliError;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -22,13 +17,11 @@ import java.util.function.Consumer;
  * broker), as the demo starts it. Not part of {@code stack start}: the stack is the servers the platform needs, the
  * API is an app on top. {@code stack stop} stops it with the rest, before the servers it uses.
  */
-final class ApiService extends ManagedService {
+final class ApiService extends JvmService {
     static final String MAIN = "io.tunetrail.api.ApiServerMain";
-    private final String classpath;
 
     ApiService(StackLayout layout, Consumer<String> progress, String classpath) {
-        super(layout, progress);
-        this.classpath = classpath;
+        super(layout, progress, classpath);
     }
 
     @Override
@@ -37,8 +30,18 @@ final class ApiService extends ManagedService {
     }
 
     @Override
+    String mainClass() {
+        return MAIN;
+    }
+
+    @Override
     Endpoint endpoint() {
         return Endpoint.api(layout.config());
+    }
+
+    @Override
+    String shownAddress() {
+        return "http://" + endpoint();
     }
 
     Path dir() {
@@ -61,54 +64,18 @@ final class ApiService extends ManagedService {
         return cmd.contains(MAIN) && cmd.contains(marker());
     }
 
-    private static Path java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
-    }
-
     @Override
     void checkInstalled() {
-        try {
-            Class.forName(MAIN, false, getClass().getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw CliError.environment("cannot start the API", "the serving API is not on the CLI's classpath",
-                    "Rebuild the CLI: ./mvnw -DskipTests install -pl cli -am");
-        }
+        requireOnClasspath(MAIN, "the serving API");
     }
 
     @Override
     void start(Duration timeout) throws Exception {
-        long t0 = System.nanoTime();
-        Files.createDirectories(dir());
-        Files.createDirectories(layout.logs());
-        Files.writeString(logFile(), "=== tunetrail api start " + Instant.now() + " ===\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        List<String> cmd = new ArrayList<>();
-        Path setsid = Exec.which("setsid");
-        if (setsid != null) {
-            cmd.add(setsid.toString());
-        }
-        cmd.addAll(List.of(java().toString(), "-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", marker(),
-                "-cp", classpath, MAIN));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .directory(dir().toFile());
         // The child reads the same configuration as this CLI, bound to loopback.
-        pb.environment().putAll(layout.config().asEnv());
-        pb.environment().put("TUNETRAIL_API_HOST", "127.0.0.1");
-        Process process = pb.start();
-        Files.writeString(pidFile(), process.pid() + "\n");
-        try {
-            awaitAnswering(Optional.of(process.toHandle()), timeout);
-            progress.accept(String.format("  api       up on http://%s (pid %d) in %.1f s", endpoint(), process.pid(),
-                    (System.nanoTime() - t0) / 1e9));
-        } catch (Exception | Error e) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            cleanUpAfterStop();
-            throw e;
-        }
+        Map<String, String> env = new HashMap<>(layout.config().asEnv());
+        env.put("TUNETRAIL_API_HOST", "127.0.0.1");
+        launch(dir(), List.of("-Xms64m", "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", marker()), List.of(), env, timeout, () -> "");
     }
 
     @Override
@@ -124,11 +91,5 @@ final class ApiService extends ManagedService {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    @Override
-    void requestStop(ProcessHandle server) {
-        // SIGTERM: the shutdown hook stops Jetty, flushes key last-use times and closes the stores.
-        server.destroy();
     }
 }

@@ -1,6 +1,5 @@
 package io.tunetrail.cli.stack;
 
-import io.tunetrail.cli.CliError;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.PlatformConfig;
 import java.io.IOException;
@@ -8,12 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -21,22 +17,20 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
-/**
- * The stack's Kafka: {@link KafkaBrokerMain} in a JVM of its own, started from the CLI's own classpath, detached
- * ({@code setsid}) so neither the CLI's exit nor a closed terminal stops it. Its output goes to
- * {@code <home>/logs/kafka.log}.
- */
-final class KafkaService extends ManagedService {
-    private final String classpath;
-
+/** The stack's Kafka: {@link KafkaBrokerMain} in a detached JVM of its own, logging to {@code <home>/logs/kafka.log}. */
+final class KafkaService extends JvmService {
     KafkaService(StackLayout layout, Consumer<String> progress, String classpath) {
-        super(layout, progress);
-        this.classpath = classpath;
+        super(layout, progress, classpath);
     }
 
     @Override
     String name() {
         return "kafka";
+    }
+
+    @Override
+    String mainClass() {
+        return KafkaBrokerMain.class.getName();
     }
 
     @Override
@@ -61,70 +55,33 @@ final class KafkaService extends ManagedService {
     @Override
     boolean isOurs(ProcessHandle p) {
         String cmd = commandLine(p);
-        return cmd.contains(KafkaBrokerMain.class.getName()) && cmd.contains(dataDir().toString());
-    }
-
-    private static Path java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
+        return cmd.contains(mainClass()) && cmd.contains(dataDir().toString());
     }
 
     @Override
     void checkInstalled() {
-        if (!Files.isExecutable(java())) {
-            throw CliError.environment("cannot start kafka", java() + " is missing", "Reinstall the JDK or set JAVA_HOME");
-        }
-        try {
-            Class.forName("kafka.server.KafkaRaftServer", false, getClass().getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw CliError.environment("cannot start kafka", "the Kafka broker (kafka_2.13) is not on the CLI's classpath",
-                    "Rebuild the CLI: ./mvnw -DskipTests install -pl cli -am");
-        }
+        requireOnClasspath("kafka.server.KafkaRaftServer", "the Kafka broker (kafka_2.13)");
     }
 
     @Override
     void start(Duration timeout) throws Exception {
-        long t0 = System.nanoTime();
         Files.createDirectories(dataDir());
-        Files.createDirectories(layout.logs());
-        Files.writeString(logFile(), "=== tunetrail stack start " + Instant.now() + " ===\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
         Endpoint ep = endpoint();
-        List<String> cmd = new ArrayList<>();
-        Path setsid = Exec.which("setsid");
-        if (setsid != null) {
-            cmd.add(setsid.toString());
-        }
-        cmd.addAll(List.of(java().toString(), "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+        List<String> jvm = List.of("-Xms128m", "-Xmx512m",
                 // C1 only: the broker's start costs ~2 s of CPU instead of ~3.7 s, which on 2 busy cores is the
                 // difference between a 3 s and a 7 s start; a local broker's hot paths (I/O, CRC) barely need C2.
                 "-XX:TieredStopAtLevel=1",
                 // The CLI's simplelogger.properties says WARN for people; the broker's log file wants INFO.
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
-                "-cp", classpath, KafkaBrokerMain.class.getName(), dataDir().toString(), ep.host(), String.valueOf(ep.port()),
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS");
+        List<String> args = List.of(dataDir().toString(), ep.host(), String.valueOf(ep.port()),
                 String.valueOf(Endpoint.kafkaController(layout.config()).port()),
-                layout.config().get(PlatformConfig.KAFKA_PARTITIONS)));
-        Process process = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .directory(layout.kafka().toFile())
-                .start();
-        // setsid execs in place when its caller is no group leader (always, from a JVM), so this is the broker's pid.
-        Files.writeString(pidFile(), process.pid() + "\n");
-        try {
-            awaitAnswering(Optional.of(process.toHandle()), timeout);
+                layout.config().get(PlatformConfig.KAFKA_PARTITIONS));
+        launch(layout.kafka(), jvm, args, Map.of(), timeout, () -> {
             List<String> created = KafkaTopics.ensure(layout.config());
-            progress.accept(String.format("  kafka     up on %s (pid %d) in %.1f s%s", ep, process.pid(), (System.nanoTime() - t0) / 1e9,
-                    created.isEmpty() ? "" : ", created topics " + String.join(", ", created)));
-        } catch (Exception | Error e) {
-            // A broker that did not come up (or has no topics) is stopped, so the next start begins afresh.
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            cleanUpAfterStop();
-            throw e;
-        }
+            return created.isEmpty() ? "" : ", created topics " + String.join(", ", created);
+        });
     }
 
     @Override
@@ -149,12 +106,6 @@ final class KafkaService extends ManagedService {
         } finally {
             admin.close(Duration.ZERO);
         }
-    }
-
-    @Override
-    void requestStop(ProcessHandle server) {
-        // SIGTERM runs the broker's shutdown hook: a clean shutdown, so the next start needs no log recovery.
-        server.destroy();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.InteractionEvent;
 import io.tunetrail.model.Org;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -55,13 +56,7 @@ class PlatformLoaderIT {
         Map<String, String> overrides = new HashMap<>();
         overrides.put(PlatformConfig.HOME.name(), home.toString());
         overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
-        overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
-        overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
-        overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
-        overrides.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
-        overrides.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
-        overrides.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
-        config = PlatformConfig.load(System.getenv(), overrides);
+        config = TestStack.withFreshTopics("loader", overrides);
 
         // ml-100k layout, listed by user as the release is, so each user's ratings go back in time after the previous
         // user's.

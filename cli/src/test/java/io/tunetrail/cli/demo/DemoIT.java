@@ -9,6 +9,7 @@ import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
 import io.tunetrail.model.Catalog;
 import io.tunetrail.model.Org;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
@@ -43,18 +43,10 @@ class DemoIT {
 
     @BeforeEach
     void isolatedConfig() {
-        String unique = "it-demo-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> overrides = new HashMap<>();
         overrides.put(PlatformConfig.HOME.name(), home.toString());
         overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
-        overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
-        overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
-        overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
-        // The lander also reads the streaming jobs' result topics: fresh (absent) ones, never the stack's own.
-        overrides.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
-        overrides.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
-        overrides.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
-        config = PlatformConfig.load(System.getenv(), overrides);
+        config = TestStack.withFreshTopics("demo", overrides);
     }
 
     @AfterEach

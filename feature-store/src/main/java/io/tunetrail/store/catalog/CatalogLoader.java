@@ -109,6 +109,10 @@ final class CatalogLoader {
                 + "WHERE tg.org_id = st.org_id AND tg.track_id = st.track_id AND NOT EXISTS ("
                 + "SELECT 1 FROM stage_track_genres s WHERE s.org_id = tg.org_id AND s.track_id = tg.track_id AND s.genre_id = tg.genre_id)";
         try (Statement st = c.createStatement()) {
+            // An org's first load inserted every link in this transaction, so the planner still believes
+            // track_genres empty and may choose a nested loop over it (minutes for 50k tracks on a busy machine).
+            // ANALYZE samples a bounded number of rows, so it stays cheap on a large catalog.
+            st.execute("ANALYZE track_genres");
             long deleted = st.executeUpdate(delete);
             return new CatalogLoadReport.Table(TRACK_GENRES.table(), links.size(), counts[0], counts[1], deleted);
         }

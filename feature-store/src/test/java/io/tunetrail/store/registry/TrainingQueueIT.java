@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.testing.FreshDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,13 +31,13 @@ class TrainingQueueIT {
     void setUp() throws SQLException {
         queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
         registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
-        execute("DELETE FROM training_requests");
-        enterprise = org("enterprise");
+        DB.execute("DELETE FROM training_requests");
+        enterprise = DB.newOrg("enterprise");
     }
 
     @Test
     void onlyPlansWithATrainingPriorityMayQueue() throws SQLException {
-        String starter = org("starter");
+        String starter = DB.newOrg("starter");
         assertThatThrownBy(() -> queue.submit(starter, "als", Map.of(), null)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("does not include custom model training");
         TrainingRequest r = queue.submit(enterprise, "als", Map.of("rank", 64), "key-1");
@@ -54,7 +51,7 @@ class TrainingQueueIT {
     void theMostUrgentRequestIsClaimedFirstAndRunsToAnEnd() throws SQLException {
         TrainingRequest older = queue.submit(enterprise, "als", Map.of(), null);
         TrainingRequest newer = queue.submit(enterprise, "als", Map.of(), null);
-        execute("UPDATE training_requests SET priority = priority + 5 WHERE request_id = '" + newer.requestId() + "'");
+        DB.execute("UPDATE training_requests SET priority = priority + 5 WHERE request_id = '" + newer.requestId() + "'");
 
         TrainingRequest claimed = queue.claimNext().orElseThrow();
         assertThat(claimed.requestId()).isEqualTo(newer.requestId());
@@ -99,7 +96,7 @@ class TrainingQueueIT {
     @Test
     void cancellingIsForQueuedRequestsOfTheOrgOnly() throws SQLException {
         TrainingRequest queued = queue.submit(enterprise, "als", Map.of(), null);
-        String other = org("enterprise");
+        String other = DB.newOrg("enterprise");
         assertThatThrownBy(() -> queue.cancel(other, queued.requestId()))
                 .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.NOT_FOUND);
         assertThat(queue.get(other, queued.requestId())).isEmpty();
@@ -110,17 +107,5 @@ class TrainingQueueIT {
         queue.claimNext();
         assertThatThrownBy(() -> queue.cancel(enterprise, running.requestId()))
                 .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.CONFLICT);
-    }
-
-    private static String org(String plan) throws SQLException {
-        String id = plan + "-" + UUID.randomUUID().toString().substring(0, 8);
-        execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('" + id + "', 'Org " + id + "', '" + plan + "')");
-        return id;
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = DB.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 }

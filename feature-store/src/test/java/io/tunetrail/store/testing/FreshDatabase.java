@@ -86,6 +86,20 @@ public final class FreshDatabase implements BeforeAllCallback, AfterAllCallback 
         return name;
     }
 
+    /** Runs one statement of test set-up on this database. */
+    public void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** A new organisation on {@code plan} with a fresh id ({@code <plan>-<random>}); returns the id. */
+    public String newOrg(String plan) throws SQLException {
+        String id = plan + "-" + UUID.randomUUID().toString().substring(0, 8);
+        execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('" + id + "', 'Org " + id + "', '" + plan + "')");
+        return id;
+    }
+
     /** How many migrations {@code beforeAll} applied (all of them, on a fresh database). */
     public int migrationsApplied() {
         return migrationsApplied;

@@ -21,14 +21,20 @@ public final class TestStack {
 
     /** The stack's configuration with fresh topic names ({@code it-<prefix>-<random>-interactions}, ...). */
     public static PlatformConfig withFreshTopics(String prefix) {
+        return withFreshTopics(prefix, Map.of());
+    }
+
+    /** {@link #withFreshTopics(String)} plus {@code overrides} (keys by name; topic names stay fresh). */
+    public static PlatformConfig withFreshTopics(String prefix, Map<String, String> overrides) {
         String unique = "it-" + prefix.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
-        overrides.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
-        overrides.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
-        overrides.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
-        overrides.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
-        overrides.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
-        return config(overrides);
+        Map<String, String> all = new HashMap<>(overrides);
+        // Every topic, the streaming jobs' result topics too: a test must never read or write the stack's own.
+        all.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
+        all.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
+        all.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
+        all.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
+        all.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
+        all.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
+        return config(all);
     }
 }

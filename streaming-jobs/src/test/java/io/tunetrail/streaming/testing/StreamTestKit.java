@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,16 +33,9 @@ public final class StreamTestKit implements AutoCloseable {
 
     /** Fresh names for every topic (events and results), {@value #PARTITIONS} partitions each, created now. */
     public StreamTestKit(String prefix, Map<String, String> extra) {
-        String unique = "it-" + prefix.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> o = new HashMap<>(extra);
-        o.put(PlatformConfig.TOPIC_INTERACTIONS.name(), unique + "-interactions");
-        o.put(PlatformConfig.TOPIC_USAGE.name(), unique + "-usage");
-        o.put(PlatformConfig.TOPIC_DEAD_LETTER.name(), unique + "-dead-letter");
-        o.put(PlatformConfig.TOPIC_USAGE_HOURLY.name(), unique + "-usage-hourly");
-        o.put(PlatformConfig.TOPIC_USAGE_DAILY.name(), unique + "-usage-daily");
-        o.put(PlatformConfig.TOPIC_SESSIONS.name(), unique + "-sessions");
         o.put(PlatformConfig.KAFKA_PARTITIONS.name(), String.valueOf(PARTITIONS));
-        config = TestStack.config(o);
+        config = TestStack.withFreshTopics(prefix, o);
         List<String> topics = new ArrayList<>(KafkaTopics.names(config));
         topics.addAll(KafkaTopics.resultNames(config));
         KafkaTopics.ensure(config, topics);
