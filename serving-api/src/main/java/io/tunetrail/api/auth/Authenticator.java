@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,7 +85,7 @@ public final class Authenticator {
         // A member's key acts with the member's role as it is now (read with the key, so within the cache lifetime); an
         // unknown role value cannot come from the schema's check, and falls to the lowest rather than failing open.
         Role role = key.memberId() == null ? Role.OWNER
-                : java.util.Objects.requireNonNullElse(Role.fromWire(lookup.memberRole()), Role.MEMBER);
+                : Objects.requireNonNullElse(Role.fromWire(lookup.memberRole()), Role.MEMBER);
         return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community, key.memberId(), role);
     }
 

@@ -10,6 +10,7 @@ import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
+import io.tunetrail.store.Ids;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureView;
 import java.time.Clock;
@@ -87,7 +88,7 @@ public final class AccessHook {
         }
         // A malformed id is not prefetched: the handler refuses it with the field named, as without a prefetch.
         String prefetchEntity = gate.prefetch() == null ? null : ctx.queryParam(gate.prefetch().param());
-        if (prefetchEntity != null && !io.tunetrail.store.Ids.isValid(prefetchEntity)) {
+        if (prefetchEntity != null && !Ids.isValid(prefetchEntity)) {
             prefetchEntity = null;
         }
         UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),

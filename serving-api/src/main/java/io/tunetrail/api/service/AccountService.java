@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -112,7 +113,7 @@ public final class AccountService {
     }
 
     private static Role roleOf(TeamStore.Member m) {
-        return java.util.Objects.requireNonNullElse(Role.fromWire(m.role()), Role.MEMBER);
+        return Objects.requireNonNullElse(Role.fromWire(m.role()), Role.MEMBER);
     }
 
     /** The authority a key acts with: its member's role, or owner for an org key. */

@@ -20,7 +20,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -81,7 +83,7 @@ public final class ExperimentService {
     private final Sql sql;
     private final JedisPooled jedis;
     private final Clock clock;
-    private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     public ExperimentService(Sql sql, JedisPooled jedis, Clock clock) {
         this.sql = sql;
@@ -151,7 +153,7 @@ public final class ExperimentService {
      * Cached per org for a few seconds (the daily mix asks on every request); starting or stopping one here takes
      * effect at once on this instance.
      */
-    public java.util.Optional<Assignment> runningAssignment(String orgId, String userId) {
+    public Optional<Assignment> runningAssignment(String orgId, String userId) {
         long now = clock.millis();
         Running r = running.get(orgId);
         if (r == null || now - r.loadedAtMillis() > RUNNING_CACHE_MILLIS) {
@@ -161,7 +163,7 @@ public final class ExperimentService {
             r = new Running(e, now);
             running.put(orgId, r);
         }
-        return r.experiment() == null ? java.util.Optional.empty() : java.util.Optional.of(assignment(r.experiment(), userId));
+        return r.experiment() == null ? Optional.empty() : Optional.of(assignment(r.experiment(), userId));
     }
 
     public Results results(Principal p, String experimentId) {
