@@ -97,7 +97,8 @@ public final class ServingApp {
 
         AccountService accounts = new AccountService(keyStore, new TeamStore(sql), new OrgStore(sql), authenticator, clock);
         CatalogService catalogService = new CatalogService(sql, catalog, clock);
-        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors);
+        ExperimentService experiments = new ExperimentService(sql, stores.jedis(), clock);
+        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments);
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
 
@@ -109,7 +110,7 @@ public final class ServingApp {
         routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
                 .routes());
         routes.addAll(new WebhooksController(webhooks).routes());
-        routes.addAll(new ExperimentsController(new ExperimentService(sql, stores.jedis(), clock), new FlagService(sql, settings.plans())).routes());
+        routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks)).routes());

@@ -182,6 +182,32 @@ class QuotaAndRateLimitIT {
     }
 
     @Test
+    void anExhaustedMonthlyQuotaRefusesAndTakesBackTheRefusedCallsDayCount() {
+        Instant now = today(11);
+        stack.clock.set(now);
+        java.time.YearMonth month = java.time.YearMonth.from(TODAY);
+        String org = stack.org("monthly", "free");
+        String key = stack.key(org, "read");
+        String monthKey = io.tunetrail.store.online.RedisKeys.usageMonth(org, "api_calls", month);
+        String dayKey = io.tunetrail.store.online.RedisKeys.usageDay(org, "api_calls", TODAY);
+        // Free: 1,000 a day, 20,000 a month; the month is one call short, today has none yet.
+        REDIS.jedis().set(monthKey, "19999", redis.clients.jedis.params.SetParams.setParams().px(Duration.ofDays(40).toMillis()));
+        JavalinTest.test(stack.app(), (server, client) -> {
+            assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            Http.Answer refused = get(client, METERED, key);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().get("resource").asText()).isEqualTo("api_calls");
+            assertThat(refused.json().get("limit").asLong()).isEqualTo(20_000);
+            assertThat(refused.json().get("current_usage").asLong()).isEqualTo(20_000);
+            Instant nextMonth = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+            assertThat(refused.json().get("resets_at").asText()).isEqualTo(nextMonth.toString());
+            assertThat(refused.header("Retry-After")).isEqualTo(Long.toString(nextMonth.getEpochSecond() - now.getEpochSecond()));
+            assertThat(REDIS.jedis().get(monthKey)).isEqualTo("20000");
+            assertThat(REDIS.jedis().get(dayKey)).as("the refused call is not counted in the day either").isEqualTo("1");
+        });
+    }
+
+    @Test
     void communityEditionHasNoQuotaAndDowngradesAreImmediate() {
         Instant now = today(9);
         stack.clock.set(now);

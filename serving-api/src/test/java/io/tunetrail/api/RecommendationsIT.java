@@ -89,6 +89,17 @@ class RecommendationsIT {
         stack.close();
     }
 
+    /** "Title by Artist" of a track of the seeded catalog (the title alone without an artist), as reasons name it. */
+    private static String label(String trackId) {
+        Track t = catalog.tracks().stream().filter(x -> x.trackId().equals(trackId)).findFirst().orElseThrow();
+        assertThat(t.title()).isNotBlank();
+        return t.artistId() == null ? t.title() : t.title() + " by " + artistName(t.artistId());
+    }
+
+    private static String artistName(String artistId) {
+        return catalog.artists().stream().filter(a -> a.artistId().equals(artistId)).findFirst().orElseThrow().name();
+    }
+
     private static List<String> ids(JsonNode response) {
         List<String> ids = new ArrayList<>();
         response.get("items").forEach(i -> ids.add(i.get("track_id").asText()));
@@ -102,7 +113,8 @@ class RecommendationsIT {
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.json().get("model_version").asText()).isEqualTo("als-1");
             assertThat(ids(first.json())).as("recently heard tracks are left out").containsExactlyElementsOf(recommended.subList(2, 12));
-            assertThat(first.json().get("items").get(0).get("reason").asText()).isEqualTo("because you played " + recommended.get(0));
+            assertThat(first.json().get("items").get(0).get("reason").asText()).as("the reason names the title and artist, not the id")
+                    .isEqualTo("because you played " + label(recommended.get(0)));
             Http.Answer second = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=10&cursor=" + first.json().get("next_cursor").asText(), key);
             assertThat(ids(second.json())).containsExactlyElementsOf(recommended.subList(12, 22));
 
@@ -136,7 +148,11 @@ class RecommendationsIT {
 
             Http.Answer byEmbedding = get(client, "/api/v1/tracks/t:1/similar?limit=5", key);
             assertThat(byEmbedding.json().get("model_version").asText()).isEqualTo("audio-embedding");
-            assertThat(byEmbedding.json().get("items").get(0).get("reason").asText()).isEqualTo("sounds like t:1");
+            assertThat(byEmbedding.json().get("items").get(0).get("reason").asText()).isEqualTo("sounds like " + label("t:1"));
+            assertThat(similar.json().get("items").get(0).get("reason").asText()).isEqualTo("listeners of " + label("t:0") + " also played this");
+            Track seedTrack = catalog.tracks().stream().filter(t -> t.trackId().equals("t:2")).findFirst().orElseThrow();
+            Http.Answer byArtist = post(client, "/api/v1/ml/radio", key, "{\"seed_artist_id\": \"" + seedTrack.artistId() + "\", \"limit\": 3}");
+            assertThat(byArtist.json().get("items").get(0).get("reason").asText()).isEqualTo("by " + artistName(seedTrack.artistId()));
             assertThat(ids(byEmbedding.json())).hasSize(5).doesNotContain("t:1");
 
             Http.Answer genre = get(client, "/api/v1/recommendations/genre-based?genre_id=rock&limit=5", key);

@@ -71,6 +71,8 @@ public final class ApiBenchCommand implements Callable<Integer> {
         String orgId = run;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
                 HikariDataSource ds = Database.connect(config, 16)) {
+            // As ApiServer does: the API's tables (V40+) may be newer than the stack's last 'stack start'.
+            Database.migrate(ds, config);
             KafkaTopics.ensure(config, List.of(run + "-usage"));
             EventPublisher events = new EventPublisher(config);
             ApiStores stores = new ApiStores(ds, redis.jedis(), config.redisUri(), events, events::close);

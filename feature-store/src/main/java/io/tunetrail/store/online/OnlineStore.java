@@ -45,6 +45,12 @@ public interface OnlineStore extends AutoCloseable {
      */
     Map<FeatureView, FeatureRow> readViews(String orgId, String entityId, List<FeatureView> views);
 
+    /**
+     * One entity's row of a VERSIONED view under a named version, active or not (an A/B experiment's arm serves a
+     * version beside the active one); empty when that version has no row for the entity.
+     */
+    Optional<FeatureRow> readVersion(String orgId, FeatureView view, String entityId, String version);
+
     /** The version readers of a VERSIONED view currently see. */
     Optional<String> activeVersion(String orgId, FeatureView view);
 

@@ -55,6 +55,60 @@ public final class RedisOnlineStore implements OnlineStore {
             "return out");
     private static final String READ_VERSIONED_SHA = sha1(READ_VERSIONED);
 
+    /**
+     * A Lua function {@code read_rows(first)} for a script of another module that reads one entity's feature rows in
+     * the same round trip as its own work (the API's limit check prefetches the daily mix's rows so). It reads the
+     * ARGV groups from index {@code first} that {@link #rowReadArgs} builds, resolving a VERSIONED view's active
+     * version in the same atomic step as its row, and returns one {version or '', HGETALL} per view; pass the result
+     * to {@link #decodeRowReads}. The keys are built here, so the layout stays this class's and {@link RedisKeys}'.
+     */
+    public static final String READ_ROWS_FUNCTION = String.join("\n",
+            "local function read_rows(first)",
+            "  local out = {}",
+            "  for i = first, #ARGV, 3 do",
+            "    if ARGV[i] == 'v' then",
+            "      local version = redis.call('GET', ARGV[i + 1])",
+            "      if version then out[#out + 1] = {version, redis.call('HGETALL', ARGV[i + 2] .. version)}",
+            "      else out[#out + 1] = {'', {}} end",
+            "    else",
+            "      out[#out + 1] = {'', redis.call('HGETALL', ARGV[i + 1])}",
+            "    end",
+            "  end",
+            "  return out",
+            "end");
+
+    /** The ARGV groups (three per view) with which {@link #READ_ROWS_FUNCTION} reads one entity's rows of {@code views}. */
+    public static List<String> rowReadArgs(String orgId, String entityId, List<FeatureView> views) {
+        List<String> args = new ArrayList<>(views.size() * 3);
+        for (FeatureView view : views) {
+            requireRows(view);
+            if (view.versioned()) {
+                RedisKeys.VersionedParts parts = RedisKeys.versionedParts(orgId, view);
+                args.add("v");
+                args.add(RedisKeys.activeVersion(orgId, view));
+                args.add(parts.beforeId() + RedisKeys.entitySegment(orgId, view, entityId) + parts.afterId());
+            } else {
+                args.add("l");
+                args.add(RedisKeys.row(orgId, view, entityId));
+                args.add("");
+            }
+        }
+        return args;
+    }
+
+    /** The rows {@link #READ_ROWS_FUNCTION} returned for {@code views} (in their order); absent rows are left out. */
+    public static Map<FeatureView, FeatureRow> decodeRowReads(String entityId, List<FeatureView> views, List<?> reads) {
+        Map<FeatureView, FeatureRow> rows = new LinkedHashMap<>();
+        for (int i = 0; i < views.size() && i < reads.size(); i++) {
+            List<?> read = (List<?>) reads.get(i);
+            Map<String, String> hash = read.size() < 2 ? Map.of() : pairs((List<?>) read.get(1));
+            if (!hash.isEmpty()) {
+                rows.put(views.get(i), RowCodec.decode(views.get(i), entityId, hash));
+            }
+        }
+        return rows;
+    }
+
     private final JedisPooled jedis;
     private final String where;
     private final boolean ownsClient;
@@ -178,6 +232,19 @@ public final class RedisOnlineStore implements OnlineStore {
             }
         }
         return rows;
+    }
+
+    @Override
+    public Optional<FeatureRow> readVersion(String orgId, FeatureView view, String entityId, String version) {
+        Ids.require("org id", orgId);
+        String key = RedisKeys.versionedRow(orgId, view, entityId, version);
+        Map<String, String> hash;
+        try {
+            hash = jedis.hgetAll(key);
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        return hash.isEmpty() ? Optional.empty() : Optional.of(RowCodec.decode(view, entityId, hash));
     }
 
     @Override

@@ -8,6 +8,7 @@ public record ApiKey(
         String keyId,
         String orgId,
         String teamId,
+        String memberId,
         String name,
         String prefix,
         List<String> scopes,

@@ -17,11 +17,14 @@ import java.util.Optional;
  * {@link #findByHash} takes the org and never touches another org's keys.
  */
 public final class ApiKeyStore {
-    private static final String COLUMNS = "k.org_id, k.key_id, k.team_id, k.name, k.key_prefix, k.scopes, k.expires_at, "
+    private static final String COLUMNS = "k.org_id, k.key_id, k.team_id, k.member_id, k.name, k.key_prefix, k.scopes, k.expires_at, "
             + "k.revoked_at, k.last_used_at, k.created_at";
 
-    /** A key found by its hash, with what authentication needs about its org. */
-    public record KeyLookup(ApiKey key, String keyHash, String planId, String edition) {}
+    /**
+     * A key found by its hash, with what authentication needs about its org and, for a member's key, the member's
+     * current role (null for an org key).
+     */
+    public record KeyLookup(ApiKey key, String keyHash, String planId, String edition, String memberRole) {}
 
     /** A key just created: the only time its secret exists outside the caller. */
     public record CreatedKey(ApiKey key, String secret) {}
@@ -34,30 +37,37 @@ public final class ApiKeyStore {
 
     public Optional<KeyLookup> findByHash(String hash) {
         return sql.one("looking up an API key",
-                "SELECT " + COLUMNS + ", k.key_hash, o.plan_id, o.edition FROM api_keys k JOIN organisations o ON o.org_id = k.org_id "
-                        + "WHERE k.key_hash = ?",
+                "SELECT " + COLUMNS + ", k.key_hash, o.plan_id, o.edition, m.role FROM api_keys k JOIN organisations o ON o.org_id = k.org_id "
+                        + "LEFT JOIN members m ON m.org_id = k.org_id AND m.member_id = k.member_id WHERE k.key_hash = ?",
                 ps -> ps.setString(1, hash),
-                rs -> new KeyLookup(key(rs), rs.getString("key_hash"), rs.getString("plan_id"), rs.getString("edition")));
+                rs -> new KeyLookup(key(rs), rs.getString("key_hash"), rs.getString("plan_id"), rs.getString("edition"), rs.getString("role")));
     }
 
+    /** An org key (no member: it acts with the owner's authority, see {@link Role}). */
     public CreatedKey create(String orgId, String teamId, String name, List<String> scopes, Instant expiresAt) {
-        return sql.transaction("creating an API key for org " + orgId, c -> insert(c, orgId, teamId, name, scopes, expiresAt));
+        return create(orgId, teamId, null, name, scopes, expiresAt);
     }
 
-    private CreatedKey insert(Connection c, String orgId, String teamId, String name, List<String> scopes, Instant expiresAt)
+    /** A key of member {@code memberId} (null: an org key). */
+    public CreatedKey create(String orgId, String teamId, String memberId, String name, List<String> scopes, Instant expiresAt) {
+        return sql.transaction("creating an API key for org " + orgId, c -> insert(c, orgId, teamId, memberId, name, scopes, expiresAt));
+    }
+
+    private CreatedKey insert(Connection c, String orgId, String teamId, String memberId, String name, List<String> scopes, Instant expiresAt)
             throws SQLException {
         String secret = ApiKeySecrets.newSecret();
         String keyId = ApiKeySecrets.newId("key");
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys AS k (org_id, key_id, team_id, name, key_hash, key_prefix, "
-                + "scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys AS k (org_id, key_id, team_id, member_id, name, key_hash, "
+                + "key_prefix, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
             ps.setString(1, orgId);
             ps.setString(2, keyId);
             ps.setString(3, teamId);
-            ps.setString(4, name);
-            ps.setString(5, ApiKeySecrets.hash(secret));
-            ps.setString(6, ApiKeySecrets.prefix(secret));
-            ps.setArray(7, c.createArrayOf("text", scopes.toArray()));
-            ps.setTimestamp(8, Sql.ts(expiresAt));
+            ps.setString(4, memberId);
+            ps.setString(5, name);
+            ps.setString(6, ApiKeySecrets.hash(secret));
+            ps.setString(7, ApiKeySecrets.prefix(secret));
+            ps.setArray(8, c.createArrayOf("text", scopes.toArray()));
+            ps.setTimestamp(9, Sql.ts(expiresAt));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new CreatedKey(key(rs), secret);
@@ -115,7 +125,7 @@ public final class ApiKeyStore {
                 }
             }
             Instant expiry = old.expiresAt() != null && old.expiresAt().isAfter(at) ? old.expiresAt() : null;
-            return Optional.of(insert(c, orgId, old.teamId(), old.name(), old.scopes(), expiry));
+            return Optional.of(insert(c, orgId, old.teamId(), old.memberId(), old.name(), old.scopes(), expiry));
         });
     }
 
@@ -140,7 +150,7 @@ public final class ApiKeyStore {
 
     static ApiKey key(ResultSet rs) throws SQLException {
         Array scopes = rs.getArray("scopes");
-        return new ApiKey(rs.getString("key_id"), rs.getString("org_id"), rs.getString("team_id"), rs.getString("name"),
+        return new ApiKey(rs.getString("key_id"), rs.getString("org_id"), rs.getString("team_id"), rs.getString("member_id"), rs.getString("name"),
                 rs.getString("key_prefix"), Arrays.asList((String[]) scopes.getArray()), Sql.instant(rs, "expires_at"),
                 Sql.instant(rs, "revoked_at"), Sql.instant(rs, "last_used_at"), Sql.instant(rs, "created_at"));
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +63,12 @@ public final class Authenticator {
         if (key.revokedAt() != null || (key.expiresAt() != null && !now.isBefore(key.expiresAt()))) {
             throw ApiErrors.badKey();
         }
-        lastUsed.merge(key.keyId(), now, (a, b) -> a.isAfter(b) ? a : b);
+        // Last use to the second is plenty (it is written every few seconds); skipping the merge within a second keeps
+        // a busy key's threads from all locking the same map bin on every request.
+        Instant seen = lastUsed.get(key.keyId());
+        if (seen == null || now.isAfter(seen.plusSeconds(1))) {
+            lastUsed.merge(key.keyId(), now, (a, b) -> a.isAfter(b) ? a : b);
+        }
         PlanCatalog.Plan plan = plans.find(lookup.planId())
                 .orElseThrow(() -> ApiErrors.unavailable("the org's plan '" + lookup.planId() + "' is not in the plan catalog; "
                         + "the operator must add it to config/plans.yaml"));
@@ -76,7 +82,11 @@ public final class Authenticator {
         // Unlimited quotas belong to the self-hosted edition, which the org row says; the plan alone must not grant
         // them (a cloud org on a community plan would otherwise meter nothing).
         boolean community = "community".equals(lookup.edition());
-        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community);
+        // A member's key acts with the member's role as it is now (read with the key, so within the cache lifetime); an
+        // unknown role value cannot come from the schema's check, and falls to the lowest rather than failing open.
+        Role role = key.memberId() == null ? Role.OWNER
+                : Objects.requireNonNullElse(Role.fromWire(lookup.memberRole()), Role.MEMBER);
+        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community, key.memberId(), role);
     }
 
     private Optional<ApiKeyStore.KeyLookup> lookup(String hash) {

@@ -74,7 +74,12 @@ public final class OpenApiDocument {
         if (!gate.isPublic()) {
             op.put("security", List.of(Map.of("bearer", List.of()), Map.of("apiKey", List.of())));
             responses.put("401", problem("Missing, unknown, revoked or expired API key"));
-            responses.put("403", problem("The key lacks scope '" + gate.scope().wireName() + "'"));
+            responses.put("403", problem(gate.role() == null ? "The key lacks scope '" + gate.scope().wireName() + "'"
+                    : "The key lacks scope '" + gate.scope().wireName() + "' (insufficient_scope), or its member's role is below "
+                            + gate.role().wireName() + " (insufficient_role)"));
+            if (gate.role() != null) {
+                op.put("x-required-role", gate.role().wireName());
+            }
             List<String> allowed = gate.feature() == null ? plans.plans().stream().map(PlanCatalog.Plan::id).toList() : plans.plansWith(gate.feature());
             op.put("x-required-plans", allowed);
             op.put("x-required-scope", gate.scope().wireName());

@@ -10,6 +10,9 @@ import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
+import io.tunetrail.store.Ids;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureView;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,12 +25,22 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one {@code beforeMatched} hook that enforces every route's {@link Gate}, in this order: API key (401), scope
- * (403), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
+ * (403 insufficient_scope), the key's member role on owner/admin routes (403 insufficient_role), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
  * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
  * publishes a usage event for every admitted metered request.
+ *
+ * <p>RateLimit-* headers: every response to a request whose key is known carries them (metered or not, admitted or
+ * refused with 402, 403, 429, or failing later in the handler), unless the key's plan has no rate limit (see
+ * {@link #rateLimitHeaders}). Responses where no key is known (401, public routes, unknown paths) carry none: the
+ * fields describe the quota of an identified client, and this API meters nothing per address, so any figure there
+ * would describe no policy that exists.
  */
 public final class AccessHook {
     static final String PRINCIPAL = "tunetrail.principal";
+    static final String PREFETCHED = "tunetrail.prefetched";
+
+    /** Feature rows of {@code entityId} the limit check read for the handler (absent rows left out). */
+    private record Prefetched(String entityId, Map<FeatureView, FeatureRow> rows) {}
 
     private final Authenticator authenticator;
     private final UsageLimiter limiter;
@@ -52,23 +65,42 @@ public final class AccessHook {
             return;
         }
         Principal principal = authenticator.authenticate(presentedKey(ctx));
+        Instant now = clock.instant();
+        boolean metered = gate.resource() != null;
+        boolean roleTooLow = gate.role() != null && !principal.role().atLeast(gate.role());
+        boolean refused = !principal.has(gate.scope()) || roleTooLow || (gate.feature() != null && !principal.plan().hasFeature(gate.feature()));
+        if (!metered || refused) {
+            // Nothing is counted for these, but the key is known: its rate-limit state goes on the response all the same.
+            peekHeaders(principal, now).forEach(ctx::header);
+        }
         if (!principal.has(gate.scope())) {
             throw ApiErrors.missingScope(gate.scope().wireName());
+        }
+        if (roleTooLow) {
+            throw ApiErrors.insufficientRole(gate.role().wireName(), principal.role().wireName());
         }
         if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
             throw planRequired(ctx, principal.plan(), gate.feature());
         }
         ctx.attribute(PRINCIPAL, principal);
-        if (gate.resource() == null) {
+        if (!metered) {
             return;
         }
-        Instant now = clock.instant();
+        // A malformed id is not prefetched: the handler refuses it with the field named, as without a prefetch.
+        String prefetchEntity = gate.prefetch() == null ? null : ctx.queryParam(gate.prefetch().param());
+        if (prefetchEntity != null && !Ids.isValid(prefetchEntity)) {
+            prefetchEntity = null;
+        }
         UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),
-                now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath());
+                now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath(), prefetchEntity,
+                gate.prefetch() == null ? null : gate.prefetch().views());
         Map<String, String> headers = rateLimitHeaders(d);
         headers.forEach(ctx::header);
         switch (d.outcome()) {
             case ALLOWED -> {
+                if (d.prefetched() != null) {
+                    ctx.attribute(PREFETCHED, new Prefetched(prefetchEntity, d.prefetched()));
+                }
                 String requestId = "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
                         + Long.toHexString(now.toEpochMilli());
                 ctx.header("X-Request-Id", requestId);
@@ -102,6 +134,15 @@ public final class AccessHook {
         return p;
     }
 
+    /**
+     * The rows the limit check prefetched for {@code entityId} (see {@link Gate.Prefetch}), or null when it read none
+     * for that entity: the handler then reads them itself.
+     */
+    public static Map<FeatureView, FeatureRow> prefetched(Context ctx, String entityId) {
+        Prefetched p = ctx.attribute(PREFETCHED);
+        return p != null && p.entityId().equals(entityId) ? p.rows() : null;
+    }
+
     static Gate gate(Context ctx) {
         for (RouteRole role : ctx.routeRoles()) {
             if (role instanceof Gate g) {
@@ -122,14 +163,34 @@ public final class AccessHook {
         return ctx.header("X-API-Key");
     }
 
+    /**
+     * The RateLimit-* fields of draft-ietf-httpapi-ratelimit-headers-06 for the key's GCRA policy: Limit is the
+     * burst (the requests the key may send at once), Remaining what it may send now, Reset the seconds until the
+     * bucket is full again. A key without a rate limit (the community plan) gets none of them: the fields carry a
+     * quota as a number and have no way to say "unlimited", and a made-up number would make a client that paces
+     * itself by Remaining throttle against a limit that does not exist; the draft lets a server leave them out.
+     */
     private static Map<String, String> rateLimitHeaders(UsageLimiter.Decision d) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (d.rateLimit() != null) {
-            headers.put("RateLimit-Limit", Integer.toString(d.rateLimit()));
-            headers.put("RateLimit-Remaining", Long.toString(Math.max(0, d.rateRemaining())));
-            headers.put("RateLimit-Reset", Long.toString((d.resetMs() + 999) / 1000));
+            put(headers, d.rateLimit(), d.rateRemaining(), d.resetMs());
         }
         return headers;
+    }
+
+    private Map<String, String> peekHeaders(Principal principal, Instant now) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        UsageLimiter.RateState state = limiter.peek(principal.orgId(), principal.keyId(), principal.plan(), now);
+        if (state != null) {
+            put(headers, state.limit(), state.remaining(), state.resetMs());
+        }
+        return headers;
+    }
+
+    private static void put(Map<String, String> headers, int limit, long remaining, long resetMs) {
+        headers.put("RateLimit-Limit", Integer.toString(limit));
+        headers.put("RateLimit-Remaining", Long.toString(Math.max(0, remaining)));
+        headers.put("RateLimit-Reset", Long.toString((Math.max(0, resetMs) + 999) / 1000));
     }
 
     private ApiException planRequired(Context ctx, PlanCatalog.Plan plan, String feature) {

@@ -2,6 +2,7 @@ package io.tunetrail.api.http;
 
 import static io.tunetrail.api.http.AccessHook.principal;
 
+import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.AccountService;
@@ -12,8 +13,9 @@ import java.util.Map;
 public final class AccountController {
     private static final String KEYS = "API keys";
     private static final String TEAMS = "Teams";
-    private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null);
-    private static final Gate TEAM_ADMIN = Gate.unmetered(Scope.ADMIN, "team_management");
+    // Owner/admin routes: an admin-scoped key is not enough, the member it belongs to must be an owner or admin too.
+    private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
+    private static final Gate TEAM_ADMIN = Gate.unmetered(Scope.ADMIN, "team_management").requiring(Role.ADMIN);
 
     private final AccountService accounts;
 

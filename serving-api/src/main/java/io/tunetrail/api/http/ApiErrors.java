@@ -65,6 +65,12 @@ public final class ApiErrors {
                 "This route needs an API key with scope '" + scope + "'; create a key with that scope", null);
     }
 
+    public static ApiException insufficientRole(String required, String actual) {
+        return problem(403, "insufficient_role", "Insufficient role",
+                "This needs the " + required + " role or higher; the key belongs to a member with role '" + actual
+                        + "'. Ask an owner or admin of the organisation", null);
+    }
+
     public static ApiException notFound(String what, String id) {
         return problem(404, "not_found", "Not found", what + " '" + id + "' does not exist", null);
     }

@@ -2,6 +2,7 @@ package io.tunetrail.api.http;
 
 import static io.tunetrail.api.http.AccessHook.principal;
 
+import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.ExperimentService;
@@ -14,7 +15,7 @@ public final class ExperimentsController {
     private static final String TRAINING = "custom_model_training";
     private static final Gate EXP_ADMIN = Gate.unmetered(Scope.ADMIN, TRAINING);
     private static final Gate EXP_READ = Gate.metered(Scope.READ, TRAINING);
-    private static final Gate FLAG_ADMIN = Gate.unmetered(Scope.ADMIN, null);
+    private static final Gate FLAG_ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
     private static final Gate FLAG_READ = Gate.metered(Scope.READ, null);
 
     private final ExperimentService experiments;

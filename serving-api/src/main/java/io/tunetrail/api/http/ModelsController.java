@@ -12,7 +12,7 @@ import java.util.Map;
 public final class ModelsController {
     private static final String FEATURE = "custom_model_training";
     private static final String TAG = "Models";
-    private static final Gate TRAIN = new Gate(Scope.WRITE, FEATURE, Gate.MODEL_TRAINING, 1);
+    private static final Gate TRAIN = new Gate(Scope.WRITE, FEATURE, Gate.MODEL_TRAINING, 1, null, null);
     private static final Gate READ = Gate.metered(Scope.READ, FEATURE);
     private static final Gate WRITE = Gate.metered(Scope.WRITE, FEATURE);
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, FEATURE);

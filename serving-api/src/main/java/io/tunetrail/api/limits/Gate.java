@@ -1,16 +1,31 @@
 package io.tunetrail.api.limits;
 
 import io.javalin.security.RouteRole;
+import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
+import io.tunetrail.store.online.FeatureView;
+import java.util.List;
 
 /**
  * What a route requires, declared with the route and enforced by the one access hook
  * ({@link io.tunetrail.api.http.AccessHook}): an API key with {@code scope}, a plan with {@code feature} (or any
- * plan when null), and {@code units} of the metered {@code resource} (null: not metered).
+ * plan when null), and {@code units} of the metered {@code resource} (null: not metered); for owner/admin routes,
+ * the {@code role} (or higher) of the member the key belongs to (null: any).
+ *
+ * <p>A metered route may also name feature rows to {@code prefetch}: the rows of the entity its query parameter
+ * names, read by the same Redis script that checks the limits, so the route's hottest read costs no round trip of
+ * its own.
  */
-public record Gate(Scope scope, String feature, String resource, long units) implements RouteRole {
+public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role) implements RouteRole {
     /** No key needed (documentation, Stripe's webhook, which authenticates by signature). */
-    public static final Gate PUBLIC = new Gate(null, null, null, 0);
+    public static final Gate PUBLIC = new Gate(null, null, null, 0, null, null);
+
+    /** Rows of the entity named by query parameter {@code param}, of {@code views}. */
+    public record Prefetch(String param, List<FeatureView> views) {
+        public Prefetch {
+            views = List.copyOf(views);
+        }
+    }
 
     public static final String API_CALLS = "api_calls";
     public static final String AUDIO_ANALYSIS = "audio_analysis";
@@ -18,16 +33,26 @@ public record Gate(Scope scope, String feature, String resource, long units) imp
 
     /** A metered API call needing {@code scope} and {@code feature}. */
     public static Gate metered(Scope scope, String feature) {
-        return new Gate(scope, feature, API_CALLS, 1);
+        return new Gate(scope, feature, API_CALLS, 1, null, null);
     }
 
     /** Management calls (keys, teams): authenticated and scoped, not counted against the API quota. */
     public static Gate unmetered(Scope scope, String feature) {
-        return new Gate(scope, feature, null, 0);
+        return new Gate(scope, feature, null, 0, null, null);
     }
 
     public Gate withResource(String resourceName) {
-        return new Gate(scope, feature, resourceName, 1);
+        return new Gate(scope, feature, resourceName, 1, prefetch, role);
+    }
+
+    /** The same gate, prefetching {@code views} of the entity the query parameter {@code param} names. */
+    public Gate prefetching(String param, List<FeatureView> views) {
+        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role);
+    }
+
+    /** The same gate, for members with {@code minimum} or a higher role only. */
+    public Gate requiring(Role minimum) {
+        return new Gate(scope, feature, resource, units, prefetch, minimum);
     }
 
     public boolean isPublic() {

@@ -2,8 +2,13 @@ package io.tunetrail.api.limits;
 
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.StoreException;
+import io.tunetrail.store.online.FeatureRow;
+import io.tunetrail.store.online.FeatureView;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisKeys;
+import io.tunetrail.store.online.RedisOnlineStore;
+import java.util.ArrayList;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,15 +35,19 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * writes. The script refuses when a counter plus the request's units would pass its limit and otherwise increments
  * both; being one script, it is atomic, so N racing requests against M remaining units admit exactly min(N, M).
  * Nothing is counted for a refused request (neither rate nor quota).
+ *
+ * <p><b>Prefetch</b>: an admitted request may also read feature rows in the same script (see
+ * {@link Gate.Prefetch}), so a route like the daily mix costs one Redis round trip in all.
  */
 public final class UsageLimiter {
     // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
     //       5 month limit (-1 = none), 6 units, 7 day counter expiry (epoch ms), 8 month counter expiry,
-    //       9 route, 10 expiry of the key's day hash.
-    // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used};
+    //       9 route, 10 expiry of the key's day hash, 11.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
+    // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used, prefetched rows (allowed only)};
     // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota.
     static final String SCRIPT = String.join("\n",
+            RedisOnlineStore.READ_ROWS_FUNCTION,
             "local now = tonumber(ARGV[1])",
             "local t = tonumber(ARGV[2])",
             "local burst = tonumber(ARGV[3])",
@@ -57,19 +66,25 @@ public final class UsageLimiter {
             "  remaining = math.floor((now - allowAt) / t)",
             "  resetMs = math.ceil(newTat - now)",
             "end",
-            "local day = tonumber(redis.call('GET', KEYS[2]) or '0')",
-            "local month = tonumber(redis.call('GET', KEYS[3]) or '0')",
-            "if dayLimit >= 0 and day + units > dayLimit then return {2, remaining, 0, resetMs, day, month} end",
-            "if monthLimit >= 0 and month + units > monthLimit then return {3, remaining, 0, resetMs, day, month} end",
-            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
-            // Expiries are absolute, so setting them when a key is created is enough (and saves three commands on
-            // every later call); a counter created by addUsage got the same expiry there.
-            "day = redis.call('INCRBY', KEYS[2], units)",
+            // Count first and take it back if it passed a limit: the admitted path (nearly every call) then needs no
+            // GET of the counters, and inside one script nobody sees the counter in between. Expiries are absolute, so
+            // setting them when a key is created is enough; a counter created by addUsage got the same expiry there.
+            "local day = redis.call('INCRBY', KEYS[2], units)",
             "if day == units then redis.call('PEXPIREAT', KEYS[2], ARGV[7]) end",
-            "month = redis.call('INCRBY', KEYS[3], units)",
+            "if dayLimit >= 0 and day > dayLimit then",
+            "  day = redis.call('DECRBY', KEYS[2], units)",
+            "  return {2, remaining, 0, resetMs, day, tonumber(redis.call('GET', KEYS[3]) or '0')}",
+            "end",
+            "local month = redis.call('INCRBY', KEYS[3], units)",
             "if month == units then redis.call('PEXPIREAT', KEYS[3], ARGV[8]) end",
+            "if monthLimit >= 0 and month > monthLimit then",
+            "  month = redis.call('DECRBY', KEYS[3], units)",
+            "  day = redis.call('DECRBY', KEYS[2], units)",
+            "  return {3, remaining, 0, resetMs, day, month}",
+            "end",
+            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
-            "return {0, remaining, 0, resetMs, day, month}");
+            "return {0, remaining, 0, resetMs, day, month, read_rows(11)}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
     public static final int KEY_USAGE_DAYS = 35;
@@ -79,10 +94,11 @@ public final class UsageLimiter {
 
     /**
      * The decision and the figures for headers and bodies. {@code rateRemaining} is -1 when the key has no rate
-     * limit; {@code limit} is the quota that refused (or -1).
+     * limit; {@code limit} is the quota that refused (or -1). {@code prefetched} holds the rows asked for (absent
+     * rows left out), or is null when none were asked for or the request was refused.
      */
     public record Decision(Outcome outcome, Integer rateLimit, long rateRemaining, long retryAfterMs, long resetMs,
-            long dayUsed, long monthUsed, long limit) {
+            long dayUsed, long monthUsed, long limit, Map<FeatureView, FeatureRow> prefetched) {
         public boolean allowed() {
             return outcome == Outcome.ALLOWED;
         }
@@ -98,10 +114,11 @@ public final class UsageLimiter {
 
     /**
      * Checks and counts {@code units} of {@code resource} for one request of key {@code keyId}. {@code unlimitedQuotas}
-     * (community edition) counts usage but never refuses it.
+     * (community edition) counts usage but never refuses it. {@code prefetchEntity} and {@code prefetchViews} (null or
+     * empty: none) name rows to read if the request is admitted.
      */
     public Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
-            boolean unlimitedQuotas, String route) {
+            boolean unlimitedQuotas, String route, String prefetchEntity, List<FeatureView> prefetchViews) {
         PlanCatalog.RateLimit rate = plan.rateLimit();
         PlanCatalog.Limit limit = plan.limit(resource);
         long dayLimit = unlimitedQuotas || limit.perDay() == null ? -1 : limit.perDay();
@@ -116,9 +133,14 @@ public final class UsageLimiter {
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
                 RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day));
         long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-        List<String> args = List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
+        boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
+        List<String> args = new ArrayList<>(10 + (prefetch ? prefetchViews.size() * 3 : 0));
+        args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
                 Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), Long.toString(dayExpires),
-                Long.toString(monthExpires), route, Long.toString(keyUsageExpires));
+                Long.toString(monthExpires), route, Long.toString(keyUsageExpires)));
+        if (prefetch) {
+            args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
+        }
         List<?> out;
         try {
             try {
@@ -135,8 +157,39 @@ public final class UsageLimiter {
             case MONTH_QUOTA -> monthLimit;
             default -> -1;
         };
+        Map<FeatureView, FeatureRow> rows = prefetch && outcome == Outcome.ALLOWED && out.size() > 6
+                ? RedisOnlineStore.decodeRowReads(prefetchEntity, prefetchViews, (List<?>) out.get(6))
+                : null;
         return new Decision(outcome, rate.isUnlimited() ? null : burst, (Long) out.get(1), (Long) out.get(2), (Long) out.get(3),
-                (Long) out.get(4), (Long) out.get(5), refusedLimit);
+                (Long) out.get(4), (Long) out.get(5), refusedLimit, rows);
+    }
+
+    /** A key's rate-limit state without counting a request: the figures of the RateLimit-* headers. */
+    public record RateState(int limit, long remaining, long resetMs) {}
+
+    /**
+     * The key's rate-limit state as of {@code now}, for responses that count nothing (unmetered routes, refusals
+     * before the limit check); null when the plan has no rate limit. One Redis GET.
+     */
+    public RateState peek(String orgId, String keyId, PlanCatalog.Plan plan, Instant now) {
+        PlanCatalog.RateLimit rate = plan.rateLimit();
+        if (rate.isUnlimited()) {
+            return null;
+        }
+        double t = 60_000.0 / rate.requestsPerMinute();
+        int burst = rate.burst() == null ? 1 : Math.max(1, rate.burst());
+        String stored;
+        try {
+            stored = jedis.get(RedisKeys.rateLimit(orgId, keyId));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        long nowMs = now.toEpochMilli();
+        // The same arithmetic as the script: the bucket is full again at the theoretical arrival time (tat), and a
+        // request may go now while tat - now leaves room for one more emission interval within the burst.
+        double tat = Math.max(nowMs, stored == null ? nowMs : Double.parseDouble(stored));
+        long remaining = (long) Math.floor((nowMs - (tat - burst * t)) / t);
+        return new RateState(burst, Math.max(0, Math.min(burst, remaining)), (long) Math.ceil(tat - nowMs));
     }
 
     private static String sha1(String script) {

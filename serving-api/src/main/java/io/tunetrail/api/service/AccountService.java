@@ -5,6 +5,7 @@ import io.tunetrail.api.auth.ApiKeySecrets;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.auth.Principal;
+import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -27,8 +29,9 @@ public final class AccountService {
     private static final Set<String> ROLES = Set.of("owner", "admin", "member");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
-    public record CreateKeyRequest(String name, List<String> scopes, String teamId, Instant expiresAt) {
+    public record CreateKeyRequest(String name, List<String> scopes, String teamId, String memberId, Instant expiresAt) {
         public CreateKeyRequest {
+            memberId = Check.optionalId("member_id", memberId);
             name = Check.text("name", name, 200);
             scopes = scopes == null || scopes.isEmpty() ? List.of(Scope.READ.wireName()) : List.copyOf(scopes);
             for (int i = 0; i < scopes.size(); i++) {
@@ -80,6 +83,11 @@ public final class AccountService {
 
     // --- keys ------------------------------------------------------------------------------------------------
 
+    /**
+     * Creates a key. Keys made through the API always belong to a member: the caller's own member by default, or
+     * {@code member_id}, whose role may not be above the caller's. Only an org key (the operator's) makes org keys,
+     * so no one gains authority by minting a key.
+     */
     public CreatedKey createKey(Principal p, CreateKeyRequest r) {
         if (r.expiresAt() != null && !r.expiresAt().isAfter(clock.instant())) {
             throw Check.invalid("expires_at", "'expires_at' must be in the future");
@@ -87,8 +95,30 @@ public final class AccountService {
         if (r.teamId() != null) {
             teams.team(p.orgId(), r.teamId()).orElseThrow(() -> ApiErrors.notFound("team", r.teamId()));
         }
-        ApiKeyStore.CreatedKey created = keys.create(p.orgId(), r.teamId(), r.name(), r.scopes(), r.expiresAt());
+        String memberId = p.memberId();
+        if (r.memberId() != null) {
+            TeamStore.Member m = teams.member(p.orgId(), r.memberId()).orElseThrow(() -> ApiErrors.notFound("member", r.memberId()));
+            requireAtLeast(p, roleOf(m));
+            memberId = m.memberId();
+        }
+        ApiKeyStore.CreatedKey created = keys.create(p.orgId(), r.teamId(), memberId, r.name(), r.scopes(), r.expiresAt());
         return shown(created);
+    }
+
+    /** Refuses (403 insufficient_role) when the caller's role is below {@code role}. */
+    private static void requireAtLeast(Principal p, Role role) {
+        if (!p.role().atLeast(role)) {
+            throw ApiErrors.insufficientRole(role.wireName(), p.role().wireName());
+        }
+    }
+
+    private static Role roleOf(TeamStore.Member m) {
+        return Objects.requireNonNullElse(Role.fromWire(m.role()), Role.MEMBER);
+    }
+
+    /** The authority a key acts with: its member's role, or owner for an org key. */
+    private Role roleOfKey(String orgId, ApiKey key) {
+        return key.memberId() == null ? Role.OWNER : teams.member(orgId, key.memberId()).map(AccountService::roleOf).orElse(Role.MEMBER);
     }
 
     public List<ApiKey> keys(Principal p, String teamId) {
@@ -100,6 +130,7 @@ public final class AccountService {
     }
 
     public ApiKey revoke(Principal p, String keyId) {
+        requireAtLeast(p, roleOfKey(p.orgId(), key(p, keyId)));
         ApiKey revoked = keys.revoke(p.orgId(), Check.id("key_id", keyId), clock.instant())
                 .orElseThrow(() -> ApiErrors.notFound("API key", keyId));
         authenticator.forgetKey(keyId);
@@ -107,6 +138,8 @@ public final class AccountService {
     }
 
     public CreatedKey rotate(Principal p, String keyId) {
+        // A new secret for a key of higher authority would hand that authority to the caller.
+        requireAtLeast(p, roleOfKey(p.orgId(), key(p, keyId)));
         ApiKeyStore.CreatedKey created = keys.rotate(p.orgId(), Check.id("key_id", keyId), clock.instant())
                 .orElseThrow(() -> ApiErrors.notFound("API key", keyId));
         authenticator.forgetKey(keyId);
@@ -142,6 +175,9 @@ public final class AccountService {
 
     public TeamStore.Member addMember(Principal p, String teamId, AddMemberRequest r) {
         team(p, teamId);
+        // An admin may add members and admins; only an owner makes (or re-roles someone into) an owner.
+        requireAtLeast(p, Role.fromWire(r.role()));
+        teams.memberByEmail(p.orgId(), r.email()).ifPresent(existing -> requireAtLeast(p, roleOf(existing)));
         Long seats = p.plan().limit("team_members").max();
         if (seats != null && teams.memberByEmail(p.orgId(), r.email()).isEmpty() && teams.memberCount(p.orgId()) >= seats) {
             throw ApiErrors.seatLimit(String.format(Locale.ROOT, "The %s plan includes %d team members and all are taken; "

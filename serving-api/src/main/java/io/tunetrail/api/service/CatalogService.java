@@ -78,6 +78,12 @@ public final class CatalogService {
     private final PostgresCatalogStore catalog;
     private final Clock clock;
     private final Map<String, Popular> popular = new ConcurrentHashMap<>();
+    private final Map<String, Label> labels = new ConcurrentHashMap<>();
+
+    private record Label(String text, long loadedAtMillis) {}
+
+    /** Labels kept at most: past this the cache starts over rather than grow with every track ever played. */
+    private static final int LABEL_CACHE_MAX = 50_000;
 
     public CatalogService(Sql sql, PostgresCatalogStore catalog, Clock clock) {
         this.sql = sql;
@@ -176,11 +182,13 @@ public final class CatalogService {
             return null;
         });
         popular.remove(p.orgId());
+        labels.remove(p.orgId() + '\u0000' + trackId);
     }
 
     public void deleteTrack(Principal p, String trackId) {
         delete(p, "tracks", "track_id", "track", trackId);
         popular.remove(p.orgId());
+        labels.remove(p.orgId() + '\u0000' + trackId);
     }
 
     public TopTracks top(Principal p, String timeRange, int limit) {
@@ -209,6 +217,30 @@ public final class CatalogService {
             popular.put(orgId, cached);
         }
         return cached.tracks().subList(0, Math.min(limit, cached.tracks().size()));
+    }
+
+    /**
+     * How a recommendation reason names a track: "Title by Artist" (or the title alone without an artist, or the id
+     * when the org's catalog does not know it). Cached for a minute like {@link #popular}, misses included: reasons
+     * are on the daily mix's path, which must not pay a database round trip per request.
+     */
+    public String label(String orgId, String trackId) {
+        long now = clock.millis();
+        String cacheKey = orgId + '\u0000' + trackId;
+        Label cached = labels.get(cacheKey);
+        if (cached != null && now - cached.loadedAtMillis() <= POPULAR_CACHE_MILLIS) {
+            return cached.text();
+        }
+        String text = sql.one("naming track " + trackId, "SELECT t.title, a.name FROM tracks t LEFT JOIN artists a ON a.org_id = t.org_id "
+                + "AND a.artist_id = t.artist_id WHERE t.org_id = ? AND t.track_id = ?", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, trackId);
+                }, rs -> rs.getString(2) == null ? rs.getString(1) : rs.getString(1) + " by " + rs.getString(2)).orElse(trackId);
+        if (labels.size() >= LABEL_CACHE_MAX) {
+            labels.clear();
+        }
+        labels.put(cacheKey, new Label(text, now));
+        return text;
     }
 
     /** Tracks by id, keyed by id; ids of other orgs or unknown ids are absent. */

@@ -20,7 +20,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -73,9 +75,15 @@ public final class ExperimentService {
 
     public record Results(String experimentId, String status, List<ArmResult> arms) {}
 
+    /** How long the running experiment of an org is reused before the database is asked again. */
+    private static final long RUNNING_CACHE_MILLIS = 5_000;
+
+    private record Running(Experiment experiment, long loadedAtMillis) {}
+
     private final Sql sql;
     private final JedisPooled jedis;
     private final Clock clock;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     public ExperimentService(Sql sql, JedisPooled jedis, Clock clock) {
         this.sql = sql;
@@ -85,6 +93,7 @@ public final class ExperimentService {
 
     public Experiment create(Principal p, CreateExperimentRequest r) {
         String id = ApiKeySecrets.newId("exp");
+        running.remove(p.orgId());
         return sql.one("creating an experiment", "INSERT INTO ab_experiments (org_id, experiment_id, name, arms) VALUES (?, ?, ?, ?::jsonb) "
                 + "RETURNING experiment_id, name, arms::text, status, created_at, stopped_at", ps -> {
                     ps.setString(1, p.orgId());
@@ -116,13 +125,17 @@ public final class ExperimentService {
                     ps.setString(2, p.orgId());
                     ps.setString(3, experimentId);
                 });
+        running.remove(p.orgId());
         return get(p, experimentId);
     }
 
     /** The listener's arm: the same every time for the same experiment and listener, in proportion to the weights. */
     public Assignment assign(Principal p, String experimentId, String userId) {
         Check.id("user_id", userId);
-        Experiment e = get(p, experimentId);
+        return assignment(get(p, experimentId), userId);
+    }
+
+    private static Assignment assignment(Experiment e, String userId) {
         long total = e.arms().stream().mapToLong(Arm::weight).sum();
         long bucket = Buckets.of(e.experimentId(), userId, total);
         for (Arm a : e.arms()) {
@@ -132,6 +145,25 @@ public final class ExperimentService {
             }
         }
         throw new IllegalStateException("weights sum to " + total + " but no arm took bucket " + bucket);
+    }
+
+    /**
+     * The arm of the org's running experiment the listener is in, or empty when none runs. With several running,
+     * the earliest started decides: a newer experiment does not take listeners away from one already under way.
+     * Cached per org for a few seconds (the daily mix asks on every request); starting or stopping one here takes
+     * effect at once on this instance.
+     */
+    public Optional<Assignment> runningAssignment(String orgId, String userId) {
+        long now = clock.millis();
+        Running r = running.get(orgId);
+        if (r == null || now - r.loadedAtMillis() > RUNNING_CACHE_MILLIS) {
+            Experiment e = sql.one("reading the running experiment", "SELECT experiment_id, name, arms::text, status, created_at, stopped_at "
+                    + "FROM ab_experiments WHERE org_id = ? AND status = 'running' ORDER BY created_at, experiment_id LIMIT 1",
+                    ps -> ps.setString(1, orgId), ExperimentService::experiment).orElse(null);
+            r = new Running(e, now);
+            running.put(orgId, r);
+        }
+        return r.experiment() == null ? Optional.empty() : Optional.of(assignment(r.experiment(), userId));
     }
 
     public Results results(Principal p, String experimentId) {

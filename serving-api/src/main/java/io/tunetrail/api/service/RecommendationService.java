@@ -27,11 +27,27 @@ public final class RecommendationService {
     public static final String POPULARITY = "popularity";
     public static final String AUDIO_EMBEDDING = "audio-embedding";
 
-    private static final List<FeatureView> DAILY_MIX_VIEWS = List.of(FeatureViews.USER_RECOMMENDATIONS, FeatureViews.USER_SESSIONS);
+    /** The rows a daily mix reads: the listener's recommendations and session features. */
+    public static final List<FeatureView> DAILY_MIX_VIEWS = List.of(FeatureViews.USER_RECOMMENDATIONS, FeatureViews.USER_SESSIONS);
 
     public record Item(String trackId, double score, String reason, String source) {}
 
-    public record Recommendations(String modelVersion, List<Item> items, String nextCursor) {}
+    /**
+     * A list, the model version that produced it and, when the listener is in an A/B experiment whose arm answered,
+     * that experiment and arm (null otherwise).
+     */
+    public record Recommendations(String modelVersion, List<Item> items, String nextCursor, ExperimentArm experiment) {
+        Recommendations(String modelVersion, List<Item> items, String nextCursor) {
+            this(modelVersion, items, nextCursor, null);
+        }
+
+        Recommendations inExperiment(ExperimentArm arm) {
+            return new Recommendations(modelVersion, items, nextCursor, arm);
+        }
+    }
+
+    /** The experiment arm that served a list. */
+    public record ExperimentArm(String experimentId, String arm, String modelVersion) {}
 
     /** Filters of a personal list. */
     public record Filters(boolean excludeRecent, Set<String> includeGenres, Set<String> excludeGenres) {
@@ -72,23 +88,46 @@ public final class RecommendationService {
     private final OnlineStore online;
     private final CatalogService catalog;
     private final VectorStore vectors;
-    public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors) {
+    private final ExperimentService experiments;
+
+    public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors, ExperimentService experiments) {
         this.online = online;
         this.catalog = catalog;
         this.vectors = vectors;
+        this.experiments = experiments;
     }
 
     // --- personal -------------------------------------------------------------------------------------------
 
-    /** A listener's daily mix: the model's list, filtered, padded by the fallbacks. */
-    public Recommendations dailyMix(Principal p, String userId, int limit, String cursor, Filters filters) {
+    /**
+     * A listener's daily mix: the model's list, filtered, padded by the fallbacks. {@code prefetched} holds the
+     * listener's {@link #DAILY_MIX_VIEWS} rows when the caller already read them (null: read them here).
+     */
+    public Recommendations dailyMix(Principal p, String userId, int limit, String cursor, Filters filters,
+            Map<FeatureView, FeatureRow> prefetched) {
         Check.id("user_id", userId);
         int offset = Page.offset(cursor);
-        int wanted = offset + limit + 1;
-        // Both rows in one round trip: the daily mix is the API's hottest route.
-        Map<FeatureView, FeatureRow> rows = online.readViews(p.orgId(), userId, DAILY_MIX_VIEWS);
+        // Both rows in one round trip (or none, when the limit check brought them): the API's hottest route.
+        Map<FeatureView, FeatureRow> rows = prefetched != null ? prefetched : online.readViews(p.orgId(), userId, DAILY_MIX_VIEWS);
         FeatureRow recs = rows.get(FeatureViews.USER_RECOMMENDATIONS);
-        FeatureRow session = rows.get(FeatureViews.USER_SESSIONS);
+        // A listener in a running A/B experiment gets their arm's model version. Only when that version has a list for
+        // them: serving another version under the arm's name would corrupt the experiment's results.
+        ExperimentArm arm = null;
+        ExperimentService.Assignment assigned = experiments.runningAssignment(p.orgId(), userId).orElse(null);
+        if (assigned != null) {
+            FeatureRow armRecs = recs != null && assigned.modelVersion().equals(recs.getString(FeatureView.MODEL_VERSION)) ? recs
+                    : online.readVersion(p.orgId(), FeatureViews.USER_RECOMMENDATIONS, userId, assigned.modelVersion()).orElse(null);
+            if (armRecs != null) {
+                recs = armRecs;
+                arm = new ExperimentArm(assigned.experimentId(), assigned.arm(), assigned.modelVersion());
+            }
+        }
+        Recommendations mix = dailyMix(p, recs, rows.get(FeatureViews.USER_SESSIONS), offset, limit, filters);
+        return arm == null ? mix : mix.inExperiment(arm);
+    }
+
+    private Recommendations dailyMix(Principal p, FeatureRow recs, FeatureRow session, int offset, int limit, Filters filters) {
+        int wanted = offset + limit + 1;
         List<String> recent = session != null && session.has("recent_tracks") ? session.getIds("recent_tracks") : List.of();
         List<String> topGenres = session != null && session.has("top_genres_7d") ? session.getIds("top_genres_7d") : List.of();
         Set<String> exclude = filters.excludeRecent() ? new HashSet<>(recent) : new HashSet<>();
@@ -98,7 +137,7 @@ public final class RecommendationService {
             version = recs.getString(FeatureView.MODEL_VERSION);
             List<String> ids = recs.getIds("track_ids");
             List<Double> scores = recs.getDoubles("scores");
-            String reason = recent.isEmpty() ? "picked for your listening history" : "because you played " + recent.get(0);
+            String reason = recent.isEmpty() ? "picked for your listening history" : "because you played " + catalog.label(p.orgId(), recent.get(0));
             for (int i = 0; i < ids.size(); i++) {
                 if (!exclude.contains(ids.get(i))) {
                     items.putIfAbsent(ids.get(i), new Item(ids.get(i), scores.get(i), reason, "model"));
@@ -107,8 +146,9 @@ public final class RecommendationService {
         } else {
             version = recent.isEmpty() ? POPULARITY : POPULARITY + "+" + AUDIO_EMBEDDING;
             if (!recent.isEmpty()) {
+                String reason = "sounds like " + catalog.label(p.orgId(), recent.get(0));
                 for (Neighbour n : vectors.nearestToTrack(p.orgId(), recent.get(0), Math.min(wanted, 50), exclude)) {
-                    items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), "sounds like " + recent.get(0), AUDIO_EMBEDDING));
+                    items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), reason, AUDIO_EMBEDDING));
                 }
             }
         }
@@ -153,6 +193,7 @@ public final class RecommendationService {
 
     private Ranked similarTo(Principal p, Track seed, int wanted) {
         String trackId = seed.trackId();
+        String seedLabel = catalog.label(p.orgId(), trackId);
         Map<String, Item> items = new LinkedHashMap<>();
         String version;
         FeatureRow row = online.read(p.orgId(), FeatureViews.SIMILAR_TRACKS, List.of(trackId)).get(trackId);
@@ -162,7 +203,7 @@ public final class RecommendationService {
             List<Double> scores = row.getDoubles("scores");
             for (int i = 0; i < ids.size(); i++) {
                 if (!ids.get(i).equals(trackId)) {
-                    items.putIfAbsent(ids.get(i), new Item(ids.get(i), scores.get(i), "listeners of " + trackId + " also played this", "model"));
+                    items.putIfAbsent(ids.get(i), new Item(ids.get(i), scores.get(i), "listeners of " + seedLabel + " also played this", "model"));
                 }
             }
         } else {
@@ -170,7 +211,7 @@ public final class RecommendationService {
         }
         if (items.size() < wanted) {
             for (Neighbour n : vectors.nearestToTrack(p.orgId(), trackId, Math.min(wanted, 100), items.keySet())) {
-                items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), "sounds like " + trackId, AUDIO_EMBEDDING));
+                items.putIfAbsent(n.trackId(), new Item(n.trackId(), n.similarity(), "sounds like " + seedLabel, AUDIO_EMBEDDING));
             }
         }
         if (items.size() < wanted) {
@@ -190,12 +231,12 @@ public final class RecommendationService {
             return similarTo(p, catalog.track(p, r.seedTrackId()), wanted).page(offset, r.limit());
         }
         if (r.seedArtistId() != null) {
-            catalog.artist(p, r.seedArtistId());
+            String artistName = catalog.artist(p, r.seedArtistId()).name();
             List<Track> own = catalog.tracksByArtist(p.orgId(), r.seedArtistId(), 5);
             Map<String, Item> items = new LinkedHashMap<>();
             String version = POPULARITY;
             for (Track t : own) {
-                items.putIfAbsent(t.trackId(), new Item(t.trackId(), t.popularity() / 100.0, "by " + r.seedArtistId(), POPULARITY));
+                items.putIfAbsent(t.trackId(), new Item(t.trackId(), t.popularity() / 100.0, "by " + artistName, POPULARITY));
             }
             if (!own.isEmpty()) {
                 Ranked similar = similarTo(p, own.get(0), wanted);

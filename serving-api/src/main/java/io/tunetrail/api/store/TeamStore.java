@@ -78,6 +78,14 @@ public final class TeamStore {
         });
     }
 
+    public Optional<Member> member(String orgId, String memberId) {
+        return sql.one("reading member " + memberId, "SELECT member_id, email, role, created_at FROM members WHERE org_id = ? AND member_id = ?",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, memberId);
+                }, rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")));
+    }
+
     public Optional<Member> memberByEmail(String orgId, String email) {
         return sql.one("reading member " + email, "SELECT member_id, email, role, created_at FROM members WHERE org_id = ? AND lower(email) = lower(?)",
                 ps -> {

@@ -1,0 +1,106 @@
+package io.tunetrail.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tunetrail.api.auth.ApiKeySecrets;
+import io.tunetrail.api.auth.ApiKeyStore;
+import io.tunetrail.api.http.Json;
+import io.tunetrail.api.store.OrgStore;
+import io.tunetrail.api.store.Sql;
+import io.tunetrail.cli.TunetrailCli;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.testing.FreshDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./tunetrail admin org create} and {@code admin key create} as operators run them: the CLI's real main in a
+ * JVM of its own, configured by environment variables to a fresh database, its standard output parsed as the one JSON
+ * object it promises, and what it created read back through the API's stores.
+ */
+class AdminCommandIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+
+    @TempDir
+    Path home;
+
+    private record Run(int exit, String out, String err) {}
+
+    private Run tunetrail(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TunetrailCli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        // An empty home (no tunetrail.properties of the machine), then the fresh database's coordinates.
+        pb.environment().put(PlatformConfig.HOME.envVar(), home.toString());
+        for (PlatformConfig.Key key : List.of(PlatformConfig.POSTGRES_HOST, PlatformConfig.POSTGRES_PORT, PlatformConfig.POSTGRES_DATABASE,
+                PlatformConfig.POSTGRES_USER, PlatformConfig.POSTGRES_PASSWORD)) {
+            pb.environment().put(key.envVar(), DB.config().get(key));
+        }
+        Path out = home.resolve("out.txt");
+        Path err = home.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the CLI finished").isTrue();
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).strip(), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void orgCreateThenKeyCreatePrintOneJsonObjectEachAndTheKeyAuthenticates() throws Exception {
+        Run org = tunetrail("admin", "org", "create", "--name", "Acme Music", "--plan", "pro");
+        assertThat(org.exit()).as(org.err()).isZero();
+        assertThat(org.out().lines().count()).as("one JSON object on one line").isEqualTo(1);
+        JsonNode orgJson = Json.mapper().readTree(org.out());
+        assertThat(orgJson.get("org_id").asText()).isEqualTo("acme-music");
+        assertThat(orgJson.get("plan_id").asText()).isEqualTo("pro");
+        assertThat(orgJson.get("edition").asText()).isEqualTo("cloud");
+        Sql sql = new Sql(DB.dataSource());
+        assertThat(new OrgStore(sql).get("acme-music")).hasValueSatisfying(o -> assertThat(o.name()).isEqualTo("Acme Music"));
+
+        Run key = tunetrail("admin", "key", "create", "--org", "Acme Music", "--scopes", "read,write", "--name", "ci");
+        assertThat(key.exit()).as(key.err()).isZero();
+        JsonNode keyJson = Json.mapper().readTree(key.out());
+        assertThat(keyJson.get("org_id").asText()).isEqualTo("acme-music");
+        assertThat(keyJson.get("plan").asText()).isEqualTo("pro");
+        assertThat(keyJson.get("scopes")).extracting(JsonNode::asText).containsExactly("read", "write");
+        String secret = keyJson.get("secret").asText();
+        assertThat(secret).startsWith(keyJson.get("prefix").asText());
+        ApiKeyStore.KeyLookup found = new ApiKeyStore(sql).findByHash(ApiKeySecrets.hash(secret)).orElseThrow();
+        assertThat(found.key().keyId()).isEqualTo(keyJson.get("key_id").asText());
+        assertThat(found.key().orgId()).isEqualTo("acme-music");
+        assertThat(found.key().memberId()).as("an operator's key is an org key").isNull();
+    }
+
+    @Test
+    void badInputExitsWithTwoAndOneLineReasonAndCreatesNothing() throws Exception {
+        Run unknownPlan = tunetrail("admin", "org", "create", "--name", "Nope", "--plan", "platinum");
+        assertThat(unknownPlan.exit()).isEqualTo(2);
+        assertThat(unknownPlan.err()).contains("unknown plan 'platinum'");
+        assertThat(unknownPlan.out()).isEmpty();
+        Sql sql = new Sql(DB.dataSource());
+        assertThat(new OrgStore(sql).get("nope")).isEmpty();
+
+        assertThat(tunetrail("admin", "org", "create", "--name", "Twice", "--plan", "free").exit()).isZero();
+        Run again = tunetrail("admin", "org", "create", "--name", "Twice", "--plan", "free");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("exists already");
+
+        Run noOrg = tunetrail("admin", "key", "create", "--org", "no-such-org");
+        assertThat(noOrg.exit()).isEqualTo(2);
+        assertThat(noOrg.err()).contains("no org has the id or name 'no-such-org'");
+        Run badScope = tunetrail("admin", "key", "create", "--org", "twice", "--scopes", "read,root");
+        assertThat(badScope.exit()).isEqualTo(2);
+        assertThat(badScope.err()).contains("unknown scope 'root'");
+        assertThat(new ApiKeyStore(sql).list("twice", null)).as("no key was made by the refused commands").isEmpty();
+    }
+}

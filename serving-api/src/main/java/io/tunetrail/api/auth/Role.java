@@ -1,0 +1,30 @@
+package io.tunetrail.api.auth;
+
+import java.util.Locale;
+
+/**
+ * A member's role in the org, lowest first. A key belonging to a member acts with that member's role; an org key
+ * (no member: made by the operator with {@code tunetrail admin key create}) acts as {@link #OWNER}, since whoever
+ * runs the CLI against the database stands above the org's own people.
+ */
+public enum Role {
+    MEMBER, ADMIN, OWNER;
+
+    public boolean atLeast(Role required) {
+        return ordinal() >= required.ordinal();
+    }
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The role of a {@code members.role} value; null for anything else. */
+    public static Role fromWire(String value) {
+        for (Role r : values()) {
+            if (r.wireName().equals(value)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,114 @@
+package io.tunetrail.api;
+
+import static io.tunetrail.api.testing.Http.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.testtools.JavalinTest;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
+import io.tunetrail.model.Decoded;
+import io.tunetrail.model.EventCodec;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.UsageEvent;
+import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every admitted metered call publishes one usage event to Kafka (off the request path, drained in batches by the
+ * publisher's sender thread): org, key, resource, units and the request id the response carried; unmetered calls and
+ * refused ones publish nothing.
+ */
+class UsageEventsIT {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    static ApiTestStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = new ApiTestStack(DB, REDIS, Instant.now());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.close();
+    }
+
+    @Test
+    void eachAdmittedMeteredCallPublishesOneUsageEventWithItsRequestId() {
+        String org = stack.org("usage-events", "starter");
+        String key = stack.key(org, "read");
+        String keyId = stack.sql().one("key id", "SELECT key_id FROM api_keys WHERE org_id = ?", ps -> ps.setString(1, org),
+                rs -> rs.getString(1)).orElseThrow();
+        Set<String> requestIds = new HashSet<>();
+        JavalinTest.test(stack.app(), (server, client) -> {
+            for (int i = 0; i < 25; i++) {
+                Http.Answer a = get(client, "/api/v1/tracks/top", key);
+                assertThat(a.status()).isEqualTo(200);
+                requestIds.add(a.header("X-Request-Id"));
+            }
+            assertThat(get(client, "/api/v1/usage", key).status()).as("unmetered").isEqualTo(200);
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u1", stack.key(stack.org("usage-free", "free"), "read")).status())
+                    .as("refused by plan").isEqualTo(402);
+        });
+        assertThat(requestIds).hasSize(25).doesNotContainNull();
+
+        List<UsageEvent> events = readUsage(org, requestIds.size());
+        assertThat(events).hasSize(25);
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.orgId()).isEqualTo(org);
+            assertThat(e.apiKeyId()).isEqualTo(keyId);
+            assertThat(e.resource()).isEqualTo("api_calls");
+            assertThat(e.units()).isEqualTo(1);
+        });
+        assertThat(events.stream().map(UsageEvent::requestId).toList()).containsExactlyInAnyOrderElementsOf(requestIds);
+    }
+
+    /** The usage topic's events of {@code org}, read from the start until {@code expected} arrived or the topic went quiet. */
+    private static List<UsageEvent> readUsage(String org, int expected) {
+        EventCodec<UsageEvent> codec = EventCodec.usage();
+        List<UsageEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaConfig.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "usage-events-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(stack.kafkaConfig.get(PlatformConfig.TOPIC_USAGE)));
+            // Bounded wait for delivery (the sender drains every few ms, the producer lingers 20 ms); a few extra quiet
+            // polls after the expected count would reveal duplicates.
+            int quietPolls = 0;
+            long giveUpAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < giveUpAt && (events.size() < expected || quietPolls < 3)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    Decoded<UsageEvent> d = codec.decode(r.value());
+                    assertThat(d.isAccepted()).as("a valid usage event: %s", d).isTrue();
+                    if (d.value().orgId().equals(org)) {
+                        assertThat(r.key()).isEqualTo(org);
+                        events.add(d.value());
+                    }
+                }
+            }
+        }
+        return events;
+    }
+}
