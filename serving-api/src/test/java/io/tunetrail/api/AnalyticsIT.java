@@ -108,4 +108,42 @@ class AnalyticsIT {
             assertThat(get(client, "/api/v1/analytics/insights/wrapped?year=2026", otherKey).json().get("plays").asLong()).isZero();
         });
     }
+
+    /** Top tracks are the most played of the active temporal-patterns version; catalog popularity only before one exists. */
+    @Test
+    void topTracksAreCountedPlaysOnceANightlyRunHasCountedThem() {
+        String org = stack.org("top", "starter");
+        String key = stack.key(org, "read");
+        sql("INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) VALUES (?, 'hit', 'Hit', 1000, 99), "
+                + "(?, 'sleeper', 'Sleeper', 1000, 10)", org, org);
+
+        JavalinTest.test(stack.app(), (server, client) -> {
+            JsonNode before = get(client, "/api/v1/tracks/top?time_range=short_term", key).json();
+            assertThat(before.get("basis").asText()).isEqualTo("catalog_popularity");
+            assertThat(before.get("model_version").isNull()).isTrue();
+            assertThat(before.get("tracks").get(0).get("track").get("track_id").asText()).isEqualTo("hit");
+            assertThat(before.get("tracks").get(0).get("plays").isNull()).isTrue();
+
+            ModelVersion temporal = version(org, "temporal-patterns");
+            Instant asOf = Instant.parse("2026-11-01T20:00:00Z");
+            sql("INSERT INTO top_tracks VALUES (?, ?, 'short_term', 1, 'sleeper', 40, 12, ?), (?, ?, 'short_term', 2, 'hit', 3, 3, ?), "
+                    + "(?, ?, 'long_term', 1, 'hit', 500, 80, ?)", org, temporal.id(), java.sql.Timestamp.from(asOf), org, temporal.id(),
+                    java.sql.Timestamp.from(asOf), org, temporal.id(), java.sql.Timestamp.from(asOf));
+            assertThat(get(client, "/api/v1/tracks/top?time_range=short_term", key).json().get("basis").asText())
+                    .as("a candidate's counts are not served").isEqualTo("catalog_popularity");
+            registry.promote(temporal.id());
+
+            JsonNode recent = get(client, "/api/v1/tracks/top?time_range=short_term", key).json();
+            assertThat(recent.get("basis").asText()).isEqualTo("plays");
+            assertThat(recent.get("model_version").asText()).isEqualTo(temporal.version().toString());
+            assertThat(Instant.parse(recent.get("as_of").asText())).isEqualTo(asOf);
+            assertThat(recent.get("tracks")).hasSize(2);
+            assertThat(recent.get("tracks").get(0).get("track").get("track_id").asText()).isEqualTo("sleeper");
+            assertThat(recent.get("tracks").get(0).get("plays").asLong()).isEqualTo(40);
+            assertThat(recent.get("tracks").get(0).get("listeners").asLong()).isEqualTo(12);
+            JsonNode allTime = get(client, "/api/v1/tracks/top?time_range=long_term&limit=5", key).json();
+            assertThat(allTime.get("tracks")).hasSize(1);
+            assertThat(allTime.get("tracks").get(0).get("track").get("track_id").asText()).isEqualTo("hit");
+        });
+    }
 }

@@ -11,6 +11,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -70,7 +71,17 @@ public final class CatalogService {
 
     public record Genre(String genreId, String name, String parentGenreId) {}
 
-    public record TopTracks(String timeRange, String basis, List<Track> tracks) {}
+    /**
+     * The org's top tracks. {@code basis} is {@code plays} (counted by the nightly temporal-patterns job over the time
+     * range before {@code asOf}, {@code modelVersion} that job's active version) or {@code catalog_popularity} while the
+     * org has no such version yet (then {@code asOf}, {@code modelVersion} and the counts are null).
+     */
+    public record TopTracks(String timeRange, String basis, String modelVersion, Instant asOf, List<TopTrack> tracks) {}
+
+    /** A top track with its plays and distinct listeners over the time range (null on the catalog basis). */
+    public record TopTrack(Track track, Long plays, Long listeners) {}
+
+    private record Played(TopTrack track, String modelVersion, Instant asOf) {}
 
     private record Popular(List<Track> tracks, long loadedAtMillis) {}
 
@@ -196,8 +207,24 @@ public final class CatalogService {
         if (!TIME_RANGES.contains(range)) {
             throw Check.invalid("time_range", "'time_range' must be short_term, medium_term or long_term");
         }
-        List<Track> tracks = popular(p.orgId(), limit);
-        return new TopTracks(range, "catalog_popularity", tracks);
+        List<Played> played = sql.list("reading top tracks", "SELECT " + TRACK_COLUMNS + ", tt.plays, tt.listeners, tt.as_of, mv.version "
+                + "FROM top_tracks tt JOIN model_versions mv ON mv.org_id = tt.org_id AND mv.model_version_id = tt.model_version_id "
+                + "JOIN tracks t ON t.org_id = tt.org_id AND t.track_id = tt.track_id "
+                + "WHERE tt.org_id = ? AND tt.time_range = ? AND mv.algorithm = ? AND mv.status = 'active' ORDER BY tt.rank LIMIT ?",
+                ps -> {
+                    ps.setString(1, p.orgId());
+                    ps.setString(2, range);
+                    ps.setString(3, AnalyticsService.TEMPORAL_PATTERNS);
+                    ps.setInt(4, limit);
+                }, rs -> new Played(new TopTrack(track(rs), rs.getLong("plays"), rs.getLong("listeners")), rs.getString("version"),
+                        rs.getTimestamp("as_of").toInstant()));
+        if (played.isEmpty()) {
+            // No plays counted yet (a new org, or no nightly run): the catalog's own popularity, and the answer says so.
+            return new TopTracks(range, "catalog_popularity", null, null,
+                    popular(p.orgId(), limit).stream().map(t -> new TopTrack(t, null, null)).toList());
+        }
+        return new TopTracks(range, "plays", played.get(0).modelVersion(), played.get(0).asOf(),
+                played.stream().map(Played::track).toList());
     }
 
     public AudioFeatures audioFeatures(Principal p, String trackId) {
