@@ -14,6 +14,8 @@ public record AnalyticsTable(String deltaTable, String postgresTable, List<Strin
             List.of("user_id", "day_of_week", "hour_of_day", "plays", "minutes", "share"));
     public static final AnalyticsTable MONTHLY_TRENDS = new AnalyticsTable("monthly_trends", "monthly_trends",
             List.of("month", "genre_id", "plays", "listeners", "minutes"));
+    public static final AnalyticsTable TOP_TRACKS = new AnalyticsTable("top_tracks", "top_tracks",
+            List.of("time_range", "rank", "track_id", "plays", "listeners", "as_of"));
     public static final AnalyticsTable CONTEXT_CORRELATIONS = new AnalyticsTable("context_correlations", "context_correlations",
             List.of("activity", "feature", "n_activity", "n_other", "mean_activity", "mean_other", "effect_size", "ci_low",
                     "ci_high"));

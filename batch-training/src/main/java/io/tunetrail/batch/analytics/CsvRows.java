@@ -1,6 +1,7 @@
 package io.tunetrail.batch.analytics;
 
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import org.apache.spark.sql.Row;
 
@@ -23,6 +24,9 @@ final class CsvRows {
                 throw new IllegalArgumentException("a non-finite number (" + d + ") cannot be materialised");
             }
             out.append(d.doubleValue());
+        } else if (value instanceof Timestamp t) {
+            // ISO 8601 in UTC, which PostgreSQL reads as the same instant into a timestamptz.
+            out.append(t.toInstant());
         } else if (value instanceof Date || value instanceof LocalDate || value instanceof Number || value instanceof Boolean) {
             out.append(value);
         } else {

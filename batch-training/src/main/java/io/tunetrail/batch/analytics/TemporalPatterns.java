@@ -4,13 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.dayofweek;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
 
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,13 +33,21 @@ import org.apache.spark.sql.expressions.Window;
  *       Columns {@code org_id, month, genre_id, plays, listeners, minutes}.
  *   <li>{@link Result#peaks()}: the three busiest hours of the day (over all weekdays) per listener and per org, rank
  *       1 the busiest, ties to the earlier hour. Columns {@code org_id, user_id, rank, hour_of_day, plays, share}.
+ *   <li>{@link Result#topTracks()}: the org's {@value #TOP_TRACKS} most played tracks over each of Spotify's time
+ *       ranges before {@code as_of}, the org's newest play: {@code short_term} 28 days, {@code medium_term} 182 days,
+ *       {@code long_term} all; ranked by plays, then listeners, then track id. Anchored on the newest play rather than
+ *       the clock so that a replayed or historical data set has a recent window too. Columns
+ *       {@code org_id, time_range, rank, track_id, plays, listeners, as_of}.
  * </ul>
  */
 public final class TemporalPatterns {
     static final int PEAKS = 3;
+    static final int TOP_TRACKS = 100;
+    /** Spotify's time ranges and their length in days (0: all). */
+    static final Map<String, Integer> TIME_RANGES = Map.of("short_term", 28, "medium_term", 182, "long_term", 0);
 
-    /** The three outputs; see the class comment for their columns. */
-    public record Result(Dataset<Row> profiles, Dataset<Row> monthly, Dataset<Row> peaks) {}
+    /** The four outputs; see the class comment for their columns. */
+    public record Result(Dataset<Row> profiles, Dataset<Row> monthly, Dataset<Row> peaks, Dataset<Row> topTracks) {}
 
     /**
      * @param interactions raw interactions (see {@link ListeningEvents})
@@ -46,7 +57,7 @@ public final class TemporalPatterns {
         Dataset<Row> plays = interactions.filter(ListeningEvents.IS_PLAY).select(col("org_id"), col("user_id"),
                 col("track_id"), col("event_time"), ListeningEvents.WEIGHT.as("w"),
                 col("played_ms").multiply(ListeningEvents.WEIGHT).divide(60_000.0).as("m"));
-        return new Result(profiles(plays), monthly(plays, catalogTracks), peaks(plays));
+        return new Result(profiles(plays), monthly(plays, catalogTracks), peaks(plays), topTracks(plays));
     }
 
     private static Dataset<Row> profiles(Dataset<Row> plays) {
@@ -92,5 +103,23 @@ public final class TemporalPatterns {
                 .filter(col("rank").leq(PEAKS))
                 .select(col("org_id"), col("user_id"), col("rank").cast("short"), col("hour_of_day").cast("short"),
                         col("plays"), col("share"));
+    }
+
+    private static Dataset<Row> topTracks(Dataset<Row> plays) {
+        Dataset<Row> anchored = plays.withColumn("as_of", max("event_time").over(Window.partitionBy("org_id")));
+        Dataset<Row> ranges = null;
+        for (Map.Entry<String, Integer> range : TIME_RANGES.entrySet()) {
+            Dataset<Row> within = range.getValue() == 0 ? anchored
+                    : anchored.filter(col("event_time").gt(expr("as_of - INTERVAL " + range.getValue() + " DAYS")));
+            Dataset<Row> counted = within.groupBy("org_id", "as_of", "track_id")
+                    .agg(sum("w").as("plays"), countDistinct("user_id").as("listeners"))
+                    .withColumn("time_range", lit(range.getKey()));
+            ranges = ranges == null ? counted : ranges.unionByName(counted);
+        }
+        Column rank = row_number().over(Window.partitionBy("org_id", "time_range")
+                .orderBy(col("plays").desc(), col("listeners").desc(), col("track_id").asc()));
+        return ranges.withColumn("rank", rank).filter(col("rank").leq(TOP_TRACKS))
+                .select(col("org_id"), col("time_range"), col("rank"), col("track_id"), col("plays").cast("long"),
+                        col("listeners"), col("as_of"));
     }
 }

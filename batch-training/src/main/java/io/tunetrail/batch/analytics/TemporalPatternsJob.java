@@ -9,8 +9,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The {@code temporal-patterns} job: {@link TemporalPatterns} → Delta {@code temporal_patterns}, {@code monthly_trends}
- * and {@code peak_hours}; the first two also to PostgreSQL (peak hours are a query over the profiles there).
+ * The {@code temporal-patterns} job: {@link TemporalPatterns} → Delta {@code temporal_patterns}, {@code monthly_trends},
+ * {@code top_tracks} and {@code peak_hours}; all but the peak hours also to PostgreSQL (they are a query over the
+ * profiles there).
  */
 public final class TemporalPatternsJob implements NightlyJob {
     @Override
@@ -27,7 +28,8 @@ public final class TemporalPatternsJob implements NightlyJob {
             Map<AnalyticsTable, Dataset<Row>> tables = new LinkedHashMap<>();
             tables.put(AnalyticsTable.TEMPORAL_PATTERNS, r.profiles());
             tables.put(AnalyticsTable.MONTHLY_TRENDS, r.monthly());
-            Map<String, Object> params = Map.of("time_zone", "UTC", "peaks", TemporalPatterns.PEAKS);
+            tables.put(AnalyticsTable.TOP_TRACKS, r.topTracks());
+            Map<String, Object> params = Map.of("time_zone", "UTC", "peaks", TemporalPatterns.PEAKS, "top_tracks", TemporalPatterns.TOP_TRACKS);
             AnalyticsMaterialiser m = new AnalyticsMaterialiser(ctx, true);
             var outcome = m.materialise(name(), params, tables, Map.of("peak_hours", r.peaks()));
             return m.result(name(), outcome, params, start);

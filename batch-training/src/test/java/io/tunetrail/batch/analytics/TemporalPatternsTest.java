@@ -79,4 +79,34 @@ class TemporalPatternsTest {
                         "2026-03-01/rock: 4 plays, 1 listeners");
         assertThat(rows.get(2).<Double>getAs("minutes")).isCloseTo((180_000 + 6_000 + 480_000) / 60_000.0, within(1e-9));
     }
+
+    @Test
+    void topTracksCountPlaysOverEachTimeRangeBeforeTheOrgsNewestPlay() {
+        SparkSession spark = LocalSpark.get();
+        Dataset<Row> catalog = new Frames.Catalog().track("o1", "t-new", List.of("pop"), List.of("pop"), 0.5, 100.0).frame(spark);
+        Dataset<Row> interactions = new Frames.Events()
+                .add("o1", "u1", "t-old", "play", "2025-06-01T10:00:00Z", "none", 60_000L, 5)
+                .add("o1", "u1", "t-mid", "play", "2025-12-15T10:00:00Z", "none", 60_000L, 1)
+                .add("o1", "u2", "t-new", "play", "2026-03-01T10:00:00Z", "none", 60_000L, 1)
+                .add("o1", "u3", "t-new", "complete", "2026-03-02T10:00:00Z", "none", 60_000L, 1)
+                .add("o1", "u1", "t-tie", "play", "2026-03-02T12:00:00Z", "none", 60_000L, 2)
+                // Not a play: counts nowhere, and does not move as_of.
+                .add("o1", "u1", "t-mid", "like", "2026-03-05T12:00:00Z", "none", 0L, 1)
+                // Another org's window ends at its own newest play.
+                .add("o2", "u9", "t-x", "play", "2024-01-01T00:00:00Z", "none", 60_000L, 1)
+                .frame(spark);
+        Dataset<Row> top = new TemporalPatterns().compute(interactions, catalog).topTracks();
+
+        assertThat(ranking(top, "o1", "short_term")).containsExactly("1:t-new=2/2", "2:t-tie=2/1");
+        assertThat(ranking(top, "o1", "medium_term")).containsExactly("1:t-new=2/2", "2:t-tie=2/1", "3:t-mid=1/1");
+        assertThat(ranking(top, "o1", "long_term")).containsExactly("1:t-old=5/1", "2:t-new=2/2", "3:t-tie=2/1", "4:t-mid=1/1");
+        assertThat(ranking(top, "o2", "short_term")).containsExactly("1:t-x=1/1");
+        assertThat(top.filter(col("org_id").equalTo("o1")).select("as_of").distinct().collectAsList())
+                .extracting(r -> r.getTimestamp(0).toInstant().toString()).containsExactly("2026-03-02T12:00:00Z");
+    }
+
+    private static List<String> ranking(Dataset<Row> top, String org, String range) {
+        return top.filter(col("org_id").equalTo(org).and(col("time_range").equalTo(range))).orderBy("rank").collectAsList().stream()
+                .map(r -> r.getAs("rank") + ":" + r.getAs("track_id") + "=" + r.getAs("plays") + "/" + r.getAs("listeners")).toList();
+    }
 }
