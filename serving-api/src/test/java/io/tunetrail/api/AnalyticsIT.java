@@ -9,34 +9,22 @@ import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pro analytics read the rows of the org's active version only, and never another org's. */
 class AnalyticsIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
 
-    static ApiTestStack stack;
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack();
     static ModelRegistry registry;
 
     @BeforeAll
     static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-        registry = new ModelRegistry(DB.dataSource(), stack.plans);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
+        registry = new ModelRegistry(stack.db.dataSource(), stack.plans);
     }
 
     private static ModelVersion version(String org, String algorithm) {

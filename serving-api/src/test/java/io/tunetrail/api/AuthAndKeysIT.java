@@ -8,34 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import okhttp3.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** API keys and teams: 401/403/404, key lifecycle (create, list, rotate, revoke, expire), last use, other orgs' objects. */
 class AuthAndKeysIT {
+
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    static final ApiTestStack stack = new ApiTestStack();
 
     @Test
     void missingOrBadKeysGet401ProblemsAndBothHeadersWork() {

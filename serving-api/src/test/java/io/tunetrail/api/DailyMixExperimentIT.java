@@ -12,15 +12,11 @@ import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisOnlineStore;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import io.tunetrail.store.testing.TestCatalogs;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,13 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * version answers and no arm is named.
  */
 class DailyMixExperimentIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
 
     static final int LISTENERS = 24;
-    static ApiTestStack stack;
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack();
     static String org;
     static String admin;
     /** Each version's list per listener: als-1 recommends t:1, t:2, als-2 recommends t:3, t:4 (shifted per listener). */
@@ -45,11 +38,10 @@ class DailyMixExperimentIT {
 
     @BeforeAll
     static void seed() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-        org = REDIS.newOrgId("mixab");
-        new PostgresCatalogStore(DB.dataSource()).load(TestCatalogs.synthetic(org, "enterprise", 40, 7));
+        org = stack.redis.newOrgId("mixab");
+        new PostgresCatalogStore(stack.db.dataSource()).load(TestCatalogs.synthetic(org, "enterprise", 40, 7));
         admin = stack.key(org, "read", "admin");
-        RedisOnlineStore online = REDIS.store();
+        RedisOnlineStore online = stack.redis.store();
         for (String version : List.of("als-1", "als-2")) {
             List<FeatureRow> rows = new ArrayList<>();
             Map<String, List<String>> lists = new HashMap<>();
@@ -63,11 +55,6 @@ class DailyMixExperimentIT {
             LISTS.put(version, lists);
         }
         online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
     }
 
     private static List<String> ids(JsonNode response) {

@@ -10,39 +10,26 @@ import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import io.tunetrail.store.testing.TestCatalogs;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A/B experiments (deterministic weighted assignment, feedback per arm) and feature flags (plans, rollout). */
 class ExperimentsAndFlagsIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
 
-    static ApiTestStack stack;
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack();
     static String org;
     static String admin;
 
     @BeforeAll
     static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-        org = REDIS.newOrgId("abtest");
-        new PostgresCatalogStore(DB.dataSource()).load(TestCatalogs.synthetic(org, "enterprise", 20, 5));
+        org = stack.redis.newOrgId("abtest");
+        new PostgresCatalogStore(stack.db.dataSource()).load(TestCatalogs.synthetic(org, "enterprise", 20, 5));
         admin = stack.key(org, "admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
     }
 
     private static void feedback(io.javalin.testtools.HttpClient client, String id, String type, String version) {

@@ -9,12 +9,7 @@ import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
-import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,22 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * through the API never carry more authority than their maker.
  */
 class MemberRolesIT {
+
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    static final ApiTestStack stack = new ApiTestStack();
 
     private record People(String org, String team, TeamStore.Member owner, TeamStore.Member admin, TeamStore.Member member,
             String ownerKey, String adminKey, String memberKey, String orgKey) {}

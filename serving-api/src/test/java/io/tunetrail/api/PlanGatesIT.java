@@ -9,16 +9,11 @@ import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.model.PlanCatalog;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,22 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * every plan of the catalog: 402 with the exact body exactly when the plan lacks the route's feature.
  */
 class PlanGatesIT {
+
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    static final ApiTestStack stack = new ApiTestStack();
 
     @Test
     void everyGatedRouteTimesEveryPlan() {

@@ -9,8 +9,6 @@ import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,37 +20,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Daily quotas (exact 429 body, UTC rollover, exactness under concurrency), the per-key rate limit and its headers. */
 class QuotaAndRateLimitIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
     // Days relative to the real date: counters expire at absolute times (period end + 2 days), so a fixed date in the
     // past would make Redis drop them the moment they are written.
     static final java.time.LocalDate TODAY = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
     static final Instant LATE = TODAY.atTime(23, 59, 58).toInstant(java.time.ZoneOffset.UTC);
     static final Instant TOMORROW = TODAY.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
 
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack(LATE);
+
     static Instant today(int hour) {
         return TODAY.atTime(hour, 0).toInstant(java.time.ZoneOffset.UTC);
-    }
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, LATE);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
     }
 
     private static final String METERED = "/api/v1/tracks/top";
@@ -62,7 +45,7 @@ class QuotaAndRateLimitIT {
         stack.clock.set(LATE);
         String org = stack.org("quota", "starter");
         String key = stack.key(org, "read");
-        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 9_999, LATE);
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores().jedis(), "test").addUsage(org, "api_calls", 9_999, LATE);
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer last = get(client, METERED, key);
             assertThat(last.status()).as("the 10,000th call of the day").isEqualTo(200);
@@ -90,7 +73,7 @@ class QuotaAndRateLimitIT {
         String org = stack.org("race", "starter");
         // Four keys of 50 requests each: every key stays inside its burst of 60, so only the org's quota decides.
         List<String> keys = List.of(stack.key(org, "read"), stack.key(org, "read"), stack.key(org, "read"), stack.key(org, "read"));
-        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 9_900, now);
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores().jedis(), "test").addUsage(org, "api_calls", 9_900, now);
         JavalinTest.test(stack.app(), (server, client) -> {
             ExecutorService pool = Executors.newFixedThreadPool(32);
             HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(10)).build();
@@ -170,12 +153,12 @@ class QuotaAndRateLimitIT {
             assertThat(detail.get("by_day").get(1).get("by_route").get("GET " + METERED).asLong()).isEqualTo(3);
             assertThat(detail.get("by_day").get(1).get("by_route").get("GET /api/v1/genres").asLong()).isEqualTo(1);
             // Every key the script writes expires: counters at period end + 2 days, the route hash after 35 days.
-            long dayCounterTtl = REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageDay(org, "api_calls", day));
+            long dayCounterTtl = stack.redis.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageDay(org, "api_calls", day));
             long expectedDayExpiry = day.plusDays(3).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli() - System.currentTimeMillis();
             assertThat(dayCounterTtl).isPositive().isCloseTo(expectedDayExpiry, within(60_000L));
-            assertThat(REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageMonth(org, "api_calls", java.time.YearMonth.from(day))))
+            assertThat(stack.redis.jedis().pttl(io.tunetrail.store.online.RedisKeys.usageMonth(org, "api_calls", java.time.YearMonth.from(day))))
                     .isPositive();
-            assertThat(REDIS.jedis().pttl(io.tunetrail.store.online.RedisKeys.keyUsageDay(org, keyId, day))).isPositive();
+            assertThat(stack.redis.jedis().pttl(io.tunetrail.store.online.RedisKeys.keyUsageDay(org, keyId, day))).isPositive();
             String otherAdmin = stack.key(stack.org("detail-other", "pro"), "admin");
             assertThat(get(client, "/api/v1/api-keys/" + keyId + "/usage", otherAdmin).status()).isEqualTo(404);
         });
@@ -191,7 +174,7 @@ class QuotaAndRateLimitIT {
         String monthKey = io.tunetrail.store.online.RedisKeys.usageMonth(org, "api_calls", month);
         String dayKey = io.tunetrail.store.online.RedisKeys.usageDay(org, "api_calls", TODAY);
         // Free: 1,000 a day, 20,000 a month; the month is one call short, today has none yet.
-        REDIS.jedis().set(monthKey, "19999", redis.clients.jedis.params.SetParams.setParams().px(Duration.ofDays(40).toMillis()));
+        stack.redis.jedis().set(monthKey, "19999", redis.clients.jedis.params.SetParams.setParams().px(Duration.ofDays(40).toMillis()));
         JavalinTest.test(stack.app(), (server, client) -> {
             assertThat(get(client, METERED, key).status()).isEqualTo(200);
             Http.Answer refused = get(client, METERED, key);
@@ -202,8 +185,8 @@ class QuotaAndRateLimitIT {
             Instant nextMonth = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
             assertThat(refused.json().get("resets_at").asText()).isEqualTo(nextMonth.toString());
             assertThat(refused.header("Retry-After")).isEqualTo(Long.toString(nextMonth.getEpochSecond() - now.getEpochSecond()));
-            assertThat(REDIS.jedis().get(monthKey)).isEqualTo("20000");
-            assertThat(REDIS.jedis().get(dayKey)).as("the refused call is not counted in the day either").isEqualTo("1");
+            assertThat(stack.redis.jedis().get(monthKey)).isEqualTo("20000");
+            assertThat(stack.redis.jedis().get(dayKey)).as("the refused call is not counted in the day either").isEqualTo("1");
         });
     }
 
@@ -213,7 +196,7 @@ class QuotaAndRateLimitIT {
         stack.clock.set(now);
         String org = stack.org("selfhosted", "community", "community");
         String key = stack.key(org, "read");
-        new io.tunetrail.store.online.RedisOnlineStore(stack.stores.jedis(), "test").addUsage(org, "api_calls", 50_000_000, now);
+        new io.tunetrail.store.online.RedisOnlineStore(stack.stores().jedis(), "test").addUsage(org, "api_calls", 50_000_000, now);
         JavalinTest.test(stack.app(), (server, client) -> {
             assertThat(get(client, METERED, key).status()).isEqualTo(200);
             JsonNode usage = get(client, "/api/v1/usage", key).json();

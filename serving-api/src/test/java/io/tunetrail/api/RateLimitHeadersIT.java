@@ -6,13 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,23 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (community). The clock stands still, so the GCRA figures are exact.
  */
 class RateLimitHeadersIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
     static final Instant NOON = LocalDate.now(ZoneOffset.UTC).atTime(12, 0).toInstant(ZoneOffset.UTC);
-    static ApiTestStack stack;
 
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, NOON);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack(NOON);
 
     private static void assertHeaders(Http.Answer a, String limit, String remaining, String reset) {
         assertThat(a.header("RateLimit-Limit")).as("RateLimit-Limit of a %d", a.status()).isEqualTo(limit);

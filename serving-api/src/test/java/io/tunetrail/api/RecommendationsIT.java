@@ -15,19 +15,15 @@ import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisOnlineStore;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import io.tunetrail.store.testing.TestCatalogs;
 import io.tunetrail.store.vector.PgVectorStore;
 import io.tunetrail.store.vector.TrackEmbedding;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,12 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * another org's id.
  */
 class RecommendationsIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
 
-    static ApiTestStack stack;
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack();
     static String org;
     static String key;
     static Catalog catalog;
@@ -51,12 +44,11 @@ class RecommendationsIT {
 
     @BeforeAll
     static void seed() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-        org = REDIS.newOrgId("recs");
+        org = stack.redis.newOrgId("recs");
         catalog = TestCatalogs.synthetic(org, "pro", 80, 11);
-        new PostgresCatalogStore(DB.dataSource()).load(catalog);
+        new PostgresCatalogStore(stack.db.dataSource()).load(catalog);
         key = stack.key(org, "read", "write");
-        RedisOnlineStore online = REDIS.store();
+        RedisOnlineStore online = stack.redis.store();
         recommended = catalog.tracks().stream().map(Track::trackId).skip(10).limit(30).toList();
         List<Double> scores = new ArrayList<>();
         for (int i = 0; i < recommended.size(); i++) {
@@ -71,7 +63,7 @@ class RecommendationsIT {
         online.writeBatch(org, FeatureViews.SIMILAR_TRACKS, "sim-1", List.of(new FeatureRow("t:0", Map.of(
                 "track_ids", List.of("t:5", "t:6", "t:7"), "scores", List.of(0.9, 0.8, 0.7), "model_version", "sim-1"))));
         online.activateVersion(org, FeatureViews.SIMILAR_TRACKS, "sim-1");
-        PgVectorStore vectors = new PgVectorStore(DB.dataSource());
+        PgVectorStore vectors = new PgVectorStore(stack.db.dataSource());
         Random random = new Random(3);
         List<TrackEmbedding> embeddings = new ArrayList<>();
         for (Track t : catalog.tracks()) {
@@ -82,11 +74,6 @@ class RecommendationsIT {
             embeddings.add(new TrackEmbedding(t.trackId(), v, "emb-1"));
         }
         vectors.upsert(org, embeddings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
     }
 
     /** "Title by Artist" of a track of the seeded catalog (the title alone without an artist), as reasons name it. */
@@ -123,7 +110,7 @@ class RecommendationsIT {
             catalog.tracks().stream().filter(t -> t.genreIds().stream().anyMatch(g -> g.startsWith("jazz"))).forEach(t -> jazzTracks.add(t.trackId()));
             assertThat(ids(jazz.json())).isNotEmpty().allMatch(jazzTracks::contains);
 
-            RedisOnlineStore online = REDIS.store();
+            RedisOnlineStore online = stack.redis.store();
             online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "als-2", List.of(new FeatureRow("u-1",
                     Map.of("track_ids", List.of("t:70", "t:71"), "scores", List.of(0.5, 0.4), "model_version", "als-2"))));
             online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-2");
@@ -174,7 +161,7 @@ class RecommendationsIT {
             assertThat(byTrack.status()).isEqualTo(200);
             assertThat(byTrack.json().get("matches")).hasSize(4);
             StringBuilder vector = new StringBuilder("[");
-            int dim = new PgVectorStore(DB.dataSource()).dimension();
+            int dim = new PgVectorStore(stack.db.dataSource()).dimension();
             for (int i = 0; i < dim; i++) {
                 vector.append(i == 0 ? "" : ",").append(i % 3 == 0 ? 1.0 : 0.1);
             }
@@ -196,7 +183,7 @@ class RecommendationsIT {
             String request = post(client, "/api/v1/models/train", trainerKey, "{\"algorithm\": \"als\", \"params\": {\"rank\": 10}}")
                     .json().get("request_id").asText();
             assertThat(get(client, "/api/v1/models/train/" + request, trainerKey).status()).isEqualTo(200);
-            long version = new io.tunetrail.store.registry.ModelRegistry(DB.dataSource(), stack.plans)
+            long version = new io.tunetrail.store.registry.ModelRegistry(stack.db.dataSource(), stack.plans)
                     .register(enterprise, "als", Map.of("rank", 10), Map.of()).id();
             String[][] attempts = {
                 {"GET", "/api/v1/tracks/t:1", null}, {"PUT", "/api/v1/tracks/t:1", "{\"title\": \"mine now\"}"},

@@ -10,11 +10,8 @@ import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import io.tunetrail.store.testing.TestCatalogs;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,33 +20,23 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed JSON, wrong types, unknown fields, huge bodies, unknown routes; interactions validated, idempotent, on Kafka. */
 class RequestValidationIT {
-    @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
 
-    static ApiTestStack stack;
+    @RegisterExtension
+    static final ApiTestStack stack = new ApiTestStack();
     static String org;
     static String admin;
 
     @BeforeAll
     static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-        org = REDIS.newOrgId("valid");
-        new PostgresCatalogStore(DB.dataSource()).load(TestCatalogs.synthetic(org, "pro", 50, 7));
+        org = stack.redis.newOrgId("valid");
+        new PostgresCatalogStore(stack.db.dataSource()).load(TestCatalogs.synthetic(org, "pro", 50, 7));
         admin = stack.key(org, "admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
     }
 
     private static void assertProblem(Http.Answer a, int status, String code, String field) {

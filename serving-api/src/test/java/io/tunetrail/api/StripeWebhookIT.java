@@ -8,8 +8,6 @@ import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -19,29 +17,14 @@ import javax.crypto.spec.SecretKeySpec;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stripe webhooks signed by the test itself (Stripe's scheme): valid, invalid and replayed; plan changes apply at once. */
 class StripeWebhookIT {
+
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    static final ApiTestStack stack = new ApiTestStack();
 
     static String event(String id, String type, String object) {
         return "{\"id\":\"" + id + "\",\"object\":\"event\",\"api_version\":\"" + Stripe.API_VERSION + "\",\"created\":"

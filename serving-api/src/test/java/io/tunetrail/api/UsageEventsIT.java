@@ -10,10 +10,7 @@ import io.tunetrail.model.Decoded;
 import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.UsageEvent;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,22 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refused ones publish nothing.
  */
 class UsageEventsIT {
+
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    static final ApiTestStack stack = new ApiTestStack();
 
     @Test
     void eachAdmittedMeteredCallPublishesOneUsageEventWithItsRequestId() {

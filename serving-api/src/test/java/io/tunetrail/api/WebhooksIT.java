@@ -11,39 +11,21 @@ import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Webhook deliveries reach a real HTTP receiver, signed, retried with backoff after a failure, and recorded. */
 class WebhooksIT {
+
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    static ApiTestStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = new ApiTestStack(DB, REDIS, Instant.now());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stack.close();
-    }
+    static final ApiTestStack stack = new ApiTestStack();
 
     record Received(String signature, String event, String body) {}
 
@@ -130,7 +112,7 @@ class WebhooksIT {
                 String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
                 assertThat(post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"usage.limit_reached\", \"plan.changed\"]}")
                         .status()).isEqualTo(201);
-                REDIS.store().addUsage(org, "api_calls", 100_000, stack.clock.instant());
+                stack.redis.store().addUsage(org, "api_calls", 100_000, stack.clock.instant());
                 assertThat(get(client, "/api/v1/tracks/top", admin).status()).isEqualTo(429);
                 assertThat(get(client, "/api/v1/tracks/top", admin).status()).isEqualTo(429);
                 // A second app (another instance) refusing in the same day does not announce it again either.

@@ -20,33 +20,61 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The API over the real stack for one IT class: its own database ({@link FreshDatabase}), org ids of its own in the
- * shared Redis ({@link RedisNamespace}), fresh Kafka topics, and a clock the test moves. Orgs and keys are created
- * through the API's own stores.
+ * The API over the real stack for one IT class, as a JUnit extension: its own database ({@link FreshDatabase}), org ids
+ * of its own in the shared Redis ({@link RedisNamespace}), fresh Kafka topics, and a clock the test moves. Orgs and keys
+ * are created through the API's own stores. Register it as
+ * {@code @RegisterExtension static final ApiTestStack stack = new ApiTestStack();} (or {@code new ApiTestStack(start)}
+ * for a clock that starts elsewhere than now); the class's own {@code @BeforeAll} methods run after it is up.
  */
-public final class ApiTestStack implements AutoCloseable {
+public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
     public static final String WEBHOOK_SECRET = "whsec_test_secret_for_its";
 
-    public final FreshDatabase db;
-    public final RedisNamespace redis;
-    public final PlatformConfig kafkaConfig;
+    public final FreshDatabase db = new FreshDatabase();
+    public final RedisNamespace redis = new RedisNamespace();
+    public final PlatformConfig kafkaConfig = TestStack.withFreshTopics("api");
     public final MutableClock clock;
-    public final ApiStores stores;
-    public final PlanCatalog plans;
-    private final Sql sql;
+    public final PlanCatalog plans = PlanCatalog.load();
+    private ApiStores stores;
+    private Sql sql;
 
-    public ApiTestStack(FreshDatabase db, RedisNamespace redis, Instant start) {
-        this.db = db;
-        this.redis = redis;
-        this.kafkaConfig = TestStack.withFreshTopics("api");
-        KafkaTopics.ensure(kafkaConfig);
+    public ApiTestStack() {
+        this(Instant.now());
+    }
+
+    public ApiTestStack(Instant start) {
         this.clock = new MutableClock(start);
-        this.plans = PlanCatalog.load();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        db.beforeAll(context);
+        redis.beforeAll(context);
+        KafkaTopics.ensure(kafkaConfig);
         EventPublisher events = new EventPublisher(kafkaConfig);
-        this.stores = new ApiStores(db.dataSource(), redis.jedis(), redis.config().redisUri(), events, events::close);
-        this.sql = new Sql(db.dataSource());
+        stores = new ApiStores(db.dataSource(), redis.jedis(), redis.config().redisUri(), events, events::close);
+        sql = new Sql(db.dataSource());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            stores.events().close();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.kafkaBootstrap()))) {
+                admin.deleteTopics(KafkaTopics.names(kafkaConfig)).all().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            redis.afterAll(context);
+            db.afterAll(context);
+        }
+    }
+
+    public ApiStores stores() {
+        return stores;
     }
 
     public Javalin app() {
@@ -75,13 +103,5 @@ public final class ApiTestStack implements AutoCloseable {
 
     public Sql sql() {
         return sql;
-    }
-
-    @Override
-    public void close() throws Exception {
-        stores.events().close();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.kafkaBootstrap()))) {
-            admin.deleteTopics(KafkaTopics.names(kafkaConfig)).all().get(30, TimeUnit.SECONDS);
-        }
     }
 }
