@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
-import io.tunetrail.batch.als.AlsJob;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.ModelLabel;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.similarity.TrackSimilarityJob;
@@ -64,22 +64,23 @@ public final class MaterialiseJob implements NightlyJob {
         for (String org : ctx.orgs()) {
             Map<String, Object> done = new LinkedHashMap<>();
 
-            ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+            // A community org's lists come from the global model (written under its keys as global-X.Y).
+            ModelVersion als = ctx.alsVersion(org);
             long users = toRedis(ctx, org, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", als);
-            ModelVersion alsActive = promote(ctx, als, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", done);
+            ModelVersion alsActive = promote(ctx, org, als, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", done);
             done.put("recommendation_rows", users);
 
             ModelVersion tracks = ctx.newestVersion(org, TrackSimilarityJob.NAME);
             done.put("track_similarity_rows", pg.writeTracks(org, tracks.id(), partition(trackSim, org, tracks)));
             done.put("similar_tracks_rows", toRedis(ctx, org, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id",
                     "similar_track_id", tracks));
-            promote(ctx, tracks, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id", "similar_track_id", done);
+            promote(ctx, org, tracks, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id", "similar_track_id", done);
 
             ModelVersion listeners = ctx.newestVersion(org, UserSimilarityJob.NAME);
             done.put("user_similarity_rows", pg.writeUsers(org, listeners.id(), partition(userSim, org, listeners)));
-            promote(ctx, listeners, null, null, null, null, done);
+            promote(ctx, org, listeners, null, null, null, null, done);
 
-            active.put(org, alsActive == null ? "" : alsActive.version().toString());
+            active.put(org, alsActive == null ? "" : ModelLabel.of(alsActive));
             perOrg.put(org, done);
         }
         return new JobResult(NAME, ctx.runId(), active,
@@ -87,8 +88,12 @@ public final class MaterialiseJob implements NightlyJob {
                 Map.of(), Map.of("orgs", active.size(), "per_org", perOrg), (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Promotes the candidate (if still one) and points {@code view} at the active version; returns the active one. */
-    private ModelVersion promote(NightlyContext ctx, ModelVersion candidate, FeatureView view, DeltaInput rows,
+    /**
+     * Promotes the candidate (if still one) and points the org's {@code view} at the active version; returns the active
+     * one. A global candidate is promoted by the first community org that meets it ({@code latest}: the registry applies
+     * no org policy to global versions); the others find it active.
+     */
+    private ModelVersion promote(NightlyContext ctx, String org, ModelVersion candidate, FeatureView view, DeltaInput rows,
             String entity, String item, Map<String, Object> done) {
         ModelVersion active;
         String reason;
@@ -97,29 +102,30 @@ public final class MaterialiseJob implements NightlyJob {
             active = p.active();
             reason = p.reason();
         } else {
-            active = ctx.registry().active(candidate.orgId(), candidate.algorithm()).orElse(null);
+            active = (candidate.isGlobal() ? ctx.registry().activeGlobal(candidate.algorithm())
+                    : ctx.registry().active(org, candidate.algorithm())).orElse(null);
             reason = "already " + candidate.status().name().toLowerCase(java.util.Locale.ROOT);
         }
-        done.put(candidate.algorithm(), Map.of("candidate", candidate.version().toString(),
-                "active", active == null ? "" : active.version().toString(), "decision", reason));
+        done.put(candidate.algorithm(), Map.of("candidate", ModelLabel.of(candidate),
+                "active", active == null ? "" : ModelLabel.of(active), "decision", reason));
         if (view != null && active != null) {
             if (active.id() != candidate.id()) {
                 // Keep the held version readable: its rows were written by an earlier run and expire with their TTL.
-                toRedis(ctx, candidate.orgId(), view, rows, entity, item, active);
+                toRedis(ctx, org, view, rows, entity, item, active);
             }
-            ctx.onlineStore().activateVersion(candidate.orgId(), view, active.version().toString());
+            ctx.onlineStore().activateVersion(org, view, ModelLabel.of(active));
         }
         return active;
     }
 
     private static Dataset<Row> partition(DeltaInput table, String org, ModelVersion version) {
-        return table.rows().filter(col("org_id").equalTo(org).and(col("model_version").equalTo(version.version().toString())));
+        return table.rows().filter(col("org_id").equalTo(org).and(col("model_version").equalTo(ModelLabel.of(version))));
     }
 
     /** Writes one list per entity ({@code track_ids}, {@code scores}, {@code model_version}) under the version. */
     private static long toRedis(NightlyContext ctx, String org, FeatureView view, DeltaInput table, String entity,
             String item, ModelVersion version) {
-        String v = version.version().toString();
+        String v = ModelLabel.of(version);
         Dataset<Row> lists = partition(table, org, version)
                 .groupBy(entity)
                 .agg(sort_array(collect_list(struct(col("rank"), col(item).as("item"), col("score")))).as("ranked"));
