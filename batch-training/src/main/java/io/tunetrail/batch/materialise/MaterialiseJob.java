@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
+import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.analytics.AnalyticsJobs;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.ModelLabel;
@@ -15,6 +17,8 @@ import io.tunetrail.batch.similarity.UserSimilarityJob;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureView;
 import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.registry.ModelRetention;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.Promotion;
 import java.util.ArrayList;
@@ -40,12 +44,19 @@ import org.apache.spark.sql.Row;
  * that no reader joins to yet), (2) {@code promote} in the registry (plan policy, pin, freeze decide), (3) flip the
  * Redis pointer to the active version with one {@code SET}. When the active version is not the candidate (a pinned,
  * frozen or {@code allow_minor}-held org), its Redis rows are written again from Delta first, so they do not expire
- * under the org (Redis rows have a TTL). Re-running is harmless: rows are rewritten with the same content, a version
+ * under the org (Redis rows have a TTL). Last, the retention rule prunes retired versions' rows from PostgreSQL and
+ * Redis, keeping the active, the pinned and {@code batch.retention.keep-retired} versions for rollback
+ * ({@link ModelRetention}). Re-running is harmless: rows are rewritten with the same content, a version
  * already promoted is not promoted again, the pointer is set to the same value.
  */
 public final class MaterialiseJob implements NightlyJob {
     public static final String NAME = "materialise";
     private static final int REDIS_BATCH = 1_000;
+    /** The lineages whose retired versions' rows the retention rule prunes (audio-embeddings keeps one row per track). */
+    private static final List<String> PRUNED_LINEAGES = List.of(AlsJob.NAME, TrackSimilarityJob.NAME, UserSimilarityJob.NAME,
+            AnalyticsJobs.GENRE_CORRELATIONS, AnalyticsJobs.TEMPORAL_PATTERNS, AnalyticsJobs.CONTEXT_CORRELATIONS);
+    private static final Map<String, FeatureView> REDIS_VIEW = Map.of(AlsJob.NAME, FeatureViews.USER_RECOMMENDATIONS,
+            TrackSimilarityJob.NAME, FeatureViews.SIMILAR_TRACKS);
 
     @Override
     public String name() {
@@ -81,7 +92,11 @@ public final class MaterialiseJob implements NightlyJob {
             promote(ctx, org, listeners, null, null, null, null, done);
 
             active.put(org, alsActive == null ? "" : ModelLabel.of(alsActive));
+            done.put("pruned", prune(ctx, org, List.of(org)));
             perOrg.put(org, done);
+        }
+        if (!ctx.orgFilter().isPresent() && !ctx.communityOrgs().isEmpty()) {
+            perOrg.put("global", Map.of("pruned", prune(ctx, null, ctx.communityOrgs())));
         }
         return new JobResult(NAME, ctx.runId(), active,
                 Map.of(recs.table(), recs.version(), trackSim.table(), trackSim.version(), userSim.table(), userSim.version()),
@@ -116,6 +131,35 @@ public final class MaterialiseJob implements NightlyJob {
             ctx.onlineStore().activateVersion(org, view, ModelLabel.of(active));
         }
         return active;
+    }
+
+    /**
+     * Applies the retention rule ({@link ModelRetention}, {@code batch.retention.keep-retired}) to every lineage of
+     * {@code org} (null: the global one) now that promotion is done, and deletes the pruned versions' Redis rows from
+     * the orgs that were served by them. Returns the labels pruned per algorithm.
+     */
+    private static Map<String, List<String>> prune(NightlyContext ctx, String org, List<String> servedOrgs) {
+        int keep = ctx.config().getInt(PlatformConfig.RETENTION_KEEP_RETIRED);
+        ModelRetention retention = new ModelRetention(ctx.dataSource());
+        Map<String, List<String>> pruned = new LinkedHashMap<>();
+        for (String algorithm : org == null ? List.of(AlsJob.NAME) : PRUNED_LINEAGES) {
+            List<String> labels = new ArrayList<>();
+            for (ModelVersion v : retention.prune(org, algorithm, keep)) {
+                String label = ModelLabel.of(v);
+                FeatureView view = REDIS_VIEW.get(algorithm);
+                for (String served : view == null ? List.<String>of() : servedOrgs) {
+                    // The pointer names an active version, never a pruned one; the check guards a pointer left behind.
+                    if (!ctx.onlineStore().activeVersion(served, view).filter(label::equals).isPresent()) {
+                        ctx.onlineStore().deleteVersion(served, view, label);
+                    }
+                }
+                labels.add(label);
+            }
+            if (!labels.isEmpty()) {
+                pruned.put(algorithm, labels);
+            }
+        }
+        return pruned;
     }
 
     private static Dataset<Row> partition(DeltaInput table, String org, ModelVersion version) {

@@ -3,6 +3,7 @@ package io.tunetrail.batch.als;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
@@ -17,6 +18,7 @@ import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.testing.FreshDatabase;
@@ -72,6 +74,8 @@ class GlobalModelIT {
         overrides.put(PlatformConfig.ALS_ITERATIONS.name(), "5");
         overrides.put(PlatformConfig.ALS_TOP_N.name(), "10");
         overrides.put(PlatformConfig.SIMILARITY_TOP_K.name(), "5");
+        // No retired version kept: the retrain below retires and prunes the first ones.
+        overrides.put(PlatformConfig.RETENTION_KEEP_RETIRED.name(), "0");
         config = TestStack.config(overrides);
         Map<String, String> renamed = new HashMap<>();
         Instant end = Instant.parse("2026-03-01T00:00:00Z");
@@ -177,5 +181,14 @@ class GlobalModelIT {
         assertThat(REDIS.store().activeVersion(communityA, FeatureViews.USER_RECOMMENDATIONS)).contains("global-1.1");
         assertThat(REDIS.store().activeVersion(communityB, FeatureViews.USER_RECOMMENDATIONS)).contains("global-1.1");
         assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.1");
+        // Retention (keep 0): the retired global 1.0 and pro's 1.0 lose their served rows, the active ones keep theirs.
+        String user = partition("recommendations", communityA, "global-1.0").first().getString(3);
+        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(communityA, FeatureViews.USER_RECOMMENDATIONS, user, "global-1.0")))
+                .isFalse();
+        assertThat(REDIS.store().read(communityA, FeatureViews.USER_RECOMMENDATIONS, List.of(user)).get(user)
+                .getString("model_version")).isEqualTo("global-1.1");
+        String proUser = partition("recommendations", pro, "1.0").first().getString(3);
+        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(pro, FeatureViews.USER_RECOMMENDATIONS, proUser, "1.0"))).isFalse();
+        assertThatThrownBy(() -> registry.rollback(null, "als")).hasMessageContaining("pruned");
     }
 }
