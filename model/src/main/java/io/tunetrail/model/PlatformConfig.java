@@ -135,6 +135,10 @@ public final class PlatformConfig {
             "ALS: leave tracks the listener already interacted with out of their recommendations.");
     public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
             "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key RETENTION_KEEP_RETIRED = key("batch.retention.keep-retired", "2",
+            "Retention: per org and model, the retired versions whose served rows (analytics tables, Redis) stay for "
+                    + "rollback, besides the active and the pinned one; older retired versions keep only their registry "
+                    + "row. Applied by the materialise job.");
     public static final Key SIMILARITY_TOP_K = key("batch.similarity.top-k", "20",
             "Track and user similarity: neighbours kept per track or listener.");
     public static final Key SIMILARITY_MIN_SUPPORT = key("batch.similarity.min-support", "2",
@@ -252,6 +256,9 @@ public final class PlatformConfig {
         if (getDouble(ALS_REGULARIZATION) < 0 || getDouble(ALS_ALPHA) < 0) {
             throw new IllegalArgumentException(describe(ALS_REGULARIZATION) + " and " + describe(ALS_ALPHA)
                     + " must not be negative");
+        }
+        if (getInt(RETENTION_KEEP_RETIRED) < 0) {
+            throw new IllegalArgumentException(describe(RETENTION_KEEP_RETIRED) + " must be 0 or more");
         }
         getBoolean(ALS_LOG_SCALE);
         getBoolean(ALS_EXCLUDE_HEARD);

@@ -24,6 +24,8 @@ import org.apache.spark.sql.expressions.Window;
  * {@code recommendations} per listener (tracks they already interacted with left out unless
  * {@code batch.als.exclude-heard=false}) under that version.
  *
+ * <p>Community-edition orgs get no model of their own: {@link GlobalAlsJob} fits one for all of them.
+ *
  * <p>Every output row carries {@code org_id, model_version, run_id}; the partition {@code (org_id, model_version)} is
  * replaced as a whole, so a re-run cannot duplicate rows.
  */
@@ -53,7 +55,7 @@ public final class AlsJob implements NightlyJob {
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
         try {
-            for (String org : ctx.orgs()) {
+            for (String org : ctx.orgsWithOwnModel()) {
                 Dataset<Row> prefs = all.filter(col("org_id").equalTo(org));
                 ImplicitAls.Factors factors = new ImplicitAls(params).fit(prefs).cache();
                 try {

@@ -33,8 +33,18 @@ public final class ImplicitAls {
         }
     }
 
-    /** Fits on rows with {@code user_id, track_id, preference} (one org). */
-    public Factors fit(Dataset<Row> preferences) {
+    /**
+     * Fits on rows with {@code user_id, track_id, preference} (one org). Listeners and tracks without a single positive
+     * preference (only skipped or disliked) are left out: Spark regularises each one by its count of positive
+     * preferences, so theirs is 0 and, in an org with fewer listeners (or tracks) than the rank, their normal equations
+     * are singular and the whole fit fails. They would get no useful factor anyway; a track nobody wanted is not
+     * recommended, a listener who wanted nothing gets the popularity fallback.
+     */
+    public Factors fit(Dataset<Row> all) {
+        Dataset<Row> wanted = all.filter(col(Preferences.PREFERENCE).gt(0));
+        // One pass suffices: a kept track has a positive preference from a listener who is therefore kept, and vice versa.
+        Dataset<Row> preferences = all.join(wanted.select("user_id").distinct(), "user_id", "left_semi")
+                .join(wanted.select("track_id").distinct(), "track_id", "left_semi");
         StringIndexerModel users = new StringIndexer().setInputCol("user_id").setOutputCol("u").fit(preferences);
         StringIndexerModel tracks = new StringIndexer().setInputCol("track_id").setOutputCol("i").fit(preferences);
         Dataset<Row> indexed = tracks.transform(users.transform(preferences))

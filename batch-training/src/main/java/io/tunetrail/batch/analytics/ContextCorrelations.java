@@ -1,7 +1,9 @@
 package io.tunetrail.batch.analytics;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
@@ -25,10 +27,14 @@ import org.apache.spark.sql.types.StructType;
  * {@code none} with at least {@link AnalyticsSettings#minActivityPlays()} plays, and each feature of
  * {@link #FEATURES}: both groups' sizes and means, Cohen's d (activity minus the rest) and its 95% CI
  * ({@link EffectSize}). A pair is a {@code finding} when |d| ≥ {@link AnalyticsSettings#minEffect()} and the CI
- * excludes 0. Plays of one listener or one track are not independent, so the CI is narrower than a clustered analysis
- * would give: read it as the precision of the mean difference, not as a test of the listeners' population.
+ * excludes 0. Plays of one listener are not independent (a listener who works out to one playlist contributes
+ * hundreds of near-identical plays), so the CI's standard error is cluster-robust with listeners as clusters
+ * ({@link ClusteredMeans}), never below the independent-plays one; a pair with fewer than two listeners on either side
+ * is not reported. (Cluster-robust rather than a cluster bootstrap: it is exact arithmetic over sums Spark already
+ * computes, needs no seed, and costs one pass at any scale.)
  *
- * <p>Spark only sums (n, Σx, Σx² per org, activity and feature); the few resulting rows are finished on the driver.
+ * <p>Spark only sums (n, Σx, Σx² and the per-listener cross products per org, activity and feature); the few
+ * resulting rows are finished on the driver.
  * Output columns: {@code org_id, activity, feature, n_activity, n_other, mean_activity, mean_other, effect_size,
  * ci_low, ci_high, finding}.
  */
@@ -61,15 +67,32 @@ public final class ContextCorrelations {
         String stack = FEATURES.stream().map(f -> "'" + f + "', cast(" + f + " as double)")
                 .collect(Collectors.joining(", ", "stack(" + FEATURES.size() + ", ", ") as (feature, x)"));
         Dataset<Row> observations = interactions.filter(ListeningEvents.IS_LISTENED)
-                .select(col("org_id"), col("track_id"), col("context.activity").as("activity"),
+                .select(col("org_id"), col("user_id"), col("track_id"), col("context.activity").as("activity"),
                         ListeningEvents.WEIGHT.cast("double").as("w"))
                 .join(catalogTracks.filter(col("energy").isNotNull()), new String[] {"org_id", "track_id"})
-                .select(col("org_id"), col("activity"), col("w"), expr(stack));
-        List<Row> sums = observations.groupBy("org_id", "activity", "feature")
+                .select(col("org_id"), col("user_id"), col("activity"), col("w"), expr(stack));
+        // Per listener (the cluster) and activity: count and sum; then the listener's totals over all activities, so
+        // the rest-of-the-plays group of each listener is total minus activity.
+        Dataset<Row> perListener = observations.groupBy("org_id", "feature", "user_id", "activity")
                 .agg(sum("w").as("n"), sum(col("w").multiply(col("x"))).as("sx"),
-                        sum(col("w").multiply(col("x")).multiply(col("x"))).as("sxx"))
+                        sum(col("w").multiply(col("x")).multiply(col("x"))).as("sxx"));
+        Dataset<Row> listenerTotals = perListener.groupBy("org_id", "feature", "user_id")
+                .agg(sum("n").as("nu"), sum("sx").as("su"));
+        Dataset<Row> withRest = perListener.join(listenerTotals, new String[] {"org_id", "feature", "user_id"})
+                .withColumn("nr", col("nu").minus(col("n"))).withColumn("sr", col("su").minus(col("sx")));
+        List<Row> byActivity = withRest.groupBy("org_id", "activity", "feature").agg(
+                sum("n").as("n"), sum("sx").as("sx"), sum("sxx").as("sxx"),
+                sum(expr("sx * sx")), sum(expr("n * sx")), sum(expr("n * n")),
+                sum(expr("sr * sr - su * su")), sum(expr("nr * sr - nu * su")), sum(expr("nr * nr - nu * nu")),
+                sum(expr("sx * sr")), sum(expr("n * sr")), sum(expr("sx * nr")), sum(expr("n * nr")),
+                count(lit(1)), sum(expr("CASE WHEN nr = 0 THEN 1 ELSE 0 END")))
                 .collectAsList();
-        return spark.createDataFrame(finish(sums), SCHEMA).orderBy("org_id", "activity", "feature");
+        Map<List<String>, Row> totals = new HashMap<>();
+        for (Row r : listenerTotals.groupBy("org_id", "feature")
+                .agg(sum(expr("su * su")), sum(expr("nu * su")), sum(expr("nu * nu")), count(lit(1))).collectAsList()) {
+            totals.put(List.of(r.getString(0), r.getString(1)), r);
+        }
+        return spark.createDataFrame(finish(byActivity, totals), SCHEMA).orderBy("org_id", "activity", "feature");
     }
 
     /** Moments of one group: weighted count, Σx and Σx². */
@@ -92,29 +115,40 @@ public final class ContextCorrelations {
         }
     }
 
-    private List<Row> finish(List<Row> sums) {
+    private List<Row> finish(List<Row> sums, Map<List<String>, Row> totals) {
         // (org, feature) -> all plays; (org, feature, activity) -> the activity's plays.
         Map<List<String>, Moments> all = new HashMap<>();
-        Map<List<String>, Moments> byActivity = new HashMap<>();
         for (Row r : sums) {
-            Moments m = new Moments(r.getDouble(3), r.getDouble(4), r.getDouble(5));
+            all.merge(List.of(r.getString(0), r.getString(2)), new Moments(r.getDouble(3), r.getDouble(4), r.getDouble(5)),
+                    Moments::plus);
+        }
+        List<Row> out = new ArrayList<>();
+        for (Row r : sums) {
             String org = r.getString(0);
             String activity = r.getString(1);
             String feature = r.getString(2);
-            all.merge(List.of(org, feature), m, Moments::plus);
-            byActivity.put(List.of(org, feature, activity), m);
-        }
-        List<Row> out = new ArrayList<>();
-        for (Map.Entry<List<String>, Moments> e : byActivity.entrySet()) {
-            String org = e.getKey().get(0);
-            String feature = e.getKey().get(1);
-            String activity = e.getKey().get(2);
-            Moments in = e.getValue();
+            Moments in = new Moments(r.getDouble(3), r.getDouble(4), r.getDouble(5));
             Moments rest = all.get(List.of(org, feature)).minus(in);
-            if ("none".equals(activity) || in.n() < settings.minActivityPlays() || rest.n() < 2) {
+            Row t = totals.get(List.of(org, feature));
+            long listeners = t.getLong(5);
+            long inListeners = r.getLong(16);
+            long restListeners = listeners - r.getLong(17);
+            // A listener is one cluster: with fewer than two on either side there is no spread between listeners to
+            // measure, so the pair is not reported (like an activity with too few plays).
+            if ("none".equals(activity) || in.n() < settings.minActivityPlays() || rest.n() < 2
+                    || inListeners < 2 || restListeners < 2) {
                 continue;
             }
-            EffectSize d = EffectSize.cohensD(in.n(), in.mean(), in.variance(), rest.n(), rest.mean(), rest.variance());
+            ClusteredMeans clustered = new ClusteredMeans(in.n(), in.sx(), r.getDouble(6), r.getDouble(7), r.getDouble(8),
+                    rest.n(), rest.sx(), t.getDouble(2) + r.getDouble(9), t.getDouble(3) + r.getDouble(10),
+                    t.getDouble(4) + r.getDouble(11), r.getDouble(12), r.getDouble(13), r.getDouble(14), r.getDouble(15),
+                    listeners);
+            // Never narrower than the independent-plays interval: with few listeners the sandwich estimate is itself
+            // too small, and plays of one listener are never less alike than independent ones.
+            double pooledVar = ((in.n() - 1) * in.variance() + (rest.n() - 1) * rest.variance()) / (in.n() + rest.n() - 2);
+            double naiveVar = pooledVar * (in.n() + rest.n()) / (in.n() * rest.n());
+            EffectSize d = EffectSize.cohensD(in.n(), in.mean(), in.variance(), rest.n(), rest.mean(), rest.variance(),
+                    Math.max(naiveVar, clustered.varianceOfDifference()));
             boolean finding = Math.abs(d.d()) >= settings.minEffect() && d.excludesZero();
             out.add(RowFactory.create(org, activity, feature, Math.round(in.n()), Math.round(rest.n()), in.mean(),
                     rest.mean(), d.d(), d.ciLow(), d.ciHigh(), finding));

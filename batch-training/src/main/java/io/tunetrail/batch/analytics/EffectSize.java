@@ -24,6 +24,24 @@ public record EffectSize(double d, double ciLow, double ciHigh) {
         return new EffectSize(d, d - Z_95 * se, d + Z_95 * se);
     }
 
+    /**
+     * Cohen's d with an interval from a given variance of the difference of the two means (e.g. a cluster-robust one,
+     * {@link ClusteredMeans}) instead of the independent-observations one: SE = √(varOfDifference / s² + d²/(2(n₁+n₂))),
+     * the first term standing in for (n₁+n₂)/(n₁n₂), which is what varOfDifference / s² is when every observation is
+     * independent and both groups share one variance.
+     */
+    public static EffectSize cohensD(double n1, double mean1, double var1, double n2, double mean2, double var2,
+            double varOfDifference) {
+        EffectSize naive = cohensD(n1, mean1, var1, n2, mean2, var2);
+        double pooled = Math.sqrt(((n1 - 1) * var1 + (n2 - 1) * var2) / (n1 + n2 - 2));
+        if (naive.d == 0 && naive.ciLow == 0 && naive.ciHigh == 0) {
+            return naive;
+        }
+        double d = naive.d;
+        double se = Math.sqrt(varOfDifference / (pooled * pooled) + d * d / (2 * (n1 + n2)));
+        return new EffectSize(d, d - Z_95 * se, d + Z_95 * se);
+    }
+
     /** Whether the interval lies wholly on one side of 0. */
     public boolean excludesZero() {
         return ciLow > 0 || ciHigh < 0;

@@ -2,9 +2,9 @@ package io.tunetrail.batch.eval;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.tunetrail.batch.als.AlsJob;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.ModelLabel;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.OfflineTables;
@@ -53,14 +53,15 @@ public final class EvaluateJob implements NightlyJob {
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
         for (String org : ctx.orgs()) {
-            ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+            ModelVersion als = ctx.alsVersion(org);
             Evaluator.Report report = evaluator.evaluate(interactions.rows().filter(col("org_id").equalTo(org)));
-            ctx.registry().recordMetrics(als.id(), report.asMap());
+            // The global version serves many orgs: each one's figures under its own key, so they do not overwrite.
+            ctx.registry().recordMetrics(als.id(), als.isGlobal() ? Map.of("org:" + org, report.asMap()) : report.asMap());
             java.sql.Timestamp now = java.sql.Timestamp.from(ctx.clock().instant());
             List<Row> rows = new ArrayList<>();
             rows.add(row("als", report, report.als(), now));
             rows.add(row("popularity", report, report.baseline(), now));
-            String v = als.version().toString();
+            String v = ModelLabel.of(als);
             outputs.put("model_metrics", ctx.tables().replacePartition("model_metrics",
                     OfflineTables.versioned(ctx.spark().createDataFrame(rows, METRICS_ROW), org, v, ctx.runId()),
                     Map.of("org_id", org, "model_version", v)));

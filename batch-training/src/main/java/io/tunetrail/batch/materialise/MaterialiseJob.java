@@ -6,8 +6,10 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
 import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.analytics.AnalyticsJobs;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.ModelLabel;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.similarity.TrackSimilarityJob;
@@ -15,6 +17,8 @@ import io.tunetrail.batch.similarity.UserSimilarityJob;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureView;
 import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.registry.ModelRetention;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.Promotion;
 import java.util.ArrayList;
@@ -40,12 +44,19 @@ import org.apache.spark.sql.Row;
  * that no reader joins to yet), (2) {@code promote} in the registry (plan policy, pin, freeze decide), (3) flip the
  * Redis pointer to the active version with one {@code SET}. When the active version is not the candidate (a pinned,
  * frozen or {@code allow_minor}-held org), its Redis rows are written again from Delta first, so they do not expire
- * under the org (Redis rows have a TTL). Re-running is harmless: rows are rewritten with the same content, a version
+ * under the org (Redis rows have a TTL). Last, the retention rule prunes retired versions' rows from PostgreSQL and
+ * Redis, keeping the active, the pinned and {@code batch.retention.keep-retired} versions for rollback
+ * ({@link ModelRetention}). Re-running is harmless: rows are rewritten with the same content, a version
  * already promoted is not promoted again, the pointer is set to the same value.
  */
 public final class MaterialiseJob implements NightlyJob {
     public static final String NAME = "materialise";
     private static final int REDIS_BATCH = 1_000;
+    /** The lineages whose retired versions' rows the retention rule prunes (audio-embeddings keeps one row per track). */
+    private static final List<String> PRUNED_LINEAGES = List.of(AlsJob.NAME, TrackSimilarityJob.NAME, UserSimilarityJob.NAME,
+            AnalyticsJobs.GENRE_CORRELATIONS, AnalyticsJobs.TEMPORAL_PATTERNS, AnalyticsJobs.CONTEXT_CORRELATIONS);
+    private static final Map<String, FeatureView> REDIS_VIEW = Map.of(AlsJob.NAME, FeatureViews.USER_RECOMMENDATIONS,
+            TrackSimilarityJob.NAME, FeatureViews.SIMILAR_TRACKS);
 
     @Override
     public String name() {
@@ -64,31 +75,40 @@ public final class MaterialiseJob implements NightlyJob {
         for (String org : ctx.orgs()) {
             Map<String, Object> done = new LinkedHashMap<>();
 
-            ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+            // A community org's lists come from the global model (written under its keys as global-X.Y).
+            ModelVersion als = ctx.alsVersion(org);
             long users = toRedis(ctx, org, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", als);
-            ModelVersion alsActive = promote(ctx, als, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", done);
+            ModelVersion alsActive = promote(ctx, org, als, FeatureViews.USER_RECOMMENDATIONS, recs, "user_id", "track_id", done);
             done.put("recommendation_rows", users);
 
             ModelVersion tracks = ctx.newestVersion(org, TrackSimilarityJob.NAME);
             done.put("track_similarity_rows", pg.writeTracks(org, tracks.id(), partition(trackSim, org, tracks)));
             done.put("similar_tracks_rows", toRedis(ctx, org, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id",
                     "similar_track_id", tracks));
-            promote(ctx, tracks, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id", "similar_track_id", done);
+            promote(ctx, org, tracks, FeatureViews.SIMILAR_TRACKS, trackSim, "track_id", "similar_track_id", done);
 
             ModelVersion listeners = ctx.newestVersion(org, UserSimilarityJob.NAME);
             done.put("user_similarity_rows", pg.writeUsers(org, listeners.id(), partition(userSim, org, listeners)));
-            promote(ctx, listeners, null, null, null, null, done);
+            promote(ctx, org, listeners, null, null, null, null, done);
 
-            active.put(org, alsActive == null ? "" : alsActive.version().toString());
+            active.put(org, alsActive == null ? "" : ModelLabel.of(alsActive));
+            done.put("pruned", prune(ctx, org, List.of(org)));
             perOrg.put(org, done);
+        }
+        if (!ctx.orgFilter().isPresent() && !ctx.communityOrgs().isEmpty()) {
+            perOrg.put("global", Map.of("pruned", prune(ctx, null, ctx.communityOrgs())));
         }
         return new JobResult(NAME, ctx.runId(), active,
                 Map.of(recs.table(), recs.version(), trackSim.table(), trackSim.version(), userSim.table(), userSim.version()),
                 Map.of(), Map.of("orgs", active.size(), "per_org", perOrg), (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Promotes the candidate (if still one) and points {@code view} at the active version; returns the active one. */
-    private ModelVersion promote(NightlyContext ctx, ModelVersion candidate, FeatureView view, DeltaInput rows,
+    /**
+     * Promotes the candidate (if still one) and points the org's {@code view} at the active version; returns the active
+     * one. A global candidate is promoted by the first community org that meets it ({@code latest}: the registry applies
+     * no org policy to global versions); the others find it active.
+     */
+    private ModelVersion promote(NightlyContext ctx, String org, ModelVersion candidate, FeatureView view, DeltaInput rows,
             String entity, String item, Map<String, Object> done) {
         ModelVersion active;
         String reason;
@@ -97,29 +117,59 @@ public final class MaterialiseJob implements NightlyJob {
             active = p.active();
             reason = p.reason();
         } else {
-            active = ctx.registry().active(candidate.orgId(), candidate.algorithm()).orElse(null);
+            active = (candidate.isGlobal() ? ctx.registry().activeGlobal(candidate.algorithm())
+                    : ctx.registry().active(org, candidate.algorithm())).orElse(null);
             reason = "already " + candidate.status().name().toLowerCase(java.util.Locale.ROOT);
         }
-        done.put(candidate.algorithm(), Map.of("candidate", candidate.version().toString(),
-                "active", active == null ? "" : active.version().toString(), "decision", reason));
+        done.put(candidate.algorithm(), Map.of("candidate", ModelLabel.of(candidate),
+                "active", active == null ? "" : ModelLabel.of(active), "decision", reason));
         if (view != null && active != null) {
             if (active.id() != candidate.id()) {
                 // Keep the held version readable: its rows were written by an earlier run and expire with their TTL.
-                toRedis(ctx, candidate.orgId(), view, rows, entity, item, active);
+                toRedis(ctx, org, view, rows, entity, item, active);
             }
-            ctx.onlineStore().activateVersion(candidate.orgId(), view, active.version().toString());
+            ctx.onlineStore().activateVersion(org, view, ModelLabel.of(active));
         }
         return active;
     }
 
+    /**
+     * Applies the retention rule ({@link ModelRetention}, {@code batch.retention.keep-retired}) to every lineage of
+     * {@code org} (null: the global one) now that promotion is done, and deletes the pruned versions' Redis rows from
+     * the orgs that were served by them. Returns the labels pruned per algorithm.
+     */
+    private static Map<String, List<String>> prune(NightlyContext ctx, String org, List<String> servedOrgs) {
+        int keep = ctx.config().getInt(PlatformConfig.RETENTION_KEEP_RETIRED);
+        ModelRetention retention = new ModelRetention(ctx.dataSource());
+        Map<String, List<String>> pruned = new LinkedHashMap<>();
+        for (String algorithm : org == null ? List.of(AlsJob.NAME) : PRUNED_LINEAGES) {
+            List<String> labels = new ArrayList<>();
+            for (ModelVersion v : retention.prune(org, algorithm, keep)) {
+                String label = ModelLabel.of(v);
+                FeatureView view = REDIS_VIEW.get(algorithm);
+                for (String served : view == null ? List.<String>of() : servedOrgs) {
+                    // The pointer names an active version, never a pruned one; the check guards a pointer left behind.
+                    if (!ctx.onlineStore().activeVersion(served, view).filter(label::equals).isPresent()) {
+                        ctx.onlineStore().deleteVersion(served, view, label);
+                    }
+                }
+                labels.add(label);
+            }
+            if (!labels.isEmpty()) {
+                pruned.put(algorithm, labels);
+            }
+        }
+        return pruned;
+    }
+
     private static Dataset<Row> partition(DeltaInput table, String org, ModelVersion version) {
-        return table.rows().filter(col("org_id").equalTo(org).and(col("model_version").equalTo(version.version().toString())));
+        return table.rows().filter(col("org_id").equalTo(org).and(col("model_version").equalTo(ModelLabel.of(version))));
     }
 
     /** Writes one list per entity ({@code track_ids}, {@code scores}, {@code model_version}) under the version. */
     private static long toRedis(NightlyContext ctx, String org, FeatureView view, DeltaInput table, String entity,
             String item, ModelVersion version) {
-        String v = version.version().toString();
+        String v = ModelLabel.of(version);
         Dataset<Row> lists = partition(table, org, version)
                 .groupBy(entity)
                 .agg(sort_array(collect_list(struct(col("rank"), col(item).as("item"), col("score")))).as("ranked"));

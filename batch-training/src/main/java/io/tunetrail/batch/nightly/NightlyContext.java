@@ -38,6 +38,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>Build one with {@link #builder(SparkSession, PlatformConfig)}; tests set the store root, the orgs and the stores.
  */
 public final class NightlyContext implements AutoCloseable {
+    /** {@code organisations.edition} of the self-hosted, open-core edition. */
+    public static final String COMMUNITY = "community";
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -56,6 +58,7 @@ public final class NightlyContext implements AutoCloseable {
     private DeltaInput interactions;
     private Dataset<Row> catalog;
     private List<String> orgs;
+    private Map<String, String> editions;
 
     private NightlyContext(Builder b) {
         this.spark = b.spark;
@@ -126,6 +129,64 @@ public final class NightlyContext implements AutoCloseable {
             }
         }
         return orgs;
+    }
+
+    /** The edition ({@code community} or {@code cloud}, {@code organisations.edition}) of each org of {@link #orgs()}. */
+    public synchronized Map<String, String> editions() {
+        if (editions == null) {
+            Map<String, String> found = new LinkedHashMap<>();
+            try (java.sql.Connection c = dataSource().getConnection();
+                    java.sql.PreparedStatement ps = c.prepareStatement("SELECT org_id, edition FROM organisations WHERE org_id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", orgs().toArray()));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("reading the orgs' editions from PostgreSQL failed: " + e.getMessage(), e);
+            }
+            Map<String, String> ordered = new LinkedHashMap<>();
+            for (String o : orgs()) {
+                // Events of an org that is not (or no longer) in PostgreSQL: trained like a cloud org, as before.
+                ordered.put(o, found.getOrDefault(o, "cloud"));
+            }
+            editions = ordered;
+        }
+        return editions;
+    }
+
+    /**
+     * True when the org's listeners are served by the global (community edition) ALS model rather than a model of the
+     * org's own: every community-edition org.
+     */
+    public boolean servedByGlobalModel(String orgId) {
+        return COMMUNITY.equals(editions().get(orgId));
+    }
+
+    /** The orgs of this run that get an ALS model of their own (every org that is not community edition). */
+    public List<String> orgsWithOwnModel() {
+        return orgs().stream().filter(o -> !servedByGlobalModel(o)).toList();
+    }
+
+    /** The orgs of this run served by the global model, sorted. */
+    public List<String> communityOrgs() {
+        return orgs().stream().filter(this::servedByGlobalModel).toList();
+    }
+
+    /**
+     * The ALS version whose factors and recommendations serve the org: the org's own newest {@code als} version, or
+     * for a community-edition org the newest global one (its rows sit under the org's partition, labelled
+     * {@link ModelLabel#of}). Fails saying which job to run when there is none.
+     */
+    public ModelVersion alsVersion(String orgId) {
+        if (!servedByGlobalModel(orgId)) {
+            return newestVersion(orgId, "als");
+        }
+        return registry().versions(null, "als").stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("org " + orgId + " is community edition and is served by the "
+                        + "global ALS model, which has no version yet; run the als-global job first, without --org "
+                        + "(./tunetrail train --job als-global)"));
     }
 
     /**

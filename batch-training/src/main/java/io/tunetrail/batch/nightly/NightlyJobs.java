@@ -1,6 +1,7 @@
 package io.tunetrail.batch.nightly;
 
 import io.tunetrail.batch.als.AlsJob;
+import io.tunetrail.batch.als.GlobalAlsJob;
 import io.tunetrail.batch.analytics.AudioEmbeddingsJob;
 import io.tunetrail.batch.analytics.ContextCorrelationsJob;
 import io.tunetrail.batch.analytics.GenreCorrelationsJob;
@@ -15,8 +16,8 @@ import java.util.List;
  * The nightly chain: every job in the order {@code --all} runs them. This list is the only place that names them;
  * {@code BatchJobsMain --job NAME} looks a job up here.
  *
- * <p>Order matters only where a job reads another's output in the same run: the similarity jobs read the als job's
- * factors, evaluate reads its recommendations, materialise reads everything and goes last.
+ * <p>Order matters only where a job reads another's output in the same run: the similarity jobs read the als and
+ * als-global jobs' factors, evaluate reads its recommendations, materialise reads everything and goes last.
  */
 public final class NightlyJobs {
     private NightlyJobs() {}
@@ -24,6 +25,7 @@ public final class NightlyJobs {
     /** The chain, in order. */
     public static final List<NightlyJob> ALL = List.of(
             new AlsJob(),
+            new GlobalAlsJob(),
             new TrackSimilarityJob(),
             new UserSimilarityJob(),
             new GenreCorrelationsJob(),

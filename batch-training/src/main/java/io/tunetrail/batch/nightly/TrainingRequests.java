@@ -74,6 +74,10 @@ public final class TrainingRequests {
             PlatformConfig own = PlatformConfig.load(config.asEnv(), overrides(request));
             NightlyChain.Result result;
             try (NightlyContext ctx = NightlyContext.builder(spark, own).org(request.orgId()).dataSource(db).build()) {
+                if (ctx.servedByGlobalModel(request.orgId())) {
+                    throw new IllegalArgumentException("org " + request.orgId() + " is community edition, served by the global "
+                            + "model; custom training trains an org's own model, which the cloud plans have");
+                }
                 result = new NightlyChain(CHAIN).run(ctx);
                 long versionId = ctx.newestVersion(request.orgId(), AlsJob.NAME).id();
                 queue.succeeded(request.orgId(), request.requestId(), versionId);

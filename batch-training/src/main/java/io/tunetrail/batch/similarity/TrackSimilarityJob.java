@@ -3,10 +3,10 @@ package io.tunetrail.batch.similarity;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.tunetrail.batch.als.AlsJob;
 import io.tunetrail.batch.als.Preferences;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.ModelLabel;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.OfflineTables;
@@ -46,9 +46,10 @@ public final class TrackSimilarityJob implements NightlyJob {
         Map<String, Object> perOrg = new LinkedHashMap<>();
         try {
             for (String org : ctx.orgs()) {
-                ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+                ModelVersion als = ctx.alsVersion(org);
+                String alsLabel = ModelLabel.of(als);
                 Dataset<Row> trackFactors = factors.rows()
-                        .filter(col("org_id").equalTo(org).and(col("model_version").equalTo(als.version().toString())))
+                        .filter(col("org_id").equalTo(org).and(col("model_version").equalTo(alsLabel)))
                         .select("track_id", "features");
                 Dataset<Row> rows = similarity.compute(prefs.filter(col("org_id").equalTo(org)), trackFactors).cache();
                 try {
@@ -58,16 +59,16 @@ public final class TrackSimilarityJob implements NightlyJob {
                     params.put("min_support", minSupport);
                     params.put("max_history", maxHistory);
                     Map<String, Object> snapshot = ctx.inputSnapshot(interactions, factors);
-                    snapshot.put("als_version", als.version().toString());
+                    snapshot.put("als_version", alsLabel);
                     ModelVersion version = ctx.registry().register(org, NAME, params, snapshot);
                     String v = version.version().toString();
                     long written = rows.count();
                     outputs.put("track_similarity", ctx.tables().replacePartition("track_similarity",
-                            OfflineTables.versioned(rows.withColumn("als_version", lit(als.version().toString())),
+                            OfflineTables.versioned(rows.withColumn("als_version", lit(alsLabel)),
                                     org, v, ctx.runId()),
                             Map.of("org_id", org, "model_version", v)));
                     versions.put(org, v);
-                    perOrg.put(org, Map.of("version_id", version.id(), "als_version", als.version().toString(), "rows", written));
+                    perOrg.put(org, Map.of("version_id", version.id(), "als_version", alsLabel, "rows", written));
                 } finally {
                     rows.unpersist();
                 }

@@ -3,10 +3,10 @@ package io.tunetrail.batch.similarity;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 
-import io.tunetrail.batch.als.AlsJob;
 import io.tunetrail.batch.als.FactorTopK;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
+import io.tunetrail.batch.nightly.ModelLabel;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.OfflineTables;
@@ -40,9 +40,10 @@ public final class UserSimilarityJob implements NightlyJob {
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
         for (String org : ctx.orgs()) {
-            ModelVersion als = ctx.newestVersion(org, AlsJob.NAME);
+            ModelVersion als = ctx.alsVersion(org);
+                String alsLabel = ModelLabel.of(als);
             Dataset<Row> users = factors.rows()
-                    .filter(col("org_id").equalTo(org).and(col("model_version").equalTo(als.version().toString())))
+                    .filter(col("org_id").equalTo(org).and(col("model_version").equalTo(alsLabel)))
                     .select("user_id", "features").cache();
             try {
                 Dataset<Row> rows = FactorTopK.topK(users.withColumn("self", array(col("user_id"))), "user_id", "self",
@@ -52,13 +53,13 @@ public final class UserSimilarityJob implements NightlyJob {
                 params.put("method", "cosine of ALS user factors, exact top-k");
                 params.put("top_k", topK);
                 Map<String, Object> snapshot = ctx.inputSnapshot(factors);
-                snapshot.put("als_version", als.version().toString());
+                snapshot.put("als_version", alsLabel);
                 ModelVersion version = ctx.registry().register(org, NAME, params, snapshot);
                 String v = version.version().toString();
                 outputs.put("user_similarity", ctx.tables().replacePartition("user_similarity",
                         OfflineTables.versioned(rows, org, v, ctx.runId()), Map.of("org_id", org, "model_version", v)));
                 versions.put(org, v);
-                perOrg.put(org, Map.of("version_id", version.id(), "als_version", als.version().toString(),
+                perOrg.put(org, Map.of("version_id", version.id(), "als_version", alsLabel,
                         "listeners", users.count()));
             } finally {
                 users.unpersist();

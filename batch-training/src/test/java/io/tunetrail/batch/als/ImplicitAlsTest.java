@@ -51,6 +51,26 @@ class ImplicitAlsTest {
     }
 
     @Test
+    void aTrackOrListenerWithOnlyNegativePreferencesInAnOrgSmallerThanTheRankIsLeftOutInsteadOfFailingTheFit() {
+        // Three listeners, rank 8: the listeners' Gram matrix has rank 3, so a track with no positive preference (no
+        // regularisation in Spark's implicit ALS) has singular normal equations.
+        List<Row> rows = new ArrayList<>();
+        for (String u : List.of("u1", "u2", "u3")) {
+            for (String t : List.of("t1", "t2", "t3", "t4")) {
+                rows.add(RowFactory.create(u, t, u.equals("u1") && t.equals("t4") ? 1.0 : 2.0));
+            }
+        }
+        rows.add(RowFactory.create("u1", "skipped-by-all", -1.0));
+        rows.add(RowFactory.create("u2", "skipped-by-all", -2.0));
+        rows.add(RowFactory.create("grumpy", "t1", -1.0));
+        ImplicitAls.Factors small = new ImplicitAls(new AlsParams(8, 5, 0.1, 10, 7, "play:1", false))
+                .fit(spark.createDataFrame(rows, PREFS));
+
+        assertThat(small.tracks().collectAsList()).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("t1", "t2", "t3", "t4");
+        assertThat(small.users().collectAsList()).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("u1", "u2", "u3");
+    }
+
+    @Test
     void factorsCoverEveryListenerAndTrack() {
         assertThat(factors.users().count()).isEqualTo(40);
         assertThat(factors.tracks().count()).isEqualTo(20);

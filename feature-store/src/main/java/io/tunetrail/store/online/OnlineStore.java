@@ -51,6 +51,12 @@ public interface OnlineStore extends AutoCloseable {
      */
     Optional<FeatureRow> readVersion(String orgId, FeatureView view, String entityId, String version);
 
+    /**
+     * Deletes every row of a VERSIONED view under one version (the retention of retired versions); returns how many
+     * keys went. Refused for the version readers currently see.
+     */
+    long deleteVersion(String orgId, FeatureView view, String version);
+
     /** The version readers of a VERSIONED view currently see. */
     Optional<String> activeVersion(String orgId, FeatureView view);
 

@@ -78,6 +78,16 @@ public final class RedisKeys {
         return new VersionedParts(before, ":fv:" + view.name() + ":v:");
     }
 
+    /**
+     * A SCAN pattern matching every row of a VERSIONED view under one version (deleting a retired version). Ids and
+     * versions contain none of the glob characters, and the pattern's fixed end {@code :fv:VIEW:v:VERSION} cannot match
+     * the end of another version's key ({@code 1.0} vs {@code 11.0} or {@code global-1.0}: the ':' before it differs).
+     */
+    public static String versionPattern(String orgId, FeatureView view, String version) {
+        VersionedParts parts = versionedParts(orgId, view);
+        return parts.beforeId() + "*" + parts.afterId() + requireVersion(version);
+    }
+
     /** The string key naming the active model version of a {@link FeatureView.Layout#VERSIONED} view. */
     public static String activeVersion(String orgId, FeatureView view) {
         requireLayout(view, FeatureView.Layout.VERSIONED);

@@ -299,6 +299,31 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     @Override
+    public long deleteVersion(String orgId, FeatureView view, String version) {
+        if (activeVersion(orgId, view).filter(version::equals).isPresent()) {
+            throw new IllegalArgumentException("version " + version + " of " + view.name() + " is the one org " + orgId
+                    + " serves; activate another before deleting it");
+        }
+        redis.clients.jedis.params.ScanParams params = new redis.clients.jedis.params.ScanParams()
+                .match(RedisKeys.versionPattern(orgId, view, version)).count(1_000);
+        String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+        long deleted = 0;
+        try {
+            // SCAN, not KEYS: an org may hold millions of keys and Redis serves others meanwhile.
+            do {
+                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
+                if (!page.getResult().isEmpty()) {
+                    deleted += jedis.unlink(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+        return deleted;
+    }
+
+    @Override
     public Optional<String> activeVersion(String orgId, FeatureView view) {
         String key = RedisKeys.activeVersion(orgId, view);
         try {

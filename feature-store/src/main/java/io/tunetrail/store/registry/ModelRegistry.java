@@ -37,7 +37,7 @@ import javax.sql.DataSource;
  */
 public final class ModelRegistry {
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
-    private static final String COLUMNS = "model_version_id, org_id, algorithm, version, params, metrics, input_snapshot, "
+    static final String COLUMNS = "model_version_id, org_id, algorithm, version, params, metrics, input_snapshot, "
             + "status, created_at, promoted_at";
 
     private final DataSource dataSource;
@@ -137,7 +137,8 @@ public final class ModelRegistry {
 
     /**
      * Goes back to the version that was active before the current one: the current one retires, and the most recently
-     * active of the older versions becomes active again. Refused while the org is pinned.
+     * active of the older versions whose rows are still kept ({@link ModelRetention}) becomes active again. Refused while
+     * the org is pinned.
      */
     public ModelVersion rollback(String orgId, String algorithm) {
         return run("rolling back " + algorithm, c -> Database.inTransaction(c, tx -> {
@@ -148,12 +149,21 @@ public final class ModelRegistry {
             ModelVersion active = activeIn(tx, orgId, algorithm).orElseThrow(() -> StoreException.invalid(
                     "there is no active " + algorithm + " version to roll back from", "Train and promote one first"));
             // Older versions only, so a second rollback goes further back instead of returning to the version just left.
-            List<ModelVersion> previous = query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
-                    + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL ORDER BY promoted_at DESC", orgId, algorithm)
-                    .stream().filter(v -> v.version().compareTo(active.version()) < 0).limit(1).toList();
+            List<ModelVersion> earlier = query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
+                    + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL AND rows_pruned_at IS NULL "
+                    + "ORDER BY promoted_at DESC", orgId, algorithm)
+                    .stream().filter(v -> v.version().compareTo(active.version()) < 0).toList();
+            List<ModelVersion> previous = earlier.stream().limit(1).toList();
             if (previous.isEmpty()) {
-                throw StoreException.invalid("version " + active.version() + " is the first " + algorithm + " version ever active",
-                        "There is nothing earlier to roll back to");
+                boolean pruned = !query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
+                        + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL", orgId, algorithm)
+                        .stream().filter(v -> v.version().compareTo(active.version()) < 0).toList().isEmpty();
+                throw pruned
+                        ? StoreException.invalid("the " + algorithm + " versions before " + active.version()
+                                + " had their rows pruned by the retention rule", "Train a new version instead, or keep more "
+                                + "retired versions for rollback (batch.retention.keep-retired)")
+                        : StoreException.invalid("version " + active.version() + " is the first " + algorithm + " version ever active",
+                                "There is nothing earlier to roll back to");
             }
             return makeActive(tx, previous.get(0), active);
         }));
@@ -229,7 +239,7 @@ public final class ModelRegistry {
     }
 
     /** Serialises changes to one org's versions of one algorithm (numbering, promotion), across processes. */
-    private static void lockLineage(Connection tx, String orgId, String algorithm) throws SQLException {
+    static void lockLineage(Connection tx, String orgId, String algorithm) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('model:' || coalesce(?, '') || ':' || ?))")) {
             ps.setString(1, orgId);
             ps.setString(2, algorithm);
@@ -289,7 +299,7 @@ public final class ModelRegistry {
         }
     }
 
-    private static List<ModelVersion> query(Connection c, String sql, Object... args) throws SQLException {
+    static List<ModelVersion> query(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {

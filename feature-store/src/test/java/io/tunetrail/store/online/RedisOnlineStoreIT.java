@@ -112,6 +112,29 @@ class RedisOnlineStoreIT {
     }
 
     @Test
+    void aRetiredVersionIsDeletedWithoutTouchingItsNeighbours() {
+        String org = REDIS.newOrgId("retention");
+        String other = REDIS.newOrgId("retention-other");
+        FeatureView view = FeatureViews.USER_RECOMMENDATIONS;
+        // Ids with ':' and versions that end like each other: "1.0", "11.0", "global-1.0".
+        for (String v : List.of("1.0", "11.0", "global-1.0")) {
+            store.writeBatch(org, view, v, List.of(recs("u:1", v), recs("u2", v)));
+        }
+        store.writeBatch(other, view, "1.0", List.of(recs("u:1", "1.0")));
+        store.activateVersion(org, view, "11.0");
+        store.activateVersion(other, view, "1.0");
+
+        assertThat(store.deleteVersion(org, view, "1.0")).isEqualTo(2);
+
+        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(org, view, "u:1", "1.0"))).isFalse();
+        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(org, view, "u:1", "11.0"))).isTrue();
+        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(org, view, "u2", "global-1.0"))).isTrue();
+        assertThat(store.read(other, view, List.of("u:1"))).containsKey("u:1");
+        assertThat(store.read(org, view, List.of("u:1", "u2"))).hasSize(2);
+        assertThatThrownBy(() -> store.deleteVersion(org, view, "11.0")).hasMessageContaining("serves");
+    }
+
+    @Test
     void aNewModelVersionBecomesVisibleAtOnce() {
         String org = REDIS.newOrgId("versions");
         FeatureView view = FeatureViews.USER_RECOMMENDATIONS;

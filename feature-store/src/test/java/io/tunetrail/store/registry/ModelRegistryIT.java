@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.testing.FreshDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,9 +27,9 @@ class ModelRegistryIT {
     @BeforeEach
     void orgs() throws SQLException {
         registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
-        starter = org("starter");
-        pro = org("pro");
-        enterprise = org("enterprise");
+        starter = DB.newOrg("starter");
+        pro = DB.newOrg("pro");
+        enterprise = DB.newOrg("enterprise");
     }
 
     @Test
@@ -119,9 +116,9 @@ class ModelRegistryIT {
         assertThat(registry.policy(starter).frozen()).isTrue();
         registry.freeze(starter, false);
 
-        execute("UPDATE organisations SET frozen = true, frozen_reason = 'payment failed' WHERE org_id = '" + starter + "'");
+        DB.execute("UPDATE organisations SET frozen = true, frozen_reason = 'payment failed' WHERE org_id = '" + starter + "'");
         assertThat(registry.promote(candidate.id()).reason()).contains("on hold");
-        execute("UPDATE organisations SET frozen = false, frozen_reason = NULL WHERE org_id = '" + starter + "'");
+        DB.execute("UPDATE organisations SET frozen = false, frozen_reason = NULL WHERE org_id = '" + starter + "'");
         assertThat(registry.promote(candidate.id()).promoted()).isTrue();
     }
 
@@ -144,17 +141,5 @@ class ModelRegistryIT {
         assertThat(registry.activeGlobal("popularity")).hasValueSatisfying(v -> assertThat(v.isGlobal()).isTrue());
         assertThat(registry.active(starter, "popularity")).isEmpty();
         assertThat(registry.recordMetrics(global.id(), Map.of("precision_at_10", 0.12)).metrics()).containsEntry("precision_at_10", 0.12);
-    }
-
-    static String org(String plan) throws SQLException {
-        String id = plan + "-" + UUID.randomUUID().toString().substring(0, 8);
-        execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('" + id + "', 'Org " + id + "', '" + plan + "')");
-        return id;
-    }
-
-    static void execute(String sql) throws SQLException {
-        try (Connection c = DB.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 }
