@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
             "serves them from Redis and PostgreSQL. Runs the batch-training jar on Spark local[*]; a cluster runs",
             "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --all"})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--job", paramLabel = "NAME", description = "Only this job (als, track-similarity, user-similarity, "
+    @Option(names = "--job", paramLabel = "NAME", description = "Only this job (als, als-global, track-similarity, user-similarity, "
             + "genre-correlations, temporal-patterns, context-correlations, audio-embeddings, evaluate, materialise).")
     String job;
 
