@@ -81,10 +81,15 @@ public final class Database {
      * {@link StoreException} that says how to resolve it.
      */
     public static int migrate(DataSource dataSource, PlatformConfig config) {
+        return migrate(dataSource, config, "classpath:db/migration");
+    }
+
+    /** {@link #migrate(DataSource, PlatformConfig)} from other Flyway locations (tests of the migration rules). */
+    static int migrate(DataSource dataSource, PlatformConfig config, String location) {
         int configured = config.getInt(PlatformConfig.EMBEDDING_DIMENSION);
         FluentConfiguration flyway = Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(location)
                 .placeholders(Map.of("embedding_dimension", String.valueOf(configured)));
         // Each part of the platform numbers its migrations in a range of its own (V1-9 shared schema, V10-19
         // streaming, V20-29 batch, V30-39 analytics, V40-49 API), so a release can bring V7 to a database that already
