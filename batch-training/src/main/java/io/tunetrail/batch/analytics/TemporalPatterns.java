@@ -1,5 +1,6 @@
 package io.tunetrail.batch.analytics;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.dayofweek;
@@ -106,7 +107,9 @@ public final class TemporalPatterns {
     }
 
     private static Dataset<Row> topTracks(Dataset<Row> plays) {
-        Dataset<Row> anchored = plays.withColumn("as_of", max("event_time").over(Window.partitionBy("org_id")));
+        // A join, not a window over the org: a window would hold each org's plays in one task (out of memory at 16x).
+        Dataset<Row> newest = plays.groupBy("org_id").agg(max("event_time").as("as_of"));
+        Dataset<Row> anchored = plays.join(broadcast(newest), "org_id");
         Dataset<Row> ranges = null;
         for (Map.Entry<String, Integer> range : TIME_RANGES.entrySet()) {
             Dataset<Row> within = range.getValue() == 0 ? anchored
