@@ -12,10 +12,10 @@ import io.tunetrail.batch.nightly.NightlyJobs;
 import io.tunetrail.batch.nightly.OfflineTables;
 import io.tunetrail.batch.synthetic.SyntheticLake;
 import io.tunetrail.batch.testing.LocalSpark;
+import io.tunetrail.batch.testing.SmallChain;
 import io.tunetrail.ingestion.synthetic.GeneratorSettings;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisKeys;
@@ -67,16 +67,8 @@ class GlobalModelIT {
     @BeforeAll
     static void runTheChain() {
         spark = LocalSpark.get();
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
-        overrides.put(PlatformConfig.OFFLINE_STORE.name(), store.toString());
-        overrides.put(PlatformConfig.ALS_RANK.name(), "8");
-        overrides.put(PlatformConfig.ALS_ITERATIONS.name(), "5");
-        overrides.put(PlatformConfig.ALS_TOP_N.name(), "10");
-        overrides.put(PlatformConfig.SIMILARITY_TOP_K.name(), "5");
         // No retired version kept: the retrain below retires and prunes the first ones.
-        overrides.put(PlatformConfig.RETENTION_KEEP_RETIRED.name(), "0");
-        config = TestStack.config(overrides);
+        config = SmallChain.config(DB, store, Map.of(PlatformConfig.RETENTION_KEEP_RETIRED.name(), "0"));
         Map<String, String> renamed = new HashMap<>();
         Instant end = Instant.parse("2026-03-01T00:00:00Z");
         GeneratorSettings settings = new GeneratorSettings(7L, 0.1, 3, end, 7, List.of("community", "pro", "community"));

@@ -6,10 +6,10 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.tunetrail.batch.synthetic.SyntheticLake;
 import io.tunetrail.batch.testing.LocalSpark;
+import io.tunetrail.batch.testing.SmallChain;
 import io.tunetrail.ingestion.synthetic.GeneratorSettings;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.PlanCatalog;
-import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.OnlineStore;
@@ -65,14 +65,7 @@ class NightlyChainIT {
     @BeforeAll
     static void runTheChain() {
         spark = LocalSpark.get();
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put(PlatformConfig.POSTGRES_DATABASE.name(), DB.name());
-        overrides.put(PlatformConfig.OFFLINE_STORE.name(), store.toString());
-        overrides.put(PlatformConfig.ALS_RANK.name(), "8");
-        overrides.put(PlatformConfig.ALS_ITERATIONS.name(), "5");
-        overrides.put(PlatformConfig.ALS_TOP_N.name(), "10");
-        overrides.put(PlatformConfig.SIMILARITY_TOP_K.name(), "5");
-        config = TestStack.config(overrides);
+        config = SmallChain.config(DB, store, Map.of());
         Map<String, String> renamed = new HashMap<>();
         GeneratorSettings settings = GeneratorSettings.defaults(Instant.parse("2026-03-01T00:00:00Z"))
                 .withScale(0.1).withOrgs(2).withSpan(Instant.parse("2026-03-01T00:00:00Z"), 7);
