@@ -30,6 +30,26 @@ class IdsTest {
     }
 
     @Test
+    void theCharacterCheckAgreesWithThePatternOnEveryCharacterAndPosition() {
+        // Every ASCII character and a few beyond it, first and later in an id: the two places the rule differs.
+        for (char c = 0; c < 0x250; c++) {
+            for (String id : new String[] {c + "abc", "abc" + c, "a" + c + "b", String.valueOf(c)}) {
+                assertThat(Ids.isValid(id)).as("id %s (char %d)", id, (int) c).isEqualTo(Ids.matchesPattern(id));
+            }
+        }
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "aZ09._:@/-{} ,\u00e9\n";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder id = new StringBuilder();
+            int length = random.nextInt(Ids.MAX_LENGTH + 3);
+            for (int i = 0; i < length; i++) {
+                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertThat(Ids.isValid(id.toString())).as(id.toString()).isEqualTo(Ids.matchesPattern(id.toString()));
+        }
+    }
+
+    @Test
     void everyEventSchemaCarriesTheSameRule() throws Exception {
         for (String schema : new String[] {"interaction.schema.json", "usage.schema.json"}) {
             JsonNode id = new ObjectMapper().readTree(Path.of("..", "schemas", schema).toFile()).path("$defs").path("id");

@@ -138,9 +138,8 @@ public final class ServingApp {
                     TimeUnit.MILLISECONDS);
         }
         ErrorResponses.register(app, settings.maxBodyBytes());
-        app.beforeMatched(hook::handle);
         for (ApiRoute route : routes) {
-            app.addHttpHandler(route.method(), route.path(), route.handler(), route.gate());
+            app.addHttpHandler(route.method(), route.path(), hook.guard(route.gate(), route.handler()), route.gate());
         }
         return app;
     }

@@ -1,7 +1,7 @@
 package io.tunetrail.api.http;
 
 import io.javalin.http.Context;
-import io.javalin.security.RouteRole;
+import io.javalin.http.Handler;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.limits.EventPublisher;
@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one {@code beforeMatched} hook that enforces every route's {@link Gate}, in this order: API key (401), scope
+ * The one check that enforces every route's {@link Gate} before its handler runs, in this order: API key (401), scope
  * (403 insufficient_scope), the key's member role on owner/admin routes (403 insufficient_role), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
  * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
  * publishes a usage event for every admitted metered request.
@@ -59,8 +59,19 @@ public final class AccessHook {
         this.onLimit = onLimit;
     }
 
-    public void handle(Context ctx) {
-        Gate gate = gate(ctx);
+    /**
+     * Wraps a route's handler so this check runs first. Per route, not as a Javalin {@code beforeMatched} hook: such a
+     * hook makes Javalin match the path against every route's pattern three more times per request (to find the route,
+     * its roles and whether anything will match), which on the API's ~90 routes cost a fifth of a request's CPU.
+     */
+    public Handler guard(Gate gate, Handler handler) {
+        return ctx -> {
+            handle(ctx, gate);
+            handler.handle(ctx);
+        };
+    }
+
+    void handle(Context ctx, Gate gate) {
         if (gate == null || gate.isPublic()) {
             return;
         }
@@ -141,15 +152,6 @@ public final class AccessHook {
     public static Map<FeatureView, FeatureRow> prefetched(Context ctx, String entityId) {
         Prefetched p = ctx.attribute(PREFETCHED);
         return p != null && p.entityId().equals(entityId) ? p.rows() : null;
-    }
-
-    static Gate gate(Context ctx) {
-        for (RouteRole role : ctx.routeRoles()) {
-            if (role instanceof Gate g) {
-                return g;
-            }
-        }
-        return null;
     }
 
     private static String presentedKey(Context ctx) {
