@@ -177,7 +177,9 @@ class KafkaToDeltaLanderIT {
         }
         assertThat(lander(settings).landAll().table("dead_letters").rowsLanded()).as("another stage's refusal is its own letter")
                 .isEqualTo(1);
-        assertThat(read("dead_letters").filter(col("source_offset").equalTo(17L)).count()).isEqualTo(2);
+        // By reason too: the lander's own refusals of the topic's malformed records may sit at offset 17 of a partition.
+        assertThat(read("dead_letters").filter(col("source_offset").equalTo(17L).and(col("reason_code").equalTo("LATE_EVENT")))
+                .select("stage").as(Encoders.STRING()).collectAsList()).containsExactlyInAnyOrder("usage-counters", "session-features");
     }
 
     /**
