@@ -139,7 +139,7 @@ public final class ServingApp {
         }
         ErrorResponses.register(app, settings.maxBodyBytes());
         for (ApiRoute route : routes) {
-            app.addHttpHandler(route.method(), route.path(), hook.guard(route.gate(), route.handler()), route.gate());
+            app.addHttpHandler(route.method(), route.path(), hook.guard(route.gate(), route.handler()));
         }
         return app;
     }

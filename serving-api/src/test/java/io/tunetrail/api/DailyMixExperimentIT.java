@@ -2,6 +2,7 @@ package io.tunetrail.api;
 
 import static io.tunetrail.api.testing.Http.get;
 import static io.tunetrail.api.testing.Http.post;
+import static io.tunetrail.api.testing.Http.trackIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,12 +58,6 @@ class DailyMixExperimentIT {
         online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
     }
 
-    private static List<String> ids(JsonNode response) {
-        List<String> ids = new ArrayList<>();
-        response.get("items").forEach(i -> ids.add(i.get("track_id").asText()));
-        return ids;
-    }
-
     @Test
     void eachListenerGetsTheirArmsVersionNamedInTheResponseUntilTheExperimentStops() {
         JavalinTest.test(stack.app(), (server, client) -> {
@@ -82,7 +77,7 @@ class DailyMixExperimentIT {
                 String version = assigned.get("model_version").asText();
                 JsonNode mix = get(client, "/api/v1/ml/daily-mix?user_id=" + user + "&limit=2", admin).json();
                 assertThat(mix.get("model_version").asText()).as(user).isEqualTo(version);
-                assertThat(ids(mix)).as(user).containsExactlyElementsOf(LISTS.get(version).get(user));
+                assertThat(trackIds(mix)).as(user).containsExactlyElementsOf(LISTS.get(version).get(user));
                 assertThat(mix.at("/experiment/experiment_id").asText()).isEqualTo(experiment);
                 assertThat(mix.at("/experiment/arm").asText()).as(user).isEqualTo(assigned.get("arm").asText());
                 assertThat(mix.at("/experiment/model_version").asText()).isEqualTo(version);

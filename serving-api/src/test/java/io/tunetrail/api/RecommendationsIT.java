@@ -3,9 +3,9 @@ package io.tunetrail.api;
 import static io.tunetrail.api.testing.Http.call;
 import static io.tunetrail.api.testing.Http.get;
 import static io.tunetrail.api.testing.Http.post;
+import static io.tunetrail.api.testing.Http.trackIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
@@ -87,28 +87,22 @@ class RecommendationsIT {
         return catalog.artists().stream().filter(a -> a.artistId().equals(artistId)).findFirst().orElseThrow().name();
     }
 
-    private static List<String> ids(JsonNode response) {
-        List<String> ids = new ArrayList<>();
-        response.get("items").forEach(i -> ids.add(i.get("track_id").asText()));
-        return ids;
-    }
-
     @Test
     void dailyMixServesTheActiveVersionFilteredAndPaged() {
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer first = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=10", key);
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.json().get("model_version").asText()).isEqualTo("als-1");
-            assertThat(ids(first.json())).as("recently heard tracks are left out").containsExactlyElementsOf(recommended.subList(2, 12));
+            assertThat(trackIds(first.json())).as("recently heard tracks are left out").containsExactlyElementsOf(recommended.subList(2, 12));
             assertThat(first.json().get("items").get(0).get("reason").asText()).as("the reason names the title and artist, not the id")
                     .isEqualTo("because you played " + label(recommended.get(0)));
             Http.Answer second = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=10&cursor=" + first.json().get("next_cursor").asText(), key);
-            assertThat(ids(second.json())).containsExactlyElementsOf(recommended.subList(12, 22));
+            assertThat(trackIds(second.json())).containsExactlyElementsOf(recommended.subList(12, 22));
 
             Http.Answer jazz = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=50&include_genres=jazz,jazz-a,jazz-b", key);
             Set<String> jazzTracks = new HashSet<>();
             catalog.tracks().stream().filter(t -> t.genreIds().stream().anyMatch(g -> g.startsWith("jazz"))).forEach(t -> jazzTracks.add(t.trackId()));
-            assertThat(ids(jazz.json())).isNotEmpty().allMatch(jazzTracks::contains);
+            assertThat(trackIds(jazz.json())).isNotEmpty().allMatch(jazzTracks::contains);
 
             RedisOnlineStore online = stack.redis.store();
             online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "als-2", List.of(new FeatureRow("u-1",
@@ -116,7 +110,7 @@ class RecommendationsIT {
             online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-2");
             Http.Answer switched = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=2", key);
             assertThat(switched.json().get("model_version").asText()).isEqualTo("als-2");
-            assertThat(ids(switched.json())).containsExactly("t:70", "t:71");
+            assertThat(trackIds(switched.json())).containsExactly("t:70", "t:71");
             online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
         });
     }
@@ -126,12 +120,12 @@ class RecommendationsIT {
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer cold = get(client, "/api/v1/ml/daily-mix?user_id=nobody&limit=5", key);
             assertThat(cold.json().get("model_version").asText()).isEqualTo("popularity");
-            assertThat(ids(cold.json())).hasSize(5);
+            assertThat(trackIds(cold.json())).hasSize(5);
             assertThat(cold.json().get("items").get(0).get("reason").asText()).isEqualTo("popular on this service");
 
             Http.Answer similar = get(client, "/api/v1/tracks/t:0/similar?limit=5", key);
             assertThat(similar.json().get("model_version").asText()).isEqualTo("sim-1");
-            assertThat(ids(similar.json())).startsWith("t:5", "t:6", "t:7").hasSize(5).doesNotContain("t:0");
+            assertThat(trackIds(similar.json())).startsWith("t:5", "t:6", "t:7").hasSize(5).doesNotContain("t:0");
 
             Http.Answer byEmbedding = get(client, "/api/v1/tracks/t:1/similar?limit=5", key);
             assertThat(byEmbedding.json().get("model_version").asText()).isEqualTo("audio-embedding");
@@ -140,17 +134,17 @@ class RecommendationsIT {
             Track seedTrack = catalog.tracks().stream().filter(t -> t.trackId().equals("t:2")).findFirst().orElseThrow();
             Http.Answer byArtist = post(client, "/api/v1/ml/radio", key, "{\"seed_artist_id\": \"" + seedTrack.artistId() + "\", \"limit\": 3}");
             assertThat(byArtist.json().get("items").get(0).get("reason").asText()).isEqualTo("by " + artistName(seedTrack.artistId()));
-            assertThat(ids(byEmbedding.json())).hasSize(5).doesNotContain("t:1");
+            assertThat(trackIds(byEmbedding.json())).hasSize(5).doesNotContain("t:1");
 
             Http.Answer genre = get(client, "/api/v1/recommendations/genre-based?genre_id=rock&limit=5", key);
             assertThat(genre.json().get("model_version").asText()).isEqualTo("popularity");
-            assertThat(ids(genre.json())).hasSize(5);
+            assertThat(trackIds(genre.json())).hasSize(5);
 
             Http.Answer radio = post(client, "/api/v1/ml/radio", key, "{\"seed_genre_id\": \"pop\", \"limit\": 5}");
-            assertThat(ids(radio.json())).hasSize(5);
+            assertThat(trackIds(radio.json())).hasSize(5);
             Http.Answer more = post(client, "/api/v1/ml/radio", key, "{\"seed_genre_id\": \"pop\", \"limit\": 5, \"cursor\": \""
                     + radio.json().get("next_cursor").asText() + "\"}");
-            assertThat(ids(more.json())).hasSize(5).doesNotContainAnyElementsOf(ids(radio.json()));
+            assertThat(trackIds(more.json())).hasSize(5).doesNotContainAnyElementsOf(trackIds(radio.json()));
         });
     }
 

@@ -202,7 +202,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
                 ratio, f.roundTrips());
         double cpuRatio = f.bareCpu().get("total") / f.checkedCpu().get("total");
         System.out.printf(Locale.ROOT, "CPU per request, us (%s): bare %s, daily-mix %s; ratio bare / daily-mix %.3f%n",
-                String.join(" + ", f.checkedCpu().keySet()).replace(" + total", " = total"), cpuLine(f.bareCpu()), cpuLine(f.checkedCpu()), cpuRatio);
+                cpuLine(f.checkedCpu(), true), cpuLine(f.bareCpu(), false), cpuLine(f.checkedCpu(), false), cpuRatio);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bench", "api");
         json.put("connections", connections);
@@ -232,10 +232,15 @@ public final class ApiBenchCommand implements Callable<Integer> {
         System.out.println(line.append('}'));
     }
 
-    private static String cpuLine(Map<String, Double> cpu) {
-        StringBuilder out = new StringBuilder();
-        cpu.forEach((k, v) -> out.append(out.length() > 0 ? (k.equals("total") ? " = " : " + ") : "").append(String.format(Locale.ROOT, "%.1f", v)));
-        return out.toString();
+    /** "a + b + c = total" of a {@link CpuMeter#perRequest} map: its process names, or its figures. */
+    private static String cpuLine(Map<String, Double> cpu, boolean names) {
+        List<String> parts = new ArrayList<>();
+        cpu.forEach((k, v) -> {
+            if (!k.equals("total")) {
+                parts.add(names ? k : String.format(Locale.ROOT, "%.1f", v));
+            }
+        });
+        return String.join(" + ", parts) + " = " + (names ? "total" : String.format(Locale.ROOT, "%.1f", cpu.get("total")));
     }
 
     private static void row(String name, HttpLoad.Result r) {

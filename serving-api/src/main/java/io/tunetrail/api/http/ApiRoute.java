@@ -12,6 +12,10 @@ import java.util.List;
 public record ApiRoute(HandlerType method, String path, Gate gate, String tag, String summary, List<String> queryParams,
         String requestSchema, int successStatus, Handler handler) {
 
+    public ApiRoute {
+        java.util.Objects.requireNonNull(gate, () -> path + " declares no gate (an open route uses Gate.PUBLIC)");
+    }
+
     public static ApiRoute get(String path, Gate gate, String tag, String summary, Handler handler) {
         return new ApiRoute(HandlerType.GET, path, gate, tag, summary, List.of(), null, 200, handler);
     }

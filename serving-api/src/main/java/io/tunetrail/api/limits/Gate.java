@@ -1,6 +1,5 @@
 package io.tunetrail.api.limits;
 
-import io.javalin.security.RouteRole;
 import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.store.online.FeatureView;
@@ -16,7 +15,7 @@ import java.util.List;
  * names, read by the same Redis script that checks the limits, so the route's hottest read costs no round trip of
  * its own.
  */
-public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role) implements RouteRole {
+public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role) {
     /** No key needed (documentation, Stripe's webhook, which authenticates by signature). */
     public static final Gate PUBLIC = new Gate(null, null, null, 0, null, null);
 

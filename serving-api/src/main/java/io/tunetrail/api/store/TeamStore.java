@@ -10,6 +10,13 @@ public final class TeamStore {
 
     public record Member(String memberId, String email, String role, Instant createdAt) {}
 
+    /** The columns {@link #readMember} reads, in its order. */
+    private static final String MEMBER_COLUMNS = "member_id, email, role, created_at";
+
+    private static Member readMember(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at"));
+    }
+
     private final Sql sql;
 
     public TeamStore(Sql sql) {
@@ -58,14 +65,14 @@ public final class TeamStore {
         return sql.transaction("adding member " + email + " to team " + teamId, c -> {
             Member m;
             try (var ps = c.prepareStatement("INSERT INTO members (org_id, member_id, email, role) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = EXCLUDED.role RETURNING member_id, email, role, created_at")) {
+                    + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = EXCLUDED.role RETURNING " + MEMBER_COLUMNS)) {
                 ps.setString(1, orgId);
                 ps.setString(2, memberId);
                 ps.setString(3, email);
                 ps.setString(4, role);
                 try (var rs = ps.executeQuery()) {
                     rs.next();
-                    m = new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at"));
+                    m = readMember(rs);
                 }
             }
             try (var ps = c.prepareStatement("INSERT INTO team_members (org_id, team_id, member_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
@@ -79,19 +86,19 @@ public final class TeamStore {
     }
 
     public Optional<Member> member(String orgId, String memberId) {
-        return sql.one("reading member " + memberId, "SELECT member_id, email, role, created_at FROM members WHERE org_id = ? AND member_id = ?",
+        return sql.one("reading member " + memberId, "SELECT " + MEMBER_COLUMNS + " FROM members WHERE org_id = ? AND member_id = ?",
                 ps -> {
                     ps.setString(1, orgId);
                     ps.setString(2, memberId);
-                }, rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")));
+                }, TeamStore::readMember);
     }
 
     public Optional<Member> memberByEmail(String orgId, String email) {
-        return sql.one("reading member " + email, "SELECT member_id, email, role, created_at FROM members WHERE org_id = ? AND lower(email) = lower(?)",
+        return sql.one("reading member " + email, "SELECT " + MEMBER_COLUMNS + " FROM members WHERE org_id = ? AND lower(email) = lower(?)",
                 ps -> {
                     ps.setString(1, orgId);
                     ps.setString(2, email);
-                }, rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")));
+                }, TeamStore::readMember);
     }
 
     public List<Member> members(String orgId, String teamId) {
@@ -101,6 +108,6 @@ public final class TeamStore {
                 ps -> {
                     ps.setString(1, orgId);
                     ps.setString(2, teamId);
-                }, rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "created_at")));
+                }, TeamStore::readMember);
     }
 }

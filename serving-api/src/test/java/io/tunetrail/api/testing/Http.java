@@ -22,6 +22,13 @@ public final class Http {
 
     private Http() {}
 
+    /** The track ids of a recommendation answer's {@code items}, in order. */
+    public static java.util.List<String> trackIds(JsonNode answer) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        answer.get("items").forEach(i -> ids.add(i.get("track_id").asText()));
+        return ids;
+    }
+
     public static Answer get(HttpClient client, String path, String key) {
         return call(client, "GET", path, key, null);
     }
