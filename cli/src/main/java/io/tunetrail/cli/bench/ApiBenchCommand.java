@@ -95,7 +95,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
                     app.stop();
                 }
             } finally {
-                cleanUp(sql, redis, orgId);
+                cleanUp(sql, redis.jedis(), orgId);
                 events.close();
                 admin.deleteTopics(List.of(run + "-usage")).all().get(30, TimeUnit.SECONDS);
                 Files.deleteIfExists(plansFile);
@@ -255,7 +255,8 @@ public final class ApiBenchCommand implements Callable<Integer> {
      * The shipped catalog plus a plan "bench" with every feature and limits high enough never to refuse: the checks
      * run in full (the script decides and counts every request), they just never say no.
      */
-    private static Path benchPlans() throws Exception {
+    /** The shipped plans plus a 'bench' plan with every feature and limits no benchmark reaches. */
+    static Path benchPlans() throws Exception {
         String shipped;
         try (InputStream in = PlanCatalog.class.getClassLoader().getResourceAsStream(PlanCatalog.RESOURCE)) {
             shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -286,13 +287,14 @@ public final class ApiBenchCommand implements Callable<Integer> {
                 "recent_tracks", List.of("track-0", "track-1"), "updated_at_ms", 1L))));
     }
 
-    private static void cleanUp(Sql sql, CountingRedis redis, String orgId) {
+    /** Removes a bench org's rows and Redis keys. */
+    static void cleanUp(Sql sql, redis.clients.jedis.JedisPooled redis, String orgId) {
         sql.update("deleting the bench org", "DELETE FROM organisations WHERE org_id = ?", ps -> ps.setString(1, orgId));
         String cursor = "0";
         do {
-            var page = redis.jedis().scan(cursor, new redis.clients.jedis.params.ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000));
+            var page = redis.scan(cursor, new redis.clients.jedis.params.ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000));
             if (!page.getResult().isEmpty()) {
-                redis.jedis().del(page.getResult().toArray(String[]::new));
+                redis.del(page.getResult().toArray(String[]::new));
             }
             cursor = page.getCursor();
         } while (!cursor.equals("0"));

@@ -133,23 +133,15 @@ final class HttpLoad {
         return new Result(total, errors.get(), took, all);
     }
 
-    /** Reads one response (status line, headers, Content-Length body) and returns its status. */
+    /** Reads one response (status line, headers, a Content-Length or chunked body) and returns its status. */
     static int readResponse(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int status = -1;
         int contentLength = 0;
+        boolean chunked = false;
         boolean first = true;
         while (true) {
-            line.setLength(0);
-            int b;
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
+            readLine(in, line);
             if (line.length() == 0) {
                 break;
             }
@@ -158,8 +150,43 @@ final class HttpLoad {
                 first = false;
             } else if (line.toString().regionMatches(true, 0, "content-length:", 0, 15)) {
                 contentLength = Integer.parseInt(line.substring(15).trim());
+            } else if (line.toString().regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
+                chunked = line.substring(18).trim().equalsIgnoreCase("chunked");
             }
         }
+        if (!chunked) {
+            skip(in, contentLength);
+            return status;
+        }
+        while (true) {
+            readLine(in, line);
+            int size = Integer.parseInt(line.toString().split(";", 2)[0].trim(), 16);
+            if (size == 0) {
+                // Trailers, if any, end with an empty line.
+                do {
+                    readLine(in, line);
+                } while (line.length() > 0);
+                return status;
+            }
+            skip(in, size);
+            readLine(in, line);
+        }
+    }
+
+    private static void readLine(InputStream in, StringBuilder line) throws IOException {
+        line.setLength(0);
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("connection closed");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+    }
+
+    private static void skip(InputStream in, long contentLength) throws IOException {
         long skipped = 0;
         while (skipped < contentLength) {
             long k = in.skip(contentLength - skipped);
@@ -171,6 +198,5 @@ final class HttpLoad {
             }
             skipped += k;
         }
-        return status;
     }
 }

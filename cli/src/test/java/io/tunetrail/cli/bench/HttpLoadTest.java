@@ -21,6 +21,17 @@ class HttpLoadTest {
     }
 
     @Test
+    void readsAChunkedResponseToItsEndSoTheNextOneStartsInPlace() throws IOException {
+        String two = "HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\n{\"a\":\r\n3;ext=1\r\n12}\r\n0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+        InputStream in = new ByteArrayInputStream(two.getBytes(StandardCharsets.US_ASCII));
+        assertThat(HttpLoad.readResponse(in)).isEqualTo(202);
+        assertThat(HttpLoad.readResponse(in)).isEqualTo(200);
+        assertThat(in.read()).isEqualTo(-1);
+    }
+
+    @Test
     void percentilesComeFromTheSortedLatencies() {
         long[] nanos = new long[100];
         for (int i = 0; i < 100; i++) {

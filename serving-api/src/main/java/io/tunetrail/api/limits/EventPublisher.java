@@ -51,6 +51,16 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicLong usageFailed = new AtomicLong();
 
     public EventPublisher(PlatformConfig config) {
+        this.producer = new KafkaProducer<>(producerSettings(config), new StringSerializer(), new ByteArraySerializer());
+        this.usageTopic = config.get(PlatformConfig.TOPIC_USAGE);
+        this.interactionsTopic = config.get(PlatformConfig.TOPIC_INTERACTIONS);
+        this.usageSender = new Thread(this::sendUsage, "tunetrail-api-usage");
+        usageSender.setDaemon(true);
+        usageSender.start();
+    }
+
+    /** The producer's settings; {@code bench ingest} gives Kafka's own producer benchmark the same. */
+    public static Properties producerSettings(PlatformConfig config) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,12 +74,7 @@ public final class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tunetrail-api");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.usageTopic = config.get(PlatformConfig.TOPIC_USAGE);
-        this.interactionsTopic = config.get(PlatformConfig.TOPIC_INTERACTIONS);
-        this.usageSender = new Thread(this::sendUsage, "tunetrail-api-usage");
-        usageSender.setDaemon(true);
-        usageSender.start();
+        return props;
     }
 
     /** Queues a usage event; returns at once. */
