@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -31,18 +32,25 @@ public final class EventCodec<T> {
 
     private final Class<T> type;
     private final JsonSchema schema;
+    private final Function<byte[], T> fastPath;
 
-    private EventCodec(Class<T> type, String schemaFile) {
+    private EventCodec(Class<T> type, String schemaFile, Function<byte[], T> fastPath) {
         this.type = type;
         this.schema = loadSchema(schemaFile);
+        this.fastPath = fastPath;
     }
 
     public static EventCodec<InteractionEvent> interactions() {
-        return new EventCodec<>(InteractionEvent.class, "interaction.schema.json");
+        return new EventCodec<>(InteractionEvent.class, "interaction.schema.json", new InteractionFastPath(MAPPER.getFactory())::tryDecode);
+    }
+
+    /** Interactions by the schema validator alone, never the fast path: the reference the fast path is tested against. */
+    static EventCodec<InteractionEvent> interactionsByValidatorOnly() {
+        return new EventCodec<>(InteractionEvent.class, "interaction.schema.json", bytes -> null);
     }
 
     public static EventCodec<UsageEvent> usage() {
-        return new EventCodec<>(UsageEvent.class, "usage.schema.json");
+        return new EventCodec<>(UsageEvent.class, "usage.schema.json", bytes -> null);
     }
 
     /** The Jackson mapper for our wire format (snake_case, ISO 8601 instants); shared, do not reconfigure. */
@@ -61,6 +69,12 @@ public final class EventCodec<T> {
     public Decoded<T> decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             return Decoded.rejected(RejectReason.MALFORMED_JSON, "empty record");
+        }
+        // Most records are well-formed: decoded in one pass without a tree. Whatever that pass cannot vouch for goes
+        // through the schema validator below, which also words every rejection.
+        T fast = fastPath.apply(bytes);
+        if (fast != null) {
+            return Decoded.accepted(fast);
         }
         JsonNode tree;
         try {
