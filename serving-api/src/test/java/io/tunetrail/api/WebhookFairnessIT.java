@@ -63,7 +63,7 @@ class WebhookFairnessIT {
                 // Four silent endpoints with two deliveries each: enough to hold every worker if nothing stopped it.
                 List<String> slowIds = new java.util.ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    String id = register(client, slowAdmin, "http://127.0.0.1:" + blackHole.getLocalPort() + "/silent" + i);
+                    String id = Http.registerWebhook(client, slowAdmin, "http://127.0.0.1:" + blackHole.getLocalPort() + "/silent" + i);
                     slowIds.add(id);
                     post(client, "/api/v1/webhooks/" + id + "/test", slowAdmin, null);
                     post(client, "/api/v1/webhooks/" + id + "/test", slowAdmin, null);
@@ -72,7 +72,7 @@ class WebhookFairnessIT {
                 Thread.sleep(300);
                 assertThat(held).as("one org holds at most its share of the workers").hasSize(settings.maxInFlightPerOrg());
 
-                String otherId = register(client, otherAdmin, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+                String otherId = Http.registerWebhook(client, otherAdmin, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
                 long queued = System.nanoTime();
                 assertThat(post(client, "/api/v1/webhooks/" + otherId + "/test", otherAdmin, null).status()).isEqualTo(202);
                 assertThat(otherReceived.await(10, TimeUnit.SECONDS)).isTrue();
@@ -93,12 +93,6 @@ class WebhookFairnessIT {
                 s.close();
             }
         }
-    }
-
-    private static String register(io.javalin.testtools.HttpClient client, String admin, String url) {
-        Http.Answer created = post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"webhook.test\"]}");
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().get("webhook").get("webhook_id").asText();
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {

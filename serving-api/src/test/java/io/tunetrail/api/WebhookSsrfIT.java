@@ -69,7 +69,7 @@ class WebhookSsrfIT {
         TestResolver resolver = new TestResolver().rebinding("rebind.test", "93.184.216.34", "127.0.0.1");
         try {
             JavalinTest.test(stack.app(WebhookSettings.local(resolver).withLoopback(false, List.of("rebind.test")), 0), (server, client) -> {
-                String id = register(client, admin, "http://rebind.test:" + receiver.getAddress().getPort() + "/hook");
+                String id = Http.registerWebhook(client, admin, "http://rebind.test:" + receiver.getAddress().getPort() + "/hook");
                 assertThat(post(client, "/api/v1/webhooks/" + id + "/test", admin, null).status()).isEqualTo(202);
                 WebhookService webhooks = ServingApp.webhooks(server);
                 assertThat(webhooks.deliverDue()).isEqualTo(1);
@@ -103,7 +103,7 @@ class WebhookSsrfIT {
         try {
             JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(resolver, "hooks.test"), 0), (server, client) -> {
                 int port = receiver.getAddress().getPort();
-                String id = register(client, admin, "http://hooks.test:" + port + "/hook");
+                String id = Http.registerWebhook(client, admin, "http://hooks.test:" + port + "/hook");
                 post(client, "/api/v1/webhooks/" + id + "/test", admin, null);
                 assertThat(ServingApp.webhooks(server).deliverDue()).isEqualTo(1);
                 assertThat(hosts).containsExactly("hooks.test:" + port);
@@ -155,10 +155,10 @@ class WebhookSsrfIT {
         try {
             JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()), 0), (server, client) -> {
                 Map<String, String> expected = Map.of(
-                        register(client, admin, "http://127.0.0.1:" + port + "/banner"), "http_5xx",
-                        register(client, admin, "http://127.0.0.1:" + port + "/redirect"), "http_3xx",
-                        register(client, admin, "http://127.0.0.1:" + closedPort + "/"), "connection_refused",
-                        register(client, admin, "http://127.0.0.1:" + endless.getLocalPort() + "/"), "invalid_response");
+                        Http.registerWebhook(client, admin, "http://127.0.0.1:" + port + "/banner"), "http_5xx",
+                        Http.registerWebhook(client, admin, "http://127.0.0.1:" + port + "/redirect"), "http_3xx",
+                        Http.registerWebhook(client, admin, "http://127.0.0.1:" + closedPort + "/"), "connection_refused",
+                        Http.registerWebhook(client, admin, "http://127.0.0.1:" + endless.getLocalPort() + "/"), "invalid_response");
                 expected.keySet().forEach(id -> post(client, "/api/v1/webhooks/" + id + "/test", admin, null));
                 assertThat(ServingApp.webhooks(server).deliverDue()).isEqualTo(4);
                 for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -174,12 +174,6 @@ class WebhookSsrfIT {
             receiver.stop(0);
             endless.close();
         }
-    }
-
-    private static String register(io.javalin.testtools.HttpClient client, String admin, String url) {
-        Http.Answer created = post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"webhook.test\"]}");
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().get("webhook").get("webhook_id").asText();
     }
 
     private static HttpServer receiver(List<String> received) throws java.io.IOException {

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How webhooks are checked and delivered (keys {@code api.webhook.*}).
@@ -23,6 +25,7 @@ import java.util.List;
  */
 public record WebhookSettings(List<String> allowHttpHosts, boolean allowLoopback, Duration connectTimeout, Duration responseTimeout,
         int workers, int maxInFlightPerOrg, int breakerFailures, Duration breakerCooldown, SecretSealer sealer, HostResolver resolver) {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookSettings.class);
 
     public WebhookSettings {
         allowHttpHosts = List.copyOf(allowHttpHosts);
@@ -33,7 +36,7 @@ public record WebhookSettings(List<String> allowHttpHosts, boolean allowLoopback
     }
 
     public static WebhookSettings from(PlatformConfig config) {
-        return new WebhookSettings(
+        WebhookSettings settings = new WebhookSettings(
                 Arrays.stream(config.get(PlatformConfig.API_WEBHOOK_ALLOW_HTTP_HOSTS).split(",")).map(String::strip).filter(s -> !s.isEmpty())
                         .toList(),
                 config.getBoolean(PlatformConfig.API_WEBHOOK_ALLOW_LOOPBACK),
@@ -45,6 +48,12 @@ public record WebhookSettings(List<String> allowHttpHosts, boolean allowLoopback
                 Duration.ofMillis(positive(config, PlatformConfig.API_WEBHOOK_BREAKER_COOLDOWN_MS)),
                 SecretSealer.fromConfig(config.get(PlatformConfig.API_WEBHOOK_SECRET_KEYS), bindsLoopbackOnly(config.get(PlatformConfig.API_HOST))),
                 HostResolver.SYSTEM);
+        if (settings.sealer().currentKeyId().equals(SecretSealer.LOCAL_ONLY_KEY_ID)) {
+            LOG.warn("api.webhook.secret-keys is empty: webhook signing secrets are sealed with the public key '{}', accepted only "
+                    + "because api.host is a loopback address. Set a key of your own before the API is reachable from elsewhere",
+                    SecretSealer.LOCAL_ONLY_KEY_ID);
+        }
+        return settings;
     }
 
     /** The defaults of a loopback-bound API (the local-only sealing key), resolving through {@code resolver}. */
