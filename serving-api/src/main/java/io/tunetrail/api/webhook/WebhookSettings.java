@@ -95,6 +95,16 @@ public record WebhookSettings(List<String> allowHttpHosts, boolean allowLoopback
         return v;
     }
 
+    /**
+     * Refuses an API bound to {@code bindHost} (which a command-line flag may set apart from {@code api.host}) when
+     * that address is not loopback and secrets would be sealed with the public local-only key.
+     */
+    public void requireOwnKeyUnlessLoopback(String bindHost) {
+        if (sealer.currentKeyId().equals(SecretSealer.LOCAL_ONLY_KEY_ID) && !bindsLoopbackOnly(bindHost)) {
+            SecretSealer.fromConfig("", false); // throws, saying what to set
+        }
+    }
+
     /** True when the API binds a loopback address only: nothing off this machine can reach it. */
     static boolean bindsLoopbackOnly(String host) {
         try {

@@ -55,5 +55,10 @@ class SecretSealerTest {
         io.tunetrail.model.PlatformConfig exposed = io.tunetrail.model.PlatformConfig.load(java.util.Map.of(),
                 java.util.Map.of(io.tunetrail.model.PlatformConfig.API_HOST.name(), "0.0.0.0"));
         assertThatThrownBy(() -> WebhookSettings.from(exposed)).hasMessageContaining("api.webhook.secret-keys");
+        // Bound elsewhere than api.host says (./tunetrail serve --host): the address actually bound decides.
+        WebhookSettings local = WebhookSettings.local(host -> java.util.List.of());
+        local.requireOwnKeyUnlessLoopback("127.0.0.1");
+        assertThatThrownBy(() -> local.requireOwnKeyUnlessLoopback("0.0.0.0")).hasMessageContaining("api.webhook.secret-keys");
+        local.withSealer(SecretSealer.fromConfig(K1, false)).requireOwnKeyUnlessLoopback("0.0.0.0");
     }
 }
