@@ -86,6 +86,27 @@ public final class PlatformConfig {
             "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
     public static final Key API_WEBHOOK_DISPATCH_MS = key("api.webhook.dispatch-ms", "1000",
             "How often the API sends due webhook deliveries (ms); 0 turns sending off on this instance.");
+    public static final Key API_WEBHOOK_ALLOW_HTTP_HOSTS = key("api.webhook.allow-http-hosts", "",
+            "Comma-separated hosts whose webhook URLs may use http:// (development receivers); every other URL must be https://.");
+    public static final Key API_WEBHOOK_ALLOW_LOOPBACK = key("api.webhook.allow-loopback", "false",
+            "Let webhooks reach loopback addresses (127.0.0.0/8, ::1): the local demo and tests only. Private, link-local "
+                    + "and other non-public addresses are refused whatever this says.");
+    public static final Key API_WEBHOOK_CONNECT_TIMEOUT_MS = key("api.webhook.connect-timeout-ms", "2000",
+            "Bound on connecting to a webhook receiver (ms).");
+    public static final Key API_WEBHOOK_TIMEOUT_MS = key("api.webhook.timeout-ms", "5000",
+            "Bound on the rest of a webhook attempt (TLS handshake, sending, the answer's status line) (ms).");
+    public static final Key API_WEBHOOK_WORKERS = key("api.webhook.workers", "4",
+            "Webhook deliveries in flight at once on one API instance (one per endpoint at a time).");
+    public static final Key API_WEBHOOK_MAX_IN_FLIGHT_PER_ORG = key("api.webhook.max-in-flight-per-org", "2",
+            "Webhook deliveries of one org in flight at once on one API instance, so a slow org never holds every worker.");
+    public static final Key API_WEBHOOK_BREAKER_FAILURES = key("api.webhook.breaker-failures", "5",
+            "Consecutive failed deliveries that open a webhook endpoint's circuit (no deliveries until the cool-down ends).");
+    public static final Key API_WEBHOOK_BREAKER_COOLDOWN_MS = key("api.webhook.breaker-cooldown-ms", "60000",
+            "How long an open webhook circuit stays open before one trial delivery closes it or opens it again (ms).");
+    public static final Key API_WEBHOOK_SECRET_KEYS = key("api.webhook.secret-keys", "",
+            "Keys that encrypt webhook signing secrets at rest (AES-256-GCM): <id>:<base64 of 32 bytes>, comma-separated, the "
+                    + "first encrypts, all decrypt (rotate by putting a new key first). Empty: a public local-only key, accepted "
+                    + "only while api.host is a loopback address; otherwise the API refuses to start.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

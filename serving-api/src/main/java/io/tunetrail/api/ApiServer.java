@@ -30,7 +30,9 @@ public final class ApiServer implements AutoCloseable {
             // The API owns migrations V40+ (webhooks, experiments, flags): bring the schema up to date before serving,
             // so an API newer than the running stack's last 'stack start' does not meet missing tables.
             Database.migrate(stores.dataSource(), config);
-            Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(config, PlanCatalog.load()));
+            ApiSettings settings = ApiSettings.from(config, PlanCatalog.load());
+            settings.webhooks().requireOwnKeyUnlessLoopback(host);
+            Javalin app = ServingApp.create(stores, Clock.systemUTC(), settings);
             app.start(host, port);
             LOG.info("TuneTrail API listening on http://{}:{} (docs at /api/docs/ui)", host, app.port());
             return new ApiServer(stores, app);

@@ -1,5 +1,7 @@
 package io.tunetrail.api;
 
+import io.tunetrail.api.webhook.HostResolver;
+import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 
@@ -10,12 +12,19 @@ import io.tunetrail.model.PlatformConfig;
  * @param keyCacheMillis how long a key lookup is reused before the database is asked again (revocations made on
  *                      another instance take at most this long)
  * @param webhookDispatchMillis how often due webhook deliveries are sent; 0: never by this instance (tests drive it)
+ * @param webhooks      how webhook URLs are checked, deliveries sent and secrets sealed
  */
-public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
+public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+        WebhookSettings webhooks) {
+
+    /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, WebhookSettings.local(HostResolver.SYSTEM));
+    }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
-                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS));
+                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config));
     }
 }

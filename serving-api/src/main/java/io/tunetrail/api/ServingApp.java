@@ -89,7 +89,7 @@ public final class ServingApp {
         ApiKeyStore keyStore = new ApiKeyStore(sql);
         Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
-        WebhookService webhooks = new WebhookService(sql, clock);
+        WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
         AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
@@ -129,6 +129,7 @@ public final class ServingApp {
             config.appData(WEBHOOKS, webhooks);
             config.events.serverStopping(() -> {
                 background.shutdown();
+                webhooks.close();
                 flush(authenticator);
             });
         });
@@ -156,7 +157,7 @@ public final class ServingApp {
 
     private static void dispatch(WebhookService webhooks) {
         try {
-            webhooks.deliverDue();
+            webhooks.pump();
         } catch (RuntimeException e) {
             LOG.warn("webhook dispatch failed: {}", e.getMessage());
         }

@@ -11,6 +11,7 @@ import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
+import io.tunetrail.api.testing.TestResolver;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class WebhooksIT {
         });
         receiver.start();
         try {
-            JavalinTest.test(stack.app(), (server, client) -> {
+            JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()), 0), (server, client) -> {
                 String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
                 Http.Answer bad = post(client, "/api/v1/webhooks", admin, "{\"url\": \"ftp://x\", \"events\": [\"webhook.test\"]}");
                 assertThat(bad.json().get("field").asText()).isEqualTo("url");
@@ -67,6 +68,7 @@ class WebhooksIT {
                 assertThat(first.get("status").asText()).isEqualTo("pending");
                 assertThat(first.get("attempts").asInt()).isEqualTo(1);
                 assertThat(first.get("last_status_code").asInt()).isEqualTo(500);
+                assertThat(first.get("last_error").asText()).isEqualTo("http_5xx");
                 assertThat(webhooks.deliverDue()).as("not due again before the backoff").isZero();
 
                 stack.clock.advance(Duration.ofSeconds(11));
@@ -108,7 +110,7 @@ class WebhooksIT {
         });
         receiver.start();
         try {
-            JavalinTest.test(stack.app(), (server, client) -> {
+            JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()), 0), (server, client) -> {
                 String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
                 assertThat(post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"usage.limit_reached\", \"plan.changed\"]}")
                         .status()).isEqualTo(201);
@@ -131,6 +133,90 @@ class WebhooksIT {
                 JsonNode plan = io.tunetrail.api.http.Json.mapper().readTree(received.stream()
                         .filter(r -> r.event().equals("plan.changed")).findFirst().orElseThrow().body()).get("data");
                 assertThat(plan.get("plan_id").asText()).isEqualTo("enterprise");
+            });
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void theTestRouteIsMeteredAgainstItsOwnDailyLimit() throws Exception {
+        String org = stack.org("hooks-metered", "pro");
+        String admin = stack.key(org, "admin");
+        JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()), 0), (server, client) -> {
+            String id = post(client, "/api/v1/webhooks", admin, "{\"url\": \"http://127.0.0.1:9/hook\", \"events\": [\"webhook.test\"]}")
+                    .json().get("webhook").get("webhook_id").asText();
+            assertThat(post(client, "/api/v1/webhooks/" + id + "/test", admin, null).status()).isEqualTo(202);
+            long limit = stack.plans.plan("pro").limit("webhook_tests").perDay();
+            stack.redis.store().addUsage(org, "webhook_tests", limit - 1, stack.clock.instant());
+            Http.Answer refused = post(client, "/api/v1/webhooks/" + id + "/test", admin, null);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().get("resource").asText()).isEqualTo("webhook_tests");
+            assertThat(refused.json().get("limit").asLong()).isEqualTo(limit);
+            assertThat(get(client, "/api/v1/webhooks/" + id + "/deliveries", admin).json().get("deliveries")).hasSize(1);
+            // Its delivery would be due in the other tests of this class, which count what deliverDue sends.
+            assertThat(call(client, "DELETE", "/api/v1/webhooks/" + id, admin, null).status()).isEqualTo(204);
+        });
+    }
+
+    @Test
+    void consecutiveFailuresOpenTheCircuitWhichTheWebhooksStatusShowsUntilATrialSucceeds() throws Exception {
+        String org = stack.org("hooks-breaker", "pro");
+        String admin = stack.key(org, "admin");
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(failing.get() ? 503 : 204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()).withBreaker(3, Duration.ofSeconds(60)), 0),
+                    (server, client) -> {
+                String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+                String id = post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"webhook.test\"]}")
+                        .json().get("webhook").get("webhook_id").asText();
+                assertThat(get(client, "/api/v1/webhooks/" + id, admin).json().get("circuit").get("state").asText()).isEqualTo("closed");
+                for (int i = 0; i < 3; i++) {
+                    post(client, "/api/v1/webhooks/" + id + "/test", admin, null);
+                }
+                WebhookService webhooks = ServingApp.webhooks(server);
+                assertThat(webhooks.deliverDue()).isEqualTo(3);
+                JsonNode circuit = get(client, "/api/v1/webhooks/" + id, admin).json().get("circuit");
+                assertThat(circuit.get("state").asText()).isEqualTo("open");
+                assertThat(circuit.get("consecutive_failures").asInt()).isEqualTo(3);
+                assertThat(Duration.between(stack.clock.instant().plusSeconds(60), java.time.Instant.parse(circuit.get("retry_at").asText())).abs())
+                        .isLessThan(Duration.ofMillis(1));
+                assertThat(get(client, "/api/v1/webhooks", admin).json().get("webhooks").get(0).get("circuit").get("state").asText())
+                        .isEqualTo("open");
+
+                // Open: nothing goes out, however much is due.
+                post(client, "/api/v1/webhooks/" + id + "/test", admin, null);
+                stack.clock.advance(Duration.ofSeconds(30));
+                assertThat(webhooks.deliverDue()).isZero();
+                assertThat(calls.get()).isEqualTo(3);
+                assertThat(webhooks.counters().attemptsByOutcome()).containsEntry("http_5xx", 3L).containsEntry("delivered", 0L);
+                assertThat(webhooks.counters().circuitsOpened()).isEqualTo(1);
+                assertThat(webhooks.circuitStates()).containsEntry("open", 1L);
+
+                // Half open after the cool-down: one trial; it fails, so the circuit opens again.
+                stack.clock.advance(Duration.ofSeconds(31));
+                assertThat(get(client, "/api/v1/webhooks/" + id, admin).json().get("circuit").get("state").asText()).isEqualTo("half_open");
+                assertThat(webhooks.deliverDue()).isEqualTo(1);
+                assertThat(get(client, "/api/v1/webhooks/" + id, admin).json().get("circuit").get("state").asText()).isEqualTo("open");
+                assertThat(webhooks.counters().circuitsOpened()).isEqualTo(2);
+
+                // The next trial succeeds: closed again, and everything due goes out.
+                stack.clock.advance(Duration.ofSeconds(61));
+                failing.set(false);
+                assertThat(webhooks.deliverDue()).isEqualTo(4);
+                circuit = get(client, "/api/v1/webhooks/" + id, admin).json().get("circuit");
+                assertThat(circuit.get("state").asText()).isEqualTo("closed");
+                assertThat(circuit.get("consecutive_failures").asInt()).isZero();
+                assertThat(webhooks.counters().attemptsByOutcome()).containsEntry("delivered", 4L);
             });
         } finally {
             receiver.stop(0);

@@ -47,6 +47,11 @@ public final class ApiErrors {
                 "The Stripe-Signature does not verify: " + why + ". Nothing was changed; check the endpoint's signing secret", "Stripe-Signature");
     }
 
+    /** A webhook URL the platform will not send to; the detail never says what (if anything) listens there. */
+    public static ApiException webhookUrlForbidden(String detail) {
+        return problem(422, "webhook_url_forbidden", "Webhook URL forbidden", detail, "url");
+    }
+
     // --- 401 / 403 / 404: who is asking, and for what -------------------------------------------------------
 
     public static ApiException missingKey() {

@@ -11,6 +11,8 @@ import java.util.Map;
 /** Pro+ webhooks: register endpoints, list and delete them, see their deliveries, send a test event. */
 public final class WebhooksController {
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, "advanced_analytics");
+    // A test makes us send a request on the caller's behalf: counted against its own daily limit (config/plans.yaml).
+    private static final Gate TEST = Gate.metered(Scope.ADMIN, "advanced_analytics").withResource(Gate.WEBHOOK_TESTS);
     private static final String TAG = "Webhooks";
 
     private final WebhookService webhooks;
@@ -24,8 +26,10 @@ public final class WebhooksController {
                 ApiRoute.post("/api/v1/webhooks", ADMIN, TAG, "Register an endpoint for events; the response holds its signing secret, shown once",
                         ctx -> ctx.status(201).json(webhooks.create(principal(ctx), Json.read(ctx.bodyAsBytes(), WebhookService.CreateWebhookRequest.class))))
                         .body("CreateWebhookRequest").status(201),
-                ApiRoute.get("/api/v1/webhooks", ADMIN, TAG, "The org's webhook endpoints",
+                ApiRoute.get("/api/v1/webhooks", ADMIN, TAG, "The org's webhook endpoints, each with its circuit breaker's state",
                         ctx -> ctx.json(Map.of("webhooks", webhooks.list(principal(ctx))))),
+                ApiRoute.get("/api/v1/webhooks/{webhook_id}", ADMIN, TAG, "One endpoint, with its circuit breaker's state",
+                        ctx -> ctx.json(webhooks.get(principal(ctx), ctx.pathParam("webhook_id")))),
                 ApiRoute.delete("/api/v1/webhooks/{webhook_id}", ADMIN, TAG, "Delete an endpoint (its pending deliveries go with it)",
                         ctx -> {
                             webhooks.delete(principal(ctx), ctx.pathParam("webhook_id"));
@@ -33,7 +37,7 @@ public final class WebhooksController {
                         }).status(204),
                 ApiRoute.get("/api/v1/webhooks/{webhook_id}/deliveries", ADMIN, TAG, "The endpoint's latest deliveries: attempts, answers, status",
                         ctx -> ctx.json(Map.of("deliveries", webhooks.deliveries(principal(ctx), ctx.pathParam("webhook_id"))))),
-                ApiRoute.post("/api/v1/webhooks/{webhook_id}/test", ADMIN, TAG, "Queue a webhook.test event to the endpoint",
+                ApiRoute.post("/api/v1/webhooks/{webhook_id}/test", TEST, TAG, "Queue a webhook.test event to the endpoint (counts against webhook_tests per day)",
                         ctx -> ctx.status(202).json(Map.of("queued", webhooks.test(principal(ctx), ctx.pathParam("webhook_id"))))).status(202));
     }
 }

@@ -29,6 +29,7 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
     public static final String API_CALLS = "api_calls";
     public static final String AUDIO_ANALYSIS = "audio_analysis";
     public static final String MODEL_TRAINING = "model_training";
+    public static final String WEBHOOK_TESTS = "webhook_tests";
 
     /** A metered API call needing {@code scope} and {@code feature}. */
     public static Gate metered(Scope scope, String feature) {

@@ -6,15 +6,21 @@ import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.store.Sql;
+import io.tunetrail.api.webhook.AddressPolicy;
+import io.tunetrail.api.webhook.DeliveryDispatcher;
+import io.tunetrail.api.webhook.DeliveryOutcome;
+import io.tunetrail.api.webhook.DeliveryQueue;
+import io.tunetrail.api.webhook.SecretSealer;
+import io.tunetrail.api.webhook.WebhookCounters;
+import io.tunetrail.api.webhook.WebhookSecrets;
+import io.tunetrail.api.webhook.WebhookSender;
+import io.tunetrail.api.webhook.WebhookSettings;
+import io.tunetrail.api.webhook.WebhookTargets;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -24,8 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Outgoing webhooks: endpoints per org, events queued as deliveries, and the delivery of due ones.
@@ -33,14 +37,17 @@ import org.slf4j.LoggerFactory;
  * <p>Each delivery is a POST of the event's JSON with {@code TuneTrail-Signature: t=<unix seconds>,v1=<hex
  * HMAC-SHA256(secret, t + "." + body)>} (Stripe's scheme, so receivers can reuse their verification code and reject
  * replays by the timestamp), {@code TuneTrail-Event} and {@code TuneTrail-Delivery}. A 2xx answer marks it delivered;
- * anything else (or no answer within 5 s) is retried with exponential backoff, 10 s doubling up to an hour, and after
- * {@value #MAX_ATTEMPTS} attempts it is marked failed. Every attempt's outcome is recorded.
+ * anything else is retried with exponential backoff, 10 s doubling up to an hour, and after 8 attempts it is marked
+ * failed. Every attempt's outcome is recorded as a fixed code ({@link DeliveryOutcome}), never the receiver's words.
+ *
+ * <p>URLs must be https:// (http:// for operator-listed hosts) and resolve to public addresses only, checked at
+ * registration and again before each delivery, which connects to the address it checked ({@link WebhookTargets}).
+ * Deliveries go out fairly over orgs with one in flight per endpoint ({@link DeliveryDispatcher}); an endpoint that keeps
+ * failing has its circuit opened ({@link Circuit}). Signing secrets are stored sealed ({@link WebhookSecrets}).
  */
-public final class WebhookService {
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
+public final class WebhookService implements AutoCloseable {
     public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "plan.changed", "usage.limit_reached",
             "webhook.test");
-    static final int MAX_ATTEMPTS = 8;
 
     public record CreateWebhookRequest(String url, List<String> events) {
         public CreateWebhookRequest {
@@ -51,8 +58,9 @@ public final class WebhookService {
             } catch (IllegalArgumentException e) {
                 throw Check.invalid("url", "'url' is not a URL");
             }
-            if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
-                throw Check.invalid("url", "'url' must be an http or https URL with a host");
+            if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
+                    || uri.getHost() == null) {
+                throw Check.invalid("url", "'url' must be an https URL with a host");
             }
             Check.required("events", events);
             if (events.isEmpty()) {
@@ -67,40 +75,87 @@ public final class WebhookService {
         }
     }
 
-    public record Webhook(String webhookId, String url, List<String> events, Instant createdAt) {}
+    /**
+     * An endpoint's circuit breaker: {@code closed} (deliveries flow), {@code open} (none until {@code retryAt}) after
+     * {@code consecutiveFailures} reached the threshold, {@code half_open} (the next delivery is a trial: success
+     * closes it, failure opens it again).
+     */
+    public record Circuit(String state, int consecutiveFailures, Instant retryAt) {
+        static Circuit of(int failures, Instant openUntil, Instant now, int threshold) {
+            if (failures < threshold) {
+                return new Circuit("closed", failures, null);
+            }
+            return openUntil != null && openUntil.isAfter(now) ? new Circuit("open", failures, openUntil) : new Circuit("half_open", failures, null);
+        }
+    }
+
+    public record Webhook(String webhookId, String url, List<String> events, Instant createdAt, Circuit circuit) {}
 
     public record CreatedWebhook(Webhook webhook, String secret, String note) {}
 
     public record Delivery(String deliveryId, String eventType, String status, int attempts, Instant nextAttemptAt,
             Integer lastStatusCode, String lastError, Instant createdAt, Instant deliveredAt) {}
 
+    private static final String ENDPOINT_COLUMNS = "webhook_id, url, events, created_at, consecutive_failures, circuit_open_until";
+
     private final Sql sql;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final WebhookSettings settings;
+    private final WebhookTargets targets;
+    private final WebhookSecrets secrets;
+    private final WebhookCounters counters = new WebhookCounters();
+    private final DeliveryDispatcher dispatcher;
     private final Set<String> limitsAnnounced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public WebhookService(Sql sql, Clock clock) {
+    /** Also seals any signing secret still stored in clear or under a retired key (see {@link WebhookSecrets#sealStale}). */
+    public WebhookService(Sql sql, Clock clock, WebhookSettings settings) {
         this.sql = sql;
         this.clock = clock;
+        this.settings = settings;
+        this.targets = new WebhookTargets(new AddressPolicy(settings.allowLoopback()), settings.resolver(), settings.allowHttpHosts());
+        this.secrets = new WebhookSecrets(sql, settings.sealer());
+        this.dispatcher = new DeliveryDispatcher(new DeliveryQueue(sql), secrets, targets,
+                new WebhookSender(settings.connectTimeout(), settings.responseTimeout()), settings, counters, clock);
+        secrets.sealStale();
     }
 
     public CreatedWebhook create(Principal p, CreateWebhookRequest r) {
+        WebhookTargets.Result checked = targets.check(URI.create(r.url()));
+        if (!checked.allowed()) {
+            counters.urlRefused();
+            throw ApiErrors.webhookUrlForbidden(checked.refusal().detail());
+        }
         String id = ApiKeySecrets.newId("wh");
         String secret = "whsec_" + ApiKeySecrets.newSecret().substring(ApiKeySecrets.KEY_PREFIX.length());
-        Webhook w = sql.one("creating a webhook", "INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret, events) "
-                + "VALUES (?, ?, ?, ?, ?) RETURNING webhook_id, url, events, created_at", ps -> {
+        SecretSealer.Sealed sealed = secrets.seal(secret, p.orgId(), id);
+        Instant now = clock.instant();
+        Webhook w = sql.one("creating a webhook", "INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret_key_id, secret_sealed, events) "
+                + "VALUES (?, ?, ?, ?, ?, ?) RETURNING " + ENDPOINT_COLUMNS, ps -> {
                     ps.setString(1, p.orgId());
                     ps.setString(2, id);
                     ps.setString(3, r.url());
-                    ps.setString(4, secret);
-                    ps.setArray(5, ps.getConnection().createArrayOf("text", r.events().toArray()));
-                }, WebhookService::webhook).orElseThrow();
+                    ps.setString(4, sealed.keyId());
+                    ps.setBytes(5, sealed.bytes());
+                    ps.setArray(6, ps.getConnection().createArrayOf("text", r.events().toArray()));
+                }, rs -> webhook(rs, now)).orElseThrow();
         return new CreatedWebhook(w, secret, "Verify deliveries with this secret; it is shown only once.");
     }
 
     public List<Webhook> list(Principal p) {
-        return sql.list("listing webhooks", "SELECT webhook_id, url, events, created_at FROM webhook_endpoints WHERE org_id = ? "
-                + "ORDER BY created_at, webhook_id", ps -> ps.setString(1, p.orgId()), WebhookService::webhook);
+        Instant now = clock.instant();
+        return sql.list("listing webhooks", "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE org_id = ? "
+                + "ORDER BY created_at, webhook_id", ps -> ps.setString(1, p.orgId()), rs -> webhook(rs, now));
+    }
+
+    /** One endpoint of the caller's org, with its circuit. */
+    public Webhook get(Principal p, String webhookId) {
+        Check.id("webhook_id", webhookId);
+        Instant now = clock.instant();
+        return sql.one("reading a webhook", "SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE org_id = ? AND webhook_id = ?",
+                ps -> {
+                    ps.setString(1, p.orgId());
+                    ps.setString(2, webhookId);
+                }, rs -> webhook(rs, now)).orElseThrow(() -> ApiErrors.notFound("webhook", webhookId));
     }
 
     public void delete(Principal p, String webhookId) {
@@ -115,9 +170,7 @@ public final class WebhookService {
 
     public List<Delivery> deliveries(Principal p, String webhookId) {
         Check.id("webhook_id", webhookId);
-        if (list(p).stream().noneMatch(w -> w.webhookId().equals(webhookId))) {
-            throw ApiErrors.notFound("webhook", webhookId);
-        }
+        get(p, webhookId);
         return sql.list("listing deliveries", "SELECT delivery_id, event_type, status, attempts, next_attempt_at, last_status_code, "
                 + "last_error, created_at, delivered_at FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? "
                 + "ORDER BY created_at DESC, delivery_id LIMIT 100", ps -> {
@@ -125,17 +178,16 @@ public final class WebhookService {
                     ps.setString(2, webhookId);
                 }, rs -> {
                     int code = rs.getInt("last_status_code");
+                    Integer statusCode = rs.wasNull() ? null : code; // wasNull speaks of the last column read: ask it at once
                     return new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), Sql.instant(rs, "next_attempt_at"),
-                            rs.wasNull() ? null : code, rs.getString("last_error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "delivered_at"));
+                            statusCode, rs.getString("last_error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "delivered_at"));
                 });
     }
 
     /** Sends a {@code webhook.test} event to one endpoint (queued like any other). */
     public int test(Principal p, String webhookId) {
         Check.id("webhook_id", webhookId);
-        if (list(p).stream().noneMatch(w -> w.webhookId().equals(webhookId))) {
-            throw ApiErrors.notFound("webhook", webhookId);
-        }
+        get(p, webhookId);
         return emit(p.orgId(), "webhook.test", Map.of("message", "a test delivery"), webhookId, null);
     }
 
@@ -205,72 +257,37 @@ public final class WebhookService {
         }
     }
 
-    private record Due(String orgId, String deliveryId, String eventType, String payload, int attempts, String url, String secret) {}
-
-    /** Attempts every due delivery once (the app calls this every second); returns how many were attempted. */
+    /** Attempts every delivery due now, waiting for them; returns how many attempts were made (tests drive this). */
     public int deliverDue() {
+        return dispatcher.drain();
+    }
+
+    /** Starts due deliveries on free workers without waiting (the app calls this every api.webhook.dispatch-ms). */
+    public void pump() {
+        dispatcher.pump();
+    }
+
+    /** This instance's delivery outcomes and circuit openings since start. */
+    public WebhookCounters counters() {
+        return counters;
+    }
+
+    /** Endpoints by circuit state ({@code closed}, {@code open}, {@code half_open}) over every org, for a gauge. */
+    public Map<String, Long> circuitStates() {
         Instant now = clock.instant();
-        // Claim due deliveries with a one-minute lease (SKIP LOCKED, then next_attempt_at moves on), so several API
-        // instances never send the same delivery at once and a crash mid-send only delays it.
-        List<Due> due = sql.list("claiming due deliveries", "UPDATE webhook_deliveries d SET next_attempt_at = ? "
-                + "FROM (SELECT org_id, delivery_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
-                + "ORDER BY next_attempt_at LIMIT 100 FOR UPDATE SKIP LOCKED) due, webhook_endpoints w "
-                + "WHERE d.org_id = due.org_id AND d.delivery_id = due.delivery_id AND w.org_id = d.org_id AND w.webhook_id = d.webhook_id "
-                + "RETURNING d.org_id, d.delivery_id, d.event_type, d.payload::text, d.attempts, w.url, w.secret", ps -> {
-                    ps.setTimestamp(1, Sql.ts(now.plusSeconds(60)));
-                    ps.setTimestamp(2, Sql.ts(now));
-                },
-                rs -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7)));
-        for (Due d : due) {
-            attempt(d, now);
-        }
-        return due.size();
+        Map<String, Long> out = new LinkedHashMap<>(Map.of("closed", 0L, "open", 0L, "half_open", 0L));
+        sql.list("counting webhook circuits", "SELECT consecutive_failures, circuit_open_until FROM webhook_endpoints "
+                + "WHERE consecutive_failures >= ?", ps -> ps.setInt(1, settings.breakerFailures()),
+                rs -> Circuit.of(rs.getInt(1), Sql.instant(rs, "circuit_open_until"), now, settings.breakerFailures()).state())
+                .forEach(state -> out.merge(state, 1L, Long::sum));
+        out.put("closed", sql.one("counting webhooks", "SELECT count(*) FROM webhook_endpoints", ps -> {}, rs -> rs.getLong(1)).orElse(0L)
+                - out.get("open") - out.get("half_open"));
+        return out;
     }
 
-    private void attempt(Due d, Instant now) {
-        Integer code = null;
-        String error = null;
-        try {
-            long t = now.getEpochSecond();
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json")
-                    .header("TuneTrail-Signature", "t=" + t + ",v1=" + sign(d.secret(), t + "." + d.payload()))
-                    .header("TuneTrail-Event", d.eventType())
-                    .header("TuneTrail-Delivery", d.deliveryId())
-                    .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.discarding());
-            code = r.statusCode();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
-        } catch (Exception e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-        boolean ok = code != null && code >= 200 && code < 300;
-        int attempts = d.attempts() + 1;
-        String status = ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending";
-        Instant next = now.plus(backoff(attempts));
-        Integer finalCode = code;
-        String finalError = ok ? null : error != null ? error : "HTTP " + code;
-        sql.update("recording a delivery", "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, "
-                + "last_error = ?, delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE org_id = ? AND delivery_id = ?", ps -> {
-                    ps.setString(1, status);
-                    ps.setInt(2, attempts);
-                    ps.setTimestamp(3, Sql.ts(next));
-                    ps.setObject(4, finalCode);
-                    ps.setString(5, finalError);
-                    ps.setBoolean(6, ok);
-                    ps.setTimestamp(7, Sql.ts(now));
-                    ps.setString(8, d.orgId());
-                    ps.setString(9, d.deliveryId());
-                });
-        if (!ok) {
-            LOG.info("webhook delivery {} attempt {} failed: {}", d.deliveryId(), attempts, finalError);
-        }
-    }
-
-    /** 10 s, 20 s, 40 s, ... up to an hour. */
-    static Duration backoff(int attempts) {
-        return Duration.ofSeconds(Math.min(3600, 10L << Math.min(20, attempts - 1)));
+    @Override
+    public void close() {
+        dispatcher.close();
     }
 
     /** Hex HMAC-SHA256 of {@code signed} with {@code secret}. */
@@ -284,10 +301,10 @@ public final class WebhookService {
         }
     }
 
-    private static Webhook webhook(ResultSet rs) throws java.sql.SQLException {
+    private Webhook webhook(ResultSet rs, Instant now) throws java.sql.SQLException {
         Array events = rs.getArray("events");
         return new Webhook(rs.getString("webhook_id"), rs.getString("url"), Arrays.asList((String[]) events.getArray()),
-                Sql.instant(rs, "created_at"));
+                Sql.instant(rs, "created_at"), Circuit.of(rs.getInt("consecutive_failures"), Sql.instant(rs, "circuit_open_until"), now,
+                        settings.breakerFailures()));
     }
-
 }

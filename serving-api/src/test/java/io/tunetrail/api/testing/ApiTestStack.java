@@ -8,6 +8,7 @@ import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
+import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
@@ -82,7 +83,23 @@ public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
     }
 
     public Javalin app(long maxBodyBytes) {
-        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, maxBodyBytes, 5_000, 0));
+        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, maxBodyBytes, 5_000, 0,
+                WebhookSettings.local(new TestResolver())));
+    }
+
+    /** The app with these webhook settings; due deliveries are sent every {@code dispatchMillis} (0: only when the test asks). */
+    public Javalin app(WebhookSettings webhooks, long dispatchMillis) {
+        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, dispatchMillis, webhooks));
+    }
+
+    /**
+     * Webhook settings for receivers on this machine: loopback allowed, http:// for 127.0.0.1 and the {@code httpHosts},
+     * names resolved by {@code resolver}.
+     */
+    public static WebhookSettings loopbackWebhooks(TestResolver resolver, String... httpHosts) {
+        List<String> hosts = new java.util.ArrayList<>(List.of(httpHosts));
+        hosts.add("127.0.0.1");
+        return WebhookSettings.local(resolver).withLoopback(true, hosts);
     }
 
     /** A new org on {@code plan} (cloud edition) with a fresh id from the Redis namespace. */

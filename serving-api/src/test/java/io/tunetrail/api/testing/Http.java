@@ -60,4 +60,13 @@ public final class Http {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Registers a webhook for {@code webhook.test} at {@code url} (which must be accepted); returns its id. */
+    public static String registerWebhook(HttpClient client, String key, String url) {
+        Answer created = post(client, "/api/v1/webhooks", key, "{\"url\": \"" + url + "\", \"events\": [\"webhook.test\"]}");
+        if (created.status() != 201) {
+            throw new AssertionError("registering " + url + " answered " + created.status() + ": " + created.text());
+        }
+        return created.json().get("webhook").get("webhook_id").asText();
+    }
 }
