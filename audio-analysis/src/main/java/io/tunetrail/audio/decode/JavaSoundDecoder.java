@@ -20,6 +20,7 @@ import javazoom.spi.vorbis.sampled.file.VorbisAudioFileReader;
  */
 final class JavaSoundDecoder {
     private static final int CHUNK_BYTES = 1 << 15;
+    private static final int MAX_IDLE_READS = 10_000;
 
     private JavaSoundDecoder() {}
 
@@ -65,7 +66,15 @@ final class JavaSoundDecoder {
         float[] samples = new float[buf.length / 2];
         int fill = 0;
         int n;
-        while ((n = pcm.read(buf, fill, buf.length - fill)) > 0) {
+        int idle = 0;
+        // Tritonus's decoded streams answer 0 while their buffer refills; only -1 is the end.
+        while ((n = pcm.read(buf, fill, buf.length - fill)) != -1) {
+            if (n == 0 && ++idle > MAX_IDLE_READS) {
+                throw new IOException("the decoder stopped producing samples without reaching the end of the stream");
+            }
+            if (n > 0) {
+                idle = 0;
+            }
             fill += n;
             int frames = fill / frameBytes;
             for (int i = 0; i < frames * channels; i++) {

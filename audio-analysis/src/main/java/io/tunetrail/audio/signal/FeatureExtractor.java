@@ -160,21 +160,59 @@ public final class FeatureExtractor {
     }
 
     /** Per octave band: the mean of the top 2% of magnitudes over the mean of the bottom 2%, in dB. */
-    private void contrast(float[] mag, float[] sorted, float[] out) {
+    private void contrast(float[] mag, float[] scratch, float[] out) {
         for (int b = 0; b < CONTRAST_BANDS; b++) {
             int lo = contrastEdges[b], hi = Math.max(lo + 1, contrastEdges[b + 1]);
             int n = hi - lo;
-            System.arraycopy(mag, lo, sorted, 0, n);
-            Arrays.sort(sorted, 0, n);
+            System.arraycopy(mag, lo, scratch, 0, n);
             int q = Math.max(1, (int) Math.round(0.02 * n));
-            double valley = 0, peak = 0;
+            // Two selections instead of a sort: the q smallest end up in front, the q largest at the back.
+            select(scratch, 0, n - 1, q - 1);
+            double valley = 0;
             for (int i = 0; i < q; i++) {
-                valley += sorted[i];
-                peak += sorted[n - 1 - i];
+                valley += scratch[i];
+            }
+            select(scratch, q, n - 1, n - q);
+            double peak = 0;
+            for (int i = n - q; i < n; i++) {
+                peak += scratch[i];
             }
             valley /= q;
             peak /= q;
             out[b] = (float) (10 * Math.log10(Math.max(AMIN, peak * peak)) - 10 * Math.log10(Math.max(AMIN, valley * valley)));
+        }
+    }
+
+    /** Hoare's quickselect: afterwards a[k] holds the value sorted order puts there, smaller ones before it. */
+    static void select(float[] a, int lo, int hi, int k) {
+        if (k < lo || k > hi) {
+            return;
+        }
+        while (hi > lo) {
+            float pivot = a[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return;
+            }
         }
     }
 
