@@ -85,14 +85,21 @@ public final class RhythmAnalyser {
         return 60 * frameRate / period;
     }
 
+    /**
+     * A beat's accent: the total onset strength within ±2 frames (a sum, not a peak: a click that straddles two frames
+     * spreads its rise over both, and a peak would then depend on where the frame grid happens to fall) plus half the
+     * loudest level in dB just after it.
+     */
     private static double accent(float[] onset, float[] rmsDb, double frame) {
         int f = (int) Math.round(frame);
-        double peak = 0;
+        double rise = 0;
         for (int i = Math.max(0, f - 2); i <= Math.min(onset.length - 1, f + 2); i++) {
-            peak = Math.max(peak, onset[i]);
+            rise += onset[i];
         }
-        int after = Math.min(rmsDb.length - 1, f + 2);
-        double level = after >= 0 ? rmsDb[after] : 0;
-        return peak + 0.5 * level;
+        double level = -Double.MAX_VALUE;
+        for (int i = Math.max(0, f - 1); i <= Math.min(rmsDb.length - 1, f + 3); i++) {
+            level = Math.max(level, rmsDb[i]);
+        }
+        return rise + 0.5 * (level == -Double.MAX_VALUE ? 0 : level);
     }
 }

@@ -1,16 +1,19 @@
 package io.tunetrail.audio.tonal;
 
 /**
- * Key and mode by Krumhansl–Schmuckler: the Pearson correlation of a chroma profile with the Krumhansl–Kessler
- * major and minor probe-tone profiles in all 12 rotations. The confidences are a softmax over the 24 correlations
+ * Key and mode by the Krumhansl–Schmuckler method: the Pearson correlation of a chroma profile with major and minor
+ * key profiles in all 12 rotations. The profiles are Temperley's (1999, from the Kostka–Payne corpus) rather than
+ * Krumhansl–Kessler's probe-tone ratings: with K–K a plain C-major triad correlates better with E minor (the chroma's
+ * octave weighting makes its C a little weaker than E and G, and K–K rates C, the minor sixth of E minor, almost
+ * as high as E minor's own fifth); Temperley's profiles separate a triad from its relative and mediant keys. The confidences are a softmax over the 24 correlations
  * (temperature {@value #TEMPERATURE}: a correlation 0.1 higher is e² times as likely): {@code keyConfidence} is the
  * winning tonic's share (both modes), {@code modeConfidence} the winning mode's share within that tonic. Chroma with
  * no pitch content (silence, or a profile flatter than {@value #MIN_SPREAD} relative spread, like white noise) gives
  * key −1 with zero confidences, Spotify's "no key detected".
  */
 public final class KeyEstimator {
-    static final double[] MAJOR = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
-    static final double[] MINOR = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
+    static final double[] MAJOR = {5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0};
+    static final double[] MINOR = {5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0};
     static final double TEMPERATURE = 0.05;
     static final double MIN_SPREAD = 0.05;
 
