@@ -1,14 +1,14 @@
 package io.tunetrail.audio.rhythm;
 
 /**
- * The time signature from beat-level accents: for each candidate bar length m in 3..7 and each phase, how much the
- * beats at that phase stand out (mean accent of those beats minus the mean of the others, in standard deviations of
- * all accents). A bar of m beats also fits 2m, and a 4/4 fits 8; the smallest m scoring within 90% of the best wins.
- * When no candidate shows accents (score under {@value #MIN_SCORE} standard deviations) the answer is 4, Spotify's
- * default, with a confidence that says it is a guess.
+ * The time signature from beat-level accents: for each candidate bar length m in 3..7 and each phase, a two-sample z
+ * statistic of the accents of the beats at that phase against all other beats (so that a bar length with fewer beats
+ * per phase, or more phases to choose from, gets no head start from chance). A bar of m beats also fits 2m and a 4/4
+ * fits 8; the smallest m scoring within 90% of the best wins. When no candidate reaches z = {@value #MIN_Z} the
+ * answer is 4, Spotify's default, with a confidence under 0.2 that says it is a guess.
  */
 public final class MeterEstimator {
-    static final double MIN_SCORE = 0.5;
+    static final double MIN_Z = 3.5;
     private static final double SAME_AS_BEST = 0.9;
 
     private MeterEstimator() {}
@@ -47,9 +47,9 @@ public final class MeterEstimator {
                         nOut++;
                     }
                 }
-                double s = (in / nIn - out / nOut) / std;
-                if (s > score[m]) {
-                    score[m] = s;
+                double z = (in / nIn - out / nOut) / (std * Math.sqrt(1.0 / nIn + 1.0 / nOut));
+                if (z > score[m]) {
+                    score[m] = z;
                     phaseOf[m] = p;
                 }
             }
@@ -58,9 +58,8 @@ public final class MeterEstimator {
         for (int m = 3; m <= 7; m++) {
             best = Math.max(best, score[m]);
         }
-        if (best < MIN_SCORE) {
-            int phase = 0;
-            return new Meter(4, phase, TempoEstimator.clamp(0.2 * best / MIN_SCORE));
+        if (best < MIN_Z) {
+            return new Meter(4, phaseOf[4], 0.2 * TempoEstimator.clamp(score[4] / MIN_Z));
         }
         int chosen = 4;
         for (int m = 3; m <= 7; m++) {
@@ -69,14 +68,14 @@ public final class MeterEstimator {
                 break;
             }
         }
-        // Confidence: the winner's accent contrast (saturating at 2 sd) times its margin over unrelated bar lengths.
+        // Confidence: the winner's z (saturating at 8) times its margin over bar lengths that are not its multiples.
         double rival = 0;
         for (int m = 3; m <= 7; m++) {
             if (m != chosen && m % chosen != 0 && chosen % m != 0) {
                 rival = Math.max(rival, score[m]);
             }
         }
-        double strength = TempoEstimator.clamp(score[chosen] / 2);
+        double strength = TempoEstimator.clamp(score[chosen] / 8);
         double margin = TempoEstimator.clamp((score[chosen] - Math.max(0, rival)) / score[chosen]);
         return new Meter(chosen, phaseOf[chosen], strength * margin);
     }

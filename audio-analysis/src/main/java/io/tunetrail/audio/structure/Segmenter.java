@@ -8,11 +8,16 @@ import java.util.List;
 /**
  * Segments from onset peaks, picked as librosa's {@code onset_detect} does (a local maximum over the previous 30 ms,
  * at least {@value #DELTA} above the mean of ±100 ms, 30 ms after the previous onset, on the envelope scaled to 0..1),
- * with segments shorter than {@value #MIN_SECONDS} s merged into the one before and silence not split.
+ * an absolute rise of at least {@value #MIN_RISE_DB} dB, with segments shorter than {@value #MIN_SECONDS} s merged into the one before and silence not split.
  */
 public final class Segmenter {
     static final double DELTA = 0.07;
     static final double MIN_SECONDS = 0.08;
+    /**
+     * An onset must also rise by this much (dB, averaged over the mel bands) in absolute terms: the envelope is scaled
+     * to its maximum, and a steady tone's largest wobble would otherwise count as an attack.
+     */
+    static final double MIN_RISE_DB = 0.5;
 
     private Segmenter() {}
 
@@ -49,7 +54,7 @@ public final class Segmenter {
                 cnt++;
             }
             mean /= cnt;
-            if (isMax && v >= mean + DELTA && t - last > wait) {
+            if (isMax && v >= mean + DELTA && onset[t] >= MIN_RISE_DB && t - last > wait) {
                 peaks.add(t);
                 last = t;
             }
