@@ -36,6 +36,7 @@ public final class AudioAnalyser {
     public static final int DEFAULT_SAMPLE_RATE = 22_050;
     /** Frame levels are floored here: Spotify's loudness scale ends at −60 dB. */
     static final float LEVEL_FLOOR_DB = -60f;
+    static final double NOISE_FLATNESS = 0.25;
 
     private final int sampleRate;
     private final FeatureExtractor extractor;
@@ -94,7 +95,11 @@ public final class AudioAnalyser {
         return db;
     }
 
-    /** Mean chroma of the frames within 30 dB of the loudest in [from, to): rests and silence carry no key. */
+    /**
+     * Mean chroma of the frames within 30 dB of the loudest in [from, to) and tonal enough to have a pitch (spectral
+     * flatness under {@value #NOISE_FLATNESS}; white noise sits near 0.56, music near 0.01): rests, silence and noise
+     * carry no key.
+     */
     static double[] meanChroma(SignalFeatures f, float[] level, int from, int to) {
         double loud = LEVEL_FLOOR_DB;
         for (int t = from; t < to; t++) {
@@ -105,7 +110,7 @@ public final class AudioAnalyser {
             return c;
         }
         for (int t = from; t < to; t++) {
-            if (level[t] > loud - 30) {
+            if (level[t] > loud - 30 && f.flatness()[t] < NOISE_FLATNESS) {
                 for (int k = 0; k < 12; k++) {
                     c[k] += f.chroma()[t][k];
                 }
