@@ -75,11 +75,7 @@ class AudioDecoderTest {
 
     @Test
     void opusInOggIsUnsupportedMediaNotUndecodable() {
-        byte[] page = new byte[64];
-        System.arraycopy("OggS".getBytes(StandardCharsets.US_ASCII), 0, page, 0, 4);
-        page[26] = 1;
-        page[27] = 19;
-        System.arraycopy("OpusHead".getBytes(StandardCharsets.US_ASCII), 0, page, 28, 8);
+        byte[] page = oggPageOfNoise("OpusHead");
         assertRefused(() -> AudioDecoder.decodeNative(page, AudioLimits.DEFAULT), Reason.UNSUPPORTED_MEDIA);
     }
 
@@ -110,12 +106,20 @@ class AudioDecoderTest {
 
     @Test
     void aCorruptOggVorbisIsUndecodable() {
-        byte[] ogg = new byte[4096];
-        new java.util.Random(3).nextBytes(ogg);
-        System.arraycopy("OggS".getBytes(StandardCharsets.US_ASCII), 0, ogg, 0, 4);
-        ogg[26] = 1;
-        System.arraycopy("\u0001vorbis".getBytes(StandardCharsets.ISO_8859_1), 0, ogg, 28, 7);
+        byte[] ogg = oggPageOfNoise("\u0001vorbis");
         assertRefused(() -> AudioDecoder.decodeNative(ogg, AudioLimits.DEFAULT), Reason.UNDECODABLE);
+    }
+
+    /** An Ogg page header with one segment whose packet starts with {@code codecId}, then random bytes. */
+    private static byte[] oggPageOfNoise(String codecId) {
+        byte[] page = new byte[4096];
+        new java.util.Random(3).nextBytes(page);
+        System.arraycopy("OggS".getBytes(StandardCharsets.US_ASCII), 0, page, 0, 4);
+        page[26] = 1;
+        page[27] = (byte) 255;
+        byte[] id = codecId.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(id, 0, page, 28, id.length);
+        return page;
     }
 
     @Test

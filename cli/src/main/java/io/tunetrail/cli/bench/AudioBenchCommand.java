@@ -6,12 +6,12 @@ import io.tunetrail.audio.AudioLimits;
 import io.tunetrail.audio.decode.AudioDecoder;
 import io.tunetrail.audio.decode.DecodedAudio;
 import io.tunetrail.audio.document.AnalysisJson;
+import com.sun.management.OperatingSystemMXBean;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.setup.Setup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./tunetrail bench audio}: the audio analyser on the shared clips, in seconds of audio per CPU second on one
- * core (the thread's own CPU time: on a shared machine wall time measures the neighbours), beside decoding alone and,
+ * core (the process's CPU time, one analysing thread: on a shared machine wall time measures the neighbours), beside
+ * decoding alone and,
  * when Python can import librosa, librosa's extraction of the same features on the same clips in the same run.
  */
 @Command(name = "audio", mixinStandardHelpOptions = true,
@@ -55,22 +56,23 @@ public final class AudioBenchCommand implements Callable<Integer> {
             audio.add(Files.readAllBytes(f));
         }
         AudioAnalyser analyser = new AudioAnalyser();
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        // The whole process's CPU (GC and JIT threads included), as librosa's process_time counts its BLAS threads.
+        OperatingSystemMXBean cpu = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double seconds = 0;
         for (byte[] a : audio) {
             seconds += decode(a).seconds();
         }
         List<Double> decodeCpu = new ArrayList<>(), fullCpu = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
-            long t0 = cpu.getCurrentThreadCpuTime();
+            long t0 = cpu.getProcessCpuTime();
             for (byte[] a : audio) {
                 decode(a);
             }
-            long t1 = cpu.getCurrentThreadCpuTime();
+            long t1 = cpu.getProcessCpuTime();
             for (byte[] a : audio) {
                 analyse(analyser, a);
             }
-            long t2 = cpu.getCurrentThreadCpuTime();
+            long t2 = cpu.getProcessCpuTime();
             if (round > 0) { // round 0 warms the JIT
                 decodeCpu.add((t1 - t0) / 1e9);
                 fullCpu.add((t2 - t1) / 1e9);
