@@ -18,6 +18,8 @@ final class SystemPackages {
     static final List<String> RUNTIME = List.of("redis-server", "postgresql-15", "postgresql-server-dev-15");
     /** Needed only to build pgvector from Debian's source package. */
     static final List<String> PGVECTOR_BUILD = List.of("make", "gcc", "dpkg-dev", "debian-archive-keyring");
+    /** Used by the audio-analysis tests: format variants (ffmpeg, sox) and synthetic speech (espeak-ng). */
+    static final List<String> AUDIO_TEST_TOOLS = List.of("ffmpeg", "sox", "espeak-ng");
 
     private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive", "LC_ALL", "C.UTF-8");
 
@@ -30,6 +32,7 @@ final class SystemPackages {
     /** The packages to check: the runtime ones, plus the build tools when pgvector must be built. */
     static List<String> wanted(boolean buildPgvector) {
         List<String> all = new ArrayList<>(RUNTIME);
+        all.addAll(AUDIO_TEST_TOOLS);
         if (buildPgvector) {
             all.addAll(PGVECTOR_BUILD);
         }

@@ -20,7 +20,8 @@ class SystemPackagesTest {
 
     @Test
     void buildToolsAreWantedOnlyWhenPgvectorMustBeBuilt() {
-        assertThat(SystemPackages.wanted(false)).containsExactly("redis-server", "postgresql-15", "postgresql-server-dev-15");
+        assertThat(SystemPackages.wanted(false)).containsExactly("redis-server", "postgresql-15", "postgresql-server-dev-15",
+                "ffmpeg", "sox", "espeak-ng");
         assertThat(SystemPackages.wanted(true)).contains("make", "gcc", "dpkg-dev").startsWith("redis-server");
     }
 
