@@ -107,6 +107,18 @@ public final class PlatformConfig {
             "Keys that encrypt webhook signing secrets at rest (AES-256-GCM): <id>:<base64 of 32 bytes>, comma-separated, the "
                     + "first encrypts, all decrypt (rotate by putting a new key first). Empty: a public local-only key, accepted "
                     + "only while api.host is a loopback address; otherwise the API refuses to start.");
+    public static final Key API_AUDIO_MAX_UPLOAD_BYTES = key("api.audio.max-upload-bytes", "67108864",
+            "Largest audio file POST /api/v1/audio/analyze accepts, in bytes; larger ones get 413.");
+    public static final Key API_AUDIO_MAX_SECONDS = key("api.audio.max-seconds", "600",
+            "Longest audio the API analyses, in seconds (the seeds' MAX_AUDIO_LENGTH_SECONDS); longer files get 413.");
+    public static final Key API_AUDIO_THREADS = key("api.audio.threads", "1",
+            "Threads analysing uploaded audio on one API instance (CPU-bound: at most the cores left to request handling).");
+    public static final Key API_AUDIO_QUEUE = key("api.audio.queue", "4",
+            "Uploads waiting for an analysis thread; when they are all taken the API answers 503 with Retry-After.");
+    public static final Key API_AUDIO_SYNC_MS = key("api.audio.sync-ms", "20000",
+            "How long POST /api/v1/audio/analyze waits for its analysis (ms); longer ones answer 202 and finish in the background.");
+    public static final Key API_AUDIO_STORE_DIR = key("api.audio.store-dir", "",
+            "Folder keeping uploaded audio (one sub-folder per org). Empty means <home>/audio.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

@@ -1,5 +1,6 @@
 package io.tunetrail.api;
 
+import io.tunetrail.api.audio.AudioSettings;
 import io.tunetrail.api.webhook.HostResolver;
 import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.model.PlanCatalog;
@@ -13,9 +14,17 @@ import io.tunetrail.model.PlatformConfig;
  *                      another instance take at most this long)
  * @param webhookDispatchMillis how often due webhook deliveries are sent; 0: never by this instance (tests drive it)
  * @param webhooks      how webhook URLs are checked, deliveries sent and secrets sealed
+ * @param audio         limits, pool and store of audio analysis
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks, AudioSettings audio) {
+
+    /** Audio analysis with the default settings, keeping uploads under the system's temporary folder. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+            WebhookSettings webhooks) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks,
+                AudioSettings.defaults(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tunetrail-audio")));
+    }
 
     /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
@@ -25,6 +34,6 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
-                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config));
+                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config), AudioSettings.from(config));
     }
 }

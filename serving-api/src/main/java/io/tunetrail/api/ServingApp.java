@@ -2,6 +2,9 @@ package io.tunetrail.api;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.tunetrail.api.audio.AudioAnalysisService;
+import io.tunetrail.api.audio.AudioAnalysisStore;
+import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.billing.StripeWebhooks;
@@ -9,6 +12,7 @@ import io.tunetrail.api.docs.OpenApiDocument;
 import io.tunetrail.api.http.AccessHook;
 import io.tunetrail.api.http.AccountController;
 import io.tunetrail.api.http.AnalyticsController;
+import io.tunetrail.api.http.AudioController;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
 import io.tunetrail.api.http.DataController;
@@ -114,6 +118,9 @@ public final class ServingApp {
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks)).routes());
+        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
+                new AudioAnalysisStore(sql), catalogService, limiter, clock);
+        routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -129,6 +136,7 @@ public final class ServingApp {
             config.appData(WEBHOOKS, webhooks);
             config.events.serverStopping(() -> {
                 background.shutdown();
+                audio.close();
                 webhooks.close();
                 flush(authenticator);
             });

@@ -1,0 +1,247 @@
+package io.tunetrail.api.audio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunetrail.api.auth.Principal;
+import io.tunetrail.api.http.ApiErrors;
+import io.tunetrail.api.http.ApiException;
+import io.tunetrail.api.http.Check;
+import io.tunetrail.api.http.Json;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.audio.AudioAnalysis;
+import io.tunetrail.audio.AudioInputException;
+import io.tunetrail.audio.decode.AudioContainer;
+import io.tunetrail.audio.document.AnalysisJson;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Analysis of uploaded audio for the API: reads the upload, runs the analyser on a bounded pool, keeps the audio in the
+ * object store and the analysis in PostgreSQL, and answers lookups by analysis and by track.
+ *
+ * <p><b>Quota.</b> The access hook counts one {@code audio_analysis} unit before the handler runs (so that racing
+ * uploads cannot pass the limit). An upload refused afterwards (empty, too large, not audio, undecodable, another
+ * org's track, a full pool) is not an analysed file: its unit is given back in the same Redis counters, exactly once,
+ * by whichever side refused it (this thread before the pool took the work, the pool thread after).
+ */
+public final class AudioAnalysisService implements AutoCloseable {
+    /** Reads the upload; may refuse it (too large, no file part). */
+    @FunctionalInterface
+    public interface UploadReader {
+        byte[] read();
+    }
+
+    public record Embedding(int dimension, String model) {}
+
+    /**
+     * The answer to an upload: {@code audioFeatures} and {@code embedding} are null while {@code status} is
+     * {@code pending} (the analysis outlived the request's wait and finishes in the background).
+     */
+    public record AnalyzeResult(String analysisId, String status, JsonNode audioFeatures, String analysisUrl, Embedding embedding) {
+        public boolean complete() {
+            return "complete".equals(status);
+        }
+    }
+
+    private final AudioSettings settings;
+    private final AudioObjectStore objects;
+    private final AudioAnalysisStore store;
+    private final CatalogService catalog;
+    private final UsageLimiter limiter;
+    private final Clock clock;
+    private final ThreadPoolExecutor pool;
+    /** Analyses running or waiting, as org + '\n' + analysis id: their GET answers "pending" rather than 404. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
+    public AudioAnalysisService(AudioSettings settings, AudioObjectStore objects, AudioAnalysisStore store, CatalogService catalog,
+            UsageLimiter limiter, Clock clock) {
+        this.settings = settings;
+        this.objects = objects;
+        this.store = store;
+        this.catalog = catalog;
+        this.limiter = limiter;
+        this.clock = clock;
+        // No waiting room at all is a SynchronousQueue: an ArrayBlockingQueue cannot have capacity 0.
+        BlockingQueue<Runnable> queue = settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue, r -> {
+            Thread t = new Thread(r, "tunetrail-audio-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Analyses one upload for the caller's org, attaching it to {@code trackId} (null: no track). The hook has counted
+     * one unit of the quota; every refusal here gives it back.
+     */
+    public AnalyzeResult analyze(Principal p, UploadReader upload, String trackId) {
+        Instant countedAt = clock.instant();
+        String analysisId = "aud_" + UUID.randomUUID().toString().replace("-", "");
+        String pendingKey = p.orgId() + "\n" + analysisId;
+        Future<AnalyzeResult> future;
+        try {
+            String track = trackId == null || trackId.isBlank() ? null : catalog.track(p, Check.id("track_id", trackId)).trackId();
+            byte[] audio = upload.read();
+            if (audio.length == 0) {
+                throw ApiErrors.emptyAudio();
+            }
+            pending.add(pendingKey);
+            future = pool.submit(() -> analyseAndStore(p.orgId(), analysisId, track, audio, countedAt, pendingKey));
+        } catch (RejectedExecutionException e) {
+            pending.remove(pendingKey);
+            refund(p.orgId(), countedAt);
+            throw ApiErrors.analysisBusy(retryAfterSeconds());
+        } catch (RuntimeException e) {
+            refund(p.orgId(), countedAt);
+            throw e;
+        }
+        try {
+            return future.get(settings.syncMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new AnalyzeResult(analysisId, "pending", null, url(analysisId), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AnalyzeResult(analysisId, "pending", null, url(analysisId), null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AudioInputException refused) {
+                throw refusal(refused);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("audio analysis failed", cause);
+        }
+    }
+
+    private AnalyzeResult analyseAndStore(String orgId, String analysisId, String trackId, byte[] audio, Instant countedAt, String pendingKey)
+            throws AudioInputException {
+        try {
+            AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
+            String extension = AudioContainer.sniff(audio).map(c -> "." + c.name().toLowerCase(Locale.ROOT)).orElse(".bin");
+            String objectKey = objects.put(orgId, analysisId + extension, audio);
+            String features = AnalysisJson.write(a.features());
+            store.insert(new AudioAnalysisStore.NewAnalysis(orgId, analysisId, trackId, a.analyserVersion(), features,
+                    AnalysisJson.write(a.document()), a.features().durationMs(), objectKey, a.embedding().vector(), a.embedding().model()));
+            return new AnalyzeResult(analysisId, "complete", Json.mapper().readTree(features), url(analysisId),
+                    new Embedding(a.embedding().dimension(), a.embedding().model()));
+        } catch (AudioInputException | RuntimeException e) {
+            refund(orgId, countedAt);
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the analyser wrote JSON it cannot read back", e);
+        } finally {
+            pending.remove(pendingKey);
+        }
+    }
+
+    /** The analysis document with its identity and audio features; pending ones answer with their status only. */
+    public ObjectNode analysis(Principal p, String analysisId) {
+        Check.id("analysis_id", analysisId);
+        if (pending.contains(p.orgId() + "\n" + analysisId)) {
+            ObjectNode status = Json.mapper().createObjectNode();
+            status.put("analysis_id", analysisId).put("status", "pending");
+            return status;
+        }
+        return document(store.find(p.orgId(), analysisId).orElseThrow(() -> ApiErrors.notFound("audio analysis", analysisId)));
+    }
+
+    public boolean isPending(Principal p, String analysisId) {
+        return pending.contains(p.orgId() + "\n" + analysisId);
+    }
+
+    /** The newest analysis attached to a track of the caller's org. */
+    public ObjectNode trackAnalysis(Principal p, String trackId) {
+        catalog.track(p, trackId);
+        return document(store.newestOfTrack(p.orgId(), trackId)
+                .orElseThrow(() -> ApiErrors.notFoundDetail("track '" + trackId + "' has no audio analysis; POST its audio to "
+                        + "/api/v1/audio/analyze?track_id=" + trackId)));
+    }
+
+    /**
+     * The track's audio features, from its newest analysis when it has one ({@code source: audio_analysis}), else from the
+     * imported catalog ({@code source: catalog}).
+     */
+    public ObjectNode trackFeatures(Principal p, String trackId) {
+        catalog.track(p, trackId);
+        var analysed = store.newestOfTrack(p.orgId(), trackId);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("track_id", trackId);
+        if (analysed.isPresent()) {
+            out.setAll((ObjectNode) read(analysed.get().features()));
+            out.put("source", "audio_analysis");
+            out.put("analysis_id", analysed.get().analysisId());
+            out.put("analyser_version", analysed.get().analyserVersion());
+            return out;
+        }
+        ObjectNode imported = Json.mapper().valueToTree(catalog.audioFeatures(p, trackId));
+        imported.remove("org_id");
+        out.setAll(imported);
+        out.put("source", "catalog");
+        return out;
+    }
+
+    private ObjectNode document(AudioAnalysisStore.StoredAnalysis a) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("analysis_id", a.analysisId());
+        out.put("status", "complete");
+        out.put("track_id", a.trackId());
+        out.put("analyser_version", a.analyserVersion());
+        out.put("created_at", a.createdAt().toString());
+        out.set("audio_features", read(a.features()));
+        out.setAll((ObjectNode) read(a.document()));
+        return out;
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored analysis JSON does not parse", e);
+        }
+    }
+
+    private void refund(String orgId, Instant countedAt) {
+        limiter.refund(orgId, Gate.AUDIO_ANALYSIS, 1, countedAt);
+    }
+
+    /** About one longest analysis at the analyser's measured ~240x real time per thread, at least a second. */
+    private long retryAfterSeconds() {
+        return Math.max(1, (long) Math.ceil(settings.maxSeconds() / 240.0));
+    }
+
+    private static String url(String analysisId) {
+        return "/api/v1/audio/analyses/" + analysisId;
+    }
+
+    static ApiException refusal(AudioInputException e) {
+        return switch (e.reason()) {
+            case EMPTY -> ApiErrors.emptyAudio();
+            case TOO_LARGE, TOO_LONG -> ApiErrors.audioTooLarge(e.getMessage());
+            case UNSUPPORTED_MEDIA -> ApiErrors.unsupportedMedia(e.getMessage());
+            case UNDECODABLE -> ApiErrors.undecodableAudio(e.getMessage());
+        };
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

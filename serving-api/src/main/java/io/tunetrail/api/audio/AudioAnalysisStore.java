@@ -1,0 +1,84 @@
+package io.tunetrail.api.audio;
+
+import io.tunetrail.api.store.Sql;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The {@code audio_analyses} and {@code audio_embeddings} rows of each org (migrations V70, V71). */
+public final class AudioAnalysisStore {
+    /** One stored analysis; {@code features} and {@code document} are JSON objects as stored. */
+    public record StoredAnalysis(String analysisId, String trackId, String analyserVersion, String features, String document,
+            long durationMs, Instant createdAt) {}
+
+    /** What one analysis stores: its row and its embedding. */
+    public record NewAnalysis(String orgId, String analysisId, String trackId, String analyserVersion, String featuresJson,
+            String documentJson, long durationMs, String objectKey, float[] embedding, String model) {}
+
+    private static final String COLUMNS = "analysis_id, track_id, analyser_version, features::text AS features, document::text AS document, "
+            + "duration_ms, created_at";
+
+    private final Sql sql;
+
+    public AudioAnalysisStore(Sql sql) {
+        this.sql = sql;
+    }
+
+    public void insert(NewAnalysis a) {
+        sql.transaction("store an audio analysis", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audio_analyses (org_id, analysis_id, track_id, analyser_version, "
+                    + "features, document, duration_ms, object_key) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+                ps.setString(1, a.orgId());
+                ps.setString(2, a.analysisId());
+                ps.setString(3, a.trackId());
+                ps.setString(4, a.analyserVersion());
+                ps.setString(5, a.featuresJson());
+                ps.setString(6, a.documentJson());
+                ps.setLong(7, a.durationMs());
+                ps.setString(8, a.objectKey());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audio_embeddings (org_id, analysis_id, track_id, embedding, model) "
+                    + "VALUES (?, ?, ?, ?::vector, ?)")) {
+                ps.setString(1, a.orgId());
+                ps.setString(2, a.analysisId());
+                ps.setString(3, a.trackId());
+                ps.setString(4, vectorLiteral(a.embedding()));
+                ps.setString(5, a.model());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public Optional<StoredAnalysis> find(String orgId, String analysisId) {
+        return sql.one("read an audio analysis", "SELECT " + COLUMNS + " FROM audio_analyses WHERE org_id = ? AND analysis_id = ?", ps -> {
+            ps.setString(1, orgId);
+            ps.setString(2, analysisId);
+        }, AudioAnalysisStore::row);
+    }
+
+    /** The track's newest analysis. */
+    public Optional<StoredAnalysis> newestOfTrack(String orgId, String trackId) {
+        return sql.one("read a track's audio analysis", "SELECT " + COLUMNS + " FROM audio_analyses WHERE org_id = ? AND track_id = ? "
+                + "ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, trackId);
+                }, AudioAnalysisStore::row);
+    }
+
+    private static StoredAnalysis row(ResultSet rs) throws SQLException {
+        return new StoredAnalysis(rs.getString("analysis_id"), rs.getString("track_id"), rs.getString("analyser_version"),
+                rs.getString("features"), rs.getString("document"), rs.getLong("duration_ms"), Sql.instant(rs, "created_at"));
+    }
+
+    private static String vectorLiteral(float[] v) {
+        StringBuilder b = new StringBuilder(v.length * 12).append('[');
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ",").append(v[i]);
+        }
+        return b.append(']').toString();
+    }
+}

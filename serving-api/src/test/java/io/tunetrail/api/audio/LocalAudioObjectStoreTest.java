@@ -1,0 +1,42 @@
+package io.tunetrail.api.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Org ids may hold '/' and '.': objects must stay in the org's own folder under the root whatever the id says. */
+class LocalAudioObjectStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void objectsOfAnOrgLandInItsOwnFolderAndAreDeletedWithIt() throws Exception {
+        Path root = dir.resolve("audio");
+        LocalAudioObjectStore store = new LocalAudioObjectStore(root);
+        store.put("org-a", "x.wav", new byte[] {1, 2, 3});
+        store.put("org-b", "x.wav", new byte[] {4});
+        assertThat(Files.readAllBytes(store.resolve("org-a", "x.wav"))).containsExactly(1, 2, 3);
+        store.deleteOrg("org-a");
+        assertThat(Files.exists(store.resolve("org-a", "x.wav"))).isFalse();
+        assertThat(Files.readAllBytes(store.resolve("org-b", "x.wav"))).containsExactly(4);
+    }
+
+    @Test
+    void anOrgIdThatLooksLikeAPathCannotClimbOutOfTheRoot() throws Exception {
+        Path root = dir.resolve("audio");
+        LocalAudioObjectStore store = new LocalAudioObjectStore(root);
+        // Valid ids by the tt_id pattern: they start with an alphanumeric and may contain '/' and '.'.
+        for (String org : new String[] {"a/../../escaped", "a/../b", "x/./../../../tmp"}) {
+            String key = store.put(org, "clip.wav", new byte[] {9});
+            Path written = root.resolve(key).normalize();
+            assertThat(written).as(org).startsWith(root);
+            assertThat(written.getParent().getParent()).as(org + " lands one folder below the root").isEqualTo(root);
+        }
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile).allMatch(p -> p.startsWith(root))).isTrue();
+        }
+    }
+}
