@@ -113,7 +113,8 @@ public final class ServingApp {
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
-        routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks)).routes());
+        StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
+        routes.addAll(new BillingController(stripe).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,6 +128,8 @@ public final class ServingApp {
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.appData(AUTHENTICATOR, authenticator);
             config.appData(WEBHOOKS, webhooks);
+            // Parked Stripe events whose price was missing from the catalog may apply now that it was (re)loaded.
+            config.events.serverStarted(() -> background.execute(() -> stripe.reapplyParked(null)));
             config.events.serverStopping(() -> {
                 background.shutdown();
                 flush(authenticator);
