@@ -94,6 +94,12 @@ public final class PlatformConfig {
             "Parallelism of the Flink jobs on the local MiniCluster (a cluster's flink run -p overrides it).");
     public static final Key STREAM_CHECKPOINT_INTERVAL_MS = key("stream.checkpoint-interval-ms", "10000",
             "Flink checkpoint interval; results reach the Kafka result topics (exactly once) at each checkpoint.");
+    public static final Key STREAM_CHECKPOINT_TIMEOUT_MS = key("stream.checkpoint-timeout-ms", "300000",
+            "A Flink checkpoint not complete after this long is abandoned. Must stay below stream.transaction-timeout-ms "
+                    + "minus the checkpoint interval and a 60 s margin (checked at job start).");
+    public static final Key STREAM_TRANSACTION_TIMEOUT_MS = key("stream.transaction-timeout-ms", "600000",
+            "Kafka transaction timeout of the jobs' exactly-once sinks; at most the broker's transaction.max.timeout.ms "
+                    + "(15 min by default). A transaction spans a checkpoint, so it must outlive the checkpoint timeout.");
     public static final Key STREAM_CHECKPOINT_DIR = key("stream.checkpoint-dir", "",
             "Where Flink keeps checkpoints (a file: or s3: URI on a cluster). Empty means <home>/flink/checkpoints.");
     public static final Key STREAM_OUT_OF_ORDERNESS_SECONDS = key("stream.out-of-orderness-seconds", "10",
