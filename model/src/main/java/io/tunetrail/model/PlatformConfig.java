@@ -141,6 +141,9 @@ public final class PlatformConfig {
             "ALS: leave tracks the listener already interacted with out of their recommendations.");
     public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
             "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
+            "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
+                    + "it runs); after that another worker may take the request over.");
     public static final Key RETENTION_KEEP_RETIRED = key("batch.retention.keep-retired", "2",
             "Retention: per org and model, the retired versions whose served rows (analytics tables, Redis) stay for "
                     + "rollback, besides the active and the pinned one; older retired versions keep only their registry "
@@ -254,7 +257,7 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
-                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K)) {
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }
