@@ -75,6 +75,10 @@ public final class PlatformConfig {
             "PostgreSQL password. The local stack's cluster only accepts loopback connections.");
     public static final Key REDIS_HOST = key("redis.host", "127.0.0.1", "Redis host (online store, counters).");
     public static final Key REDIS_PORT = key("redis.port", "16379", "Redis port; the local stack's server listens here.");
+    public static final Key REDIS_MAXMEMORY = key("redis.maxmemory", "512mb",
+            "Memory the local stack's Redis may use (redis.conf maxmemory: bytes, or a number with kb/mb/gb). Past it Redis "
+                    + "evicts only keys with a TTL (volatile-lru): feature rows, idempotency marks; never quota, limiter or "
+                    + "ledger keys (feature-store/KEYS.md).");
     public static final Key API_PORT = key("api.port", "18080", "Port of the serving API.");
     public static final Key API_HOST = key("api.host", "127.0.0.1",
             "Address the serving API binds; 0.0.0.0 for every interface.");
@@ -249,6 +253,10 @@ public final class PlatformConfig {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException(describe(key) + " = " + port + " is not a TCP port (1..65535)");
             }
+        }
+        if (!get(REDIS_MAXMEMORY).matches("[1-9][0-9]{0,12}(kb|mb|gb)?")) {
+            throw new IllegalArgumentException(describe(REDIS_MAXMEMORY) + " = '" + get(REDIS_MAXMEMORY)
+                    + "' is not a size: give bytes or a number with kb, mb or gb, e.g. 512mb");
         }
         if (getInt(KAFKA_PARTITIONS) < 1) {
             throw new IllegalArgumentException(describe(KAFKA_PARTITIONS) + " must be at least 1");

@@ -136,6 +136,9 @@ public final class ServingApp {
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        // Quota, limiter and ledger keys carry no TTL, so Redis's volatile-lru never evicts them; past periods go here.
+        io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
+        background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -162,6 +165,15 @@ public final class ServingApp {
             webhooks.deliverDue();
         } catch (RuntimeException e) {
             LOG.warn("webhook dispatch failed: {}", e.getMessage());
+        }
+    }
+
+    private static void prune(io.tunetrail.store.online.RedisRetention retention, Clock clock) {
+        try {
+            io.tunetrail.store.online.RedisRetention.Pruned p = retention.prune(clock.instant());
+            LOG.info("Redis retention removed {} usage counters, {} ledger totals, {} idle rate-limit states", p.usage(), p.ledger(), p.rateLimit());
+        } catch (RuntimeException e) {
+            LOG.warn("Redis retention did not run: {}", e.getMessage());
         }
     }
 
