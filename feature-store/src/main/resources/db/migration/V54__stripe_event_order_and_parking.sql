@@ -7,8 +7,9 @@
 CREATE TABLE stripe_subscription_state (
     -- No pattern check: a CHECK failure would answer Stripe 5xx for ever on an id we merely did not expect.
     subscription_id    text PRIMARY KEY,
-    -- Not a foreign key, like processed_stripe_events.org_id: the record of what was applied outlives the org.
-    org_id             text NOT NULL,
+    -- Nullable and not a foreign key, like processed_stripe_events.org_id: Stripe's record, not org data; it outlives
+    -- the org (and the tenancy rule for org-scoped tables, DatabaseSchemaIT, does not apply to it).
+    org_id             text,
     status             text NOT NULL,
     last_event_id      text NOT NULL,
     last_event_created timestamptz NOT NULL,

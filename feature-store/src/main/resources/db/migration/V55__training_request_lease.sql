@@ -11,5 +11,4 @@ ALTER TABLE training_requests
 UPDATE training_requests SET leased_by = 'before-leases', lease_expires_at = now(), attempts = 1 WHERE status = 'running';
 ALTER TABLE training_requests ADD CONSTRAINT training_requests_running_is_leased
     CHECK (status <> 'running' OR (leased_by IS NOT NULL AND lease_expires_at IS NOT NULL));
-CREATE INDEX training_requests_leases ON training_requests (lease_expires_at) WHERE status = 'running';
 COMMENT ON COLUMN training_requests.lease_expires_at IS 'Until when the worker in leased_by owns this running request; after it, another worker may claim it.';
