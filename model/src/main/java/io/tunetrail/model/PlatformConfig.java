@@ -75,6 +75,10 @@ public final class PlatformConfig {
             "PostgreSQL password. The local stack's cluster only accepts loopback connections.");
     public static final Key REDIS_HOST = key("redis.host", "127.0.0.1", "Redis host (online store, counters).");
     public static final Key REDIS_PORT = key("redis.port", "16379", "Redis port; the local stack's server listens here.");
+    public static final Key REDIS_MAXMEMORY = key("redis.maxmemory", "512mb",
+            "Memory the local stack's Redis may use (redis.conf maxmemory: bytes, or a number with kb/mb/gb). Past it Redis "
+                    + "evicts only keys with a TTL (volatile-lru): feature rows, idempotency marks; never quota, limiter or "
+                    + "ledger keys (feature-store/KEYS.md).");
     public static final Key API_PORT = key("api.port", "18080", "Port of the serving API.");
     public static final Key API_HOST = key("api.host", "127.0.0.1",
             "Address the serving API binds; 0.0.0.0 for every interface.");
@@ -115,6 +119,12 @@ public final class PlatformConfig {
             "Parallelism of the Flink jobs on the local MiniCluster (a cluster's flink run -p overrides it).");
     public static final Key STREAM_CHECKPOINT_INTERVAL_MS = key("stream.checkpoint-interval-ms", "10000",
             "Flink checkpoint interval; results reach the Kafka result topics (exactly once) at each checkpoint.");
+    public static final Key STREAM_CHECKPOINT_TIMEOUT_MS = key("stream.checkpoint-timeout-ms", "300000",
+            "A Flink checkpoint not complete after this long is abandoned. Must stay below stream.transaction-timeout-ms "
+                    + "minus the checkpoint interval and a 60 s margin (checked at job start).");
+    public static final Key STREAM_TRANSACTION_TIMEOUT_MS = key("stream.transaction-timeout-ms", "600000",
+            "Kafka transaction timeout of the jobs' exactly-once sinks; at most the broker's transaction.max.timeout.ms "
+                    + "(15 min by default). A transaction spans a checkpoint, so it must outlive the checkpoint timeout.");
     public static final Key STREAM_CHECKPOINT_DIR = key("stream.checkpoint-dir", "",
             "Where Flink keeps checkpoints (a file: or s3: URI on a cluster). Empty means <home>/flink/checkpoints.");
     public static final Key STREAM_OUT_OF_ORDERNESS_SECONDS = key("stream.out-of-orderness-seconds", "10",
@@ -156,6 +166,9 @@ public final class PlatformConfig {
             "ALS: leave tracks the listener already interacted with out of their recommendations.");
     public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
             "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
+            "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
+                    + "it runs); after that another worker may take the request over.");
     public static final Key RETENTION_KEEP_RETIRED = key("batch.retention.keep-retired", "2",
             "Retention: per org and model, the retired versions whose served rows (analytics tables, Redis) stay for "
                     + "rollback, besides the active and the pinned one; older retired versions keep only their registry "
@@ -262,6 +275,10 @@ public final class PlatformConfig {
                 throw new IllegalArgumentException(describe(key) + " = " + port + " is not a TCP port (1..65535)");
             }
         }
+        if (!get(REDIS_MAXMEMORY).matches("[1-9][0-9]{0,12}(kb|mb|gb)?")) {
+            throw new IllegalArgumentException(describe(REDIS_MAXMEMORY) + " = '" + get(REDIS_MAXMEMORY)
+                    + "' is not a size: give bytes or a number with kb, mb or gb, e.g. 512mb");
+        }
         if (getInt(KAFKA_PARTITIONS) < 1) {
             throw new IllegalArgumentException(describe(KAFKA_PARTITIONS) + " must be at least 1");
         }
@@ -269,7 +286,7 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
-                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K)) {
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }

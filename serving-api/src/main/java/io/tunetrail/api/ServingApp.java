@@ -113,7 +113,8 @@ public final class ServingApp {
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
-        routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks)).routes());
+        StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
+        routes.addAll(new BillingController(stripe).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,6 +128,8 @@ public final class ServingApp {
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.appData(AUTHENTICATOR, authenticator);
             config.appData(WEBHOOKS, webhooks);
+            // Parked Stripe events whose price was missing from the catalog may apply now that it was (re)loaded.
+            config.events.serverStarted(() -> background.execute(() -> stripe.reapplyParked(null)));
             config.events.serverStopping(() -> {
                 background.shutdown();
                 webhooks.close();
@@ -134,6 +137,9 @@ public final class ServingApp {
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        // Quota, limiter and ledger keys carry no TTL, so Redis's volatile-lru never evicts them; past periods go here.
+        io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
+        background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -160,6 +166,15 @@ public final class ServingApp {
             webhooks.pump();
         } catch (RuntimeException e) {
             LOG.warn("webhook dispatch failed: {}", e.getMessage());
+        }
+    }
+
+    private static void prune(io.tunetrail.store.online.RedisRetention retention, Clock clock) {
+        try {
+            io.tunetrail.store.online.RedisRetention.Pruned p = retention.prune(clock.instant());
+            LOG.info("Redis retention removed {} usage counters, {} ledger totals, {} idle rate-limit states", p.usage(), p.ledger(), p.rateLimit());
+        } catch (RuntimeException e) {
+            LOG.warn("Redis retention did not run: {}", e.getMessage());
         }
     }
 

@@ -62,7 +62,13 @@ public final class StreamingJobsMain {
             io.tunetrail.streaming.bench.StreamingBench.run(config, bench);
             return;
         }
-        StreamSettings settings = StreamSettings.of(config, untilIdle);
+        StreamSettings settings = null;
+        try {
+            settings = StreamSettings.of(config, untilIdle);
+        } catch (IllegalArgumentException e) {
+            // Refused before anything starts: bad timeouts would lose a checkpoint's results only later, silently.
+            fail(e.getMessage());
+        }
         List<String> topics = new ArrayList<>(KafkaTopics.names(config));
         topics.addAll(KafkaTopics.resultNames(config));
         KafkaTopics.ensure(config, topics);
@@ -107,6 +113,9 @@ public final class StreamingJobsMain {
         env.getCheckpointConfig().setExternalizedCheckpointRetention(
                 org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1000, s.checkpointIntervalMs()));
+        // Below the sinks' transaction timeout (StreamSettings checks it): a checkpoint that outlived its transaction would
+        // commit data the broker has already aborted.
+        env.getCheckpointConfig().setCheckpointTimeout(s.checkpointTimeoutMs());
         return env;
     }
 

@@ -42,7 +42,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 public final class UsageLimiter {
     // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
-    //       5 month limit (-1 = none), 6 units, 7 day counter expiry (epoch ms), 8 month counter expiry,
+    //       5 month limit (-1 = none), 6 units, 7 and 8 unused (the counters' expiries before they were protected),
     //       9 route, 10 expiry of the key's day hash, 11.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
     // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used, prefetched rows (allowed only)};
     // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota.
@@ -67,22 +67,20 @@ public final class UsageLimiter {
             "  resetMs = math.ceil(newTat - now)",
             "end",
             // Count first and take it back if it passed a limit: the admitted path (nearly every call) then needs no
-            // GET of the counters, and inside one script nobody sees the counter in between. Expiries are absolute, so
-            // setting them when a key is created is enough; a counter created by addUsage got the same expiry there.
+            // GET of the counters, and inside one script nobody sees the counter in between. Counters and the rate state
+            // get no TTL, so volatile-lru can never evict them (KeyFamily); RedisRetention removes them when done.
             "local day = redis.call('INCRBY', KEYS[2], units)",
-            "if day == units then redis.call('PEXPIREAT', KEYS[2], ARGV[7]) end",
             "if dayLimit >= 0 and day > dayLimit then",
             "  day = redis.call('DECRBY', KEYS[2], units)",
             "  return {2, remaining, 0, resetMs, day, tonumber(redis.call('GET', KEYS[3]) or '0')}",
             "end",
             "local month = redis.call('INCRBY', KEYS[3], units)",
-            "if month == units then redis.call('PEXPIREAT', KEYS[3], ARGV[8]) end",
             "if monthLimit >= 0 and month > monthLimit then",
             "  month = redis.call('DECRBY', KEYS[3], units)",
             "  day = redis.call('DECRBY', KEYS[2], units)",
             "  return {3, remaining, 0, resetMs, day, month}",
             "end",
-            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
+            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat)) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
             "return {0, remaining, 0, resetMs, day, month, read_rows(11)}");
     private static final String SHA = sha1(SCRIPT);
@@ -127,17 +125,13 @@ public final class UsageLimiter {
         int burst = rate.isUnlimited() ? 0 : (rate.burst() == null ? 1 : Math.max(1, rate.burst()));
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(day);
-        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
-        long dayExpires = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
-        long monthExpires = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
                 RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day));
         long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
         List<String> args = new ArrayList<>(10 + (prefetch ? prefetchViews.size() * 3 : 0));
         args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
-                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), Long.toString(dayExpires),
-                Long.toString(monthExpires), route, Long.toString(keyUsageExpires)));
+                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), "0", "0", route, Long.toString(keyUsageExpires)));
         if (prefetch) {
             args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
         }
