@@ -10,12 +10,20 @@ import io.tunetrail.model.PlatformConfig;
  * @param keyCacheMillis how long a key lookup is reused before the database is asked again (revocations made on
  *                      another instance take at most this long)
  * @param webhookDispatchMillis how often due webhook deliveries are sent; 0: never by this instance (tests drive it)
+ * @param keyCacheMaxEntries at most this many key lookups are cached (the rest cost a database lookup each)
  */
-public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
+public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+        int keyCacheMaxEntries) {
+
+    /** Settings with the default key cache size. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis,
+                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()));
+    }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
-                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS));
+                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES));
     }
 }
