@@ -124,10 +124,11 @@ public final class AccessHook {
                 ctx.header("X-Request-Id", requestId);
                 events.publishUsage(new UsageEvent(principal.orgId(), principal.keyId(), gate.resource(), gate.units(), now, requestId));
             }
-            case RATE_LIMITED -> {
+            case RATE_LIMITED, ORG_RATE_LIMITED -> {
                 long seconds = Math.max(1, (d.retryAfterMs() + 999) / 1000);
                 headers.put("Retry-After", Long.toString(seconds));
-                throw ApiErrors.rateLimited(seconds, headers);
+                throw d.outcome() == UsageLimiter.Outcome.RATE_LIMITED ? ApiErrors.rateLimited(seconds, headers)
+                        : ApiErrors.orgRateLimited(seconds, headers);
             }
             case DAY_QUOTA, MONTH_QUOTA -> {
                 LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);

@@ -156,6 +156,13 @@ public final class ApiErrors {
                 null, null, headers);
     }
 
+    /** Too many requests per minute for the org's keys together: the org ceiling, whatever the number of keys. */
+    public static ApiException orgRateLimited(long retryAfterSeconds, Map<String, String> headers) {
+        return new ApiException(429, "org_rate_limited", "Organisation rate limit exceeded",
+                "Too many requests for this organisation (all its API keys together; more keys do not raise the limit); retry after "
+                        + retryAfterSeconds + " s or spread requests over the minute", null, null, headers);
+    }
+
     // --- 5xx ------------------------------------------------------------------------------------------------
 
     public static ApiException unavailable(String detail) {
