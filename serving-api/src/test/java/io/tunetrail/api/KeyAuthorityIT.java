@@ -35,6 +35,17 @@ class KeyAuthorityIT {
         return new ApiKeyStore(stack.sql());
     }
 
+    /** A person of a new org, in a team of their own, with an org-wide key of every scope made directly in the store. */
+    private record Person(String org, String team, TeamStore.Member member, String key) {}
+
+    private static Person person(String name, String plan, String role) {
+        String org = stack.org(name, plan);
+        TeamStore teams = new TeamStore(stack.sql());
+        String team = teams.createTeam(org, "team-" + name, "Team " + name).teamId();
+        TeamStore.Member member = teams.addMember(org, team, "m-" + role, role + "@" + name + ".example", role);
+        return new Person(org, team, member, keys().create(org, null, member.memberId(), role + "'s key", ALL, null).secret());
+    }
+
     @Test
     void aKeyCannotMintASuccessorThatOutlivesIt() {
         String org = stack.org("outlive", "pro");
@@ -80,11 +91,9 @@ class KeyAuthorityIT {
 
     @Test
     void aKeyIsNeverMadeWithScopesAboveItsMembersRole() {
-        String org = stack.org("mint-scope", "pro");
-        TeamStore teams = new TeamStore(stack.sql());
-        String team = teams.createTeam(org, "team-ms", "Team").teamId();
-        TeamStore.Member member = teams.addMember(org, team, "m-plain", "plain@ms.example", "member");
-        String owner = stack.key(org, "admin");
+        Person plain = person("mint-scope", "pro", "member");
+        TeamStore.Member member = plain.member();
+        String owner = stack.key(plain.org(), "admin");
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer refused = post(client, "/api/v1/api-keys", owner,
                     "{\"name\":\"too much\",\"member_id\":\"" + member.memberId() + "\",\"scopes\":[\"read\",\"admin\"]}");
@@ -99,18 +108,15 @@ class KeyAuthorityIT {
 
     @Test
     void aDemotedAdminsExistingAdminKeyLosesItsAdminScope() {
-        String org = stack.org("demote", "pro");
-        TeamStore teams = new TeamStore(stack.sql());
-        String team = teams.createTeam(org, "team-d", "Team").teamId();
-        TeamStore.Member admin = teams.addMember(org, team, "m-adm", "adm@d.example", "admin");
-        teams.addMember(org, team, "m-own", "own@d.example", "owner");
-        String adminKey = keys().create(org, team, admin.memberId(), "admin's key", ALL, null).secret();
-        String ownerKey = stack.key(org, "admin");
+        Person demoted = person("demote", "pro", "admin");
+        TeamStore.Member admin = demoted.member();
+        String adminKey = demoted.key();
+        String ownerKey = stack.key(demoted.org(), "admin");
         JavalinTest.test(stack.app(), (server, client) -> {
             assertThat(get(client, "/api/v1/webhooks", adminKey).status()).isEqualTo(200);
-            Http.Answer demoted = call(client, "PUT", "/api/v1/members/" + admin.memberId() + "/role", ownerKey, "{\"role\":\"member\"}");
-            assertThat(demoted.status()).isEqualTo(200);
-            assertThat(demoted.json().get("role").asText()).isEqualTo("member");
+            Http.Answer changed = call(client, "PUT", "/api/v1/members/" + admin.memberId() + "/role", ownerKey, "{\"role\":\"member\"}");
+            assertThat(changed.status()).isEqualTo(200);
+            assertThat(changed.json().get("role").asText()).isEqualTo("member");
             Http.Answer after = get(client, "/api/v1/webhooks", adminKey);
             assertThat(after.status()).as("the key still says admin; the role no longer allows it").isEqualTo(403);
             assertThat(after.json().get("code").asText()).isEqualTo("insufficient_role");
@@ -121,15 +127,12 @@ class KeyAuthorityIT {
 
     @Test
     void aMembersDemotionTakesEffectOnAnotherInstanceWithinTheCacheLifetime() {
-        String org = stack.org("demote-db", "pro");
-        TeamStore teams = new TeamStore(stack.sql());
-        String team = teams.createTeam(org, "team-dd", "Team").teamId();
-        TeamStore.Member admin = teams.addMember(org, team, "m-adm", "adm@dd.example", "admin");
-        String adminKey = keys().create(org, team, admin.memberId(), "admin's key", ALL, null).secret();
+        Person admin = person("demote-db", "pro", "admin");
+        String adminKey = admin.key();
         // Demoted by another instance (or an operator): only the database changed.
         stack.sql().update("demote", "UPDATE members SET role = 'member' WHERE org_id = ? AND member_id = ?", ps -> {
-            ps.setString(1, org);
-            ps.setString(2, admin.memberId());
+            ps.setString(1, admin.org());
+            ps.setString(2, admin.member().memberId());
         });
         JavalinTest.test(stack.app(), (server, client) -> {
             for (String[] route : new String[][] {{"GET", "/api/v1/webhooks"}, {"GET", "/api/v1/api-keys"}, {"PUT", "/api/v1/models/policy"}}) {
@@ -141,13 +144,10 @@ class KeyAuthorityIT {
 
     @Test
     void everyAdminScopedRouteAlsoRequiresAnAdminRole() {
-        String org = stack.org("admin-role", "enterprise");
-        TeamStore teams = new TeamStore(stack.sql());
-        String team = teams.createTeam(org, "team-ar", "Team").teamId();
-        TeamStore.Member member = teams.addMember(org, team, "m-mem", "mem@ar.example", "member");
         // Made directly in the store (the API refuses it now): a member's key that says admin.
-        String memberAdminKey = keys().create(org, team, member.memberId(), "member's admin key", ALL, null).secret();
-        String keyId = keys().create(org, null, "other", List.of("read"), null).key().keyId();
+        Person member = person("admin-role", "enterprise", "member");
+        String memberAdminKey = member.key();
+        String keyId = keys().create(member.org(), null, "other", List.of("read"), null).key().keyId();
         JavalinTest.test(stack.app(), (server, client) -> {
             List<ApiRoute> adminRoutes = ServingApp.routes(server).stream().filter(r -> r.gate().scope() == Scope.ADMIN).toList();
             assertThat(adminRoutes).hasSizeGreaterThan(20);
