@@ -41,6 +41,14 @@ public final class CrossOrgProbe {
         }
     }
 
+    /**
+     * The victim's webhook endpoint. It is registered, never called: nothing the probe does emits the one event it
+     * subscribes to, and the probe's APIs send nothing. An API that resolves webhook hosts at registration must be
+     * given a resolver that maps {@value #WEBHOOK_HOST} to an address its policy accepts.
+     */
+    public static final String WEBHOOK_HOST = "hooks.example.com";
+    public static final String WEBHOOK_URL = "https://" + WEBHOOK_HOST + "/tunetrail-probe";
+
     // PUT last: on a caller-named kind it creates the intruder's own object of that name, which later reads would find.
     private static final List<String> METHODS = List.of("GET", "POST", "DELETE", "PATCH", "PUT");
     private static final Set<Integer> GATE_OR_LOOKUP_REFUSALS = Set.of(402, 403, 404);

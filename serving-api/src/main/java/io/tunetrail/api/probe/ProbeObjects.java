@@ -44,9 +44,8 @@ final class ProbeObjects {
                     "/api/v1/tracks/{track_id}", false),
             new Kind("request_id", (http, ids) -> http.create("POST", "/api/v1/models/train", "{\"algorithm\":\"als\"}").path("request_id").asText(),
                     "/api/v1/models/train/{request_id}", false),
-            // The URL is never called: the probe's API has its dispatcher off or nothing due for it (the victim queues nothing).
             new Kind("webhook_id", (http, ids) -> http.create("POST", "/api/v1/webhooks",
-                    "{\"url\":\"https://hooks.example.com/tunetrail-probe\",\"events\":[\"plan.changed\"]}").path("webhook").path("webhook_id").asText(),
+                    "{\"url\":\"" + CrossOrgProbe.WEBHOOK_URL + "\",\"events\":[\"plan.changed\"]}").path("webhook").path("webhook_id").asText(),
                     "/api/v1/webhooks", false),
             new Kind("experiment_id", (http, ids) -> http.create("POST", "/api/v1/experiments", "{\"name\":\"probe\",\"arms\":["
                     + "{\"name\":\"a\",\"model_version\":\"probe-a\"},{\"name\":\"b\",\"model_version\":\"probe-b\"}]}").path("experiment_id").asText(),
