@@ -46,10 +46,7 @@ public final class CrossOrgScenario implements ChaosScenario {
             Sql sql = new Sql(stores.dataSource());
             String victim = ApiKeySecrets.newId("chaos-victim").replace('_', '-');
             String intruder = ApiKeySecrets.newId("chaos-intruder").replace('_', '-');
-            ApiSettings configured = ApiSettings.from(config, plans);
-            ApiSettings settings = new ApiSettings(plans, configured.stripeWebhookSecret(), configured.maxBodyBytes(),
-                    configured.keyCacheMillis(), 0, configured.keyCacheMaxEntries());
-            Javalin app = ServingApp.create(stores, Clock.systemUTC(), settings);
+            Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(withoutDispatch(config), plans));
             try {
                 String victimKey = org(sql, victim);
                 String intruderKey = org(sql, intruder);
@@ -70,6 +67,13 @@ public final class CrossOrgScenario implements ChaosScenario {
                 }
             }
         }
+    }
+
+    /** The same configuration with webhook dispatch off: this API must not send anyone's due deliveries. */
+    private static PlatformConfig withoutDispatch(PlatformConfig config) {
+        java.util.Map<String, String> values = new java.util.HashMap<>(config.asMap());
+        values.put(PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0");
+        return PlatformConfig.load(java.util.Map.of(), values);
     }
 
     /** A new enterprise org with an org-wide key of every scope, valid for an hour; returns the key's secret. */
