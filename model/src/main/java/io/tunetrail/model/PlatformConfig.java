@@ -88,6 +88,8 @@ public final class PlatformConfig {
             "Largest request body the API accepts, in bytes; larger ones get 413.");
     public static final Key API_KEY_CACHE_MS = key("api.key-cache-ms", "5000",
             "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
+    public static final Key API_KEY_CACHE_MAX_ENTRIES = key("api.key-cache-max-entries", "10000",
+            "Most API key lookups the API caches; beyond it the oldest are evicted (memory stays bounded however many keys call).");
     public static final Key API_WEBHOOK_DISPATCH_MS = key("api.webhook.dispatch-ms", "1000",
             "How often the API sends due webhook deliveries (ms); 0 turns sending off on this instance.");
     public static final Key API_WEBHOOK_ALLOW_HTTP_HOSTS = key("api.webhook.allow-http-hosts", "",

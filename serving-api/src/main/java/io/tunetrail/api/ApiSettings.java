@@ -13,18 +13,28 @@ import io.tunetrail.model.PlatformConfig;
  *                      another instance take at most this long)
  * @param webhookDispatchMillis how often due webhook deliveries are sent; 0: never by this instance (tests drive it)
  * @param webhooks      how webhook URLs are checked, deliveries sent and secrets sealed
+ * @param keyCacheMaxEntries at most this many key lookups are cached (the rest cost a database lookup each)
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks, int keyCacheMaxEntries) {
 
-    /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
+    /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key), the default key cache size. */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
-        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, WebhookSettings.local(HostResolver.SYSTEM));
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, WebhookSettings.local(HostResolver.SYSTEM),
+                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()));
+    }
+
+    /** These webhook settings and the default key cache size. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+            WebhookSettings webhooks) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks,
+                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()));
     }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
-                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config));
+                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config),
+                config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES));
     }
 }

@@ -62,12 +62,14 @@ public final class ServingApp {
 
     private static final io.javalin.config.Key<WebhookService> WEBHOOKS = new io.javalin.config.Key<>("tunetrail.webhooks");
     private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
+    private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
             java.util.Map.entry("CreateKeyRequest", AccountService.CreateKeyRequest.class),
             java.util.Map.entry("CreateTeamRequest", AccountService.CreateTeamRequest.class),
             java.util.Map.entry("AddMemberRequest", AccountService.AddMemberRequest.class),
+            java.util.Map.entry("ChangeRoleRequest", AccountService.ChangeRoleRequest.class),
             java.util.Map.entry("TrackRequest", CatalogService.TrackRequest.class),
             java.util.Map.entry("ArtistRequest", CatalogService.ArtistRequest.class),
             java.util.Map.entry("GenreRequest", CatalogService.GenreRequest.class),
@@ -87,7 +89,7 @@ public final class ServingApp {
     public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings) {
         Sql sql = new Sql(stores.dataSource());
         ApiKeyStore keyStore = new ApiKeyStore(sql);
-        Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis());
+        Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis(), settings.keyCacheMaxEntries());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
         AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached);
@@ -130,6 +132,7 @@ public final class ServingApp {
             config.appData(WEBHOOKS, webhooks);
             // Parked Stripe events whose price was missing from the catalog may apply now that it was (re)loaded.
             config.events.serverStarted(() -> background.execute(() -> stripe.reapplyParked(null)));
+            config.appData(ROUTES, List.copyOf(routes));
             config.events.serverStopping(() -> {
                 background.shutdown();
                 webhooks.close();
@@ -154,6 +157,11 @@ public final class ServingApp {
     /** The app's authenticator (tests and the server flush last-use times through it). */
     public static Authenticator authenticator(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(AUTHENTICATOR);
+    }
+
+    /** The routes the app serves, as registered (the cross-org probe enumerates the ones with path parameters). */
+    public static List<ApiRoute> routes(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(ROUTES);
     }
 
     /** The app's webhook service (tests send due deliveries through it). */

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * tt:{org}:ledger:RESOURCE:d:yyyyMMdd        integer   usage ledger (streaming), day no TTL; retention at day end + 35 days
  * tt:{org}:ledger:RESOURCE:m:yyyyMM          integer   usage ledger (streaming), month no TTL; retention at month end + 35 days
  * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     no TTL; retention once the bucket is full
+ * tt:{org}:ratelimit                         string    GCRA state of the org's ceiling no TTL; retention once the bucket is full
  * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
  * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
  * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route until the day ends + 35 days
@@ -126,6 +127,14 @@ public final class RedisKeys {
      */
     public static String rateLimit(String orgId, String keyId) {
         return org(orgId) + ":ratelimit:" + Ids.require("API key id", keyId);
+    }
+
+    /**
+     * The rate-limit state (GCRA theoretical arrival time, epoch ms) of the org's ceiling: all of its API keys together.
+     * The same limit script advances it with the key's own state, so minting keys cannot multiply the rate.
+     */
+    public static String orgRateLimit(String orgId) {
+        return org(orgId) + ":ratelimit";
     }
 
     /**

@@ -76,6 +76,31 @@ public final class ApiErrors {
                         + "'. Ask an owner or admin of the organisation", null);
     }
 
+    /** A key asked for with a scope its member's role does not allow. */
+    public static ApiException scopeAboveRole(String field, String scope, String role) {
+        return problem(403, "scope_exceeds_role", "Scope exceeds the member's role",
+                "A key of a member with role '" + role + "' cannot have scope '" + scope + "'; ask for read or write, or have an owner "
+                        + "change the member's role first", field);
+    }
+
+    /** A key asked to live longer than the key that makes it. */
+    public static ApiException outlivesCaller(Instant callerExpiresAt) {
+        return problem(403, "expiry_exceeds_caller", "Expiry exceeds the calling key's",
+                "A key cannot make a key that outlives it: 'expires_at' must be at or before " + callerExpiresAt
+                        + ", when the calling key expires; use a key without expiry to make longer-lived keys", "expires_at");
+    }
+
+    public static ApiException keyExpired(String keyId) {
+        return problem(409, "key_expired", "API key expired",
+                "API key '" + keyId + "' has expired; an expired key cannot be rotated (that would renew it). Create a new key instead", null);
+    }
+
+    /** A team key reaching outside its team where the action is org-wide. */
+    public static ApiException teamKeyNotAllowed(String action) {
+        return problem(403, "team_key_not_allowed", "Not allowed for a team key",
+                "A key of a team cannot " + action + "; use a key without a team", null);
+    }
+
     public static ApiException notFound(String what, String id) {
         return problem(404, "not_found", "Not found", what + " '" + id + "' does not exist", null);
     }
@@ -134,6 +159,13 @@ public final class ApiErrors {
         return new ApiException(429, "rate_limited", "Rate limit exceeded",
                 "Too many requests for this API key; retry after " + retryAfterSeconds + " s or spread requests over the minute",
                 null, null, headers);
+    }
+
+    /** Too many requests per minute for the org's keys together: the org ceiling, whatever the number of keys. */
+    public static ApiException orgRateLimited(long retryAfterSeconds, Map<String, String> headers) {
+        return new ApiException(429, "org_rate_limited", "Organisation rate limit exceeded",
+                "Too many requests for this organisation (all its API keys together; more keys do not raise the limit); retry after "
+                        + retryAfterSeconds + " s or spread requests over the minute", null, null, headers);
     }
 
     // --- 5xx ------------------------------------------------------------------------------------------------

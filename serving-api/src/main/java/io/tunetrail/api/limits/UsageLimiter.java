@@ -31,6 +31,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * rate; a sliding-window log would keep a sorted set of up to r timestamps per key (12,000 for enterprise) and a
  * sliding-window counter only approximates. GCRA also yields the three RateLimit-* header values directly.
  *
+ * <p><b>Org ceiling</b>: a second GCRA state per org ({@code org_requests_per_minute}, {@code org_burst}), checked in
+ * the same script after the key's: the per-key rate alone could be multiplied by minting N keys. A request passes only
+ * when both admit it, and only then are both advanced.
+ *
  * <p><b>Quotas</b>: the day and month counters of {@code feature-store/KEYS.md}, the same keys {@code addUsage}
  * writes. The script refuses when a counter plus the request's units would pass its limit and otherwise increments
  * both; being one script, it is atomic, so N racing requests against M remaining units admit exactly min(N, M).
@@ -40,12 +44,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * {@link Gate.Prefetch}), so a route like the daily mix costs one Redis round trip in all.
  */
 public final class UsageLimiter {
-    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route.
+    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route, 5 the org's rate state.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
     //       5 month limit (-1 = none), 6 units, 7 and 8 unused (the counters' expiries before they were protected),
-    //       9 route, 10 expiry of the key's day hash, 11.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
+    //       9 route, 10 expiry of the key's day hash, 11 the org's emission interval (0 = no ceiling), 12 the org's
+    //       burst, 13.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
     // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used, prefetched rows (allowed only)};
-    // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota.
+    // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota, 4 org ceiling.
     static final String SCRIPT = String.join("\n",
             RedisOnlineStore.READ_ROWS_FUNCTION,
             "local now = tonumber(ARGV[1])",
@@ -66,6 +71,22 @@ public final class UsageLimiter {
             "  remaining = math.floor((now - allowAt) / t)",
             "  resetMs = math.ceil(newTat - now)",
             "end",
+            "local orgT = tonumber(ARGV[11])",
+            "local orgBurst = tonumber(ARGV[12])",
+            "local newOrgTat = 0",
+            "if orgT > 0 then",
+            "  local otat = tonumber(redis.call('GET', KEYS[5]) or now)",
+            "  if otat < now then otat = now end",
+            "  newOrgTat = otat + orgT * units",
+            "  local orgAllowAt = newOrgTat - orgBurst * orgT",
+            "  if now < orgAllowAt then",
+            "    return {4, 0, math.ceil(orgAllowAt - now), math.max(resetMs, math.ceil(otat - now)), 0, 0}",
+            "  end",
+            // What the key may send now is bounded by the org's room too; the reset is when both buckets are full.
+            "  local orgRemaining = math.floor((now - orgAllowAt) / orgT)",
+            "  if remaining < 0 or orgRemaining < remaining then remaining = orgRemaining end",
+            "  resetMs = math.max(resetMs, math.ceil(newOrgTat - now))",
+            "end",
             // Count first and take it back if it passed a limit: the admitted path (nearly every call) then needs no
             // GET of the counters, and inside one script nobody sees the counter in between. Counters and the rate state
             // get no TTL, so volatile-lru can never evict them (KeyFamily); RedisRetention removes them when done.
@@ -81,14 +102,15 @@ public final class UsageLimiter {
             "  return {3, remaining, 0, resetMs, day, month}",
             "end",
             "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat)) end",
+            "if orgT > 0 then redis.call('SET', KEYS[5], string.format('%.3f', newOrgTat)) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
-            "return {0, remaining, 0, resetMs, day, month, read_rows(11)}");
+            "return {0, remaining, 0, resetMs, day, month, read_rows(13)}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
     public static final int KEY_USAGE_DAYS = 35;
 
     /** What the script decided. */
-    public enum Outcome { ALLOWED, RATE_LIMITED, DAY_QUOTA, MONTH_QUOTA }
+    public enum Outcome { ALLOWED, RATE_LIMITED, DAY_QUOTA, MONTH_QUOTA, ORG_RATE_LIMITED }
 
     /**
      * The decision and the figures for headers and bodies. {@code rateRemaining} is -1 when the key has no rate
@@ -123,15 +145,18 @@ public final class UsageLimiter {
         long monthLimit = unlimitedQuotas || limit.perMonth() == null ? -1 : limit.perMonth();
         double interval = rate.isUnlimited() ? 0 : 60_000.0 / rate.requestsPerMinute();
         int burst = rate.isUnlimited() ? 0 : (rate.burst() == null ? 1 : Math.max(1, rate.burst()));
+        double orgInterval = rate.isUnlimited() ? 0 : 60_000.0 / rate.orgRequestsPerMinute();
+        int orgBurst = rate.isUnlimited() ? 0 : (rate.orgBurst() == null ? 1 : Math.max(1, rate.orgBurst()));
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(day);
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
-                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day));
+                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day), RedisKeys.orgRateLimit(orgId));
         long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
-        List<String> args = new ArrayList<>(10 + (prefetch ? prefetchViews.size() * 3 : 0));
+        List<String> args = new ArrayList<>(12 + (prefetch ? prefetchViews.size() * 3 : 0));
         args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
-                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), "0", "0", route, Long.toString(keyUsageExpires)));
+                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), "0", "0", route, Long.toString(keyUsageExpires),
+                Double.toString(orgInterval), Integer.toString(orgBurst)));
         if (prefetch) {
             args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
         }
