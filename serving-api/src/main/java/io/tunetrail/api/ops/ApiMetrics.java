@@ -37,7 +37,7 @@ import javax.sql.DataSource;
  */
 public final class ApiMetrics implements AutoCloseable {
     /** Route label of requests that matched no route: raw paths would make the label set unbounded. */
-    static final String UNMATCHED = "unmatched";
+    public static final String UNMATCHED = "unmatched";
     private static final int MIN_STATUS = 100;
     private static final int STATUSES = 500;
 
