@@ -56,9 +56,14 @@ public final class ErrorResponses {
             return ApiErrors.unavailable("A backing service is unavailable; retry shortly");
         }
         String reference = UUID.randomUUID().toString();
-        LOG.warn("{} {} refused by the database (reference {}): {}", ctx.method(), ctx.path(), reference, e.getMessage());
-        return e.kind() == StoreException.Kind.CONFLICT ? ApiErrors.databaseRefused(409, "conflict", reference)
-                : ApiErrors.databaseRefused(400, "invalid_request", reference);
+        String state = cause.getSQLState() == null ? "" : cause.getSQLState();
+        if (state.startsWith("22") || state.startsWith("23")) { // a value the database would not take: the caller's to fix
+            LOG.warn("{} {} refused by the database (reference {}): {}", ctx.method(), ctx.path(), reference, e.getMessage());
+            return state.startsWith("23") ? ApiErrors.databaseRefused(409, "conflict", reference)
+                    : ApiErrors.databaseRefused(400, "invalid_request", reference);
+        }
+        LOG.error("{} {} failed in the database (reference {})", ctx.method(), ctx.path(), reference, e);
+        return ApiErrors.internal(reference);
     }
 
     static void write(Context ctx, ApiException e) {
