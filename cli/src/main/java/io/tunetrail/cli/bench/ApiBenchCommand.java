@@ -255,7 +255,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
      * The shipped catalog plus a plan "bench" with every feature and limits high enough never to refuse: the checks
      * run in full (the script decides and counts every request), they just never say no.
      */
-    private static Path benchPlans() throws Exception {
+    static Path benchPlans() throws Exception {
         String shipped;
         try (InputStream in = PlanCatalog.class.getClassLoader().getResourceAsStream(PlanCatalog.RESOURCE)) {
             shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -270,7 +270,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
         return file;
     }
 
-    private void seed(CountingRedis redis, String orgId) {
+    static void seed(CountingRedis redis, String orgId) {
         RedisOnlineStore online = new RedisOnlineStore(redis.jedis(), "bench");
         List<String> tracks = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
@@ -286,7 +286,7 @@ public final class ApiBenchCommand implements Callable<Integer> {
                 "recent_tracks", List.of("track-0", "track-1"), "updated_at_ms", 1L))));
     }
 
-    private static void cleanUp(Sql sql, CountingRedis redis, String orgId) {
+    static void cleanUp(Sql sql, CountingRedis redis, String orgId) {
         sql.update("deleting the bench org", "DELETE FROM organisations WHERE org_id = ?", ps -> ps.setString(1, orgId));
         String cursor = "0";
         do {

@@ -22,7 +22,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The benchmarks, in the order {@code --help} lists them. */
     public static Object[] subcommands() {
-        return new Object[] {new StreamingBenchCommand(), new BatchBench(), new ApiBenchCommand()};
+        return new Object[] {new StreamingBenchCommand(), new BatchBench(), new ApiBenchCommand(), new SoakBenchCommand()};
     }
 
     @Override
