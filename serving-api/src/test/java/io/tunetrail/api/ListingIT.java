@@ -1,5 +1,6 @@
 package io.tunetrail.api;
 
+import static io.tunetrail.api.testing.Http.assertProblem;
 import static io.tunetrail.api.testing.Http.get;
 import static io.tunetrail.api.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,15 +49,6 @@ class ListingIT {
         List<String> out = new ArrayList<>();
         page.get(list).forEach(t -> out.add(t.get(id).asText()));
         return out;
-    }
-
-    private static void assertProblem(Http.Answer a, int status, String code, String field) {
-        assertThat(a.status()).as(a.text()).isEqualTo(status);
-        assertThat(a.contentType()).startsWith("application/problem+json");
-        assertThat(a.json().get("code").asText()).isEqualTo(code);
-        if (field != null) {
-            assertThat(a.json().get("field").asText()).isEqualTo(field);
-        }
     }
 
     @Test

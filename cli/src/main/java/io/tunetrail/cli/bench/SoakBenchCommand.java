@@ -1,42 +1,22 @@
 package io.tunetrail.cli.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
-import io.tunetrail.api.ApiSettings;
-import io.tunetrail.api.ApiStores;
-import io.tunetrail.api.ServingApp;
-import io.tunetrail.api.auth.ApiKeyStore;
-import io.tunetrail.api.limits.EventPublisher;
-import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
-import io.tunetrail.ingestion.kafka.KafkaTopics;
-import io.tunetrail.model.PlanCatalog;
-import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.store.Database;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import redis.clients.jedis.HostAndPort;
 
 /**
  * {@code ./tunetrail bench soak}: the API under mixed traffic for N minutes at half the rate it sustains, to see what
- * only time shows (leaks, creeping latency, errors under steady load). The same set-up as {@code bench api} (its
- * plan without limits, an org of its own, usage events on a topic of their own), and an in-process server on
- * loopback; the mix reads Redis (daily mix, usage), PostgreSQL (track search, genres) and touches neither (health).
+ * only time shows (leaks, creeping latency, errors under steady load). The same set-up as {@code bench api}
+ * ({@link BenchApi}), an in-process server on loopback; the mix reads Redis (daily mix, usage), PostgreSQL (track search, genres) and touches neither (health).
  *
  * <p>First a closed loop measures the mix's sustainable throughput (the baseline); then each minute runs an open loop
  * at half of it and ends with a full GC and the used heap after it. Passes with 0 errors and the last minute's heap
@@ -64,37 +44,14 @@ public final class SoakBenchCommand implements Callable<Integer> {
         if (minutes < 2) {
             throw CliError.usage("--minutes is " + minutes, "Pass --minutes 2 or more: the soak compares the last minute's heap with the second's");
         }
-        String run = "soak-" + UUID.randomUUID().toString().substring(0, 8);
-        PlatformConfig config = PlatformConfig.load(System.getenv(), Map.of(PlatformConfig.TOPIC_USAGE.name(), run + "-usage",
-                PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0"));
-        Path plansFile = ApiBenchCommand.benchPlans();
-        PlanCatalog plans = PlanCatalog.load(plansFile);
-        CountingRedis redis = new CountingRedis(new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT)));
-        String orgId = run;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
-                HikariDataSource ds = Database.connect(config, 16, config.getInt(PlatformConfig.API_POSTGRES_STATEMENT_TIMEOUT_MS))) {
-            Database.migrate(ds, config);
-            KafkaTopics.ensure(config, List.of(run + "-usage"));
-            EventPublisher events = new EventPublisher(config);
-            ApiStores stores = new ApiStores(ds, redis.jedis(), config.redisUri(), events, events::close);
-            Sql sql = new Sql(ds);
+        try (BenchApi api = BenchApi.open("soak")) {
+            seedCatalog(api.sql(), api.orgId());
+            Javalin app = api.app();
+            app.start("127.0.0.1", 0);
             try {
-                new OrgStore(sql).create(orgId, "Soak " + run, "bench", "cloud");
-                String key = new ApiKeyStore(sql).create(orgId, null, "soak", List.of("read"), null).secret();
-                ApiBenchCommand.seed(redis, orgId);
-                seedCatalog(sql, orgId);
-                Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(config, plans));
-                app.start("127.0.0.1", 0);
-                try {
-                    return report(soak(app.port(), key));
-                } finally {
-                    app.stop();
-                }
+                return report(soak(app.port(), api.key()));
             } finally {
-                ApiBenchCommand.cleanUp(sql, redis, orgId);
-                events.close();
-                admin.deleteTopics(List.of(run + "-usage")).all().get(30, TimeUnit.SECONDS);
-                Files.deleteIfExists(plansFile);
+                app.stop();
             }
         }
     }
