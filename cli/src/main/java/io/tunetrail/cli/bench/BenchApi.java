@@ -60,8 +60,11 @@ final class BenchApi implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
         // The API's own pool settings, statement timeout included: the benchmark measures the server as it runs.
         this.dataSource = Database.connect(config, 16, config.getInt(PlatformConfig.API_POSTGRES_STATEMENT_TIMEOUT_MS));
-        // As ApiServer does: the API's tables (V40+) may be newer than the stack's last 'stack start'.
-        Database.migrate(dataSource, config);
+        // As ApiServer does, and on connections without the timeout: the API's tables (V40+) may be newer than the
+        // stack's last 'stack start'.
+        try (HikariDataSource migrations = Database.connect(config, 2)) {
+            Database.migrate(migrations, config);
+        }
         KafkaTopics.ensure(config, List.of(run + "-usage"));
         this.events = new EventPublisher(config);
         this.sql = new Sql(dataSource);
