@@ -116,11 +116,14 @@ final class BenchApi implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException, java.io.IOException {
         try {
             cleanUp(sql, redis, run);
             events.close();
             admin.deleteTopics(List.of(run + "-usage")).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting the bench's topic " + run + "-usage", e);
         } finally {
             admin.close();
             dataSource.close();
