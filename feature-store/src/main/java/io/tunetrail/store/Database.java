@@ -62,7 +62,18 @@ public final class Database {
      * the API one per concurrent request it serves from PostgreSQL.
      */
     public static HikariDataSource connect(PlatformConfig config, int maxPoolSize) {
+        return connect(config, maxPoolSize, 0);
+    }
+
+    /**
+     * As {@link #connect(PlatformConfig, int)}, with PostgreSQL's {@code statement_timeout} set on every connection
+     * (0: none): a statement running longer is cancelled with SQLState 57014.
+     */
+    public static HikariDataSource connect(PlatformConfig config, int maxPoolSize, long statementTimeoutMillis) {
         HikariConfig hc = new HikariConfig();
+        if (statementTimeoutMillis > 0) {
+            hc.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeoutMillis);
+        }
         hc.setJdbcUrl(config.jdbcUrl());
         hc.setUsername(config.get(PlatformConfig.POSTGRES_USER));
         hc.setPassword(config.get(PlatformConfig.POSTGRES_PASSWORD));

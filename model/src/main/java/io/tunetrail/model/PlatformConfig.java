@@ -86,6 +86,12 @@ public final class PlatformConfig {
             "Signing secret (whsec_...) of the Stripe webhook endpoint POST /billing/stripe/webhook; empty refuses webhooks.");
     public static final Key API_MAX_BODY_BYTES = key("api.max-body-bytes", "1048576",
             "Largest request body the API accepts, in bytes; larger ones get 413.");
+    public static final Key API_STRIPE_MAX_BODY_BYTES = key("api.stripe.max-body-bytes", "262144",
+            "Largest body the Stripe webhook route reads, in bytes; Stripe's events are a few KB, so a bigger body is refused with 413 early.");
+    public static final Key API_METRICS_TOKEN = key("api.metrics.token", "",
+            "Bearer token GET /metrics requires (Prometheus text); empty turns /metrics off.");
+    public static final Key API_POSTGRES_STATEMENT_TIMEOUT_MS = key("api.postgres.statement-timeout-ms", "5000",
+            "PostgreSQL statement_timeout of the API's connections (ms): a longer query is cancelled and answered 503 query_timeout.");
     public static final Key API_KEY_CACHE_MS = key("api.key-cache-ms", "5000",
             "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
     public static final Key API_KEY_CACHE_MAX_ENTRIES = key("api.key-cache-max-entries", "10000",

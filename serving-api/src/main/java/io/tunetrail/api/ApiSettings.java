@@ -8,33 +8,36 @@ import io.tunetrail.model.PlatformConfig;
 /**
  * The serving API's settings, read once from {@link PlatformConfig} (keys {@code api.*}) plus the plan catalog.
  *
- * @param maxBodyBytes  larger request bodies are refused with 413
+ * @param maxBodyBytes  larger request bodies are refused with 413, chunked or not
  * @param keyCacheMillis how long a key lookup is reused before the database is asked again (revocations made on
  *                      another instance take at most this long)
  * @param webhookDispatchMillis how often due webhook deliveries are sent; 0: never by this instance (tests drive it)
  * @param webhooks      how webhook URLs are checked, deliveries sent and secrets sealed
  * @param keyCacheMaxEntries at most this many key lookups are cached (the rest cost a database lookup each)
+ * @param stripeMaxBodyBytes the Stripe webhook's own, smaller body limit
+ * @param metricsToken  the bearer token {@code /metrics} requires; blank: metrics are not served
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks, int keyCacheMaxEntries) {
+        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken) {
 
-    /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key), the default key cache size. */
+    /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
-        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, WebhookSettings.local(HostResolver.SYSTEM),
-                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()));
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, WebhookSettings.local(HostResolver.SYSTEM));
     }
 
-    /** These webhook settings and the default key cache size. */
+    /** These webhook settings, the default key cache size and Stripe body limit, metrics off. */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
             WebhookSettings webhooks) {
         this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks,
-                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()));
+                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()),
+                Math.min(maxBodyBytes, Long.parseLong(PlatformConfig.API_STRIPE_MAX_BODY_BYTES.defaultValue())), "");
     }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
                 config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config),
-                config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES));
+                config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES), config.getInt(PlatformConfig.API_STRIPE_MAX_BODY_BYTES),
+                config.get(PlatformConfig.API_METRICS_TOKEN));
     }
 }

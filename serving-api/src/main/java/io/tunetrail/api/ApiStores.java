@@ -20,7 +20,7 @@ public record ApiStores(DataSource dataSource, JedisPooled jedis, String redisWh
 
     /** Connects to the configured stack (pool sizes for a 2-core server); {@link #close()} releases everything. */
     public static ApiStores open(PlatformConfig config) {
-        HikariDataSource ds = Database.connect(config, 16);
+        HikariDataSource ds = Database.connect(config, 16, config.getInt(PlatformConfig.API_POSTGRES_STATEMENT_TIMEOUT_MS));
         HostAndPort address = new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT));
         redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
         pool.setMaxTotal(64);

@@ -1,6 +1,7 @@
 package io.tunetrail.api;
 
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Authenticator;
@@ -11,14 +12,18 @@ import io.tunetrail.api.http.AccountController;
 import io.tunetrail.api.http.AnalyticsController;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
+import io.tunetrail.api.http.BodyLimits;
 import io.tunetrail.api.http.DataController;
 import io.tunetrail.api.http.DocsController;
 import io.tunetrail.api.http.ErrorResponses;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.http.ExperimentsController;
 import io.tunetrail.api.http.ModelsController;
+import io.tunetrail.api.http.OperatorController;
 import io.tunetrail.api.http.WebhooksController;
 import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.api.ops.ApiMetrics;
+import io.tunetrail.api.ops.Readiness;
 import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.service.AnalyticsService;
 import io.tunetrail.api.service.KeyUsageService;
@@ -39,12 +44,16 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.vector.PgVectorStore;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,15 +93,26 @@ public final class ServingApp {
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
+    /** How long /ready waits for each backing service. */
+    private static final java.time.Duration READINESS_TIMEOUT = java.time.Duration.ofSeconds(2);
+
     private ServingApp() {}
 
     public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings) {
+        return create(stores, clock, settings, new ApiMetrics());
+    }
+
+    /**
+     * As {@link #create(ApiStores, Clock, ApiSettings)}, recording into {@code metrics}, which {@code /metrics} renders
+     * and which the app closes when it stops. Pass it to whatever is built here that has meters of its own.
+     */
+    public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings, ApiMetrics metrics) {
         Sql sql = new Sql(stores.dataSource());
         ApiKeyStore keyStore = new ApiKeyStore(sql);
         Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis(), settings.keyCacheMaxEntries());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
-        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached);
+        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
@@ -117,6 +137,10 @@ public final class ServingApp {
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
         routes.addAll(new BillingController(stripe).routes());
+        metrics.bind(stores.events());
+        metrics.bind(stores.dataSource());
+        Readiness readiness = new Readiness(stores.dataSource(), stores.jedis(), stores.events().bootstrapServers(), READINESS_TIMEOUT);
+        routes.addAll(new OperatorController(readiness, metrics, settings.metricsToken()).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,6 +151,12 @@ public final class ServingApp {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
+            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes()));
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
+            // Called once per request after the response is written, with the status the exception mappers set.
+            config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method(),
+                    ctx.handlerType() == HandlerType.BEFORE ? null : ctx.endpointHandlerPath(), ctx.statusCode(), (long) (ms * 1_000_000)));
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.appData(AUTHENTICATOR, authenticator);
             config.appData(WEBHOOKS, webhooks);
@@ -137,6 +167,10 @@ public final class ServingApp {
                 background.shutdown();
                 webhooks.close();
                 flush(authenticator);
+            });
+            config.events.serverStopped(() -> {
+                readiness.close();
+                metrics.close();
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);

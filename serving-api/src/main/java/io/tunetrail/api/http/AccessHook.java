@@ -8,6 +8,7 @@ import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.api.ops.ApiMetrics;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.store.Ids;
@@ -49,15 +50,17 @@ public final class AccessHook {
     private final PlanCatalog plans;
     private final Clock clock;
     private final LimitListener onLimit;
+    private final ApiMetrics metrics;
 
     public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock,
-            LimitListener onLimit) {
+            LimitListener onLimit, ApiMetrics metrics) {
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.events = events;
         this.plans = plans;
         this.clock = clock;
         this.onLimit = onLimit;
+        this.metrics = metrics;
     }
 
     /**
@@ -94,6 +97,7 @@ public final class AccessHook {
             throw ApiErrors.missingScope(gate.scope().wireName());
         }
         if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
+            metrics.refused(principal.plan().id(), gate.feature(), 402);
             throw planRequired(ctx, principal.plan(), gate.feature());
         }
         if (gate.teamParam() != null && principal.teamId() != null && !principal.teamId().equals(ctx.pathParam(gate.teamParam()))) {
@@ -109,9 +113,14 @@ public final class AccessHook {
         if (prefetchEntity != null && !Ids.isValid(prefetchEntity)) {
             prefetchEntity = null;
         }
+        long checkStart = System.nanoTime();
         UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),
                 now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath(), prefetchEntity,
                 gate.prefetch() == null ? null : gate.prefetch().views());
+        metrics.limiterCheck().record(System.nanoTime() - checkStart, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (d.outcome() != UsageLimiter.Outcome.ALLOWED) {
+            metrics.refused(principal.plan().id(), gate.resource(), 429);
+        }
         Map<String, String> headers = rateLimitHeaders(d);
         headers.forEach(ctx::header);
         switch (d.outcome()) {

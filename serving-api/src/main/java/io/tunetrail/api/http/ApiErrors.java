@@ -65,6 +65,16 @@ public final class ApiErrors {
                 "The API key is unknown, revoked or expired; create a new one (POST /api/v1/api-keys or ./tunetrail admin key create)", null);
     }
 
+    public static ApiException badOperatorToken() {
+        return problem(401, "invalid_operator_token", "Operator token required",
+                "Send the operator token (configuration key api.metrics.token) as 'Authorization: Bearer <token>'", null);
+    }
+
+    public static ApiException metricsOff() {
+        return problem(404, "metrics_disabled", "Metrics are off",
+                "This server exposes no metrics: set api.metrics.token (env TUNETRAIL_API_METRICS_TOKEN) and scrape with it as a bearer token", null);
+    }
+
     public static ApiException missingScope(String scope) {
         return problem(403, "insufficient_scope", "Insufficient scope",
                 "This route needs an API key with scope '" + scope + "'; create a key with that scope", null);
@@ -169,6 +179,19 @@ public final class ApiErrors {
     }
 
     // --- 5xx ------------------------------------------------------------------------------------------------
+
+    /** A query ran past the API's PostgreSQL statement_timeout and was cancelled. */
+    public static ApiException queryTimeout() {
+        return problem(503, "query_timeout", "Query timed out",
+                "The database did not answer in time and the query was cancelled; narrow the request "
+                        + "(a more specific search, a smaller page) or retry shortly", null);
+    }
+
+    /** The database refused a statement; what it said stays in the server's log under {@code reference}. */
+    public static ApiException databaseRefused(int status, String code, String reference) {
+        return problem(status, code, status == 409 ? "Conflict" : "Request not processed",
+                "The database refused the request (reference " + reference + "); check the values sent against /api/docs", null);
+    }
 
     public static ApiException unavailable(String detail) {
         return problem(503, "unavailable", "Service unavailable", detail, null);

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.tunetrail.store.StoreException;
+import java.sql.SQLException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ public final class ErrorResponses {
 
     public static void register(Javalin app, long maxBodyBytes) {
         app.exception(ApiException.class, (e, ctx) -> write(ctx, e));
-        app.exception(StoreException.class, (e, ctx) -> write(ctx, switch (e.kind()) {
+        app.exception(StoreException.class, (e, ctx) -> write(ctx, e.getCause() instanceof SQLException sql ? fromDatabase(ctx, e, sql) : switch (e.kind()) {
             case INVALID -> ApiErrors.invalidField(null, e.getMessage());
             case NOT_FOUND -> ApiErrors.notFoundDetail(e.getMessage());
             case CONFLICT -> ApiErrors.conflict("conflict", e.getMessage());
@@ -41,10 +42,51 @@ public final class ErrorResponses {
         });
     }
 
+    /**
+     * A failure the database reported. Its text names tables, columns, constraints and values, so it goes to the log
+     * only; the caller gets the kind of failure and a reference to quote.
+     */
+    private static ApiException fromDatabase(Context ctx, StoreException e, SQLException cause) {
+        if ("57014".equals(cause.getSQLState())) {
+            LOG.warn("{} {}: statement cancelled by statement_timeout: {}", ctx.method(), ctx.path(), e.getMessage());
+            return ApiErrors.queryTimeout();
+        }
+        if (e.kind() == StoreException.Kind.UNAVAILABLE) {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            return ApiErrors.unavailable("A backing service is unavailable; retry shortly");
+        }
+        String reference = UUID.randomUUID().toString();
+        String state = cause.getSQLState() == null ? "" : cause.getSQLState();
+        if (state.startsWith("22") || state.startsWith("23")) { // a value the database would not take: the caller's to fix
+            LOG.warn("{} {} refused by the database (reference {}): {}", ctx.method(), ctx.path(), reference, e.getMessage());
+            return state.startsWith("23") ? ApiErrors.databaseRefused(409, "conflict", reference)
+                    : ApiErrors.databaseRefused(400, "invalid_request", reference);
+        }
+        LOG.error("{} {} failed in the database (reference {})", ctx.method(), ctx.path(), reference, e);
+        return ApiErrors.internal(reference);
+    }
+
     static void write(Context ctx, ApiException e) {
         e.headers().forEach(ctx::header);
+        if (e.status() == 413) {
+            // The rest of the body is not wanted: reading it to keep the connection would be the very cost refused.
+            ctx.header("Connection", "close");
+        }
         ctx.status(e.status());
         ctx.contentType(e.hasFixedBody() ? "application/json" : "application/problem+json");
         ctx.result(Json.write(e.body()));
+    }
+
+    /** The same response, written before Javalin sees the request (the body-limit filter). */
+    static void write(jakarta.servlet.http.HttpServletResponse response, ApiException e) throws java.io.IOException {
+        e.headers().forEach(response::setHeader);
+        if (e.status() == 413) {
+            response.setHeader("Connection", "close");
+        }
+        response.setStatus(e.status());
+        response.setContentType(e.hasFixedBody() ? "application/json" : "application/problem+json");
+        byte[] body = Json.write(e.body());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

@@ -38,6 +38,7 @@ public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String usageTopic;
+    private final String bootstrapServers;
     private final String interactionsTopic;
     private final EventCodec<UsageEvent> usageCodec = EventCodec.usage();
     private final EventCodec<InteractionEvent> interactionCodec = EventCodec.interactions();
@@ -53,6 +54,7 @@ public final class EventPublisher implements AutoCloseable {
     public EventPublisher(PlatformConfig config) {
         this.producer = new KafkaProducer<>(producerSettings(config), new StringSerializer(), new ByteArraySerializer());
         this.usageTopic = config.get(PlatformConfig.TOPIC_USAGE);
+        this.bootstrapServers = config.kafkaBootstrap();
         this.interactionsTopic = config.get(PlatformConfig.TOPIC_INTERACTIONS);
         this.usageSender = new Thread(this::sendUsage, "tunetrail-api-usage");
         usageSender.setDaemon(true);
@@ -148,6 +150,16 @@ public final class EventPublisher implements AutoCloseable {
 
     public long usageFailed() {
         return usageFailed.get();
+    }
+
+    /** Usage events waiting for the sender (a gauge: near 0 unless Kafka is slow or down). */
+    public int usageQueued() {
+        return usageQueue.size();
+    }
+
+    /** The brokers this publisher sends to (readiness asks them too). */
+    public String bootstrapServers() {
+        return bootstrapServers;
     }
 
     /** Sends what is queued, then closes the producer. */
