@@ -2,6 +2,7 @@ package io.tunetrail.api.auth;
 
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.StoreException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -32,6 +33,10 @@ public final class Authenticator {
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
 
     private record Cached(ApiKeyStore.KeyLookup lookup, long loadedAtNanos) {}
+
+    /** How long a cached key lookup may serve past its lifetime while PostgreSQL cannot be reached. */
+    private static final long STALE_NANOS = java.time.Duration.ofMinutes(5).toNanos();
+    private final java.util.concurrent.atomic.LongAdder staleLookups = new java.util.concurrent.atomic.LongAdder();
 
     public Authenticator(ApiKeyStore keys, PlanCatalog plans, Clock clock, long cacheMillis) {
         this.keys = keys;
@@ -95,9 +100,25 @@ public final class Authenticator {
         if (cached != null && now - cached.loadedAtNanos() < cacheNanos) {
             return Optional.of(cached.lookup());
         }
-        Optional<ApiKeyStore.KeyLookup> found = keys.findByHash(hash);
+        Optional<ApiKeyStore.KeyLookup> found;
+        try {
+            found = keys.findByHash(hash);
+        } catch (StoreException e) {
+            // PostgreSQL down: a key this instance checked a short while ago keeps working, so routes that do not need
+            // the database keep answering; a key it never saw gets 503 (no answer about keys without the database).
+            if (e.kind() == StoreException.Kind.UNAVAILABLE && cached != null && now - cached.loadedAtNanos() < STALE_NANOS) {
+                staleLookups.increment();
+                return Optional.of(cached.lookup());
+            }
+            throw e;
+        }
         found.ifPresentOrElse(l -> byHash.put(hash, new Cached(l, now)), () -> byHash.remove(hash));
         return found;
+    }
+
+    /** Requests authenticated from an expired cache entry because PostgreSQL was down: a metric of degraded mode. */
+    public long staleLookups() {
+        return staleLookups.sum();
     }
 
     /** Forgets a key (revoked or rotated here). */

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.tunetrail.store.StoreException;
 import java.util.UUID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,15 @@ public final class ErrorResponses {
             case CONFLICT -> ApiErrors.conflict("conflict", e.getMessage());
             case UNAVAILABLE -> {
                 LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                yield ApiErrors.unavailable("A backing service is unavailable; retry shortly");
+                yield ApiErrors.backingServiceUnavailable(e.server());
             }
         }));
+        // A Redis call outside the stores' own error handling (a pipeline, a script) that lost its connection is an
+        // outage like any other: 503 with Retry-After, never a 500.
+        app.exception(JedisConnectionException.class, (e, ctx) -> {
+            LOG.warn("{} {}: Redis: {}", ctx.method(), ctx.path(), e.getMessage());
+            write(ctx, ApiErrors.backingServiceUnavailable("Redis"));
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, switch (e.getStatus()) {
             case 404 -> ApiErrors.noRoute(ctx.method().name(), ctx.path());
             case 405 -> ApiErrors.methodNotAllowed(ctx.method().name(), ctx.path());
