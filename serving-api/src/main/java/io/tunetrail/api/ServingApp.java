@@ -62,6 +62,7 @@ public final class ServingApp {
 
     private static final io.javalin.config.Key<WebhookService> WEBHOOKS = new io.javalin.config.Key<>("tunetrail.webhooks");
     private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
+    private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -127,12 +128,14 @@ public final class ServingApp {
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.appData(AUTHENTICATOR, authenticator);
             config.appData(WEBHOOKS, webhooks);
+            config.appData(LIMITER, limiter);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 flush(authenticator);
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -152,6 +155,19 @@ public final class ServingApp {
     /** The app's webhook service (tests send due deliveries through it). */
     public static WebhookService webhooks(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(WEBHOOKS);
+    }
+
+    /** The app's usage limiter (its degraded-mode counters; tests reconcile through it). */
+    public static UsageLimiter limiter(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(LIMITER);
+    }
+
+    private static void reconcile(UsageLimiter limiter) {
+        try {
+            limiter.reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("usage reconciliation failed: {}", e.getMessage());
+        }
     }
 
     private static void dispatch(WebhookService webhooks) {
