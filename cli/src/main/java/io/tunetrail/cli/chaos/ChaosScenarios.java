@@ -7,6 +7,9 @@ public final class ChaosScenarios {
     private ChaosScenarios() {}
 
     public static List<ChaosScenario> all() {
-        return List.of();
+        return List.of(
+                new RedisOutageScenario(),
+                new PostgresRestartScenario(),
+                new KafkaOutageScenario());
     }
 }

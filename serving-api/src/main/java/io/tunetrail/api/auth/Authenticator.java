@@ -36,6 +36,9 @@ public final class Authenticator {
 
     /** How long a cached key lookup may serve past its lifetime while PostgreSQL cannot be reached. */
     private static final long STALE_NANOS = java.time.Duration.ofMinutes(5).toNanos();
+    /** After a lookup found PostgreSQL down, how long stale entries answer without asking it again. */
+    private static final long DATABASE_RETRY_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+    private volatile long databaseDownUntilNanos = System.nanoTime();
     private final java.util.concurrent.atomic.LongAdder staleLookups = new java.util.concurrent.atomic.LongAdder();
 
     public Authenticator(ApiKeyStore keys, PlanCatalog plans, Clock clock, long cacheMillis) {
@@ -100,13 +103,24 @@ public final class Authenticator {
         if (cached != null && now - cached.loadedAtNanos() < cacheNanos) {
             return Optional.of(cached.lookup());
         }
+        // PostgreSQL down: a key this instance checked a short while ago keeps working, so routes that do not need the
+        // database keep answering; a key it never saw gets 503 (no answer about keys without the database). Right after
+        // a failed lookup the database is not asked again for a moment, so a request does not wait out the pool's
+        // connection timeout twice (here and in its own query).
+        boolean staleUsable = cached != null && now - cached.loadedAtNanos() < STALE_NANOS;
+        if (staleUsable && now - databaseDownUntilNanos < 0) {
+            staleLookups.increment();
+            return Optional.of(cached.lookup());
+        }
         Optional<ApiKeyStore.KeyLookup> found;
         try {
             found = keys.findByHash(hash);
         } catch (StoreException e) {
-            // PostgreSQL down: a key this instance checked a short while ago keeps working, so routes that do not need
-            // the database keep answering; a key it never saw gets 503 (no answer about keys without the database).
-            if (e.kind() == StoreException.Kind.UNAVAILABLE && cached != null && now - cached.loadedAtNanos() < STALE_NANOS) {
+            if (e.kind() != StoreException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            databaseDownUntilNanos = System.nanoTime() + DATABASE_RETRY_NANOS;
+            if (staleUsable) {
                 staleLookups.increment();
                 return Optional.of(cached.lookup());
             }
