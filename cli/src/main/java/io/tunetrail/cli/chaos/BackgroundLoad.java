@@ -3,6 +3,9 @@ package io.tunetrail.cli.chaos;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -18,6 +21,8 @@ final class BackgroundLoad {
 
     /** One reply, with the route and the phase it was sent in. */
     record Sample(String phase, String route, ChaosApi.Reply reply) {}
+
+    private static final int BURST_THREADS = 8;
 
     private final AtomicReference<String> phase = new AtomicReference<>("before");
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
@@ -65,6 +70,24 @@ final class BackgroundLoad {
         }
         synchronized (samples) {
             return List.copyOf(samples);
+        }
+    }
+
+    /** {@code n} requests from {@link #BURST_THREADS} threads, each sent as soon as a thread is free: the replies. */
+    static List<ChaosApi.Reply> atOnce(int n, Supplier<ChaosApi.Reply> send) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(BURST_THREADS);
+        try {
+            List<Future<ChaosApi.Reply>> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sent.add(pool.submit(send::get));
+            }
+            List<ChaosApi.Reply> out = new ArrayList<>();
+            for (Future<ChaosApi.Reply> f : sent) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -3,18 +3,14 @@ package io.tunetrail.cli.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import io.javalin.Javalin;
-import io.tunetrail.api.ApiSettings;
-import io.tunetrail.api.ApiStores;
+import io.tunetrail.api.ApiServer;
 import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
-import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.store.Database;
 import io.tunetrail.store.online.RedisKeys;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -53,15 +48,13 @@ final class ChaosApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PlatformConfig config;
-    private final ApiStores stores;
-    private final Javalin app;
+    private final ApiServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ChaosApi(PlatformConfig config, ApiStores stores, Javalin app) {
+    private ChaosApi(PlatformConfig config, ApiServer server) {
         this.config = config;
-        this.stores = stores;
-        this.app = app;
+        this.server = server;
     }
 
     /** Starts on a free loopback port over {@code config}'s stack, with {@code overrides} of its configuration keys. */
@@ -70,26 +63,13 @@ final class ChaosApi implements AutoCloseable {
         values.put(PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0");
         values.putAll(overrides);
         PlatformConfig own = PlatformConfig.load(Map.of(), values);
-        ApiStores stores = ApiStores.open(own);
-        try {
-            Database.migrate(stores.dataSource(), own);
-            Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(own, PlanCatalog.load()));
-            app.start("127.0.0.1", 0);
-            return new ChaosApi(own, stores, app);
-        } catch (RuntimeException e) {
-            try {
-                stores.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        return new ChaosApi(own, ApiServer.start(own, "127.0.0.1", 0));
     }
 
     /** A new org on {@code plan} (id {@code chaos-NAME-RANDOM}) and a key for it. */
     Tenant tenant(String name, String plan) {
         String orgId = "chaos-" + name + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        Sql sql = new Sql(stores.dataSource());
+        Sql sql = new Sql(server.stores().dataSource());
         new OrgStore(sql).create(orgId, "Chaos " + name, plan, "cloud");
         String key = new ApiKeyStore(sql).create(orgId, null, "chaos", List.of("read", "write", "admin"), null).secret();
         return new Tenant(orgId, key);
@@ -105,7 +85,7 @@ final class ChaosApi implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + app.port() + path);
+        return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
     private Reply send(HttpRequest.Builder request) {
@@ -143,20 +123,19 @@ final class ChaosApi implements AutoCloseable {
     }
 
     UsageLimiter limiter() {
-        return ServingApp.limiter(app);
+        return ServingApp.limiter(server.app());
     }
 
     EventPublisher events() {
-        return stores.events();
+        return server.stores().events();
     }
 
     HikariDataSource pool() {
-        return (HikariDataSource) stores.dataSource();
+        return (HikariDataSource) server.stores().dataSource();
     }
 
     @Override
     public void close() throws Exception {
-        app.stop();
-        stores.close();
+        server.close();
     }
 }

@@ -3,18 +3,13 @@ package io.tunetrail.cli.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunetrail.api.limits.EventPublisher;
-import io.tunetrail.cli.stack.LocalStack;
 import io.tunetrail.model.PlatformConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,7 +43,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
     @Override
     public Outcome run(PlatformConfig config, Consumer<String> progress) throws Exception {
         Checks checks = new Checks(progress);
-        LocalStack stack = new LocalStack(config, line -> progress.accept("  " + line.strip()));
+        ServiceOutage kafka = new ServiceOutage(config, "kafka", progress);
         String topic = config.get(PlatformConfig.TOPIC_USAGE);
         Map<TopicPartition, Long> start = endOffsets(config, topic);
         try (ChaosApi api = ChaosApi.start(config, Map.of(PlatformConfig.API_USAGE_BUFFER_EVENTS.name(), Integer.toString(BUFFER)))) {
@@ -61,8 +56,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
             awaitDelivered(events, Duration.ofSeconds(30));
             checks.that(events.usageHeld() == 0, "the usage events so far are acknowledged before the broker stops", events.usageHeld());
 
-            progress.accept("stopping Kafka");
-            stack.stop(Set.of("kafka"));
+            kafka.stop();
             long droppedBefore = events.usageDropped();
             long failedBefore = events.usageFailed();
             long t0 = System.nanoTime();
@@ -73,9 +67,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
             long dropped = events.usageDropped() - droppedBefore;
             int held = events.usageHeld();
 
-            progress.accept("starting Kafka again");
-            stack.start();
-            long upAt = System.nanoTime();
+            long upAt = kafka.start();
             awaitDelivered(events, Duration.ofSeconds(90));
             double deliverSeconds = (System.nanoTime() - upAt) / 1e9;
             Set<String> delivered = new HashSet<>();
@@ -107,26 +99,13 @@ public final class KafkaOutageScenario implements ChaosScenario {
             return checks.outcome("answers every call; holds usage events up to api.usage.buffer-events, drops and counts the rest "
                     + "with a log line, delivers the held ones when Kafka returns; POST /interactions 503 kafka_unavailable", measured);
         } finally {
-            stack.start();
+            kafka.restoreStack();
         }
     }
 
-    /** {@code n} metered calls from 4 threads, as fast as they are answered. */
+    /** {@code n} metered calls, several at once. */
     private static List<ChaosApi.Reply> calls(ChaosApi api, ChaosApi.Tenant org, int n) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<ChaosApi.Reply>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> api.get("/api/v1/tracks/top", org.key())));
-            }
-            List<ChaosApi.Reply> out = new ArrayList<>();
-            for (Future<ChaosApi.Reply> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        return BackgroundLoad.atOnce(n, () -> api.get("/api/v1/tracks/top", org.key()));
     }
 
     private static void awaitDelivered(EventPublisher events, Duration timeout) throws InterruptedException {

@@ -5,13 +5,11 @@ import static io.tunetrail.cli.chaos.BackgroundLoad.maxMillis;
 import static io.tunetrail.cli.chaos.BackgroundLoad.replies;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.tunetrail.cli.stack.LocalStack;
 import io.tunetrail.model.PlatformConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -52,7 +50,7 @@ public final class PostgresRestartScenario implements ChaosScenario {
     @Override
     public Outcome run(PlatformConfig config, Consumer<String> progress) throws Exception {
         Checks checks = new Checks(progress);
-        LocalStack stack = new LocalStack(config, line -> progress.accept("  " + line.strip()));
+        ServiceOutage postgres = new ServiceOutage(config, "postgres", progress);
         try (ChaosApi api = ChaosApi.start(config, Map.of())) {
             ChaosApi.Tenant org = api.tenant("postgres", "pro");
             api.get("/api/v1/tracks/top", org.key());
@@ -61,18 +59,10 @@ public final class PostgresRestartScenario implements ChaosScenario {
                     new BackgroundLoad.Route(SEARCH, () -> api.get("/api/v1/tracks?q=a", org.key())),
                     new BackgroundLoad.Route(KEYS, () -> api.get("/api/v1/api-keys", org.key()))), PACE);
             Thread.sleep(1_000);
-            progress.accept("stopping PostgreSQL for " + outage.toSeconds() + " s under load");
-            load.phase("stopping");
-            stack.stop(Set.of("postgres"));
-            load.phase("down");
-            long downAt = System.nanoTime();
+            long downAt = postgres.stop(load);
             Thread.sleep(outage.toMillis());
             double downSeconds = (System.nanoTime() - downAt) / 1e9;
-            load.phase("starting");
-            progress.accept("starting PostgreSQL again");
-            stack.start();
-            long upAt = System.nanoTime();
-            load.phase("recovering");
+            long upAt = postgres.start(load, "recovering");
             int firstStatus;
             do {
                 firstStatus = api.get("/api/v1/tracks/top", org.key()).status();
@@ -119,7 +109,7 @@ public final class PostgresRestartScenario implements ChaosScenario {
             return checks.outcome("503 database_unavailable with Retry-After within the 1 s pool timeout; recovers without an API "
                     + "restart; no connection leak", measured);
         } finally {
-            stack.start();
+            postgres.restoreStack();
         }
     }
 }

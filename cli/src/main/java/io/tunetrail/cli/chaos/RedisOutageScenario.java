@@ -4,12 +4,10 @@ import static io.tunetrail.cli.chaos.BackgroundLoad.count;
 import static io.tunetrail.cli.chaos.BackgroundLoad.maxMillis;
 import static io.tunetrail.cli.chaos.BackgroundLoad.replies;
 
-import io.tunetrail.cli.stack.LocalStack;
 import io.tunetrail.model.PlatformConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -37,24 +35,6 @@ public final class RedisOutageScenario implements ChaosScenario {
         this.outage = outage;
     }
 
-    /** {@code n} calls of one key from 8 threads at once: the statuses. */
-    private static List<Integer> burst(ChaosApi api, ChaosApi.Tenant tenant, int n) throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
-        try {
-            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                calls.add(pool.submit(() -> api.get("/api/v1/tracks/top", tenant.key()).status()));
-            }
-            List<Integer> out = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<Integer> f : calls) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Override
     public String name() {
         return "redis-down";
@@ -68,7 +48,7 @@ public final class RedisOutageScenario implements ChaosScenario {
     @Override
     public Outcome run(PlatformConfig config, Consumer<String> progress) throws Exception {
         Checks checks = new Checks(progress);
-        LocalStack stack = new LocalStack(config, line -> progress.accept("  " + line.strip()));
+        ServiceOutage redis = new ServiceOutage(config, "redis", progress);
         try (ChaosApi api = ChaosApi.start(config, Map.of())) {
             ChaosApi.Tenant pro = api.tenant("redis", "pro");
             ChaosApi.Tenant starter = api.tenant("redis-rate", "starter");
@@ -84,27 +64,19 @@ public final class RedisOutageScenario implements ChaosScenario {
                     new BackgroundLoad.Route(ADMIN, () -> api.get("/api/v1/api-keys", pro.key())),
                     new BackgroundLoad.Route(STATS, () -> api.get("/api/v1/interactions/stats", pro.key()))), PACE);
             Thread.sleep(1_000);
-            progress.accept("stopping Redis for " + outage.toSeconds() + " s under load");
-            load.phase("stopping");
-            stack.stop(Set.of("redis"));
-            load.phase("down");
-            long downAt = System.nanoTime();
+            long downAt = redis.stop(load);
 
             // A starter key's burst while Redis is down: the local limit allows the configured share of it.
             long b0 = System.nanoTime();
-            List<Integer> burst = burst(api, starter, 80);
+            List<ChaosApi.Reply> burst = BackgroundLoad.atOnce(80, () -> api.get("/api/v1/tracks/top", starter.key()));
             double burstSeconds = (System.nanoTime() - b0) / 1e9;
-            long burstAdmitted = burst.stream().filter(st -> st == 200).count();
-            long burstRefused = burst.stream().filter(st -> st == 429).count();
+            long burstAdmitted = count(burst, r -> r.status() == 200);
+            long burstRefused = count(burst, r -> r.status() == 429);
             long burstOther = burst.size() - burstAdmitted - burstRefused;
 
             Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - downAt) / 1_000_000));
             double downSeconds = (System.nanoTime() - downAt) / 1e9;
-            load.phase("starting");
-            progress.accept("starting Redis again");
-            stack.start();
-            long upAt = System.nanoTime();
-            load.phase("reconciling");
+            long upAt = redis.start(load, "reconciling");
             while (api.limiter().degraded() && System.nanoTime() - upAt < Duration.ofSeconds(15).toNanos()) {
                 Thread.sleep(50);
             }
@@ -159,8 +131,7 @@ public final class RedisOutageScenario implements ChaosScenario {
             return checks.outcome("answers from PostgreSQL with in-process limits at half the plan's rate; Redis-backed routes 503 + "
                     + "Retry-After; units counted meanwhile added to the Redis quotas when it returns", measured);
         } finally {
-            // Whatever failed above, leave the stack as it was found.
-            stack.start();
+            redis.restoreStack();
         }
     }
 }
