@@ -37,7 +37,7 @@ public record ApiStores(DataSource dataSource, JedisPooled jedis, String redisWh
             throw StoreException.unavailable("Redis", address.toString(), e);
         }
         EventPublisher events = new EventPublisher(config);
-        return new ApiStores(ds, jedis, address.toString(), events, () -> {
+        return new ApiStores(new io.tunetrail.api.store.FailFastDataSource(ds), jedis, address.toString(), events, () -> {
             events.close();
             jedis.close();
             ds.close();

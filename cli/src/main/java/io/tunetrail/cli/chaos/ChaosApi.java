@@ -130,8 +130,8 @@ final class ChaosApi implements AutoCloseable {
         return server.stores().events();
     }
 
-    HikariDataSource pool() {
-        return (HikariDataSource) server.stores().dataSource();
+    HikariDataSource pool() throws java.sql.SQLException {
+        return server.stores().dataSource().unwrap(HikariDataSource.class);
     }
 
     @Override
