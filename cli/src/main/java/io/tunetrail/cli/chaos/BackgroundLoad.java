@@ -100,6 +100,11 @@ final class BackgroundLoad {
         return replies.stream().filter(which).count();
     }
 
+    static long percentileMillis(List<ChaosApi.Reply> replies, int p) {
+        long[] ms = replies.stream().mapToLong(ChaosApi.Reply::millis).sorted().toArray();
+        return ms.length == 0 ? 0 : ms[Math.max(0, (int) Math.ceil(p / 100.0 * ms.length) - 1)];
+    }
+
     static long maxMillis(List<ChaosApi.Reply> replies) {
         return replies.stream().mapToLong(ChaosApi.Reply::millis).max().orElse(0);
     }

@@ -78,8 +78,8 @@ public final class KafkaOutageScenario implements ChaosScenario {
             long admitted = answered + (post.status() == 503 ? 1 : 0);
             checks.that(answered == CALLS_WHILE_DOWN, "every metered call is answered 200 while Kafka is down", answered + "/" + CALLS_WHILE_DOWN);
             // A call that waited on the producer would take at least max.block.ms (1 s); the rest is this machine's load.
-            checks.that(percentile(down, 100) < 1_000, "no call waits for Kafka (max.block.ms is 1 s)",
-                    "p99 " + percentile(down, 99) + " ms, slowest " + percentile(down, 100) + " ms; with the broker up p99 " + percentile(up, 99) + " ms");
+            checks.that(BackgroundLoad.percentileMillis(down, 100) < 1_000, "no call waits for Kafka (max.block.ms is 1 s)",
+                    "p99 " + BackgroundLoad.percentileMillis(down, 99) + " ms, slowest " + BackgroundLoad.percentileMillis(down, 100) + " ms; with the broker up p99 " + BackgroundLoad.percentileMillis(up, 99) + " ms");
             checks.that(post.isProblem(503, "kafka_unavailable") && post.millis() < 10_000,
                     "posting interactions, which must reach Kafka, answers 503 kafka_unavailable with Retry-After in bounded time",
                     post.status() + " " + post.code() + " in " + post.millis() + " ms");
@@ -94,7 +94,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
 
             String measured = String.format("%d calls in %.1f s with the broker down, all 200, p99 %d ms (broker up: %d ms); %d usage events "
                     + "held, %d dropped and counted; all held ones on the topic %.1f s after the broker started (%d records for %d "
-                    + "distinct requests)", CALLS_WHILE_DOWN, downSeconds, percentile(down, 99), percentile(up, 99), held, dropped,
+                    + "distinct requests)", CALLS_WHILE_DOWN, downSeconds, BackgroundLoad.percentileMillis(down, 99), BackgroundLoad.percentileMillis(up, 99), held, dropped,
                     deliverSeconds, records, delivered.size());
             return checks.outcome("answers every call; holds usage events up to api.usage.buffer-events, drops and counts the rest "
                     + "with a log line, delivers the held ones when Kafka returns; POST /interactions 503 kafka_unavailable", measured);
@@ -113,11 +113,6 @@ public final class KafkaOutageScenario implements ChaosScenario {
         while (events.usageHeld() > 0 && System.nanoTime() < until) {
             Thread.sleep(100);
         }
-    }
-
-    private static long percentile(List<ChaosApi.Reply> replies, int p) {
-        long[] ms = replies.stream().mapToLong(ChaosApi.Reply::millis).sorted().toArray();
-        return ms.length == 0 ? 0 : ms[Math.max(0, (int) Math.ceil(p / 100.0 * ms.length) - 1)];
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(PlatformConfig config) {
