@@ -22,6 +22,7 @@ final class Verbs {
                 new PeekCommand(),
                 new io.tunetrail.cli.serve.ServeCommand(),
                 new io.tunetrail.cli.serve.AdminCommand(),
+                new io.tunetrail.cli.chaos.ChaosCommand(),
                 bench());
     }
 

@@ -119,6 +119,12 @@ public final class PlatformConfig {
             "Keys that encrypt webhook signing secrets at rest (AES-256-GCM): <id>:<base64 of 32 bytes>, comma-separated, the "
                     + "first encrypts, all decrypt (rotate by putting a new key first). Empty: a public local-only key, accepted "
                     + "only while api.host is a loopback address; otherwise the API refuses to start.");
+    public static final Key API_REDIS_TIMEOUT_MS = key("api.redis.timeout-ms", "500",
+            "Connect and read timeout of the API's Redis calls (ms): past it a request answers in degraded mode or 503, never hangs.");
+    public static final Key API_DB_CONNECT_TIMEOUT_MS = key("api.db.connect-timeout-ms", "1000",
+            "Longest wait of an API request for a PostgreSQL connection (ms, at least 250): past it the request gets 503 database_unavailable.");
+    public static final Key API_USAGE_BUFFER_EVENTS = key("api.usage.buffer-events", "100000",
+            "Usage events the API holds while Kafka does not acknowledge them; beyond this they are dropped, counted and logged.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

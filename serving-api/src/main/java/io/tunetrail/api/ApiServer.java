@@ -61,6 +61,11 @@ public final class ApiServer implements AutoCloseable {
         return app;
     }
 
+    /** The backing services it runs on (their counters: pool connections, usage events held and dropped). */
+    public ApiStores stores() {
+        return stores;
+    }
+
     @Override
     public void close() throws Exception {
         app.stop();

@@ -33,6 +33,12 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
                 Math.min(maxBodyBytes, Long.parseLong(PlatformConfig.API_STRIPE_MAX_BODY_BYTES.defaultValue())), "");
     }
 
+    /** These settings with other webhook settings. */
+    public ApiSettings withWebhooks(WebhookSettings newWebhooks) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, newWebhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken);
+    }
+
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),

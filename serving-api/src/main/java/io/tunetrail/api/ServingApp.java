@@ -72,6 +72,7 @@ public final class ServingApp {
     private static final io.javalin.config.Key<WebhookService> WEBHOOKS = new io.javalin.config.Key<>("tunetrail.webhooks");
     private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
     private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
+    private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -139,6 +140,9 @@ public final class ServingApp {
         routes.addAll(new BillingController(stripe).routes());
         metrics.bind(stores.events());
         metrics.bind(stores.dataSource());
+        metrics.bind(limiter);
+        metrics.bind(authenticator);
+        metrics.bind(webhooks.counters());
         Readiness readiness = new Readiness(stores.dataSource(), stores.jedis(), stores.events().bootstrapServers(), READINESS_TIMEOUT);
         routes.addAll(new OperatorController(readiness, metrics, settings.metricsToken()).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
@@ -163,6 +167,7 @@ public final class ServingApp {
             // Parked Stripe events whose price was missing from the catalog may apply now that it was (re)loaded.
             config.events.serverStarted(() -> background.execute(() -> stripe.reapplyParked(null)));
             config.appData(ROUTES, List.copyOf(routes));
+            config.appData(LIMITER, limiter);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 webhooks.close();
@@ -177,6 +182,7 @@ public final class ServingApp {
         // Quota, limiter and ledger keys carry no TTL, so Redis's volatile-lru never evicts them; past periods go here.
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
+        background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -201,6 +207,19 @@ public final class ServingApp {
     /** The app's webhook service (tests send due deliveries through it). */
     public static WebhookService webhooks(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(WEBHOOKS);
+    }
+
+    /** The app's usage limiter (its degraded-mode counters; tests reconcile through it). */
+    public static UsageLimiter limiter(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(LIMITER);
+    }
+
+    private static void reconcile(UsageLimiter limiter) {
+        try {
+            limiter.reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("usage reconciliation failed: {}", e.getMessage());
+        }
     }
 
     private static void dispatch(WebhookService webhooks) {

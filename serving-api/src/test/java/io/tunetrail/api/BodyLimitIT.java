@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.TestResolver;
+import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.api.testing.RawHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class BodyLimitIT {
 
     private static Javalin app() {
         return ServingApp.create(stack.stores(), stack.clock,
-                new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, MAX_BODY, 5_000, 0, STRIPE_MAX, ""));
+                new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, MAX_BODY, 5_000, 0, WebhookSettings.local(new TestResolver()), 10_000, STRIPE_MAX, ""));
     }
 
     private static void assertTooLarge(RawHttp.Outcome o, long limit) {

@@ -8,6 +8,8 @@ import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.ops.ApiMetrics;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.TestResolver;
+import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.api.testing.Http;
 import java.net.ServerSocket;
 import java.util.List;
@@ -27,7 +29,8 @@ class OperatorEndpointsIT {
 
     private static Javalin app(ApiStores stores, String metricsToken) {
         return ServingApp.create(stores, stack.clock,
-                new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0, 65_536, metricsToken));
+                new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0, WebhookSettings.local(new TestResolver()), 10_000, 65_536,
+                        metricsToken));
     }
 
     private static Http.Answer metrics(io.javalin.testtools.HttpClient client, String token) {

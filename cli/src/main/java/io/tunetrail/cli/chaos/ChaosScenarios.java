@@ -7,6 +7,10 @@ public final class ChaosScenarios {
     private ChaosScenarios() {}
 
     public static List<ChaosScenario> all() {
-        return List.of(new CrossOrgScenario());
+        return List.of(
+                new RedisOutageScenario(),
+                new PostgresRestartScenario(),
+                new KafkaOutageScenario(),
+                new CrossOrgScenario());
     }
 }

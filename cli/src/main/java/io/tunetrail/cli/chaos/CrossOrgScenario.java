@@ -56,9 +56,7 @@ public final class CrossOrgScenario implements ChaosScenario {
                 }
                 return List.of(java.net.InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}));
             };
-            ApiSettings settings = new ApiSettings(base.plans(), base.stripeWebhookSecret(), base.maxBodyBytes(), base.keyCacheMillis(),
-                    base.webhookDispatchMillis(), base.webhooks().withResolver(probeHost).withLoopback(true, List.of()),
-                    base.keyCacheMaxEntries());
+            ApiSettings settings = base.withWebhooks(base.webhooks().withResolver(probeHost).withLoopback(true, List.of()));
             Javalin app = ServingApp.create(stores, Clock.systemUTC(), settings);
             try {
                 String victimKey = org(sql, victim);

@@ -155,6 +155,14 @@ public final class RedisKeys {
         return org(orgId) + ":keyusage:" + Ids.require("API key id", keyId) + ":d:" + DAY.format(day);
     }
 
+    /**
+     * Marks a batch of usage the API counted on its own while Redis was down as added to the org's counters, so a
+     * batch retried after a lost reply is not added twice.
+     */
+    public static String reconciledBatch(String orgId, String batchId) {
+        return org(orgId) + ":reconciled:" + Ids.require("reconciliation batch id", batchId);
+    }
+
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */
     public static String requireVersion(String version) {
         return Ids.requireModelVersion(version);

@@ -2,6 +2,7 @@ package io.tunetrail.api.auth;
 
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.StoreException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -37,6 +38,13 @@ public final class Authenticator {
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
 
     private record Cached(ApiKeyStore.KeyLookup lookup, long loadedAtNanos) {}
+
+    /** How long a cached key lookup may serve past its lifetime while PostgreSQL cannot be reached. */
+    private static final long STALE_NANOS = java.time.Duration.ofMinutes(5).toNanos();
+    /** After a lookup found PostgreSQL down, how long stale entries answer without asking it again. */
+    private static final long DATABASE_RETRY_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+    private volatile long databaseDownUntilNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.LongAdder staleLookups = new java.util.concurrent.atomic.LongAdder();
 
     public Authenticator(ApiKeyStore keys, PlanCatalog plans, Clock clock, long cacheMillis, int maxEntries) {
         if (maxEntries < 1) {
@@ -106,7 +114,29 @@ public final class Authenticator {
         if (cached != null && now - cached.loadedAtNanos() < cacheNanos) {
             return Optional.of(cached.lookup());
         }
-        Optional<ApiKeyStore.KeyLookup> found = keys.findByHash(hash);
+        // PostgreSQL down: a key this instance checked a short while ago keeps working, so routes that do not need the
+        // database keep answering; a key it never saw gets 503 (no answer about keys without the database). Right after
+        // a failed lookup the database is not asked again for a moment, so a request does not wait out the pool's
+        // connection timeout twice (here and in its own query).
+        boolean staleUsable = cached != null && now - cached.loadedAtNanos() < STALE_NANOS;
+        if (staleUsable && now - databaseDownUntilNanos < 0) {
+            staleLookups.increment();
+            return Optional.of(cached.lookup());
+        }
+        Optional<ApiKeyStore.KeyLookup> found;
+        try {
+            found = keys.findByHash(hash);
+        } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            databaseDownUntilNanos = System.nanoTime() + DATABASE_RETRY_NANOS;
+            if (staleUsable) {
+                staleLookups.increment();
+                return Optional.of(cached.lookup());
+            }
+            throw e;
+        }
         found.ifPresentOrElse(l -> admit(hash, new Cached(l, now)), () -> byHash.remove(hash));
         return found;
     }
@@ -132,6 +162,11 @@ public final class Authenticator {
     /** How many key lookups the cache holds now (never more than its cap). */
     public int cachedKeys() {
         return byHash.size();
+    }
+
+    /** Requests authenticated from an expired cache entry because PostgreSQL was down: a metric of degraded mode. */
+    public long staleLookups() {
+        return staleLookups.sum();
     }
 
     /** Forgets a key (revoked or rotated here). */

@@ -197,6 +197,26 @@ public final class ApiErrors {
         return problem(503, "unavailable", "Service unavailable", detail, null);
     }
 
+    /** Seconds a client is told to wait before retrying after a backing service failed (Retry-After). */
+    public static final int BACKING_SERVICE_RETRY_SECONDS = 5;
+
+    /**
+     * 503 for a route whose data lives on a backing service that is down ({@code server}: PostgreSQL, Redis, Kafka, or
+     * null when unknown), with Retry-After. The code names the server so a client or an operator knows which one;
+     * the server's own error text stays in the log.
+     */
+    public static ApiException backingServiceUnavailable(String server) {
+        String code = server == null ? "unavailable" : switch (server) {
+            case "PostgreSQL" -> "database_unavailable";
+            case "Redis" -> "redis_unavailable";
+            case "Kafka" -> "kafka_unavailable";
+            default -> "unavailable";
+        };
+        String what = server == null ? "A backing service" : "The " + server + " server this route needs";
+        return new ApiException(503, code, "Service unavailable", what + " is unavailable; retry after "
+                + BACKING_SERVICE_RETRY_SECONDS + " s", null, null, Map.of("Retry-After", Integer.toString(BACKING_SERVICE_RETRY_SECONDS)));
+    }
+
     public static ApiException internal(String reference) {
         return problem(500, "internal_error", "Internal error",
                 "The server failed to handle the request; it has been logged with reference " + reference, null);

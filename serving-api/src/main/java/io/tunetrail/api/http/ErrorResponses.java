@@ -6,6 +6,8 @@ import io.javalin.http.HttpResponseException;
 import io.tunetrail.store.StoreException;
 import java.sql.SQLException;
 import java.util.UUID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,20 +28,33 @@ public final class ErrorResponses {
             case CONFLICT -> ApiErrors.conflict("conflict", e.getMessage());
             case UNAVAILABLE -> {
                 LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                yield ApiErrors.unavailable("A backing service is unavailable; retry shortly");
+                yield ApiErrors.backingServiceUnavailable(e.server());
             }
         }));
+        // A Redis call outside the stores' own error handling (a pipeline, a script) that lost its connection or found
+        // no free one in time is an outage like any other: 503 with Retry-After, never a 500. A refused command
+        // (JedisDataException: wrong type, script error) is a bug and stays a 500.
+        app.exception(JedisException.class, (e, ctx) -> {
+            if (e instanceof JedisDataException) {
+                internal(ctx, e);
+                return;
+            }
+            LOG.warn("{} {}: Redis: {}", ctx.method(), ctx.path(), e.getMessage());
+            write(ctx, ApiErrors.backingServiceUnavailable("Redis"));
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, switch (e.getStatus()) {
             case 404 -> ApiErrors.noRoute(ctx.method().name(), ctx.path());
             case 405 -> ApiErrors.methodNotAllowed(ctx.method().name(), ctx.path());
             case 413 -> ApiErrors.bodyTooLarge(maxBodyBytes);
             default -> new ApiException(e.getStatus(), "http_" + e.getStatus(), e.getMessage(), e.getMessage(), null, null, null);
         }));
-        app.exception(Exception.class, (e, ctx) -> {
-            String reference = UUID.randomUUID().toString();
-            LOG.error("{} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
-            write(ctx, ApiErrors.internal(reference));
-        });
+        app.exception(Exception.class, (e, ctx) -> internal(ctx, e));
+    }
+
+    private static void internal(Context ctx, Exception e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.error("{} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
+        write(ctx, ApiErrors.internal(reference));
     }
 
     /**

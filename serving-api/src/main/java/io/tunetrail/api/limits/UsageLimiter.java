@@ -18,7 +18,12 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -42,6 +47,12 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p><b>Prefetch</b>: an admitted request may also read feature rows in the same script (see
  * {@link Gate.Prefetch}), so a route like the daily mix costs one Redis round trip in all.
+ *
+ * <p><b>Redis down</b> (degraded mode): when Redis cannot be reached, decisions are made in this process by
+ * {@link LocalLimits} (a conservative share of the plan's rate, quotas from the usage Redis last reported) and every
+ * admitted unit is kept. Requests are then decided locally without trying Redis, so none waits on a dead server, until
+ * {@link #reconcile()} (called every second by the app) finds Redis answering again, adds the kept units to the day,
+ * month and per-key counters, and only then sends decisions back to Redis.
  */
 public final class UsageLimiter {
     // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route, 5 the org's rate state.
@@ -124,8 +135,34 @@ public final class UsageLimiter {
         }
     }
 
+    // Adds the units and calls counted in this process while Redis was down, once per batch id.
+    // KEYS: 1 the batch marker, 2.. counters. ARGV: 1 marker expiry ms, then per counter: kind ('i' INCRBY, 'h' HINCRBY),
+    // hash field, amount, expiry (epoch ms). Returns 1 when added, 0 when the batch was added before.
+    static final String RECONCILE = String.join("\n",
+            "if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end",
+            "local j = 2",
+            "for k = 2, #KEYS do",
+            "  if ARGV[j] == 'h' then redis.call('HINCRBY', KEYS[k], ARGV[j + 1], ARGV[j + 2])",
+            "  else redis.call('INCRBY', KEYS[k], ARGV[j + 2]) end",
+            "  redis.call('PEXPIREAT', KEYS[k], ARGV[j + 3])",
+            "  j = j + 4",
+            "end",
+            "return 1");
+    private static final long RECONCILED_MARKER_MS = java.time.Duration.ofDays(2).toMillis();
+    private static final Logger LOG = LoggerFactory.getLogger(UsageLimiter.class);
+
     private final JedisPooled jedis;
     private final String where;
+    private final LocalLimits local = new LocalLimits();
+    /** Set when a Redis call failed; cleared by {@link #reconcile()} once Redis answers and the local counts are in. */
+    private volatile boolean redisDown;
+    /** Batches drained from {@link #local} whose addition to Redis has not been confirmed yet, by org. */
+    private final Map<String, OrgBatch> unreconciled = new java.util.HashMap<>();
+    private final LongAdder degradedDecisions = new LongAdder();
+    private final AtomicLong reconciledUnits = new AtomicLong();
+
+    /** The counts of one org to add to Redis under one batch id (retried with the same id until confirmed). */
+    private record OrgBatch(String batchId, List<String> keys, List<String> args, long units) {}
 
     public UsageLimiter(JedisPooled jedis, String where) {
         this.jedis = jedis;
@@ -160,6 +197,9 @@ public final class UsageLimiter {
         if (prefetch) {
             args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
         }
+        if (redisDown) {
+            return decideLocally(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route);
+        }
         List<?> out;
         try {
             try {
@@ -167,8 +207,11 @@ public final class UsageLimiter {
             } catch (JedisNoScriptException e) {
                 out = (List<?>) jedis.eval(SCRIPT, keys, args);
             }
-        } catch (JedisException e) {
+        } catch (JedisDataException e) {
             throw StoreException.unavailable("Redis", where, e);
+        } catch (JedisException e) {
+            markDown(e);
+            return decideLocally(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route);
         }
         Outcome outcome = Outcome.values()[(int) (long) (Long) out.get(0)];
         long refusedLimit = switch (outcome) {
@@ -176,6 +219,9 @@ public final class UsageLimiter {
             case MONTH_QUOTA -> monthLimit;
             default -> -1;
         };
+        if (outcome != Outcome.RATE_LIMITED) {
+            local.remember(orgId, resource, now, (Long) out.get(4), (Long) out.get(5));
+        }
         Map<FeatureView, FeatureRow> rows = prefetch && outcome == Outcome.ALLOWED && out.size() > 6
                 ? RedisOnlineStore.decodeRowReads(prefetchEntity, prefetchViews, (List<?>) out.get(6))
                 : null;
@@ -197,11 +243,17 @@ public final class UsageLimiter {
         }
         double t = 60_000.0 / rate.requestsPerMinute();
         int burst = rate.burst() == null ? 1 : Math.max(1, rate.burst());
+        if (redisDown) {
+            return local.peek(orgId, keyId, plan, now);
+        }
         String stored;
         try {
             stored = jedis.get(RedisKeys.rateLimit(orgId, keyId));
-        } catch (JedisException e) {
+        } catch (JedisDataException e) {
             throw StoreException.unavailable("Redis", where, e);
+        } catch (JedisException e) {
+            markDown(e);
+            return local.peek(orgId, keyId, plan, now);
         }
         long nowMs = now.toEpochMilli();
         // The same arithmetic as the script: the bucket is full again at the theoretical arrival time (tat), and a
@@ -209,6 +261,115 @@ public final class UsageLimiter {
         double tat = Math.max(nowMs, stored == null ? nowMs : Double.parseDouble(stored));
         long remaining = (long) Math.floor((nowMs - (tat - burst * t)) / t);
         return new RateState(burst, Math.max(0, Math.min(burst, remaining)), (long) Math.ceil(tat - nowMs));
+    }
+
+    private Decision decideLocally(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
+            boolean unlimitedQuotas, String route) {
+        degradedDecisions.increment();
+        return local.check(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route);
+    }
+
+    private void markDown(JedisException e) {
+        if (!redisDown) {
+            redisDown = true;
+            LOG.warn("Redis at {} cannot be used ({}): limits are decided in this process (degraded mode) until it answers again",
+                    where, e.getMessage());
+        }
+    }
+
+    /**
+     * While Redis is down or counts made here are not yet in Redis: checks whether Redis answers and, if it does, adds
+     * those counts to its day, month and per-key counters, and from then on decides in Redis again. Each org's counts
+     * go in one script under a batch id, so a batch whose reply was lost is not added twice when retried. Returns the
+     * units added by this call. Called every second by the app; cheap when there is nothing to do.
+     */
+    public synchronized long reconcile() {
+        if (!redisDown && unreconciled.isEmpty() && !local.hasPending()) {
+            return 0;
+        }
+        try {
+            jedis.ping();
+        } catch (JedisException e) {
+            return 0;
+        }
+        batch(local.drain());
+        long added = 0;
+        for (var it = unreconciled.values().iterator(); it.hasNext(); ) {
+            OrgBatch b = it.next();
+            try {
+                jedis.eval(RECONCILE, b.keys(), b.args());
+            } catch (JedisException e) {
+                LOG.warn("could not add usage counted during the Redis outage yet ({}); retrying", e.getMessage());
+                return added;
+            }
+            it.remove();
+            added += b.units();
+        }
+        reconciledUnits.addAndGet(added);
+        if (redisDown) {
+            // Requests that saw redisDown just before this may still count locally: the next call adds those.
+            redisDown = false;
+            LOG.info("Redis at {} answers again: {} units counted in degraded mode added to its counters", where, reconciledUnits.get());
+        }
+        return added;
+    }
+
+    private void batch(LocalLimits.Pending pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> keys = new java.util.HashMap<>();
+        Map<String, List<String>> args = new java.util.HashMap<>();
+        Map<String, Long> units = new java.util.HashMap<>();
+        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
+        Map<String, Long> months = new java.util.HashMap<>();
+        pending.units().forEach((k, n) -> {
+            add(keys, args, k.orgId(), RedisKeys.usageDay(k.orgId(), k.resource(), k.day()), "i", "", n,
+                    k.day().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep);
+            months.merge(k.orgId() + '|' + k.resource() + '|' + YearMonth.from(k.day()), n, Long::sum);
+            units.merge(k.orgId(), n, Long::sum);
+        });
+        months.forEach((k, n) -> {
+            String[] p = k.split("\\|");
+            YearMonth month = YearMonth.parse(p[2]);
+            add(keys, args, p[0], RedisKeys.usageMonth(p[0], p[1], month), "i", "", n,
+                    month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep);
+        });
+        pending.calls().forEach((k, n) -> add(keys, args, k.orgId(), RedisKeys.keyUsageDay(k.orgId(), k.keyId(), k.day()), "h", k.route(), n,
+                k.day().plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli()));
+        for (String org : keys.keySet()) {
+            String batchId = java.util.UUID.randomUUID().toString();
+            List<String> k = new ArrayList<>();
+            k.add(RedisKeys.reconciledBatch(org, batchId));
+            k.addAll(keys.get(org));
+            List<String> a = new ArrayList<>();
+            a.add(Long.toString(RECONCILED_MARKER_MS));
+            a.addAll(args.get(org));
+            OrgBatch previous = unreconciled.get(org);
+            // An earlier batch of the org still waiting keeps its id; the new counts go in a batch of their own.
+            unreconciled.put(previous == null ? org : org + '#' + batchId, new OrgBatch(batchId, k, a, units.getOrDefault(org, 0L)));
+        }
+    }
+
+    private static void add(Map<String, List<String>> keys, Map<String, List<String>> args, String org, String key, String kind,
+            String field, long amount, long expiresAt) {
+        keys.computeIfAbsent(org, o -> new ArrayList<>()).add(key);
+        args.computeIfAbsent(org, o -> new ArrayList<>()).addAll(List.of(kind, field, Long.toString(amount), Long.toString(expiresAt)));
+    }
+
+    /** True while limits are decided in this process because Redis could not be reached. */
+    public boolean degraded() {
+        return redisDown;
+    }
+
+    /** Requests whose limits were decided in this process (Redis down) since the start: a metric. */
+    public long degradedDecisions() {
+        return degradedDecisions.sum();
+    }
+
+    /** Units counted in this process during Redis outages and added to the Redis counters since: a metric. */
+    public long reconciledUnits() {
+        return reconciledUnits.get();
     }
 
     private static String sha1(String script) {

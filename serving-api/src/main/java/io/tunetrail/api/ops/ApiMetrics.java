@@ -121,17 +121,58 @@ public final class ApiMetrics implements AutoCloseable {
 
     /** Usage events: queued (a gauge), dropped because the queue was full, and failed sends (counters). */
     public void bind(EventPublisher events) {
-        Gauge.builder("tunetrail.usage.events.queued", events, EventPublisher::usageQueued)
-                .description("Usage events waiting for the Kafka sender").register(registry);
+        Gauge.builder("tunetrail.usage.events.queued", events, EventPublisher::usageHeld)
+                .description("Usage events held until Kafka acknowledges them (queued or in the producer)").register(registry);
+        FunctionCounter.builder("tunetrail.usage.events.resent", events, EventPublisher::usageResent)
+                .description("Usage events sent again after the producer gave them back (Kafka trouble)").register(registry);
+        FunctionCounter.builder("tunetrail.usage.events.delivered", events, EventPublisher::usageDelivered)
+                .description("Usage events Kafka acknowledged").register(registry);
         FunctionCounter.builder("tunetrail.usage.events.dropped", events, EventPublisher::usageDropped)
                 .description("Usage events dropped because the queue was full (Kafka down for long)").register(registry);
         FunctionCounter.builder("tunetrail.usage.events.failed", events, EventPublisher::usageFailed)
                 .description("Usage events Kafka did not accept").register(registry);
     }
 
+    /** The limiter's degraded mode (Redis down): decisions made in this process and units added back to Redis. */
+    public void bind(io.tunetrail.api.limits.UsageLimiter limiter) {
+        FunctionCounter.builder("tunetrail.limiter.degraded.decisions", limiter, io.tunetrail.api.limits.UsageLimiter::degradedDecisions)
+                .description("Limit decisions made in this process while Redis was down").register(registry);
+        FunctionCounter.builder("tunetrail.limiter.reconciled.units", limiter, io.tunetrail.api.limits.UsageLimiter::reconciledUnits)
+                .description("Units counted in degraded mode and added to Redis once it answered").register(registry);
+        Gauge.builder("tunetrail.limiter.degraded", limiter, l -> l.degraded() ? 1 : 0)
+                .description("1 while limits are decided in this process (Redis down)").register(registry);
+    }
+
+    /** The key cache: its size and the lookups answered from expired entries while PostgreSQL was down. */
+    public void bind(io.tunetrail.api.auth.Authenticator authenticator) {
+        Gauge.builder("tunetrail.keys.cached", authenticator, io.tunetrail.api.auth.Authenticator::cachedKeys)
+                .description("Key lookups held by the bounded key cache").register(registry);
+        FunctionCounter.builder("tunetrail.keys.stale.lookups", authenticator, io.tunetrail.api.auth.Authenticator::staleLookups)
+                .description("Requests authenticated from an expired cache entry while PostgreSQL was down").register(registry);
+    }
+
+    /** Webhook deliveries by outcome, circuits opened and URLs refused. */
+    public void bind(io.tunetrail.api.webhook.WebhookCounters webhooks) {
+        for (String outcome : webhooks.attemptsByOutcome().keySet()) {
+            FunctionCounter.builder("tunetrail.webhook.deliveries", webhooks, w -> w.attemptsByOutcome().getOrDefault(outcome, 0L))
+                    .tag("outcome", outcome).description("Webhook delivery attempts by outcome").register(registry);
+        }
+        FunctionCounter.builder("tunetrail.webhook.circuits.opened", webhooks, io.tunetrail.api.webhook.WebhookCounters::circuitsOpened)
+                .description("Webhook endpoint circuits opened after consecutive failures").register(registry);
+        FunctionCounter.builder("tunetrail.webhook.urls.refused", webhooks, io.tunetrail.api.webhook.WebhookCounters::urlsRefused)
+                .description("Webhook URLs refused (non-public address, scheme)").register(registry);
+    }
+
     /** The connection pool's state, when it is Hikari's (the API's own is; a test's may not be). */
     public void bind(DataSource dataSource) {
-        if (!(dataSource instanceof HikariDataSource hikari)) {
+        HikariDataSource hikari;
+        try {
+            // The API's pool sits behind a fail-fast wrapper (FailFastDataSource).
+            if (!dataSource.isWrapperFor(HikariDataSource.class)) {
+                return;
+            }
+            hikari = dataSource.unwrap(HikariDataSource.class);
+        } catch (java.sql.SQLException e) {
             return;
         }
         String pool = hikari.getPoolName() == null ? "default" : hikari.getPoolName();
