@@ -7,6 +7,10 @@ public final class ChaosScenarios {
     private ChaosScenarios() {}
 
     public static List<ChaosScenario> all() {
-        return List.of();
+        return List.of(
+                new KafkaBrokerKilledScenario(),
+                new FlinkJobKilledScenario(),
+                new LanderKilledScenario(),
+                new FuzzedEventsScenario());
     }
 }
