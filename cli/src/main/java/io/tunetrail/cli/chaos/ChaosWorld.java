@@ -1,6 +1,8 @@
 package io.tunetrail.cli.chaos;
 
+import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.FileTrees;
+import io.tunetrail.cli.setup.Setup;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.PlatformConfig;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,15 @@ final class ChaosWorld implements AutoCloseable {
         this.config = config;
         this.folder = folder;
         this.id = id;
+    }
+
+    /** {@code root} when given, else the repository {@code ./tunetrail} runs from, whose job jars the scenarios start. */
+    static Path repository(Path root) {
+        Path repository = root != null ? root : Setup.repositoryRoot();
+        if (repository == null) {
+            throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run it through ./tunetrail chaos");
+        }
+        return repository;
     }
 
     /** A world for scenario {@code name} on the stack {@code base} points at; {@code overrides} are extra keys. */

@@ -1,17 +1,21 @@
 package io.tunetrail.cli.chaos;
 
-import io.tunetrail.cli.jobs.JobLauncher;
 import io.tunetrail.model.PlatformConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Scenario 2 of issue 11: the streaming jobs' JVM is killed ({@code SIGKILL}) mid-stream and started again. The new run
- * must restore the newest retained checkpoint (Kafka offsets, windows, sessions, the lateness rule's state), not start
- * afresh, and the results must equal the ground truth: no event lost, none counted twice.
+ * Scenario 2 of issue 11: the streaming jobs' JVM ({@code ./tunetrail stream}) is killed ({@code SIGKILL}) mid-stream
+ * and started again. The new run must restore the newest retained checkpoint (Kafka offsets, windows, sessions, the
+ * lateness rule's state) rather than start afresh, must claim it (so no later run goes back to it), and its results
+ * must equal the ground truth: no event lost, none counted twice.
  */
 public final class FlinkJobKilledScenario implements ChaosScenario {
+    private static final String RESTORING = "from the retained checkpoint ";
+
     private final Path root;
 
     public FlinkJobKilledScenario() {
@@ -38,30 +42,37 @@ public final class FlinkJobKilledScenario implements ChaosScenario {
         try (StreamingRun s = StreamingRun.prepare(config, root, name(), progress)) {
             BackgroundJob first = s.start(progress);
             if (!s.awaitMidStream(first)) {
-                return new Outcome(false, "the job ended before it could be killed mid-stream", "nothing measured: " + first.await(Duration.ZERO).exitCode());
+                return new Outcome(false, "the job ended before it could be killed mid-stream", "exit " + first.await(Duration.ZERO).exitCode());
             }
             first.kill();
-            progress.accept("killed the streaming jobs' JVM (SIGKILL) after a checkpoint, with results flowing; starting them again");
-            JobLauncher.JobRun killed = first.await(Duration.ofMinutes(1));
+            int killedExit = first.await(Duration.ofMinutes(1)).exitCode();
+            progress.accept("killed the streaming jobs' JVM (SIGKILL, exit " + killedExit + ") with sessions committed and windows open;"
+                    + " starting them again");
+            AtomicReference<String> restoredFrom = new AtomicReference<>();
             long t0 = System.nanoTime();
-            JobLauncher.JobRun second = s.runAgain(progress);
+            BackgroundJob second = s.start(line -> {
+                int at = line.indexOf(RESTORING);
+                if (at >= 0) {
+                    restoredFrom.set(line.substring(at + RESTORING.length()).strip());
+                }
+                progress.accept(line);
+            });
+            StreamingTruth.Comparison settled = s.awaitSettled(second);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            if (!second.ok() || second.result() == null) {
-                return new Outcome(false, "the restarted jobs failed (exit " + second.exitCode() + ")", String.join(" | ", second.tail()));
-            }
-            String restoredFrom = second.result().path("restored_from").asText(null);
-            long readAfter = second.result().path("session_features").path("records_read").asLong(-1);
-            StreamingTruth.Comparison truth = StreamingTruth.compare(s.world, s.workload);
-            boolean resumed = restoredFrom != null && readAfter >= 0 && readAfter < s.workload.size();
-            // A finished run leaves nothing to restore: the next run must start afresh, not replay this one.
-            boolean leftNothing = s.retainedCheckpoints() == 0;
-            String did = resumed
-                    ? "the restart restored the newest retained checkpoint and re-read only what came after it; exactly-once sinks and absolute Redis writes kept results exact"
-                    : "the restart did not resume from a checkpoint (restored_from " + restoredFrom + ", re-read " + readAfter + " events)";
-            String measured = String.format("killed run exit %d; restart re-read %,d of %,d events in %.1f s; %s; checkpoints left after"
-                    + " it finished: %s%s", killed.exitCode(), readAfter, s.workload.size(), seconds, truth.measured(), leftNothing ? "none" : "SOME",
-                    truth.exact() ? "" : "; DIFFERENCES: " + String.join("; ", truth.differences()));
-            return new Outcome(resumed && leftNothing && truth.exact(), did, measured);
+            boolean claimed = restoredFrom.get() != null && !Files.exists(Path.of(restoredFrom.get(), "_metadata"));
+            second.kill();
+            second.await(Duration.ofMinutes(1));
+            // Stopped: what is committed now is final; it must still be the truth.
+            StreamingTruth.Comparison last = StreamingTruth.compare(s.world, s.workload);
+            boolean passed = restoredFrom.get() != null && claimed && settled.exact() && last.exact();
+            String did = restoredFrom.get() == null ? "the restart did not restore a checkpoint"
+                    : "the restart restored the newest retained checkpoint (" + Path.of(restoredFrom.get()).getFileName() + ") and claimed it;"
+                    + " exactly-once sinks and absolute Redis writes kept the results exact";
+            String measured = String.format("killed run exit %d; restored from %s (%s after); results equal the truth %.1f s after the"
+                    + " restart: %s%s", killedExit, restoredFrom.get() == null ? "nothing" : Path.of(restoredFrom.get()).getFileName(),
+                    claimed ? "deleted once subsumed" : "STILL THERE", seconds, last.measured(),
+                    last.exact() ? "" : "; DIFFERENCES: " + String.join("; ", last.differences()));
+            return new Outcome(passed, did, measured);
         }
     }
 }

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
-import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.demo.DeltaLogStats;
 import io.tunetrail.cli.jobs.JobLauncher;
-import io.tunetrail.cli.setup.Setup;
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
@@ -68,10 +66,7 @@ public final class LanderKilledScenario implements ChaosScenario {
 
     @Override
     public Outcome run(PlatformConfig config, Consumer<String> progress) throws Exception {
-        Path repository = root != null ? root : Setup.repositoryRoot();
-        if (repository == null) {
-            throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run it through ./tunetrail chaos");
-        }
+        Path repository = ChaosWorld.repository(root);
         try (ChaosWorld world = ChaosWorld.create(config, name(), Map.of());
                 HikariDataSource db = Database.connect(world.config(), 2)) {
             PlatformConfig c = world.config();

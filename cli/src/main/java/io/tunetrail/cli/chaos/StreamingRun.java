@@ -1,32 +1,40 @@
 package io.tunetrail.cli.chaos;
 
-import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.jobs.JobLauncher;
-import io.tunetrail.cli.setup.Setup;
 import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.store.online.RedisOnlineStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * What the two streaming scenarios share: a world with a {@link ListeningWorkload} in its interactions topic, both
- * streaming jobs started on it as {@code ./tunetrail stream --job all --until-idle} does, and the wait for the point
- * where a fault hurts most: results are flowing (minutes have closed into the Redis ledger) and a checkpoint has
- * completed since, so a restart has both committed results to keep and in-flight state to restore.
+ * What the two streaming scenarios share: a world with a {@link ListeningWorkload} (and its flush) in its topics, both
+ * streaming jobs run on it as {@code ./tunetrail stream} runs them (continuously: the mode a restart must resume), the
+ * wait for the point where a fault hurts most, and the wait for the results to settle.
+ *
+ * <p>The point: sessions have been committed (a checkpoint completed with results) and a newer checkpoint has
+ * completed since, while windows and sessions are still open, so a restart has both committed results to keep and
+ * in-flight state to restore.
  */
 final class StreamingRun implements AutoCloseable {
-    /** The jobs' arguments: both jobs, the run bounded to what the topics hold, as {@code stream --until-idle}. */
-    static final List<String> ARGS = List.of("--job", "all", "--until-idle");
+    /** The jobs' arguments: both jobs, continuously, as {@code ./tunetrail stream} runs them. */
+    static final List<String> ARGS = List.of("--job", "all");
     private static final Duration MID_STREAM_TIMEOUT = Duration.ofMinutes(5);
+    /** Continuous runs mark a quiet partition idle after a minute; settling takes that and a checkpoint or two more. */
+    static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(6);
 
     final ChaosWorld world;
     final ListeningWorkload workload;
@@ -38,18 +46,22 @@ final class StreamingRun implements AutoCloseable {
         this.root = root;
     }
 
-    /** A world named {@code name} with its workload sent; checkpoints every half second, so faults meet fresh ones. */
+    /** A world named {@code name} with its workload and flush sent; checkpoints every half second, so faults meet fresh ones. */
     static StreamingRun prepare(PlatformConfig config, Path root, String name, Consumer<String> progress) throws Exception {
-        Path repository = root != null ? root : Setup.repositoryRoot();
-        if (repository == null) {
-            throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run it through ./tunetrail chaos");
-        }
+        Path repository = ChaosWorld.repository(root);
         ChaosWorld world = ChaosWorld.create(config, name, Map.of(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "500"));
+        PlatformConfig c = world.config();
         List<String> orgs = List.of(world.unique("a"), world.unique("b"), world.unique("c"));
         ListeningWorkload workload = ListeningWorkload.build(orgs, 40, 8, 20, name.hashCode());
-        world.send(workload.records(world.config().get(PlatformConfig.TOPIC_INTERACTIONS)), null);
-        progress.accept(String.format("sent %,d listening events of %d orgs (%,d sessions each) to %s", workload.size(), orgs.size(),
-                workload.sessionsPerOrg(), world.config().get(PlatformConfig.TOPIC_INTERACTIONS)));
+        String interactions = c.get(PlatformConfig.TOPIC_INTERACTIONS);
+        String usage = c.get(PlatformConfig.TOPIC_USAGE);
+        int partitions = c.getInt(PlatformConfig.KAFKA_PARTITIONS);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(workload.records(interactions));
+        records.addAll(workload.usageRecords(usage, partitions));
+        records.addAll(workload.flush(world.unique("flush"), interactions, usage, partitions));
+        world.send(records, null);
+        progress.accept(String.format("sent %,d listening events and %,d usage events of %d orgs (%,d sessions each), then a flush per"
+                + " partition, to %s", workload.size(), workload.callsPerOrg() * orgs.size(), orgs.size(), workload.sessionsPerOrg(), interactions));
         return new StreamingRun(world, workload, repository);
     }
 
@@ -57,26 +69,32 @@ final class StreamingRun implements AutoCloseable {
         return BackgroundJob.start(world.config(), root, JobLauncher.Engine.FLINK, List.of(), ARGS, line -> progress.accept("  | " + line));
     }
 
-    /** Runs the jobs again to their end, in the foreground. */
-    JobLauncher.JobRun runAgain(Consumer<String> progress) {
-        return new JobLauncher(world.config(), root).run(JobLauncher.Engine.FLINK, ARGS, line -> progress.accept("  | " + line));
+    /** Waits for committed sessions and a checkpoint completed after them; false when the job ended first. */
+    boolean awaitMidStream(BackgroundJob job) throws InterruptedException {
+        Instant[] committed = {null};
+        return job.awaitWhileRunning(() -> {
+            if (committed[0] == null) {
+                if (committedSessionRecords() > 0) {
+                    committed[0] = Instant.now();
+                }
+                return false;
+            }
+            return newestCheckpoint().isAfter(committed[0]);
+        }, MID_STREAM_TIMEOUT);
     }
 
-    /** Waits for results flowing and a checkpoint completed after that; false when the job ended first. */
-    boolean awaitMidStream(BackgroundJob job) throws InterruptedException {
-        Instant[] flowing = {null};
-        try (RedisOnlineStore redis = RedisOnlineStore.connect(world.config())) {
-            return job.awaitWhileRunning(() -> {
-                if (flowing[0] == null) {
-                    String org = workload.eventsPerOrg().keySet().iterator().next();
-                    if (redis.ledger(org, List.of("interactions"), workload.midday()).get("interactions").day() > 0) {
-                        flowing[0] = Instant.now();
-                    }
-                    return false;
-                }
-                return newestCheckpoint().isAfter(flowing[0]);
-            }, MID_STREAM_TIMEOUT);
+    /**
+     * Compares with the truth until the results equal it (or the job ends, or {@link #SETTLE_TIMEOUT} passes) and
+     * returns the last comparison.
+     */
+    StreamingTruth.Comparison awaitSettled(BackgroundJob job) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        StreamingTruth.Comparison last = StreamingTruth.compare(world, workload);
+        while (!last.exact() && !job.finished() && System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+            last = StreamingTruth.compare(world, workload);
         }
+        return last;
     }
 
     /** How many complete checkpoints the world's runs have left. */
@@ -87,6 +105,19 @@ final class StreamingRun implements AutoCloseable {
         }
         try (Stream<Path> files = Files.find(dir, 4, (p, a) -> p.getFileName().toString().equals("_metadata"))) {
             return files.count();
+        }
+    }
+
+    /** The offset up to which the sessions topic's transactions are decided: above zero once one was committed. */
+    private long committedSessionRecords() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, world.config().kafkaBootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        String topic = world.config().get(PlatformConfig.TOPIC_SESSIONS);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
@@ -108,7 +139,7 @@ final class StreamingRun implements AutoCloseable {
         try {
             return Files.getLastModifiedTime(p).toInstant();
         } catch (IOException e) {
-            return FileTime.fromMillis(0).toInstant();
+            return Instant.EPOCH;
         }
     }
 

@@ -7,13 +7,15 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.online.UsageCount;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The streaming jobs' results of a {@link ListeningWorkload} against its ground truth: the usage ledger in Redis
- * (day and month totals per org), the committed {@code usage-daily} records and the committed {@code sessions}.
+ * (day and month totals per org of {@code interactions} and {@code api_calls}), the committed {@code usage-daily}
+ * records and the committed {@code sessions}.
  * Lost events show up as totals below the truth, doubled ones above it or as a second record of a window.
  */
 final class StreamingTruth {
@@ -25,7 +27,7 @@ final class StreamingTruth {
         }
 
         String measured() {
-            return String.format("ledger %,d / daily records %,d units of %,d sent; %,d sessions of %,d expected, holding %,d events",
+            return String.format("ledger %,d / usage-daily %,d units of %,d sent; %,d sessions of %,d expected, holding %,d events",
                     ledgerUnits, dailyUnits, expectedUnits, sessions, expectedSessions, sessionEvents);
         }
     }
@@ -34,24 +36,37 @@ final class StreamingTruth {
 
     static Comparison compare(ChaosWorld world, ListeningWorkload w) {
         PlatformConfig config = world.config();
+        Map<String, Map<String, Long>> expected = new LinkedHashMap<>();
+        expected.put("interactions", w.eventsPerOrg());
+        Map<String, Long> calls = new LinkedHashMap<>();
+        w.eventsPerOrg().keySet().forEach(org -> calls.put(org, w.callsPerOrg()));
+        expected.put("api_calls", calls);
+
         List<String> diff = new ArrayList<>();
         long ledgerUnits = 0;
         try (RedisOnlineStore redis = RedisOnlineStore.connect(config)) {
-            for (Map.Entry<String, Long> e : w.eventsPerOrg().entrySet()) {
-                UsageCount c = redis.ledger(e.getKey(), List.of("interactions"), w.midday()).get("interactions");
-                ledgerUnits += c.day();
-                if (c.day() != e.getValue() || c.month() != e.getValue()) {
-                    diff.add("Redis ledger of " + e.getKey() + ": day " + c.day() + ", month " + c.month() + ", sent " + e.getValue());
+            for (String org : w.eventsPerOrg().keySet()) {
+                Map<String, UsageCount> ledger = redis.ledger(org, expected.keySet(), w.midday());
+                for (Map.Entry<String, Map<String, Long>> r : expected.entrySet()) {
+                    UsageCount c = ledger.get(r.getKey());
+                    long want = r.getValue().get(org);
+                    ledgerUnits += c.day();
+                    if (c.day() != want || c.month() != want) {
+                        diff.add("Redis ledger " + r.getKey() + " of " + org + ": day " + c.day() + ", month " + c.month() + ", sent " + want);
+                    }
                 }
             }
         }
+        // org + " " + resource -> units, and org + " " + resource + " " + day -> records
         Map<String, Long> dailyUnits = new HashMap<>();
         Map<String, Integer> dailyRecords = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : world.readCommitted(config.get(PlatformConfig.TOPIC_USAGE_DAILY))) {
             JsonNode n = json(r.value());
-            if (n.path("resource").asText().equals("interactions") && w.eventsPerOrg().containsKey(n.path("org_id").asText())) {
-                dailyUnits.merge(n.path("org_id").asText(), n.path("units").asLong(), Long::sum);
-                dailyRecords.merge(n.path("org_id").asText() + " " + n.path("usage_date").asText(), 1, Integer::sum);
+            String org = n.path("org_id").asText();
+            if (w.eventsPerOrg().containsKey(org)) {
+                String key = org + " " + n.path("resource").asText();
+                dailyUnits.merge(key, n.path("units").asLong(), Long::sum);
+                dailyRecords.merge(key + " " + n.path("usage_date").asText() + " " + n.path("api_key_id").asText(), 1, Integer::sum);
             }
         }
         dailyRecords.forEach((k, n) -> {
@@ -63,16 +78,23 @@ final class StreamingTruth {
         Map<String, Long> sessionEvents = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : world.readCommitted(config.get(PlatformConfig.TOPIC_SESSIONS))) {
             JsonNode n = json(r.value());
-            sessions.merge(n.path("org_id").asText(), 1L, Long::sum);
-            sessionEvents.merge(n.path("org_id").asText(), n.path("events").asLong(), Long::sum);
+            if (w.eventsPerOrg().containsKey(n.path("org_id").asText())) {
+                sessions.merge(n.path("org_id").asText(), 1L, Long::sum);
+                sessionEvents.merge(n.path("org_id").asText(), n.path("events").asLong(), Long::sum);
+            }
         }
         long expectedUnits = 0;
+        for (Map.Entry<String, Map<String, Long>> r : expected.entrySet()) {
+            for (Map.Entry<String, Long> e : r.getValue().entrySet()) {
+                expectedUnits += e.getValue();
+                long got = dailyUnits.getOrDefault(e.getKey() + " " + r.getKey(), 0L);
+                if (got != e.getValue()) {
+                    diff.add("usage-daily " + r.getKey() + " of " + e.getKey() + ": " + got + " units, sent " + e.getValue());
+                }
+            }
+        }
         for (Map.Entry<String, Long> e : w.eventsPerOrg().entrySet()) {
             String org = e.getKey();
-            expectedUnits += e.getValue();
-            if (dailyUnits.getOrDefault(org, 0L).longValue() != e.getValue()) {
-                diff.add("usage-daily units of " + org + ": " + dailyUnits.getOrDefault(org, 0L) + ", sent " + e.getValue());
-            }
             if (sessions.getOrDefault(org, 0L) != w.sessionsPerOrg() || sessionEvents.getOrDefault(org, 0L).longValue() != e.getValue()) {
                 diff.add("sessions of " + org + ": " + sessions.getOrDefault(org, 0L) + " holding " + sessionEvents.getOrDefault(org, 0L)
                         + " events, expected " + w.sessionsPerOrg() + " holding " + e.getValue());

@@ -37,13 +37,7 @@ public final class LedgerDirtyMonths {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_dirty_months (usage_daily, org_id, month) VALUES (?, ?, ?) "
                         + "ON CONFLICT DO NOTHING")) {
-            for (OrgMonth m : months) {
-                ps.setString(1, usageDaily);
-                ps.setString(2, m.orgId());
-                ps.setDate(3, Date.valueOf(m.month()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+            forEachMonth(ps, months);
         } catch (SQLException e) {
             throw StoreException.rejectedByDatabase("marking ledger months for recomputation", e);
         }
@@ -73,13 +67,18 @@ public final class LedgerDirtyMonths {
         }
         try (PreparedStatement ps = connection.prepareStatement(
                 "DELETE FROM ledger_dirty_months WHERE usage_daily = ? AND org_id = ? AND month = ?")) {
-            for (OrgMonth m : months) {
-                ps.setString(1, usageDaily);
-                ps.setString(2, m.orgId());
-                ps.setDate(3, Date.valueOf(m.month()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+            forEachMonth(ps, months);
         }
+    }
+
+    /** Runs {@code ps} (parameters: usage_daily, org_id, month) once per month, in one batch. */
+    private void forEachMonth(PreparedStatement ps, Collection<OrgMonth> months) throws SQLException {
+        for (OrgMonth m : months) {
+            ps.setString(1, usageDaily);
+            ps.setString(2, m.orgId());
+            ps.setDate(3, Date.valueOf(m.month()));
+            ps.addBatch();
+        }
+        ps.executeBatch();
     }
 }
