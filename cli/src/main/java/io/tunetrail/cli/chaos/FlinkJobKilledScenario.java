@@ -68,9 +68,9 @@ public final class FlinkJobKilledScenario implements ChaosScenario {
             String did = restoredFrom.get() == null ? "the restart did not restore a checkpoint"
                     : "the restart restored the newest retained checkpoint (" + Path.of(restoredFrom.get()).getFileName() + ") and claimed it;"
                     + " exactly-once sinks and absolute Redis writes kept the results exact";
-            String measured = String.format("killed run exit %d; restored from %s (%s after); results equal the truth %.1f s after the"
+            String measured = String.format("killed run exit %d; restored from %s (%s); results equal the truth %.1f s after the"
                     + " restart: %s%s", killedExit, restoredFrom.get() == null ? "nothing" : Path.of(restoredFrom.get()).getFileName(),
-                    claimed ? "deleted once subsumed" : "STILL THERE", seconds, last.measured(),
+                    claimed ? "claimed: deleted once subsumed" : "NOT CLAIMED: still there", seconds, last.measured(),
                     last.exact() ? "" : "; DIFFERENCES: " + String.join("; ", last.differences()));
             return new Outcome(passed, did, measured);
         }
