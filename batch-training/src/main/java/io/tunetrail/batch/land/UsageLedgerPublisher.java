@@ -13,7 +13,10 @@ import io.tunetrail.store.usage.UsageLedgerStore;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,6 +45,9 @@ public final class UsageLedgerPublisher {
     private final SparkSession spark;
     private final DataSource db;
     private final UsageLedgerStore store;
+    // This run's months, marked or not: months of orgs the database does not know get no mark, yet their rows are
+    // still counted as unknown when this run publishes.
+    private final Set<OrgMonth> changedThisRun = ConcurrentHashMap.newKeySet();
 
     /** @param db PostgreSQL, which holds the ledger and the marks of the months owed a recomputation */
     public UsageLedgerPublisher(SparkSession spark, DataSource db) {
@@ -55,13 +61,17 @@ public final class UsageLedgerPublisher {
      * {@code location}; call it before the rows reach that table.
      */
     void markChanged(String location, Dataset<Row> rows) {
-        new LedgerDirtyMonths(db, location).mark(monthsOf(rows));
+        List<OrgMonth> months = monthsOf(rows);
+        new LedgerDirtyMonths(db, location).mark(months);
+        changedThisRun.addAll(months);
     }
 
     /** Recomputes every marked month (this run's and those a crashed run left) from {@code location} and clears them. */
     public UsageLedgerStore.Written publishPending(String location) {
         LedgerDirtyMonths marks = new LedgerDirtyMonths(db, location);
-        return publish(location, marks, marks.pending());
+        Set<OrgMonth> months = new LinkedHashSet<>(marks.pending());
+        months.addAll(changedThisRun);
+        return publish(location, marks, months);
     }
 
     /** The org-months that rows of {@code usage_daily} fall in. */

@@ -29,14 +29,17 @@ public final class LedgerDirtyMonths {
         this.usageDaily = usageDaily;
     }
 
-    /** Marks {@code months} as owed a recomputation; marking a marked month again changes nothing. */
+    /**
+     * Marks {@code months} as owed a recomputation; marking a marked month again changes nothing, and months of orgs the
+     * database does not know are not marked (their ledger rows cannot be written; the caller counts them).
+     */
     public void mark(Collection<OrgMonth> months) {
         if (months.isEmpty()) {
             return;
         }
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_dirty_months (usage_daily, org_id, month) VALUES (?, ?, ?) "
-                        + "ON CONFLICT DO NOTHING")) {
+                PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_dirty_months (org_id, usage_daily, month) "
+                        + "SELECT o.org_id, ?, ? FROM organisations o WHERE o.org_id = ? ON CONFLICT DO NOTHING")) {
             forEachMonth(ps, months);
         } catch (SQLException e) {
             throw StoreException.rejectedByDatabase("marking ledger months for recomputation", e);
@@ -66,17 +69,17 @@ public final class LedgerDirtyMonths {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "DELETE FROM ledger_dirty_months WHERE usage_daily = ? AND org_id = ? AND month = ?")) {
+                "DELETE FROM ledger_dirty_months WHERE usage_daily = ? AND month = ? AND org_id = ?")) {
             forEachMonth(ps, months);
         }
     }
 
-    /** Runs {@code ps} (parameters: usage_daily, org_id, month) once per month, in one batch. */
+    /** Runs {@code ps} (parameters: usage_daily, month, org_id) once per month, in one batch. */
     private void forEachMonth(PreparedStatement ps, Collection<OrgMonth> months) throws SQLException {
         for (OrgMonth m : months) {
             ps.setString(1, usageDaily);
-            ps.setString(2, m.orgId());
-            ps.setDate(3, Date.valueOf(m.month()));
+            ps.setDate(2, Date.valueOf(m.month()));
+            ps.setString(3, m.orgId());
             ps.addBatch();
         }
         ps.executeBatch();
