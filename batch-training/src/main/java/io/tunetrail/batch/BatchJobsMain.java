@@ -50,6 +50,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class BatchJobsMain {
     private static final String NAME = "tunetrail-batch-training";
+    /** A system property for the fault suite: see {@link #haltBeforeLedger()}. */
+    public static final String HALT_BEFORE_LEDGER = "tunetrail.lander.halt-before-ledger";
+    /** The exit code of a lander halted by {@link #HALT_BEFORE_LEDGER}. */
+    public static final int HALTED_EXIT_CODE = 86;
     // Used only when nothing else configures logging (the CLI's local runs): Spark's INFO chatter hides the summary.
     private static final String LOCAL_LOG_CONFIG = "tunetrail/batch-log4j2.properties";
     private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] | --all [--org ORG] | --requests"
@@ -179,11 +183,26 @@ public final class BatchJobsMain {
     private static Map<String, Object> land(SparkSession spark, PlatformConfig config) {
         try (HikariDataSource db = Database.connect(config, 2)) {
             LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(config),
-                    new UsageLedgerPublisher(spark, new UsageLedgerStore(db))).landAll();
+                    new UsageLedgerPublisher(spark, db), haltBeforeLedger()).landAll();
             result.tables().forEach(t -> System.out.println(t.summary()));
             System.out.println(result.ledgerSummary());
             return result.asMap();
         }
+    }
+
+    /**
+     * With {@value #HALT_BEFORE_LEDGER} set, the lander's JVM dies (no shutdown hooks, like a kill) after landing and
+     * before the ledger: how the fault suite crashes it at exactly that point.
+     */
+    private static Runnable haltBeforeLedger() {
+        if (!Boolean.getBoolean(HALT_BEFORE_LEDGER)) {
+            return () -> { };
+        }
+        return () -> {
+            System.err.println(NAME + ": " + HALT_BEFORE_LEDGER + " is set: halting after landing, before the ledger");
+            System.err.flush();
+            Runtime.getRuntime().halt(HALTED_EXIT_CODE);
+        };
     }
 
     private static Map<String, Object> nightly(SparkSession spark, PlatformConfig config, Command command) {

@@ -8,9 +8,13 @@ public final class ChaosScenarios {
 
     public static List<ChaosScenario> all() {
         return List.of(
+                new KafkaBrokerKilledScenario(),
+                new FlinkJobKilledScenario(),
                 new RedisOutageScenario(),
                 new PostgresRestartScenario(),
                 new KafkaOutageScenario(),
+                new LanderKilledScenario(),
+                new FuzzedEventsScenario(),
                 new CrossOrgScenario());
     }
 }
