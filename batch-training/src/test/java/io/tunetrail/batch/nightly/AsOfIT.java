@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --as-of DAY}: a week of one org's events landed in two commits, the first "on" 2026-03-04 (its commit file's
  * modification time, which is the commit time Delta's time travel goes by) with the events up to noon that day, the
- * second later with the rest. A run as of 2026-03-04 reads only the first commit, twice with the same rows; a run
- * without it reads everything and gives other rows, so the comparison can fail.
+ * second later with the rest. A run as of 2026-03-04 reads only the first commit, and twice gives the same rows; a run
+ * without it reads everything.
  */
 class AsOfIT {
     @RegisterExtension
@@ -107,13 +107,12 @@ class AsOfIT {
     }
 
     @Test
-    void aReRunAsOfTheSameDayGivesTheSameRowsAndADifferentDayOthers() {
+    void aReRunAsOfTheSameDayGivesTheSameRows() {
+        // Reading the first commit only is shown above; two runs could agree trivially only if they read nothing.
         Dataset<Row> first = topTracks(DAY);
         Dataset<Row> again = topTracks(DAY);
         assertThat(first.count()).isPositive();
         LocalSpark.assertSameRows(first, again);
-        Dataset<Row> latest = topTracks(null);
-        assertThat(latest.exceptAll(first).count() + first.exceptAll(latest).count()).isPositive();
     }
 
     @Test
