@@ -198,6 +198,20 @@ public final class PlatformConfig {
             "Evaluation holdout: 'stratified' (per listener, a random share of their tracks) or 'time' (per listener, their latest tracks).");
     public static final Key EVAL_RATIO = key("batch.eval.ratio", "0.75", "Evaluation: share of each listener's tracks used for training.");
     public static final Key EVAL_SEED = key("batch.eval.seed", "42", "Evaluation: seed of the stratified split.");
+    public static final Key QUALITY_FRESHNESS_MAX_HOURS = key("quality.freshness.max-hours", "26",
+            "Data quality: hours since a raw Delta table's newest commit (its last landing) before it counts as stale.");
+    public static final Key QUALITY_ROW_COUNT_MAX_DROP = key("quality.row-count.max-drop", "0.0",
+            "Data quality: share by which a table's row count may fall below the previous check's (raw tables only grow).");
+    public static final Key QUALITY_ORPHAN_MAX_RATIO = key("quality.referential.max-orphan-ratio", "0.0",
+            "Data quality: share of landed interactions whose (org, track) may be missing from the PostgreSQL catalog.");
+    public static final Key HEALTH_MAX_CONSUMER_LAG = key("health.max-consumer-lag", "100000",
+            "Streaming health: records a Flink job's consumer group may be behind the end of its topics.");
+    public static final Key HEALTH_MAX_CHECKPOINT_AGE_SECONDS = key("health.max-checkpoint-age-seconds", "600",
+            "Streaming health: seconds since a Flink job's newest completed checkpoint.");
+    public static final Key HEALTH_MAX_DEAD_LETTER_RATE = key("health.max-dead-letter-rate", "0.01",
+            "Streaming health: dead letters of the Flink jobs per record of their input topics, over the window.");
+    public static final Key HEALTH_WINDOW_MINUTES = key("health.window-minutes", "60",
+            "Streaming health: the window the dead-letter rate is measured over.");
 
     private final Map<String, String> values;
 
