@@ -86,8 +86,10 @@ class DataQualityIT {
     }
 
     private static void publishLedger() {
-        new UsageLedgerPublisher(spark, new UsageLedgerStore(db.dataSource()))
-                .publish(tables.location("usage_daily"), List.of(new UsageLedgerPublisher.OrgMonth(org, java.time.LocalDate.of(2026, 3, 1))));
+        // As the lander does: the month is marked owed a recomputation, then published from usage_daily.
+        new io.tunetrail.store.usage.LedgerDirtyMonths(db.dataSource(), tables.location("usage_daily"))
+                .mark(List.of(new io.tunetrail.store.usage.OrgMonth(org, java.time.LocalDate.of(2026, 3, 1))));
+        new UsageLedgerPublisher(spark, db.dataSource()).publishPending(tables.location("usage_daily"));
     }
 
     /** Each test damages the world its own way; this undoes it and forgets the results, so the next starts clean. */
