@@ -139,6 +139,10 @@ public final class PlatformConfig {
     public static final Key STREAM_TRANSACTION_TIMEOUT_MS = key("stream.transaction-timeout-ms", "600000",
             "Kafka transaction timeout of the jobs' exactly-once sinks; at most the broker's transaction.max.timeout.ms "
                     + "(15 min by default). A transaction spans a checkpoint, so it must outlive the checkpoint timeout.");
+    public static final Key STREAM_METRICS_PORT = key("stream.metrics-port", "0",
+            "Port of the streaming JVM's Prometheus endpoint (Flink's PrometheusReporter: job, checkpoint, Kafka source and "
+                    + "sink metrics at http://<host>:<port>/metrics) when stream runs its jobs on a MiniCluster; 0: off. On a "
+                    + "Flink cluster, configure metrics.reporter.* in the cluster's own configuration instead.");
     public static final Key STREAM_CHECKPOINT_DIR = key("stream.checkpoint-dir", "",
             "Where Flink keeps checkpoints (a file: or s3: URI on a cluster). Empty means <home>/flink/checkpoints.");
     public static final Key STREAM_OUT_OF_ORDERNESS_SECONDS = key("stream.out-of-orderness-seconds", "10",

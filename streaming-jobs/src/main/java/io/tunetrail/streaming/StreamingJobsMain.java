@@ -142,6 +142,11 @@ public final class StreamingJobsMain {
             // never goes back to it (and never emits again results it has already committed).
             conf.set(StateRecoveryOptions.RESTORE_MODE, RestoreMode.CLAIM);
         }
+        if (s.metricsPort() > 0) {
+            // The long-running streaming JVM exposes its own metrics the way the API does: Prometheus text over HTTP.
+            conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", Integer.toString(s.metricsPort()));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(s.parallelism());
         env.getConfig().enableObjectReuse();

@@ -19,10 +19,13 @@ public enum KeyFamily {
     ACTIVE_VERSION("fv:VIEW:active", false),
     USAGE("usage:RESOURCE:d|m:PERIOD", false),
     LEDGER("ledger:RESOURCE:d|m:PERIOD", false),
-    RATE_LIMIT("ratelimit:KEY", false),
+    RATE_LIMIT("ratelimit[:KEY]", false),
     SEEN("seen:CLIENT_EVENT_ID", true),
     FEEDBACK("feedback:v:VERSION", true),
-    KEY_USAGE("keyusage:KEY:d:DAY", true);
+    KEY_USAGE("keyusage:KEY:d:DAY", true),
+    // Marks of usage batches already added back after a Redis outage; they matter for seconds (a retried batch), and
+    // one evicted under memory pressure days later guards nothing any more.
+    RECONCILED("reconciled:BATCH", true);
 
     private final String shape;
     private final boolean evictable;
@@ -67,6 +70,7 @@ public enum KeyFamily {
             case "seen" -> SEEN;
             case "feedback" -> FEEDBACK;
             case "keyusage" -> KEY_USAGE;
+            case "reconciled" -> RECONCILED;
             default -> null;
         });
     }

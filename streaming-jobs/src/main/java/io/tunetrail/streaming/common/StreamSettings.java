@@ -32,7 +32,8 @@ public record StreamSettings(
         long sessionGapMs,
         int recentTracks,
         boolean untilIdle,
-        StoreSpec stores) implements Serializable {
+        StoreSpec stores,
+        int metricsPort) implements Serializable {
 
     /**
      * The least time a sink's Kafka transaction must have left after the longest checkpoint. A transaction is opened at
@@ -79,7 +80,7 @@ public record StreamSettings(
                 c.getInt(PlatformConfig.STREAM_ALLOWED_LATENESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_MAX_FUTURE_SECONDS) * 1000L,
                 positive(c, PlatformConfig.SESSION_GAP_MINUTES) * 60_000L,
-                positive(c, PlatformConfig.STREAM_RECENT_TRACKS), untilIdle, StoreSpec.of(c));
+                positive(c, PlatformConfig.STREAM_RECENT_TRACKS), untilIdle, StoreSpec.of(c), c.getInt(PlatformConfig.STREAM_METRICS_PORT));
     }
 
     /** The watermark's bound and the lateness rule's: out-of-orderness plus allowed lateness (see {@link EventRouter}). */
@@ -90,7 +91,7 @@ public record StreamSettings(
     public StreamSettings withParallelism(int p) {
         return new StreamSettings(bootstrapServers, interactionsTopic, usageTopic, deadLetterTopic, usageHourlyTopic, usageDailyTopic,
                 sessionsTopic, p, checkpointIntervalMs, checkpointTimeoutMs, transactionTimeoutMs, checkpointDir, outOfOrdernessMs, allowedLatenessMs, maxFutureMs, sessionGapMs,
-                recentTracks, untilIdle, stores);
+                recentTracks, untilIdle, stores, metricsPort);
     }
 
     private static int positive(PlatformConfig c, PlatformConfig.Key key) {
