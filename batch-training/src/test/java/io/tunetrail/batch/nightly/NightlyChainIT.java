@@ -224,7 +224,7 @@ class NightlyChainIT {
                 .isZero();
         TrainingRequest failed = queue.get(enterprise, bad.requestId()).orElseThrow();
         assertThat(failed.status()).isEqualTo(TrainingRequest.Status.FAILED);
-        assertThat(failed.error()).contains("unknown training param 'depth'");
+        assertThat(failed.error()).contains("'depth' is not a training param");
     }
 
     private static scala.collection.immutable.Seq<String> seq(String... columns) {
