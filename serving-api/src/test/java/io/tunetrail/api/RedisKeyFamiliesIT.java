@@ -80,7 +80,10 @@ class RedisKeyFamiliesIT {
             }
         }
         assertThat(wrong).as("evictable keys must carry a TTL, protected ones none").isEmpty();
-        assertThat(seen).as("the test exercised every family").containsExactlyInAnyOrder(KeyFamily.values());
+        // Reconciliation marks are written only after a Redis outage (the limiter's RECONCILE script sets them with a
+        // TTL); the outage itself is ApiFaultsIT's, on a private Redis. Every other family is written here.
+        Set<KeyFamily> expected = EnumSet.complementOf(EnumSet.of(KeyFamily.RECONCILED));
+        assertThat(seen).as("the test exercised every family").containsExactlyInAnyOrderElementsOf(expected);
     }
 
     private static List<String> keysOf(String org) {
