@@ -59,6 +59,12 @@ public final class FlinkJobKilledScenario implements ChaosScenario {
             });
             StreamingTruth.Comparison settled = s.awaitSettled(second);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            // A claimed checkpoint is deleted once a newer one completes and subsumes it; on a quiet machine the results
+            // settle before that, so give the running job a few checkpoint intervals to get there.
+            long claimDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (restoredFrom.get() != null && Files.exists(Path.of(restoredFrom.get(), "_metadata")) && System.nanoTime() < claimDeadline) {
+                Thread.sleep(200);
+            }
             boolean claimed = restoredFrom.get() != null && !Files.exists(Path.of(restoredFrom.get(), "_metadata"));
             second.kill();
             second.await(Duration.ofMinutes(1));

@@ -68,7 +68,7 @@ public final class ErrorResponses {
         }
         if (e.kind() == StoreException.Kind.UNAVAILABLE) {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            return ApiErrors.unavailable("A backing service is unavailable; retry shortly");
+            return ApiErrors.backingServiceUnavailable(e.server());
         }
         String reference = UUID.randomUUID().toString();
         String state = cause.getSQLState() == null ? "" : cause.getSQLState();
