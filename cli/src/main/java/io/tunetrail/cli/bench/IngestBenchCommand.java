@@ -101,7 +101,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
             perf[r] = producerPerformance(config, perfTopic, payloads);
             System.out.printf(Locale.ROOT, "round %d: API %.0f events/s, ProducerPerformance %.0f records/s%n", r + 1, api[r], perf[r]);
         }
-        return new Figures(api, perf, percentileMillis(lastLatencies, 50), percentileMillis(lastLatencies, 99));
+        HttpLoad.Result last = new HttpLoad.Result(lastLatencies.length, 0, 1, lastLatencies);
+        return new Figures(api, perf, last.percentileMillis(50), last.percentileMillis(99));
     }
 
     private record ApiRun(double eventsPerSecond, long[] latenciesNanos) {}
@@ -187,7 +188,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         EventCodec<InteractionEvent> codec = EventCodec.interactions();
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
-            String json = new String(codec.encode(codec.decode(new ObjectMapper().readTree(event("payload-" + i, i, orgId))).value()),
+            String json = new String(codec.encode(codec.decode(event("payload-" + i, i, orgId).getBytes(StandardCharsets.UTF_8)).value()),
                     StandardCharsets.UTF_8);
             lines.append(json).append('\n');
         }
@@ -255,13 +256,6 @@ public final class IngestBenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.0f..%.0f", min, max);
     }
 
-    private static double percentileMillis(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, i)] / 1e6;
-    }
 
     private static String lastLine(String output) {
         String[] lines = output.strip().split("\n");

@@ -249,10 +249,6 @@ public final class EventPublisher implements AutoCloseable {
         return usageFailed.get();
     }
 
-    /** Usage events waiting for the sender (a gauge: near 0 unless Kafka is slow or down). */
-    public int usageQueued() {
-        return usageQueue.size();
-    }
 
     /** The brokers this publisher sends to (readiness asks them too). */
     public String bootstrapServers() {
