@@ -15,11 +15,19 @@ import io.tunetrail.batch.nightly.NightlyChain;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.NightlyJobs;
+import io.tunetrail.batch.nightly.OfflineTables;
 import io.tunetrail.batch.nightly.TrainingRequests;
+import io.tunetrail.batch.quality.DataQuality;
+import io.tunetrail.batch.quality.QualityCheck;
+import io.tunetrail.batch.quality.QualityChecks;
+import io.tunetrail.batch.quality.QualityContext;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +45,10 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code --job NAME [--org ORG]}: one nightly job ({@link NightlyJobs} lists them).</li>
  *   <li>{@code --peek TABLE[,TABLE] [--org ORG] [--n N]}: the newest rows of offline-store tables ({@link OfflinePeek}).</li>
  *   <li>{@code --all [--org ORG]}: the whole nightly chain, in {@link NightlyJobs#ALL}'s order.</li>
+ *   <li>{@code --as-of YYYY-MM-DD} with {@code --job NAME} or {@code --all}: read the inputs as they stood at the end of
+ *       that UTC day (Delta time travel), to recompute a past day reproducibly ({@link NightlyContext#asOf()}).</li>
+ *   <li>{@code --quality [--check NAME]}: the data quality checks ({@link QualityChecks}), recorded in
+ *       {@code data_quality_results}; exit 1 naming the failed checks.</li>
  *   <li>{@code --requests}: the queued custom training requests, most urgent first ({@link TrainingRequests}).</li>
  *   <li>{@code --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]}: ALS
  *       against the popularity baseline on a public data set ({@link DatasetEvaluation}).</li>
@@ -50,15 +62,19 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class BatchJobsMain {
     private static final String NAME = "tunetrail-batch-training";
+    /** A system property for the fault suite: see {@link #haltBeforeLedger()}. */
+    public static final String HALT_BEFORE_LEDGER = "tunetrail.lander.halt-before-ledger";
+    /** The exit code of a lander halted by {@link #HALT_BEFORE_LEDGER}. */
+    public static final int HALTED_EXIT_CODE = 86;
     // Used only when nothing else configures logging (the CLI's local runs): Spark's INFO chatter hides the summary.
     private static final String LOCAL_LOG_CONFIG = "tunetrail/batch-log4j2.properties";
-    private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] | --all [--org ORG] | --requests"
+    private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] [--as-of DATE] | --all [--org ORG] [--as-of DATE] | --requests"
             + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
             + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]"
-            + " | --peek TABLE[,TABLE] [--org ORG] [--n N]";
-    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench");
+            + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]";
+    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench", "--quality", "--orgs");
     private static final Set<String> VALUED = Set.of("--job", "--org", "--dataset", "--data-dir", "--k", "--split", "--ratio",
-            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n");
+            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n", "--as-of", "--check");
 
     private BatchJobsMain() {}
 
@@ -72,7 +88,7 @@ public final class BatchJobsMain {
                 if (MODES.contains(a) || a.equals("--job") || a.equals("--peek")) {
                     String m = a.substring(2);
                     if (mode != null) {
-                        throw new IllegalArgumentException("give one of --job, --all, --requests, --eval, --bench, --peek");
+                        throw new IllegalArgumentException("give one of --job, --all, --requests, --eval, --bench, --peek, --quality, --orgs");
                     }
                     mode = m;
                 }
@@ -95,6 +111,18 @@ public final class BatchJobsMain {
                     && !(mode.equals("job") && !options.get("job").equals("land"))) {
                 throw new IllegalArgumentException("--org applies to nightly jobs only");
             }
+            if (options.containsKey("as-of")) {
+                if (!(mode.equals("all") || mode.equals("orgs") || mode.equals("job") && !options.get("job").equals("land"))) {
+                    throw new IllegalArgumentException("--as-of applies to nightly jobs only (--job NAME, --all or --orgs)");
+                }
+                asOf(options);
+            }
+            if (options.containsKey("check")) {
+                if (!mode.equals("quality")) {
+                    throw new IllegalArgumentException("--check applies to --quality only");
+                }
+                QualityChecks.byName(options.get("check"));
+            }
             if (options.containsKey("n") && !options.get("n").matches("[1-9][0-9]{0,5}")) {
                 throw new IllegalArgumentException("--n needs a whole number from 1, got '" + options.get("n") + "'");
             }
@@ -102,6 +130,19 @@ public final class BatchJobsMain {
                 throw new IllegalArgumentException("--eval needs --dataset and --data-dir");
             }
             return new Command(mode, options);
+        }
+
+        /** The {@code --as-of} day, or null; fails on anything but an ISO date. */
+        static LocalDate asOf(Map<String, String> options) {
+            String day = options.get("as-of");
+            if (day == null) {
+                return null;
+            }
+            try {
+                return LocalDate.parse(day);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("--as-of needs a date as YYYY-MM-DD, got '" + day + "'");
+            }
         }
 
         String what() {
@@ -133,6 +174,8 @@ public final class BatchJobsMain {
                 case "job" -> command.what().equals("land") ? land(spark, config) : nightly(spark, config, command);
                 case "all" -> nightly(spark, config, command);
                 case "requests" -> new TrainingRequests(spark, config, System.out::println).runQueued();
+                case "quality" -> quality(spark, config, command);
+                case "orgs" -> orgs(spark, config, command);
                 case "eval" -> eval(spark, config, command);
                 case "peek" -> new OfflinePeek(spark, LanderSettings.from(config).storeRoot()).peek(
                         List.of(command.options().get("peek").split(",")), command.options().get("org"),
@@ -179,19 +222,57 @@ public final class BatchJobsMain {
     private static Map<String, Object> land(SparkSession spark, PlatformConfig config) {
         try (HikariDataSource db = Database.connect(config, 2)) {
             LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(config),
-                    new UsageLedgerPublisher(spark, new UsageLedgerStore(db))).landAll();
+                    new UsageLedgerPublisher(spark, db), haltBeforeLedger()).landAll();
             result.tables().forEach(t -> System.out.println(t.summary()));
             System.out.println(result.ledgerSummary());
             return result.asMap();
         }
     }
 
+    /**
+     * With {@value #HALT_BEFORE_LEDGER} set, the lander's JVM dies (no shutdown hooks, like a kill) after landing and
+     * before the ledger: how the fault suite crashes it at exactly that point.
+     */
+    private static Runnable haltBeforeLedger() {
+        if (!Boolean.getBoolean(HALT_BEFORE_LEDGER)) {
+            return () -> { };
+        }
+        return () -> {
+            System.err.println(NAME + ": " + HALT_BEFORE_LEDGER + " is set: halting after landing, before the ledger");
+            System.err.flush();
+            Runtime.getRuntime().halt(HALTED_EXIT_CODE);
+        };
+    }
+
     private static Map<String, Object> nightly(SparkSession spark, PlatformConfig config, Command command) {
         List<NightlyJob> jobs = command.mode().equals("all") ? NightlyJobs.ALL : List.of(NightlyJobs.byName(command.what()));
-        try (NightlyContext context = NightlyContext.builder(spark, config).org(command.options().get("org")).build()) {
+        try (NightlyContext context = NightlyContext.builder(spark, config).org(command.options().get("org"))
+                .asOf(Command.asOf(command.options())).build()) {
             NightlyChain.Result result = new NightlyChain(jobs).run(context);
             result.jobs().stream().map(JobResult::summary).forEach(System.out::println);
             return result.asMap();
+        }
+    }
+
+    private static Map<String, Object> quality(SparkSession spark, PlatformConfig config, Command command) {
+        List<QualityCheck> checks = command.options().containsKey("check")
+                ? List.of(QualityChecks.byName(command.options().get("check"))) : QualityChecks.ALL;
+        try (HikariDataSource db = Database.connect(config, 2)) {
+            QualityContext context = new QualityContext(spark, config,
+                    new OfflineTables(spark, config.offlineStore().toString()), db, Clock.systemUTC());
+            DataQuality.Report report = new DataQuality(context, System.out::println).run(checks);
+            DataQuality.requirePassed(report);
+            return report.asMap();
+        }
+    }
+
+    /** The orgs a nightly run would train (every org with landed interactions), for a scheduler to map tasks over. */
+    private static Map<String, Object> orgs(SparkSession spark, PlatformConfig config, Command command) {
+        try (NightlyContext context = NightlyContext.builder(spark, config).asOf(Command.asOf(command.options())).build()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("orgs", context.orgs());
+            json.put("interactions_delta_version", context.interactions().version());
+            return json;
         }
     }
 

@@ -22,6 +22,17 @@ class BatchJobsMainTest {
         BatchJobsMain.Command peek = parse("--peek", "usage_daily,sessions", "--org", "acme", "--n", "3");
         assertThat(peek.mode()).isEqualTo("peek");
         assertThat(peek.options()).containsEntry("peek", "usage_daily,sessions").containsEntry("org", "acme").containsEntry("n", "3");
+        assertThat(BatchJobsMain.Command.asOf(parse("--all", "--as-of", "2026-03-04").options()))
+                .isEqualTo(java.time.LocalDate.of(2026, 3, 4));
+        assertThat(BatchJobsMain.Command.asOf(parse("--job", "als", "--org", "acme").options())).isNull();
+    }
+
+    @Test
+    void refusesAnAsOfThatIsNoDayOrHasNoNightlyJob() {
+        assertThatThrownBy(() -> parse("--all", "--as-of", "2026-13-01")).hasMessageContaining("--as-of needs a date as YYYY-MM-DD");
+        assertThatThrownBy(() -> parse("--all", "--as-of", "yesterday")).hasMessageContaining("'yesterday'");
+        assertThatThrownBy(() -> parse("--job", "land", "--as-of", "2026-03-04")).hasMessageContaining("nightly jobs only");
+        assertThatThrownBy(() -> parse("--requests", "--as-of", "2026-03-04")).hasMessageContaining("nightly jobs only");
     }
 
     @Test

@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Run the whole test suite (unit and integration) against the real local stack.",
-            "Sets up what is missing, starts the stack, runs ./mvnw verify (*Test and *IT), then stops the",
-            "services this run started, and only those. Exits non-zero on any failure.",
+            "Sets up what is missing, starts the stack, runs ./mvnw verify (*Test and *IT), then the Airflow DAGs'",
+            "tests (pytest airflow-dags/tests, ruff check --select AIR,E,F), then stops the services this run",
+            "started, and only those. Exits non-zero on any failure.",
             "Extra arguments go to Maven, e.g. ./tunetrail test -- -pl ingestion -Dit.test=KafkaPublishIT"})
 public final class TestCommand implements Callable<Integer> {
     @Option(names = "--keep-stack", description = "Leave the stack running afterwards.")
@@ -47,6 +48,7 @@ public final class TestCommand implements Callable<Integer> {
         Thread stopOnExit = new Thread(() -> stopStarted(stack, started), "stop-test-stack");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         int exit;
+        List<String> python;
         try {
             List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "verify"));
             command.addAll(mavenArgs);
@@ -55,15 +57,38 @@ public final class TestCommand implements Callable<Integer> {
             // The tests find the stack through the same configuration the CLI resolved.
             pb.environment().putAll(config.asEnv());
             exit = run(pb);
+            python = pythonChecks(root, config);
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
             stopStarted(stack, started);
         }
         if (exit != 0) {
-            throw CliError.failed("the test suite failed", "Maven exited with " + exit,
+            throw CliError.failed("the test suite failed", "Maven exited with " + exit
+                    + (python.isEmpty() ? "" : "; " + String.join(", ", python) + " failed"),
                     "see the failures above; reports are under */target/surefire-reports and */target/failsafe-reports");
         }
+        if (!python.isEmpty()) {
+            throw CliError.failed("the DAG tests failed", String.join(", ", python) + " failed", "see the failures above");
+        }
         return 0;
+    }
+
+    /**
+     * The Airflow DAGs' tests ({@code airflow-dags/}): pytest (the DAG files against the Airflow stand-in, the runner,
+     * and the data quality DAG end to end on the stack) and ruff's Airflow and pyflakes rules. Returns what failed.
+     */
+    private static List<String> pythonChecks(Path root, PlatformConfig config) throws IOException, InterruptedException {
+        List<String> failed = new ArrayList<>();
+        for (List<String> command : List.of(List.of("python3", "-m", "pytest", "airflow-dags/tests", "-q"),
+                List.of("ruff", "check", "--select", "AIR,E,F", "airflow-dags"))) {
+            System.out.println("== " + String.join(" ", command));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).inheritIO();
+            pb.environment().putAll(config.asEnv());
+            if (run(pb) != 0) {
+                failed.add(command.get(0).equals("ruff") ? "ruff" : "pytest");
+            }
+        }
+        return failed;
     }
 
     private void stopStarted(LocalStack stack, Set<String> started) {

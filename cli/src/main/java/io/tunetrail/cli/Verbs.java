@@ -19,9 +19,12 @@ final class Verbs {
                 new io.tunetrail.cli.jobs.StreamCommand(),
                 new io.tunetrail.cli.jobs.TrainCommand(),
                 new io.tunetrail.cli.jobs.EvalCommand(),
+                new io.tunetrail.cli.quality.QualityCommand(),
+                new io.tunetrail.cli.health.HealthCommand(),
                 new PeekCommand(),
                 new io.tunetrail.cli.serve.ServeCommand(),
                 new io.tunetrail.cli.serve.AdminCommand(),
+                new io.tunetrail.cli.chaos.ChaosCommand(),
                 bench());
     }
 

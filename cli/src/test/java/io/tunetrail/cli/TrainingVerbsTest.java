@@ -36,6 +36,25 @@ class TrainingVerbsTest {
     }
 
     @Test
+    void trainRefusesAnAsOfThatIsNoDateOrHasNoPlace() {
+        Object[] notADate = run("train", "--all", "--as-of", "yesterday");
+        assertThat(notADate[0]).isEqualTo(2);
+        assertThat((String) notADate[1]).contains("--as-of needs a date as YYYY-MM-DD, got 'yesterday'");
+        assertThat((String) run("train", "--requests", "--as-of", "2026-03-04")[1]).contains("--as-of does not apply to --requests");
+        assertThat((String) run("train", "--list-orgs", "--job", "als")[1]).contains("exclude each other");
+    }
+
+    @Test
+    void qualityAndHealthNeedASubcommand() {
+        Object[] quality = run("quality");
+        assertThat(quality[0]).isEqualTo(2);
+        assertThat((String) quality[1]).contains("say what to do: check");
+        Object[] health = run("health");
+        assertThat(health[0]).isEqualTo(2);
+        assertThat((String) health[1]).contains("say what to measure: streaming");
+    }
+
+    @Test
     void benchBatchNeedsTheDataSetUnlessTheAlsPartIsSkipped() {
         Object[] missing = run("bench", "batch", "--data-dir", dir.resolve("missing").toString());
         assertThat(missing[0]).isEqualTo(2);

@@ -62,14 +62,35 @@ public final class Database {
      * the API one per concurrent request it serves from PostgreSQL.
      */
     public static HikariDataSource connect(PlatformConfig config, int maxPoolSize) {
+        return connect(config, maxPoolSize, 0);
+    }
+
+    /**
+     * As {@link #connect(PlatformConfig, int)}, with PostgreSQL's {@code statement_timeout} set on every connection
+     * (0: none): a statement running longer is cancelled with SQLState 57014.
+     */
+    public static HikariDataSource connect(PlatformConfig config, int maxPoolSize, long statementTimeoutMillis) {
+        return connect(config, maxPoolSize, statementTimeoutMillis, 10_000);
+    }
+
+    /**
+     * As {@link #connect(PlatformConfig, int, long)}, whose callers wait at most {@code connectionTimeoutMs} for a
+     * connection: a request thread of the API must fail fast while PostgreSQL is down rather than hold the request for 10 s.
+     */
+    public static HikariDataSource connect(PlatformConfig config, int maxPoolSize, long statementTimeoutMillis, long connectionTimeoutMs) {
         HikariConfig hc = new HikariConfig();
+        if (statementTimeoutMillis > 0) {
+            hc.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeoutMillis);
+        }
         hc.setJdbcUrl(config.jdbcUrl());
         hc.setUsername(config.get(PlatformConfig.POSTGRES_USER));
         hc.setPassword(config.get(PlatformConfig.POSTGRES_PASSWORD));
         hc.setMaximumPoolSize(maxPoolSize);
         hc.setPoolName("tunetrail-pg");
         // Fail fast with the URL in the message instead of hanging when the stack is down.
-        hc.setConnectionTimeout(10_000);
+        hc.setConnectionTimeout(connectionTimeoutMs);
+        // Hikari requires validation to finish within the connection timeout (250 ms is its floor).
+        hc.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeoutMs - 1)));
         hc.setInitializationFailTimeout(10_000);
         return new HikariDataSource(hc);
     }

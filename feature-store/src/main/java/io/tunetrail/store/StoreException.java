@@ -2,6 +2,9 @@ package io.tunetrail.store;
 
 import io.tunetrail.model.PlatformConfig;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 
 /**
  * The one error type of the feature store, and the one place its errors are made.
@@ -19,14 +22,28 @@ public final class StoreException extends RuntimeException {
     public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE }
 
     private final Kind kind;
+    private final String server;
 
     private StoreException(Kind kind, String message, Throwable cause) {
+        this(kind, null, message, cause);
+    }
+
+    private StoreException(Kind kind, String server, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+        this.server = server;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * For {@code UNAVAILABLE}: the server that could not be used ({@code PostgreSQL}, {@code Redis}, {@code Kafka}), so
+     * the API can say which one is down without parsing the message; null for the other kinds.
+     */
+    public String server() {
+        return server;
     }
 
     // --- input -------------------------------------------------------------------------------------------------
@@ -79,19 +96,24 @@ public final class StoreException extends RuntimeException {
             case "42P01", "42703" -> "The schema is older than this code: run the migrations (Database.migrate, or ./tunetrail stack start)";
             default -> "See the database's message above";
         };
-        Kind kind = state.startsWith("08") || state.startsWith("57") || state.startsWith("53") ? Kind.UNAVAILABLE
+        // A pool that timed out waiting for a connection reports no SQL state when no connection attempt failed yet;
+        // its exception type still says the server could not be reached.
+        boolean connection = e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLRecoverableException;
+        Kind kind = connection || state.startsWith("08") || state.startsWith("57") || state.startsWith("53") ? Kind.UNAVAILABLE
                 : state.startsWith("23") ? Kind.CONFLICT : Kind.INVALID;
         if (kind == Kind.UNAVAILABLE) {
             fix = "PostgreSQL is down, unreachable or out of resources: start the local stack (./tunetrail stack start) or "
                     + "check the postgres.* configuration keys (TUNETRAIL_POSTGRES_* environment variables)";
         }
-        return new StoreException(kind, action + " failed: " + firstLine(e.getMessage()) + ". " + fix + ".", e);
+        return new StoreException(kind, kind == Kind.UNAVAILABLE ? "PostgreSQL" : null,
+                action + " failed: " + firstLine(e.getMessage()) + ". " + fix + ".", e);
     }
 
     // --- servers -------------------------------------------------------------------------------------------------
 
     public static StoreException unavailable(String server, String where, Throwable cause) {
-        return new StoreException(Kind.UNAVAILABLE, server + " at " + where + " cannot be used: " + firstLine(cause.getMessage())
+        return new StoreException(Kind.UNAVAILABLE, server, server + " at " + where + " cannot be used: " + firstLine(cause.getMessage())
                 + ". Start the local stack (./tunetrail stack start) or point the configuration at a running server "
                 + "(TUNETRAIL_POSTGRES_* / TUNETRAIL_REDIS_* environment variables).", cause);
     }

@@ -50,8 +50,23 @@ public final class PlanCatalog {
         }
     }
 
-    /** Requests per minute and burst per API key; null fields mean no rate limit. */
-    public record RateLimit(Integer requestsPerMinute, Integer burst) {
+    /**
+     * Requests per minute and burst per API key, and the ceiling of all the org's keys together ({@code org_*}): the
+     * per-key rate alone could be multiplied by minting keys. Null per-key fields mean no rate limit; a plan with a
+     * per-key rate and no org ceiling gets the per-key figures as its ceiling (one key's worth for the whole org).
+     */
+    public record RateLimit(Integer requestsPerMinute, Integer burst, Integer orgRequestsPerMinute, Integer orgBurst) {
+        public RateLimit(Integer requestsPerMinute, Integer burst) {
+            this(requestsPerMinute, burst, null, null);
+        }
+
+        public RateLimit {
+            if (requestsPerMinute != null && orgRequestsPerMinute == null) {
+                orgRequestsPerMinute = requestsPerMinute;
+                orgBurst = burst;
+            }
+        }
+
         public boolean isUnlimited() {
             return requestsPerMinute == null;
         }
@@ -162,6 +177,11 @@ public final class PlanCatalog {
         JsonNode rate = node.path("rate_limit");
         Long rpm = optionalLong(rate, "requests_per_minute");
         Long burst = optionalLong(rate, "burst");
+        Long orgRpm = optionalLong(rate, "org_requests_per_minute");
+        Long orgBurst = optionalLong(rate, "org_burst");
+        if (orgRpm != null && (rpm == null || orgRpm < rpm)) {
+            throw invalid("plan '" + id + "' has org_requests_per_minute " + orgRpm + " without a per-key requests_per_minute at or below it");
+        }
         String policy = node.path("model_policy").asText("latest");
         ModelPolicy modelPolicy;
         try {
@@ -174,7 +194,8 @@ public final class PlanCatalog {
         Long priority = optionalLong(node, "training_priority");
         return new Plan(id, node.path("display_name").asText(id), node.path("edition").asText("cloud"),
                 Collections.unmodifiableSet(features), Collections.unmodifiableMap(limits),
-                new RateLimit(rpm == null ? null : rpm.intValue(), burst == null ? null : burst.intValue()),
+                new RateLimit(rpm == null ? null : rpm.intValue(), burst == null ? null : burst.intValue(),
+                        orgRpm == null ? null : orgRpm.intValue(), orgBurst == null ? null : orgBurst.intValue()),
                 modelPolicy, priority == null ? null : priority.intValue(), List.copyOf(prices));
     }
 

@@ -75,6 +75,10 @@ public final class PlatformConfig {
             "PostgreSQL password. The local stack's cluster only accepts loopback connections.");
     public static final Key REDIS_HOST = key("redis.host", "127.0.0.1", "Redis host (online store, counters).");
     public static final Key REDIS_PORT = key("redis.port", "16379", "Redis port; the local stack's server listens here.");
+    public static final Key REDIS_MAXMEMORY = key("redis.maxmemory", "512mb",
+            "Memory the local stack's Redis may use (redis.conf maxmemory: bytes, or a number with kb/mb/gb). Past it Redis "
+                    + "evicts only keys with a TTL (volatile-lru): feature rows, idempotency marks; never quota, limiter or "
+                    + "ledger keys (feature-store/KEYS.md).");
     public static final Key API_PORT = key("api.port", "18080", "Port of the serving API.");
     public static final Key API_HOST = key("api.host", "127.0.0.1",
             "Address the serving API binds; 0.0.0.0 for every interface.");
@@ -82,8 +86,16 @@ public final class PlatformConfig {
             "Signing secret (whsec_...) of the Stripe webhook endpoint POST /billing/stripe/webhook; empty refuses webhooks.");
     public static final Key API_MAX_BODY_BYTES = key("api.max-body-bytes", "1048576",
             "Largest request body the API accepts, in bytes; larger ones get 413.");
+    public static final Key API_STRIPE_MAX_BODY_BYTES = key("api.stripe.max-body-bytes", "262144",
+            "Largest body the Stripe webhook route reads, in bytes; Stripe's events are a few KB, so a bigger body is refused with 413 early.");
+    public static final Key API_METRICS_TOKEN = key("api.metrics.token", "",
+            "Bearer token GET /metrics requires (Prometheus text); empty turns /metrics off.");
+    public static final Key API_POSTGRES_STATEMENT_TIMEOUT_MS = key("api.postgres.statement-timeout-ms", "5000",
+            "PostgreSQL statement_timeout of the API's connections (ms): a longer query is cancelled and answered 503 query_timeout.");
     public static final Key API_KEY_CACHE_MS = key("api.key-cache-ms", "5000",
             "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
+    public static final Key API_KEY_CACHE_MAX_ENTRIES = key("api.key-cache-max-entries", "10000",
+            "Most API key lookups the API caches; beyond it the oldest are evicted (memory stays bounded however many keys call).");
     public static final Key API_WEBHOOK_DISPATCH_MS = key("api.webhook.dispatch-ms", "1000",
             "How often the API sends due webhook deliveries (ms); 0 turns sending off on this instance.");
     public static final Key API_WEBHOOK_ALLOW_HTTP_HOSTS = key("api.webhook.allow-http-hosts", "",
@@ -119,6 +131,12 @@ public final class PlatformConfig {
             "How long POST /api/v1/audio/analyze waits for its analysis (ms); longer ones answer 202 and finish in the background.");
     public static final Key API_AUDIO_STORE_DIR = key("api.audio.store-dir", "",
             "Folder keeping uploaded audio (one sub-folder per org). Empty means <home>/audio.");
+    public static final Key API_REDIS_TIMEOUT_MS = key("api.redis.timeout-ms", "500",
+            "Connect and read timeout of the API's Redis calls (ms): past it a request answers in degraded mode or 503, never hangs.");
+    public static final Key API_DB_CONNECT_TIMEOUT_MS = key("api.db.connect-timeout-ms", "1000",
+            "Longest wait of an API request for a PostgreSQL connection (ms, at least 250): past it the request gets 503 database_unavailable.");
+    public static final Key API_USAGE_BUFFER_EVENTS = key("api.usage.buffer-events", "100000",
+            "Usage events the API holds while Kafka does not acknowledge them; beyond this they are dropped, counted and logged.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",
@@ -127,6 +145,16 @@ public final class PlatformConfig {
             "Parallelism of the Flink jobs on the local MiniCluster (a cluster's flink run -p overrides it).");
     public static final Key STREAM_CHECKPOINT_INTERVAL_MS = key("stream.checkpoint-interval-ms", "10000",
             "Flink checkpoint interval; results reach the Kafka result topics (exactly once) at each checkpoint.");
+    public static final Key STREAM_CHECKPOINT_TIMEOUT_MS = key("stream.checkpoint-timeout-ms", "300000",
+            "A Flink checkpoint not complete after this long is abandoned. Must stay below stream.transaction-timeout-ms "
+                    + "minus the checkpoint interval and a 60 s margin (checked at job start).");
+    public static final Key STREAM_TRANSACTION_TIMEOUT_MS = key("stream.transaction-timeout-ms", "600000",
+            "Kafka transaction timeout of the jobs' exactly-once sinks; at most the broker's transaction.max.timeout.ms "
+                    + "(15 min by default). A transaction spans a checkpoint, so it must outlive the checkpoint timeout.");
+    public static final Key STREAM_METRICS_PORT = key("stream.metrics-port", "0",
+            "Port of the streaming JVM's Prometheus endpoint (Flink's PrometheusReporter: job, checkpoint, Kafka source and "
+                    + "sink metrics at http://<host>:<port>/metrics) when stream runs its jobs on a MiniCluster; 0: off. On a "
+                    + "Flink cluster, configure metrics.reporter.* in the cluster's own configuration instead.");
     public static final Key STREAM_CHECKPOINT_DIR = key("stream.checkpoint-dir", "",
             "Where Flink keeps checkpoints (a file: or s3: URI on a cluster). Empty means <home>/flink/checkpoints.");
     public static final Key STREAM_OUT_OF_ORDERNESS_SECONDS = key("stream.out-of-orderness-seconds", "10",
@@ -168,6 +196,9 @@ public final class PlatformConfig {
             "ALS: leave tracks the listener already interacted with out of their recommendations.");
     public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
             "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
+            "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
+                    + "it runs); after that another worker may take the request over.");
     public static final Key RETENTION_KEEP_RETIRED = key("batch.retention.keep-retired", "2",
             "Retention: per org and model, the retired versions whose served rows (analytics tables, Redis) stay for "
                     + "rollback, besides the active and the pinned one; older retired versions keep only their registry "
@@ -183,6 +214,20 @@ public final class PlatformConfig {
             "Evaluation holdout: 'stratified' (per listener, a random share of their tracks) or 'time' (per listener, their latest tracks).");
     public static final Key EVAL_RATIO = key("batch.eval.ratio", "0.75", "Evaluation: share of each listener's tracks used for training.");
     public static final Key EVAL_SEED = key("batch.eval.seed", "42", "Evaluation: seed of the stratified split.");
+    public static final Key QUALITY_FRESHNESS_MAX_HOURS = key("quality.freshness.max-hours", "26",
+            "Data quality: hours since a raw Delta table's newest commit (its last landing) before it counts as stale.");
+    public static final Key QUALITY_ROW_COUNT_MAX_DROP = key("quality.row-count.max-drop", "0.0",
+            "Data quality: share by which a table's row count may fall below the previous check's (raw tables only grow).");
+    public static final Key QUALITY_ORPHAN_MAX_RATIO = key("quality.referential.max-orphan-ratio", "0.0",
+            "Data quality: share of landed interactions whose (org, track) may be missing from the PostgreSQL catalog.");
+    public static final Key HEALTH_MAX_CONSUMER_LAG = key("health.max-consumer-lag", "100000",
+            "Streaming health: records a Flink job's consumer group may be behind the end of its topics.");
+    public static final Key HEALTH_MAX_CHECKPOINT_AGE_SECONDS = key("health.max-checkpoint-age-seconds", "600",
+            "Streaming health: seconds since a Flink job's newest completed checkpoint.");
+    public static final Key HEALTH_MAX_DEAD_LETTER_RATE = key("health.max-dead-letter-rate", "0.01",
+            "Streaming health: dead letters of the Flink jobs per record of their input topics, over the window.");
+    public static final Key HEALTH_WINDOW_MINUTES = key("health.window-minutes", "60",
+            "Streaming health: the window the dead-letter rate is measured over.");
 
     private final Map<String, String> values;
 
@@ -274,6 +319,10 @@ public final class PlatformConfig {
                 throw new IllegalArgumentException(describe(key) + " = " + port + " is not a TCP port (1..65535)");
             }
         }
+        if (!get(REDIS_MAXMEMORY).matches("[1-9][0-9]{0,12}(kb|mb|gb)?")) {
+            throw new IllegalArgumentException(describe(REDIS_MAXMEMORY) + " = '" + get(REDIS_MAXMEMORY)
+                    + "' is not a size: give bytes or a number with kb, mb or gb, e.g. 512mb");
+        }
         if (getInt(KAFKA_PARTITIONS) < 1) {
             throw new IllegalArgumentException(describe(KAFKA_PARTITIONS) + " must be at least 1");
         }
@@ -281,7 +330,7 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
-                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K)) {
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }

@@ -70,6 +70,29 @@ class PlanCatalogTest {
     }
 
     @Test
+    void everyRateLimitedPlanHasAnOrgCeilingAtOrAboveOneKeysRate() throws Exception {
+        for (PlanCatalog.Plan plan : catalog.plans()) {
+            PlanCatalog.RateLimit rate = plan.rateLimit();
+            if (!rate.isUnlimited()) {
+                assertThat(rate.orgRequestsPerMinute()).as(plan.id()).isGreaterThanOrEqualTo(rate.requestsPerMinute());
+                assertThat(rate.orgBurst()).as(plan.id()).isGreaterThanOrEqualTo(rate.burst());
+            }
+        }
+        PlanCatalog.RateLimit defaulted = parse("""
+                subscription_ended_plan: basic
+                features: { a: A }
+                plans:
+                  basic: { features: [a], rate_limit: { requests_per_minute: 60, burst: 10 } }
+                """).plan("basic").rateLimit();
+        assertThat(defaulted).as("no org figures: one key's worth").isEqualTo(new PlanCatalog.RateLimit(60, 10, 60, 10));
+        assertThatThrownBy(() -> parse("""
+                features: { a: A }
+                plans:
+                  basic: { features: [a], rate_limit: { requests_per_minute: 60, burst: 10, org_requests_per_minute: 30 } }
+                """)).hasMessageContaining("basic").hasMessageContaining("org_requests_per_minute");
+    }
+
+    @Test
     void unknownPlanNamesTheKnownOnes() {
         assertThatThrownBy(() -> catalog.plan("gold")).hasMessageContaining("gold").hasMessageContaining("starter");
     }

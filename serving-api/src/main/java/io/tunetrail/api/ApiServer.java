@@ -29,7 +29,10 @@ public final class ApiServer implements AutoCloseable {
         try {
             // The API owns migrations V40+ (webhooks, experiments, flags): bring the schema up to date before serving,
             // so an API newer than the running stack's last 'stack start' does not meet missing tables.
-            Database.migrate(stores.dataSource(), config);
+            // On a pool of its own: the API's connections carry a statement_timeout that a migration may well exceed.
+            try (com.zaxxer.hikari.HikariDataSource migrations = Database.connect(config, 2)) {
+                Database.migrate(migrations, config);
+            }
             ApiSettings settings = ApiSettings.from(config, PlanCatalog.load());
             settings.webhooks().requireOwnKeyUnlessLoopback(host);
             Javalin app = ServingApp.create(stores, Clock.systemUTC(), settings);
@@ -56,6 +59,11 @@ public final class ApiServer implements AutoCloseable {
 
     public Javalin app() {
         return app;
+    }
+
+    /** The backing services it runs on (their counters: pool connections, usage events held and dropped). */
+    public ApiStores stores() {
+        return stores;
     }
 
     @Override

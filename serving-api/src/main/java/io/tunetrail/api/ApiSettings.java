@@ -9,31 +9,56 @@ import io.tunetrail.model.PlatformConfig;
 /**
  * The serving API's settings, read once from {@link PlatformConfig} (keys {@code api.*}) plus the plan catalog.
  *
- * @param maxBodyBytes  larger request bodies are refused with 413
+ * @param maxBodyBytes  larger request bodies are refused with 413, chunked or not
  * @param keyCacheMillis how long a key lookup is reused before the database is asked again (revocations made on
  *                      another instance take at most this long)
  * @param webhookDispatchMillis how often due webhook deliveries are sent; 0: never by this instance (tests drive it)
  * @param webhooks      how webhook URLs are checked, deliveries sent and secrets sealed
+ * @param keyCacheMaxEntries at most this many key lookups are cached (the rest cost a database lookup each)
+ * @param stripeMaxBodyBytes the Stripe webhook's own, smaller body limit
+ * @param metricsToken  the bearer token {@code /metrics} requires; blank: metrics are not served
  * @param audio         limits, pool and store of audio analysis
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks, AudioSettings audio) {
-
-    /** Audio analysis with the default settings, keeping uploads under the system's temporary folder. */
-    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-            WebhookSettings webhooks) {
-        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks,
-                AudioSettings.defaults(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tunetrail-audio")));
-    }
+        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio) {
 
     /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
         this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, WebhookSettings.local(HostResolver.SYSTEM));
     }
 
+    /** These webhook settings, the default key cache size and Stripe body limit, metrics off. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+            WebhookSettings webhooks) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks,
+                Integer.parseInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES.defaultValue()),
+                Math.min(maxBodyBytes, Long.parseLong(PlatformConfig.API_STRIPE_MAX_BODY_BYTES.defaultValue())), "");
+    }
+
+    /** Audio analysis with the default settings, keeping uploads under the system's temporary folder. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+            WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries, stripeMaxBodyBytes,
+                metricsToken, AudioSettings.defaults(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tunetrail-audio")));
+    }
+
+    /** These settings with other webhook settings. */
+    public ApiSettings withWebhooks(WebhookSettings newWebhooks) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, newWebhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken, audio);
+    }
+
+    /** These settings with other audio analysis settings. */
+    public ApiSettings withAudio(AudioSettings newAudio) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken, newAudio);
+    }
+
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
         return new ApiSettings(plans, config.get(PlatformConfig.API_STRIPE_WEBHOOK_SECRET),
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
-                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config), AudioSettings.from(config));
+                config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config),
+                config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES), config.getInt(PlatformConfig.API_STRIPE_MAX_BODY_BYTES),
+                config.get(PlatformConfig.API_METRICS_TOKEN), AudioSettings.from(config));
     }
 }

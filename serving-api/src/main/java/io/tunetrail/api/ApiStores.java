@@ -20,12 +20,16 @@ public record ApiStores(DataSource dataSource, JedisPooled jedis, String redisWh
 
     /** Connects to the configured stack (pool sizes for a 2-core server); {@link #close()} releases everything. */
     public static ApiStores open(PlatformConfig config) {
-        HikariDataSource ds = Database.connect(config, 16);
+        HikariDataSource ds = Database.connect(config, 16, config.getInt(PlatformConfig.API_POSTGRES_STATEMENT_TIMEOUT_MS),
+                config.getLong(PlatformConfig.API_DB_CONNECT_TIMEOUT_MS));
         HostAndPort address = new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT));
+        int redisTimeout = config.getInt(PlatformConfig.API_REDIS_TIMEOUT_MS);
         redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
         pool.setMaxTotal(64);
         pool.setMaxIdle(64);
-        JedisPooled jedis = new JedisPooled(pool, address, DefaultJedisClientConfig.builder().timeoutMillis(5_000).build());
+        // The pool's default is to wait for a free connection forever: with Redis hung every request thread would.
+        pool.setMaxWait(java.time.Duration.ofMillis(redisTimeout));
+        JedisPooled jedis = new JedisPooled(pool, address, DefaultJedisClientConfig.builder().timeoutMillis(redisTimeout).build());
         try {
             jedis.ping();
         } catch (JedisException e) {
@@ -34,7 +38,7 @@ public record ApiStores(DataSource dataSource, JedisPooled jedis, String redisWh
             throw StoreException.unavailable("Redis", address.toString(), e);
         }
         EventPublisher events = new EventPublisher(config);
-        return new ApiStores(ds, jedis, address.toString(), events, () -> {
+        return new ApiStores(new io.tunetrail.api.store.FailFastDataSource(ds), jedis, address.toString(), events, () -> {
             events.close();
             jedis.close();
             ds.close();

@@ -1,6 +1,7 @@
 package io.tunetrail.api;
 
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.audio.AudioAnalysisStore;
@@ -15,14 +16,18 @@ import io.tunetrail.api.http.AnalyticsController;
 import io.tunetrail.api.http.AudioController;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
+import io.tunetrail.api.http.BodyLimits;
 import io.tunetrail.api.http.DataController;
 import io.tunetrail.api.http.DocsController;
 import io.tunetrail.api.http.ErrorResponses;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.http.ExperimentsController;
 import io.tunetrail.api.http.ModelsController;
+import io.tunetrail.api.http.OperatorController;
 import io.tunetrail.api.http.WebhooksController;
 import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.api.ops.ApiMetrics;
+import io.tunetrail.api.ops.Readiness;
 import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.service.AnalyticsService;
 import io.tunetrail.api.service.KeyUsageService;
@@ -43,12 +48,16 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.vector.PgVectorStore;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,12 +75,15 @@ public final class ServingApp {
 
     private static final io.javalin.config.Key<WebhookService> WEBHOOKS = new io.javalin.config.Key<>("tunetrail.webhooks");
     private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
+    private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
+    private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
             java.util.Map.entry("CreateKeyRequest", AccountService.CreateKeyRequest.class),
             java.util.Map.entry("CreateTeamRequest", AccountService.CreateTeamRequest.class),
             java.util.Map.entry("AddMemberRequest", AccountService.AddMemberRequest.class),
+            java.util.Map.entry("ChangeRoleRequest", AccountService.ChangeRoleRequest.class),
             java.util.Map.entry("TrackRequest", CatalogService.TrackRequest.class),
             java.util.Map.entry("ArtistRequest", CatalogService.ArtistRequest.class),
             java.util.Map.entry("GenreRequest", CatalogService.GenreRequest.class),
@@ -86,15 +98,26 @@ public final class ServingApp {
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
+    /** How long /ready waits for each backing service. */
+    private static final java.time.Duration READINESS_TIMEOUT = java.time.Duration.ofSeconds(2);
+
     private ServingApp() {}
 
     public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings) {
+        return create(stores, clock, settings, new ApiMetrics());
+    }
+
+    /**
+     * As {@link #create(ApiStores, Clock, ApiSettings)}, recording into {@code metrics}, which {@code /metrics} renders
+     * and which the app closes when it stops. Pass it to whatever is built here that has meters of its own.
+     */
+    public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings, ApiMetrics metrics) {
         Sql sql = new Sql(stores.dataSource());
         ApiKeyStore keyStore = new ApiKeyStore(sql);
-        Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis());
+        Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis(), settings.keyCacheMaxEntries());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
-        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached);
+        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
@@ -117,10 +140,18 @@ public final class ServingApp {
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
-        routes.addAll(new BillingController(new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks)).routes());
         AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
                 new AudioAnalysisStore(sql), catalogService, limiter, clock);
         routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
+        StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
+        routes.addAll(new BillingController(stripe).routes());
+        metrics.bind(stores.events());
+        metrics.bind(stores.dataSource());
+        metrics.bind(limiter);
+        metrics.bind(authenticator);
+        metrics.bind(webhooks.counters());
+        Readiness readiness = new Readiness(stores.dataSource(), stores.jedis(), stores.events().bootstrapServers(), READINESS_TIMEOUT);
+        routes.addAll(new OperatorController(readiness, metrics, settings.metricsToken()).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -131,17 +162,35 @@ public final class ServingApp {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
+            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes()));
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
+            // Called once per request after the response is written, with the status the exception mappers set.
+            config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method(),
+                    ctx.handlerType() == HandlerType.BEFORE ? null : ctx.endpointHandlerPath(), ctx.statusCode(), (long) (ms * 1_000_000)));
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.appData(AUTHENTICATOR, authenticator);
             config.appData(WEBHOOKS, webhooks);
+            // Parked Stripe events whose price was missing from the catalog may apply now that it was (re)loaded.
+            config.events.serverStarted(() -> background.execute(() -> stripe.reapplyParked(null)));
+            config.appData(ROUTES, List.copyOf(routes));
+            config.appData(LIMITER, limiter);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 audio.close();
                 webhooks.close();
                 flush(authenticator);
             });
+            config.events.serverStopped(() -> {
+                readiness.close();
+                metrics.close();
+            });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        // Quota, limiter and ledger keys carry no TTL, so Redis's volatile-lru never evicts them; past periods go here.
+        io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
+        background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
+        background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -158,9 +207,27 @@ public final class ServingApp {
         return app.unsafeConfig().pvt.appDataManager.get(AUTHENTICATOR);
     }
 
+    /** The routes the app serves, as registered (the cross-org probe enumerates the ones with path parameters). */
+    public static List<ApiRoute> routes(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(ROUTES);
+    }
+
     /** The app's webhook service (tests send due deliveries through it). */
     public static WebhookService webhooks(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(WEBHOOKS);
+    }
+
+    /** The app's usage limiter (its degraded-mode counters; tests reconcile through it). */
+    public static UsageLimiter limiter(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(LIMITER);
+    }
+
+    private static void reconcile(UsageLimiter limiter) {
+        try {
+            limiter.reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("usage reconciliation failed: {}", e.getMessage());
+        }
     }
 
     private static void dispatch(WebhookService webhooks) {
@@ -168,6 +235,15 @@ public final class ServingApp {
             webhooks.pump();
         } catch (RuntimeException e) {
             LOG.warn("webhook dispatch failed: {}", e.getMessage());
+        }
+    }
+
+    private static void prune(io.tunetrail.store.online.RedisRetention retention, Clock clock) {
+        try {
+            io.tunetrail.store.online.RedisRetention.Pruned p = retention.prune(clock.instant());
+            LOG.info("Redis retention removed {} usage counters, {} ledger totals, {} idle rate-limit states", p.usage(), p.ledger(), p.rateLimit());
+        } catch (RuntimeException e) {
+            LOG.warn("Redis retention did not run: {}", e.getMessage());
         }
     }
 

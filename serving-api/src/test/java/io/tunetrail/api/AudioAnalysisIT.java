@@ -254,7 +254,7 @@ class AudioAnalysisIT {
 
     private static Javalin app(AudioSettings audio) {
         return ServingApp.create(stack.stores(), stack.clock, new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0,
-                WebhookSettings.local(new TestResolver()), audio));
+                WebhookSettings.local(new TestResolver())).withAudio(audio));
     }
 
     private static long used(String org) {

@@ -25,7 +25,7 @@ class MemberRolesIT {
     private record People(String org, String team, TeamStore.Member owner, TeamStore.Member admin, TeamStore.Member member,
             String ownerKey, String adminKey, String memberKey, String orgKey) {}
 
-    /** An org with a team of one owner, one admin and one member, each with an admin-scoped key of their own. */
+    /** An org with a team of one owner, one admin and one member, each with an admin-scoped org-wide key of their own. */
     private static People people(String name) {
         String org = stack.org(name, "pro");
         TeamStore teams = new TeamStore(stack.sql());
@@ -36,9 +36,9 @@ class MemberRolesIT {
         ApiKeyStore keys = new ApiKeyStore(stack.sql());
         List<String> all = List.of("read", "write", "admin");
         return new People(org, team, owner, admin, member,
-                keys.create(org, team, owner.memberId(), "owner key", all, null).secret(),
-                keys.create(org, team, admin.memberId(), "admin key", all, null).secret(),
-                keys.create(org, team, member.memberId(), "member key", all, null).secret(),
+                keys.create(org, null, owner.memberId(), "owner key", all, null).secret(),
+                keys.create(org, null, admin.memberId(), "admin key", all, null).secret(),
+                keys.create(org, null, member.memberId(), "member key", all, null).secret(),
                 stack.key(org, "read", "write", "admin"));
     }
 
@@ -65,10 +65,10 @@ class MemberRolesIT {
         People p = people("promote");
         JavalinTest.test(stack.app(), (server, client) -> {
             assertThat(get(client, "/api/v1/org/plan", p.memberKey()).status()).isEqualTo(403);
-            // The owner promotes the member (re-adding the address with a new role); the key itself is unchanged.
-            Http.Answer promoted = post(client, "/api/v1/teams/" + p.team() + "/members", p.ownerKey(),
-                    "{\"email\":\"" + p.member().email() + "\",\"role\":\"admin\"}");
-            assertThat(promoted.status()).isEqualTo(201);
+            // The owner promotes the member through the role route; the key itself is unchanged.
+            Http.Answer promoted = Http.call(client, "PUT", "/api/v1/members/" + p.member().memberId() + "/role", p.ownerKey(),
+                    "{\"role\":\"admin\"}");
+            assertThat(promoted.status()).isEqualTo(200);
             ServingApp.authenticator(server).forgetOrg(p.org());
         });
         // A new app instance: the other one's key cache must not decide this.

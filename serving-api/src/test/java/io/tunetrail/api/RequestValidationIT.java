@@ -1,5 +1,6 @@
 package io.tunetrail.api;
 
+import static io.tunetrail.api.testing.Http.assertProblem;
 import static io.tunetrail.api.testing.Http.call;
 import static io.tunetrail.api.testing.Http.get;
 import static io.tunetrail.api.testing.Http.post;
@@ -37,15 +38,6 @@ class RequestValidationIT {
         org = stack.redis.newOrgId("valid");
         new PostgresCatalogStore(stack.db.dataSource()).load(TestCatalogs.synthetic(org, "pro", 50, 7));
         admin = stack.key(org, "admin");
-    }
-
-    private static void assertProblem(Http.Answer a, int status, String code, String field) {
-        assertThat(a.status()).as(a.text()).isEqualTo(status);
-        assertThat(a.contentType()).startsWith("application/problem+json");
-        assertThat(a.json().get("code").asText()).isEqualTo(code);
-        if (field != null) {
-            assertThat(a.json().get("field").asText()).isEqualTo(field);
-        }
     }
 
     @Test

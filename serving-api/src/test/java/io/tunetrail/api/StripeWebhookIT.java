@@ -27,8 +27,12 @@ class StripeWebhookIT {
     static final ApiTestStack stack = new ApiTestStack();
 
     static String event(String id, String type, String object) {
+        return event(id, type, object, Instant.now());
+    }
+
+    static String event(String id, String type, String object, Instant created) {
         return "{\"id\":\"" + id + "\",\"object\":\"event\",\"api_version\":\"" + Stripe.API_VERSION + "\",\"created\":"
-                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
+                + created.getEpochSecond() + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
     }
 
     static String sign(String payload, String secret) throws Exception {

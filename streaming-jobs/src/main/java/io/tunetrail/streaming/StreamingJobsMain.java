@@ -4,18 +4,23 @@ import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.streaming.common.JobCounters;
+import io.tunetrail.streaming.common.RetainedCheckpoints;
 import io.tunetrail.streaming.common.StreamSettings;
 import io.tunetrail.streaming.session.SessionFeaturesJob;
 import io.tunetrail.streaming.usage.UsageCountersJob;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.RestoreMode;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -62,24 +67,42 @@ public final class StreamingJobsMain {
             io.tunetrail.streaming.bench.StreamingBench.run(config, bench);
             return;
         }
-        StreamSettings settings = StreamSettings.of(config, untilIdle);
+        StreamSettings settings = null;
+        try {
+            settings = StreamSettings.of(config, untilIdle);
+        } catch (IllegalArgumentException e) {
+            // Refused before anything starts: bad timeouts would lose a checkpoint's results only later, silently.
+            fail(e.getMessage());
+        }
         List<String> topics = new ArrayList<>(KafkaTopics.names(config));
         topics.addAll(KafkaTopics.resultNames(config));
         KafkaTopics.ensure(config, topics);
         List<String> jobs = job.equals("all") ? JOBS : List.of(job);
         long start = System.nanoTime();
-        Map<String, Object> report = new LinkedHashMap<>(run(jobs, settings));
+        String name = String.join("+", jobs);
+        // A bounded run needs no restore: it re-reads from the earliest offsets and rewrites the same values. It must not
+        // restore either: the Kafka connector (3.4.0) never ends a bounded source restored from a checkpoint, because
+        // its enumerator signals "no more splits" only after discovering partitions it had not assigned yet.
+        Optional<Path> restore = untilIdle ? Optional.empty() : RetainedCheckpoints.newest(checkpointDirectory(settings, name));
+        // On stderr so the last line of stdout stays the report.
+        System.err.println(restore.map(p -> "tunetrail-streaming-jobs: restoring " + name + " from the retained checkpoint " + p)
+                .orElse("tunetrail-streaming-jobs: no retained checkpoint of " + name + ": starting afresh"));
+        Map<String, Object> report = new LinkedHashMap<>(run(jobs, settings, restore.map(Path::toString).orElse(null)));
+        // Finished: a claimed checkpoint that nothing subsumed (the run ended first) must not be restored by the next run.
+        restore.ifPresent(RetainedCheckpoints::discard);
+        report.put("restored_from", restore.map(Path::toString).orElse(null));
         report.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
         System.out.println(EventCodec.mapper().writeValueAsString(report));
     }
 
     /**
      * Runs the jobs as one Flink job (so {@code --job all} runs both at once, also continuously) to its end (an
-     * until-idle run, or a cancelled continuous one) and returns each job's counters under its name.
+     * until-idle run, or a cancelled continuous one), restored from {@code restoreFrom} when it is not null, and
+     * returns each job's counters under its name (counted since the start or the restore).
      */
-    static Map<String, Map<String, Long>> run(List<String> jobs, StreamSettings settings) throws Exception {
+    static Map<String, Map<String, Long>> run(List<String> jobs, StreamSettings settings, String restoreFrom) throws Exception {
         String name = String.join("+", jobs);
-        StreamExecutionEnvironment env = environment(settings, name);
+        StreamExecutionEnvironment env = environment(settings, name, restoreFrom);
         for (String job : jobs) {
             if (job.equals(UsageCountersJob.NAME)) {
                 UsageCountersJob.production(settings).build(env);
@@ -97,9 +120,33 @@ public final class StreamingJobsMain {
 
     /** A checkpointed environment: exactly-once checkpoints, retained on cancellation, on the configured storage. */
     public static StreamExecutionEnvironment environment(StreamSettings s, String job) {
+        return environment(s, job, null);
+    }
+
+    /**
+     * Where a job's checkpoints go: one directory per job and mode, since a bounded (until-idle) run's source state
+     * carries stopping offsets that a continuous run must never inherit, and the other way round.
+     */
+    public static String checkpointDirectory(StreamSettings s, String job) {
+        return s.checkpointDir() + "/" + job + (s.untilIdle() ? "-until-idle" : "");
+    }
+
+    /** {@link #environment(StreamSettings, String)}, restored from the checkpoint or savepoint {@code restoreFrom} if not null. */
+    public static StreamExecutionEnvironment environment(StreamSettings s, String job, String restoreFrom) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir() + "/" + job);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory(s, job));
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+            // The job owns the checkpoint it restores: Flink deletes it once a newer one subsumes it, so a later run
+            // never goes back to it (and never emits again results it has already committed).
+            conf.set(StateRecoveryOptions.RESTORE_MODE, RestoreMode.CLAIM);
+        }
+        if (s.metricsPort() > 0) {
+            // The long-running streaming JVM exposes its own metrics the way the API does: Prometheus text over HTTP.
+            conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", Integer.toString(s.metricsPort()));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(s.parallelism());
         env.getConfig().enableObjectReuse();
@@ -107,6 +154,9 @@ public final class StreamingJobsMain {
         env.getCheckpointConfig().setExternalizedCheckpointRetention(
                 org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(1000, s.checkpointIntervalMs()));
+        // Below the sinks' transaction timeout (StreamSettings checks it): a checkpoint that outlived its transaction would
+        // commit data the broker has already aborted.
+        env.getCheckpointConfig().setCheckpointTimeout(s.checkpointTimeoutMs());
         return env;
     }
 

@@ -11,7 +11,6 @@ import io.tunetrail.store.usage.UsageLedgerStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -46,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * but are upserted on their natural key ({@link ResultFormat}): Flink writes them with transactions, read here with
  * {@code isolation.level=read_committed}, so an aborted Flink transaction never reaches Delta. A result topic that does
  * not exist yet (no streaming job ran) lands nothing; its table is still created empty. The months whose daily usage
- * changed are then summed into the billing ledger in PostgreSQL ({@link UsageLedgerPublisher}).
+ * changed are then summed into the billing ledger in PostgreSQL ({@link UsageLedgerPublisher}); they are marked in
+ * PostgreSQL before their days are upserted, so a run that dies before the ledger leaves them to the next run.
  *
  * <p>Runs must not overlap (two runs would share checkpoints). Landed and refused counts are those of this run;
  * a batch replayed after a crash is counted again although Delta skips it.
@@ -66,12 +66,22 @@ public final class KafkaToDeltaLander {
     private final SparkSession spark;
     private final LanderSettings settings;
     private final UsageLedgerPublisher ledger;
+    private final Runnable beforeLedger;
     private final OfflineStoreLayout layout = OfflineStoreLayout.load();
 
     public KafkaToDeltaLander(SparkSession spark, LanderSettings settings, UsageLedgerPublisher ledger) {
+        this(spark, settings, ledger, () -> { });
+    }
+
+    /**
+     * {@code beforeLedger} runs after every table has landed and before the ledger is written: the fault suite's hook
+     * to stop the lander exactly between the two (issue 11).
+     */
+    public KafkaToDeltaLander(SparkSession spark, LanderSettings settings, UsageLedgerPublisher ledger, Runnable beforeLedger) {
         this.spark = spark;
         this.settings = settings;
         this.ledger = ledger;
+        this.beforeLedger = beforeLedger;
     }
 
     /** Lands every table; returns what each got. Throws {@link IllegalStateException} naming the failing table. */
@@ -86,12 +96,12 @@ public final class KafkaToDeltaLander {
         results.add(landDeadLetters());
         Set<String> existing = ResultTopics.existing(settings);
         results.add(landResults(ResultFormat.USAGE_HOURLY, settings.usageHourlyTopic(), existing, rows -> { }));
-        Set<UsageLedgerPublisher.OrgMonth> billedMonths = ConcurrentHashMap.newKeySet();
         results.add(landResults(ResultFormat.USAGE_DAILY, settings.usageDailyTopic(), existing,
-                rows -> billedMonths.addAll(UsageLedgerPublisher.monthsOf(rows))));
+                rows -> ledger.markChanged(location("usage_daily"), rows)));
         results.add(landResults(ResultFormat.SESSIONS, settings.sessionsTopic(), existing, rows -> { }));
+        beforeLedger.run();
         // After the days have landed: a month's ledger rows are recomputed from all of its days in Delta.
-        UsageLedgerStore.Written billed = ledger.publish(location("usage_daily"), billedMonths);
+        UsageLedgerStore.Written billed = ledger.publishPending(location("usage_daily"));
         return new LandResult(results, billed, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -171,10 +181,10 @@ public final class KafkaToDeltaLander {
 
     /**
      * Upserts a result topic's records into its table (see {@link ResultFormat}); refused records go to dead_letters.
-     * {@code onUpserted} sees each micro-batch's upserted rows.
+     * {@code beforeUpsert} sees each micro-batch's rows before they are upserted.
      */
     private LandResult.TableLanding landResults(ResultFormat format, String topic, Set<String> existing,
-            Consumer<Dataset<Row>> onUpserted) {
+            Consumer<Dataset<Row>> beforeUpsert) {
         String table = format.table();
         if (!existing.contains(topic)) {
             return new LandResult.TableLanding(table, topic, 0, 0, version(table));
@@ -188,13 +198,13 @@ public final class KafkaToDeltaLander {
                 try {
                     long n = rows.count();
                     if (n > 0) {
+                        beforeUpsert.accept(rows);
                         // MERGE is idempotent on its own: a replayed batch upserts the same rows again.
                         DeltaTable.forPath(spark, location(table)).as("t")
                                 .merge(rows.as("s"), format.mergeCondition())
                                 .whenMatched().updateAll()
                                 .whenNotMatched().insertAll()
                                 .execute();
-                        onUpserted.accept(rows);
                     }
                     landed.addAndGet(n);
                 } finally {

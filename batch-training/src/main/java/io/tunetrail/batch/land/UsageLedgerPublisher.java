@@ -5,25 +5,34 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 
+import io.tunetrail.store.usage.LedgerDirtyMonths;
+import io.tunetrail.store.usage.OrgMonth;
 import io.tunetrail.store.usage.UsageLedgerRow;
 import io.tunetrail.store.usage.UsageLedgerRow.Period;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.sql.Date;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import javax.sql.DataSource;
 
 /**
  * Publishes the billing ledger: sums the landed daily usage ({@code usage_daily} in Delta, written by the streaming
  * usage-counters job through the lander) per org, API key and resource, per UTC day and per calendar month, into
  * PostgreSQL's {@code usage_ledger}, for the org-months a landing touched.
+ *
+ * <p>Which months those are is kept in PostgreSQL ({@link LedgerDirtyMonths}): {@link #markChanged} before a batch of
+ * days changes Delta, {@link #publishPending} after landing, clearing each mark with its month's rows. A run that
+ * dies in between leaves its marks for the next run, which recomputes those months even if it lands nothing.
  *
  * <p>Why from Delta and not from the stream: Delta holds each closed day exactly once (the lander upserts on the
  * window's key), so the ledger is a pure function of it and a re-run rewrites the same totals. A month is recomputed
@@ -31,17 +40,38 @@ import org.apache.spark.sql.types.StructType;
  * (the streaming ledger); this table holds closed days, as invoices need.
  */
 public final class UsageLedgerPublisher {
-    /** One org's calendar month: the unit the ledger is recomputed in. */
-    public record OrgMonth(String orgId, LocalDate month) {}
-
     private static final StructType ORG_MONTHS = new StructType().add("org_id", DataTypes.StringType).add("month", DataTypes.DateType);
 
     private final SparkSession spark;
+    private final DataSource db;
     private final UsageLedgerStore store;
+    // This run's months, marked or not: months of orgs the database does not know get no mark, yet their rows are
+    // still counted as unknown when this run publishes.
+    private final Set<OrgMonth> changedThisRun = ConcurrentHashMap.newKeySet();
 
-    public UsageLedgerPublisher(SparkSession spark, UsageLedgerStore store) {
+    /** @param db PostgreSQL, which holds the ledger and the marks of the months owed a recomputation */
+    public UsageLedgerPublisher(SparkSession spark, DataSource db) {
         this.spark = spark;
-        this.store = store;
+        this.db = db;
+        this.store = new UsageLedgerStore(db);
+    }
+
+    /**
+     * Marks the org-months of {@code rows} as owed a recomputation from the {@code usage_daily} table at
+     * {@code location}; call it before the rows reach that table.
+     */
+    void markChanged(String location, Dataset<Row> rows) {
+        List<OrgMonth> months = monthsOf(rows);
+        new LedgerDirtyMonths(db, location).mark(months);
+        changedThisRun.addAll(months);
+    }
+
+    /** Recomputes every marked month (this run's and those a crashed run left) from {@code location} and clears them. */
+    public UsageLedgerStore.Written publishPending(String location) {
+        LedgerDirtyMonths marks = new LedgerDirtyMonths(db, location);
+        Set<OrgMonth> months = new LinkedHashSet<>(marks.pending());
+        months.addAll(changedThisRun);
+        return publish(location, marks, months);
     }
 
     /** The org-months that rows of {@code usage_daily} fall in. */
@@ -50,8 +80,11 @@ public final class UsageLedgerPublisher {
                 .map(r -> new OrgMonth(r.getString(0), r.getDate(1).toLocalDate())).toList();
     }
 
-    /** Recomputes the ledger rows of {@code months} from the {@code usage_daily} table at {@code location}. */
-    public UsageLedgerStore.Written publish(String location, Collection<OrgMonth> months) {
+    /**
+     * Recomputes the ledger rows of {@code months} from the {@code usage_daily} table at {@code location}, and clears
+     * their marks in the same transaction.
+     */
+    private UsageLedgerStore.Written publish(String location, LedgerDirtyMonths marks, Collection<OrgMonth> months) {
         if (months.isEmpty()) {
             return new UsageLedgerStore.Written(0, 0, 0, List.of());
         }
@@ -66,7 +99,7 @@ public final class UsageLedgerPublisher {
                     .forEach(r -> rows.add(row(r, Period.DAY)));
             daily.groupBy("org_id", "api_key_id", "resource", "month").agg(sum("units")).collectAsList()
                     .forEach(r -> rows.add(row(r, Period.MONTH)));
-            return store.write(rows);
+            return store.write(rows, marks, months);
         } finally {
             daily.unpersist();
         }

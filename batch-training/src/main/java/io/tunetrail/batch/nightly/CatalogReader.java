@@ -31,12 +31,6 @@ final class CatalogReader {
     Dataset<Row> tracks(Optional<String> org) {
         // Ids match tt_id's pattern (no quotes), but escape anyway: this text goes into SQL.
         String query = QUERY + org.map(o -> " WHERE t.org_id = '" + o.replace("'", "''") + "'").orElse("");
-        return spark.read().format("jdbc")
-                .option("url", config.jdbcUrl())
-                .option("driver", "org.postgresql.Driver")
-                .option("user", config.get(PlatformConfig.POSTGRES_USER))
-                .option("password", config.get(PlatformConfig.POSTGRES_PASSWORD))
-                .option("query", query)
-                .load();
+        return PostgresQuery.rows(spark, config, query);
     }
 }

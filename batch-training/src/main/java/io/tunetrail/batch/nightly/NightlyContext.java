@@ -11,6 +11,8 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -49,6 +51,7 @@ public final class NightlyContext implements AutoCloseable {
     private final Clock clock;
     private final String runId;
     private final Optional<String> org;
+    private final Optional<LocalDate> asOf;
     private final Map<String, JobResult> results = new LinkedHashMap<>();
     private HikariDataSource ownDataSource;
     private DataSource dataSource;
@@ -64,9 +67,12 @@ public final class NightlyContext implements AutoCloseable {
         this.spark = b.spark;
         this.config = b.config;
         this.tables = new OfflineTables(b.spark, b.storeRoot != null ? b.storeRoot : b.config.offlineStore().toString());
-        this.clock = b.clock;
+        this.asOf = Optional.ofNullable(b.asOf);
+        // A run over a past day stamps what it writes with that day's end, not with when it happened to run.
+        this.clock = b.clock != null ? b.clock
+                : asOf.map(d -> Clock.fixed(endOf(d), ZoneOffset.UTC)).orElse(Clock.systemUTC());
         this.runId = b.runId != null ? b.runId
-                : RUN_TIME.format(b.clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 6);
+                : RUN_TIME.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.org = Optional.ofNullable(b.org);
         this.dataSource = b.dataSource;
         this.onlineStore = b.onlineStore;
@@ -103,14 +109,26 @@ public final class NightlyContext implements AutoCloseable {
         return org;
     }
 
+    /** The day this run recomputes ({@code --as-of}): inputs are read as they stood at its end (UTC). */
+    public Optional<LocalDate> asOf() {
+        return asOf;
+    }
+
+    /** The instant a run as of {@code day} reads its inputs at: the end of that UTC day. */
+    public static Instant endOf(LocalDate day) {
+        return day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
     /**
      * Listening events from the offline store's {@code interactions} table, limited to {@link #orgFilter()}, pinned to
-     * one Delta version for the whole run.
+     * one Delta version for the whole run: the newest, or under {@link #asOf()} the newest committed by the end of that
+     * day (Delta time travel), so a past day is recomputed from exactly what it had.
      */
     public synchronized DeltaInput interactions() {
         if (interactions == null) {
-            DeltaInput all = tables.read("interactions",
-                    "land the topics first (./tunetrail land), after generating or importing data");
+            String whatToDo = "land the topics first (./tunetrail land), after generating or importing data";
+            DeltaInput all = asOf.isPresent() ? tables.readAsOf("interactions", endOf(asOf.get()), whatToDo)
+                    : tables.read("interactions", whatToDo);
             Dataset<Row> rows = org.map(o -> all.rows().filter(col("org_id").equalTo(o))).orElse(all.rows());
             interactions = new DeltaInput(all.table(), all.version(), rows);
         }
@@ -236,6 +254,7 @@ public final class NightlyContext implements AutoCloseable {
     public Map<String, Object> inputSnapshot(DeltaInput... inputs) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("run_id", runId);
+        asOf.ifPresent(d -> snapshot.put("as_of", d.toString()));
         for (DeltaInput input : inputs) {
             snapshot.put(input.table() + "_delta_version", input.version());
         }
@@ -282,9 +301,10 @@ public final class NightlyContext implements AutoCloseable {
         private final SparkSession spark;
         private final PlatformConfig config;
         private String storeRoot;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock;
         private String runId;
         private String org;
+        private LocalDate asOf;
         private DataSource dataSource;
         private OnlineStore onlineStore;
 
@@ -312,6 +332,12 @@ public final class NightlyContext implements AutoCloseable {
         /** Limit the run to one org; null for all orgs. */
         public Builder org(String org) {
             this.org = org;
+            return this;
+        }
+
+        /** Read the inputs as they stood at the end of this UTC day (Delta time travel); null for their newest version. */
+        public Builder asOf(LocalDate day) {
+            this.asOf = day;
             return this;
         }
 

@@ -2,6 +2,8 @@ package io.tunetrail.batch.nightly;
 
 import io.delta.tables.DeltaTable;
 import io.tunetrail.model.OfflineStoreLayout;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -57,6 +59,28 @@ public final class OfflineTables {
                     + "; " + whatToDo);
         }
         long version = version(table);
+        Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(location(table));
+        return new DeltaInput(table, version, rows);
+    }
+
+    /**
+     * The table's rows as they stood at {@code instant}, by Delta time travel: pinned to the newest version committed
+     * at or before it, so a run over a past day reads what that day's run read, whatever was landed since. Fails
+     * with {@code whatToDo} when the table does not exist, and saying so when it had no version yet at that time.
+     */
+    public DeltaInput readAsOf(String table, Instant instant, String whatToDo) {
+        if (!exists(table)) {
+            throw new IllegalStateException("offline table '" + table + "' does not exist at " + location(table)
+                    + "; " + whatToDo);
+        }
+        Row newest = DeltaTable.forPath(spark, location(table)).history()
+                .filter(functions.col("timestamp").leq(functions.lit(Timestamp.from(instant))))
+                .agg(functions.max("version")).first();
+        if (newest.isNullAt(0)) {
+            throw new IllegalArgumentException("offline table '" + table + "' had no version yet at " + instant
+                    + " (its first commit is later); choose a later --as-of date");
+        }
+        long version = newest.getLong(0);
         Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(location(table));
         return new DeltaInput(table, version, rows);
     }

@@ -8,15 +8,24 @@ import io.tunetrail.batch.similarity.UserSimilarityJob;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.StoreException;
+import io.tunetrail.store.registry.TrainingParams;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.registry.TrainingRequest;
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
@@ -28,8 +37,12 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Params are the ALS hyperparameters by short name: {@code rank}, {@code iterations}, {@code regularization},
  * {@code alpha}, {@code seed}, {@code top_n}, {@code confidence_weights}, {@code log_scale}, {@code exclude_heard}.
- * Unknown names, bad values and unsupported algorithms fail the request with a reason the customer sees; a failing
- * request never stops the queue.
+ * Unknown names, values out of {@link TrainingParams}' bounds and unsupported algorithms fail the request with a
+ * reason the customer sees; a failing request never stops the queue.
+ *
+ * <p>Each claim is leased to this run ({@code batch.training.lease-seconds}) and renewed every third of the lease
+ * while the chain runs, so a second worker never takes a request that is still running, and takes over one whose
+ * worker died once its lease has expired.
  */
 public final class TrainingRequests {
     static final Map<String, PlatformConfig.Key> PARAMS = Map.of(
@@ -54,16 +67,43 @@ public final class TrainingRequests {
     /** Claims and runs requests until the queue is empty; returns one entry per request for the JSON line. */
     public Map<String, Object> runQueued() {
         List<Map<String, Object>> done = new ArrayList<>();
-        try (HikariDataSource db = Database.connect(config, 2)) {
-            TrainingQueue queue = new TrainingQueue(db, PlanCatalog.load());
+        Duration lease = Duration.ofSeconds(config.getInt(PlatformConfig.TRAINING_LEASE_SECONDS));
+        String worker = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tunetrail-training-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        try (HikariDataSource db = Database.connect(config, 3)) {
+            TrainingQueue queue = new TrainingQueue(db, PlanCatalog.load(), worker, lease);
             for (Optional<TrainingRequest> next = queue.claimNext(); next.isPresent(); next = queue.claimNext()) {
-                done.add(run(queue, db, next.get()));
+                TrainingRequest request = next.get();
+                long every = Math.max(1, lease.toMillis() / 3);
+                ScheduledFuture<?> renewing = renewals.scheduleAtFixedRate(() -> renew(queue, request), every, every, TimeUnit.MILLISECONDS);
+                try {
+                    done.add(run(queue, db, request));
+                } finally {
+                    renewing.cancel(false);
+                }
             }
+        } finally {
+            renewals.shutdownNow();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("job", "requests");
         result.put("requests", done);
         return result;
+    }
+
+    private void renew(TrainingQueue queue, TrainingRequest request) {
+        try {
+            if (!queue.renewLease(request.orgId(), request.requestId())) {
+                out.accept("request " + request.requestId() + " of " + request.orgId() + ": lease lost; another worker has it");
+            }
+        } catch (RuntimeException e) {
+            // The next renewal tries again; if all fail, the lease expires and another worker takes the request over.
+            out.accept("request " + request.requestId() + ": renewing its lease failed: " + e.getMessage());
+        }
     }
 
     private Map<String, Object> run(TrainingQueue queue, HikariDataSource db, TrainingRequest request) {
@@ -89,7 +129,14 @@ public final class TrainingRequests {
                     + entry.get("model_version") + " (" + result.durationMs() / 1000.0 + " s)");
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage().lines().findFirst().orElse("");
-            queue.failed(request.orgId(), request.requestId(), reason);
+            try {
+                queue.failed(request.orgId(), request.requestId(), reason);
+            } catch (StoreException lost) {
+                // The lease expired and another worker took the request: its outcome is that worker's to record.
+                entry.put("status", "lease_lost");
+                entry.put("error", lost.getMessage());
+                return entry;
+            }
             entry.put("status", "failed");
             entry.put("error", reason);
             out.accept("request " + request.requestId() + " of " + request.orgId() + " failed: " + reason);
@@ -103,6 +150,9 @@ public final class TrainingRequests {
             throw new IllegalArgumentException("algorithm '" + request.algorithm() + "' cannot be trained on request; "
                     + "supported: als");
         }
+        TrainingParams.problem(request.algorithm(), request.params()).ifPresent(p -> {
+            throw new IllegalArgumentException(p.detail());
+        });
         Map<String, String> out = new HashMap<>();
         for (Map.Entry<String, Object> p : request.params().entrySet()) {
             PlatformConfig.Key key = PARAMS.get(p.getKey());

@@ -1,6 +1,7 @@
 package io.tunetrail.batch.land;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
@@ -20,12 +21,15 @@ import io.tunetrail.model.RejectReason;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.usage.LedgerDirtyMonths;
+import io.tunetrail.store.usage.OrgMonth;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
@@ -260,11 +264,43 @@ class KafkaToDeltaLanderIT {
         assertThat(ledger()).contains("key-b day 2026-03-02 36", "key-b month 2026-03-01 76", "- month 2026-03-01 900");
     }
 
+    /**
+     * A lander that dies after landing the days and before writing the ledger (issue 11): the next run lands nothing
+     * new, yet writes the months the dead run landed, because their marks outlived it in PostgreSQL.
+     */
+    @Test
+    void monthsLandedByARunThatDiedBeforeTheLedgerAreBilledByTheNextRun() throws Exception {
+        LanderSettings settings = LanderSettings.from(config).withStoreRoot(store.toString());
+        String daily = config.get(PlatformConfig.TOPIC_USAGE_DAILY);
+        DB.execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('org-crash', 'Crash', 'pro')");
+        transaction(true, List.of(record(daily, "org-crash", usageRow("org-crash", null, "2026-05-03T00:00:00Z", 7)),
+                record(daily, "org-crash", usageRow("org-crash", null, "2026-05-04T00:00:00Z", 5))));
+
+        KafkaToDeltaLander dying = new KafkaToDeltaLander(spark, settings, publisher(), () -> {
+            throw new IllegalStateException("died between landing and the ledger");
+        });
+        assertThatThrownBy(dying::landAll).hasMessageContaining("died between");
+        assertThat(read("usage_daily").filter(col("org_id").equalTo("org-crash")).count()).as("the days landed").isEqualTo(2);
+        assertThat(ledger("org-crash")).as("and the ledger was not written").isEmpty();
+        LedgerDirtyMonths marks = new LedgerDirtyMonths(DB.dataSource(), OfflineStoreLayout.load().table("usage_daily").location(store.toString()));
+        assertThat(marks.pending()).contains(new OrgMonth("org-crash", LocalDate.parse("2026-05-01")));
+
+        LandResult rerun = lander(settings).landAll();
+        assertThat(rerun.table("usage_daily").rowsLanded()).as("nothing new to land").isZero();
+        assertThat(ledger("org-crash")).containsExactly("- day 2026-05-03 7", "- day 2026-05-04 5", "- month 2026-05-01 12");
+        assertThat(marks.pending()).as("cleared with the ledger rows")
+                .doesNotContain(new OrgMonth("org-crash", LocalDate.parse("2026-05-01")));
+    }
+
     private static List<String> ledger() throws java.sql.SQLException {
+        return ledger("org-billed");
+    }
+
+    private static List<String> ledger(String org) throws java.sql.SQLException {
         List<String> out = new java.util.ArrayList<>();
         try (java.sql.Connection c = DB.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
                 java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(api_key_id, '-'), period, period_start, units "
-                        + "FROM usage_ledger WHERE org_id = 'org-billed' ORDER BY api_key_id NULLS LAST, period, period_start")) {
+                        + "FROM usage_ledger WHERE org_id = '" + org + "' ORDER BY api_key_id NULLS LAST, period, period_start")) {
             while (rs.next()) {
                 out.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getDate(3) + " " + rs.getLong(4));
             }
@@ -273,7 +309,11 @@ class KafkaToDeltaLanderIT {
     }
 
     private static KafkaToDeltaLander lander(LanderSettings settings) {
-        return new KafkaToDeltaLander(spark, settings, new UsageLedgerPublisher(spark, new UsageLedgerStore(DB.dataSource())));
+        return new KafkaToDeltaLander(spark, settings, publisher());
+    }
+
+    private static UsageLedgerPublisher publisher() {
+        return new UsageLedgerPublisher(spark, DB.dataSource());
     }
 
     private static String usageRow(String org, String key, String start, long units) {

@@ -1,43 +1,20 @@
 package io.tunetrail.cli.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
-import io.tunetrail.api.ApiSettings;
-import io.tunetrail.api.ApiStores;
-import io.tunetrail.api.ServingApp;
-import io.tunetrail.api.auth.ApiKeyStore;
-import io.tunetrail.api.limits.EventPublisher;
-import io.tunetrail.api.store.OrgStore;
-import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.stack.LocalStack;
 import io.tunetrail.cli.stack.ServiceStatus;
-import io.tunetrail.ingestion.kafka.KafkaTopics;
-import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.store.Database;
-import io.tunetrail.store.online.FeatureRow;
-import io.tunetrail.store.online.FeatureViews;
-import io.tunetrail.store.online.RedisKeys;
-import io.tunetrail.store.online.RedisOnlineStore;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import redis.clients.jedis.HostAndPort;
 
 /**
  * {@code ./tunetrail bench api}: the cost of the API's checks. In one JVM and one run, the same load generator drives
@@ -64,41 +41,16 @@ public final class ApiBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        // Usage events of the bench go to a topic of their own: the platform's ledger must not bill them.
-        // Nothing of the bench's own making leaves it: webhook sending is off (the bench org has none).
-        PlatformConfig config = PlatformConfig.load(System.getenv(), Map.of(PlatformConfig.TOPIC_USAGE.name(), run + "-usage",
-                PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0"));
-        Path plansFile = benchPlans();
-        PlanCatalog plans = PlanCatalog.load(plansFile);
-        CountingRedis redis = countingRedis = new CountingRedis(new HostAndPort(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT)));
-        String orgId = run;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
-                HikariDataSource ds = Database.connect(config, 16)) {
-            // As ApiServer does: the API's tables (V40+) may be newer than the stack's last 'stack start'.
-            Database.migrate(ds, config);
-            KafkaTopics.ensure(config, List.of(run + "-usage"));
-            EventPublisher events = new EventPublisher(config);
-            ApiStores stores = new ApiStores(ds, redis.jedis(), config.redisUri(), events, events::close);
-            Sql sql = new Sql(ds);
+        try (BenchApi api = BenchApi.open("bench")) {
+            countingRedis = api.redis();
+            Javalin app = api.app();
+            byte[][] bare = new byte[1][];
+            app.get("/bench/bare", ctx -> ctx.contentType("application/json").result(bare[0]));
+            app.start("127.0.0.1", 0);
             try {
-                new OrgStore(sql).create(orgId, "Benchmark " + run, "bench", "cloud");
-                String key = new ApiKeyStore(sql).create(orgId, null, "bench", List.of("read"), null).secret();
-                seed(redis, orgId);
-                Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(config, plans));
-                byte[][] bare = new byte[1][];
-                app.get("/bench/bare", ctx -> ctx.contentType("application/json").result(bare[0]));
-                app.start("127.0.0.1", 0);
-                try {
-                    report(measure(app.port(), key, bare, config));
-                } finally {
-                    app.stop();
-                }
+                report(measure(app.port(), api.key(), bare, api.config()));
             } finally {
-                cleanUp(sql, redis.jedis(), orgId);
-                events.close();
-                admin.deleteTopics(List.of(run + "-usage")).all().get(30, TimeUnit.SECONDS);
-                Files.deleteIfExists(plansFile);
+                app.stop();
             }
         }
         return 0;
@@ -249,54 +201,5 @@ public final class ApiBenchCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    /**
-     * The shipped catalog plus a plan "bench" with every feature and limits high enough never to refuse: the checks
-     * run in full (the script decides and counts every request), they just never say no.
-     */
-    /** The shipped plans plus a 'bench' plan with every feature and limits no benchmark reaches. */
-    static Path benchPlans() throws Exception {
-        String shipped;
-        try (InputStream in = PlanCatalog.class.getClassLoader().getResourceAsStream(PlanCatalog.RESOURCE)) {
-            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        String features = String.join(", ", PlanCatalog.load().features());
-        String bench = "\n  bench:\n    display_name: Benchmark\n    edition: cloud\n    features: [" + features + "]\n"
-                + "    limits:\n      api_calls: { per_day: 1000000000, per_month: 100000000000 }\n"
-                + "    rate_limit: { requests_per_minute: 100000000, burst: 1000000 }\n    model_policy: latest\n"
-                + "    training_priority: null\n    stripe_price_ids: []\n";
-        Path file = Files.createTempFile("tunetrail-bench-plans", ".yaml");
-        Files.writeString(file, shipped + bench);
-        return file;
-    }
-
-    private void seed(CountingRedis redis, String orgId) {
-        RedisOnlineStore online = new RedisOnlineStore(redis.jedis(), "bench");
-        List<String> tracks = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            tracks.add("track-" + i);
-            scores.add(1.0 - i / 100.0);
-        }
-        online.writeBatch(orgId, FeatureViews.USER_RECOMMENDATIONS, "bench-1",
-                List.of(new FeatureRow("listener-1", Map.of("track_ids", tracks, "scores", scores, "model_version", "bench-1"))));
-        online.activateVersion(orgId, FeatureViews.USER_RECOMMENDATIONS, "bench-1");
-        online.writeBatch(orgId, FeatureViews.USER_SESSIONS, null, List.of(new FeatureRow("listener-1", Map.of("sessions_7d", 2L,
-                "minutes_listened_7d", 30.0, "skip_rate_7d", 0.1, "top_genres_7d", List.of("rock"),
-                "recent_tracks", List.of("track-0", "track-1"), "updated_at_ms", 1L))));
-    }
-
-    /** Removes a bench org's rows and Redis keys. */
-    static void cleanUp(Sql sql, redis.clients.jedis.JedisPooled redis, String orgId) {
-        sql.update("deleting the bench org", "DELETE FROM organisations WHERE org_id = ?", ps -> ps.setString(1, orgId));
-        String cursor = "0";
-        do {
-            var page = redis.scan(cursor, new redis.clients.jedis.params.ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000));
-            if (!page.getResult().isEmpty()) {
-                redis.del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals("0"));
     }
 }

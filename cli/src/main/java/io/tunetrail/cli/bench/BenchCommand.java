@@ -22,8 +22,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The benchmarks, in the order {@code --help} lists them. */
     public static Object[] subcommands() {
-        return new Object[] {new StreamingBenchCommand(), new BatchBench(), new ApiBenchCommand(), new VectorBenchCommand(),
-            new IngestBenchCommand(), new AudioBenchCommand()};
+        return new Object[] {new StreamingBenchCommand(), new BatchBench(), new ApiBenchCommand(), new SoakBenchCommand(),
+            new VectorBenchCommand(), new IngestBenchCommand(), new AudioBenchCommand()};
     }
 
     @Override

@@ -50,15 +50,25 @@ final class HttpLoad {
 
     /** Closed loop for {@code seconds}: every connection sends its next request as soon as the last answer arrived. */
     Result closedLoop(byte[] request, double seconds) throws Exception {
-        return run(request, seconds, 0);
+        return run(new byte[][] {request}, seconds, 0);
     }
 
     /** Open loop at {@code totalRate} requests per second spread over the connections. */
     Result openLoop(byte[] request, double seconds, double totalRate) throws Exception {
-        return run(request, seconds, totalRate);
+        return run(new byte[][] {request}, seconds, totalRate);
     }
 
-    private Result run(byte[] request, double seconds, double totalRate) throws Exception {
+    /** Closed loop over a mix: each connection sends the requests in turn, starting at a different one. */
+    Result closedLoop(byte[][] mix, double seconds) throws Exception {
+        return run(mix, seconds, 0);
+    }
+
+    /** Open loop over a mix at {@code totalRate} requests per second. */
+    Result openLoop(byte[][] mix, double seconds, double totalRate) throws Exception {
+        return run(mix, seconds, totalRate);
+    }
+
+    private Result run(byte[][] requests, double seconds, double totalRate) throws Exception {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         AtomicLong errors = new AtomicLong();
@@ -94,7 +104,7 @@ final class HttpLoad {
                         if (sendAt >= end) {
                             break;
                         }
-                        out.write(request);
+                        out.write(requests[(id + n) % requests.length]);
                         out.flush();
                         if (readResponse(in) != 200) {
                             errors.incrementAndGet();

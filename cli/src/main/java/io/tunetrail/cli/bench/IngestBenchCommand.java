@@ -1,22 +1,13 @@
 package io.tunetrail.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
-import io.tunetrail.api.ApiSettings;
-import io.tunetrail.api.ApiStores;
-import io.tunetrail.api.ServingApp;
-import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.limits.EventPublisher;
-import io.tunetrail.api.store.OrgStore;
-import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.InteractionEvent;
-import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.store.Database;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +32,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import redis.clients.jedis.JedisPooled;
 
 /**
  * {@code ./tunetrail bench ingest}: events per second that {@code POST /api/v1/interactions} gets acknowledged by Kafka,
@@ -77,42 +65,23 @@ public final class IngestBenchCommand implements Callable<Integer> {
             throw CliError.usage("bad bench ingest options: need --events >= 1000, 1 <= --batch <= 1000, 1 <= --connections <= 64"
                     + " and --rounds >= 1", "see ./tunetrail bench ingest --help");
         }
-        String run = "bench-ingest-" + UUID.randomUUID().toString().substring(0, 8);
-        String apiTopic = run + "-interactions";
-        String perfTopic = run + "-perf";
-        // Topics of its own: the platform's lander must not land the bench's events or bill its usage.
-        PlatformConfig config = PlatformConfig.load(System.getenv(), Map.of(PlatformConfig.TOPIC_INTERACTIONS.name(), apiTopic,
-                PlatformConfig.TOPIC_USAGE.name(), run + "-usage", PlatformConfig.API_WEBHOOK_DISPATCH_MS.name(), "0"));
-        Path plansFile = ApiBenchCommand.benchPlans();
-        Path payloads = Files.createTempFile("tunetrail-bench-ingest", ".jsonl");
-        JedisPooled jedis = new JedisPooled(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()));
-                HikariDataSource ds = Database.connect(config, 16)) {
-            Database.migrate(ds, config);
-            KafkaTopics.ensure(config, List.of(apiTopic, perfTopic, run + "-usage"));
-            EventPublisher publisher = new EventPublisher(config);
-            ApiStores stores = new ApiStores(ds, jedis, config.redisUri(), publisher, publisher::close);
-            Sql sql = new Sql(ds);
-            try {
-                new OrgStore(sql).create(run, "Benchmark " + run, "bench", "cloud");
-                String key = new ApiKeyStore(sql).create(run, null, "bench", List.of("write"), null).secret();
-                writePayloads(payloads, run);
-                Javalin app = ServingApp.create(stores, Clock.systemUTC(), ApiSettings.from(config, PlanCatalog.load(plansFile)));
+        try (BenchApi api = BenchApi.open("bench-ingest")) {
+            String perfTopic = api.orgId() + "-perf";
+            KafkaTopics.ensure(api.config(), List.of(perfTopic));
+            Path payloads = Files.createTempFile("tunetrail-bench-ingest", ".jsonl");
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, api.config().kafkaBootstrap()))) {
+                writePayloads(payloads, api.orgId());
+                Javalin app = api.app();
                 app.start("127.0.0.1", 0);
                 try {
-                    report(measure(app.port(), key, config, perfTopic, payloads));
+                    report(measure(app.port(), api.newKey(List.of("write")), api.config(), perfTopic, payloads));
                 } finally {
                     app.stop();
+                    admin.deleteTopics(List.of(perfTopic)).all().get(30, TimeUnit.SECONDS);
                 }
             } finally {
-                ApiBenchCommand.cleanUp(sql, jedis, run);
-                publisher.close();
-                admin.deleteTopics(List.of(apiTopic, perfTopic, run + "-usage")).all().get(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(payloads);
             }
-        } finally {
-            jedis.close();
-            Files.deleteIfExists(plansFile);
-            Files.deleteIfExists(payloads);
         }
         return 0;
     }
@@ -132,7 +101,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
             perf[r] = producerPerformance(config, perfTopic, payloads);
             System.out.printf(Locale.ROOT, "round %d: API %.0f events/s, ProducerPerformance %.0f records/s%n", r + 1, api[r], perf[r]);
         }
-        return new Figures(api, perf, percentileMillis(lastLatencies, 50), percentileMillis(lastLatencies, 99));
+        HttpLoad.Result last = new HttpLoad.Result(lastLatencies.length, 0, 1, lastLatencies);
+        return new Figures(api, perf, last.percentileMillis(50), last.percentileMillis(99));
     }
 
     private record ApiRun(double eventsPerSecond, long[] latenciesNanos) {}
@@ -218,7 +188,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         EventCodec<InteractionEvent> codec = EventCodec.interactions();
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
-            String json = new String(codec.encode(codec.decode(new ObjectMapper().readTree(event("payload-" + i, i, orgId))).value()),
+            String json = new String(codec.encode(codec.decode(event("payload-" + i, i, orgId).getBytes(StandardCharsets.UTF_8)).value()),
                     StandardCharsets.UTF_8);
             lines.append(json).append('\n');
         }
@@ -286,13 +256,6 @@ public final class IngestBenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.0f..%.0f", min, max);
     }
 
-    private static double percentileMillis(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, i)] / 1e6;
-    }
 
     private static String lastLine(String output) {
         String[] lines = output.strip().split("\n");

@@ -7,6 +7,14 @@ public final class ChaosScenarios {
     private ChaosScenarios() {}
 
     public static List<ChaosScenario> all() {
-        return List.of();
+        return List.of(
+                new KafkaBrokerKilledScenario(),
+                new FlinkJobKilledScenario(),
+                new RedisOutageScenario(),
+                new PostgresRestartScenario(),
+                new KafkaOutageScenario(),
+                new LanderKilledScenario(),
+                new FuzzedEventsScenario(),
+                new CrossOrgScenario());
     }
 }

@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * commit added and removed, with their record counts), so the CLI reads the offline store back without Spark.
  * Counts come from the writers' file statistics, which Delta writes by default.
  */
-record DeltaLogStats(long rows, int orgs, long version) {
+public record DeltaLogStats(long rows, int orgs, long version) {
 
     /** Empty when there is no table at {@code location}. */
-    static java.util.Optional<DeltaLogStats> read(Path location) throws IOException {
+    public static java.util.Optional<DeltaLogStats> read(Path location) throws IOException {
         Path log = location.resolve("_delta_log");
         if (!Files.isDirectory(log)) {
             return java.util.Optional.empty();

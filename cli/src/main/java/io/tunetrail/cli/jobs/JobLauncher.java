@@ -60,6 +60,11 @@ public final class JobLauncher {
 
     /** Runs {@code engine}'s jar with {@code args}; every output line goes to {@code output} as it comes. */
     public JobRun run(Engine engine, List<String> args, Consumer<String> output) {
+        return run(engine, List.of(), args, output);
+    }
+
+    /** {@link #run(Engine, List, Consumer)} with extra JVM flags (system properties of the fault suite's hooks). */
+    public JobRun run(Engine engine, List<String> jvmFlags, List<String> args, Consumer<String> output) {
         Path target = root.resolve(engine.module).resolve("target");
         Path jar = target.resolve(engine.jar);
         Path lib = target.resolve("provided-lib");
@@ -77,6 +82,7 @@ public final class JobLauncher {
             // (STACK.md gotcha 8); a cluster's Flink distribution sets the same in env.java.opts.all.
             command.add("--add-opens=java.base/java.util=ALL-UNNAMED");
         }
+        command.addAll(jvmFlags);
         command.addAll(List.of("-cp", jar + ":" + lib + "/*", engine.mainClass));
         command.addAll(args);
         // A local run; long production runs belong to a cluster's scheduler, so a generous bound is enough here.

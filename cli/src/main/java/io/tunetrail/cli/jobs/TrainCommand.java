@@ -29,10 +29,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--requests", description = "Run the queued custom training requests instead, most urgent first.")
     boolean requests;
 
+    @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "Recompute that UTC day: read the offline store's "
+            + "interactions as they stood at its end (Delta time travel), so a re-run gives the same rows.")
+    String asOf;
+
+    @Option(names = "--list-orgs", description = "Print the orgs a run would train (those with landed interactions) as one "
+            + "JSON line, for a scheduler that runs one task per org.")
+    boolean listOrgs;
+
     @Override
     public Integer call() {
-        if ((job != null ? 1 : 0) + (all ? 1 : 0) + (requests ? 1 : 0) > 1) {
-            throw CliError.usage("--job, --all and --requests exclude each other", "give one of them (none means --all)");
+        if ((job != null ? 1 : 0) + (all ? 1 : 0) + (requests ? 1 : 0) + (listOrgs ? 1 : 0) > 1) {
+            throw CliError.usage("--job, --all, --requests and --list-orgs exclude each other", "give one of them (none means --all)");
+        }
+        if (asOf != null && requests) {
+            throw CliError.usage("--as-of does not apply to --requests", "a request trains on the newest data");
+        }
+        if (asOf != null && !asOf.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            throw CliError.usage("--as-of needs a date as YYYY-MM-DD, got '" + asOf + "'", "e.g. --as-of 2026-03-04");
         }
         if (requests && org != null) {
             throw CliError.usage("--org does not apply to --requests", "each request names its org");
@@ -40,6 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>();
         if (requests) {
             args.add("--requests");
+        } else if (listOrgs) {
+            args.add("--orgs");
         } else if (job != null) {
             args.addAll(List.of("--job", job));
         } else {
@@ -48,7 +64,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (org != null) {
             args.addAll(List.of("--org", org));
         }
-        BatchJobs.run(TunetrailCli.config(), BatchJobs.root("train"), args, "training", System.out::println);
+        if (asOf != null) {
+            args.addAll(List.of("--as-of", asOf));
+        }
+        JobLauncher.JobRun run = BatchJobs.run(TunetrailCli.config(), BatchJobs.root("train"), args, "training", System.out::println);
+        if (listOrgs) {
+            // Last, whatever the job logged after it: a scheduler reads the final line (Airflow's BashOperator XCom).
+            System.out.println(run.result());
+        }
         return 0;
     }
 }

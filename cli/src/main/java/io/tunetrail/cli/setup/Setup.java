@@ -72,6 +72,12 @@ public final class Setup {
                 progress.accept("  packages present: " + String.join(", ", SystemPackages.RUNTIME) + "; pgvector "
                         + PgvectorBuild.installedVersion());
             }
+            PythonTools python = new PythonTools(progress);
+            List<String> missingPython = python.missing();
+            if (!missingPython.isEmpty()) {
+                python.install(missingPython);
+                done.add("installed " + String.join(" ", missingPython) + " with pip");
+            }
             if (build && root != null) {
                 MavenBuild maven = new MavenBuild(root, config.home(), progress);
                 Optional<Path> newer = maven.newerInput();

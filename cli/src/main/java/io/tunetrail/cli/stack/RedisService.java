@@ -1,6 +1,7 @@
 package io.tunetrail.cli.stack;
 
 import io.tunetrail.cli.CliError;
+import io.tunetrail.model.PlatformConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
 /**
  * The stack's Redis: {@code redis-server} daemonized on loopback with its config, data, pid file and log under the
@@ -58,8 +60,12 @@ final class RedisService extends ManagedService {
     void start(Duration timeout) throws Exception {
         long t0 = System.nanoTime();
         Files.createDirectories(layout.redis());
+        Files.createDirectories(logFile().getParent());
         Files.deleteIfExists(pidFile());
-        Files.writeString(configFile(), config());
+        // Redis 7 started with appendonly yes and no AOF yet loads nothing, not even the snapshot: a stack whose data
+        // dates from before AOF starts from the snapshot and switches AOF on while running (enableAppendOnly).
+        boolean aofExists = Files.isDirectory(aofDir());
+        Files.writeString(configFile(), config(aofExists));
         Exec.Result r = Exec.run(List.of("redis-server", configFile().toString()), layout.redis(), Map.of(), null,
                 Duration.ofSeconds(30), line -> {});
         if (!r.ok()) {
@@ -68,11 +74,24 @@ final class RedisService extends ManagedService {
         }
         // daemonize forks and the parent exits at once; the server itself answers a moment later.
         awaitAnswering(Optional.empty(), timeout);
+        if (!aofExists) {
+            enableAppendOnly(timeout);
+        }
         progress.accept(String.format("  redis     up on %s (pid %s) in %.1f s", endpoint(),
                 running().map(h -> String.valueOf(h.pid())).orElse("?"), (System.nanoTime() - t0) / 1e9));
     }
 
+    /** Where Redis keeps its append-only files ({@code appenddirname} below). */
+    Path aofDir() {
+        return layout.redis().resolve("appendonlydir");
+    }
+
+    /** The config for a first start (no AOF yet) as {@link #start} writes it. */
     String config() {
+        return config(Files.isDirectory(aofDir()));
+    }
+
+    String config(boolean aofExists) {
         Endpoint ep = endpoint();
         return String.join("\n",
                 "# Written by 'tunetrail stack start' on every start; edit PlatformConfig keys, not this file.",
@@ -88,9 +107,41 @@ final class RedisService extends ManagedService {
                 "proc-title-template \"{title} {listen-addr} {server-mode} {config-file}\"",
                 // Snapshots keep the online store across restarts; it can always be rebuilt by materialisation.
                 "save 3600 1 300 100 60 10000",
-                "appendonly no",
+                // The quota counters and the usage ledger bill customers: every write reaches the append-only file
+                // within a second, so a crash loses at most the last second, not everything since the last snapshot.
+                "appendonly " + (aofExists ? "yes" : "no"),
+                "appendfsync everysec",
+                "appenddirname \"appendonlydir\"",
+                // Past maxmemory Redis evicts only keys that carry a TTL (feature rows, idempotency marks); quota,
+                // limiter, ledger and pointer keys have none (KeyFamily), so they are never evicted.
+                "maxmemory " + layout.config().get(PlatformConfig.REDIS_MAXMEMORY),
+                "maxmemory-policy volatile-lru",
                 "databases 16",
                 "");
+    }
+
+    /**
+     * Switches AOF on in the running server (it writes the AOF from its memory, i.e. from the snapshot it loaded) and
+     * waits until the rewrite is done, so that the next start, which finds the AOF, has everything in it.
+     */
+    private void enableAppendOnly(Duration timeout) throws InterruptedException {
+        Endpoint ep = endpoint();
+        try (Jedis jedis = new Jedis(ep.host(), ep.port(), 5_000)) {
+            jedis.configSet("appendonly", "yes");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                String info = new String((byte[]) jedis.sendCommand(Protocol.Command.INFO, "persistence"),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (info.contains("aof_enabled:1") && info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0")) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw CliError.failed("redis did not finish writing its append-only file within " + timeout.toSeconds() + " s",
+                            "see " + logFile() + lastLogLine(), "Run 'tunetrail stack start' again once the disk has room");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static String quote(Path p) {

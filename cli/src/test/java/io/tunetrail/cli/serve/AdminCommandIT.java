@@ -82,6 +82,27 @@ class AdminCommandIT {
     }
 
     @Test
+    void stripeParkedListsTheEventsWaitingForTheirCustomerWithTheReason() throws Exception {
+        DB.execute("INSERT INTO parked_stripe_events (event_id, event_type, reason, customer_id, event_created, payload) VALUES "
+                + "('evt_waiting1', 'customer.subscription.updated', 'unknown_customer', 'cus_Later1', now(), '{}'), "
+                + "('evt_done1', 'customer.subscription.updated', 'unknown_price', 'cus_Later1', now(), '{}')");
+        DB.execute("UPDATE parked_stripe_events SET resolved_at = now(), resolution = 'plan_changed' WHERE event_id = 'evt_done1'");
+
+        Run open = tunetrail("admin", "stripe", "parked");
+        assertThat(open.exit()).as(open.err()).isZero();
+        JsonNode openJson = Json.mapper().readTree(open.out());
+        assertThat(openJson.get("count").asInt()).isEqualTo(1);
+        assertThat(openJson.get("events").get(0).get("event_id").asText()).isEqualTo("evt_waiting1");
+        assertThat(openJson.get("events").get(0).get("reason").asText()).isEqualTo("unknown_customer");
+        assertThat(openJson.get("events").get(0).get("customer_id").asText()).isEqualTo("cus_Later1");
+
+        Run all = tunetrail("admin", "stripe", "parked", "--all");
+        assertThat(Json.mapper().readTree(all.out()).get("events")).extracting(e -> e.get("event_id").asText())
+                .containsExactlyInAnyOrder("evt_waiting1", "evt_done1");
+        assertThat(tunetrail("admin", "stripe", "parked", "--limit", "0").exit()).isEqualTo(2);
+    }
+
+    @Test
     void badInputExitsWithTwoAndOneLineReasonAndCreatesNothing() throws Exception {
         Run unknownPlan = tunetrail("admin", "org", "create", "--name", "Nope", "--plan", "platinum");
         assertThat(unknownPlan.exit()).isEqualTo(2);

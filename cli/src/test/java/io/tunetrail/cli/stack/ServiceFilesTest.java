@@ -29,6 +29,16 @@ class ServiceFilesTest {
     }
 
     @Test
+    void redisEvictsOnlyKeysWithATtlPastItsMemoryAndLogsEveryWriteWithinASecond() throws Exception {
+        PlatformConfig config = StackTestSupport.config(tmp);
+        RedisService redis = new RedisService(StackLayout.of(config), line -> {});
+        assertThat(redis.config(true)).contains("maxmemory 512mb\n", "maxmemory-policy volatile-lru\n", "appendonly yes\n",
+                "appendfsync everysec\n", "appenddirname \"appendonlydir\"\n");
+        // Without an AOF yet, Redis would start empty with appendonly yes: it starts from the snapshot and switches AOF on.
+        assertThat(redis.config(false)).contains("appendonly no\n", "appendfsync everysec\n");
+    }
+
+    @Test
     void postgresSettingsUseTheConfiguredPortAndAPrivateSocketDirectory() throws Exception {
         PlatformConfig config = StackTestSupport.config(tmp);
         String settings = new PostgresService(StackLayout.of(config), line -> {}).serverSettings();

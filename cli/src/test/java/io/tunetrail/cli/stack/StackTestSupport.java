@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /** Configurations for stack tests: a home of their own and free ports away from the shared defaults. */
-final class StackTestSupport {
+public final class StackTestSupport {
     /** Ports others use on our machines (the defaults, and a developer stack): never handed out. */
     private static final Set<Integer> RESERVED = Set.of(15432, 16379, 19092, 19093, 25432, 26379);
 
     private StackTestSupport() {}
 
     /** A configuration whose home is {@code home} and whose four stack ports are free right now. */
-    static PlatformConfig config(Path home) throws IOException {
+    public static PlatformConfig config(Path home) throws IOException {
         Set<Integer> ports = new HashSet<>();
         while (ports.size() < 4) {
             int p = freePort();
@@ -38,7 +38,7 @@ final class StackTestSupport {
         return PlatformConfig.load(Map.of(), overrides);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             return s.getLocalPort();

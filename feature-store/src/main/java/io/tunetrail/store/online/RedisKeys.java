@@ -17,15 +17,19 @@ import java.util.regex.Pattern;
  * tt:{org}:org:fv:VIEW                       hash      LATEST row of an ORG view     TTL = view TTL
  * tt:{org}:ENTITY:ID:fv:VIEW:v:VERSION       hash      VERSIONED row                 TTL = view TTL
  * tt:{org}:fv:VIEW:active                    string    active version of VIEW        no TTL
- * tt:{org}:usage:RESOURCE:d:yyyyMMdd         integer   COUNTER, UTC day              expires at day end + view TTL
- * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            expires at month end + view TTL
- * tt:{org}:ledger:RESOURCE:d:yyyyMMdd        integer   usage ledger (streaming), day expires at day end + 35 days
- * tt:{org}:ledger:RESOURCE:m:yyyyMM          integer   usage ledger (streaming), month expires at month end + 35 days
- * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     expires when the bucket is full
+ * tt:{org}:usage:RESOURCE:d:yyyyMMdd         integer   COUNTER, UTC day              no TTL; retention at day end + 2 days
+ * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            no TTL; retention at month end + 2 days
+ * tt:{org}:ledger:RESOURCE:d:yyyyMMdd        integer   usage ledger (streaming), day no TTL; retention at day end + 35 days
+ * tt:{org}:ledger:RESOURCE:m:yyyyMM          integer   usage ledger (streaming), month no TTL; retention at month end + 35 days
+ * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     no TTL; retention once the bucket is full
+ * tt:{org}:ratelimit                         string    GCRA state of the org's ceiling no TTL; retention once the bucket is full
  * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
  * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
  * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route until the day ends + 35 days
  * </pre>
+ *
+ * <p>Each key belongs to a {@link KeyFamily}: evictable families carry a TTL, protected ones (quota, limiter,
+ * ledger, version pointers) never do, so Redis's {@code volatile-lru} cannot evict them ({@code KEYS.md}, "Memory").
  *
  * <p>The org id is a Redis Cluster hash tag ({@code {org}}): all of an org's keys live in one slot, so multi-key
  * reads, transactions and the version-read script stay valid on a cluster. Keys cannot collide across orgs or
@@ -126,6 +130,14 @@ public final class RedisKeys {
     }
 
     /**
+     * The rate-limit state (GCRA theoretical arrival time, epoch ms) of the org's ceiling: all of its API keys together.
+     * The same limit script advances it with the key's own state, so minting keys cannot multiply the rate.
+     */
+    public static String orgRateLimit(String orgId) {
+        return org(orgId) + ":ratelimit";
+    }
+
+    /**
      * Marks an interaction the API accepted, by the client's event id: a second POST of the same id within the
      * idempotency window is answered as a duplicate and not published again.
      */
@@ -141,6 +153,14 @@ public final class RedisKeys {
     /** Calls of one API key in one UTC day, by route ({@code GET /api/v1/...}): the per-key usage detail. */
     public static String keyUsageDay(String orgId, String keyId, LocalDate day) {
         return org(orgId) + ":keyusage:" + Ids.require("API key id", keyId) + ":d:" + DAY.format(day);
+    }
+
+    /**
+     * Marks a batch of usage the API counted on its own while Redis was down as added to the org's counters, so a
+     * batch retried after a lost reply is not added twice.
+     */
+    public static String reconciledBatch(String orgId, String batchId) {
+        return org(orgId) + ":reconciled:" + Ids.require("reconciliation batch id", batchId);
     }
 
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */

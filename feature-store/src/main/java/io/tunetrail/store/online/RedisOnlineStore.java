@@ -342,15 +342,10 @@ public final class RedisOnlineStore implements OnlineStore {
         YearMonth month = YearMonth.from(day);
         String dayKey = RedisKeys.usageDay(orgId, resource, day);
         String monthKey = RedisKeys.usageMonth(orgId, resource, month);
-        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
-        // Absolute expiry, recomputed on every increment: idempotent, and correct however late the first one came.
-        long dayExpires = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
-        long monthExpires = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
+        // No TTL: quota counters are protected from eviction (KeyFamily.USAGE); RedisRetention removes past periods.
         try (AbstractTransaction tx = jedis.multi()) {
             Response<Long> d = tx.incrBy(dayKey, units);
-            tx.pexpireAt(dayKey, dayExpires);
             Response<Long> m = tx.incrBy(monthKey, units);
-            tx.pexpireAt(monthKey, monthExpires);
             tx.exec();
             return new UsageCount(resource, d.get(), m.get());
         } catch (JedisException e) {
@@ -395,8 +390,8 @@ public final class RedisOnlineStore implements OnlineStore {
     public static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(35);
 
     /**
-     * Writes usage-ledger totals as absolute values ({@code SET key units PXAT period end + }{@link #LEDGER_RETENTION}),
-     * in one pipeline. Idempotent: writing the same totals again leaves the same state, which is what lets the
+     * Writes usage-ledger totals as absolute values ({@code SET key units}, kept until {@link RedisRetention} removes them
+     * {@link #LEDGER_RETENTION} after their period), in one pipeline. Idempotent: writing the same totals again leaves the same state, which is what lets the
      * streaming job replay after a restore. Totals whose retention has already passed are skipped. Returns how many were
      * written.
      */
@@ -413,7 +408,8 @@ public final class RedisOnlineStore implements OnlineStore {
                 String key = e.month()
                         ? RedisKeys.ledgerMonth(e.orgId(), e.resource(), YearMonth.from(e.periodStart()))
                         : RedisKeys.ledgerDay(e.orgId(), e.resource(), e.periodStart());
-                p.set(key, Long.toString(e.units()), redis.clients.jedis.params.SetParams.setParams().pxAt(expireAt));
+                // No TTL: billing totals are protected from eviction (KeyFamily.LEDGER); RedisRetention removes them.
+                p.set(key, Long.toString(e.units()));
                 written++;
             }
             p.sync();

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,19 +25,45 @@ import javax.sql.DataSource;
  * nightly chain on that org's data and reports {@link #succeeded} or {@link #failed}.
  *
  * <p>Claiming uses {@code FOR UPDATE SKIP LOCKED}, so several workers can drain the queue without taking the same
- * request twice.
+ * request twice, and leases the request to this queue's worker until a time ({@code lease_expires_at}, migration
+ * V55) that the worker pushes forward with {@link #renewLease} while it runs. A request whose lease expired (its
+ * worker died) is claimable again; the old worker's finish is then refused, so a request never runs to two results.
+ * After {@link #MAX_ATTEMPTS} expired leases a request fails instead of being claimed again. Requests are checked
+ * against {@link TrainingParams} before they are queued.
  */
 public final class TrainingQueue {
     private static final String COLUMNS = "org_id, request_id, algorithm, params, priority, status, requested_by_key, "
             + "model_version_id, error, created_at, started_at, finished_at";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Claims of one request before it fails for good: each expired lease means a worker died running it. */
+    public static final int MAX_ATTEMPTS = 3;
+    /** The lease of a queue made without one: long enough for the model chain on one org between renewals. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(15);
+
     private final DataSource dataSource;
     private final PlanCatalog plans;
+    private final String worker;
+    private final Duration lease;
 
+    /** A queue for submitting and reading, and for claiming as a worker of its own with the default lease. */
     public TrainingQueue(DataSource dataSource, PlanCatalog plans) {
+        this(dataSource, plans, "worker-" + HexFormat.of().formatHex(randomBytes()), DEFAULT_LEASE);
+    }
+
+    /** A queue whose claims are leased to {@code worker} for {@code lease} at a time. */
+    public TrainingQueue(DataSource dataSource, PlanCatalog plans, String worker, Duration lease) {
+        if (lease.toMillis() < 1) {
+            throw StoreException.invalid("a training lease of " + lease + " is too short", "Lease requests for at least a millisecond");
+        }
         this.dataSource = dataSource;
         this.plans = plans;
+        this.worker = worker;
+        this.lease = lease;
+    }
+
+    public String worker() {
+        return worker;
     }
 
     /**
@@ -44,6 +71,9 @@ public final class TrainingQueue {
      * i.e. does not include custom training.
      */
     public TrainingRequest submit(String orgId, String algorithm, Map<String, Object> params, String requestedByKey) {
+        TrainingParams.problem(algorithm, params).ifPresent(p -> {
+            throw StoreException.invalid(p.detail(), "Send params within the bounds of TrainingParams (see /api/docs)");
+        });
         return run("queueing a training request", c -> {
             String planId = planOf(c, orgId);
             Integer priority = plans.plan(planId).trainingPriority();
@@ -91,31 +121,54 @@ public final class TrainingQueue {
         }));
     }
 
-    /** Takes the most urgent queued request of any org and marks it running; empty when the queue is empty. */
+    /**
+     * Takes the most urgent queued request of any org (or a running one whose lease expired), marks it running and
+     * leases it to this queue's worker; empty when there is nothing to take. Requests whose lease expired
+     * {@link #MAX_ATTEMPTS} times fail first, with a reason the customer sees.
+     */
     public Optional<TrainingRequest> claimNext() {
-        return run("claiming a training request", c -> query(c, "UPDATE training_requests t SET status = 'running', started_at = now() "
-                + "FROM (SELECT org_id, request_id FROM training_requests WHERE status = 'queued' ORDER BY priority DESC, created_at, request_id "
-                + "LIMIT 1 FOR UPDATE SKIP LOCKED) next WHERE t.org_id = next.org_id AND t.request_id = next.request_id "
-                + "RETURNING " + prefixed("t"))).stream().findFirst();
+        return run("claiming a training request", c -> {
+            query(c, "UPDATE training_requests SET status = 'failed', finished_at = now(), leased_by = NULL, lease_expires_at = NULL, "
+                    + "error = 'the training worker stopped ' || attempts || ' times while running this request; it was not retried again' "
+                    + "WHERE status = 'running' AND lease_expires_at < now() AND attempts >= ? RETURNING " + COLUMNS, MAX_ATTEMPTS);
+            return query(c, "UPDATE training_requests t SET status = 'running', started_at = now(), leased_by = ?, "
+                    + "lease_expires_at = now() + ? * interval '1 millisecond', attempts = t.attempts + 1 "
+                    + "FROM (SELECT org_id, request_id FROM training_requests WHERE status = 'queued' "
+                    + "OR (status = 'running' AND lease_expires_at < now()) ORDER BY priority DESC, created_at, request_id "
+                    + "LIMIT 1 FOR UPDATE SKIP LOCKED) next WHERE t.org_id = next.org_id AND t.request_id = next.request_id "
+                    + "RETURNING " + prefixed("t"), worker, lease.toMillis()).stream().findFirst();
+        });
     }
 
-    /** Records that a running request produced {@code modelVersionId}. */
+    /**
+     * Pushes this worker's lease on a running request one lease length from now; false when the lease is lost (another
+     * worker claimed the request after it expired, or it finished), in which case the caller must stop working on it.
+     */
+    public boolean renewLease(String orgId, String requestId) {
+        return !run("renewing the lease of training request " + requestId, c -> query(c, "UPDATE training_requests "
+                + "SET lease_expires_at = now() + ? * interval '1 millisecond' WHERE org_id = ? AND request_id = ? "
+                + "AND status = 'running' AND leased_by = ? RETURNING " + COLUMNS, lease.toMillis(), orgId, requestId, worker)).isEmpty();
+    }
+
+    /** Records that a running request leased to this worker produced {@code modelVersionId}. */
     public TrainingRequest succeeded(String orgId, String requestId, long modelVersionId) {
-        return finish(orgId, requestId, "UPDATE training_requests SET status = 'succeeded', model_version_id = ?, finished_at = now() "
-                + "WHERE org_id = ? AND request_id = ? AND status = 'running' RETURNING " + COLUMNS, modelVersionId, orgId, requestId);
+        return finish(orgId, requestId, "UPDATE training_requests SET status = 'succeeded', model_version_id = ?, finished_at = now(), "
+                + "lease_expires_at = NULL WHERE org_id = ? AND request_id = ? AND status = 'running' AND leased_by = ? RETURNING " + COLUMNS,
+                modelVersionId, orgId, requestId, worker);
     }
 
-    /** Records that a running request failed, and why (shown to the customer). */
+    /** Records that a running request leased to this worker failed, and why (shown to the customer). */
     public TrainingRequest failed(String orgId, String requestId, String error) {
-        return finish(orgId, requestId, "UPDATE training_requests SET status = 'failed', error = ?, finished_at = now() "
-                + "WHERE org_id = ? AND request_id = ? AND status = 'running' RETURNING " + COLUMNS, error, orgId, requestId);
+        return finish(orgId, requestId, "UPDATE training_requests SET status = 'failed', error = ?, finished_at = now(), "
+                + "lease_expires_at = NULL WHERE org_id = ? AND request_id = ? AND status = 'running' AND leased_by = ? RETURNING " + COLUMNS,
+                error, orgId, requestId, worker);
     }
 
     private TrainingRequest finish(String orgId, String requestId, String sql, Object... args) {
         List<TrainingRequest> done = run("finishing training request " + requestId, c -> query(c, sql, args));
         if (done.isEmpty()) {
-            throw StoreException.conflict("training request " + requestId + " of " + orgId + " is not running",
-                    "Only a claimed (running) request can succeed or fail");
+            throw StoreException.conflict("training request " + requestId + " of " + orgId + " is not running under worker " + worker,
+                    "Only the worker holding a running request's lease can finish it; a worker whose lease expired must drop its result");
         }
         return done.get(0);
     }

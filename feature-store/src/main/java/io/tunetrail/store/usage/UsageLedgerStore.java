@@ -40,11 +40,25 @@ public final class UsageLedgerStore {
 
     /** Upserts {@code rows} in one transaction. */
     public Written write(Collection<UsageLedgerRow> rows) {
-        if (rows.isEmpty()) {
+        return write(rows, null, List.of());
+    }
+
+    /**
+     * Upserts {@code rows} and clears the {@code marks} of {@code recomputed} (the months the rows were computed for)
+     * in one transaction: a month's mark goes only with its new rows.
+     */
+    public Written write(Collection<UsageLedgerRow> rows, LedgerDirtyMonths marks, Collection<OrgMonth> recomputed) {
+        if (rows.isEmpty() && recomputed.isEmpty()) {
             return new Written(0, 0, 0, List.of());
         }
         try (Connection c = dataSource.getConnection()) {
             return Database.inTransaction(c, conn -> {
+                if (marks != null) {
+                    marks.clear(conn, recomputed);
+                }
+                if (rows.isEmpty()) {
+                    return new Written(0, 0, 0, List.of());
+                }
                 try (Statement st = conn.createStatement()) {
                     st.execute("CREATE TEMP TABLE stage_usage_ledger ON COMMIT DROP AS "
                             + "SELECT org_id, api_key_id, resource, period, period_start, units FROM usage_ledger WITH NO DATA");

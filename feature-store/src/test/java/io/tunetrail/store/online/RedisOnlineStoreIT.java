@@ -206,10 +206,8 @@ class RedisOnlineStoreIT {
     }
 
     @Test
-    void usageCountersAddUpPerDayAndMonthAndExpire() {
+    void usageCountersAddUpPerDayAndMonthAndAreRemovedByRetentionNotEviction() {
         String org = REDIS.newOrgId("usage");
-        // In the future, so that the keys outlive the test: a counter whose period ended more than the TTL ago
-        // expires at once.
         Instant nov2 = Instant.parse("2099-11-02T23:59:59Z");
         Instant nov3 = Instant.parse("2099-11-03T00:00:01Z");
         assertThat(store.addUsage(org, "api_calls", 5, nov2)).isEqualTo(new UsageCount("api_calls", 5, 5));
@@ -222,11 +220,31 @@ class RedisOnlineStoreIT {
                 new UsageCount("model_training", 0, 0));
         assertThat(store.usage(org, List.of("api_calls"), nov2).get("api_calls")).isEqualTo(new UsageCount("api_calls", 7, 8));
 
-        // Expiry is absolute: end of the period + the view's TTL (2 days).
-        long dayExpiry = REDIS.jedis().pexpireTime(RedisKeys.usageDay(org, "api_calls", java.time.LocalDate.of(2099, 11, 2)));
-        long monthExpiry = REDIS.jedis().pexpireTime(RedisKeys.usageMonth(org, "api_calls", java.time.YearMonth.of(2099, 11)));
-        assertThat(Instant.ofEpochMilli(dayExpiry)).isEqualTo(Instant.parse("2099-11-05T00:00:00Z"));
-        assertThat(Instant.ofEpochMilli(monthExpiry)).isEqualTo(Instant.parse("2099-12-03T00:00:00Z"));
+        // No TTL, so volatile-lru cannot evict a quota; retention removes a counter 2 days after its period, not before.
+        String dayKey = RedisKeys.usageDay(org, "api_calls", java.time.LocalDate.of(2099, 11, 2));
+        String monthKey = RedisKeys.usageMonth(org, "api_calls", java.time.YearMonth.of(2099, 11));
+        assertThat(REDIS.jedis().pttl(dayKey)).isEqualTo(-1);
+        assertThat(REDIS.jedis().pttl(monthKey)).isEqualTo(-1);
+        RedisRetention retention = new RedisRetention(REDIS.jedis(), "test", org);
+        assertThat(retention.prune(Instant.parse("2099-11-04T23:59:59Z")).usage()).isZero();
+        assertThat(retention.prune(Instant.parse("2099-11-05T00:00:00Z")).usage()).as("the Nov 2 counter").isEqualTo(1);
+        assertThat(REDIS.jedis().exists(dayKey)).isFalse();
+        assertThat(REDIS.jedis().exists(monthKey)).isTrue();
+        assertThat(retention.prune(Instant.parse("2099-12-03T00:00:00Z")).usage()).as("Nov 3's and November's, of both resources").isEqualTo(4);
+        assertThat(REDIS.jedis().exists(monthKey)).isFalse();
+    }
+
+    @Test
+    void retentionDropsARateLimitStateOnlyOnceItsBucketIsFullAgain() {
+        String org = REDIS.newOrgId("ratestate");
+        String past = RedisKeys.rateLimit(org, "key-past");
+        String future = RedisKeys.rateLimit(org, "key-future");
+        REDIS.jedis().set(past, "1000.000");
+        REDIS.jedis().set(future, "5000.000");
+        RedisRetention.Pruned pruned = new RedisRetention(REDIS.jedis(), "test", org).prune(Instant.ofEpochMilli(3000));
+        assertThat(pruned.rateLimit()).isEqualTo(1);
+        assertThat(REDIS.jedis().exists(past)).isFalse();
+        assertThat(REDIS.jedis().get(future)).isEqualTo("5000.000");
     }
 
     @Test
@@ -245,8 +263,12 @@ class RedisOnlineStoreIT {
                 .containsExactly(new UsageCount("api_calls", 5, 12), new UsageCount("interactions", 0, 0));
         // The API's incremented counters are untouched by the ledger, and the other way round.
         assertThat(store.usage(org, List.of("api_calls"), at).get("api_calls")).isEqualTo(new UsageCount("api_calls", 7, 7));
-        long dayExpiry = REDIS.jedis().pexpireTime(RedisKeys.ledgerDay(org, "api_calls", nov2));
-        assertThat(Instant.ofEpochMilli(dayExpiry)).isEqualTo(Instant.parse("2099-12-08T00:00:00Z"));
+        // Protected from eviction (no TTL); retention removes the day's total 35 days after the day.
+        assertThat(REDIS.jedis().pttl(RedisKeys.ledgerDay(org, "api_calls", nov2))).isEqualTo(-1);
+        RedisRetention retention = new RedisRetention(REDIS.jedis(), "test", org);
+        assertThat(retention.prune(Instant.parse("2099-12-07T23:59:59Z")).ledger()).isZero();
+        assertThat(retention.prune(Instant.parse("2099-12-08T00:00:00Z")).ledger()).isEqualTo(1);
+        assertThat(REDIS.jedis().exists(RedisKeys.ledgerDay(org, "api_calls", nov2))).isFalse();
         // A total whose retention has passed is not written at all.
         assertThat(store.writeLedger(List.of(new LedgerEntry(org, "api_calls", false, java.time.LocalDate.of(2001, 1, 1), 3)))).isZero();
         assertThat(REDIS.jedis().exists(RedisKeys.ledgerDay(org, "api_calls", java.time.LocalDate.of(2001, 1, 1)))).isFalse();

@@ -7,6 +7,7 @@ import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,5 +108,95 @@ class TrainingQueueIT {
         queue.claimNext();
         assertThatThrownBy(() -> queue.cancel(enterprise, running.requestId()))
                 .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.CONFLICT);
+    }
+
+    @Test
+    void twoWorkersRacingForOneRequestGetItOnceAndTheLoserFindsNothing() throws Exception {
+        TrainingRequest only = queue.submit(enterprise, "als", Map.of(), null);
+        List<TrainingQueue> workers = List.of(worker("w1", Duration.ofMinutes(5)), worker("w2", Duration.ofMinutes(5)));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Optional<TrainingRequest>>> claims = new ArrayList<>();
+            for (TrainingQueue w : workers) {
+                claims.add(pool.submit(w::claimNext));
+            }
+            List<String> won = new ArrayList<>();
+            for (Future<Optional<TrainingRequest>> f : claims) {
+                f.get().ifPresent(r -> won.add(r.requestId()));
+            }
+            assertThat(won).containsExactly(only.requestId());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void anExpiredLeaseLetsAnotherWorkerTakeTheRequestAndTheFirstCannotFinishIt() throws Exception {
+        TrainingRequest r = queue.submit(enterprise, "als", Map.of(), null);
+        TrainingQueue first = worker("first", Duration.ofMillis(400));
+        TrainingQueue second = worker("second", Duration.ofMinutes(5));
+        assertThat(first.claimNext()).hasValueSatisfying(c -> assertThat(c.requestId()).isEqualTo(r.requestId()));
+        assertThat(second.claimNext()).as("leased to the first worker").isEmpty();
+
+        Thread.sleep(700);
+        TrainingRequest taken = second.claimNext().orElseThrow(() -> new AssertionError("the expired lease was not taken over"));
+        assertThat(taken.requestId()).isEqualTo(r.requestId());
+        assertThat(lease(r.requestId())).containsExactly("second", "2");
+        assertThat(first.renewLease(enterprise, r.requestId())).as("the first worker lost its lease").isFalse();
+
+        ModelVersion version = registry.register(enterprise, "als", Map.of(), Map.of());
+        assertThatThrownBy(() -> first.succeeded(enterprise, r.requestId(), version.id()))
+                .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.CONFLICT);
+        assertThat(second.succeeded(enterprise, r.requestId(), version.id()).status()).isEqualTo(TrainingRequest.Status.SUCCEEDED);
+    }
+
+    @Test
+    void aRenewedLeaseKeepsOtherWorkersOff() throws Exception {
+        TrainingRequest r = queue.submit(enterprise, "als", Map.of(), null);
+        TrainingQueue holder = worker("holder", Duration.ofMillis(600));
+        holder.claimNext().orElseThrow();
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(250);
+            assertThat(holder.renewLease(enterprise, r.requestId())).isTrue();
+        }
+        assertThat(worker("other", Duration.ofMinutes(1)).claimNext()).as("1 s after the claim, past the first lease's end").isEmpty();
+    }
+
+    @Test
+    void aRequestWhoseWorkerDiesEveryTimeFailsAfterMaxAttempts() throws Exception {
+        TrainingRequest r = queue.submit(enterprise, "als", Map.of(), null);
+        for (int i = 1; i <= TrainingQueue.MAX_ATTEMPTS; i++) {
+            assertThat(worker("dies-" + i, Duration.ofMillis(1)).claimNext()).as("claim " + i).isPresent();
+            Thread.sleep(20);
+        }
+        assertThat(worker("next", Duration.ofMinutes(1)).claimNext()).isEmpty();
+        TrainingRequest failed = queue.get(enterprise, r.requestId()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(TrainingRequest.Status.FAILED);
+        assertThat(failed.error()).contains("stopped " + TrainingQueue.MAX_ATTEMPTS + " times");
+    }
+
+    @Test
+    void paramsOutOfBoundsAreNeverQueued() {
+        assertThatThrownBy(() -> queue.submit(enterprise, "als", Map.of("rank", 100_000), null))
+                .isInstanceOf(StoreException.class).hasMessageContaining("params.rank")
+                .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.INVALID);
+        assertThat(queue.list(enterprise)).isEmpty();
+    }
+
+    private TrainingQueue worker(String name, Duration lease) {
+        return new TrainingQueue(DB.dataSource(), PlanCatalog.load(), name, lease);
+    }
+
+    private static List<String> lease(String requestId) {
+        try (java.sql.Connection c = DB.dataSource().getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT leased_by, attempts FROM training_requests WHERE request_id = ?")) {
+            ps.setString(1, requestId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return List.of(rs.getString(1), String.valueOf(rs.getInt(2)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

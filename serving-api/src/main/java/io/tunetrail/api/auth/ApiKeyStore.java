@@ -107,16 +107,17 @@ public final class ApiKeyStore {
 
     /**
      * Replaces a live key by a new one with the same name, team, scopes and expiry, revoking the old one in the same
-     * transaction. Empty when the org has no such live key.
+     * transaction. Empty when the org has no such live key; an expired key is not live (rotating it would renew it).
      */
     public Optional<CreatedKey> rotate(String orgId, String keyId, Instant at) {
         return sql.transaction("rotating API key " + keyId, c -> {
             ApiKey old;
             try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys k SET revoked_at = ? WHERE k.org_id = ? AND k.key_id = ? "
-                    + "AND k.revoked_at IS NULL RETURNING " + COLUMNS)) {
+                    + "AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?) RETURNING " + COLUMNS)) {
                 ps.setTimestamp(1, Sql.ts(at));
                 ps.setString(2, orgId);
                 ps.setString(3, keyId);
+                ps.setTimestamp(4, Sql.ts(at));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<CreatedKey>empty();
@@ -124,8 +125,7 @@ public final class ApiKeyStore {
                     old = key(rs);
                 }
             }
-            Instant expiry = old.expiresAt() != null && old.expiresAt().isAfter(at) ? old.expiresAt() : null;
-            return Optional.of(insert(c, orgId, old.teamId(), old.memberId(), old.name(), old.scopes(), expiry));
+            return Optional.of(insert(c, orgId, old.teamId(), old.memberId(), old.name(), old.scopes(), old.expiresAt()));
         });
     }
 

@@ -2,6 +2,7 @@ package io.tunetrail.api.auth;
 
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.StoreException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -18,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Lookups are cached per key hash for {@code cacheNanos} so a request usually costs no database round trip. The
  * cache is dropped at once for a key this process revokes or rotates and for an org whose plan changes here (Stripe
  * webhooks), so those take effect immediately on this instance and within the cache lifetime on others. Expiry is
- * checked against the clock on every request, cached or not.
+ * checked against the clock on every request, cached or not. The cache holds at most {@code maxEntries} keys: a key
+ * beyond that evicts the stale entries, then the one loaded longest ago, so many keys (an attacker's N keys, or a
+ * large tenant's) cost bounded memory and only extra database lookups.
  *
  * <p>Last use is recorded in memory and written to the database in one batch by {@link #flushLastUsed()} (called
  * periodically by the app), so a request never pays a database write for it.
@@ -28,16 +31,30 @@ public final class Authenticator {
     private final PlanCatalog plans;
     private final Clock clock;
     private final long cacheNanos;
+    private final int maxEntries;
     private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
+    /** Serialises additions to {@link #byHash}, so the size check and the put cannot race past the cap. */
+    private final Object admitLock = new Object();
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
 
     private record Cached(ApiKeyStore.KeyLookup lookup, long loadedAtNanos) {}
 
-    public Authenticator(ApiKeyStore keys, PlanCatalog plans, Clock clock, long cacheMillis) {
+    /** How long a cached key lookup may serve past its lifetime while PostgreSQL cannot be reached. */
+    private static final long STALE_NANOS = java.time.Duration.ofMinutes(5).toNanos();
+    /** After a lookup found PostgreSQL down, how long stale entries answer without asking it again. */
+    private static final long DATABASE_RETRY_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+    private volatile long databaseDownUntilNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.LongAdder staleLookups = new java.util.concurrent.atomic.LongAdder();
+
+    public Authenticator(ApiKeyStore keys, PlanCatalog plans, Clock clock, long cacheMillis, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("the key cache needs room for at least one key, not " + maxEntries);
+        }
         this.keys = keys;
         this.plans = plans;
         this.clock = clock;
         this.cacheNanos = cacheMillis * 1_000_000L;
+        this.maxEntries = maxEntries;
     }
 
     /**
@@ -72,13 +89,6 @@ public final class Authenticator {
         PlanCatalog.Plan plan = plans.find(lookup.planId())
                 .orElseThrow(() -> ApiErrors.unavailable("the org's plan '" + lookup.planId() + "' is not in the plan catalog; "
                         + "the operator must add it to config/plans.yaml"));
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String s : key.scopes()) {
-            Scope scope = Scope.fromWire(s);
-            if (scope != null) {
-                scopes.add(scope);
-            }
-        }
         // Unlimited quotas belong to the self-hosted edition, which the org row says; the plan alone must not grant
         // them (a cloud org on a community plan would otherwise meter nothing).
         boolean community = "community".equals(lookup.edition());
@@ -86,7 +96,16 @@ public final class Authenticator {
         // unknown role value cannot come from the schema's check, and falls to the lowest rather than failing open.
         Role role = key.memberId() == null ? Role.OWNER
                 : Objects.requireNonNullElse(Role.fromWire(lookup.memberRole()), Role.MEMBER);
-        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community, key.memberId(), role);
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : key.scopes()) {
+            Scope scope = Scope.fromWire(s);
+            // The effective scopes are min(key, role): a member demoted after the key was made loses what the new role
+            // does not allow, on every key they hold, without any key being rewritten.
+            if (scope != null && role.allows(scope)) {
+                scopes.add(scope);
+            }
+        }
+        return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community, key.memberId(), role, key.expiresAt());
     }
 
     private Optional<ApiKeyStore.KeyLookup> lookup(String hash) {
@@ -95,9 +114,59 @@ public final class Authenticator {
         if (cached != null && now - cached.loadedAtNanos() < cacheNanos) {
             return Optional.of(cached.lookup());
         }
-        Optional<ApiKeyStore.KeyLookup> found = keys.findByHash(hash);
-        found.ifPresentOrElse(l -> byHash.put(hash, new Cached(l, now)), () -> byHash.remove(hash));
+        // PostgreSQL down: a key this instance checked a short while ago keeps working, so routes that do not need the
+        // database keep answering; a key it never saw gets 503 (no answer about keys without the database). Right after
+        // a failed lookup the database is not asked again for a moment, so a request does not wait out the pool's
+        // connection timeout twice (here and in its own query).
+        boolean staleUsable = cached != null && now - cached.loadedAtNanos() < STALE_NANOS;
+        if (staleUsable && now - databaseDownUntilNanos < 0) {
+            staleLookups.increment();
+            return Optional.of(cached.lookup());
+        }
+        Optional<ApiKeyStore.KeyLookup> found;
+        try {
+            found = keys.findByHash(hash);
+        } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            databaseDownUntilNanos = System.nanoTime() + DATABASE_RETRY_NANOS;
+            if (staleUsable) {
+                staleLookups.increment();
+                return Optional.of(cached.lookup());
+            }
+            throw e;
+        }
+        found.ifPresentOrElse(l -> admit(hash, new Cached(l, now)), () -> byHash.remove(hash));
         return found;
+    }
+
+    private void admit(String hash, Cached entry) {
+        synchronized (admitLock) {
+            if (!byHash.containsKey(hash) && byHash.size() >= maxEntries) {
+                evict(entry.loadedAtNanos());
+            }
+            byHash.put(hash, entry);
+        }
+    }
+
+    /** Makes room for one entry: drops every stale entry, and when none was stale, the one loaded longest ago. */
+    private void evict(long nowNanos) {
+        byHash.values().removeIf(c -> nowNanos - c.loadedAtNanos() >= cacheNanos);
+        while (byHash.size() >= maxEntries) {
+            byHash.entrySet().stream().min(java.util.Comparator.comparingLong(e -> e.getValue().loadedAtNanos()))
+                    .ifPresent(oldest -> byHash.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
+    /** How many key lookups the cache holds now (never more than its cap). */
+    public int cachedKeys() {
+        return byHash.size();
+    }
+
+    /** Requests authenticated from an expired cache entry because PostgreSQL was down: a metric of degraded mode. */
+    public long staleLookups() {
+        return staleLookups.sum();
     }
 
     /** Forgets a key (revoked or rotated here). */

@@ -14,6 +14,20 @@ public enum Role {
         return ordinal() >= required.ordinal();
     }
 
+    /**
+     * The highest scope a key of this role acts with: a member reads and writes data, administration (keys, teams,
+     * webhooks, policies) is for admins and owners. A key's stored scopes above it are ignored, so a demotion takes
+     * effect on the member's existing keys without touching them.
+     */
+    public Scope maxScope() {
+        return this == MEMBER ? Scope.WRITE : Scope.ADMIN;
+    }
+
+    /** Whether a key of this role may act with {@code scope}. */
+    public boolean allows(Scope scope) {
+        return scope.ordinal() <= maxScope().ordinal();
+    }
+
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -8,6 +8,7 @@ import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
+import io.tunetrail.api.ops.ApiMetrics;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.store.Ids;
@@ -24,8 +25,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one check that enforces every route's {@link Gate} before its handler runs, in this order: API key (401), scope
- * (403 insufficient_scope), the key's member role on owner/admin routes (403 insufficient_role), plan feature (402), then rate limit and quota in one Redis script (429). It leaves the
+ * The one check that enforces every route's {@link Gate} before its handler runs, in this order: API key (401), the
+ * key's member role on owner/admin routes (403 insufficient_role), scope (403 insufficient_scope), plan feature (402), a
+ * team key's team on team-scoped routes (404, as for another org), then rate limit and quota in one Redis script (429). It leaves the
  * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
  * publishes a usage event for every admitted metered request.
  *
@@ -48,15 +50,17 @@ public final class AccessHook {
     private final PlanCatalog plans;
     private final Clock clock;
     private final LimitListener onLimit;
+    private final ApiMetrics metrics;
 
     public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock,
-            LimitListener onLimit) {
+            LimitListener onLimit, ApiMetrics metrics) {
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.events = events;
         this.plans = plans;
         this.clock = clock;
         this.onLimit = onLimit;
+        this.metrics = metrics;
     }
 
     /**
@@ -85,14 +89,20 @@ public final class AccessHook {
             // Nothing is counted for these, but the key is known: its rate-limit state goes on the response all the same.
             peekHeaders(principal, now).forEach(ctx::header);
         }
-        if (!principal.has(gate.scope())) {
-            throw ApiErrors.missingScope(gate.scope().wireName());
-        }
+        // The role first: a member's key refused an admin route is refused for who holds it, whatever scopes it says.
         if (roleTooLow) {
             throw ApiErrors.insufficientRole(gate.role().wireName(), principal.role().wireName());
         }
+        if (!principal.has(gate.scope())) {
+            throw ApiErrors.missingScope(gate.scope().wireName());
+        }
         if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
+            metrics.refused(principal.plan().id(), gate.feature(), 402);
             throw planRequired(ctx, principal.plan(), gate.feature());
+        }
+        if (gate.teamParam() != null && principal.teamId() != null && !principal.teamId().equals(ctx.pathParam(gate.teamParam()))) {
+            // Another team is another org as far as a team's key is concerned: the same 404, saying nothing of the team.
+            throw ApiErrors.notFound("team", ctx.pathParam(gate.teamParam()));
         }
         ctx.attribute(PRINCIPAL, principal);
         if (!metered) {
@@ -103,9 +113,14 @@ public final class AccessHook {
         if (prefetchEntity != null && !Ids.isValid(prefetchEntity)) {
             prefetchEntity = null;
         }
+        long checkStart = System.nanoTime();
         UsageLimiter.Decision d = limiter.check(principal.orgId(), principal.keyId(), principal.plan(), gate.resource(), gate.units(),
                 now, principal.communityEdition(), ctx.method().name() + " " + ctx.endpointHandlerPath(), prefetchEntity,
                 gate.prefetch() == null ? null : gate.prefetch().views());
+        metrics.limiterCheck().record(System.nanoTime() - checkStart, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (d.outcome() != UsageLimiter.Outcome.ALLOWED) {
+            metrics.refused(principal.plan().id(), gate.resource(), 429);
+        }
         Map<String, String> headers = rateLimitHeaders(d);
         headers.forEach(ctx::header);
         switch (d.outcome()) {
@@ -118,10 +133,11 @@ public final class AccessHook {
                 ctx.header("X-Request-Id", requestId);
                 events.publishUsage(new UsageEvent(principal.orgId(), principal.keyId(), gate.resource(), gate.units(), now, requestId));
             }
-            case RATE_LIMITED -> {
+            case RATE_LIMITED, ORG_RATE_LIMITED -> {
                 long seconds = Math.max(1, (d.retryAfterMs() + 999) / 1000);
                 headers.put("Retry-After", Long.toString(seconds));
-                throw ApiErrors.rateLimited(seconds, headers);
+                throw d.outcome() == UsageLimiter.Outcome.RATE_LIMITED ? ApiErrors.rateLimited(seconds, headers)
+                        : ApiErrors.orgRateLimited(seconds, headers);
             }
             case DAY_QUOTA, MONTH_QUOTA -> {
                 LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);

@@ -16,6 +16,8 @@ public final class AccountController {
     // Owner/admin routes: an admin-scoped key is not enough, the member it belongs to must be an owner or admin too.
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
     private static final Gate TEAM_ADMIN = Gate.unmetered(Scope.ADMIN, "team_management").requiring(Role.ADMIN);
+    /** Routes about one team: a team's key reaches its own team only. */
+    private static final Gate ONE_TEAM = TEAM_ADMIN.forTeam(ApiRoute.TEAM_ID);
 
     private final AccountService accounts;
 
@@ -42,24 +44,28 @@ public final class AccountController {
                         .body("CreateTeamRequest").status(201),
                 ApiRoute.get("/api/v1/teams", TEAM_ADMIN, TEAMS, "List the org's teams",
                         ctx -> ctx.json(Map.of("teams", accounts.teams(principal(ctx))))),
-                ApiRoute.get("/api/v1/teams/{team_id}", TEAM_ADMIN, TEAMS, "One team",
+                ApiRoute.get("/api/v1/teams/{team_id}", ONE_TEAM, TEAMS, "One team",
                         ctx -> ctx.json(accounts.team(principal(ctx), ctx.pathParam("team_id")))),
-                ApiRoute.delete("/api/v1/teams/{team_id}", TEAM_ADMIN, TEAMS, "Delete a team (its keys stay, without a team)",
+                ApiRoute.delete("/api/v1/teams/{team_id}", ONE_TEAM, TEAMS, "Delete a team (its keys stay, without a team)",
                         ctx -> {
                             accounts.deleteTeam(principal(ctx), ctx.pathParam("team_id"));
                             ctx.status(204);
                         }).status(204),
-                ApiRoute.post("/api/v1/teams/{team_id}/members", TEAM_ADMIN, TEAMS,
+                ApiRoute.post("/api/v1/teams/{team_id}/members", ONE_TEAM, TEAMS,
                         "Add a person (by e-mail, with role owner, admin or member) to a team; seats are limited by the plan",
                         ctx -> ctx.status(201).json(accounts.addMember(principal(ctx), ctx.pathParam("team_id"),
                                 Json.read(ctx.bodyAsBytes(), AccountService.AddMemberRequest.class)))).body("AddMemberRequest").status(201),
-                ApiRoute.get("/api/v1/teams/{team_id}/members", TEAM_ADMIN, TEAMS, "Members of a team",
+                ApiRoute.get("/api/v1/teams/{team_id}/members", ONE_TEAM, TEAMS, "Members of a team",
                         ctx -> ctx.json(Map.of("members", accounts.members(principal(ctx), ctx.pathParam("team_id"))))),
-                ApiRoute.get("/api/v1/teams/{team_id}/api-keys", TEAM_ADMIN, TEAMS, "API keys of a team",
+                ApiRoute.get("/api/v1/teams/{team_id}/api-keys", ONE_TEAM, TEAMS, "API keys of a team",
                         ctx -> {
                             accounts.team(principal(ctx), ctx.pathParam("team_id"));
                             ctx.json(Map.of("api_keys", accounts.keys(principal(ctx), ctx.pathParam("team_id"))));
                         }),
+                ApiRoute.put("/api/v1/members/{member_id}/role", TEAM_ADMIN, TEAMS,
+                        "Change a person's role (owner, admin or member); their keys act with the new role at once",
+                        ctx -> ctx.json(accounts.changeRole(principal(ctx), ctx.pathParam("member_id"),
+                                Json.read(ctx.bodyAsBytes(), AccountService.ChangeRoleRequest.class)))).body("ChangeRoleRequest"),
                 ApiRoute.get("/api/v1/org/plan", ADMIN, "Organisation", "The org's plan: features, limits, rate limit, model policy",
                         ctx -> ctx.json(accounts.plan(principal(ctx)))));
     }

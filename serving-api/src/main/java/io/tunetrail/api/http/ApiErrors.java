@@ -65,6 +65,16 @@ public final class ApiErrors {
                 "The API key is unknown, revoked or expired; create a new one (POST /api/v1/api-keys or ./tunetrail admin key create)", null);
     }
 
+    public static ApiException badOperatorToken() {
+        return problem(401, "invalid_operator_token", "Operator token required",
+                "Send the operator token (configuration key api.metrics.token) as 'Authorization: Bearer <token>'", null);
+    }
+
+    public static ApiException metricsOff() {
+        return problem(404, "metrics_disabled", "Metrics are off",
+                "This server exposes no metrics: set api.metrics.token (env TUNETRAIL_API_METRICS_TOKEN) and scrape with it as a bearer token", null);
+    }
+
     public static ApiException missingScope(String scope) {
         return problem(403, "insufficient_scope", "Insufficient scope",
                 "This route needs an API key with scope '" + scope + "'; create a key with that scope", null);
@@ -74,6 +84,31 @@ public final class ApiErrors {
         return problem(403, "insufficient_role", "Insufficient role",
                 "This needs the " + required + " role or higher; the key belongs to a member with role '" + actual
                         + "'. Ask an owner or admin of the organisation", null);
+    }
+
+    /** A key asked for with a scope its member's role does not allow. */
+    public static ApiException scopeAboveRole(String field, String scope, String role) {
+        return problem(403, "scope_exceeds_role", "Scope exceeds the member's role",
+                "A key of a member with role '" + role + "' cannot have scope '" + scope + "'; ask for read or write, or have an owner "
+                        + "change the member's role first", field);
+    }
+
+    /** A key asked to live longer than the key that makes it. */
+    public static ApiException outlivesCaller(Instant callerExpiresAt) {
+        return problem(403, "expiry_exceeds_caller", "Expiry exceeds the calling key's",
+                "A key cannot make a key that outlives it: 'expires_at' must be at or before " + callerExpiresAt
+                        + ", when the calling key expires; use a key without expiry to make longer-lived keys", "expires_at");
+    }
+
+    public static ApiException keyExpired(String keyId) {
+        return problem(409, "key_expired", "API key expired",
+                "API key '" + keyId + "' has expired; an expired key cannot be rotated (that would renew it). Create a new key instead", null);
+    }
+
+    /** A team key reaching outside its team where the action is org-wide. */
+    public static ApiException teamKeyNotAllowed(String action) {
+        return problem(403, "team_key_not_allowed", "Not allowed for a team key",
+                "A key of a team cannot " + action + "; use a key without a team", null);
     }
 
     public static ApiException notFound(String what, String id) {
@@ -164,10 +199,50 @@ public final class ApiErrors {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** Too many requests per minute for the org's keys together: the org ceiling, whatever the number of keys. */
+    public static ApiException orgRateLimited(long retryAfterSeconds, Map<String, String> headers) {
+        return new ApiException(429, "org_rate_limited", "Organisation rate limit exceeded",
+                "Too many requests for this organisation (all its API keys together; more keys do not raise the limit); retry after "
+                        + retryAfterSeconds + " s or spread requests over the minute", null, null, headers);
+    }
+
     // --- 5xx ------------------------------------------------------------------------------------------------
+
+    /** A query ran past the API's PostgreSQL statement_timeout and was cancelled. */
+    public static ApiException queryTimeout() {
+        return problem(503, "query_timeout", "Query timed out",
+                "The database did not answer in time and the query was cancelled; narrow the request "
+                        + "(a more specific search, a smaller page) or retry shortly", null);
+    }
+
+    /** The database refused a statement; what it said stays in the server's log under {@code reference}. */
+    public static ApiException databaseRefused(int status, String code, String reference) {
+        return problem(status, code, status == 409 ? "Conflict" : "Request not processed",
+                "The database refused the request (reference " + reference + "); check the values sent against /api/docs", null);
+    }
 
     public static ApiException unavailable(String detail) {
         return problem(503, "unavailable", "Service unavailable", detail, null);
+    }
+
+    /** Seconds a client is told to wait before retrying after a backing service failed (Retry-After). */
+    public static final int BACKING_SERVICE_RETRY_SECONDS = 5;
+
+    /**
+     * 503 for a route whose data lives on a backing service that is down ({@code server}: PostgreSQL, Redis, Kafka, or
+     * null when unknown), with Retry-After. The code names the server so a client or an operator knows which one;
+     * the server's own error text stays in the log.
+     */
+    public static ApiException backingServiceUnavailable(String server) {
+        String code = server == null ? "unavailable" : switch (server) {
+            case "PostgreSQL" -> "database_unavailable";
+            case "Redis" -> "redis_unavailable";
+            case "Kafka" -> "kafka_unavailable";
+            default -> "unavailable";
+        };
+        String what = server == null ? "A backing service" : "The " + server + " server this route needs";
+        return new ApiException(503, code, "Service unavailable", what + " is unavailable; retry after "
+                + BACKING_SERVICE_RETRY_SECONDS + " s", null, null, Map.of("Retry-After", Integer.toString(BACKING_SERVICE_RETRY_SECONDS)));
     }
 
     public static ApiException internal(String reference) {

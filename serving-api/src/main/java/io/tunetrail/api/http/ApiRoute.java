@@ -11,9 +11,15 @@ import java.util.List;
  */
 public record ApiRoute(HandlerType method, String path, Gate gate, String tag, String summary, List<String> queryParams,
         String requestSchema, int successStatus, Handler handler) {
+    /** The path parameter of team-scoped routes. */
+    public static final String TEAM_ID = "team_id";
 
     public ApiRoute {
         java.util.Objects.requireNonNull(gate, () -> path + " declares no gate (an open route uses Gate.PUBLIC)");
+        if (path.contains("{" + TEAM_ID + "}") && !TEAM_ID.equals(gate.teamParam())) {
+            throw new IllegalArgumentException(path + " is about one team but its gate is not team-scoped, so a team's key could "
+                    + "reach other teams through it; declare the gate with .forTeam(\"" + TEAM_ID + "\")");
+        }
     }
 
     public static ApiRoute get(String path, Gate gate, String tag, String summary, Handler handler) {

@@ -21,9 +21,7 @@ public final class DocsController {
                 ApiRoute.get("/api/docs", Gate.PUBLIC, "Documentation", "This OpenAPI 3.1 document",
                         ctx -> ctx.contentType("application/json").result(Json.write(document.get()))),
                 ApiRoute.get("/api/docs/ui", Gate.PUBLIC, "Documentation", "The OpenAPI document rendered as a page",
-                        ctx -> ctx.contentType("text/html; charset=utf-8").result(page)),
-                ApiRoute.get("/health", Gate.PUBLIC, "Documentation", "Liveness: answers 200 while the server runs",
-                        ctx -> ctx.json(Map.of("status", "ok"))));
+                        ctx -> ctx.contentType("text/html; charset=utf-8").result(page)));
     }
 
     private static byte[] resource(String name) {

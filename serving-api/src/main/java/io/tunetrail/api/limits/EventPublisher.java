@@ -13,11 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -28,32 +30,57 @@ import org.slf4j.LoggerFactory;
  * waits for the broker's acknowledgement, because it must learn whether its events were accepted).
  *
  * <p>{@code KafkaProducer.send} may block for metadata; usage sends therefore run on one background thread fed by a
- * bounded queue. The request thread only adds to the queue: the sender drains it in batches every few milliseconds
+ * queue. The request thread only counts and adds to the queue: the sender drains it in batches every few milliseconds
  * rather than being woken per event (a wake-up is a context switch per request, which on a busy 2-core server cost
- * more than the send itself). When the queue is full (Kafka down for long) a usage event is dropped and counted in
- * {@link #usageDropped()}: the Redis counters stay exact, and the ledger reconciliation shows the gap.
+ * more than the send itself).
+ *
+ * <p><b>Kafka unreachable</b>: a usage event stays this publisher's until the broker acknowledges it. One the producer
+ * could not send or deliver in time (broker down, {@code max.block.ms} passed, delivery timeout) goes back to the
+ * queue and is sent again once the broker answers; the sender backs off meanwhile. At most {@code api.usage.buffer-events}
+ * events are held (queued or in the producer); beyond that a new event is dropped, counted in {@link #usageDropped()}
+ * and logged (at most one line per {@link #DROP_LOG_INTERVAL_MS}), never silently, and the request is still answered.
+ * The Redis counters stay exact, and the ledger reconciliation shows the gap. An event re-sent after a lost
+ * acknowledgement may reach the topic twice; its {@code request_id} makes it count once in the ledger.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+    /** How long the sender sleeps when it found the queue empty. */
+    private static final long IDLE_SLEEP_MS = 5;
+    /** How long the sender waits before trying again after the producer could not take an event. */
+    private static final long BACKOFF_MS = 500;
+    private static final long DROP_LOG_INTERVAL_MS = 10_000;
+    /** How long a request posting interactions waits for Kafka's acknowledgement before it answers 503. */
+    public static final long INTERACTIONS_ACK_SECONDS = 5;
 
     private final KafkaProducer<String, byte[]> producer;
     private final String usageTopic;
+    private final String bootstrapServers;
     private final String interactionsTopic;
     private final EventCodec<UsageEvent> usageCodec = EventCodec.usage();
     private final EventCodec<InteractionEvent> interactionCodec = EventCodec.interactions();
-    /** How long the sender sleeps when it found the queue empty. */
-    private static final long IDLE_SLEEP_MS = 5;
 
-    private final ArrayBlockingQueue<UsageEvent> usageQueue = new ArrayBlockingQueue<>(100_000);
+    private final int capacity;
+    /** Events held: queued plus handed to the producer and not yet acknowledged. Never above {@link #capacity}. */
+    private final AtomicInteger held = new AtomicInteger();
+    private final ArrayBlockingQueue<UsageEvent> usageQueue;
     private final Thread usageSender;
     private volatile boolean closing;
     private final AtomicLong usageDropped = new AtomicLong();
     private final AtomicLong usageFailed = new AtomicLong();
+    private final AtomicLong usageResent = new AtomicLong();
+    private final AtomicLong usageDelivered = new AtomicLong();
+    private final AtomicLong lastDropLogMs = new AtomicLong();
 
     public EventPublisher(PlatformConfig config) {
         this.producer = new KafkaProducer<>(producerSettings(config), new StringSerializer(), new ByteArraySerializer());
         this.usageTopic = config.get(PlatformConfig.TOPIC_USAGE);
+        this.bootstrapServers = config.kafkaBootstrap();
         this.interactionsTopic = config.get(PlatformConfig.TOPIC_INTERACTIONS);
+        this.capacity = config.getInt(PlatformConfig.API_USAGE_BUFFER_EVENTS);
+        if (capacity < 1) {
+            throw new IllegalArgumentException(PlatformConfig.API_USAGE_BUFFER_EVENTS.describe() + " must be at least 1, not " + capacity);
+        }
+        this.usageQueue = new ArrayBlockingQueue<>(capacity);
         this.usageSender = new Thread(this::sendUsage, "tunetrail-api-usage");
         usageSender.setDaemon(true);
         usageSender.start();
@@ -70,17 +97,35 @@ public final class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        // Small: a send that cannot get metadata gives the event back to the queue soon (and an interactions request,
+        // whose thread does wait, fails fast with 503 instead of hanging).
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tunetrail-api");
         return props;
     }
 
-    /** Queues a usage event; returns at once. */
-    public void publishUsage(UsageEvent event) {
-        if (!usageQueue.offer(event)) {
-            usageDropped.incrementAndGet();
+    /**
+     * Queues a usage event and returns at once: true when it is held until Kafka acknowledges it, false when the
+     * buffer was full and it was dropped (counted and logged).
+     */
+    public boolean publishUsage(UsageEvent event) {
+        if (held.incrementAndGet() > capacity || !usageQueue.offer(event)) {
+            held.decrementAndGet();
+            dropped(event);
+            return false;
+        }
+        return true;
+    }
+
+    private void dropped(UsageEvent event) {
+        long total = usageDropped.incrementAndGet();
+        long now = System.currentTimeMillis();
+        long last = lastDropLogMs.get();
+        if (now - last >= DROP_LOG_INTERVAL_MS && lastDropLogMs.compareAndSet(last, now)) {
+            LOG.warn("usage event {} of org {} dropped: {} events are waiting for Kafka at {} (api.usage.buffer-events); "
+                    + "{} dropped since the start", event.requestId(), event.orgId(), capacity, usageTopic, total);
         }
     }
 
@@ -93,31 +138,83 @@ public final class EventPublisher implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                try {
-                    Thread.sleep(IDLE_SLEEP_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!pause(IDLE_SLEEP_MS)) {
                     return;
                 }
                 continue;
             }
-            for (UsageEvent event : batch) {
-                send(event);
+            for (int i = 0; i < batch.size(); i++) {
+                if (!send(batch.get(i))) {
+                    // The producer cannot take events now (no metadata, buffer full): keep the rest and back off.
+                    for (int j = i + 1; j < batch.size(); j++) {
+                        requeue(batch.get(j));
+                    }
+                    if (closing || !pause(BACKOFF_MS)) {
+                        return;
+                    }
+                    break;
+                }
             }
         }
     }
 
-    private void send(UsageEvent event) {
+    /** Hands one event to the producer; false when the producer could not take it now (its callback requeued it). */
+    private boolean send(UsageEvent event) {
+        Future<RecordMetadata> sent;
         try {
-            producer.send(new ProducerRecord<>(usageTopic, event.partitionKey(), usageCodec.encode(event)), (md, e) -> {
-                if (e != null) {
-                    usageFailed.incrementAndGet();
-                    LOG.warn("usage event {} not delivered: {}", event.requestId(), e.toString());
+            sent = producer.send(new ProducerRecord<>(usageTopic, event.partitionKey(), usageCodec.encode(event)), (md, e) -> {
+                if (e == null) {
+                    held.decrementAndGet();
+                    usageDelivered.incrementAndGet();
+                } else if (e instanceof RetriableException) {
+                    requeue(event);
+                } else {
+                    failed(event, e);
                 }
             });
         } catch (RuntimeException e) {
-            usageFailed.incrementAndGet();
-            LOG.warn("usage event {} not sent: {}", event.requestId(), e.toString());
+            failed(event, e);
+            return true;
+        }
+        // A send the producer could not even start (no metadata within max.block.ms, its buffer full) has failed
+        // already: back off rather than block as long again on each of the next events.
+        if (!sent.isDone()) {
+            return true;
+        }
+        try {
+            sent.get();
+            return true;
+        } catch (ExecutionException e) {
+            return !(e.getCause() instanceof RetriableException);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** An event the producer gave back: it stays held (it was counted when queued) and goes round again. */
+    private void requeue(UsageEvent event) {
+        usageResent.incrementAndGet();
+        if (!usageQueue.offer(event)) {
+            // Cannot happen while held <= capacity; kept so a bug would show as a counted drop, not a silent loss.
+            held.decrementAndGet();
+            dropped(event);
+        }
+    }
+
+    private void failed(UsageEvent event, Exception e) {
+        held.decrementAndGet();
+        usageFailed.incrementAndGet();
+        LOG.warn("usage event {} of org {} cannot be published: {}", event.requestId(), event.orgId(), e.toString());
+    }
+
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -132,7 +229,7 @@ public final class EventPublisher implements AutoCloseable {
                 sent.add(producer.send(new ProducerRecord<>(interactionsTopic, e.partitionKey(), interactionCodec.encode(e))));
             }
             for (Future<RecordMetadata> f : sent) {
-                f.get(15, TimeUnit.SECONDS);
+                f.get(INTERACTIONS_ACK_SECONDS, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw StoreException.unavailable("Kafka", interactionsTopic, e);
@@ -142,12 +239,35 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
+    /** Usage events dropped because the buffer was full (Kafka down for long): a metric. */
     public long usageDropped() {
         return usageDropped.get();
     }
 
+    /** Usage events Kafka refused for good (not retriable, e.g. a record too large): a metric. */
     public long usageFailed() {
         return usageFailed.get();
+    }
+
+
+    /** The brokers this publisher sends to (readiness asks them too). */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Times a usage event was sent again after the producer gave it back: a metric of Kafka trouble. */
+    public long usageResent() {
+        return usageResent.get();
+    }
+
+    /** Usage events Kafka acknowledged since the start. */
+    public long usageDelivered() {
+        return usageDelivered.get();
+    }
+
+    /** Usage events held now, queued or waiting for Kafka's acknowledgement: the queue-depth metric. */
+    public int usageHeld() {
+        return held.get();
     }
 
     /** Sends what is queued, then closes the producer. */
@@ -161,5 +281,10 @@ public final class EventPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(java.time.Duration.ofSeconds(10));
+        int left = held.getAndSet(0);
+        if (left > 0) {
+            usageDropped.addAndGet(left);
+            LOG.warn("{} usage events were not acknowledged by Kafka at {} before the API stopped: dropped", left, usageTopic);
+        }
     }
 }

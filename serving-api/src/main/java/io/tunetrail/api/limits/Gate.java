@@ -9,15 +9,30 @@ import java.util.List;
  * What a route requires, declared with the route and enforced by the one access hook
  * ({@link io.tunetrail.api.http.AccessHook}): an API key with {@code scope}, a plan with {@code feature} (or any
  * plan when null), and {@code units} of the metered {@code resource} (null: not metered); for owner/admin routes,
- * the {@code role} (or higher) of the member the key belongs to (null: any).
+ * the {@code role} (or higher) of the member the key belongs to (null: any). An admin-scoped gate always requires at
+ * least the admin role: the scope says what the key was made for, the role who stands behind it, and both must hold.
+ *
+ * <p>A team-scoped route names its team path parameter ({@code teamParam}): a key of a team may use it for its own
+ * team only; any other team id is answered as not found, exactly like another org's.
  *
  * <p>A metered route may also name feature rows to {@code prefetch}: the rows of the entity its query parameter
  * names, read by the same Redis script that checks the limits, so the route's hottest read costs no round trip of
  * its own.
  */
-public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role) {
+public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role, String teamParam) {
     /** No key needed (documentation, Stripe's webhook, which authenticates by signature). */
     public static final Gate PUBLIC = new Gate(null, null, null, 0, null, null);
+
+    public Gate {
+        // Declared here rather than on each admin route, so a new admin route cannot forget it.
+        if (scope == Scope.ADMIN && (role == null || !role.atLeast(Role.ADMIN))) {
+            role = Role.ADMIN;
+        }
+    }
+
+    public Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role) {
+        this(scope, feature, resource, units, prefetch, role, null);
+    }
 
     /** Rows of the entity named by query parameter {@code param}, of {@code views}. */
     public record Prefetch(String param, List<FeatureView> views) {
@@ -42,17 +57,22 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
     }
 
     public Gate withResource(String resourceName) {
-        return new Gate(scope, feature, resourceName, 1, prefetch, role);
+        return new Gate(scope, feature, resourceName, 1, prefetch, role, teamParam);
     }
 
     /** The same gate, prefetching {@code views} of the entity the query parameter {@code param} names. */
     public Gate prefetching(String param, List<FeatureView> views) {
-        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role);
+        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role, teamParam);
     }
 
     /** The same gate, for members with {@code minimum} or a higher role only. */
     public Gate requiring(Role minimum) {
-        return new Gate(scope, feature, resource, units, prefetch, minimum);
+        return new Gate(scope, feature, resource, units, prefetch, minimum, teamParam);
+    }
+
+    /** The same gate for a route about the team its path parameter {@code param} names (see the class comment). */
+    public Gate forTeam(String param) {
+        return new Gate(scope, feature, resource, units, prefetch, role, param);
     }
 
     public boolean isPublic() {

@@ -18,7 +18,12 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -31,6 +36,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * rate; a sliding-window log would keep a sorted set of up to r timestamps per key (12,000 for enterprise) and a
  * sliding-window counter only approximates. GCRA also yields the three RateLimit-* header values directly.
  *
+ * <p><b>Org ceiling</b>: a second GCRA state per org ({@code org_requests_per_minute}, {@code org_burst}), checked in
+ * the same script after the key's: the per-key rate alone could be multiplied by minting N keys. A request passes only
+ * when both admit it, and only then are both advanced.
+ *
  * <p><b>Quotas</b>: the day and month counters of {@code feature-store/KEYS.md}, the same keys {@code addUsage}
  * writes. The script refuses when a counter plus the request's units would pass its limit and otherwise increments
  * both; being one script, it is atomic, so N racing requests against M remaining units admit exactly min(N, M).
@@ -38,14 +47,21 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p><b>Prefetch</b>: an admitted request may also read feature rows in the same script (see
  * {@link Gate.Prefetch}), so a route like the daily mix costs one Redis round trip in all.
+ *
+ * <p><b>Redis down</b> (degraded mode): when Redis cannot be reached, decisions are made in this process by
+ * {@link LocalLimits} (a conservative share of the plan's rate, quotas from the usage Redis last reported) and every
+ * admitted unit is kept. Requests are then decided locally without trying Redis, so none waits on a dead server, until
+ * {@link #reconcile()} (called every second by the app) finds Redis answering again, adds the kept units to the day,
+ * month and per-key counters, and only then sends decisions back to Redis.
  */
 public final class UsageLimiter {
-    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route.
+    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route, 5 the org's rate state.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
-    //       5 month limit (-1 = none), 6 units, 7 day counter expiry (epoch ms), 8 month counter expiry,
-    //       9 route, 10 expiry of the key's day hash, 11.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
+    //       5 month limit (-1 = none), 6 units, 7 and 8 unused (the counters' expiries before they were protected),
+    //       9 route, 10 expiry of the key's day hash, 11 the org's emission interval (0 = no ceiling), 12 the org's
+    //       burst, 13.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
     // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used, prefetched rows (allowed only)};
-    // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota.
+    // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota, 4 org ceiling.
     static final String SCRIPT = String.join("\n",
             RedisOnlineStore.READ_ROWS_FUNCTION,
             "local now = tonumber(ARGV[1])",
@@ -66,31 +82,46 @@ public final class UsageLimiter {
             "  remaining = math.floor((now - allowAt) / t)",
             "  resetMs = math.ceil(newTat - now)",
             "end",
+            "local orgT = tonumber(ARGV[11])",
+            "local orgBurst = tonumber(ARGV[12])",
+            "local newOrgTat = 0",
+            "if orgT > 0 then",
+            "  local otat = tonumber(redis.call('GET', KEYS[5]) or now)",
+            "  if otat < now then otat = now end",
+            "  newOrgTat = otat + orgT * units",
+            "  local orgAllowAt = newOrgTat - orgBurst * orgT",
+            "  if now < orgAllowAt then",
+            "    return {4, 0, math.ceil(orgAllowAt - now), math.max(resetMs, math.ceil(otat - now)), 0, 0}",
+            "  end",
+            // What the key may send now is bounded by the org's room too; the reset is when both buckets are full.
+            "  local orgRemaining = math.floor((now - orgAllowAt) / orgT)",
+            "  if remaining < 0 or orgRemaining < remaining then remaining = orgRemaining end",
+            "  resetMs = math.max(resetMs, math.ceil(newOrgTat - now))",
+            "end",
             // Count first and take it back if it passed a limit: the admitted path (nearly every call) then needs no
-            // GET of the counters, and inside one script nobody sees the counter in between. Expiries are absolute, so
-            // setting them when a key is created is enough; a counter created by addUsage got the same expiry there.
+            // GET of the counters, and inside one script nobody sees the counter in between. Counters and the rate state
+            // get no TTL, so volatile-lru can never evict them (KeyFamily); RedisRetention removes them when done.
             "local day = redis.call('INCRBY', KEYS[2], units)",
-            "if day == units then redis.call('PEXPIREAT', KEYS[2], ARGV[7]) end",
             "if dayLimit >= 0 and day > dayLimit then",
             "  day = redis.call('DECRBY', KEYS[2], units)",
             "  return {2, remaining, 0, resetMs, day, tonumber(redis.call('GET', KEYS[3]) or '0')}",
             "end",
             "local month = redis.call('INCRBY', KEYS[3], units)",
-            "if month == units then redis.call('PEXPIREAT', KEYS[3], ARGV[8]) end",
             "if monthLimit >= 0 and month > monthLimit then",
             "  month = redis.call('DECRBY', KEYS[3], units)",
             "  day = redis.call('DECRBY', KEYS[2], units)",
             "  return {3, remaining, 0, resetMs, day, month}",
             "end",
-            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat), 'PX', math.max(1, math.ceil(newTat - now))) end",
+            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat)) end",
+            "if orgT > 0 then redis.call('SET', KEYS[5], string.format('%.3f', newOrgTat)) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
-            "return {0, remaining, 0, resetMs, day, month, read_rows(11)}");
+            "return {0, remaining, 0, resetMs, day, month, read_rows(13)}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
     public static final int KEY_USAGE_DAYS = 35;
 
     /** What the script decided. */
-    public enum Outcome { ALLOWED, RATE_LIMITED, DAY_QUOTA, MONTH_QUOTA }
+    public enum Outcome { ALLOWED, RATE_LIMITED, DAY_QUOTA, MONTH_QUOTA, ORG_RATE_LIMITED }
 
     /**
      * The decision and the figures for headers and bodies. {@code rateRemaining} is -1 when the key has no rate
@@ -104,8 +135,34 @@ public final class UsageLimiter {
         }
     }
 
+    // Adds the units and calls counted in this process while Redis was down, once per batch id.
+    // KEYS: 1 the batch marker, 2.. counters. ARGV: 1 marker expiry ms, then per counter: kind ('i' INCRBY, 'h' HINCRBY),
+    // hash field, amount, expiry (epoch ms). Returns 1 when added, 0 when the batch was added before.
+    static final String RECONCILE = String.join("\n",
+            "if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end",
+            "local j = 2",
+            "for k = 2, #KEYS do",
+            "  if ARGV[j] == 'h' then redis.call('HINCRBY', KEYS[k], ARGV[j + 1], ARGV[j + 2])",
+            "  else redis.call('INCRBY', KEYS[k], ARGV[j + 2]) end",
+            "  redis.call('PEXPIREAT', KEYS[k], ARGV[j + 3])",
+            "  j = j + 4",
+            "end",
+            "return 1");
+    private static final long RECONCILED_MARKER_MS = java.time.Duration.ofDays(2).toMillis();
+    private static final Logger LOG = LoggerFactory.getLogger(UsageLimiter.class);
+
     private final JedisPooled jedis;
     private final String where;
+    private final LocalLimits local = new LocalLimits();
+    /** Set when a Redis call failed; cleared by {@link #reconcile()} once Redis answers and the local counts are in. */
+    private volatile boolean redisDown;
+    /** Batches drained from {@link #local} whose addition to Redis has not been confirmed yet, by org. */
+    private final Map<String, OrgBatch> unreconciled = new java.util.HashMap<>();
+    private final LongAdder degradedDecisions = new LongAdder();
+    private final AtomicLong reconciledUnits = new AtomicLong();
+
+    /** The counts of one org to add to Redis under one batch id (retried with the same id until confirmed). */
+    private record OrgBatch(String batchId, List<String> keys, List<String> args, long units) {}
 
     public UsageLimiter(JedisPooled jedis, String where) {
         this.jedis = jedis;
@@ -125,21 +182,23 @@ public final class UsageLimiter {
         long monthLimit = unlimitedQuotas || limit.perMonth() == null ? -1 : limit.perMonth();
         double interval = rate.isUnlimited() ? 0 : 60_000.0 / rate.requestsPerMinute();
         int burst = rate.isUnlimited() ? 0 : (rate.burst() == null ? 1 : Math.max(1, rate.burst()));
+        double orgInterval = rate.isUnlimited() ? 0 : 60_000.0 / rate.orgRequestsPerMinute();
+        int orgBurst = rate.isUnlimited() ? 0 : (rate.orgBurst() == null ? 1 : Math.max(1, rate.orgBurst()));
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(day);
-        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
-        long dayExpires = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
-        long monthExpires = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep;
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
-                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day));
+                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day), RedisKeys.orgRateLimit(orgId));
         long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
-        List<String> args = new ArrayList<>(10 + (prefetch ? prefetchViews.size() * 3 : 0));
+        List<String> args = new ArrayList<>(12 + (prefetch ? prefetchViews.size() * 3 : 0));
         args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
-                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), Long.toString(dayExpires),
-                Long.toString(monthExpires), route, Long.toString(keyUsageExpires)));
+                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), "0", "0", route, Long.toString(keyUsageExpires),
+                Double.toString(orgInterval), Integer.toString(orgBurst)));
         if (prefetch) {
             args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
+        }
+        if (redisDown) {
+            return decideLocally(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route);
         }
         List<?> out;
         try {
@@ -148,8 +207,11 @@ public final class UsageLimiter {
             } catch (JedisNoScriptException e) {
                 out = (List<?>) jedis.eval(SCRIPT, keys, args);
             }
-        } catch (JedisException e) {
+        } catch (JedisDataException e) {
             throw StoreException.unavailable("Redis", where, e);
+        } catch (JedisException e) {
+            markDown(e);
+            return decideLocally(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route);
         }
         Outcome outcome = Outcome.values()[(int) (long) (Long) out.get(0)];
         long refusedLimit = switch (outcome) {
@@ -157,6 +219,9 @@ public final class UsageLimiter {
             case MONTH_QUOTA -> monthLimit;
             default -> -1;
         };
+        if (outcome != Outcome.RATE_LIMITED) {
+            local.remember(orgId, resource, now, (Long) out.get(4), (Long) out.get(5));
+        }
         Map<FeatureView, FeatureRow> rows = prefetch && outcome == Outcome.ALLOWED && out.size() > 6
                 ? RedisOnlineStore.decodeRowReads(prefetchEntity, prefetchViews, (List<?>) out.get(6))
                 : null;
@@ -201,11 +266,17 @@ public final class UsageLimiter {
         }
         double t = 60_000.0 / rate.requestsPerMinute();
         int burst = rate.burst() == null ? 1 : Math.max(1, rate.burst());
+        if (redisDown) {
+            return local.peek(orgId, keyId, plan, now);
+        }
         String stored;
         try {
             stored = jedis.get(RedisKeys.rateLimit(orgId, keyId));
-        } catch (JedisException e) {
+        } catch (JedisDataException e) {
             throw StoreException.unavailable("Redis", where, e);
+        } catch (JedisException e) {
+            markDown(e);
+            return local.peek(orgId, keyId, plan, now);
         }
         long nowMs = now.toEpochMilli();
         // The same arithmetic as the script: the bucket is full again at the theoretical arrival time (tat), and a
@@ -213,6 +284,115 @@ public final class UsageLimiter {
         double tat = Math.max(nowMs, stored == null ? nowMs : Double.parseDouble(stored));
         long remaining = (long) Math.floor((nowMs - (tat - burst * t)) / t);
         return new RateState(burst, Math.max(0, Math.min(burst, remaining)), (long) Math.ceil(tat - nowMs));
+    }
+
+    private Decision decideLocally(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
+            boolean unlimitedQuotas, String route) {
+        degradedDecisions.increment();
+        return local.check(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route);
+    }
+
+    private void markDown(JedisException e) {
+        if (!redisDown) {
+            redisDown = true;
+            LOG.warn("Redis at {} cannot be used ({}): limits are decided in this process (degraded mode) until it answers again",
+                    where, e.getMessage());
+        }
+    }
+
+    /**
+     * While Redis is down or counts made here are not yet in Redis: checks whether Redis answers and, if it does, adds
+     * those counts to its day, month and per-key counters, and from then on decides in Redis again. Each org's counts
+     * go in one script under a batch id, so a batch whose reply was lost is not added twice when retried. Returns the
+     * units added by this call. Called every second by the app; cheap when there is nothing to do.
+     */
+    public synchronized long reconcile() {
+        if (!redisDown && unreconciled.isEmpty() && !local.hasPending()) {
+            return 0;
+        }
+        try {
+            jedis.ping();
+        } catch (JedisException e) {
+            return 0;
+        }
+        batch(local.drain());
+        long added = 0;
+        for (var it = unreconciled.values().iterator(); it.hasNext(); ) {
+            OrgBatch b = it.next();
+            try {
+                jedis.eval(RECONCILE, b.keys(), b.args());
+            } catch (JedisException e) {
+                LOG.warn("could not add usage counted during the Redis outage yet ({}); retrying", e.getMessage());
+                return added;
+            }
+            it.remove();
+            added += b.units();
+        }
+        reconciledUnits.addAndGet(added);
+        if (redisDown) {
+            // Requests that saw redisDown just before this may still count locally: the next call adds those.
+            redisDown = false;
+            LOG.info("Redis at {} answers again: {} units counted in degraded mode added to its counters", where, reconciledUnits.get());
+        }
+        return added;
+    }
+
+    private void batch(LocalLimits.Pending pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> keys = new java.util.HashMap<>();
+        Map<String, List<String>> args = new java.util.HashMap<>();
+        Map<String, Long> units = new java.util.HashMap<>();
+        long keep = FeatureViews.ORG_USAGE.ttl().toMillis();
+        Map<String, Long> months = new java.util.HashMap<>();
+        pending.units().forEach((k, n) -> {
+            add(keys, args, k.orgId(), RedisKeys.usageDay(k.orgId(), k.resource(), k.day()), "i", "", n,
+                    k.day().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep);
+            months.merge(k.orgId() + '|' + k.resource() + '|' + YearMonth.from(k.day()), n, Long::sum);
+            units.merge(k.orgId(), n, Long::sum);
+        });
+        months.forEach((k, n) -> {
+            String[] p = k.split("\\|");
+            YearMonth month = YearMonth.parse(p[2]);
+            add(keys, args, p[0], RedisKeys.usageMonth(p[0], p[1], month), "i", "", n,
+                    month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + keep);
+        });
+        pending.calls().forEach((k, n) -> add(keys, args, k.orgId(), RedisKeys.keyUsageDay(k.orgId(), k.keyId(), k.day()), "h", k.route(), n,
+                k.day().plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli()));
+        for (String org : keys.keySet()) {
+            String batchId = java.util.UUID.randomUUID().toString();
+            List<String> k = new ArrayList<>();
+            k.add(RedisKeys.reconciledBatch(org, batchId));
+            k.addAll(keys.get(org));
+            List<String> a = new ArrayList<>();
+            a.add(Long.toString(RECONCILED_MARKER_MS));
+            a.addAll(args.get(org));
+            OrgBatch previous = unreconciled.get(org);
+            // An earlier batch of the org still waiting keeps its id; the new counts go in a batch of their own.
+            unreconciled.put(previous == null ? org : org + '#' + batchId, new OrgBatch(batchId, k, a, units.getOrDefault(org, 0L)));
+        }
+    }
+
+    private static void add(Map<String, List<String>> keys, Map<String, List<String>> args, String org, String key, String kind,
+            String field, long amount, long expiresAt) {
+        keys.computeIfAbsent(org, o -> new ArrayList<>()).add(key);
+        args.computeIfAbsent(org, o -> new ArrayList<>()).addAll(List.of(kind, field, Long.toString(amount), Long.toString(expiresAt)));
+    }
+
+    /** True while limits are decided in this process because Redis could not be reached. */
+    public boolean degraded() {
+        return redisDown;
+    }
+
+    /** Requests whose limits were decided in this process (Redis down) since the start: a metric. */
+    public long degradedDecisions() {
+        return degradedDecisions.sum();
+    }
+
+    /** Units counted in this process during Redis outages and added to the Redis counters since: a metric. */
+    public long reconciledUnits() {
+        return reconciledUnits.get();
     }
 
     private static String sha1(String script) {

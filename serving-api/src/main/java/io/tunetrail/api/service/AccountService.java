@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -57,7 +58,17 @@ public final class AccountService {
             if (!EMAIL.matcher(email).matches()) {
                 throw Check.invalid("email", "'email' is not an e-mail address");
             }
-            role = role == null ? "member" : role;
+            // No default here: for a person who is a member already, an absent role means "keep theirs".
+            if (role != null && !ROLES.contains(role)) {
+                throw Check.invalid("role", "'role' must be owner, admin or member");
+            }
+        }
+    }
+
+    /** PUT /members/{member_id}/role: the one way to change a person's role. */
+    public record ChangeRoleRequest(String role) {
+        public ChangeRoleRequest {
+            Check.required("role", role);
             if (!ROLES.contains(role)) {
                 throw Check.invalid("role", "'role' must be owner, admin or member");
             }
@@ -86,23 +97,42 @@ public final class AccountService {
     /**
      * Creates a key. Keys made through the API always belong to a member: the caller's own member by default, or
      * {@code member_id}, whose role may not be above the caller's. Only an org key (the operator's) makes org keys,
-     * so no one gains authority by minting a key.
+     * so no one gains authority by minting a key: its scopes must be ones its member's role allows, it expires no
+     * later than the calling key (by default when the calling key does), and a team's key makes keys of its team only.
      */
     public CreatedKey createKey(Principal p, CreateKeyRequest r) {
         if (r.expiresAt() != null && !r.expiresAt().isAfter(clock.instant())) {
             throw Check.invalid("expires_at", "'expires_at' must be in the future");
         }
-        if (r.teamId() != null) {
-            teams.team(p.orgId(), r.teamId()).orElseThrow(() -> ApiErrors.notFound("team", r.teamId()));
+        Instant expiresAt = r.expiresAt() == null ? p.keyExpiresAt() : r.expiresAt();
+        if (p.keyExpiresAt() != null && expiresAt.isAfter(p.keyExpiresAt())) {
+            // Otherwise a key about to expire renews itself by minting a successor that never does.
+            throw ApiErrors.outlivesCaller(p.keyExpiresAt());
+        }
+        String teamId = r.teamId() == null ? p.teamId() : r.teamId();
+        if (teamId != null && (!sameTeam(p, teamId) || teams.team(p.orgId(), teamId).isEmpty())) {
+            throw ApiErrors.notFound("team", teamId);
         }
         String memberId = p.memberId();
+        Role role = p.role();
         if (r.memberId() != null) {
             TeamStore.Member m = teams.member(p.orgId(), r.memberId()).orElseThrow(() -> ApiErrors.notFound("member", r.memberId()));
             requireAtLeast(p, roleOf(m));
             memberId = m.memberId();
+            role = roleOf(m);
         }
-        ApiKeyStore.CreatedKey created = keys.create(p.orgId(), r.teamId(), memberId, r.name(), r.scopes(), r.expiresAt());
+        for (int i = 0; i < r.scopes().size(); i++) {
+            if (!role.allows(Scope.fromWire(r.scopes().get(i)))) {
+                throw ApiErrors.scopeAboveRole("scopes[" + i + "]", r.scopes().get(i), role.wireName());
+            }
+        }
+        ApiKeyStore.CreatedKey created = keys.create(p.orgId(), teamId, memberId, r.name(), r.scopes(), expiresAt);
         return shown(created);
+    }
+
+    /** Whether {@code teamId} is one the caller may act for: any of the org's for an org-wide key, its own for a team's. */
+    private static boolean sameTeam(Principal p, String teamId) {
+        return p.teamId() == null || p.teamId().equals(teamId);
     }
 
     /** Refuses (403 insufficient_role) when the caller's role is below {@code role}. */
@@ -122,11 +152,17 @@ public final class AccountService {
     }
 
     public List<ApiKey> keys(Principal p, String teamId) {
-        return keys.list(p.orgId(), Check.optionalId("team_id", teamId));
+        String team = teamId == null ? p.teamId() : Check.id("team_id", teamId);
+        if (team != null && !sameTeam(p, team)) {
+            throw ApiErrors.notFound("team", team);
+        }
+        return keys.list(p.orgId(), team);
     }
 
+    /** A key of the caller's org (and, for a team's key, of its team); another's is not found. */
     public ApiKey key(Principal p, String keyId) {
-        return keys.get(p.orgId(), Check.id("key_id", keyId)).orElseThrow(() -> ApiErrors.notFound("API key", keyId));
+        return keys.get(p.orgId(), Check.id("key_id", keyId)).filter(k -> p.teamId() == null || p.teamId().equals(k.teamId()))
+                .orElseThrow(() -> ApiErrors.notFound("API key", keyId));
     }
 
     public ApiKey revoke(Principal p, String keyId) {
@@ -138,8 +174,12 @@ public final class AccountService {
     }
 
     public CreatedKey rotate(Principal p, String keyId) {
+        ApiKey old = key(p, keyId);
+        if (old.expiresAt() != null && !clock.instant().isBefore(old.expiresAt())) {
+            throw ApiErrors.keyExpired(keyId);
+        }
         // A new secret for a key of higher authority would hand that authority to the caller.
-        requireAtLeast(p, roleOfKey(p.orgId(), key(p, keyId)));
+        requireAtLeast(p, roleOfKey(p.orgId(), old));
         ApiKeyStore.CreatedKey created = keys.rotate(p.orgId(), Check.id("key_id", keyId), clock.instant())
                 .orElseThrow(() -> ApiErrors.notFound("API key", keyId));
         authenticator.forgetKey(keyId);
@@ -153,6 +193,9 @@ public final class AccountService {
     // --- teams -----------------------------------------------------------------------------------------------
 
     public TeamStore.Team createTeam(Principal p, CreateTeamRequest r) {
+        if (p.teamId() != null) {
+            throw ApiErrors.teamKeyNotAllowed("create teams");
+        }
         if (teams.teams(p.orgId()).stream().anyMatch(t -> t.name().equalsIgnoreCase(r.name()))) {
             throw ApiErrors.conflict("team_exists", "A team named '" + r.name() + "' exists already; choose another name");
         }
@@ -160,7 +203,7 @@ public final class AccountService {
     }
 
     public List<TeamStore.Team> teams(Principal p) {
-        return teams.teams(p.orgId());
+        return teams.teams(p.orgId()).stream().filter(t -> sameTeam(p, t.teamId())).toList();
     }
 
     public TeamStore.Team team(Principal p, String teamId) {
@@ -173,17 +216,50 @@ public final class AccountService {
         }
     }
 
+    /**
+     * Adds a person to a team. A person new to the org gets a seat with the role asked for (member by default); one
+     * who has a seat already keeps their role: asking for another role is a 409 that names the role route, so adding
+     * someone to a team can never silently demote (or promote) them.
+     */
     public TeamStore.Member addMember(Principal p, String teamId, AddMemberRequest r) {
         team(p, teamId);
-        // An admin may add members and admins; only an owner makes (or re-roles someone into) an owner.
-        requireAtLeast(p, Role.fromWire(r.role()));
-        teams.memberByEmail(p.orgId(), r.email()).ifPresent(existing -> requireAtLeast(p, roleOf(existing)));
+        Optional<TeamStore.Member> existing = teams.memberByEmail(p.orgId(), r.email());
+        if (existing.isPresent()) {
+            TeamStore.Member m = existing.get();
+            requireAtLeast(p, roleOf(m));
+            if (r.role() != null && !r.role().equals(m.role())) {
+                throw ApiErrors.conflict("member_exists", "'" + m.email() + "' is already a member of the organisation, with role '" + m.role()
+                        + "'; adding them to a team does not change it. Change it with PUT /api/v1/members/" + m.memberId() + "/role");
+            }
+            return teams.addMember(p.orgId(), teamId, m.memberId(), m.email(), m.role());
+        }
+        String role = r.role() == null ? Role.MEMBER.wireName() : r.role();
+        // An admin may add members and admins; only an owner makes an owner.
+        requireAtLeast(p, Role.fromWire(role));
         Long seats = p.plan().limit("team_members").max();
-        if (seats != null && teams.memberByEmail(p.orgId(), r.email()).isEmpty() && teams.memberCount(p.orgId()) >= seats) {
+        if (seats != null && teams.memberCount(p.orgId()) >= seats) {
             throw ApiErrors.seatLimit(String.format(Locale.ROOT, "The %s plan includes %d team members and all are taken; "
                     + "remove a member or upgrade the plan", p.plan().displayName(), seats));
         }
-        return teams.addMember(p.orgId(), teamId, ApiKeySecrets.newId("member"), r.email(), r.role());
+        return teams.addMember(p.orgId(), teamId, ApiKeySecrets.newId("member"), r.email(), role);
+    }
+
+    /**
+     * Changes a person's role. The caller must stand at or above both the old and the new role (an admin cannot touch
+     * an owner or make one), and the org's last owner stays an owner. Their keys act with the new role at once on this
+     * instance (within the key cache lifetime on others); scopes the new role does not allow stop working.
+     */
+    public TeamStore.Member changeRole(Principal p, String memberId, ChangeRoleRequest r) {
+        TeamStore.Member m = teams.member(p.orgId(), Check.id("member_id", memberId))
+                .filter(found -> p.teamId() == null || teams.members(p.orgId(), p.teamId()).stream().anyMatch(t -> t.memberId().equals(found.memberId())))
+                .orElseThrow(() -> ApiErrors.notFound("member", memberId));
+        requireAtLeast(p, roleOf(m));
+        requireAtLeast(p, Role.fromWire(r.role()));
+        TeamStore.Member changed = teams.changeRole(p.orgId(), m.memberId(), r.role())
+                .orElseThrow(() -> ApiErrors.conflict("last_owner", "'" + m.email() + "' is the organisation's last owner; make another member "
+                        + "an owner first"));
+        authenticator.forgetOrg(p.orgId());
+        return changed;
     }
 
     public List<TeamStore.Member> members(Principal p, String teamId) {

@@ -105,14 +105,17 @@ public final class CatalogService {
     // --- tracks --------------------------------------------------------------------------------------------
 
     public Page<Track> searchTracks(Principal p, String query, String genreId, String artistId, int limit, String cursor) {
-        int offset = Page.offset(cursor);
-        String q = query == null || query.isBlank() ? null : "%" + query.strip().toLowerCase(Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%";
+        List<String> after = Keyset.decode(cursor, 2);
+        Integer afterPopularity = after == null ? null : popularity(after.get(0));
+        String q = query == null || query.isBlank() ? null : Sql.containing(query.strip().toLowerCase(Locale.ROOT));
         Check.optionalId("genre_id", genreId);
         Check.optionalId("artist_id", artistId);
+        // Keyset on the list's order (popularity DESC, track_id): the index tracks_by_popularity serves the next page.
         List<Track> rows = sql.list("searching tracks", "SELECT " + TRACK_COLUMNS + " FROM tracks t WHERE t.org_id = ? "
                 + "AND (?::text IS NULL OR lower(t.title) LIKE ?) AND (?::text IS NULL OR t.artist_id = ?) "
                 + "AND (?::text IS NULL OR EXISTS (SELECT 1 FROM track_genres g WHERE g.org_id = t.org_id AND g.track_id = t.track_id AND g.genre_id = ?)) "
-                + "ORDER BY t.popularity DESC, t.track_id LIMIT ? OFFSET ?", ps -> {
+                + "AND (?::int IS NULL OR t.popularity < ? OR (t.popularity = ? AND t.track_id > ?)) "
+                + "ORDER BY t.popularity DESC, t.track_id LIMIT ?", ps -> {
                     ps.setString(1, p.orgId());
                     ps.setString(2, q);
                     ps.setString(3, q);
@@ -120,10 +123,21 @@ public final class CatalogService {
                     ps.setString(5, artistId);
                     ps.setString(6, genreId);
                     ps.setString(7, genreId);
-                    ps.setInt(8, limit + 1);
-                    ps.setInt(9, offset);
+                    ps.setObject(8, afterPopularity, java.sql.Types.INTEGER);
+                    ps.setObject(9, afterPopularity, java.sql.Types.INTEGER);
+                    ps.setObject(10, afterPopularity, java.sql.Types.INTEGER);
+                    ps.setString(11, after == null ? null : after.get(1));
+                    ps.setInt(12, limit + 1);
                 }, CatalogService::track);
-        return Page.of(rows, offset, limit);
+        return Keyset.page(rows, limit, t -> List.of(Integer.toString(t.popularity()), t.trackId()));
+    }
+
+    private static int popularity(String fromCursor) {
+        try {
+            return Integer.parseInt(fromCursor);
+        } catch (NumberFormatException e) {
+            throw Check.invalid("cursor", "'cursor' is not a cursor this API returned; pass next_cursor from the previous page");
+        }
     }
 
     public Track track(Principal p, String trackId) {
@@ -299,16 +313,19 @@ public final class CatalogService {
     // --- artists and genres --------------------------------------------------------------------------------
 
     public Page<Artist> artists(Principal p, String query, int limit, String cursor) {
-        int offset = Page.offset(cursor);
-        String q = query == null || query.isBlank() ? null : "%" + query.strip().toLowerCase(Locale.ROOT) + "%";
-        return Page.of(sql.list("listing artists", "SELECT artist_id, name FROM artists WHERE org_id = ? AND (?::text IS NULL OR "
-                + "lower(name) LIKE ?) ORDER BY name, artist_id LIMIT ? OFFSET ?", ps -> {
+        List<String> after = Keyset.decode(cursor, 2);
+        String q = query == null || query.isBlank() ? null : Sql.containing(query.strip().toLowerCase(Locale.ROOT));
+        // Keyset on (name, artist_id), served by the index artists_by_name (V52).
+        return Keyset.page(sql.list("listing artists", "SELECT artist_id, name FROM artists WHERE org_id = ? AND (?::text IS NULL OR "
+                + "lower(name) LIKE ?) AND (?::text IS NULL OR (name, artist_id) > (?, ?)) ORDER BY name, artist_id LIMIT ?", ps -> {
                     ps.setString(1, p.orgId());
                     ps.setString(2, q);
                     ps.setString(3, q);
-                    ps.setInt(4, limit + 1);
-                    ps.setInt(5, offset);
-                }, rs -> new Artist(rs.getString(1), rs.getString(2))), offset, limit);
+                    ps.setString(4, after == null ? null : after.get(0));
+                    ps.setString(5, after == null ? null : after.get(0));
+                    ps.setString(6, after == null ? null : after.get(1));
+                    ps.setInt(7, limit + 1);
+                }, rs -> new Artist(rs.getString(1), rs.getString(2))), limit, a -> List.of(a.name(), a.artistId()));
     }
 
     public Artist artist(Principal p, String artistId) {

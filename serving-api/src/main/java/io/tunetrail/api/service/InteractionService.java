@@ -34,8 +34,15 @@ import redis.clients.jedis.params.SetParams;
  * named ({@code events[3].track_id}), and nothing of it is published.
  */
 public final class InteractionService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InteractionService.class);
     public static final int MAX_BATCH = 1000;
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(7);
+    /**
+     * How long an event's mark lives before Kafka acknowledged the event: if this process dies or Redis fails between
+     * marking and publishing, the client's retry is accepted again after this rather than called a duplicate of an
+     * event that was never published. Above the longest a publish may take (max.block.ms plus the 15 s wait).
+     */
+    static final Duration PENDING_MARK = Duration.ofMinutes(1);
     static final String ACCEPTED = "interactions";
     static final String DUPLICATES = "interactions_duplicate";
     // The validator names the location as a JSON pointer ("/context/device: ...") or, for missing and unexpected
@@ -126,7 +133,8 @@ public final class InteractionService {
         List<Response<String>> marks = new ArrayList<>(decoded.size());
         try {
             try (Pipeline pipe = jedis.pipelined()) {
-                SetParams params = SetParams.setParams().nx().px(IDEMPOTENCY_WINDOW.toMillis());
+                // Marked as seen for the whole window only once Kafka has the events (below).
+                SetParams params = SetParams.setParams().nx().px(PENDING_MARK.toMillis());
                 for (InteractionEvent e : decoded) {
                     marks.add(pipe.set(RedisKeys.interactionSeen(p.orgId(), e.clientEventId()), "1", params));
                 }
@@ -149,9 +157,26 @@ public final class InteractionService {
                 events.publishInteractions(fresh);
             }
         } catch (RuntimeException e) {
-            // Not published: forget the marks, so the client's retry is accepted rather than called a duplicate.
-            jedis.del(fresh.stream().map(ev -> RedisKeys.interactionSeen(p.orgId(), ev.clientEventId())).toArray(String[]::new));
+            // Not published: forget the marks, so the client's retry is accepted rather than called a duplicate (and
+            // should Redis refuse that too, the marks lapse after PENDING_MARK).
+            try {
+                jedis.del(fresh.stream().map(ev -> RedisKeys.interactionSeen(p.orgId(), ev.clientEventId())).toArray(String[]::new));
+            } catch (JedisException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
+        }
+        if (!fresh.isEmpty()) {
+            try (Pipeline pipe = jedis.pipelined()) {
+                for (InteractionEvent e : fresh) {
+                    pipe.pexpire(RedisKeys.interactionSeen(p.orgId(), e.clientEventId()), IDEMPOTENCY_WINDOW.toMillis());
+                }
+                pipe.sync();
+            } catch (JedisException e) {
+                // Published already: answer accepted. The marks then lapse after PENDING_MARK, so a late retry may
+                // publish an event twice; never the other way round (an event called a duplicate and lost).
+                LOG.warn("interactions of org {} published but not marked for the idempotency window: {}", p.orgId(), e.getMessage());
+            }
         }
         int duplicates = decoded.size() - fresh.size();
         if (!fresh.isEmpty()) {

@@ -6,6 +6,7 @@ import io.tunetrail.api.http.Check;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.OrgModelPolicy;
+import io.tunetrail.store.registry.TrainingParams;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.registry.TrainingRequest;
 import java.time.Instant;
@@ -24,6 +25,9 @@ public final class ModelService {
             if (!ALGORITHM.matcher(algorithm).matches()) {
                 throw Check.invalid("algorithm", "'algorithm' must be a lower-case job name such as als or track-similarity");
             }
+            TrainingParams.problem(algorithm, params == null ? Map.of() : params).ifPresent(p -> {
+                throw Check.invalid(p.field(), p.detail());
+            });
             params = params == null ? Map.of() : Map.copyOf(params);
         }
     }

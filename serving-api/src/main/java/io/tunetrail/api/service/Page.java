@@ -6,8 +6,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A page of a list and the opaque cursor of the next one. Cursors encode an offset; they are opaque so that a
- * keyset cursor can replace it without breaking clients.
+ * A page of a list and the opaque cursor of the next one. Offset cursors are for lists held in memory (a listener's
+ * recommendations); lists read from PostgreSQL page by {@link Keyset} instead, so a deep page costs no scan.
  */
 public record Page<T>(List<T> items, String nextCursor) {
 

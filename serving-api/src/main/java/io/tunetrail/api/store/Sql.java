@@ -72,6 +72,23 @@ public final class Sql {
         }
     }
 
+    /**
+     * A LIKE pattern matching values that contain {@code text} literally: its backslash, {@code %} and {@code _} are
+     * escaped (PostgreSQL's default LIKE escape is the backslash), so a search for "%" finds a percent sign instead of
+     * everything, and a trailing backslash is not a malformed pattern.
+     */
+    public static String containing(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 8).append('%');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '%' || c == '_') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.append('%').toString();
+    }
+
     public static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }

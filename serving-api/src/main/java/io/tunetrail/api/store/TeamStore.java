@@ -59,13 +59,14 @@ public final class TeamStore {
 
     /**
      * Adds a person to a team, creating their seat when the org has none for that e-mail yet (role as given), in one
-     * transaction. Returns the member.
+     * transaction. A person who has a seat keeps it as it is, role included (roles change only through
+     * {@link #changeRole}). Returns the member.
      */
     public Member addMember(String orgId, String teamId, String memberId, String email, String role) {
         return sql.transaction("adding member " + email + " to team " + teamId, c -> {
             Member m;
             try (var ps = c.prepareStatement("INSERT INTO members (org_id, member_id, email, role) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = EXCLUDED.role RETURNING " + MEMBER_COLUMNS)) {
+                    + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET email = members.email RETURNING " + MEMBER_COLUMNS)) {
                 ps.setString(1, orgId);
                 ps.setString(2, memberId);
                 ps.setString(3, email);
@@ -82,6 +83,35 @@ public final class TeamStore {
                 ps.executeUpdate();
             }
             return m;
+        });
+    }
+
+    /**
+     * Sets a member's role; empty when that would leave the org without an owner. The org's owners are locked first,
+     * so two owners demoting each other at once cannot both succeed.
+     */
+    public Optional<Member> changeRole(String orgId, String memberId, String role) {
+        return sql.transaction("changing the role of member " + memberId, c -> {
+            java.util.List<String> owners = new java.util.ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT member_id FROM members WHERE org_id = ? AND role = 'owner' ORDER BY member_id FOR UPDATE")) {
+                ps.setString(1, orgId);
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        owners.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!"owner".equals(role) && owners.equals(List.of(memberId))) {
+                return Optional.<Member>empty();
+            }
+            try (var ps = c.prepareStatement("UPDATE members SET role = ? WHERE org_id = ? AND member_id = ? RETURNING " + MEMBER_COLUMNS)) {
+                ps.setString(1, role);
+                ps.setString(2, orgId);
+                ps.setString(3, memberId);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(readMember(rs)) : Optional.<Member>empty();
+                }
+            }
         });
     }
 

@@ -77,6 +77,11 @@ public record WebhookSettings(List<String> allowHttpHosts, boolean allowLoopback
                 cooldown, sealer, resolver);
     }
 
+    public WebhookSettings withResolver(HostResolver newResolver) {
+        return new WebhookSettings(allowHttpHosts, allowLoopback, connectTimeout, responseTimeout, workers, maxInFlightPerOrg,
+                breakerFailures, breakerCooldown, sealer, newResolver);
+    }
+
     public WebhookSettings withSealer(SecretSealer newSealer) {
         return new WebhookSettings(allowHttpHosts, allowLoopback, connectTimeout, responseTimeout, workers, maxInFlightPerOrg,
                 breakerFailures, breakerCooldown, newSealer, resolver);

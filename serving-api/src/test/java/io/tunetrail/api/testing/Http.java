@@ -22,6 +22,16 @@ public final class Http {
 
     private Http() {}
 
+    /** Asserts a problem+json answer with this status and code, and {@code field} when it is not null. */
+    public static void assertProblem(Answer a, int status, String code, String field) {
+        org.assertj.core.api.Assertions.assertThat(a.status()).as(a.text()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(a.contentType()).startsWith("application/problem+json");
+        org.assertj.core.api.Assertions.assertThat(a.json().get("code").asText()).isEqualTo(code);
+        if (field != null) {
+            org.assertj.core.api.Assertions.assertThat(a.json().get("field").asText()).isEqualTo(field);
+        }
+    }
+
     /** The track ids of a recommendation answer's {@code items}, in order. */
     public static java.util.List<String> trackIds(JsonNode answer) {
         java.util.List<String> ids = new java.util.ArrayList<>();

@@ -34,12 +34,11 @@ import org.apache.flink.util.function.SerializableFunction;
  *
  * <p>Sinks are {@link DeliveryGuarantee#EXACTLY_ONCE}: Kafka transactions committed when a checkpoint completes, so a
  * result or dead letter is visible to {@code read_committed} readers exactly once. The producer's transaction timeout
- * (10 min) must cover a checkpoint interval plus a restart and stay below the broker's
- * {@code transaction.max.timeout.ms} (15 min by default), or the broker refuses the producer.
+ * ({@link StreamSettings#transactionTimeoutMs}) must outlive a checkpoint interval plus the checkpoint timeout
+ * ({@link StreamSettings#requireTransactionOutlivesCheckpoint}, checked when the settings are made) and stay at or below
+ * the broker's {@code transaction.max.timeout.ms} (15 min by default), or the broker refuses the producer.
  */
 public final class KafkaIo {
-    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
-
     private KafkaIo() {}
 
     /** The job's Kafka source of envelopes. */
@@ -99,11 +98,17 @@ public final class KafkaIo {
         headers.add(new RecordHeader(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static <T> KafkaSink<T> sink(StreamSettings s, String job, String topic, KafkaRecordSerializationSchema<T> schema) {
+    /** The producer properties of every exactly-once sink. */
+    static Properties producerProperties(StreamSettings s) {
         Properties p = new Properties();
-        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(s.transactionTimeoutMs()));
         p.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
+        return p;
+    }
+
+    private static <T> KafkaSink<T> sink(StreamSettings s, String job, String topic, KafkaRecordSerializationSchema<T> schema) {
+        Properties p = producerProperties(s);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(s.bootstrapServers())
                 .setKafkaProducerConfig(p)

@@ -1,0 +1,104 @@
+package io.tunetrail.api.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * What the {@link CrossOrgProbe} knows about each kind of object a route's path can name: how to create one in the
+ * victim org through the API, where the victim reads it back (to see that nothing changed), and a valid request body
+ * for each request schema a route with a path parameter takes (so a refusal is the lookup's 404, not a 400 from
+ * validating the body first).
+ *
+ * <p>A route whose path parameter has no kind here, or whose body schema has no sample, makes the probe fail with a
+ * message naming it: a new route is covered the day it is added, or the suite says what to add here.
+ */
+final class ProbeObjects {
+
+    /**
+     * One kind of object: the path parameter naming it, how to create one (given the ids made so far; kinds are made in
+     * declaration order, so a kind may use an earlier one's id), and the victim's read of it ({@code {param}} filled in).
+     * {@code callerNamed}: the caller picks the name within their own org (a PUT creates the caller's own object of
+     * that name), so a 2xx of PUT is no leak as long as the victim's object is unchanged.
+     */
+    record Kind(String param, BiFunction<ProbeHttp, Map<String, String>, String> create, String readPath, boolean callerNamed) {}
+
+    static final List<Kind> KINDS = List.of(
+            new Kind("team_id", (http, ids) -> http.create("POST", "/api/v1/teams", "{\"name\":\"probe team " + http.nonce() + "\"}")
+                    .path("team_id").asText(), "/api/v1/teams/{team_id}", false),
+            new Kind("member_id", (http, ids) -> http.create("POST", "/api/v1/teams/" + ids.get("team_id") + "/members",
+                    "{\"email\":\"probe-" + http.nonce() + "@probe.example\",\"role\":\"member\"}").path("member_id").asText(),
+                    "/api/v1/teams/{team_id}/members", false),
+            new Kind("key_id", (http, ids) -> http.create("POST", "/api/v1/api-keys", "{\"name\":\"probe key\",\"scopes\":[\"read\"]}")
+                    .path("key").path("key_id").asText(), "/api/v1/api-keys/{key_id}", false),
+            new Kind("genre_id", (http, ids) -> http.create("POST", "/api/v1/genres",
+                    "{\"genre_id\":\"probe-genre-" + http.nonce() + "\",\"name\":\"Probe genre\"}").path("genre_id").asText(),
+                    "/api/v1/genres/{genre_id}", false),
+            new Kind("artist_id", (http, ids) -> http.create("POST", "/api/v1/artists",
+                    "{\"artist_id\":\"probe-artist-" + http.nonce() + "\",\"name\":\"Probe artist\"}").path("artist_id").asText(),
+                    "/api/v1/artists/{artist_id}", false),
+            new Kind("track_id", (http, ids) -> http.create("POST", "/api/v1/tracks", "{\"track_id\":\"probe-track-" + http.nonce() + "\",\"title\":\"Probe track\",\"artist_id\":\""
+                    + ids.get("artist_id") + "\",\"genre_ids\":[\"" + ids.get("genre_id") + "\"]}").path("track_id").asText(),
+                    "/api/v1/tracks/{track_id}", false),
+            new Kind("request_id", (http, ids) -> http.create("POST", "/api/v1/models/train", "{\"algorithm\":\"als\"}").path("request_id").asText(),
+                    "/api/v1/models/train/{request_id}", false),
+            new Kind("webhook_id", (http, ids) -> http.create("POST", "/api/v1/webhooks",
+                    "{\"url\":\"" + CrossOrgProbe.WEBHOOK_URL + "\",\"events\":[\"plan.changed\"]}").path("webhook").path("webhook_id").asText(),
+                    "/api/v1/webhooks", false),
+            new Kind("experiment_id", (http, ids) -> http.create("POST", "/api/v1/experiments", "{\"name\":\"probe\",\"arms\":["
+                    + "{\"name\":\"a\",\"model_version\":\"probe-a\"},{\"name\":\"b\",\"model_version\":\"probe-b\"}]}").path("experiment_id").asText(),
+                    "/api/v1/experiments/{experiment_id}", false),
+            new Kind("flag_key", (http, ids) -> {
+                String key = "probe-flag-" + http.nonce();
+                http.create("PUT", "/api/v1/feature-flags/" + key, "{\"description\":\"probe\",\"enabled\":true,\"rollout_percent\":50}");
+                return key;
+            }, "/api/v1/feature-flags", true));
+
+    /** Valid bodies of the request schemas that routes with a path parameter take, by schema name. */
+    static final Map<String, String> SAMPLE_BODIES = Map.of(
+            "TrackRequest", "{\"title\":\"Replaced by the probe\"}",
+            "AddMemberRequest", "{\"email\":\"intruder@probe.example\",\"role\":\"member\"}",
+            "FlagRequest", "{\"description\":\"the probe's\",\"enabled\":false}",
+            "ChangeRoleRequest", "{\"role\":\"admin\"}");
+
+    /** Values for query parameters a route needs before it looks anything up. */
+    static final Map<String, String> SAMPLE_QUERY = Map.of("user_id", "probe-user", "limit", "5", "days", "7");
+
+    private ProbeObjects() {}
+
+    static Kind kind(String param) {
+        return KINDS.stream().filter(k -> k.param().equals(param)).findFirst().orElse(null);
+    }
+
+    /** Creates one object of every kind in the victim's org; returns the ids by path parameter. */
+    static Map<String, String> createAll(ProbeHttp victim) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Kind k : KINDS) {
+            String id = k.create().apply(victim, ids);
+            if (id == null || id.isEmpty()) {
+                throw new IllegalStateException("the probe could not create a " + k.param() + " in the victim org");
+            }
+            ids.put(k.param(), id);
+        }
+        return ids;
+    }
+
+    /** The victim's view of each of its objects, to compare before and after the attempts. */
+    static Map<String, JsonNode> snapshot(ProbeHttp victim, Map<String, String> ids) {
+        Map<String, JsonNode> views = new LinkedHashMap<>();
+        for (Kind k : KINDS) {
+            views.put(k.param(), victim.read(fill(k.readPath(), ids)));
+        }
+        return views;
+    }
+
+    static String fill(String path, Map<String, String> ids) {
+        String out = path;
+        for (Map.Entry<String, String> e : ids.entrySet()) {
+            out = out.replace("{" + e.getKey() + "}", e.getValue());
+        }
+        return out;
+    }
+}
