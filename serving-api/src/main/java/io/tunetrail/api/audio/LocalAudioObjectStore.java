@@ -75,7 +75,8 @@ public final class LocalAudioObjectStore implements AudioObjectStore {
 
     private static String segment(String id) {
         String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
-        // URLEncoder keeps '.', so "." and ".." would still name the folder itself or its parent.
-        return encoded.replace(".", "%2E");
+        // URLEncoder keeps '.', so "." and ".." would still name the folder itself or its parent: a leading dot is
+        // escaped, which is enough (no other segment of dots exists) and keeps an object's extension readable.
+        return encoded.startsWith(".") ? "%2E" + encoded.substring(1) : encoded;
     }
 }

@@ -25,6 +25,19 @@ class LocalAudioObjectStoreTest {
     }
 
     @Test
+    void anObjectKeepsItsNameAndExtensionWhileDotNamesStayInsideTheOrgFolder() throws Exception {
+        Path root = dir.resolve("audio");
+        LocalAudioObjectStore store = new LocalAudioObjectStore(root);
+        String key = store.put("org.a", "aud_1.wav", new byte[] {7});
+        assertThat(root.resolve(key).getFileName().toString()).isEqualTo("aud_1.wav");
+        assertThat(root.resolve(key).getParent().getFileName().toString()).isEqualTo("org.a");
+        for (String name : new String[] {".", "..", "../x", ".hidden"}) {
+            Path written = root.resolve(store.put("org-c", name, new byte[] {1})).normalize();
+            assertThat(written.getParent()).as(name).isEqualTo(root.resolve("org-c"));
+        }
+    }
+
+    @Test
     void anOrgIdThatLooksLikeAPathCannotClimbOutOfTheRoot() throws Exception {
         Path root = dir.resolve("audio");
         LocalAudioObjectStore store = new LocalAudioObjectStore(root);
