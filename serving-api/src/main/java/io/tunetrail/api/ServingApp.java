@@ -14,6 +14,7 @@ import io.tunetrail.api.http.AccessHook;
 import io.tunetrail.api.http.AccountController;
 import io.tunetrail.api.http.AnalyticsController;
 import io.tunetrail.api.http.AudioController;
+import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
 import io.tunetrail.api.http.BodyLimits;
@@ -162,7 +163,9 @@ public final class ServingApp {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
-            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes()));
+            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes(),
+                    AudioController.ANALYZE_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES),
+                    Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             // Called once per request after the response is written, with the status the exception mappers set.

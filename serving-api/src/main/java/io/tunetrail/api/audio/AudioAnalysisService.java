@@ -44,8 +44,11 @@ public final class AudioAnalysisService implements AutoCloseable {
     /** Reads the upload; may refuse it (too large, no file part). */
     @FunctionalInterface
     public interface UploadReader {
-        byte[] read();
+        Upload read();
     }
+
+    /** An uploaded file and the track it is for (null: none). */
+    public record Upload(byte[] audio, String trackId) {}
 
     public record Embedding(int dimension, String model) {}
 
@@ -88,17 +91,19 @@ public final class AudioAnalysisService implements AutoCloseable {
     }
 
     /**
-     * Analyses one upload for the caller's org, attaching it to {@code trackId} (null: no track). The hook has counted
+     * Analyses one upload for the caller's org, attaching it to the upload's track (if it names one). The hook has counted
      * one unit of the quota; every refusal here gives it back.
      */
-    public AnalyzeResult analyze(Principal p, UploadReader upload, String trackId) {
+    public AnalyzeResult analyze(Principal p, UploadReader reader) {
         Instant countedAt = clock.instant();
         String analysisId = "aud_" + UUID.randomUUID().toString().replace("-", "");
         String pendingKey = p.orgId() + "\n" + analysisId;
         Future<AnalyzeResult> future;
         try {
+            Upload upload = reader.read();
+            String trackId = upload.trackId();
             String track = trackId == null || trackId.isBlank() ? null : catalog.track(p, Check.id("track_id", trackId)).trackId();
-            byte[] audio = upload.read();
+            byte[] audio = upload.audio();
             if (audio.length == 0) {
                 throw ApiErrors.emptyAudio();
             }

@@ -178,6 +178,11 @@ public final class ApiErrors {
                 + "multipart part 'file'", "file");
     }
 
+    /** An audio route's body past its limit (files plus room for a multipart envelope). */
+    public static ApiException audioBodyTooLarge(long maxBytes) {
+        return audioTooLarge("the request body exceeds " + maxBytes + " bytes");
+    }
+
     public static ApiException audioTooLarge(String detail) {
         return problem(413, "audio_too_large", "Audio too large", detail + "; send a shorter or smaller file", "file");
     }
