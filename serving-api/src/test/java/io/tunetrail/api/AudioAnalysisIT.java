@@ -155,6 +155,27 @@ class AudioAnalysisIT {
     }
 
     @Test
+    void onlyTheAnalysedFileReachesTheUsageLedgerRefusedOnesPublishNoUsageEvent() {
+        String org = stack.org("ledger", "starter");
+        String key = stack.key(org, "read", "write");
+        byte[] truncated = Arrays.copyOf(CLICKS_120, CLICKS_120.length / 2);
+        JavalinTest.test(app(settings()), (server, client) -> {
+            expect(upload(client, "/api/v1/audio/analyze", key, "audio/wav", new byte[0]), 400, "empty_audio");
+            expect(upload(client, "/api/v1/audio/analyze", key, "audio/wav", truncated), 422, "undecodable_audio");
+            expect(upload(client, "/api/v1/audio/analyze?track_id=no-such-track", key, "audio/wav", CLICKS_120), 404, "not_found");
+            Http.Answer analysed = upload(client, "/api/v1/audio/analyze", key, "audio/wav", CLICKS_120);
+            assertThat(analysed.status()).isEqualTo(200);
+            // The usage topic is what the ledger (usage_daily, usage_ledger) is summed from: one event, the analysed file's.
+            var events = stack.usageEvents(org, 1);
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).resource()).isEqualTo("audio_analysis");
+            assertThat(events.get(0).units()).isEqualTo(1);
+            assertThat(events.get(0).requestId()).isEqualTo(analysed.header("X-Request-Id"));
+            assertThat(used(org)).isEqualTo(1);
+        });
+    }
+
+    @Test
     void anotherOrgsTrackAndAnalysisAreNotFound() {
         String mine = stack.org("mine", "starter");
         String theirs = stack.org("theirs", "starter");

@@ -7,6 +7,7 @@ import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.ApiException;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.api.http.Json;
+import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.service.CatalogService;
@@ -14,6 +15,7 @@ import io.tunetrail.audio.AudioAnalysis;
 import io.tunetrail.audio.AudioInputException;
 import io.tunetrail.audio.decode.AudioContainer;
 import io.tunetrail.audio.document.AnalysisJson;
+import io.tunetrail.model.UsageEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -38,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Quota.</b> The access hook counts one {@code audio_analysis} unit before the handler runs (so that racing
  * uploads cannot pass the limit). An upload refused afterwards (empty, too large, not audio, undecodable, another
  * org's track, a full pool) is not an analysed file: its unit is given back in the same Redis counters, exactly once,
- * by whichever side refused it (this thread before the pool took the work, the pool thread after).
+ * by whichever side refused it (this thread before the pool took the work, the pool thread after). Its usage event
+ * (the record the usage ledger is summed from) is published only once the file is analysed and stored, so a refused
+ * file leaves no trace in the ledger either: refused before it is counted there, rather than compensated after.
  */
 public final class AudioAnalysisService implements AutoCloseable {
     /** Reads the upload; may refuse it (too large, no file part). */
@@ -67,18 +71,20 @@ public final class AudioAnalysisService implements AutoCloseable {
     private final AudioAnalysisStore store;
     private final CatalogService catalog;
     private final UsageLimiter limiter;
+    private final EventPublisher events;
     private final Clock clock;
     private final ThreadPoolExecutor pool;
     /** Analyses running or waiting, as org + '\n' + analysis id: their GET answers "pending" rather than 404. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
     public AudioAnalysisService(AudioSettings settings, AudioObjectStore objects, AudioAnalysisStore store, CatalogService catalog,
-            UsageLimiter limiter, Clock clock) {
+            UsageLimiter limiter, EventPublisher events, Clock clock) {
         this.settings = settings;
         this.objects = objects;
         this.store = store;
         this.catalog = catalog;
         this.limiter = limiter;
+        this.events = events;
         this.clock = clock;
         // No waiting room at all is a SynchronousQueue: an ArrayBlockingQueue cannot have capacity 0.
         BlockingQueue<Runnable> queue = settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
@@ -92,10 +98,10 @@ public final class AudioAnalysisService implements AutoCloseable {
 
     /**
      * Analyses one upload for the caller's org, attaching it to the upload's track (if it names one). The hook has counted
-     * one unit of the quota; every refusal here gives it back.
+     * one unit of the quota ({@code usage}, its event not yet published); every refusal here gives it back.
      */
-    public AnalyzeResult analyze(Principal p, UploadReader reader) {
-        Instant countedAt = clock.instant();
+    public AnalyzeResult analyze(Principal p, UsageEvent usage, UploadReader reader) {
+        Instant countedAt = usage.eventTime();
         String analysisId = "aud_" + UUID.randomUUID().toString().replace("-", "");
         String pendingKey = p.orgId() + "\n" + analysisId;
         Future<AnalyzeResult> future;
@@ -108,7 +114,7 @@ public final class AudioAnalysisService implements AutoCloseable {
                 throw ApiErrors.emptyAudio();
             }
             pending.add(pendingKey);
-            future = pool.submit(() -> analyseAndStore(p.orgId(), analysisId, track, audio, countedAt, pendingKey));
+            future = pool.submit(() -> analyseAndStore(p.orgId(), analysisId, track, audio, usage, pendingKey));
         } catch (RejectedExecutionException e) {
             pending.remove(pendingKey);
             refund(p.orgId(), countedAt);
@@ -136,7 +142,7 @@ public final class AudioAnalysisService implements AutoCloseable {
         }
     }
 
-    private AnalyzeResult analyseAndStore(String orgId, String analysisId, String trackId, byte[] audio, Instant countedAt, String pendingKey)
+    private AnalyzeResult analyseAndStore(String orgId, String analysisId, String trackId, byte[] audio, UsageEvent usage, String pendingKey)
             throws AudioInputException {
         try {
             AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
@@ -145,10 +151,11 @@ public final class AudioAnalysisService implements AutoCloseable {
             String features = AnalysisJson.write(a.features());
             store.insert(new AudioAnalysisStore.NewAnalysis(orgId, analysisId, trackId, a.analyserVersion(), features,
                     AnalysisJson.write(a.document()), a.features().durationMs(), objectKey, a.embedding().vector(), a.embedding().model()));
+            events.publishUsage(usage);
             return new AnalyzeResult(analysisId, "complete", Json.mapper().readTree(features), url(analysisId),
                     new Embedding(a.embedding().dimension(), a.embedding().model()));
         } catch (AudioInputException | RuntimeException e) {
-            refund(orgId, countedAt);
+            refund(orgId, usage.eventTime());
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("the analyser wrote JSON it cannot read back", e);

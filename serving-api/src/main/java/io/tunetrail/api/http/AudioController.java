@@ -11,8 +11,11 @@ import java.util.List;
 /** HTTP for audio analysis: uploads in (raw body or multipart), analyses and a track's audio features out. */
 public final class AudioController {
     private static final String FEATURE = "audio_analysis";
-    /** One unit of the audio_analysis quota per upload; refusals are given back by the service. */
-    private static final Gate ANALYZE = new Gate(Scope.WRITE, FEATURE, Gate.AUDIO_ANALYSIS, 1, null, null);
+    /**
+     * One unit of the audio_analysis quota per upload; refusals are given back by the service, which publishes the
+     * usage event only for an analysed file.
+     */
+    private static final Gate ANALYZE = new Gate(Scope.WRITE, FEATURE, Gate.AUDIO_ANALYSIS, 1, null, null).settlingUsageInHandler();
     private static final Gate READ_ANALYSIS = Gate.metered(Scope.READ, FEATURE);
     private static final Gate READ = Gate.metered(Scope.READ, "basic_recommendations");
     private static final String TAG = "Audio";
@@ -46,7 +49,7 @@ public final class AudioController {
 
     private void analyze(Context ctx) {
         String queryTrack = ctx.queryParam("track_id");
-        AudioAnalysisService.AnalyzeResult result = audio.analyze(principal(ctx), () -> {
+        AudioAnalysisService.AnalyzeResult result = audio.analyze(principal(ctx), AccessHook.pendingUsage(ctx), () -> {
             if (!AudioUploads.isMultipart(ctx)) {
                 return new AudioAnalysisService.Upload(AudioUploads.raw(ctx, maxBytes), queryTrack);
             }
