@@ -176,6 +176,41 @@ class AudioAnalysisIT {
     }
 
     @Test
+    void aTrackIsAnalysedAgainFromItsStoredAudioCountedOnceAndOnlyForItsOwnOrg() throws Exception {
+        String org = stack.org("again", "starter");
+        String other = stack.org("again-other", "starter");
+        String key = stack.key(org, "read", "write");
+        String otherKey = stack.key(other, "read", "write");
+        track(org, "t-again");
+        track(org, "t-silent");
+        JavalinTest.test(app(settings()), (server, client) -> {
+            Http.Answer first = upload(client, "/api/v1/audio/analyze?track_id=t-again", key, "audio/wav", CLICKS_120);
+            assertThat(first.status()).isEqualTo(200);
+            Http.Answer again = Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/tracks/t-again/analyze")
+                    .header("Authorization", "Bearer " + key).post(RequestBody.create(new byte[0])).build());
+            assertThat(again.status()).as(again.text()).isEqualTo(200);
+            String id = again.json().get("analysis_id").asText();
+            assertThat(id).isNotEqualTo(first.json().get("analysis_id").asText());
+            assertThat(again.json().get("audio_features").get("tempo").asDouble()).isCloseTo(120.0, within(2.4));
+            assertThat(Http.get(client, "/api/v1/tracks/t-again/audio-analysis", key).json().get("analysis_id").asText()).isEqualTo(id);
+            try (var files = Files.walk(audioRoot)) {
+                assertThat(files.filter(p -> p.getFileName().toString().startsWith(id)).toList()).as("the stored audio is not copied").isEmpty();
+            }
+            assertThat(used(org)).isEqualTo(2);
+
+            Http.Answer none = Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/tracks/t-silent/analyze")
+                    .header("Authorization", "Bearer " + key).post(RequestBody.create(new byte[0])).build());
+            expect(none, 404, "not_found");
+            assertThat(none.json().get("detail").asText()).contains("no stored audio");
+            Http.Answer theirs = Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/tracks/t-again/analyze")
+                    .header("Authorization", "Bearer " + otherKey).post(RequestBody.create(new byte[0])).build());
+            expect(theirs, 404, "not_found");
+            assertThat(used(org)).as("refusals give their unit back").isEqualTo(2);
+            assertThat(used(other)).isZero();
+        });
+    }
+
+    @Test
     void anotherOrgsTrackAndAnalysisAreNotFound() {
         String mine = stack.org("mine", "starter");
         String theirs = stack.org("theirs", "starter");

@@ -51,8 +51,15 @@ public final class AudioAnalysisService implements AutoCloseable {
         Upload read();
     }
 
-    /** An uploaded file and the track it is for (null: none). */
-    public record Upload(byte[] audio, String trackId) {}
+    /**
+     * An uploaded file and the track it is for (null: none); {@code storedKey} names the object it was read from when it
+     * is already in the object store (null: a new upload, to be kept).
+     */
+    public record Upload(byte[] audio, String trackId, String storedKey) {
+        public Upload(byte[] audio, String trackId) {
+            this(audio, trackId, null);
+        }
+    }
 
     public record Embedding(int dimension, String model) {}
 
@@ -114,7 +121,7 @@ public final class AudioAnalysisService implements AutoCloseable {
                 throw ApiErrors.emptyAudio();
             }
             pending.add(pendingKey);
-            future = pool.submit(() -> analyseAndStore(p.orgId(), analysisId, track, audio, usage, pendingKey));
+            future = pool.submit(() -> analyseAndStore(p.orgId(), analysisId, track, audio, upload.storedKey(), usage, pendingKey));
         } catch (RejectedExecutionException e) {
             pending.remove(pendingKey);
             refund(p.orgId(), countedAt);
@@ -142,12 +149,13 @@ public final class AudioAnalysisService implements AutoCloseable {
         }
     }
 
-    private AnalyzeResult analyseAndStore(String orgId, String analysisId, String trackId, byte[] audio, UsageEvent usage, String pendingKey)
+    private AnalyzeResult analyseAndStore(String orgId, String analysisId, String trackId, byte[] audio, String storedKey, UsageEvent usage,
+            String pendingKey)
             throws AudioInputException {
         try {
             AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
             String extension = AudioContainer.sniff(audio).map(c -> "." + c.name().toLowerCase(Locale.ROOT)).orElse(".bin");
-            String objectKey = objects.put(orgId, analysisId + extension, audio);
+            String objectKey = storedKey != null ? storedKey : objects.put(orgId, analysisId + extension, audio);
             String features = AnalysisJson.write(a.features());
             store.insert(new AudioAnalysisStore.NewAnalysis(orgId, analysisId, trackId, a.analyserVersion(), features,
                     AnalysisJson.write(a.document()), a.features().durationMs(), objectKey, a.embedding().vector(), a.embedding().model()));
@@ -162,6 +170,19 @@ public final class AudioAnalysisService implements AutoCloseable {
         } finally {
             pending.remove(pendingKey);
         }
+    }
+
+    /**
+     * Analyses again the newest audio kept for a track of the caller's org (after an analyser upgrade, say): a new
+     * analysis of the same stored object, counted like an upload. 404 when the track is not the org's or has no audio.
+     */
+    public AnalyzeResult analyzeTrack(Principal p, UsageEvent usage, String trackId) {
+        return analyze(p, usage, () -> {
+            catalog.track(p, Check.id("track_id", trackId));
+            String key = store.newestObjectKeyOfTrack(p.orgId(), trackId).orElseThrow(() -> ApiErrors.notFoundDetail("track '" + trackId
+                    + "' has no stored audio; upload it with POST /api/v1/audio/analyze?track_id=" + trackId));
+            return new Upload(objects.get(p.orgId(), key), trackId, key);
+        });
     }
 
     /** The analysis document with its identity and audio features; pending ones answer with their status only. */

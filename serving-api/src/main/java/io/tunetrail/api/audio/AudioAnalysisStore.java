@@ -69,6 +69,15 @@ public final class AudioAnalysisStore {
                 }, AudioAnalysisStore::row);
     }
 
+    /** The object key of the track's newest analysed audio (uploads kept before V70 had none). */
+    public Optional<String> newestObjectKeyOfTrack(String orgId, String trackId) {
+        return sql.one("read a track's stored audio", "SELECT object_key FROM audio_analyses WHERE org_id = ? AND track_id = ? "
+                + "AND object_key IS NOT NULL ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, trackId);
+                }, rs -> rs.getString(1));
+    }
+
     private static StoredAnalysis row(ResultSet rs) throws SQLException {
         return new StoredAnalysis(rs.getString("analysis_id"), rs.getString("track_id"), rs.getString("analyser_version"),
                 rs.getString("features"), rs.getString("document"), rs.getLong("duration_ms"), Sql.instant(rs, "created_at"));

@@ -38,6 +38,19 @@ public final class LocalAudioObjectStore implements AudioObjectStore {
     }
 
     @Override
+    public byte[] get(String orgId, String key) {
+        Path file = root.resolve(key).normalize();
+        if (!file.startsWith(orgFolder(orgId)) || file.equals(orgFolder(orgId))) {
+            throw new IllegalArgumentException("object '" + key + "' is not under the audio of org '" + orgId + "'");
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw StoreException.unavailable("audio store", root.toString(), e);
+        }
+    }
+
+    @Override
     public void deleteOrg(String orgId) {
         Path folder = orgFolder(orgId);
         if (!Files.exists(folder)) {

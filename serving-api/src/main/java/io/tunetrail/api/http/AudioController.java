@@ -34,6 +34,11 @@ public final class AudioController {
                 ApiRoute.post(ANALYZE_PATH, ANALYZE, TAG, "Analyse uploaded audio (WAV, Ogg Vorbis, FLAC, MP3; raw body or multipart "
                         + "'file'): Spotify-style audio features, an analysis document and a signal embedding; 202 when it outlives the wait",
                         this::analyze).query("track_id"),
+                ApiRoute.post("/api/v1/tracks/{track_id}/analyze", ANALYZE, TAG, "Analyse again the newest audio kept for a track (uploaded "
+                        + "with its track_id): a new analysis, counted like an upload; 404 when the track has no stored audio", ctx -> {
+                            var result = audio.analyzeTrack(principal(ctx), AccessHook.pendingUsage(ctx), ctx.pathParam("track_id"));
+                            ctx.status(result.complete() ? 200 : 202).json(result);
+                        }),
                 ApiRoute.get("/api/v1/audio/analyses/{analysis_id}", READ_ANALYSIS, TAG, "An audio analysis: features, track, bars, beats, "
                         + "tatums, sections, segments", ctx -> {
                             String id = ctx.pathParam("analysis_id");

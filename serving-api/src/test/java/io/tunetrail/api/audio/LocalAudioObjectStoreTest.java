@@ -1,6 +1,7 @@
 package io.tunetrail.api.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,10 @@ class LocalAudioObjectStoreTest {
         store.put("org-a", "x.wav", new byte[] {1, 2, 3});
         store.put("org-b", "x.wav", new byte[] {4});
         assertThat(Files.readAllBytes(store.resolve("org-a", "x.wav"))).containsExactly(1, 2, 3);
+        String keyA = store.put("org-a", "y.wav", new byte[] {5, 6});
+        assertThat(store.get("org-a", keyA)).containsExactly(5, 6);
+        assertThatThrownBy(() -> store.get("org-b", keyA)).as("another org's object").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.get("org-b", "org-b/../org-a/y.wav")).isInstanceOf(IllegalArgumentException.class);
         store.deleteOrg("org-a");
         assertThat(Files.exists(store.resolve("org-a", "x.wav"))).isFalse();
         assertThat(Files.readAllBytes(store.resolve("org-b", "x.wav"))).containsExactly(4);
