@@ -142,7 +142,7 @@ public final class ServingApp {
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
-                new AudioAnalysisStore(sql), catalogService, limiter, stores.events(), clock);
+                new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
         routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
         routes.addAll(new BillingController(stripe).routes());

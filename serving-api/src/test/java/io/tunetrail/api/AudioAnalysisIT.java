@@ -211,6 +211,40 @@ class AudioAnalysisIT {
     }
 
     @Test
+    void similarByAudioAnswersFromSignalEmbeddingsOfTheOrgsOwnTracksAndSaysSo() {
+        String org = stack.org("alike", "starter");
+        String other = stack.org("alike-other", "starter");
+        String key = stack.key(org, "read", "write");
+        String otherKey = stack.key(other, "read", "write");
+        for (String t : new String[] {"t-a", "t-b", "t-c", "t-none"}) {
+            track(org, t);
+        }
+        track(other, "t-theirs");
+        JavalinTest.test(app(settings()), (server, client) -> {
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=t-a", key, "audio/wav", CLICKS_120).status()).isEqualTo(200);
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=t-b", key, "audio/wav", CLICKS_120).status()).isEqualTo(200);
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=t-c", key, "audio/wav", clickTrackWav(75, 12)).status()).isEqualTo(200);
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=t-theirs", otherKey, "audio/wav", CLICKS_120).status()).isEqualTo(200);
+
+            Http.Answer alike = Http.get(client, "/api/v1/tracks/similar-by-audio/t-a", key);
+            assertThat(alike.status()).as(alike.text()).isEqualTo(200);
+            assertThat(alike.json().get("embedding").asText()).isEqualTo("signal");
+            assertThat(alike.json().get("model").asText()).isNotBlank();
+            var matches = alike.json().get("matches");
+            assertThat(matches).hasSize(2);
+            assertThat(matches.get(0).get("track_id").asText()).as("the same audio first").isEqualTo("t-b");
+            assertThat(matches.get(0).get("similarity").asDouble()).isGreaterThan(0.999);
+            assertThat(matches.get(1).get("track_id").asText()).isEqualTo("t-c");
+            assertThat(matches.get(1).get("similarity").asDouble()).isLessThan(matches.get(0).get("similarity").asDouble());
+
+            Http.Answer fallback = Http.get(client, "/api/v1/tracks/similar-by-audio/t-none", key);
+            assertThat(fallback.status()).isEqualTo(200);
+            assertThat(fallback.json().get("embedding").asText()).isEqualTo("catalog_features");
+            expect(Http.get(client, "/api/v1/tracks/similar-by-audio/t-theirs", key), 404, "not_found");
+        });
+    }
+
+    @Test
     void anotherOrgsTrackAndAnalysisAreNotFound() {
         String mine = stack.org("mine", "starter");
         String theirs = stack.org("theirs", "starter");

@@ -18,6 +18,7 @@ import io.tunetrail.audio.document.AnalysisJson;
 import io.tunetrail.model.UsageEvent;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -77,6 +78,7 @@ public final class AudioAnalysisService implements AutoCloseable {
     private final AudioObjectStore objects;
     private final AudioAnalysisStore store;
     private final CatalogService catalog;
+    private final io.tunetrail.store.vector.VectorStore catalogVectors;
     private final UsageLimiter limiter;
     private final EventPublisher events;
     private final Clock clock;
@@ -85,7 +87,8 @@ public final class AudioAnalysisService implements AutoCloseable {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
     public AudioAnalysisService(AudioSettings settings, AudioObjectStore objects, AudioAnalysisStore store, CatalogService catalog,
-            UsageLimiter limiter, EventPublisher events, Clock clock) {
+            io.tunetrail.store.vector.VectorStore catalogVectors, UsageLimiter limiter, EventPublisher events, Clock clock) {
+        this.catalogVectors = catalogVectors;
         this.settings = settings;
         this.objects = objects;
         this.store = store;
@@ -183,6 +186,29 @@ public final class AudioAnalysisService implements AutoCloseable {
                     + "' has no stored audio; upload it with POST /api/v1/audio/analyze?track_id=" + trackId));
             return new Upload(objects.get(p.orgId(), key), trackId, key);
         });
+    }
+
+    /**
+     * Tracks of the caller's org that sound like one track: by signal embeddings of analysed audio when the track has
+     * one ({@code embedding: signal}, with its model), else by the catalog's feature embeddings the route used before
+     * ({@code embedding: catalog_features}). The answer says which.
+     */
+    public ObjectNode similarByAudio(Principal p, String trackId, int limit) {
+        catalog.track(p, trackId);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("track_id", trackId);
+        var model = store.signalModelOfTrack(p.orgId(), trackId);
+        List<io.tunetrail.store.vector.Neighbour> found;
+        if (model.isPresent()) {
+            out.put("embedding", "signal").put("model", model.get());
+            found = store.nearestBySignal(p.orgId(), trackId, limit);
+        } else {
+            out.put("embedding", "catalog_features").putNull("model");
+            found = catalogVectors.nearestToTrack(p.orgId(), trackId, limit, Set.of());
+        }
+        var matches = out.putArray("matches");
+        found.forEach(n -> matches.addObject().put("track_id", n.trackId()).put("similarity", n.similarity()));
+        return out;
     }
 
     /** The analysis document with its identity and audio features; pending ones answer with their status only. */

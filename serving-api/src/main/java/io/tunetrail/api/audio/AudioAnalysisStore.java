@@ -78,6 +78,34 @@ public final class AudioAnalysisStore {
                 }, rs -> rs.getString(1));
     }
 
+    /** The model of the track's newest signal embedding: empty when the track has none. */
+    public Optional<String> signalModelOfTrack(String orgId, String trackId) {
+        return sql.one("read a track's signal embedding", "SELECT model FROM audio_embeddings WHERE org_id = ? AND track_id = ? "
+                + "ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, trackId);
+                }, rs -> rs.getString(1));
+    }
+
+    /**
+     * The org's other tracks nearest (cosine) to the track's newest signal embedding, each by its own newest one. An
+     * exact scan of the org's rows rather than the HNSW index: the index spans every org, and filtering its candidates
+     * by org afterwards could leave fewer than {@code limit} of this org's.
+     */
+    public java.util.List<io.tunetrail.store.vector.Neighbour> nearestBySignal(String orgId, String trackId, int limit) {
+        return sql.list("find tracks that sound alike", "SELECT track_id, distance FROM (SELECT DISTINCT ON (e.track_id) e.track_id, "
+                + "e.embedding <=> s.embedding AS distance FROM audio_embeddings e, (SELECT embedding FROM audio_embeddings "
+                + "WHERE org_id = ? AND track_id = ? ORDER BY created_at DESC, analysis_id DESC LIMIT 1) s "
+                + "WHERE e.org_id = ? AND e.track_id IS NOT NULL AND e.track_id <> ? ORDER BY e.track_id, e.created_at DESC, e.analysis_id DESC) "
+                + "newest ORDER BY distance, track_id LIMIT ?", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, trackId);
+                    ps.setString(3, orgId);
+                    ps.setString(4, trackId);
+                    ps.setInt(5, limit);
+                }, rs -> new io.tunetrail.store.vector.Neighbour(rs.getString(1), rs.getDouble(2)));
+    }
+
     private static StoredAnalysis row(ResultSet rs) throws SQLException {
         return new StoredAnalysis(rs.getString("analysis_id"), rs.getString("track_id"), rs.getString("analyser_version"),
                 rs.getString("features"), rs.getString("document"), rs.getLong("duration_ms"), Sql.instant(rs, "created_at"));

@@ -18,6 +18,7 @@ public final class AudioController {
     private static final Gate ANALYZE = new Gate(Scope.WRITE, FEATURE, Gate.AUDIO_ANALYSIS, 1, null, null).settlingUsageInHandler();
     private static final Gate READ_ANALYSIS = Gate.metered(Scope.READ, FEATURE);
     private static final Gate READ = Gate.metered(Scope.READ, "basic_recommendations");
+    private static final Gate SIMILAR = Gate.metered(Scope.READ, "audio_similarity_search");
     private static final String TAG = "Audio";
     /** Its body limit is the audio upload limit (BodyLimits), not the JSON routes' api.max-body-bytes. */
     public static final String ANALYZE_PATH = "/api/v1/audio/analyze";
@@ -39,6 +40,10 @@ public final class AudioController {
                             var result = audio.analyzeTrack(principal(ctx), AccessHook.pendingUsage(ctx), ctx.pathParam("track_id"));
                             ctx.status(result.complete() ? 200 : 202).json(result);
                         }),
+                ApiRoute.get("/api/v1/tracks/similar-by-audio/{track_id}", SIMILAR, TAG, "Tracks that sound like a track: by the signal "
+                        + "embeddings of analysed audio when it has one, else by the catalog's feature embeddings ('embedding' says which)",
+                        ctx -> ctx.json(audio.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
+                                Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100)))).query("limit"),
                 ApiRoute.get("/api/v1/audio/analyses/{analysis_id}", READ_ANALYSIS, TAG, "An audio analysis: features, track, bars, beats, "
                         + "tatums, sections, segments", ctx -> {
                             String id = ctx.pathParam("analysis_id");
