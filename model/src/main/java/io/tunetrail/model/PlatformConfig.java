@@ -131,6 +131,8 @@ public final class PlatformConfig {
             "How long POST /api/v1/audio/analyze waits for its analysis (ms); longer ones answer 202 and finish in the background.");
     public static final Key API_AUDIO_STORE_DIR = key("api.audio.store-dir", "",
             "Folder keeping uploaded audio (one sub-folder per org). Empty means <home>/audio.");
+    public static final Key API_AUDIO_MATRIX_MAX_IDS = key("api.audio.matrix-max-ids", "50",
+            "Most track ids GET /api/v1/ml/tracks/similarity-matrix takes (the answer has the square of it); more get 400.");
     public static final Key API_REDIS_TIMEOUT_MS = key("api.redis.timeout-ms", "500",
             "Connect and read timeout of the API's Redis calls (ms): past it a request answers in degraded mode or 503, never hangs.");
     public static final Key API_DB_CONNECT_TIMEOUT_MS = key("api.db.connect-timeout-ms", "1000",

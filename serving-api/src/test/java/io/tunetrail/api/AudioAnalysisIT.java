@@ -245,6 +245,40 @@ class AudioAnalysisIT {
     }
 
     @Test
+    void theSimilarityMatrixComparesTracksWithinOneEmbeddingSpaceForProOnly() {
+        String org = stack.org("matrix", "pro");
+        String key = stack.key(org, "read", "write");
+        String starterKey = stack.key(stack.org("matrix-starter", "starter"), "read");
+        for (String t : new String[] {"m-a", "m-b", "m-c", "m-none"}) {
+            track(org, t);
+        }
+        JavalinTest.test(app(settings()), (server, client) -> {
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=m-a", key, "audio/wav", CLICKS_120).status()).isEqualTo(200);
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=m-b", key, "audio/wav", CLICKS_120).status()).isEqualTo(200);
+            assertThat(upload(client, "/api/v1/audio/analyze?track_id=m-c", key, "audio/wav", clickTrackWav(75, 12)).status()).isEqualTo(200);
+
+            Http.Answer m = Http.get(client, "/api/v1/ml/tracks/similarity-matrix?ids=m-a,m-b,m-c,m-none", key);
+            assertThat(m.status()).as(m.text()).isEqualTo(200);
+            assertThat(m.json().get("embeddings").get("m-a").asText()).isEqualTo("signal");
+            assertThat(m.json().get("embeddings").get("m-none").isNull()).isTrue();
+            var rows = m.json().get("matrix");
+            assertThat(rows).hasSize(4);
+            assertThat(rows.get(0).get(0).asDouble()).isCloseTo(1.0, within(1e-6));
+            assertThat(rows.get(0).get(1).asDouble()).as("the same audio").isGreaterThan(0.999);
+            assertThat(rows.get(0).get(2).asDouble()).isLessThan(rows.get(0).get(1).asDouble());
+            assertThat(rows.get(2).get(0).asDouble()).as("symmetric").isCloseTo(rows.get(0).get(2).asDouble(), within(1e-9));
+            assertThat(rows.get(0).get(3).isNull()).as("no embedding, no similarity").isTrue();
+            assertThat(rows.get(3).get(3).isNull()).isTrue();
+
+            String tooMany = String.join(",", java.util.stream.IntStream.range(0, 51).mapToObj(i -> "x" + i).toList());
+            Http.Answer refused = expect(Http.get(client, "/api/v1/ml/tracks/similarity-matrix?ids=" + tooMany, key), 400, "invalid_field");
+            assertThat(refused.json().get("field").asText()).isEqualTo("ids");
+            expect(Http.get(client, "/api/v1/ml/tracks/similarity-matrix?ids=m-a,not-mine", key), 404, "not_found");
+            assertThat(Http.get(client, "/api/v1/ml/tracks/similarity-matrix?ids=m-a,m-b", starterKey).status()).isEqualTo(402);
+        });
+    }
+
+    @Test
     void anotherOrgsTrackAndAnalysisAreNotFound() {
         String mine = stack.org("mine", "starter");
         String theirs = stack.org("theirs", "starter");

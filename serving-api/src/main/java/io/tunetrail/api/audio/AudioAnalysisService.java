@@ -211,6 +211,67 @@ public final class AudioAnalysisService implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Pairwise cosine similarities of up to {@code settings.matrixMaxIds()} tracks of the caller's org (comma-separated
+     * {@code ids}), each track by its newest signal embedding, else its catalog feature embedding ({@code embeddings}
+     * says which). Two tracks embedded in different spaces cannot be compared: their cell is null, as is any cell of a
+     * track with no embedding at all.
+     */
+    public ObjectNode similarityMatrix(Principal p, String ids) {
+        if (ids == null || ids.isBlank()) {
+            throw ApiErrors.missingField("ids");
+        }
+        List<String> tracks = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(List.of(ids.split(",", -1))));
+        if (tracks.size() < 2 || tracks.size() > settings.matrixMaxIds()) {
+            throw ApiErrors.invalidField("ids", "give 2 to " + settings.matrixMaxIds() + " distinct track ids, comma-separated; got "
+                    + tracks.size());
+        }
+        tracks.forEach(t -> catalog.track(p, Check.id("ids", t)));
+        java.util.Map<String, float[]> signal = store.signalEmbeddings(p.orgId(), tracks);
+        String[] source = new String[tracks.size()];
+        float[][] vectors = new float[tracks.size()][];
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.set("ids", Json.mapper().valueToTree(tracks));
+        ObjectNode embeddings = out.putObject("embeddings");
+        for (int i = 0; i < tracks.size(); i++) {
+            String t = tracks.get(i);
+            if (signal.containsKey(t)) {
+                source[i] = "signal";
+                vectors[i] = signal.get(t);
+            } else {
+                var features = catalogVectors.embedding(p.orgId(), t);
+                source[i] = features.isPresent() ? "catalog_features" : null;
+                vectors[i] = features.map(io.tunetrail.store.vector.TrackEmbedding::vector).orElse(null);
+            }
+            embeddings.put(t, source[i]);
+        }
+        var matrix = out.putArray("matrix");
+        for (int i = 0; i < tracks.size(); i++) {
+            var row = matrix.addArray();
+            for (int j = 0; j < tracks.size(); j++) {
+                if (source[i] == null || !source[i].equals(source[j])) {
+                    row.addNull();
+                } else {
+                    row.add(cosine(vectors[i], vectors[j]));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        // Stored vectors are never all zero (VectorStore and the analyser both refuse it), so the norms are positive.
+        return dot / Math.sqrt(na * nb);
+    }
+
     /** The analysis document with its identity and audio features; pending ones answer with their status only. */
     public ObjectNode analysis(Principal p, String analysisId) {
         Check.id("analysis_id", analysisId);

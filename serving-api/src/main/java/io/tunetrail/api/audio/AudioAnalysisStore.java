@@ -106,6 +106,26 @@ public final class AudioAnalysisStore {
                 }, rs -> new io.tunetrail.store.vector.Neighbour(rs.getString(1), rs.getDouble(2)));
     }
 
+    /** The newest signal embedding of each of these tracks of the org that has one. */
+    public java.util.Map<String, float[]> signalEmbeddings(String orgId, java.util.List<String> trackIds) {
+        java.util.Map<String, float[]> out = new java.util.HashMap<>();
+        sql.list("read signal embeddings", "SELECT DISTINCT ON (track_id) track_id, embedding::text FROM audio_embeddings "
+                + "WHERE org_id = ? AND track_id = ANY(?) ORDER BY track_id, created_at DESC, analysis_id DESC", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setArray(2, ps.getConnection().createArrayOf("text", trackIds.toArray()));
+                }, rs -> out.put(rs.getString(1), parseVector(rs.getString(2))));
+        return out;
+    }
+
+    private static float[] parseVector(String literal) {
+        String[] parts = literal.substring(1, literal.length() - 1).split(",");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Float.parseFloat(parts[i]);
+        }
+        return v;
+    }
+
     private static StoredAnalysis row(ResultSet rs) throws SQLException {
         return new StoredAnalysis(rs.getString("analysis_id"), rs.getString("track_id"), rs.getString("analyser_version"),
                 rs.getString("features"), rs.getString("document"), rs.getLong("duration_ms"), Sql.instant(rs, "created_at"));

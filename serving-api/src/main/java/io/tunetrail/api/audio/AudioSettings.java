@@ -18,8 +18,10 @@ import java.util.function.Function;
  * @param syncMillis how long a request waits for its analysis before answering 202
  * @param storeRoot  where uploaded audio is kept, one folder per org
  * @param analyser   the analysis itself ({@link AudioAnalyser}; tests put a gate in front of it)
+ * @param matrixMaxIds most track ids one similarity matrix takes
  */
-public record AudioSettings(long maxBytes, double maxSeconds, int threads, int queue, long syncMillis, Path storeRoot, Analyser analyser) {
+public record AudioSettings(long maxBytes, double maxSeconds, int threads, int queue, long syncMillis, Path storeRoot, Analyser analyser,
+        int matrixMaxIds) {
 
     /** One file in, its analysis out; refusals are typed. */
     @FunctionalInterface
@@ -28,9 +30,9 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
     }
 
     public AudioSettings {
-        if (maxBytes < 1 || maxSeconds <= 0 || threads < 1 || queue < 0 || syncMillis < 1) {
+        if (maxBytes < 1 || maxSeconds <= 0 || threads < 1 || queue < 0 || syncMillis < 1 || matrixMaxIds < 2) {
             throw new IllegalArgumentException("audio settings out of range: max bytes " + maxBytes + ", max seconds " + maxSeconds
-                    + ", threads " + threads + ", queue " + queue + ", sync ms " + syncMillis);
+                    + ", threads " + threads + ", queue " + queue + ", sync ms " + syncMillis + ", matrix ids " + matrixMaxIds);
         }
     }
 
@@ -49,7 +51,7 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
         return new AudioSettings(Long.parseLong(value.apply(PlatformConfig.API_AUDIO_MAX_UPLOAD_BYTES)),
                 Double.parseDouble(value.apply(PlatformConfig.API_AUDIO_MAX_SECONDS)), Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_THREADS)),
                 Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_QUEUE)), Long.parseLong(value.apply(PlatformConfig.API_AUDIO_SYNC_MS)),
-                storeRoot, analyser::analyse);
+                storeRoot, analyser::analyse, Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_MATRIX_MAX_IDS)));
     }
 
     public AudioLimits limits() {
@@ -57,18 +59,18 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
     }
 
     public AudioSettings withPool(int threadCount, int queueLength) {
-        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, storeRoot, analyser);
+        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, storeRoot, analyser, matrixMaxIds);
     }
 
     public AudioSettings withAnalyser(Analyser other) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, other);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, other, matrixMaxIds);
     }
 
     public AudioSettings withLimits(long bytes, double seconds) {
-        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, storeRoot, analyser);
+        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds);
     }
 
     public AudioSettings withSyncMillis(long millis) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, storeRoot, analyser);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, storeRoot, analyser, matrixMaxIds);
     }
 }

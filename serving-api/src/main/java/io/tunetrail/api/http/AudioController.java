@@ -19,6 +19,8 @@ public final class AudioController {
     private static final Gate READ_ANALYSIS = Gate.metered(Scope.READ, FEATURE);
     private static final Gate READ = Gate.metered(Scope.READ, "basic_recommendations");
     private static final Gate SIMILAR = Gate.metered(Scope.READ, "audio_similarity_search");
+    /** Pro and up, as the seeds list it: the analytics feature is what sets Pro apart. */
+    private static final Gate MATRIX = Gate.metered(Scope.READ, "advanced_analytics");
     private static final String TAG = "Audio";
     /** Its body limit is the audio upload limit (BodyLimits), not the JSON routes' api.max-body-bytes. */
     public static final String ANALYZE_PATH = "/api/v1/audio/analyze";
@@ -44,6 +46,9 @@ public final class AudioController {
                         + "embeddings of analysed audio when it has one, else by the catalog's feature embeddings ('embedding' says which)",
                         ctx -> ctx.json(audio.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
                                 Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100)))).query("limit"),
+                ApiRoute.get("/api/v1/ml/tracks/similarity-matrix", MATRIX, TAG, "Pairwise audio similarities of up to api.audio.matrix-max-ids "
+                        + "tracks (ids=a,b,c): signal embeddings where analysed, else catalog feature embeddings; null across the two",
+                        ctx -> ctx.json(audio.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
                 ApiRoute.get("/api/v1/audio/analyses/{analysis_id}", READ_ANALYSIS, TAG, "An audio analysis: features, track, bars, beats, "
                         + "tatums, sections, segments", ctx -> {
                             String id = ctx.pathParam("analysis_id");
