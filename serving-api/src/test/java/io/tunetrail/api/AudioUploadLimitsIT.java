@@ -126,26 +126,11 @@ class AudioUploadLimitsIT {
         return v == null ? 0 : Long.parseLong(v);
     }
 
-    /** A body of unknown length, which OkHttp sends chunked. */
     private static RequestBody chunked(byte[] bytes, String type) {
-        return new RequestBody() {
-            @Override
-            public MediaType contentType() {
-                return MediaType.get(type);
-            }
-
-            @Override
-            public long contentLength() {
-                return -1;
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws java.io.IOException {
-                sink.write(bytes);
-            }
-        };
+        return chunked(RequestBody.create(bytes, MediaType.get(type)));
     }
 
+    /** The same body with its length hidden, which OkHttp then sends chunked. */
     private static RequestBody chunked(RequestBody inner) {
         return new RequestBody() {
             @Override

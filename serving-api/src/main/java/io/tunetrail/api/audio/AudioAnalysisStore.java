@@ -69,19 +69,20 @@ public final class AudioAnalysisStore {
                 }, AudioAnalysisStore::row);
     }
 
-    /** The object key of the track's newest analysed audio (uploads kept before V70 had none). */
+    /** The object key of the track's newest analysed audio. */
     public Optional<String> newestObjectKeyOfTrack(String orgId, String trackId) {
-        return sql.one("read a track's stored audio", "SELECT object_key FROM audio_analyses WHERE org_id = ? AND track_id = ? "
-                + "AND object_key IS NOT NULL ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
-                    ps.setString(1, orgId);
-                    ps.setString(2, trackId);
-                }, rs -> rs.getString(1));
+        return newestOfTrack("read a track's stored audio", "audio_analyses", "object_key", orgId, trackId);
     }
 
     /** The model of the track's newest signal embedding: empty when the track has none. */
     public Optional<String> signalModelOfTrack(String orgId, String trackId) {
-        return sql.one("read a track's signal embedding", "SELECT model FROM audio_embeddings WHERE org_id = ? AND track_id = ? "
-                + "ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
+        return newestOfTrack("read a track's signal embedding", "audio_embeddings", "model", orgId, trackId);
+    }
+
+    /** {@code column} of the track's newest row of {@code table} (one of ours) that has it. */
+    private Optional<String> newestOfTrack(String action, String table, String column, String orgId, String trackId) {
+        return sql.one(action, "SELECT " + column + " FROM " + table + " WHERE org_id = ? AND track_id = ? AND " + column
+                + " IS NOT NULL ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
                     ps.setString(1, orgId);
                     ps.setString(2, trackId);
                 }, rs -> rs.getString(1));
