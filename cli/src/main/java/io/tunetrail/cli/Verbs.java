@@ -25,6 +25,7 @@ final class Verbs {
                 new io.tunetrail.cli.serve.ServeCommand(),
                 new io.tunetrail.cli.serve.AdminCommand(),
                 new io.tunetrail.cli.chaos.ChaosCommand(),
+                new io.tunetrail.cli.pkg.PackageCommand(),
                 bench());
     }
 
