@@ -69,7 +69,7 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         if (action == null || !ACTIONS.contains(action)) {
             throw CliError.usage(action == null ? "cluster needs an action" : "unknown cluster action '" + action + "'",
-                    "use one of start, stop, status, e.g. tunetrail cluster start --spark");
+                    "use: tunetrail cluster start|stop|status [--spark] [--flink] [--kafka]");
         }
         Set<LocalCluster.Part> parts = parts();
         PrintWriter out = spec.commandLine().getOut();
