@@ -222,8 +222,6 @@ public final class PlatformConfig {
             "Local cluster: the Spark master's web UI and JSON status port (the workers' UIs take free ports).");
     public static final Key CLUSTER_SPARK_WORKER_MEMORY = key("cluster.spark.worker-memory", "768m",
             "Local cluster: memory each Spark worker (1 core) offers its executors.");
-    public static final Key CLUSTER_SPARK_EXECUTOR_MEMORY = key("cluster.spark.executor-memory", "512m",
-            "Local cluster: heap of each Spark executor; at most cluster.spark.worker-memory.");
     public static final Key CLUSTER_FLINK_REST_PORT = key("cluster.flink.rest-port", "17081",
             "Local cluster: the Flink JobManager's REST port (job submission, savepoints, status).");
     public static final Key CLUSTER_FLINK_RPC_PORT = key("cluster.flink.rpc-port", "17123",
@@ -327,7 +325,7 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(REDIS_MAXMEMORY) + " = '" + get(REDIS_MAXMEMORY)
                     + "' is not a size: give bytes or a number with kb, mb or gb, e.g. 512mb");
         }
-        for (Key key : List.of(CLUSTER_SPARK_WORKER_MEMORY, CLUSTER_SPARK_EXECUTOR_MEMORY)) {
+        for (Key key : List.of(CLUSTER_SPARK_WORKER_MEMORY)) {
             if (!get(key).matches("[1-9][0-9]{0,6}[mg]")) {
                 throw new IllegalArgumentException(describe(key) + " = '" + get(key) + "' is not a JVM memory size: give e.g. 768m or 1g");
             }
