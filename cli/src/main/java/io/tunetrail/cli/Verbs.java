@@ -11,6 +11,7 @@ final class Verbs {
         return List.of(
                 new io.tunetrail.cli.setup.SetupCommand(),
                 new io.tunetrail.cli.stack.StackCommand(),
+                new io.tunetrail.cli.stack.ClusterCommand(),
                 new io.tunetrail.cli.demo.DemoCommand(),
                 new TestCommand(),
                 new io.tunetrail.cli.data.GenerateCommand(),

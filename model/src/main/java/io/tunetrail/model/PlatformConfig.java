@@ -230,6 +230,19 @@ public final class PlatformConfig {
             "Streaming health: dead letters of the Flink jobs per record of their input topics, over the window.");
     public static final Key HEALTH_WINDOW_MINUTES = key("health.window-minutes", "60",
             "Streaming health: the window the dead-letter rate is measured over.");
+    public static final Key CLUSTER_SPARK_MASTER_PORT = key("cluster.spark.master-port", "17077",
+            "Local cluster (./tunetrail cluster): the Spark standalone master's port; its two workers take the next two ports.");
+    public static final Key CLUSTER_SPARK_UI_PORT = key("cluster.spark.master-ui-port", "17080",
+            "Local cluster: the Spark master's web UI and JSON status port (the workers' UIs take free ports).");
+    public static final Key CLUSTER_SPARK_WORKER_MEMORY = key("cluster.spark.worker-memory", "768m",
+            "Local cluster: memory each Spark worker (1 core) offers its executors.");
+    public static final Key CLUSTER_FLINK_REST_PORT = key("cluster.flink.rest-port", "17081",
+            "Local cluster: the Flink JobManager's REST port (job submission, savepoints, status).");
+    public static final Key CLUSTER_FLINK_RPC_PORT = key("cluster.flink.rpc-port", "17123",
+            "Local cluster: the Flink JobManager's RPC port (the TaskManagers register there).");
+    public static final Key CLUSTER_KAFKA_BASE_PORT = key("cluster.kafka.base-port", "17092",
+            "Local cluster: the first of six ports of the three-broker Kafka cluster (brokers on base..base+2, their"
+                    + " KRaft controllers on base+3..base+5).");
 
     private final Map<String, String> values;
 
@@ -315,7 +328,8 @@ public final class PlatformConfig {
     }
 
     private void validate() {
-        for (Key key : List.of(KAFKA_CONTROLLER_PORT, POSTGRES_PORT, REDIS_PORT, API_PORT)) {
+        for (Key key : List.of(KAFKA_CONTROLLER_PORT, POSTGRES_PORT, REDIS_PORT, API_PORT, CLUSTER_SPARK_MASTER_PORT,
+                CLUSTER_SPARK_UI_PORT, CLUSTER_FLINK_REST_PORT, CLUSTER_FLINK_RPC_PORT, CLUSTER_KAFKA_BASE_PORT)) {
             int port = getInt(key);
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException(describe(key) + " = " + port + " is not a TCP port (1..65535)");
@@ -324,6 +338,15 @@ public final class PlatformConfig {
         if (!get(REDIS_MAXMEMORY).matches("[1-9][0-9]{0,12}(kb|mb|gb)?")) {
             throw new IllegalArgumentException(describe(REDIS_MAXMEMORY) + " = '" + get(REDIS_MAXMEMORY)
                     + "' is not a size: give bytes or a number with kb, mb or gb, e.g. 512mb");
+        }
+        for (Key key : List.of(CLUSTER_SPARK_WORKER_MEMORY)) {
+            if (!get(key).matches("[1-9][0-9]{0,6}[mg]")) {
+                throw new IllegalArgumentException(describe(key) + " = '" + get(key) + "' is not a JVM memory size: give e.g. 768m or 1g");
+            }
+        }
+        if (getInt(CLUSTER_SPARK_MASTER_PORT) > 65533 || getInt(CLUSTER_KAFKA_BASE_PORT) > 65530) {
+            throw new IllegalArgumentException(describe(CLUSTER_SPARK_MASTER_PORT) + " and " + describe(CLUSTER_KAFKA_BASE_PORT)
+                    + " need the ports after them free too: choose lower ports");
         }
         if (getInt(KAFKA_PARTITIONS) < 1) {
             throw new IllegalArgumentException(describe(KAFKA_PARTITIONS) + " must be at least 1");
