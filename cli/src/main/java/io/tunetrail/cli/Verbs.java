@@ -20,6 +20,7 @@ final class Verbs {
                 new io.tunetrail.cli.jobs.StreamCommand(),
                 new io.tunetrail.cli.jobs.TrainCommand(),
                 new io.tunetrail.cli.jobs.EvalCommand(),
+                new io.tunetrail.cli.audio.AnalyzeCommand(),
                 new io.tunetrail.cli.quality.QualityCommand(),
                 new io.tunetrail.cli.health.HealthCommand(),
                 new PeekCommand(),
