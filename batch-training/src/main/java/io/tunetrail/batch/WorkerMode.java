@@ -26,40 +26,26 @@ final class WorkerMode {
 
     private WorkerMode() {}
 
-    /** Checks the worker's options; fails with a one-line reason naming the option. */
+    /** The worker's options from the command line and the configuration; fails with a one-line reason naming the option. */
     static JobWorker.Options options(Map<String, String> options, PlatformConfig config) {
+        options(options);
         String id = options.getOrDefault("id", ManagementFactory.getRuntimeMXBean().getName());
-        if (!id.matches("[A-Za-z0-9][A-Za-z0-9@._:-]{0,99}")) {
-            throw new IllegalArgumentException("--id must be 1 to 100 letters, digits or @._:- , got '" + id + "'");
-        }
-        int maxJobs = whole(options, "max-jobs", "1", 1, 64);
-        int pollMs = whole(options, "poll-ms", config == null ? "2000" : String.valueOf(config.getInt(PlatformConfig.WORKER_POLL_MS)),
-                10, 3_600_000);
-        if (config == null) {
-            return null;
-        }
         Duration lease = Duration.ofSeconds(config.getInt(PlatformConfig.TRAINING_LEASE_SECONDS));
         Duration heartbeat = Duration.ofMillis(config.getInt(PlatformConfig.WORKER_HEARTBEAT_MS));
         if (heartbeat.compareTo(lease) >= 0) {
             throw new IllegalArgumentException(PlatformConfig.WORKER_HEARTBEAT_MS.name() + " (" + heartbeat.toMillis() + " ms) must be "
                     + "below " + PlatformConfig.TRAINING_LEASE_SECONDS.name() + " (" + lease.toSeconds() + " s)");
         }
-        return new JobWorker.Options(id, maxJobs, Duration.ofMillis(pollMs), options.containsKey("once"), lease, heartbeat,
+        int pollMs = Integer.parseInt(options.getOrDefault("poll-ms", String.valueOf(config.getInt(PlatformConfig.WORKER_POLL_MS))));
+        return new JobWorker.Options(id, Integer.parseInt(options.getOrDefault("max-jobs", "1")), Duration.ofMillis(pollMs),
+                options.containsKey("once"), lease, heartbeat,
                 new JobLeases.Backoff(Duration.ofMillis(config.getInt(PlatformConfig.WORKER_RETRY_BASE_MS)),
                         Duration.ofMillis(config.getInt(PlatformConfig.WORKER_RETRY_MAX_MS))));
     }
 
     /** The command line alone (before any configuration is loaded). */
     static void options(Map<String, String> options) {
-        options(options, null);
-    }
-
-    private static int whole(Map<String, String> options, String name, String fallback, int min, int max) {
-        String v = options.getOrDefault(name, fallback);
-        if (!v.matches("[0-9]{1,9}") || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
-            throw new IllegalArgumentException("--" + name + " needs a whole number from " + min + " to " + max + ", got '" + v + "'");
-        }
-        return Integer.parseInt(v);
+        JobWorker.checkCommandLine(options.get("id"), options.get("max-jobs"), options.get("poll-ms"));
     }
 
     /** The kinds of job this worker runs. A new kind is one more entry here (and its table in JobTable.ALL). */

@@ -48,7 +48,7 @@ class TrainingVerbsTest {
     void workerRefusesBadOptionsWithOneLineAndExit2() {
         Object[] jobs = run("worker", "--max-jobs", "0");
         assertThat(jobs[0]).isEqualTo(2);
-        assertThat((String) jobs[1]).contains("--max-jobs needs a whole number from 1 to 64, got 0").doesNotContain("\n\n");
+        assertThat((String) jobs[1]).contains("--max-jobs needs a whole number from 1 to 64, got '0'").doesNotContain("\n\n");
         Object[] poll = run("worker", "--poll-ms", "5");
         assertThat(poll[0]).isEqualTo(2);
         assertThat((String) poll[1]).contains("--poll-ms needs a whole number from 10");

@@ -1,7 +1,7 @@
 package io.tunetrail.cli.jobs;
 
-import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.TunetrailCli;
+import io.tunetrail.store.jobs.JobWorker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,23 +36,16 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Refused here, before a Spark JVM starts; an IllegalArgumentException is a usage error (exit 2).
+        JobWorker.checkCommandLine(id, maxJobs == null ? null : maxJobs.toString(), pollMs == null ? null : pollMs.toString());
         List<String> args = new ArrayList<>(List.of("--worker"));
         if (id != null) {
-            if (!id.matches("[A-Za-z0-9][A-Za-z0-9@._:-]{0,99}")) {
-                throw CliError.usage("--id must be 1 to 100 letters, digits or @._:- , got '" + id + "'", "e.g. --id worker-1");
-            }
             args.addAll(List.of("--id", id));
         }
         if (maxJobs != null) {
-            if (maxJobs < 1 || maxJobs > 64) {
-                throw CliError.usage("--max-jobs needs a whole number from 1 to 64, got " + maxJobs, "e.g. --max-jobs 2");
-            }
             args.addAll(List.of("--max-jobs", maxJobs.toString()));
         }
         if (pollMs != null) {
-            if (pollMs < 10 || pollMs > 3_600_000) {
-                throw CliError.usage("--poll-ms needs a whole number from 10 to 3600000, got " + pollMs, "e.g. --poll-ms 2000");
-            }
             args.addAll(List.of("--poll-ms", pollMs.toString()));
         }
         if (once) {

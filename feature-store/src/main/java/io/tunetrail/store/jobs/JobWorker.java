@@ -41,6 +41,24 @@ public final class JobWorker {
         }
     }
 
+    /**
+     * Checks a worker's command-line options ({@code --id}, {@code --max-jobs}, {@code --poll-ms}; null when not
+     * given), for the CLI and the job jar alike; an {@link IllegalArgumentException} names the option.
+     */
+    public static void checkCommandLine(String id, String maxJobs, String pollMs) {
+        if (id != null && !id.matches("[A-Za-z0-9][A-Za-z0-9@._:-]{0,99}")) {
+            throw new IllegalArgumentException("--id must be 1 to 100 letters, digits or @._:- , got '" + id + "'");
+        }
+        whole("--max-jobs", maxJobs, 1, 64);
+        whole("--poll-ms", pollMs, 10, 3_600_000);
+    }
+
+    private static void whole(String option, String value, int min, int max) {
+        if (value != null && (!value.matches("[0-9]{1,9}") || Integer.parseInt(value) < min || Integer.parseInt(value) > max)) {
+            throw new IllegalArgumentException(option + " needs a whole number from " + min + " to " + max + ", got '" + value + "'");
+        }
+    }
+
     /** What a run of the worker did, by outcome. */
     public record Summary(int succeeded, int retried, int failed, int cancelled, int released, int lost) {}
 
@@ -187,7 +205,7 @@ public final class JobWorker {
             Map<String, Object> result = claim.kind().run(job, control);
             if (control.stop() == JobControl.Stop.CANCELLED || control.stop() == JobControl.Stop.LOST) {
                 ended(control, claim, what, start);
-            } else if (claim.leases().succeeded(job.orgId(), job.jobId(), result)) {
+            } else if (settle(() -> claim.leases().succeeded(job.orgId(), job.jobId(), result))) {
                 succeeded.incrementAndGet();
                 log.accept(what + " succeeded in " + seconds(start) + " s " + result);
             } else {
@@ -201,7 +219,8 @@ public final class JobWorker {
             }
             String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage().lines().findFirst().orElse("");
             try {
-                JobLeases.Failure f = claim.leases().failed(job.orgId(), job.jobId(), reason, !(e instanceof IllegalArgumentException));
+                JobLeases.Failure f = settle(() -> claim.leases().failed(job.orgId(), job.jobId(), reason,
+                        !(e instanceof IllegalArgumentException)));
                 (f.retried() ? retried : failed).incrementAndGet();
                 log.accept(what + (f.retried() ? " failed, retried after " + f.notBefore() : " failed for good") + ": " + reason);
             } catch (RuntimeException lostLease) {
@@ -226,6 +245,28 @@ public final class JobWorker {
                 boolean gaveBack = releaseQuietly(claim.leases(), job);
                 released.incrementAndGet();
                 log.accept(what + (gaveBack ? " released" : " stopped (its lease was already gone)") + " as the worker stops");
+            }
+        }
+    }
+
+    /**
+     * Records an outcome, trying again on a passing database error (a pool timeout on a busy machine): otherwise the job
+     * would sit out its lease and lose an attempt. A lost lease (CONFLICT) is final and not retried.
+     */
+    private static <T> T settle(java.util.function.Supplier<T> record) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return record.get();
+            } catch (io.tunetrail.store.StoreException e) {
+                if (e.kind() == io.tunetrail.store.StoreException.Kind.CONFLICT || attempt == 3) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(500L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while recording a job's outcome", e);
             }
         }
     }

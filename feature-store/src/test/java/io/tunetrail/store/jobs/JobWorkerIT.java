@@ -214,7 +214,7 @@ class JobWorkerIT {
         assertThat(retried.error()).as("the failed attempt's reason stays visible").isEqualTo("the executor was lost");
         TrainingRequest refused = queue.get(org, bad).orElseThrow();
         assertThat(refused.status()).isEqualTo(TrainingRequest.Status.FAILED);
-        assertThat(refused.attempts()).isEqualTo(1);
+        assertThat(refused.attempts()).as(String.join("\n", log)).isEqualTo(1);
         assertThat(refused.error()).contains("depth");
     }
 
