@@ -14,9 +14,8 @@ UPDATE training_requests SET priority = 4 WHERE priority > 4;
 UPDATE training_requests SET priority = 1 WHERE priority < 1;
 ALTER TABLE training_requests ADD CONSTRAINT training_requests_priority_rank CHECK (priority BETWEEN 1 AND 4);
 
--- The worker's pick: claimable rows in priority order, without scanning finished history.
-CREATE INDEX training_requests_claimable ON training_requests (priority DESC, created_at, request_id)
-    WHERE status IN ('queued', 'running');
+-- The worker's pick reads the unfinished rows through training_requests_queue (V5: org_id, status, priority,
+-- created_at); org-scoped indexes lead with org_id here (DatabaseSchemaIT), so there is no cross-org index of its own.
 
 COMMENT ON COLUMN training_requests.not_before IS 'A queued request is not claimed before this time (the backoff after a failed attempt).';
 COMMENT ON COLUMN training_requests.stage IS 'What the running job is doing, as its worker last reported it.';
