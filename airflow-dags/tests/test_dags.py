@@ -167,11 +167,11 @@ def test_backfill_catches_up_day_by_day_as_of_each_day():
     assert spark.application_args == ["--all", "--as-of", "{{ ds }}"]
 
 
-def test_training_requests_runs_the_queue_one_run_at_a_time():
+def test_training_requests_hands_the_queue_to_the_worker_and_waits_one_run_at_a_time():
     dag = load("tunetrail_training_requests")
     assert dag.schedule == timedelta(minutes=10)
     assert dag.max_active_runs == 1
-    assert [t.bash_command for t in dag.tasks] == ["./tunetrail train --requests"]
+    assert [t.bash_command for t in dag.tasks] == ["./tunetrail worker --once --id airflow-{{ ts_nodash }}"]
 
 
 def test_data_quality_has_one_task_per_java_check_named_after_it():

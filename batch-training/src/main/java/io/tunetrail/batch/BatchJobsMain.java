@@ -71,10 +71,11 @@ public final class BatchJobsMain {
     private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] [--as-of DATE] | --all [--org ORG] [--as-of DATE] | --requests"
             + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
             + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]"
-            + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]";
-    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench", "--quality", "--orgs");
+            + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]"
+            + " | --worker [--id NAME] [--max-jobs N] [--poll-ms MS] [--once]";
+    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench", "--quality", "--orgs", "--worker");
     private static final Set<String> VALUED = Set.of("--job", "--org", "--dataset", "--data-dir", "--k", "--split", "--ratio",
-            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n", "--as-of", "--check");
+            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n", "--as-of", "--check", "--id", "--max-jobs", "--poll-ms");
 
     private BatchJobsMain() {}
 
@@ -92,7 +93,9 @@ public final class BatchJobsMain {
                     }
                     mode = m;
                 }
-                if (VALUED.contains(a)) {
+                if (a.equals("--once")) {
+                    options.put("once", "true");
+                } else if (VALUED.contains(a)) {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -122,6 +125,13 @@ public final class BatchJobsMain {
                     throw new IllegalArgumentException("--check applies to --quality only");
                 }
                 QualityChecks.byName(options.get("check"));
+            }
+            if (!mode.equals("worker") && (options.containsKey("id") || options.containsKey("max-jobs")
+                    || options.containsKey("poll-ms") || options.containsKey("once"))) {
+                throw new IllegalArgumentException("--id, --max-jobs, --poll-ms and --once apply to --worker only");
+            }
+            if (mode.equals("worker")) {
+                WorkerMode.options(options);
             }
             if (options.containsKey("n") && !options.get("n").matches("[1-9][0-9]{0,5}")) {
                 throw new IllegalArgumentException("--n needs a whole number from 1, got '" + options.get("n") + "'");
@@ -174,6 +184,7 @@ public final class BatchJobsMain {
                 case "job" -> command.what().equals("land") ? land(spark, config) : nightly(spark, config, command);
                 case "all" -> nightly(spark, config, command);
                 case "requests" -> new TrainingRequests(spark, config, System.out::println).runQueued();
+                case "worker" -> WorkerMode.run(spark, config, command.options());
                 case "quality" -> quality(spark, config, command);
                 case "orgs" -> orgs(spark, config, command);
                 case "eval" -> eval(spark, config, command);

@@ -19,6 +19,7 @@ final class Verbs {
                 new io.tunetrail.cli.jobs.LandCommand(),
                 new io.tunetrail.cli.jobs.StreamCommand(),
                 new io.tunetrail.cli.jobs.TrainCommand(),
+                new io.tunetrail.cli.jobs.WorkerCommand(),
                 new io.tunetrail.cli.jobs.EvalCommand(),
                 new io.tunetrail.cli.audio.AnalyzeCommand(),
                 new io.tunetrail.cli.quality.QualityCommand(),

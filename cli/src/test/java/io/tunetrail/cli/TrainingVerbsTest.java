@@ -45,6 +45,21 @@ class TrainingVerbsTest {
     }
 
     @Test
+    void workerRefusesBadOptionsWithOneLineAndExit2() {
+        Object[] jobs = run("worker", "--max-jobs", "0");
+        assertThat(jobs[0]).isEqualTo(2);
+        assertThat((String) jobs[1]).contains("--max-jobs needs a whole number from 1 to 64, got '0'").doesNotContain("\n\n");
+        Object[] poll = run("worker", "--poll-ms", "5");
+        assertThat(poll[0]).isEqualTo(2);
+        assertThat((String) poll[1]).contains("--poll-ms needs a whole number from 10");
+        Object[] id = run("worker", "--id", "no spaces please");
+        assertThat(id[0]).isEqualTo(2);
+        assertThat((String) id[1]).contains("--id must be");
+        assertThat(run("worker", "--max-jobs", "two")[0]).isEqualTo(2);
+        assertThat(run("worker", "--frobnicate")[0]).isEqualTo(2);
+    }
+
+    @Test
     void qualityAndHealthNeedASubcommand() {
         Object[] quality = run("quality");
         assertThat(quality[0]).isEqualTo(2);

@@ -201,6 +201,15 @@ public final class PlatformConfig {
     public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
             "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
                     + "it runs); after that another worker may take the request over.");
+    public static final Key WORKER_POLL_MS = key("worker.poll-ms", "2000",
+            "Job worker: how long an idle worker waits before looking at the queue again (./tunetrail worker --poll-ms).");
+    public static final Key WORKER_HEARTBEAT_MS = key("worker.heartbeat-ms", "10000",
+            "Job worker: how often a running job's lease is renewed and its progress recorded; a cancellation is seen at the "
+                    + "next one. Must be below batch.training.lease-seconds.");
+    public static final Key WORKER_RETRY_BASE_MS = key("worker.retry-base-ms", "30000",
+            "Job worker: the wait before retrying a failed job, doubled at each further failure.");
+    public static final Key WORKER_RETRY_MAX_MS = key("worker.retry-max-ms", "3600000",
+            "Job worker: the longest wait before retrying a failed job.");
     public static final Key RETENTION_KEEP_RETIRED = key("batch.retention.keep-retired", "2",
             "Retention: per org and model, the retired versions whose served rows (analytics tables, Redis) stay for "
                     + "rollback, besides the active and the pinned one; older retired versions keep only their registry "
@@ -355,7 +364,8 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
-                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS)) {
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS,
+                WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }
