@@ -1,7 +1,7 @@
 package io.tunetrail.api.audio;
 
 import io.tunetrail.api.store.Sql;
-import java.sql.PreparedStatement;
+import io.tunetrail.store.audio.AudioAnalysisWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -28,27 +28,9 @@ public final class AudioAnalysisStore {
 
     public void insert(NewAnalysis a) {
         sql.transaction("store an audio analysis", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audio_analyses (org_id, analysis_id, track_id, analyser_version, "
-                    + "features, document, duration_ms, object_key) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
-                ps.setString(1, a.orgId());
-                ps.setString(2, a.analysisId());
-                ps.setString(3, a.trackId());
-                ps.setString(4, a.analyserVersion());
-                ps.setString(5, a.featuresJson());
-                ps.setString(6, a.documentJson());
-                ps.setLong(7, a.durationMs());
-                ps.setString(8, a.objectKey());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audio_embeddings (org_id, analysis_id, track_id, embedding, model) "
-                    + "VALUES (?, ?, ?, ?::vector, ?)")) {
-                ps.setString(1, a.orgId());
-                ps.setString(2, a.analysisId());
-                ps.setString(3, a.trackId());
-                ps.setString(4, vectorLiteral(a.embedding()));
-                ps.setString(5, a.model());
-                ps.executeUpdate();
-            }
+            // An upload has no registered audio bytes to name (sha256): only catalog audio is matched by hash.
+            AudioAnalysisWriter.insert(c, new AudioAnalysisWriter.TrackAnalysis(a.orgId(), a.analysisId(), a.trackId(), a.analyserVersion(),
+                    a.featuresJson(), a.documentJson(), a.durationMs(), a.objectKey(), null, a.embedding(), a.model()));
             return null;
         });
     }
@@ -130,13 +112,5 @@ public final class AudioAnalysisStore {
     private static StoredAnalysis row(ResultSet rs) throws SQLException {
         return new StoredAnalysis(rs.getString("analysis_id"), rs.getString("track_id"), rs.getString("analyser_version"),
                 rs.getString("features"), rs.getString("document"), rs.getLong("duration_ms"), Sql.instant(rs, "created_at"));
-    }
-
-    private static String vectorLiteral(float[] v) {
-        StringBuilder b = new StringBuilder(v.length * 12).append('[');
-        for (int i = 0; i < v.length; i++) {
-            b.append(i == 0 ? "" : ",").append(v[i]);
-        }
-        return b.append(']').toString();
     }
 }

@@ -42,8 +42,7 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
     }
 
     public static AudioSettings from(PlatformConfig config) {
-        String dir = config.get(PlatformConfig.API_AUDIO_STORE_DIR);
-        return of(config::get, dir.isBlank() ? config.home().resolve("audio") : Path.of(dir).toAbsolutePath().normalize());
+        return of(config::get, io.tunetrail.store.audio.TrackAudioStore.storeRoot(config));
     }
 
     private static AudioSettings of(Function<PlatformConfig.Key, String> value, Path storeRoot) {
