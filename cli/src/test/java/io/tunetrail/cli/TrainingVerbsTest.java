@@ -28,6 +28,19 @@ class TrainingVerbsTest {
     }
 
     @Test
+    void evalRefusesUnknownFamiliesAndBadBudgetsInOneLine() {
+        Object[] family = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--families", "ease,lightgcn");
+        assertThat(family[0]).isEqualTo(2);
+        assertThat((String) family[1]).contains("'lightgcn'").contains("als,ease,itemknn,sar,bpr,content").doesNotContain("\n\n");
+        Object[] budget = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--tune-budget", "-5");
+        assertThat(budget[0]).isEqualTo(2);
+        assertThat((String) budget[1]).contains("--tune-budget -5");
+        Object[] seed = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--seed", "-1");
+        assertThat(seed[0]).isEqualTo(2);
+        assertThat((String) seed[1]).contains("NumPy seed");
+    }
+
+    @Test
     void trainRefusesContradictoryModes() {
         Object[] both = run("train", "--all", "--requests");
         assertThat(both[0]).isEqualTo(2);

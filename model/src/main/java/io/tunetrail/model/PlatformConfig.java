@@ -225,6 +225,8 @@ public final class PlatformConfig {
             "Evaluation holdout: 'stratified' (per listener, a random share of their tracks) or 'time' (per listener, their latest tracks).");
     public static final Key EVAL_RATIO = key("batch.eval.ratio", "0.75", "Evaluation: share of each listener's tracks used for training.");
     public static final Key EVAL_SEED = key("batch.eval.seed", "42", "Evaluation: seed of the stratified split.");
+    public static final Key EVAL_TUNE_BUDGET = key("batch.eval.tune-budget-seconds", "30",
+            "Evaluation: seconds of hyperparameter search per model family on the validation split (0: defaults only).");
     public static final Key QUALITY_FRESHNESS_MAX_HOURS = key("quality.freshness.max-hours", "26",
             "Data quality: hours since a raw Delta table's newest commit (its last landing) before it counts as stale.");
     public static final Key QUALITY_ROW_COUNT_MAX_DROP = key("quality.row-count.max-drop", "0.0",
@@ -381,6 +383,9 @@ public final class PlatformConfig {
         getBoolean(ALS_EXCLUDE_HEARD);
         getLong(ALS_SEED);
         getLong(EVAL_SEED);
+        if (getLong(EVAL_TUNE_BUDGET) < 0) {
+            throw new IllegalArgumentException(describe(EVAL_TUNE_BUDGET) + " must be 0 or more");
+        }
         double ratio = getDouble(EVAL_RATIO);
         if (!(ratio > 0 && ratio < 1)) {
             throw new IllegalArgumentException(describe(EVAL_RATIO) + " must lie strictly between 0 and 1");
