@@ -30,6 +30,7 @@ public final class NightlyChain {
         List<JobResult> results = new ArrayList<>();
         for (NightlyJob job : jobs) {
             LOG.info("run {}: starting {}", context.runId(), job.name());
+            context.progress().jobStarted(job.name(), results.size() + 1, jobs.size());
             JobResult r;
             try {
                 r = job.run(context);
@@ -37,6 +38,7 @@ public final class NightlyChain {
                 throw new IllegalStateException("job " + job.name() + " failed: " + e.getMessage(), e);
             }
             context.record(r);
+            context.progress().jobFinished();
             results.add(r);
             LOG.info("run {}: {}", context.runId(), r.summary());
         }
