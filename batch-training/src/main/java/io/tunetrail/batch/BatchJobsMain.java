@@ -13,6 +13,7 @@ import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
 import io.tunetrail.batch.land.OfflinePeek;
 import io.tunetrail.batch.land.UsageLedgerPublisher;
+import io.tunetrail.batch.nightly.ChainProgress;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
 import io.tunetrail.batch.nightly.NightlyContext;
@@ -275,11 +276,23 @@ public final class BatchJobsMain {
     private static Map<String, Object> nightly(SparkSession spark, PlatformConfig config, Command command) {
         List<NightlyJob> jobs = command.mode().equals("all") ? NightlyJobs.ALL : List.of(NightlyJobs.byName(command.what()));
         try (NightlyContext context = NightlyContext.builder(spark, config).org(command.options().get("org"))
-                .asOf(Command.asOf(command.options())).build()) {
+                .asOf(Command.asOf(command.options())).progress(progressLines()).build()) {
             NightlyChain.Result result = new NightlyChain(jobs).run(context);
             result.jobs().stream().map(JobResult::summary).forEach(System.out::println);
             return result.asMap();
         }
+    }
+
+    /** Each step of the chain as a {@link ChainProgress#LINE_PREFIX} line on stdout, which the CLI draws. */
+    private static ChainProgress progressLines() {
+        ObjectMapper mapper = new ObjectMapper();
+        return new ChainProgress(step -> {
+            try {
+                System.out.println(ChainProgress.LINE_PREFIX + mapper.writeValueAsString(step.asMap()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a progress line: " + e.getMessage(), e);
+            }
+        }, System::nanoTime);
     }
 
     private static Map<String, Object> quality(SparkSession spark, PlatformConfig config, Command command) {

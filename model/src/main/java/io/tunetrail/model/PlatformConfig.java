@@ -198,6 +198,11 @@ public final class PlatformConfig {
             "ALS: leave tracks the listener already interacted with out of their recommendations.");
     public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
             "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key ALS_IN_MEMORY_MAX_PREFERENCES = key("batch.als.in-memory-max-preferences", "2000000",
+            "ALS: an org with at most this many preferences is solved in memory inside one Spark task (conjugate gradient, "
+                    + "BLAS, several threads); a bigger one by MLlib's distributed ALS. 0 sends every org to MLlib.");
+    public static final Key ALS_IN_MEMORY_THREADS = key("batch.als.in-memory-threads", "0",
+            "ALS: threads of one in-memory fit; 0 for every processor of the executor.");
     public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
             "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
                     + "it runs); after that another worker may take the request over.");
@@ -378,6 +383,10 @@ public final class PlatformConfig {
         }
         if (getInt(RETENTION_KEEP_RETIRED) < 0) {
             throw new IllegalArgumentException(describe(RETENTION_KEEP_RETIRED) + " must be 0 or more");
+        }
+        if (getLong(ALS_IN_MEMORY_MAX_PREFERENCES) < 0 || getInt(ALS_IN_MEMORY_THREADS) < 0) {
+            throw new IllegalArgumentException(describe(ALS_IN_MEMORY_MAX_PREFERENCES) + " and "
+                    + describe(ALS_IN_MEMORY_THREADS) + " must be 0 or more");
         }
         getBoolean(ALS_LOG_SCALE);
         getBoolean(ALS_EXCLUDE_HEARD);

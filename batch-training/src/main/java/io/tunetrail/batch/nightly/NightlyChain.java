@@ -40,6 +40,7 @@ public final class NightlyChain {
         for (NightlyJob job : jobs) {
             progress.starting(job.name(), 100 * results.size() / jobs.size());
             LOG.info("run {}: starting {}", context.runId(), job.name());
+            context.progress().jobStarted(job.name(), results.size() + 1, jobs.size());
             JobResult r;
             try {
                 r = job.run(context);
@@ -47,6 +48,7 @@ public final class NightlyChain {
                 throw new IllegalStateException("job " + job.name() + " failed: " + e.getMessage(), e);
             }
             context.record(r);
+            context.progress().jobFinished();
             results.add(r);
             LOG.info("run {}: {}", context.runId(), r.summary());
         }
