@@ -8,13 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.Http;
 import io.tunetrail.store.jobs.JobLeases;
 import io.tunetrail.store.registry.TrainingQueue;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A training request's progress through the API while a worker runs it, and DELETE stopping it midway. */
+/** A training request's progress through the API while a worker runs it, and DELETE stopping it midway (only for its key or an admin). */
 class TrainingRequestProgressIT {
 
     @RegisterExtension
@@ -24,6 +25,8 @@ class TrainingRequestProgressIT {
     void aRunningRequestShowsItsWorkerAndProgressAndDeleteCancelsIt() throws Exception {
         String org = stack.org("trainer", "enterprise");
         String key = stack.key(org, "read", "write");
+        String otherWriteKey = stack.key(org, "read", "write");
+        String adminKey = stack.key(org, "read", "write", "admin");
         TrainingQueue worker = new TrainingQueue(stack.db.dataSource(), stack.plans, "api-test-worker", Duration.ofMinutes(5));
         JavalinTest.test(stack.app(), (server, client) -> {
             String id = post(client, "/api/v1/models/train", key, "{\"algorithm\": \"als\", \"params\": {\"rank\": 8}}")
@@ -39,10 +42,20 @@ class TrainingRequestProgressIT {
             assertThat(running.get("worker").asText()).isEqualTo("api-test-worker");
             assertThat(running.hasNonNull("updated_at")).as(running.toString()).isTrue();
 
+            Http.Answer byAnotherApp = call(client, "DELETE", "/api/v1/models/train/" + id, otherWriteKey, null);
+            assertThat(byAnotherApp.status()).as(byAnotherApp.text()).isEqualTo(403);
+            assertThat(byAnotherApp.json().get("code").asText()).isEqualTo("not_requester");
+            assertThat(get(client, "/api/v1/models/train/" + id, key).json().get("status").asText()).isEqualTo("RUNNING");
+
             assertThat(call(client, "DELETE", "/api/v1/models/train/" + id, key, null).json().get("status").asText()).isEqualTo("CANCELLED");
             assertThat(worker.leases().heartbeat(org, id, "evaluate", 80)).as("the worker learns at its next heartbeat")
                     .isEqualTo(JobLeases.Heartbeat.CANCELLED);
             assertThat(get(client, "/api/v1/models/train/" + id, key).json().get("status").asText()).isEqualTo("CANCELLED");
+
+            String queued = post(client, "/api/v1/models/train", key, "{\"algorithm\": \"als\", \"params\": {\"rank\": 8}}")
+                    .json().get("request_id").asText();
+            assertThat(call(client, "DELETE", "/api/v1/models/train/" + queued, adminKey, null).json().get("status").asText())
+                    .as("an admin may cancel any of the org's requests").isEqualTo("CANCELLED");
         });
     }
 }

@@ -86,6 +86,12 @@ public final class ApiErrors {
                         + "'. Ask an owner or admin of the organisation", null);
     }
 
+    /** Another key than the one that made the object tries to change it without the admin scope. */
+    public static ApiException notRequester(String what, String id) {
+        return problem(403, "not_requester", "Not the requester",
+                "Only the key that made " + what + " '" + id + "', or a key with the admin scope, may change it", null);
+    }
+
     /** A key asked for with a scope its member's role does not allow. */
     public static ApiException scopeAboveRole(String field, String scope, String role) {
         return problem(403, "scope_exceeds_role", "Scope exceeds the member's role",

@@ -1,6 +1,7 @@
 package io.tunetrail.api.service;
 
 import io.tunetrail.api.auth.Principal;
+import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.store.registry.ModelRegistry;
@@ -73,8 +74,15 @@ public final class ModelService {
         return queue.list(p.orgId());
     }
 
+    /**
+     * Cancels for the key that queued the request or for an admin: a training run costs the org money and a plain
+     * write key of another app or member must not be able to stop it.
+     */
     public TrainingRequest cancel(Principal p, String requestId) {
         TrainingRequest before = request(p, requestId);
+        if (!p.keyId().equals(before.requestedByKey()) && !p.has(Scope.ADMIN)) {
+            throw ApiErrors.notRequester("training request", requestId);
+        }
         TrainingRequest after = queue.cancel(p.orgId(), requestId);
         if (before.status() != after.status()) {
             webhooks.emit(p.orgId(), "training.cancelled", Map.of("request_id", requestId));
