@@ -39,6 +39,15 @@ public final class ChainProgress {
             m.put("chain_elapsed_ms", chainElapsedMs);
             return m;
         }
+
+        /** How much of the chain is done (0..100): the finished jobs plus the reached share of this job's orgs. */
+        public int percentOfChain() {
+            if (jobs == 0) {
+                return 0;
+            }
+            double withinJob = done ? 1.0 : orgs == 0 ? 0.0 : (orgIndex - 1) / (double) orgs;
+            return (int) Math.floor(100.0 * (jobIndex - 1 + withinJob) / jobs);
+        }
     }
 
     private static final ChainProgress SILENT = new ChainProgress(s -> { }, System::nanoTime);

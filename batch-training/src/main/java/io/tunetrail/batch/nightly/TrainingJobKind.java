@@ -40,7 +40,8 @@ public final class TrainingJobKind implements JobKind {
         spark.sparkContext().setJobGroup(group, job.describe(), true);
         control.onStop(() -> spark.sparkContext().cancelJobGroup(group));
         try {
-            TrainingRequests.Trained trained = training.train(db, request, control::progress);
+            TrainingRequests.Trained trained = training.train(db, request,
+                    new ChainProgress(step -> control.progress(step.job(), step.percentOfChain()), System::nanoTime));
             return Map.of("model_version_id", trained.modelVersionId());
         } finally {
             spark.sparkContext().clearJobGroup();

@@ -111,7 +111,7 @@ public final class TrainingRequests {
         entry.put("org_id", request.orgId());
         entry.put("request_id", request.requestId());
         try {
-            Trained trained = train(db, request, (stage, percent) -> { });
+            Trained trained = train(db, request, ChainProgress.silent());
             queue.succeeded(request.orgId(), request.requestId(), trained.modelVersionId());
             entry.put("status", "succeeded");
             entry.put("model_version", trained.modelVersion());
@@ -141,17 +141,17 @@ public final class TrainingRequests {
 
     /**
      * Trains one request (the model chain on its org's data with its params) without touching its queue row: the
-     * caller holds the lease and records the outcome. {@code progress} hears each job of the chain as it starts.
+     * caller holds the lease and records the outcome. {@code progress} hears each step of the chain (job and org).
      * Fails with {@link IllegalArgumentException} for a request that can never succeed (bad params, a community org).
      */
-    public Trained train(javax.sql.DataSource db, TrainingRequest request, NightlyChain.Progress progress) {
+    public Trained train(javax.sql.DataSource db, TrainingRequest request, ChainProgress progress) {
         PlatformConfig own = PlatformConfig.load(config.asEnv(), overrides(request));
-        try (NightlyContext ctx = NightlyContext.builder(spark, own).org(request.orgId()).dataSource(db).build()) {
+        try (NightlyContext ctx = NightlyContext.builder(spark, own).org(request.orgId()).dataSource(db).progress(progress).build()) {
             if (ctx.servedByGlobalModel(request.orgId())) {
                 throw new IllegalArgumentException("org " + request.orgId() + " is community edition, served by the global "
                         + "model; custom training trains an org's own model, which the cloud plans have");
             }
-            NightlyChain.Result result = new NightlyChain(CHAIN).run(ctx, progress);
+            NightlyChain.Result result = new NightlyChain(CHAIN).run(ctx);
             return new Trained(ctx.newestVersion(request.orgId(), AlsJob.NAME).id(),
                     result.job(AlsJob.NAME).modelVersions().get(request.orgId()), result);
         }
