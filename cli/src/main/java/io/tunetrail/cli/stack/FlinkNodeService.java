@@ -60,7 +60,11 @@ final class FlinkNodeService extends ClusterJvmService {
         launchNode(jvm, args, Map.of("FLINK_CONF_DIR", flink.conf().toString()), timeout);
     }
 
-    /** The JobManager answers its REST overview; a TaskManager, when the JobManager lists it as registered. */
+    /**
+     * The JobManager answers its REST overview; a TaskManager, when the JobManager lists it with its slots. The listing
+     * shows a TaskManager as soon as it registers, with 0 slots until its first slot report arrives a moment later: a
+     * TaskManager without slots cannot run anything yet, so it is not up.
+     */
     @Override
     boolean answers() {
         String rest = FlinkHome.restUrl(layout.config());
@@ -73,7 +77,7 @@ final class FlinkNodeService extends ClusterJvmService {
         }
         for (JsonNode tm : tms.get().path("taskmanagers")) {
             if (resourceId().equals(tm.path("id").asText())) {
-                return true;
+                return tm.path("slotsNumber").asInt() > 0;
             }
         }
         return false;
