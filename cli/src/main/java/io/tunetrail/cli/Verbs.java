@@ -24,6 +24,7 @@ final class Verbs {
                 new PeekCommand(),
                 new io.tunetrail.cli.serve.ServeCommand(),
                 new io.tunetrail.cli.serve.AdminCommand(),
+                new io.tunetrail.cli.sql.SqlCommand(),
                 new io.tunetrail.cli.chaos.ChaosCommand(),
                 bench());
     }

@@ -91,7 +91,7 @@ public final class JobLauncher {
     }
 
     /** The JVM flags Spark needs on Java 17, from the parent pom's {@code spark.jvm.flags} (filtered into the jar). */
-    static List<String> sparkJvmFlags() {
+    public static List<String> sparkJvmFlags() {
         try (InputStream in = JobLauncher.class.getClassLoader().getResourceAsStream("tunetrail/build.properties")) {
             if (in == null) {
                 throw new IllegalStateException("tunetrail/build.properties is missing from the CLI jar; rebuild the cli module");

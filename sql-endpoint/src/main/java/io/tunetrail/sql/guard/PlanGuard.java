@@ -61,7 +61,12 @@ public final class PlanGuard {
                 }
                 throw new Refused(name + ": this session has no known account; log in again");
             }
-            default -> walk(plan, who, session);
+            default -> {
+                if (InnerPlans.analysingOne()) {
+                    return;
+                }
+                walk(plan, who, session);
+            }
         }
     }
 

@@ -22,7 +22,8 @@ import org.apache.spark.sql.functions;
  *
  * <p>After the limit the rows are in one partition (a global limit gathers them), so the engine's monotonically
  * increasing id numbers them 0, 1, 2, ... there. Only the statement's own root is wrapped: subqueries are optimised
- * under a {@link Subquery} root, and commands are not queries.
+ * under a {@link Subquery} root, commands are not queries, and Delta's reads of its log are no answer
+ * ({@link InnerPlans}).
  */
 public final class RowLimit extends Rule<LogicalPlan> {
     static final String MARKER = "sql.max-rows";
@@ -36,14 +37,14 @@ public final class RowLimit extends Rule<LogicalPlan> {
     public LogicalPlan apply(LogicalPlan plan) {
         SessionDirectory directory = Guards.directory();
         if (directory == null || directory.maxRows() <= 0 || plan instanceof Command || plan instanceof Subquery || wrapped(plan)
-                || Guards.accountOf(session).kind() != SessionAccount.Kind.ANALYST) {
+                || Guards.accountOf(session).kind() != SessionAccount.Kind.ANALYST || InnerPlans.analysingOne()) {
             return plan;
         }
         long max = directory.maxRows();
         Expression withinLimit = new LessThan(functions.monotonically_increasing_id().expr(), functions.lit(max).expr());
         Expression tooMany = new IsNull(new RaiseError(functions.lit("the query answers more than " + max + " rows, the limit "
                 + PlatformConfig.SQL_MAX_ROWS.name() + " sets: aggregate, filter or add a LIMIT").expr()));
-        return new Filter(new Or(withinLimit, tooMany), (LogicalPlan) Limit.apply(functions.lit(max + 1).expr(), plan));
+        return new Filter(new Or(withinLimit, tooMany), (LogicalPlan) Limit.apply(functions.lit((int) Math.min(max + 1, Integer.MAX_VALUE)).expr(), plan));
     }
 
     private static boolean wrapped(LogicalPlan plan) {
