@@ -10,12 +10,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.hive.thriftserver.ui.SparkListenerThriftServerOperationClosed;
+import org.apache.spark.sql.hive.thriftserver.ui.SparkListenerThriftServerOperationStart;
 
 /**
  * Cancels an analyst's query whose Spark job runs longer than {@code sql.query-timeout-seconds}, with a reason that
  * names the limit: a watchdog looks at the running jobs every 200 ms. (The Thrift server's built-in timeout answers
- * JDBC clients "timed out after 0 seconds" when they set none, which explains nothing.) A job's clock starts when it
+ * JDBC clients "timed out after 0 seconds" when they set none, which explains nothing.) Only jobs of statements
+ * that came through the Thrift server count, so the endpoint's own catalogue work never does. A job's clock starts when it
  * is submitted, so time queued behind another query counts.
  */
 public final class QueryTimeLimit extends SparkListener implements AutoCloseable {
@@ -23,6 +27,7 @@ public final class QueryTimeLimit extends SparkListener implements AutoCloseable
     private final SparkContext spark;
     private final Duration limit;
     private final Map<Integer, Long> running = new ConcurrentHashMap<>();
+    private final Map<String, String> statements = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sql-query-time-limit");
         t.setDaemon(true);
@@ -37,9 +42,20 @@ public final class QueryTimeLimit extends SparkListener implements AutoCloseable
     }
 
     @Override
+    public void onOtherEvent(SparkListenerEvent event) {
+        // The Thrift server announces each statement with the job group its jobs will run under, on this same bus
+        // and before the jobs; the endpoint's own work (and Delta's under it) is never announced.
+        if (event instanceof SparkListenerThriftServerOperationStart start) {
+            statements.put(start.id(), start.groupId());
+        } else if (event instanceof SparkListenerThriftServerOperationClosed closed) {
+            statements.remove(closed.id());
+        }
+    }
+
+    @Override
     public void onJobStart(SparkListenerJobStart job) {
-        // The Thrift server runs each statement's jobs under a job group; the endpoint's own work has none.
-        if (job.properties() != null && job.properties().getProperty(JOB_GROUP) != null) {
+        String group = job.properties() == null ? null : job.properties().getProperty(JOB_GROUP);
+        if (group != null && statements.containsValue(group)) {
             running.put(job.jobId(), System.nanoTime());
         }
     }

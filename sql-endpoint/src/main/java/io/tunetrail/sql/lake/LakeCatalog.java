@@ -1,14 +1,11 @@
 package io.tunetrail.sql.lake;
 
 import io.tunetrail.model.OfflineStoreLayout;
-import java.nio.charset.StandardCharsets;
+import io.tunetrail.store.ApiKeyHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +43,7 @@ public final class LakeCatalog {
      * a short hash of the id when that changed anything (so {@code acme-music} and {@code acme_music} never share one). */
     public static String orgDatabase(String orgId) {
         String plain = orgId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        return plain.equals(orgId) ? "org_" + plain : "org_" + plain + "_" + sha256(orgId).substring(0, 8);
+        return plain.equals(orgId) ? "org_" + plain : "org_" + plain + "_" + ApiKeyHash.of(orgId).substring(0, 8); // a SHA-256 hex
     }
 
     /** Registers the tables that exist now and are not registered yet; returns the names registered in all. */
@@ -109,13 +106,5 @@ public final class LakeCatalog {
         }
         Path dir = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
         return Files.isDirectory(dir.resolve("_delta_log"));
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }
