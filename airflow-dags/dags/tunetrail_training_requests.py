@@ -1,5 +1,6 @@
-"""Queued custom training requests (Enterprise plans): ``./tunetrail train --requests`` takes them one after another,
-most urgent first, until the queue is empty. A standing worker (issue 13 §4) replaces this DAG."""
+"""Queued custom training requests (Enterprise plans), handed to the standing job worker: ``./tunetrail worker --once``
+joins the workers already running (if any) in taking the queue's jobs, most urgent plan first within each org's plan
+concurrency, and exits once no job is queued or running anywhere, so the task ends when the requests have."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from tunetrail_lib import DEFAULT_ARGS, cli
 
 with DAG(
     "tunetrail_training_requests",
-    description="run the queued custom training requests until the queue is empty",
+    description="hand the queued custom training requests to the job worker and wait until none is left",
     schedule=timedelta(minutes=10),
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
@@ -20,4 +21,4 @@ with DAG(
     tags=["tunetrail", "batch"],
     doc_md=__doc__,
 ):
-    cli("run_queued_requests", "train --requests")
+    cli("run_queued_requests", "worker --once --id airflow-{{ ts_nodash }}")

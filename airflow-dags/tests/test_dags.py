@@ -60,7 +60,7 @@ def edges(dag: DAG) -> set[tuple[str, str]]:
 
 
 def test_every_dag_file_is_known_and_loads_without_io():
-    assert DAG_FILES == ["tunetrail_backfill", "tunetrail_data_quality", "tunetrail_nightly",
+    assert DAG_FILES == ["tunetrail_audio_batch", "tunetrail_backfill", "tunetrail_data_quality", "tunetrail_nightly",
                          "tunetrail_streaming_health", "tunetrail_training_requests"]
     for name in DAG_FILES:
         dag = load(name)
@@ -77,6 +77,20 @@ def test_the_io_guard_catches_a_dag_that_reads_a_variable_while_imported(tmp_pat
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(AssertionError, match="Variable.get"):
         load("tunetrail_bad")
+
+
+def test_audio_batch_runs_the_audio_analysis_job_hourly_one_run_at_a_time():
+    dag = load("tunetrail_audio_batch")
+    assert dag.schedule == "15 * * * *"
+    assert dag.max_active_runs == 1
+    assert dag.catchup is False
+    assert [t.task_id for t in dag.tasks] == ["analyse_registered_audio"]
+    task = dag.get_task("analyse_registered_audio")
+    assert task.bash_command == "./tunetrail train --job audio-analysis"
+    assert task.retries == 3 and task.retry_exponential_backoff
+    cluster = load("tunetrail_audio_batch", engine="spark-submit").get_task("analyse_registered_audio")
+    assert cluster.application_args == ["--job", "audio-analysis"]
+    assert cluster.java_class == "io.tunetrail.batch.BatchJobsMain"
 
 
 def test_nightly_runs_the_chain_in_its_real_order_per_org():
@@ -153,11 +167,11 @@ def test_backfill_catches_up_day_by_day_as_of_each_day():
     assert spark.application_args == ["--all", "--as-of", "{{ ds }}"]
 
 
-def test_training_requests_runs_the_queue_one_run_at_a_time():
+def test_training_requests_hands_the_queue_to_the_worker_and_waits_one_run_at_a_time():
     dag = load("tunetrail_training_requests")
     assert dag.schedule == timedelta(minutes=10)
     assert dag.max_active_runs == 1
-    assert [t.bash_command for t in dag.tasks] == ["./tunetrail train --requests"]
+    assert [t.bash_command for t in dag.tasks] == ["./tunetrail worker --once --id airflow-{{ ts_nodash }}"]
 
 
 def test_data_quality_has_one_task_per_java_check_named_after_it():

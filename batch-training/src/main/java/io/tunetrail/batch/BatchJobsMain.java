@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.batch.bench.BatchBenchmark;
 import io.tunetrail.batch.eval.DatasetEvaluation;
-import io.tunetrail.batch.eval.Evaluator;
+import io.tunetrail.batch.eval.FamilyEvaluation;
+import io.tunetrail.batch.eval.Interactions;
+import io.tunetrail.batch.eval.RowSplit;
+import io.tunetrail.batch.eval.family.Families;
 import io.tunetrail.batch.land.KafkaToDeltaLander;
 import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
 import io.tunetrail.batch.land.OfflinePeek;
 import io.tunetrail.batch.land.UsageLedgerPublisher;
+import io.tunetrail.batch.nightly.ChainProgress;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
 import io.tunetrail.batch.nightly.NightlyContext;
@@ -26,6 +30,7 @@ import io.tunetrail.store.Database;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -50,8 +55,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code --quality [--check NAME]}: the data quality checks ({@link QualityChecks}), recorded in
  *       {@code data_quality_results}; exit 1 naming the failed checks.</li>
  *   <li>{@code --requests}: the queued custom training requests, most urgent first ({@link TrainingRequests}).</li>
- *   <li>{@code --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]}: ALS
- *       against the popularity baseline on a public data set ({@link DatasetEvaluation}).</li>
+ *   <li>{@code --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]
+ *       [--families a,b] [--tune-budget SECONDS]}: every model family, tuned on a validation split, beside the
+ *       popularity baseline on a public data set ({@link FamilyEvaluation}).</li>
  *   <li>{@code --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]}: the batch benchmark
  *       ({@link BatchBenchmark}).</li>
  * </ul>
@@ -70,11 +76,14 @@ public final class BatchJobsMain {
     private static final String LOCAL_LOG_CONFIG = "tunetrail/batch-log4j2.properties";
     private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] [--as-of DATE] | --all [--org ORG] [--as-of DATE] | --requests"
             + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
+            + " [--families a,b] [--tune-budget SECONDS]"
             + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]"
-            + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]";
-    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench", "--quality", "--orgs");
+            + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]"
+            + " | --worker [--id NAME] [--max-jobs N] [--poll-ms MS] [--once]";
+    private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench", "--quality", "--orgs", "--worker");
     private static final Set<String> VALUED = Set.of("--job", "--org", "--dataset", "--data-dir", "--k", "--split", "--ratio",
-            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n", "--as-of", "--check");
+            "--seed", "--rank", "--iterations", "--scales", "--peek", "--n", "--as-of", "--check", "--id", "--max-jobs", "--poll-ms",
+            "--families", "--tune-budget");
 
     private BatchJobsMain() {}
 
@@ -92,7 +101,9 @@ public final class BatchJobsMain {
                     }
                     mode = m;
                 }
-                if (VALUED.contains(a)) {
+                if (a.equals("--once")) {
+                    options.put("once", "true");
+                } else if (VALUED.contains(a)) {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -123,11 +134,27 @@ public final class BatchJobsMain {
                 }
                 QualityChecks.byName(options.get("check"));
             }
+            if (!mode.equals("worker") && (options.containsKey("id") || options.containsKey("max-jobs")
+                    || options.containsKey("poll-ms") || options.containsKey("once"))) {
+                throw new IllegalArgumentException("--id, --max-jobs, --poll-ms and --once apply to --worker only");
+            }
+            if (mode.equals("worker")) {
+                WorkerMode.options(options);
+            }
             if (options.containsKey("n") && !options.get("n").matches("[1-9][0-9]{0,5}")) {
                 throw new IllegalArgumentException("--n needs a whole number from 1, got '" + options.get("n") + "'");
             }
             if (mode.equals("eval") && (!options.containsKey("dataset") || !options.containsKey("data-dir"))) {
                 throw new IllegalArgumentException("--eval needs --dataset and --data-dir");
+            }
+            if ((options.containsKey("families") || options.containsKey("tune-budget")) && !mode.equals("eval")) {
+                throw new IllegalArgumentException("--families and --tune-budget apply to --eval only");
+            }
+            if (options.containsKey("families")) {
+                Families.parse(options.get("families"));
+            }
+            if (options.containsKey("tune-budget") && !options.get("tune-budget").matches("[0-9]{1,5}")) {
+                throw new IllegalArgumentException("--tune-budget needs whole seconds from 0, got '" + options.get("tune-budget") + "'");
             }
             return new Command(mode, options);
         }
@@ -167,16 +194,18 @@ public final class BatchJobsMain {
         try {
             PlatformConfig config = PlatformConfig.load(System.getenv(), overrides(command));
             // The benchmark compares Spark on two cores with one thread, whatever the machine has.
-            spark = command.mode().equals("bench")
+            // The family evaluation is plain Java: no Spark session to start.
+            spark = command.mode().equals("eval") ? null : command.mode().equals("bench")
                     ? SparkSessions.builder("tunetrail-bench", "local[2]").getOrCreate()
                     : SparkSessions.forJob("tunetrail-" + command.what().replace(' ', '-'));
             Map<String, Object> json = switch (command.mode()) {
                 case "job" -> command.what().equals("land") ? land(spark, config) : nightly(spark, config, command);
                 case "all" -> nightly(spark, config, command);
                 case "requests" -> new TrainingRequests(spark, config, System.out::println).runQueued();
+                case "worker" -> WorkerMode.run(spark, config, command.options());
                 case "quality" -> quality(spark, config, command);
                 case "orgs" -> orgs(spark, config, command);
-                case "eval" -> eval(spark, config, command);
+                case "eval" -> eval(config, command);
                 case "peek" -> new OfflinePeek(spark, LanderSettings.from(config).storeRoot()).peek(
                         List.of(command.options().get("peek").split(",")), command.options().get("org"),
                         Integer.parseInt(command.options().getOrDefault("n", "5")));
@@ -247,11 +276,23 @@ public final class BatchJobsMain {
     private static Map<String, Object> nightly(SparkSession spark, PlatformConfig config, Command command) {
         List<NightlyJob> jobs = command.mode().equals("all") ? NightlyJobs.ALL : List.of(NightlyJobs.byName(command.what()));
         try (NightlyContext context = NightlyContext.builder(spark, config).org(command.options().get("org"))
-                .asOf(Command.asOf(command.options())).build()) {
+                .asOf(Command.asOf(command.options())).progress(progressLines()).build()) {
             NightlyChain.Result result = new NightlyChain(jobs).run(context);
             result.jobs().stream().map(JobResult::summary).forEach(System.out::println);
             return result.asMap();
         }
+    }
+
+    /** Each step of the chain as a {@link ChainProgress#LINE_PREFIX} line on stdout, which the CLI draws. */
+    private static ChainProgress progressLines() {
+        ObjectMapper mapper = new ObjectMapper();
+        return new ChainProgress(step -> {
+            try {
+                System.out.println(ChainProgress.LINE_PREFIX + mapper.writeValueAsString(step.asMap()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a progress line: " + e.getMessage(), e);
+            }
+        }, System::nanoTime);
     }
 
     private static Map<String, Object> quality(SparkSession spark, PlatformConfig config, Command command) {
@@ -276,11 +317,15 @@ public final class BatchJobsMain {
         }
     }
 
-    private static Map<String, Object> eval(SparkSession spark, PlatformConfig config, Command command) {
+    private static Map<String, Object> eval(PlatformConfig config, Command command) {
         String dataset = command.options().get("dataset");
-        Evaluator.Report report = Evaluator.from(config).evaluate(
-                new DatasetEvaluation(spark, config.home()).events(dataset, Path.of(command.options().get("data-dir"))));
-        DatasetEvaluation.table(dataset, report).forEach(System.out::println);
-        return DatasetEvaluation.json(dataset, report);
+        long seed = config.getLong(PlatformConfig.EVAL_SEED);
+        RowSplit split = new RowSplit(RowSplit.Kind.parse(config.get(PlatformConfig.EVAL_SPLIT)),
+                config.getDouble(PlatformConfig.EVAL_RATIO), seed);
+        Duration budget = Duration.ofSeconds(Long.parseLong(command.options().getOrDefault("tune-budget",
+                config.get(PlatformConfig.EVAL_TUNE_BUDGET))));
+        Interactions rows = DatasetEvaluation.interactions(dataset, Path.of(command.options().get("data-dir")), config.home());
+        return new FamilyEvaluation(split, seed, config.getInt(PlatformConfig.EVAL_K), budget, System.out::println)
+                .run(dataset, rows, Families.parse(command.options().get("families")));
     }
 }

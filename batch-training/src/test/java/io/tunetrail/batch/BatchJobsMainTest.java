@@ -47,4 +47,16 @@ class BatchJobsMainTest {
         assertThatThrownBy(() -> parse("--peek", "sessions", "--n", "0")).hasMessageContaining("--n needs a whole number");
         assertThatThrownBy(() -> parse("--peek", "sessions", "--job", "als")).hasMessageContaining("one of");
     }
+
+    @Test
+    void theWorkerModeTakesItsOptionsAndRefusesBadOnes() {
+        BatchJobsMain.Command worker = parse("--worker", "--id", "w-1", "--max-jobs", "2", "--poll-ms", "500", "--once");
+        assertThat(worker.mode()).isEqualTo("worker");
+        assertThat(worker.options()).containsEntry("id", "w-1").containsEntry("max-jobs", "2").containsEntry("poll-ms", "500")
+                .containsEntry("once", "true");
+        assertThatThrownBy(() -> parse("--worker", "--max-jobs", "0")).hasMessageContaining("--max-jobs needs a whole number from 1 to 64");
+        assertThatThrownBy(() -> parse("--worker", "--poll-ms", "soon")).hasMessageContaining("--poll-ms needs a whole number");
+        assertThatThrownBy(() -> parse("--worker", "--id", "a b")).hasMessageContaining("--id must be");
+        assertThatThrownBy(() -> parse("--all", "--once")).hasMessageContaining("apply to --worker only");
+    }
 }

@@ -11,6 +11,7 @@ final class Verbs {
         return List.of(
                 new io.tunetrail.cli.setup.SetupCommand(),
                 new io.tunetrail.cli.stack.StackCommand(),
+                new io.tunetrail.cli.stack.ClusterCommand(),
                 new io.tunetrail.cli.demo.DemoCommand(),
                 new TestCommand(),
                 new io.tunetrail.cli.data.GenerateCommand(),
@@ -18,7 +19,9 @@ final class Verbs {
                 new io.tunetrail.cli.jobs.LandCommand(),
                 new io.tunetrail.cli.jobs.StreamCommand(),
                 new io.tunetrail.cli.jobs.TrainCommand(),
+                new io.tunetrail.cli.jobs.WorkerCommand(),
                 new io.tunetrail.cli.jobs.EvalCommand(),
+                new io.tunetrail.cli.audio.AnalyzeCommand(),
                 new io.tunetrail.cli.quality.QualityCommand(),
                 new io.tunetrail.cli.health.HealthCommand(),
                 new PeekCommand(),
@@ -26,6 +29,7 @@ final class Verbs {
                 new io.tunetrail.cli.serve.AdminCommand(),
                 new io.tunetrail.cli.sql.SqlCommand(),
                 new io.tunetrail.cli.chaos.ChaosCommand(),
+                new io.tunetrail.cli.pkg.PackageCommand(),
                 bench());
     }
 

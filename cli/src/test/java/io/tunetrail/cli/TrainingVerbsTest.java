@@ -28,6 +28,19 @@ class TrainingVerbsTest {
     }
 
     @Test
+    void evalRefusesUnknownFamiliesAndBadBudgetsInOneLine() {
+        Object[] family = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--families", "ease,lightgcn");
+        assertThat(family[0]).isEqualTo(2);
+        assertThat((String) family[1]).contains("'lightgcn'").contains("als,ease,itemknn,sar,bpr,content").doesNotContain("\n\n");
+        Object[] budget = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--tune-budget", "-5");
+        assertThat(budget[0]).isEqualTo(2);
+        assertThat((String) budget[1]).contains("--tune-budget -5");
+        Object[] seed = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--seed", "-1");
+        assertThat(seed[0]).isEqualTo(2);
+        assertThat((String) seed[1]).contains("NumPy seed");
+    }
+
+    @Test
     void trainRefusesContradictoryModes() {
         Object[] both = run("train", "--all", "--requests");
         assertThat(both[0]).isEqualTo(2);
@@ -42,6 +55,21 @@ class TrainingVerbsTest {
         assertThat((String) notADate[1]).contains("--as-of needs a date as YYYY-MM-DD, got 'yesterday'");
         assertThat((String) run("train", "--requests", "--as-of", "2026-03-04")[1]).contains("--as-of does not apply to --requests");
         assertThat((String) run("train", "--list-orgs", "--job", "als")[1]).contains("exclude each other");
+    }
+
+    @Test
+    void workerRefusesBadOptionsWithOneLineAndExit2() {
+        Object[] jobs = run("worker", "--max-jobs", "0");
+        assertThat(jobs[0]).isEqualTo(2);
+        assertThat((String) jobs[1]).contains("--max-jobs needs a whole number from 1 to 64, got '0'").doesNotContain("\n\n");
+        Object[] poll = run("worker", "--poll-ms", "5");
+        assertThat(poll[0]).isEqualTo(2);
+        assertThat((String) poll[1]).contains("--poll-ms needs a whole number from 10");
+        Object[] id = run("worker", "--id", "no spaces please");
+        assertThat(id[0]).isEqualTo(2);
+        assertThat((String) id[1]).contains("--id must be");
+        assertThat(run("worker", "--max-jobs", "two")[0]).isEqualTo(2);
+        assertThat(run("worker", "--frobnicate")[0]).isEqualTo(2);
     }
 
     @Test

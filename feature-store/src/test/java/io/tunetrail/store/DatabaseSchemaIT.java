@@ -27,7 +27,8 @@ class DatabaseSchemaIT {
     static final FreshDatabase DB = FreshDatabase.unmigrated();
 
     /** Indexes of org-scoped tables that do not start with org_id, each with its reason in the migration. */
-    private static final Set<String> INDEX_EXCEPTIONS = Set.of("api_keys_by_hash", "api_keys_key_id_key", "track_embeddings_hnsw");
+    private static final Set<String> INDEX_EXCEPTIONS = Set.of("api_keys_by_hash", "api_keys_key_id_key", "track_embeddings_hnsw",
+            "audio_embeddings_hnsw");
 
     @Test
     @Order(1)

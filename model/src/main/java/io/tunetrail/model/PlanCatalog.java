@@ -25,7 +25,9 @@ import java.util.Set;
  *
  * <p>What a plan may do (features), how much (limits per day, month, or absolute), how fast (rate limit) and how its
  * models are chosen (model policy) all come from that file; code never names a plan to decide a limit. The file is
- * validated on load: an unknown feature, policy or duplicate Stripe price fails with the plan named.
+ * validated on load: an unknown feature, policy, job priority, a concurrency below 1 or a duplicate Stripe price fails
+ * with the plan and the key named. A plan without {@code priority} or {@code concurrency} gets {@link #DEFAULT_PRIORITY}
+ * and {@link #DEFAULT_CONCURRENCY}.
  */
 public final class PlanCatalog {
     /** The resource name of the shipped catalog inside the model jar. */
@@ -40,6 +42,30 @@ public final class PlanCatalog {
         /** The version the org pinned, until it unpins. */
         PINNED
     }
+
+    /**
+     * How urgently an org's background jobs (custom training, batch jobs) are taken from the queue: a worker takes a
+     * more urgent job first, whatever was queued before it. {@link #rank()} is what the queue tables store.
+     */
+    public enum JobPriority {
+        LOW(1), STANDARD(2), HIGH(3), CRITICAL(4);
+
+        private final int rank;
+
+        JobPriority(int rank) {
+            this.rank = rank;
+        }
+
+        /** Higher runs first; stored in the job tables' {@code priority} column (1..4). */
+        public int rank() {
+            return rank;
+        }
+    }
+
+    /** The job priority when a plan names none. */
+    public static final JobPriority DEFAULT_PRIORITY = JobPriority.STANDARD;
+    /** The jobs an org may have running at once when its plan says nothing. */
+    public static final int DEFAULT_CONCURRENCY = 1;
 
     /** A quota; a null field means unlimited. */
     public record Limit(Long perDay, Long perMonth, Long max) {
@@ -81,8 +107,9 @@ public final class PlanCatalog {
             Map<String, Limit> limits,
             RateLimit rateLimit,
             ModelPolicy modelPolicy,
-            Integer trainingPriority,
-            List<String> stripePriceIds) {
+            List<String> stripePriceIds,
+            JobPriority priority,
+            int concurrency) {
 
         public boolean hasFeature(String feature) {
             return features.contains(feature);
@@ -191,12 +218,34 @@ public final class PlanCatalog {
         }
         List<String> prices = new ArrayList<>();
         node.path("stripe_price_ids").forEach(p -> prices.add(p.asText()));
-        Long priority = optionalLong(node, "training_priority");
         return new Plan(id, node.path("display_name").asText(id), node.path("edition").asText("cloud"),
                 Collections.unmodifiableSet(features), Collections.unmodifiableMap(limits),
                 new RateLimit(rpm == null ? null : rpm.intValue(), burst == null ? null : burst.intValue(),
                         orgRpm == null ? null : orgRpm.intValue(), orgBurst == null ? null : orgBurst.intValue()),
-                modelPolicy, priority == null ? null : priority.intValue(), List.copyOf(prices));
+                modelPolicy, List.copyOf(prices), priority(id, node), concurrency(id, node));
+    }
+
+    private static JobPriority priority(String id, JsonNode node) {
+        JsonNode v = node.get("priority");
+        if (v == null || v.isNull()) {
+            return DEFAULT_PRIORITY;
+        }
+        try {
+            return JobPriority.valueOf(v.asText().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("plan '" + id + "' has priority '" + v.asText() + "'; use critical, high, standard or low");
+        }
+    }
+
+    private static int concurrency(String id, JsonNode node) {
+        JsonNode v = node.get("concurrency");
+        if (v == null || v.isNull()) {
+            return DEFAULT_CONCURRENCY;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
+            throw invalid("plan '" + id + "' has concurrency '" + v.asText() + "'; use a whole number of jobs from 1");
+        }
+        return v.asInt();
     }
 
     private static Long optionalLong(JsonNode node, String field) {

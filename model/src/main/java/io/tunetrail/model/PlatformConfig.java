@@ -119,6 +119,20 @@ public final class PlatformConfig {
             "Keys that encrypt webhook signing secrets at rest (AES-256-GCM): <id>:<base64 of 32 bytes>, comma-separated, the "
                     + "first encrypts, all decrypt (rotate by putting a new key first). Empty: a public local-only key, accepted "
                     + "only while api.host is a loopback address; otherwise the API refuses to start.");
+    public static final Key API_AUDIO_MAX_UPLOAD_BYTES = key("api.audio.max-upload-bytes", "67108864",
+            "Largest audio file POST /api/v1/audio/analyze accepts, in bytes; larger ones get 413.");
+    public static final Key API_AUDIO_MAX_SECONDS = key("api.audio.max-seconds", "600",
+            "Longest audio the API analyses, in seconds (the seeds' MAX_AUDIO_LENGTH_SECONDS); longer files get 413.");
+    public static final Key API_AUDIO_THREADS = key("api.audio.threads", "1",
+            "Threads analysing uploaded audio on one API instance (CPU-bound: at most the cores left to request handling).");
+    public static final Key API_AUDIO_QUEUE = key("api.audio.queue", "4",
+            "Uploads waiting for an analysis thread; when they are all taken the API answers 503 with Retry-After.");
+    public static final Key API_AUDIO_SYNC_MS = key("api.audio.sync-ms", "20000",
+            "How long POST /api/v1/audio/analyze waits for its analysis (ms); longer ones answer 202 and finish in the background.");
+    public static final Key API_AUDIO_STORE_DIR = key("api.audio.store-dir", "",
+            "Folder keeping uploaded audio (one sub-folder per org). Empty means <home>/audio.");
+    public static final Key API_AUDIO_MATRIX_MAX_IDS = key("api.audio.matrix-max-ids", "50",
+            "Most track ids GET /api/v1/ml/tracks/similarity-matrix takes (the answer has the square of it); more get 400.");
     public static final Key API_REDIS_TIMEOUT_MS = key("api.redis.timeout-ms", "500",
             "Connect and read timeout of the API's Redis calls (ms): past it a request answers in degraded mode or 503, never hangs.");
     public static final Key API_DB_CONNECT_TIMEOUT_MS = key("api.db.connect-timeout-ms", "1000",
@@ -184,9 +198,23 @@ public final class PlatformConfig {
             "ALS: leave tracks the listener already interacted with out of their recommendations.");
     public static final Key ALS_MIN_INTERACTIONS = key("batch.als.min-interactions", "1",
             "ALS: listeners with fewer distinct tracks than this are left out of training and get no recommendations.");
+    public static final Key ALS_IN_MEMORY_MAX_PREFERENCES = key("batch.als.in-memory-max-preferences", "2000000",
+            "ALS: an org with at most this many preferences is solved in memory inside one Spark task (conjugate gradient, "
+                    + "BLAS, several threads); a bigger one by MLlib's distributed ALS. 0 sends every org to MLlib.");
+    public static final Key ALS_IN_MEMORY_THREADS = key("batch.als.in-memory-threads", "0",
+            "ALS: threads of one in-memory fit; 0 for every processor of the executor.");
     public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
             "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
                     + "it runs); after that another worker may take the request over.");
+    public static final Key WORKER_POLL_MS = key("worker.poll-ms", "2000",
+            "Job worker: how long an idle worker waits before looking at the queue again (./tunetrail worker --poll-ms).");
+    public static final Key WORKER_HEARTBEAT_MS = key("worker.heartbeat-ms", "10000",
+            "Job worker: how often a running job's lease is renewed and its progress recorded; a cancellation is seen at the "
+                    + "next one. Must be below batch.training.lease-seconds.");
+    public static final Key WORKER_RETRY_BASE_MS = key("worker.retry-base-ms", "30000",
+            "Job worker: the wait before retrying a failed job, doubled at each further failure.");
+    public static final Key WORKER_RETRY_MAX_MS = key("worker.retry-max-ms", "3600000",
+            "Job worker: the longest wait before retrying a failed job.");
     public static final Key RETENTION_KEEP_RETIRED = key("batch.retention.keep-retired", "2",
             "Retention: per org and model, the retired versions whose served rows (analytics tables, Redis) stay for "
                     + "rollback, besides the active and the pinned one; older retired versions keep only their registry "
@@ -202,6 +230,8 @@ public final class PlatformConfig {
             "Evaluation holdout: 'stratified' (per listener, a random share of their tracks) or 'time' (per listener, their latest tracks).");
     public static final Key EVAL_RATIO = key("batch.eval.ratio", "0.75", "Evaluation: share of each listener's tracks used for training.");
     public static final Key EVAL_SEED = key("batch.eval.seed", "42", "Evaluation: seed of the stratified split.");
+    public static final Key EVAL_TUNE_BUDGET = key("batch.eval.tune-budget-seconds", "30",
+            "Evaluation: seconds of hyperparameter search per model family on the validation split (0: defaults only).");
     public static final Key QUALITY_FRESHNESS_MAX_HOURS = key("quality.freshness.max-hours", "26",
             "Data quality: hours since a raw Delta table's newest commit (its last landing) before it counts as stale.");
     public static final Key QUALITY_ROW_COUNT_MAX_DROP = key("quality.row-count.max-drop", "0.0",
@@ -216,6 +246,19 @@ public final class PlatformConfig {
             "Streaming health: dead letters of the Flink jobs per record of their input topics, over the window.");
     public static final Key HEALTH_WINDOW_MINUTES = key("health.window-minutes", "60",
             "Streaming health: the window the dead-letter rate is measured over.");
+    public static final Key CLUSTER_SPARK_MASTER_PORT = key("cluster.spark.master-port", "17077",
+            "Local cluster (./tunetrail cluster): the Spark standalone master's port; its two workers take the next two ports.");
+    public static final Key CLUSTER_SPARK_UI_PORT = key("cluster.spark.master-ui-port", "17080",
+            "Local cluster: the Spark master's web UI and JSON status port (the workers' UIs take free ports).");
+    public static final Key CLUSTER_SPARK_WORKER_MEMORY = key("cluster.spark.worker-memory", "768m",
+            "Local cluster: memory each Spark worker (1 core) offers its executors.");
+    public static final Key CLUSTER_FLINK_REST_PORT = key("cluster.flink.rest-port", "17081",
+            "Local cluster: the Flink JobManager's REST port (job submission, savepoints, status).");
+    public static final Key CLUSTER_FLINK_RPC_PORT = key("cluster.flink.rpc-port", "17123",
+            "Local cluster: the Flink JobManager's RPC port (the TaskManagers register there).");
+    public static final Key CLUSTER_KAFKA_BASE_PORT = key("cluster.kafka.base-port", "17092",
+            "Local cluster: the first of six ports of the three-broker Kafka cluster (brokers on base..base+2, their"
+                    + " KRaft controllers on base+3..base+5).");
 
     // SQL endpoint (sql-endpoint: Spark's Thrift JDBC/ODBC server over the offline store, ./tunetrail sql).
     public static final Key SQL_PORT = key("sql.port", "10099",
@@ -314,7 +357,8 @@ public final class PlatformConfig {
     }
 
     private void validate() {
-        for (Key key : List.of(KAFKA_CONTROLLER_PORT, POSTGRES_PORT, REDIS_PORT, API_PORT)) {
+        for (Key key : List.of(KAFKA_CONTROLLER_PORT, POSTGRES_PORT, REDIS_PORT, API_PORT, CLUSTER_SPARK_MASTER_PORT,
+                CLUSTER_SPARK_UI_PORT, CLUSTER_FLINK_REST_PORT, CLUSTER_FLINK_RPC_PORT, CLUSTER_KAFKA_BASE_PORT)) {
             int port = getInt(key);
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException(describe(key) + " = " + port + " is not a TCP port (1..65535)");
@@ -324,6 +368,15 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(REDIS_MAXMEMORY) + " = '" + get(REDIS_MAXMEMORY)
                     + "' is not a size: give bytes or a number with kb, mb or gb, e.g. 512mb");
         }
+        for (Key key : List.of(CLUSTER_SPARK_WORKER_MEMORY)) {
+            if (!get(key).matches("[1-9][0-9]{0,6}[mg]")) {
+                throw new IllegalArgumentException(describe(key) + " = '" + get(key) + "' is not a JVM memory size: give e.g. 768m or 1g");
+            }
+        }
+        if (getInt(CLUSTER_SPARK_MASTER_PORT) > 65533 || getInt(CLUSTER_KAFKA_BASE_PORT) > 65530) {
+            throw new IllegalArgumentException(describe(CLUSTER_SPARK_MASTER_PORT) + " and " + describe(CLUSTER_KAFKA_BASE_PORT)
+                    + " need the ports after them free too: choose lower ports");
+        }
         if (getInt(KAFKA_PARTITIONS) < 1) {
             throw new IllegalArgumentException(describe(KAFKA_PARTITIONS) + " must be at least 1");
         }
@@ -331,7 +384,8 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
-                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS)) {
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS,
+                WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }
@@ -343,10 +397,17 @@ public final class PlatformConfig {
         if (getInt(RETENTION_KEEP_RETIRED) < 0) {
             throw new IllegalArgumentException(describe(RETENTION_KEEP_RETIRED) + " must be 0 or more");
         }
+        if (getLong(ALS_IN_MEMORY_MAX_PREFERENCES) < 0 || getInt(ALS_IN_MEMORY_THREADS) < 0) {
+            throw new IllegalArgumentException(describe(ALS_IN_MEMORY_MAX_PREFERENCES) + " and "
+                    + describe(ALS_IN_MEMORY_THREADS) + " must be 0 or more");
+        }
         getBoolean(ALS_LOG_SCALE);
         getBoolean(ALS_EXCLUDE_HEARD);
         getLong(ALS_SEED);
         getLong(EVAL_SEED);
+        if (getLong(EVAL_TUNE_BUDGET) < 0) {
+            throw new IllegalArgumentException(describe(EVAL_TUNE_BUDGET) + " must be 0 or more");
+        }
         double ratio = getDouble(EVAL_RATIO);
         if (!(ratio > 0 && ratio < 1)) {
             throw new IllegalArgumentException(describe(EVAL_RATIO) + " must lie strictly between 0 and 1");

@@ -93,6 +93,35 @@ class PlanCatalogTest {
     }
 
     @Test
+    void jobPriorityAndConcurrencyRiseWithThePlanAndDefaultWhenAbsent() throws Exception {
+        assertThat(catalog.plans()).extracting(PlanCatalog.Plan::priority).containsExactly(PlanCatalog.JobPriority.LOW,
+                PlanCatalog.JobPriority.LOW, PlanCatalog.JobPriority.STANDARD, PlanCatalog.JobPriority.HIGH, PlanCatalog.JobPriority.CRITICAL);
+        assertThat(PlanCatalog.JobPriority.CRITICAL.rank()).isGreaterThan(PlanCatalog.JobPriority.HIGH.rank());
+        assertThat(PlanCatalog.JobPriority.STANDARD.rank()).isGreaterThan(PlanCatalog.JobPriority.LOW.rank());
+        assertThat(catalog.plan("enterprise").concurrency()).isGreaterThan(catalog.plan("starter").concurrency());
+        PlanCatalog.Plan bare = parse("""
+                subscription_ended_plan: basic
+                features: { a: A }
+                plans:
+                  basic: { features: [a] }
+                """).plan("basic");
+        assertThat(bare.priority()).isEqualTo(PlanCatalog.DEFAULT_PRIORITY);
+        assertThat(bare.concurrency()).isEqualTo(PlanCatalog.DEFAULT_CONCURRENCY);
+        assertThatThrownBy(() -> parse("""
+                features: { a: A }
+                plans:
+                  basic: { features: [a], priority: urgent }
+                """)).hasMessageContaining("plan 'basic' has priority 'urgent'").hasMessageContaining("critical, high, standard or low");
+        for (String concurrency : new String[] {"0", "-1", "two", "1.5"}) {
+            assertThatThrownBy(() -> parse("""
+                    features: { a: A }
+                    plans:
+                      basic: { features: [a], concurrency: %s }
+                    """.formatted(concurrency))).as(concurrency).hasMessageContaining("plan 'basic' has concurrency");
+        }
+    }
+
+    @Test
     void unknownPlanNamesTheKnownOnes() {
         assertThatThrownBy(() -> catalog.plan("gold")).hasMessageContaining("gold").hasMessageContaining("starter");
     }

@@ -1,5 +1,6 @@
 package io.tunetrail.api;
 
+import io.tunetrail.api.audio.AudioSettings;
 import io.tunetrail.api.webhook.HostResolver;
 import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.model.PlanCatalog;
@@ -16,9 +17,10 @@ import io.tunetrail.model.PlatformConfig;
  * @param keyCacheMaxEntries at most this many key lookups are cached (the rest cost a database lookup each)
  * @param stripeMaxBodyBytes the Stripe webhook's own, smaller body limit
  * @param metricsToken  the bearer token {@code /metrics} requires; blank: metrics are not served
+ * @param audio         limits, pool and store of audio analysis
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken) {
+        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio) {
 
     /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
@@ -33,10 +35,23 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
                 Math.min(maxBodyBytes, Long.parseLong(PlatformConfig.API_STRIPE_MAX_BODY_BYTES.defaultValue())), "");
     }
 
+    /** Audio analysis with the default settings, keeping uploads under the system's temporary folder. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+            WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries, stripeMaxBodyBytes,
+                metricsToken, AudioSettings.defaults(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tunetrail-audio")));
+    }
+
     /** These settings with other webhook settings. */
     public ApiSettings withWebhooks(WebhookSettings newWebhooks) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, newWebhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken);
+                stripeMaxBodyBytes, metricsToken, audio);
+    }
+
+    /** These settings with other audio analysis settings. */
+    public ApiSettings withAudio(AudioSettings newAudio) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken, newAudio);
     }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
@@ -44,6 +59,6 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
                 config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config),
                 config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES), config.getInt(PlatformConfig.API_STRIPE_MAX_BODY_BYTES),
-                config.get(PlatformConfig.API_METRICS_TOKEN));
+                config.get(PlatformConfig.API_METRICS_TOKEN), AudioSettings.from(config));
     }
 }

@@ -3,6 +3,9 @@ package io.tunetrail.api;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.tunetrail.api.audio.AudioAnalysisService;
+import io.tunetrail.api.audio.AudioAnalysisStore;
+import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.billing.StripeWebhooks;
@@ -10,6 +13,8 @@ import io.tunetrail.api.docs.OpenApiDocument;
 import io.tunetrail.api.http.AccessHook;
 import io.tunetrail.api.http.AccountController;
 import io.tunetrail.api.http.AnalyticsController;
+import io.tunetrail.api.http.AudioController;
+import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
 import io.tunetrail.api.http.BodyLimits;
@@ -136,6 +141,9 @@ public final class ServingApp {
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
+        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
+                new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
+        routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
         routes.addAll(new BillingController(stripe).routes());
         metrics.bind(stores.events());
@@ -155,7 +163,9 @@ public final class ServingApp {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
-            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes()));
+            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes(),
+                    AudioController.ANALYZE_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES),
+                    Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             // Called once per request after the response is written, with the status the exception mappers set.
@@ -170,6 +180,7 @@ public final class ServingApp {
             config.appData(LIMITER, limiter);
             config.events.serverStopping(() -> {
                 background.shutdown();
+                audio.close();
                 webhooks.close();
                 flush(authenticator);
             });

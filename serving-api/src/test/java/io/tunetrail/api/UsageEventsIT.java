@@ -6,22 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.model.Decoded;
-import io.tunetrail.model.EventCodec;
-import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.UsageEvent;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,7 +42,7 @@ class UsageEventsIT {
         });
         assertThat(requestIds).hasSize(25).doesNotContainNull();
 
-        List<UsageEvent> events = readUsage(org, requestIds.size());
+        List<UsageEvent> events = stack.usageEvents(org, requestIds.size());
         assertThat(events).hasSize(25);
         assertThat(events).allSatisfy(e -> {
             assertThat(e.orgId()).isEqualTo(org);
@@ -63,34 +51,5 @@ class UsageEventsIT {
             assertThat(e.units()).isEqualTo(1);
         });
         assertThat(events.stream().map(UsageEvent::requestId).toList()).containsExactlyInAnyOrderElementsOf(requestIds);
-    }
-
-    /** The usage topic's events of {@code org}, read from the start until {@code expected} arrived or the topic went quiet. */
-    private static List<UsageEvent> readUsage(String org, int expected) {
-        EventCodec<UsageEvent> codec = EventCodec.usage();
-        List<UsageEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaConfig.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "usage-events-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(stack.kafkaConfig.get(PlatformConfig.TOPIC_USAGE)));
-            // Bounded wait for delivery (the sender drains every few ms, the producer lingers 20 ms); a few extra quiet
-            // polls after the expected count would reveal duplicates.
-            int quietPolls = 0;
-            long giveUpAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < giveUpAt && (events.size() < expected || quietPolls < 3)) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
-                for (ConsumerRecord<String, byte[]> r : records) {
-                    Decoded<UsageEvent> d = codec.decode(r.value());
-                    assertThat(d.isAccepted()).as("a valid usage event: %s", d).isTrue();
-                    if (d.value().orgId().equals(org)) {
-                        assertThat(r.key()).isEqualTo(org);
-                        events.add(d.value());
-                    }
-                }
-            }
-        }
-        return events;
     }
 }

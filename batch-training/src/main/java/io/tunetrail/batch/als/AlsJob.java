@@ -13,6 +13,7 @@ import io.tunetrail.batch.nightly.OfflineTables;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.registry.ModelVersion;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,16 +55,21 @@ public final class AlsJob implements NightlyJob {
         Map<String, String> versions = new LinkedHashMap<>();
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
+        Map<String, Integer> solvers = new LinkedHashMap<>();
         try {
-            for (String org : ctx.orgsWithOwnModel()) {
-                Dataset<Row> prefs = all.filter(col("org_id").equalTo(org));
-                ImplicitAls.Factors factors = new ImplicitAls(params).fit(prefs).cache();
-                try {
+            List<String> orgs = ctx.orgsWithOwnModel();
+            OrgAls.Fitted fitted = OrgAls.from(config, params).fit(all.filter(col("org_id").isin(orgs.toArray())));
+            try {
+                for (String org : ctx.progress().orgs(fitted.orgs())) {
+                    ImplicitAls.Factors factors = fitted.factors(org);
                     long users = factors.users().count();
                     long tracks = factors.tracks().count();
+                    String solver = fitted.solver(org).wireName();
                     Map<String, Object> snapshot = ctx.inputSnapshot(interactions);
                     snapshot.put("listeners", users);
                     snapshot.put("tracks", tracks);
+                    snapshot.put("preferences", fitted.preferences(org));
+                    snapshot.put("solver", solver);
                     ModelVersion version = ctx.registry().register(org, NAME, params.asMap(), snapshot);
                     String v = version.version().toString();
                     Map<String, String> partition = Map.of("org_id", org, "model_version", v);
@@ -81,10 +87,12 @@ public final class AlsJob implements NightlyJob {
                     outputs.put("recommendations", ctx.tables().replacePartition("recommendations",
                             OfflineTables.versioned(recs, org, v, ctx.runId()), partition));
                     versions.put(org, v);
-                    perOrg.put(org, Map.of("version_id", version.id(), "listeners", users, "tracks", tracks));
-                } finally {
-                    factors.unpersist();
+                    solvers.merge(solver, 1, Integer::sum);
+                    perOrg.put(org, Map.of("version_id", version.id(), "listeners", users, "tracks", tracks,
+                            "solver", solver));
                 }
+            } finally {
+                fitted.unpersist();
             }
         } finally {
             all.unpersist();
@@ -93,6 +101,7 @@ public final class AlsJob implements NightlyJob {
         figures.put("orgs", versions.size());
         figures.put("rank", params.rank());
         figures.put("iterations", params.iterations());
+        figures.put("solvers", solvers);
         figures.put("per_org", perOrg);
         return new JobResult(NAME, ctx.runId(), versions, Map.of(interactions.table(), interactions.version()), outputs,
                 figures, (System.nanoTime() - start) / 1_000_000);

@@ -9,7 +9,7 @@ import java.util.Map;
  * preference weights) is a new major version, a retrain with the same ones a new minor version.
  */
 public record AlsParams(int rank, int iterations, double regularization, double alpha, long seed,
-        String confidenceWeights, boolean logScale) {
+        String confidenceWeights, boolean logScale) implements java.io.Serializable {
 
     public AlsParams {
         if (rank < 1 || iterations < 1 || regularization < 0 || alpha < 0) {

@@ -46,6 +46,8 @@ public final class GlobalAlsJob implements NightlyJob {
     public static final String NAME = "als-global";
     // Ids match [A-Za-z0-9][A-Za-z0-9._:@/-]* (schemas/*.schema.json): a space can never be part of one.
     private static final String SEPARATOR = " ";
+    // The one "org" of the fit: every community org's preferences together.
+    private static final String GLOBAL = "global";
 
     @Override
     public String name() {
@@ -72,8 +74,10 @@ public final class GlobalAlsJob implements NightlyJob {
         Dataset<Row> prefs = Preferences.from(config).compute(interactions.rows().filter(col("org_id").isin(community.toArray())))
                 .withColumn("user_tracks", count(lit(1)).over(Window.partitionBy("org_id", "user_id")))
                 .filter(col("user_tracks").geq(minTracks))
-                .select(key("user_id").as("user_id"), key("track_id").as("track_id"), col(Preferences.PREFERENCE));
-        ImplicitAls.Factors factors = new ImplicitAls(params).fit(prefs).cache();
+                .select(lit(GLOBAL).as("org_id"), key("user_id").as("user_id"), key("track_id").as("track_id"),
+                        col(Preferences.PREFERENCE));
+        OrgAls.Fitted fitted = OrgAls.from(config, params).fit(prefs);
+        ImplicitAls.Factors factors = fitted.factors(GLOBAL);
         Map<String, String> versions = new LinkedHashMap<>();
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
@@ -86,11 +90,13 @@ public final class GlobalAlsJob implements NightlyJob {
                 snapshot.put("orgs", community);
                 snapshot.put("listeners", users.count());
                 snapshot.put("tracks", tracks.count());
+                snapshot.put("preferences", fitted.preferences(GLOBAL));
+                snapshot.put("solver", fitted.solver(GLOBAL).wireName());
                 Map<String, Object> recorded = new LinkedHashMap<>(params.asMap());
                 recorded.put("scope", "community-edition orgs, keyed per org");
                 version = ctx.registry().register(null, AlsJob.NAME, recorded, snapshot);
                 String label = ModelLabel.of(version);
-                for (String org : community) {
+                for (String org : ctx.progress().orgs(community)) {
                     Dataset<Row> orgUsers = users.filter(col("org_id").equalTo(org)).select("user_id", "features");
                     Dataset<Row> orgTracks = tracks.filter(col("org_id").equalTo(org)).select("track_id", "features");
                     Map<String, String> partition = Map.of("org_id", org, "model_version", label);
@@ -115,12 +121,13 @@ public final class GlobalAlsJob implements NightlyJob {
                 tracks.unpersist();
             }
         } finally {
-            factors.unpersist();
+            fitted.unpersist();
         }
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("version_id", version.id());
         figures.put("version", ModelLabel.of(version));
         figures.put("orgs", community.size());
+        figures.put("solver", version.inputSnapshot().get("solver"));
         figures.put("per_org", perOrg);
         return new JobResult(NAME, ctx.runId(), versions, Map.of(interactions.table(), interactions.version()), outputs,
                 figures, (System.nanoTime() - start) / 1_000_000);

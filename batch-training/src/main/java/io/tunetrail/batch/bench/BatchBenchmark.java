@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.countDistinct;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.batch.als.AlsParams;
 import io.tunetrail.batch.als.ImplicitAls;
+import io.tunetrail.batch.als.InMemoryAls;
+import io.tunetrail.batch.als.OrgAls;
 import io.tunetrail.batch.als.Preferences;
 import io.tunetrail.batch.eval.DatasetEvaluation;
 import io.tunetrail.batch.eval.Evaluator;
@@ -56,9 +58,10 @@ import redis.clients.jedis.resps.ScanResult;
  * {@code ./tunetrail bench batch}, the measuring part (run inside the batch jar, on Spark {@code local[2]}).
  *
  * <ol>
- *   <li>ALS fit on Last.fm-2k (training part of a seeded 75/25 split): Spark's implicit ALS against
+ *   <li>ALS fit on Last.fm-2k (training part of a seeded 75/25 split): MLlib's distributed implicit ALS and the
+ *       nightly chain's in-memory solver in a Spark task ({@link OrgAls}, two threads) against
  *       {@link ConjugateGradientAls} on one thread, same preferences, rank, iterations, regularisation and alpha.
- *       Both models are first scored with the same full-ranking precision@10 on the held-out part; only if they agree
+ *       All models are first scored with the same full-ranking precision@10 on the held-out part; only if they agree
  *       (within 10% of each other) is the time ratio meaningful, and the output says whether they did.</li>
  *   <li>The whole nightly chain on generated data at each scale (default 1, 4, 16 times the demo's data): wall time of
  *       the chain (generation and loading excluded) and the growth of that time per doubling of the data, in a
@@ -73,6 +76,9 @@ public final class BatchBenchmark {
             .add("features", DataTypes.createArrayType(DataTypes.FloatType));
     private static final StructType FACTORS_TRACK = new StructType().add("track_id", DataTypes.StringType)
             .add("features", DataTypes.createArrayType(DataTypes.FloatType));
+
+    // The comparison runs on Spark local[2] (BatchJobsMain), so the in-memory solver gets the same two cores.
+    private static final int SPARK_CORES = 2;
 
     private final SparkSession spark;
     private final PlatformConfig config;
@@ -135,6 +141,12 @@ public final class BatchBenchmark {
         spark2.tracks().count();
         long sparkMs = (System.nanoTime() - t0) / 1_000_000;
 
+        // The nightly chain's path for an org of this size: one Spark task solving it in memory on local[2]'s cores.
+        long t2 = System.nanoTime();
+        OrgAls.Fitted inMemory = new OrgAls(params, Long.MAX_VALUE, SPARK_CORES)
+                .fit(prefs.withColumn("org_id", org.apache.spark.sql.functions.lit("bench")));
+        long inMemoryMs = (System.nanoTime() - t2) / 1_000_000;
+
         List<String> u = new ArrayList<>(prefRows.size());
         List<String> i = new ArrayList<>(prefRows.size());
         float[] r = new float[prefRows.size()];
@@ -147,17 +159,26 @@ public final class BatchBenchmark {
         ConjugateGradientAls.Model cg = new ConjugateGradientAls(params.rank(), params.iterations(), params.regularization(),
                 params.alpha(), params.seed(), 3).fit(u, i, r);
         long cgMs = (System.nanoTime() - t1) / 1_000_000;
+        // The same in-memory solver on one thread without Spark: what BLAS alone gives over the baseline.
+        long t3 = System.nanoTime();
+        new InMemoryAls(params, 1).fit(u, i, r);
+        long oneThreadMs = (System.nanoTime() - t3) / 1_000_000;
 
         RankingMetrics sparkM = RankingMetrics.compute(k, Evaluator.topLists(spark2, heard, k), heldOut, listeners, users,
                 listeners.size());
+        RankingMetrics inMemoryM = RankingMetrics.compute(k, Evaluator.topLists(inMemory.factors("bench"), heard, k), heldOut,
+                listeners, users, listeners.size());
         RankingMetrics cgM = RankingMetrics.compute(k, Evaluator.topLists(factors(cg), heard, k), heldOut, listeners, users,
                 listeners.size());
-        boolean agree = Math.abs(sparkM.precision() - cgM.precision()) <= 0.1 * Math.max(sparkM.precision(), cgM.precision());
-        out.accept(String.format("%-32s %12s %14s", "", "fit (ms)", "precision@10"));
-        out.accept(String.format("%-32s %,12d %14.4f", "Spark ALS, local[2]", sparkMs, sparkM.precision()));
-        out.accept(String.format("%-32s %,12d %14.4f", "conjugate-gradient ALS, 1 thread", cgMs, cgM.precision()));
-        out.accept(agree ? "precision@10 agrees (within 10%): the time ratio compares like with like"
-                : "precision@10 does NOT agree within 10%: the time ratio compares different models");
+        boolean agree = agree(cgM.precision(), sparkM.precision()) && agree(cgM.precision(), inMemoryM.precision());
+        out.accept(String.format("%-44s %12s %14s", "", "fit (ms)", "precision@10"));
+        out.accept(String.format("%-44s %,12d %14.4f", "MLlib block ALS, Spark local[2]", sparkMs, sparkM.precision()));
+        out.accept(String.format("%-44s %,12d %14.4f", "in-memory CG ALS in a Spark task, 2 threads", inMemoryMs,
+                inMemoryM.precision()));
+        out.accept(String.format("%-44s %,12d %14s", "in-memory CG ALS, 1 thread, no Spark", oneThreadMs, ""));
+        out.accept(String.format("%-44s %,12d %14.4f", "baseline: conjugate-gradient ALS, 1 thread", cgMs, cgM.precision()));
+        out.accept(agree ? "precision@10 agrees (within 10%): the time ratios compare like with like"
+                : "precision@10 does NOT agree within 10%: the time ratios compare different models");
         Map<String, Object> als = new LinkedHashMap<>();
         als.put("dataset", "lastfm-2k");
         als.put("preferences", prefRows.size());
@@ -166,16 +187,27 @@ public final class BatchBenchmark {
         als.put("regularization", params.regularization());
         als.put("alpha", params.alpha());
         als.put("spark_local2_ms", sparkMs);
+        als.put("in_memory_spark_task_ms", inMemoryMs);
+        als.put("in_memory_one_thread_ms", oneThreadMs);
         als.put("cg_single_thread_ms", cgMs);
         als.put("spark_precision_at_10", sparkM.precision());
+        als.put("in_memory_precision_at_10", inMemoryM.precision());
         als.put("cg_precision_at_10", cgM.precision());
         als.put("precision_agree", agree);
         json.put("als", als);
         json.put("als_spark_over_cg_time_ratio", round((double) sparkMs / Math.max(1, cgMs)));
+        json.put("als_in_memory_spark_over_cg_time_ratio", round((double) inMemoryMs / Math.max(1, cgMs)));
+        json.put("als_in_memory_one_thread_over_cg_time_ratio", round((double) oneThreadMs / Math.max(1, cgMs)));
+        inMemory.unpersist();
         spark2.unpersist();
         prefs.unpersist();
         heard.unpersist();
         pairs.unpersist();
+    }
+
+    /** Within 10% of each other: the same model quality for the purpose of comparing times. */
+    static boolean agree(double a, double b) {
+        return Math.abs(a - b) <= 0.1 * Math.max(a, b);
     }
 
     private ImplicitAls.Factors factors(ConjugateGradientAls.Model m) {

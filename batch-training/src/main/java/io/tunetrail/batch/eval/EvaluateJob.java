@@ -52,7 +52,7 @@ public final class EvaluateJob implements NightlyJob {
         Map<String, String> versions = new LinkedHashMap<>();
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
-        for (String org : ctx.orgs()) {
+        for (String org : ctx.progress().orgs(ctx.orgs())) {
             ModelVersion als = ctx.alsVersion(org);
             Evaluator.Report report = evaluator.evaluate(interactions.rows().filter(col("org_id").equalTo(org)));
             // The global version serves many orgs: each one's figures under its own key, so they do not overwrite.

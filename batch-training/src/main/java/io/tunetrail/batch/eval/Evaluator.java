@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.tunetrail.batch.als.AlsParams;
 import io.tunetrail.batch.als.FactorTopK;
 import io.tunetrail.batch.als.ImplicitAls;
+import io.tunetrail.batch.als.OrgAls;
 import io.tunetrail.batch.als.Preferences;
 import io.tunetrail.model.PlatformConfig;
 import java.util.ArrayList;
@@ -34,11 +35,20 @@ public final class Evaluator {
     private final HoldoutSplit split;
     private final int k;
 
+    private final OrgAls solver;
+
+    /** Fits with the default solver choice ({@link OrgAls}: in memory up to the default size, MLlib above). */
     public Evaluator(AlsParams params, Preferences preferences, HoldoutSplit split, int k) {
+        this(params, preferences, split, k, new OrgAls(params,
+                Long.parseLong(PlatformConfig.ALS_IN_MEMORY_MAX_PREFERENCES.defaultValue()), 0));
+    }
+
+    public Evaluator(AlsParams params, Preferences preferences, HoldoutSplit split, int k, OrgAls solver) {
         this.params = params;
         this.preferences = preferences;
         this.split = split;
         this.k = k;
+        this.solver = solver;
     }
 
     /** The evaluation the configuration describes ({@code batch.als.*}, {@code batch.eval.*}). */
@@ -46,7 +56,7 @@ public final class Evaluator {
         return new Evaluator(AlsParams.from(config), Preferences.from(config),
                 new HoldoutSplit(HoldoutSplit.Kind.parse(config.get(PlatformConfig.EVAL_SPLIT)),
                         config.getDouble(PlatformConfig.EVAL_RATIO), config.getLong(PlatformConfig.EVAL_SEED)),
-                config.getInt(PlatformConfig.EVAL_K));
+                config.getInt(PlatformConfig.EVAL_K), OrgAls.from(config, AlsParams.from(config)));
     }
 
     /** One evaluation: both recommenders' metrics and the sizes of the split. */
@@ -80,8 +90,9 @@ public final class Evaluator {
             Dataset<Row> tp = trainPairs.select("user_id", "track_id");
             Dataset<Row> trainEvents = withOrg.join(tp, withOrg.col("user_id").equalTo(tp.col("user_id"))
                     .and(withOrg.col("track_id").equalTo(tp.col("track_id"))), "left_semi");
-            ImplicitAls.Factors factors = new ImplicitAls(params).fit(preferences.compute(trainEvents)).cache();
+            OrgAls.Fitted fitted = solver.fit(preferences.compute(trainEvents));
             try {
+                ImplicitAls.Factors factors = fitted.factors(fitted.orgs().get(0));
                 Dataset<Row> heard = trainPairs.groupBy("user_id").agg(collect_list("track_id").as("heard"));
                 Map<String, Set<String>> heldOut = new HashMap<>();
                 for (Row r : pairs.filter(col("train").equalTo(false)).select("user_id", "track_id").collectAsList()) {
@@ -113,7 +124,7 @@ public final class Evaluator {
                         RankingMetrics.compute(k, popLists, heldOut, listeners, trainUsers, trainTracks),
                         trainUsers, trainTracks, trainCount, heldOutCount);
             } finally {
-                factors.unpersist();
+                fitted.unpersist();
             }
         } finally {
             pairs.unpersist();

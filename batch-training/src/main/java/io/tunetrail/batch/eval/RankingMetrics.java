@@ -47,24 +47,11 @@ public record RankingMetrics(int k, double precision, double recall, double ndcg
                 continue;
             }
             users++;
-            List<String> list = cut(recommended.getOrDefault(e.getKey(), List.of()), k);
-            int hits = 0;
-            double dcg = 0, precisionSum = 0;
-            for (int i = 0; i < list.size(); i++) {
-                if (relevant.contains(list.get(i))) {
-                    hits++;
-                    dcg += 1 / log2(i + 2);
-                    precisionSum += hits / (double) (i + 1);
-                }
-            }
-            double idcg = 0;
-            for (int i = 0; i < Math.min(relevant.size(), k); i++) {
-                idcg += 1 / log2(i + 2);
-            }
-            p += hits / (double) k;
-            r += hits / (double) relevant.size();
-            ndcg += dcg / idcg;
-            map += precisionSum / Math.min(relevant.size(), k);
+            UserFigures f = UserFigures.of(k, recommended.getOrDefault(e.getKey(), List.of()), relevant);
+            p += f.precision();
+            r += f.recall();
+            ndcg += f.ndcg();
+            map += f.averagePrecision();
         }
         Set<String> distinct = new HashSet<>();
         double novelty = 0, bias = 0;
@@ -82,6 +69,28 @@ public record RankingMetrics(int k, double precision, double recall, double ndcg
         return new RankingMetrics(k, p / n, r / n, ndcg / n, map / n,
                 catalogSize == 0 ? 0 : distinct.size() / (double) catalogSize,
                 slots == 0 ? 0 : novelty / slots, slots == 0 ? 0 : bias / slots, users);
+    }
+
+    /** One listener's figures at k (the definitions above); {@code relevant} must not be empty. */
+    public record UserFigures(double precision, double recall, double ndcg, double averagePrecision) {
+        public static UserFigures of(int k, List<String> ranked, Set<String> relevant) {
+            List<String> list = cut(ranked, k);
+            int hits = 0;
+            double dcg = 0, precisionSum = 0;
+            for (int i = 0; i < list.size(); i++) {
+                if (relevant.contains(list.get(i))) {
+                    hits++;
+                    dcg += 1 / log2(i + 2);
+                    precisionSum += hits / (double) (i + 1);
+                }
+            }
+            double idcg = 0;
+            for (int i = 0; i < Math.min(relevant.size(), k); i++) {
+                idcg += 1 / log2(i + 2);
+            }
+            return new UserFigures(hits / (double) k, hits / (double) relevant.size(), dcg / idcg,
+                    precisionSum / Math.min(relevant.size(), k));
+        }
     }
 
     private static List<String> cut(List<String> list, int k) {

@@ -72,7 +72,7 @@ public final class MaterialiseJob implements NightlyJob {
         PostgresSimilarities pg = new PostgresSimilarities(ctx.dataSource());
         Map<String, String> active = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
-        for (String org : ctx.orgs()) {
+        for (String org : ctx.progress().orgs(ctx.orgs())) {
             Map<String, Object> done = new LinkedHashMap<>();
 
             // A community org's lists come from the global model (written under its keys as global-X.Y).

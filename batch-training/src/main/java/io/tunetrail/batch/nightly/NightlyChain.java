@@ -25,11 +25,22 @@ public final class NightlyChain {
         return new NightlyChain(NightlyJobs.ALL);
     }
 
+    /** Hears each job of a run as it starts: its name and the share of the chain already done (0..100). */
+    public interface Progress {
+        void starting(String job, int percentDone);
+    }
+
     public Result run(NightlyContext context) {
+        return run(context, (job, percent) -> { });
+    }
+
+    public Result run(NightlyContext context, Progress progress) {
         long start = System.nanoTime();
         List<JobResult> results = new ArrayList<>();
         for (NightlyJob job : jobs) {
+            progress.starting(job.name(), 100 * results.size() / jobs.size());
             LOG.info("run {}: starting {}", context.runId(), job.name());
+            context.progress().jobStarted(job.name(), results.size() + 1, jobs.size());
             JobResult r;
             try {
                 r = job.run(context);
@@ -37,6 +48,7 @@ public final class NightlyChain {
                 throw new IllegalStateException("job " + job.name() + " failed: " + e.getMessage(), e);
             }
             context.record(r);
+            context.progress().jobFinished();
             results.add(r);
             LOG.info("run {}: {}", context.runId(), r.summary());
         }

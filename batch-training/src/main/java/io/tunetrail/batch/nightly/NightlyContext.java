@@ -53,6 +53,7 @@ public final class NightlyContext implements AutoCloseable {
     private final Optional<String> org;
     private final Optional<LocalDate> asOf;
     private final Map<String, JobResult> results = new LinkedHashMap<>();
+    private final ChainProgress progress;
     private HikariDataSource ownDataSource;
     private DataSource dataSource;
     private OnlineStore onlineStore;
@@ -76,6 +77,7 @@ public final class NightlyContext implements AutoCloseable {
         this.org = Optional.ofNullable(b.org);
         this.dataSource = b.dataSource;
         this.onlineStore = b.onlineStore;
+        this.progress = b.progress != null ? b.progress : ChainProgress.silent();
     }
 
     public static Builder builder(SparkSession spark, PlatformConfig config) {
@@ -102,6 +104,11 @@ public final class NightlyContext implements AutoCloseable {
     /** This run's id ({@code 20261122T230000Z-a1b2c3}), written beside every output row. */
     public String runId() {
         return runId;
+    }
+
+    /** Where the run is: jobs loop over their orgs through {@link ChainProgress#orgs} so the CLI can show it. */
+    public ChainProgress progress() {
+        return progress;
     }
 
     /** The one org this run is limited to ({@code --org}), if any. */
@@ -307,6 +314,7 @@ public final class NightlyContext implements AutoCloseable {
         private LocalDate asOf;
         private DataSource dataSource;
         private OnlineStore onlineStore;
+        private ChainProgress progress;
 
         private Builder(SparkSession spark, PlatformConfig config) {
             this.spark = Objects.requireNonNull(spark, "spark");
@@ -350,6 +358,12 @@ public final class NightlyContext implements AutoCloseable {
         /** An online store the context uses and does not close. */
         public Builder onlineStore(OnlineStore store) {
             this.onlineStore = store;
+            return this;
+        }
+
+        /** Where the run's steps are reported; by default nowhere. */
+        public Builder progress(ChainProgress progress) {
+            this.progress = progress;
             return this;
         }
 

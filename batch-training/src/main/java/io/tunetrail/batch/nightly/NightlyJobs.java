@@ -6,6 +6,7 @@ import io.tunetrail.batch.analytics.AudioEmbeddingsJob;
 import io.tunetrail.batch.analytics.ContextCorrelationsJob;
 import io.tunetrail.batch.analytics.GenreCorrelationsJob;
 import io.tunetrail.batch.analytics.TemporalPatternsJob;
+import io.tunetrail.batch.audio.AudioAnalysisJob;
 import io.tunetrail.batch.eval.EvaluateJob;
 import io.tunetrail.batch.materialise.MaterialiseJob;
 import io.tunetrail.batch.similarity.TrackSimilarityJob;
@@ -17,7 +18,8 @@ import java.util.List;
  * {@code BatchJobsMain --job NAME} looks a job up here.
  *
  * <p>Order matters only where a job reads another's output in the same run: the similarity jobs read the als and
- * als-global jobs' factors, evaluate reads its recommendations, materialise reads everything and goes last.
+ * als-global jobs' factors, audio-embeddings reads the analyses audio-analysis stores, evaluate reads the
+ * recommendations, materialise reads everything and goes last.
  */
 public final class NightlyJobs {
     private NightlyJobs() {}
@@ -31,6 +33,7 @@ public final class NightlyJobs {
             new GenreCorrelationsJob(),
             new TemporalPatternsJob(),
             new ContextCorrelationsJob(),
+            new AudioAnalysisJob(),
             new AudioEmbeddingsJob(),
             new EvaluateJob(),
             new MaterialiseJob()

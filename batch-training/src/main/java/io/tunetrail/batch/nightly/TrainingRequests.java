@@ -111,20 +111,12 @@ public final class TrainingRequests {
         entry.put("org_id", request.orgId());
         entry.put("request_id", request.requestId());
         try {
-            PlatformConfig own = PlatformConfig.load(config.asEnv(), overrides(request));
-            NightlyChain.Result result;
-            try (NightlyContext ctx = NightlyContext.builder(spark, own).org(request.orgId()).dataSource(db).build()) {
-                if (ctx.servedByGlobalModel(request.orgId())) {
-                    throw new IllegalArgumentException("org " + request.orgId() + " is community edition, served by the global "
-                            + "model; custom training trains an org's own model, which the cloud plans have");
-                }
-                result = new NightlyChain(CHAIN).run(ctx);
-                long versionId = ctx.newestVersion(request.orgId(), AlsJob.NAME).id();
-                queue.succeeded(request.orgId(), request.requestId(), versionId);
-                entry.put("status", "succeeded");
-                entry.put("model_version", result.job(AlsJob.NAME).modelVersions().get(request.orgId()));
-                entry.put("model_version_id", versionId);
-            }
+            Trained trained = train(db, request, (stage, percent) -> { });
+            queue.succeeded(request.orgId(), request.requestId(), trained.modelVersionId());
+            entry.put("status", "succeeded");
+            entry.put("model_version", trained.modelVersion());
+            entry.put("model_version_id", trained.modelVersionId());
+            NightlyChain.Result result = trained.chain();
             out.accept("request " + request.requestId() + " of " + request.orgId() + ": model version "
                     + entry.get("model_version") + " (" + result.durationMs() / 1000.0 + " s)");
         } catch (RuntimeException e) {
@@ -142,6 +134,27 @@ public final class TrainingRequests {
             out.accept("request " + request.requestId() + " of " + request.orgId() + " failed: " + reason);
         }
         return entry;
+    }
+
+    /** What training a request produced: the org's new ALS version and the chain's results. */
+    public record Trained(long modelVersionId, String modelVersion, NightlyChain.Result chain) {}
+
+    /**
+     * Trains one request (the model chain on its org's data with its params) without touching its queue row: the
+     * caller holds the lease and records the outcome. {@code progress} hears each job of the chain as it starts.
+     * Fails with {@link IllegalArgumentException} for a request that can never succeed (bad params, a community org).
+     */
+    public Trained train(javax.sql.DataSource db, TrainingRequest request, NightlyChain.Progress progress) {
+        PlatformConfig own = PlatformConfig.load(config.asEnv(), overrides(request));
+        try (NightlyContext ctx = NightlyContext.builder(spark, own).org(request.orgId()).dataSource(db).build()) {
+            if (ctx.servedByGlobalModel(request.orgId())) {
+                throw new IllegalArgumentException("org " + request.orgId() + " is community edition, served by the global "
+                        + "model; custom training trains an org's own model, which the cloud plans have");
+            }
+            NightlyChain.Result result = new NightlyChain(CHAIN).run(ctx, progress);
+            return new Trained(ctx.newestVersion(request.orgId(), AlsJob.NAME).id(),
+                    result.job(AlsJob.NAME).modelVersions().get(request.orgId()), result);
+        }
     }
 
     /** The request's params as configuration overrides; fails naming a param that is not one of {@link #PARAMS}. */

@@ -45,7 +45,7 @@ public final class TrackSimilarityJob implements NightlyJob {
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
         try {
-            for (String org : ctx.orgs()) {
+            for (String org : ctx.progress().orgs(ctx.orgs())) {
                 ModelVersion als = ctx.alsVersion(org);
                 String alsLabel = ModelLabel.of(als);
                 Dataset<Row> trackFactors = factors.rows()

@@ -39,7 +39,7 @@ public final class UserSimilarityJob implements NightlyJob {
         Map<String, String> versions = new LinkedHashMap<>();
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
-        for (String org : ctx.orgs()) {
+        for (String org : ctx.progress().orgs(ctx.orgs())) {
             ModelVersion als = ctx.alsVersion(org);
                 String alsLabel = ModelLabel.of(als);
             Dataset<Row> users = factors.rows()

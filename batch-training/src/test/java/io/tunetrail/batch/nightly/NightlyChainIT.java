@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.tunetrail.store.jobs.JobLeases;
+import io.tunetrail.store.jobs.JobWorker;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -193,7 +195,7 @@ class NightlyChainIT {
     }
 
     @Test
-    @Order(Integer.MAX_VALUE - 1) // before the pin test's second run, after the checks of the first
+    @Order(Integer.MAX_VALUE - 2) // before the pin test's second run, after the checks of the first
     void customTrainingRequestsRunOnTheOrgsDataOrFailWithAReason() {
         TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
         TrainingRequest custom = queue.submit(enterprise, "als", Map.of("rank", 4, "iterations", 3), null);
@@ -225,6 +227,34 @@ class NightlyChainIT {
         TrainingRequest failed = queue.get(enterprise, bad.requestId()).orElseThrow();
         assertThat(failed.status()).isEqualTo(TrainingRequest.Status.FAILED);
         assertThat(failed.error()).contains("'depth' is not a training param");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1) // after the request test above, whose version numbers it would otherwise shift
+    void theStandingWorkerRunsARealTrainingRequestToItsEnd() {
+        TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
+        TrainingRequest request = queue.submit(enterprise, "als", Map.of("rank", 6, "iterations", 2), null);
+        JobWorker.Options options = new JobWorker.Options("it-worker", 1, java.time.Duration.ofMillis(100), true,
+                java.time.Duration.ofMinutes(2), java.time.Duration.ofMillis(500),
+                new JobLeases.Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)));
+        TrainingQueue workerQueue = new TrainingQueue(DB.dataSource(), PlanCatalog.load(), options.id(), options.lease(), options.backoff());
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobWorker worker = new JobWorker(DB.dataSource(), PlanCatalog.load(), List.of(new TrainingJobKind(spark,
+                new TrainingRequests(spark, config, line -> { }), workerQueue, DB.dataSource())), options, log::add);
+
+        JobWorker.Summary summary = worker.run();
+
+        assertThat(summary.succeeded()).as(String.join("\n", log)).isEqualTo(1);
+        assertThat(log).singleElement().asString().contains(request.requestId()).contains("succeeded");
+        TrainingRequest done = queue.get(enterprise, request.requestId()).orElseThrow();
+        assertThat(done.status()).isEqualTo(TrainingRequest.Status.SUCCEEDED);
+        assertThat(done.worker()).isEqualTo("it-worker");
+        assertThat(done.percent()).isEqualTo(100);
+        ModelVersion version = new ModelRegistry(DB.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
+                .orElseThrow();
+        assertThat(version.params()).containsEntry("rank", 6);
+        assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise)
+                .and(col("model_version").equalTo(version.version().toString()))).count()).isPositive();
     }
 
     private static scala.collection.immutable.Seq<String> seq(String... columns) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class TrainingRequestsTest {
 
     static TrainingRequest request(Map<String, Object> params) {
-        return new TrainingRequest("acme", "tr_1", "als", params, 10, TrainingRequest.Status.RUNNING, null, null, null, null, null, null);
+        return new TrainingRequest("acme", "tr_1", "als", params, 4, TrainingRequest.Status.RUNNING, null, null, null, null, null, null,
+                1, "w1", null, null, null, null);
     }
 
     @Test

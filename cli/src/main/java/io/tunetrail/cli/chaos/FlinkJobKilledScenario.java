@@ -4,6 +4,7 @@ import io.tunetrail.model.PlatformConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
  */
 public final class FlinkJobKilledScenario implements ChaosScenario {
     private static final String RESTORING = "from the retained checkpoint ";
+    private static final String AFRESH = "no retained checkpoint of ";
 
     private final Path root;
 
@@ -49,14 +51,21 @@ public final class FlinkJobKilledScenario implements ChaosScenario {
             progress.accept("killed the streaming jobs' JVM (SIGKILL, exit " + killedExit + ") with sessions committed and windows open;"
                     + " starting them again");
             AtomicReference<String> restoredFrom = new AtomicReference<>();
+            AtomicBoolean decided = new AtomicBoolean();
             long t0 = System.nanoTime();
             BackgroundJob second = s.start(line -> {
                 int at = line.indexOf(RESTORING);
                 if (at >= 0) {
                     restoredFrom.set(line.substring(at + RESTORING.length()).strip());
                 }
+                if (at >= 0 || line.contains(AFRESH)) {
+                    decided.set(true);
+                }
                 progress.accept(line);
             });
+            // When the killed run had committed everything, the results already equal the truth: wait for the restart
+            // to say where it starts from before judging it, or it is judged before it has done anything.
+            second.awaitWhileRunning(decided::get, Duration.ofMinutes(2));
             StreamingTruth.Comparison settled = s.awaitSettled(second);
             double seconds = (System.nanoTime() - t0) / 1e9;
             // A claimed checkpoint is deleted once a newer one completes and subsumes it; on a quiet machine the results

@@ -3,6 +3,7 @@ package io.tunetrail.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.jobs.BatchJobs;
+import io.tunetrail.cli.jobs.TrainProgress;
 import java.io.PrintStream;
 import java.util.Iterator;
 import java.util.List;
@@ -28,8 +29,12 @@ final class TrainStage implements DemoStage {
         if (context.repositoryRoot() == null) {
             throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run the demo through ./tunetrail demo");
         }
-        JsonNode result = BatchJobs.run(context.config(), context.repositoryRoot(), List.of("--all"), "the nightly chain",
-                line -> { }).result();
+        JsonNode result;
+        // Only the progress shows while it runs; the jar's other lines are summarised below from its JSON line.
+        try (TrainProgress progress = TrainProgress.on(context.out(), line -> { })) {
+            result = BatchJobs.run(context.config(), context.repositoryRoot(), List.of("--all"), "the nightly chain",
+                    progress).result();
+        }
         print(result, context.out());
     }
 

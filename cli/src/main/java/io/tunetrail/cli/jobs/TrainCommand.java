@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
             "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --all"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--job", paramLabel = "NAME", description = "Only this job (als, als-global, track-similarity, user-similarity, "
-            + "genre-correlations, temporal-patterns, context-correlations, audio-embeddings, evaluate, materialise).")
+            + "genre-correlations, temporal-patterns, context-correlations, audio-analysis, audio-embeddings, evaluate, materialise).")
     String job;
 
     @Option(names = "--all", description = "The whole chain, in order (the default).")
@@ -67,7 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (asOf != null) {
             args.addAll(List.of("--as-of", asOf));
         }
-        JobLauncher.JobRun run = BatchJobs.run(TunetrailCli.config(), BatchJobs.root("train"), args, "training", System.out::println);
+        JobLauncher.JobRun run;
+        try (TrainProgress progress = TrainProgress.on(System.out, System.out::println)) {
+            run = BatchJobs.run(TunetrailCli.config(), BatchJobs.root("train"), args, "training", progress);
+        }
         if (listOrgs) {
             // Last, whatever the job logged after it: a scheduler reads the final line (Airflow's BashOperator XCom).
             System.out.println(run.result());

@@ -80,11 +80,16 @@ public final class KafkaBrokerMain {
     }
 
     private static void format(KafkaConfig config, Path data) throws Exception {
+        format(config, data, Uuid.randomUuid().toString());
+    }
+
+    /** Formats {@code data} for node {@code config.nodeId()} of the cluster {@code clusterId} (all nodes share it). */
+    static void format(KafkaConfig config, Path data, String clusterId) throws Exception {
         Files.createDirectories(data);
         Formatter formatter = new Formatter()
                 .setPrintStream(System.out)
                 .setNodeId(config.nodeId())
-                .setClusterId(Uuid.randomUuid().toString())
+                .setClusterId(clusterId)
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setMetadataLogDirectory(data.toString())
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)

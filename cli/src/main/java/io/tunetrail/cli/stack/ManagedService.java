@@ -73,6 +73,11 @@ abstract class ManagedService {
     /** Asks the server to stop gracefully; {@link #stop} escalates when this does not finish in time. */
     abstract void requestStop(ProcessHandle server) throws Exception;
 
+    /** The command that starts this service again, for error messages. */
+    String startCommand() {
+        return "tunetrail stack start";
+    }
+
     /** How long a graceful stop may take before the process is killed. */
     Duration stopGrace() {
         return Duration.ofSeconds(20);
@@ -164,11 +169,11 @@ abstract class ManagedService {
             }
             if (process.isPresent() && !process.get().isAlive()) {
                 throw CliError.failed(name() + " exited while starting", "see " + logFile() + lastLogLine(),
-                        "Fix what the log says and run 'tunetrail stack start' again");
+                        "Fix what the log says and run '" + startCommand() + "' again");
             }
             if (System.nanoTime() > deadline) {
                 throw CliError.failed(name() + " did not answer on " + endpoint() + " within " + timeout.toSeconds() + " s",
-                        "see " + logFile() + lastLogLine(), "Fix what the log says and run 'tunetrail stack start' again");
+                        "see " + logFile() + lastLogLine(), "Fix what the log says and run '" + startCommand() + "' again");
             }
             Thread.sleep(100);
         }

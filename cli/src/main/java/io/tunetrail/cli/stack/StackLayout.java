@@ -28,6 +28,15 @@ record StackLayout(Path home, PlatformConfig config, Path postgres) {
         return new StackLayout(home, config, postgres);
     }
 
+    /**
+     * The layout of the local cluster ({@code ./tunetrail cluster}): a folder of its own under the home, so its logs,
+     * pid files and lock never mix with the stack's. It runs no PostgreSQL; that path is never created.
+     */
+    static StackLayout cluster(PlatformConfig config) {
+        Path home = config.home().resolve("cluster");
+        return new StackLayout(home, config, home.resolve("no-postgres"));
+    }
+
     /** Whether every directory from {@code dir} up to the root lets other users pass through. */
     static boolean searchableByOthers(Path dir) {
         for (Path p = dir; p != null; p = p.getParent()) {

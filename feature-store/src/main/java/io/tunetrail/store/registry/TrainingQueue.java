@@ -3,6 +3,8 @@ package io.tunetrail.store.registry;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.StoreException;
+import io.tunetrail.store.jobs.JobLeases;
+import io.tunetrail.store.jobs.JobTable;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,18 +35,20 @@ import javax.sql.DataSource;
  */
 public final class TrainingQueue {
     private static final String COLUMNS = "org_id, request_id, algorithm, params, priority, status, requested_by_key, "
-            + "model_version_id, error, created_at, started_at, finished_at";
+            + "model_version_id, error, created_at, started_at, finished_at, attempts, leased_by, stage, percent, not_before, updated_at";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String CUSTOM_TRAINING = "custom_model_training";
 
-    /** Claims of one request before it fails for good: each expired lease means a worker died running it. */
-    public static final int MAX_ATTEMPTS = 3;
+    /** Claims of one request before it fails for good (failed attempts and expired leases both count). */
+    public static final int MAX_ATTEMPTS = JobLeases.MAX_ATTEMPTS;
+    /** The retry delays of a queue made without any: half a minute, doubling, at most an hour. */
+    public static final JobLeases.Backoff DEFAULT_BACKOFF = new JobLeases.Backoff(Duration.ofSeconds(30), Duration.ofHours(1));
     /** The lease of a queue made without one: long enough for the model chain on one org between renewals. */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(15);
 
     private final DataSource dataSource;
     private final PlanCatalog plans;
-    private final String worker;
-    private final Duration lease;
+    private final JobLeases leases;
 
     /** A queue for submitting and reading, and for claiming as a worker of its own with the default lease. */
     public TrainingQueue(DataSource dataSource, PlanCatalog plans) {
@@ -53,17 +57,23 @@ public final class TrainingQueue {
 
     /** A queue whose claims are leased to {@code worker} for {@code lease} at a time. */
     public TrainingQueue(DataSource dataSource, PlanCatalog plans, String worker, Duration lease) {
-        if (lease.toMillis() < 1) {
-            throw StoreException.invalid("a training lease of " + lease + " is too short", "Lease requests for at least a millisecond");
-        }
+        this(dataSource, plans, worker, lease, DEFAULT_BACKOFF);
+    }
+
+    /** A queue whose failed attempts are retried after {@code backoff}. */
+    public TrainingQueue(DataSource dataSource, PlanCatalog plans, String worker, Duration lease, JobLeases.Backoff backoff) {
         this.dataSource = dataSource;
         this.plans = plans;
-        this.worker = worker;
-        this.lease = lease;
+        this.leases = new JobLeases(dataSource, plans, JobTable.TRAINING, worker, lease, backoff);
     }
 
     public String worker() {
-        return worker;
+        return leases.worker();
+    }
+
+    /** The lease side of this queue, for the worker. */
+    public JobLeases leases() {
+        return leases;
     }
 
     /**
@@ -76,11 +86,12 @@ public final class TrainingQueue {
         });
         return run("queueing a training request", c -> {
             String planId = planOf(c, orgId);
-            Integer priority = plans.plan(planId).trainingPriority();
-            if (priority == null) {
+            PlanCatalog.Plan plan = plans.plan(planId);
+            if (!plan.hasFeature(CUSTOM_TRAINING)) {
                 throw StoreException.invalid("plan " + planId + " does not include custom model training",
-                        "Custom training is part of plans with a training_priority in config/plans.yaml");
+                        "Custom training is part of the plans with the " + CUSTOM_TRAINING + " feature in config/plans.yaml");
             }
+            int priority = plan.priority().rank();
             String requestId = "tr_" + HexFormat.of().formatHex(randomBytes());
             return query(c, "INSERT INTO training_requests (org_id, request_id, algorithm, params, priority, requested_by_key) "
                     + "VALUES (?, ?, ?, ?::jsonb, ?, ?) RETURNING " + COLUMNS,
@@ -101,18 +112,14 @@ public final class TrainingQueue {
     }
 
     /**
-     * Cancels a queued request. A running one cannot be cancelled (the job does not poll for it yet): CONFLICT; a
-     * finished one is returned as it is.
+     * Cancels a queued or running request; a finished one is returned as it is. A running one's worker learns of it at
+     * its next heartbeat and stops; its late result is refused, since the request is no longer running.
      */
     public TrainingRequest cancel(String orgId, String requestId) {
         return run("cancelling a training request", c -> Database.inTransaction(c, tx -> {
             TrainingRequest r = query(tx, "SELECT " + COLUMNS + " FROM training_requests WHERE org_id = ? AND request_id = ? FOR UPDATE",
                     orgId, requestId).stream().findFirst().orElseThrow(() -> StoreException.notFound(
                             "there is no training request " + requestId + " in this org", "List the org's requests (GET /api/v1/models/train)"));
-            if (r.status() == TrainingRequest.Status.RUNNING) {
-                throw StoreException.conflict("training request " + requestId + " is already running",
-                        "Wait for it to finish; it cannot be stopped midway");
-            }
             if (r.status().isFinal()) {
                 return r;
             }
@@ -122,55 +129,38 @@ public final class TrainingQueue {
     }
 
     /**
-     * Takes the most urgent queued request of any org (or a running one whose lease expired), marks it running and
-     * leases it to this queue's worker; empty when there is nothing to take. Requests whose lease expired
-     * {@link #MAX_ATTEMPTS} times fail first, with a reason the customer sees.
+     * Takes the most urgent claimable request ({@link JobLeases#claimNext}: plan priority, then age, orgs under their
+     * plan's concurrency), marks it running and leases it to this queue's worker; empty when there is nothing to take.
      */
     public Optional<TrainingRequest> claimNext() {
-        return run("claiming a training request", c -> {
-            query(c, "UPDATE training_requests SET status = 'failed', finished_at = now(), leased_by = NULL, lease_expires_at = NULL, "
-                    + "error = 'the training worker stopped ' || attempts || ' times while running this request; it was not retried again' "
-                    + "WHERE status = 'running' AND lease_expires_at < now() AND attempts >= ? RETURNING " + COLUMNS, MAX_ATTEMPTS);
-            return query(c, "UPDATE training_requests t SET status = 'running', started_at = now(), leased_by = ?, "
-                    + "lease_expires_at = now() + ? * interval '1 millisecond', attempts = t.attempts + 1 "
-                    + "FROM (SELECT org_id, request_id FROM training_requests WHERE status = 'queued' "
-                    + "OR (status = 'running' AND lease_expires_at < now()) ORDER BY priority DESC, created_at, request_id "
-                    + "LIMIT 1 FOR UPDATE SKIP LOCKED) next WHERE t.org_id = next.org_id AND t.request_id = next.request_id "
-                    + "RETURNING " + prefixed("t"), worker, lease.toMillis()).stream().findFirst();
-        });
+        return leases.claimNext().flatMap(job -> get(job.orgId(), job.jobId()));
     }
 
     /**
      * Pushes this worker's lease on a running request one lease length from now; false when the lease is lost (another
-     * worker claimed the request after it expired, or it finished), in which case the caller must stop working on it.
+     * worker claimed the request after it expired, it was cancelled, or it finished): then the caller must stop.
      */
     public boolean renewLease(String orgId, String requestId) {
-        return !run("renewing the lease of training request " + requestId, c -> query(c, "UPDATE training_requests "
-                + "SET lease_expires_at = now() + ? * interval '1 millisecond' WHERE org_id = ? AND request_id = ? "
-                + "AND status = 'running' AND leased_by = ? RETURNING " + COLUMNS, lease.toMillis(), orgId, requestId, worker)).isEmpty();
+        return leases.heartbeat(orgId, requestId, null, null) == JobLeases.Heartbeat.HELD;
     }
 
     /** Records that a running request leased to this worker produced {@code modelVersionId}. */
     public TrainingRequest succeeded(String orgId, String requestId, long modelVersionId) {
-        return finish(orgId, requestId, "UPDATE training_requests SET status = 'succeeded', model_version_id = ?, finished_at = now(), "
-                + "lease_expires_at = NULL WHERE org_id = ? AND request_id = ? AND status = 'running' AND leased_by = ? RETURNING " + COLUMNS,
-                modelVersionId, orgId, requestId, worker);
-    }
-
-    /** Records that a running request leased to this worker failed, and why (shown to the customer). */
-    public TrainingRequest failed(String orgId, String requestId, String error) {
-        return finish(orgId, requestId, "UPDATE training_requests SET status = 'failed', error = ?, finished_at = now(), "
-                + "lease_expires_at = NULL WHERE org_id = ? AND request_id = ? AND status = 'running' AND leased_by = ? RETURNING " + COLUMNS,
-                error, orgId, requestId, worker);
-    }
-
-    private TrainingRequest finish(String orgId, String requestId, String sql, Object... args) {
-        List<TrainingRequest> done = run("finishing training request " + requestId, c -> query(c, sql, args));
-        if (done.isEmpty()) {
-            throw StoreException.conflict("training request " + requestId + " of " + orgId + " is not running under worker " + worker,
-                    "Only the worker holding a running request's lease can finish it; a worker whose lease expired must drop its result");
+        if (!leases.succeeded(orgId, requestId, Map.of("model_version_id", modelVersionId))) {
+            throw notRunningHere(orgId, requestId);
         }
-        return done.get(0);
+        return get(orgId, requestId).orElseThrow();
+    }
+
+    /** Records that a running request leased to this worker failed for good, and why (shown to the customer). */
+    public TrainingRequest failed(String orgId, String requestId, String error) {
+        leases.failed(orgId, requestId, error, false);
+        return get(orgId, requestId).orElseThrow();
+    }
+
+    private StoreException notRunningHere(String orgId, String requestId) {
+        return StoreException.conflict("training request " + requestId + " of " + orgId + " is not running under worker " + worker(),
+                "Only the worker holding a running request's lease can finish it; a worker whose lease expired must drop its result");
     }
 
     private static String planOf(Connection c, String orgId) throws SQLException {
@@ -209,7 +199,9 @@ public final class TrainingQueue {
                             ModelRegistry.map(rs.getString("params")), rs.getInt("priority"),
                             TrainingRequest.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("requested_by_key"),
                             versionId, rs.getString("error"), instant(rs.getTimestamp("created_at")),
-                            instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at"))));
+                            instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")), rs.getInt("attempts"),
+                            rs.getString("leased_by"), rs.getString("stage"), (Integer) rs.getObject("percent", Integer.class),
+                            instant(rs.getTimestamp("not_before")), instant(rs.getTimestamp("updated_at"))));
                 }
                 return out;
             }

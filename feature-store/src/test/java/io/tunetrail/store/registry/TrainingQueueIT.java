@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.StoreException;
+import io.tunetrail.store.jobs.JobLeases;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class TrainingQueueIT {
                 .hasMessageContaining("does not include custom model training");
         TrainingRequest r = queue.submit(enterprise, "als", Map.of("rank", 64), "key-1");
         assertThat(r.status()).isEqualTo(TrainingRequest.Status.QUEUED);
-        assertThat(r.priority()).isEqualTo(PlanCatalog.load().plan("enterprise").trainingPriority());
+        assertThat(r.priority()).isEqualTo(PlanCatalog.load().plan("enterprise").priority().rank());
         assertThat(r.params()).containsEntry("rank", 64);
         assertThat(queue.list(enterprise)).extracting(TrainingRequest::requestId).containsExactly(r.requestId());
     }
@@ -52,7 +53,7 @@ class TrainingQueueIT {
     void theMostUrgentRequestIsClaimedFirstAndRunsToAnEnd() throws SQLException {
         TrainingRequest older = queue.submit(enterprise, "als", Map.of(), null);
         TrainingRequest newer = queue.submit(enterprise, "als", Map.of(), null);
-        DB.execute("UPDATE training_requests SET priority = priority + 5 WHERE request_id = '" + newer.requestId() + "'");
+        DB.execute("UPDATE training_requests SET priority = priority - 2 WHERE request_id = '" + older.requestId() + "'");
 
         TrainingRequest claimed = queue.claimNext().orElseThrow();
         assertThat(claimed.requestId()).isEqualTo(newer.requestId());
@@ -70,8 +71,13 @@ class TrainingQueueIT {
     @Test
     void concurrentWorkersNeverClaimTheSameRequest() throws Exception {
         List<String> submitted = new ArrayList<>();
+        // Spread over orgs so that the plan's concurrency (jobs running at once per org) admits all of them.
+        List<String> orgs = new ArrayList<>(List.of(enterprise));
+        while (orgs.size() * PlanCatalog.load().plan("enterprise").concurrency() < 20) {
+            orgs.add(DB.newOrg("enterprise"));
+        }
         for (int i = 0; i < 20; i++) {
-            submitted.add(queue.submit(enterprise, "als", Map.of(), null).requestId());
+            submitted.add(queue.submit(orgs.get(i % orgs.size()), "als", Map.of(), null).requestId());
         }
         ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
         ExecutorService workers = Executors.newFixedThreadPool(4);
@@ -95,7 +101,7 @@ class TrainingQueueIT {
     }
 
     @Test
-    void cancellingIsForQueuedRequestsOfTheOrgOnly() throws SQLException {
+    void cancellingStopsQueuedAndRunningRequestsOfTheOrgOnly() throws SQLException {
         TrainingRequest queued = queue.submit(enterprise, "als", Map.of(), null);
         String other = DB.newOrg("enterprise");
         assertThatThrownBy(() -> queue.cancel(other, queued.requestId()))
@@ -106,8 +112,73 @@ class TrainingQueueIT {
 
         TrainingRequest running = queue.submit(enterprise, "als", Map.of(), null);
         queue.claimNext();
-        assertThatThrownBy(() -> queue.cancel(enterprise, running.requestId()))
+        assertThat(queue.cancel(enterprise, running.requestId()).status()).isEqualTo(TrainingRequest.Status.CANCELLED);
+        assertThat(queue.leases().heartbeat(enterprise, running.requestId(), "als", 50)).isEqualTo(JobLeases.Heartbeat.CANCELLED);
+        ModelVersion version = registry.register(enterprise, "als", Map.of(), Map.of());
+        assertThatThrownBy(() -> queue.succeeded(enterprise, running.requestId(), version.id()))
                 .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.CONFLICT);
+        assertThat(queue.get(enterprise, running.requestId()).orElseThrow().status()).isEqualTo(TrainingRequest.Status.CANCELLED);
+    }
+
+    @Test
+    void racingWorkersNeverRunMoreOfAnOrgsJobsThanItsPlanAllowsWhileOtherOrgsProceed() throws Exception {
+        int limit = PlanCatalog.load().plan("enterprise").concurrency();
+        for (int i = 0; i < limit + 5; i++) {
+            queue.submit(enterprise, "als", Map.of(), null);
+        }
+        String other = DB.newOrg("enterprise");
+        TrainingRequest others = queue.submit(other, "als", Map.of(), null);
+        ConcurrentLinkedQueue<TrainingRequest> claimed = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                TrainingQueue worker = worker("racer-" + w, Duration.ofMinutes(5));
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < 5; round++) {
+                        worker.claimNext().ifPresent(claimed::add);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(claimed.stream().filter(r -> r.orgId().equals(enterprise))).hasSize(limit);
+        assertThat(claimed).extracting(TrainingRequest::requestId).contains(others.requestId()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedAfterABackoffThatDoublesAndBadInputFailsAtOnce() throws Exception {
+        TrainingRequest r = queue.submit(enterprise, "als", Map.of(), null);
+        TrainingQueue w = new TrainingQueue(DB.dataSource(), PlanCatalog.load(), "retrier", Duration.ofMinutes(1),
+                new JobLeases.Backoff(Duration.ofMillis(300), Duration.ofMinutes(1)));
+        w.claimNext().orElseThrow();
+        JobLeases.Failure first = w.leases().failed(enterprise, r.requestId(), "Spark ran out of memory", true);
+        assertThat(first.retried()).isTrue();
+        TrainingRequest waiting = queue.get(enterprise, r.requestId()).orElseThrow();
+        assertThat(waiting.status()).isEqualTo(TrainingRequest.Status.QUEUED);
+        assertThat(waiting.attempts()).isEqualTo(1);
+        assertThat(waiting.error()).isEqualTo("Spark ran out of memory");
+        assertThat(Duration.between(waiting.updatedAt(), waiting.notBefore()).toMillis()).isBetween(250L, 350L);
+        assertThat(w.claimNext()).as("inside the backoff").isEmpty();
+        Thread.sleep(400);
+        w.claimNext().orElseThrow(() -> new AssertionError("not retried after the backoff"));
+        JobLeases.Failure second = w.leases().failed(enterprise, r.requestId(), "again", true);
+        TrainingRequest again = queue.get(enterprise, r.requestId()).orElseThrow();
+        assertThat(Duration.between(again.updatedAt(), again.notBefore()).toMillis()).as("doubled").isBetween(550L, 650L);
+        assertThat(second.retried()).isTrue();
+        Thread.sleep(700);
+        w.claimNext().orElseThrow();
+        assertThat(w.leases().failed(enterprise, r.requestId(), "third time", true).retried()).as("attempts used up").isFalse();
+        assertThat(queue.get(enterprise, r.requestId()).orElseThrow().status()).isEqualTo(TrainingRequest.Status.FAILED);
+
+        TrainingRequest bad = queue.submit(enterprise, "als", Map.of(), null);
+        w.claimNext().orElseThrow();
+        assertThat(w.leases().failed(enterprise, bad.requestId(), "unknown param", false).retried()).isFalse();
+        assertThat(queue.get(enterprise, bad.requestId()).orElseThrow().status()).isEqualTo(TrainingRequest.Status.FAILED);
     }
 
     @Test

@@ -40,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AccessHook {
     static final String PRINCIPAL = "tunetrail.principal";
     static final String PREFETCHED = "tunetrail.prefetched";
+    static final String PENDING_USAGE = "tunetrail.pending-usage";
 
     /** Feature rows of {@code entityId} the limit check read for the handler (absent rows left out). */
     private record Prefetched(String entityId, Map<FeatureView, FeatureRow> rows) {}
@@ -131,7 +132,12 @@ public final class AccessHook {
                 String requestId = "req_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
                         + Long.toHexString(now.toEpochMilli());
                 ctx.header("X-Request-Id", requestId);
-                events.publishUsage(new UsageEvent(principal.orgId(), principal.keyId(), gate.resource(), gate.units(), now, requestId));
+                UsageEvent usage = new UsageEvent(principal.orgId(), principal.keyId(), gate.resource(), gate.units(), now, requestId);
+                if (gate.usageSettledByHandler()) {
+                    ctx.attribute(PENDING_USAGE, usage);
+                } else {
+                    events.publishUsage(usage);
+                }
             }
             case RATE_LIMITED, ORG_RATE_LIMITED -> {
                 long seconds = Math.max(1, (d.retryAfterMs() + 999) / 1000);
@@ -160,6 +166,18 @@ public final class AccessHook {
             throw new IllegalStateException("route " + ctx.endpointHandlerPath() + " reads the principal but declares no gate");
         }
         return p;
+    }
+
+    /**
+     * The usage event of an admitted request whose gate leaves it to the handler
+     * ({@link Gate#settlingUsageInHandler()}): publish it once the work is done, drop it when the work is refused.
+     */
+    public static UsageEvent pendingUsage(Context ctx) {
+        UsageEvent usage = ctx.attribute(PENDING_USAGE);
+        if (usage == null) {
+            throw new IllegalStateException("route " + ctx.endpointHandlerPath() + " reads a pending usage event but its gate publishes it");
+        }
+        return usage;
     }
 
     /**

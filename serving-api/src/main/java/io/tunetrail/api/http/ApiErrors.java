@@ -171,6 +171,39 @@ public final class ApiErrors {
                 null, null, headers);
     }
 
+    // --- audio uploads (AudioController): the analyser's refusals -------------------------------------------
+
+    public static ApiException emptyAudio() {
+        return problem(400, "empty_audio", "Empty audio", "The upload has no bytes; send the audio file as the request body or as the "
+                + "multipart part 'file'", "file");
+    }
+
+    /** An audio route's body past its limit (files plus room for a multipart envelope). */
+    public static ApiException audioBodyTooLarge(long maxBytes) {
+        return audioTooLarge("the request body exceeds " + maxBytes + " bytes");
+    }
+
+    public static ApiException audioTooLarge(String detail) {
+        return problem(413, "audio_too_large", "Audio too large", detail + "; send a shorter or smaller file", "file");
+    }
+
+    public static ApiException unsupportedMedia(String detail) {
+        return problem(415, "unsupported_media", "Unsupported media", detail
+                + ". Accepted: WAV (PCM or float), Ogg Vorbis, FLAC and MP3", "file");
+    }
+
+    public static ApiException undecodableAudio(String decoderMessage) {
+        return problem(422, "undecodable_audio", "Undecodable audio", "The audio could not be decoded: " + decoderMessage
+                + ". The file may be truncated or corrupt; nothing was counted against the quota", "file");
+    }
+
+    /** Every analysis thread busy and the wait queue full: try again after {@code retryAfterSeconds}. */
+    public static ApiException analysisBusy(long retryAfterSeconds) {
+        return new ApiException(503, "analysis_busy", "Audio analysis busy", "Every audio analysis slot is taken; retry after "
+                + retryAfterSeconds + " s. Nothing was counted against the quota", null, null,
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     /** Too many requests per minute for the org's keys together: the org ceiling, whatever the number of keys. */
     public static ApiException orgRateLimited(long retryAfterSeconds, Map<String, String> headers) {
         return new ApiException(429, "org_rate_limited", "Organisation rate limit exceeded",

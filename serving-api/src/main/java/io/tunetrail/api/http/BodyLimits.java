@@ -27,10 +27,20 @@ import java.util.Map;
 public final class BodyLimits implements Filter {
     private final long defaultMaxBytes;
     private final Map<String, Long> maxBytesByPath;
+    private final Map<String, java.util.function.LongFunction<ApiException>> refusalByPath;
 
     public BodyLimits(long defaultMaxBytes, Map<String, Long> maxBytesByPath) {
+        this(defaultMaxBytes, maxBytesByPath, Map.of());
+    }
+
+    /**
+     * As above, some paths refusing in their own words (the audio routes say {@code audio_too_large}, as their handler
+     * does for a file over the limit, so a client meets one code whichever check caught it).
+     */
+    public BodyLimits(long defaultMaxBytes, Map<String, Long> maxBytesByPath, Map<String, java.util.function.LongFunction<ApiException>> refusalByPath) {
         this.defaultMaxBytes = defaultMaxBytes;
         this.maxBytesByPath = Map.copyOf(maxBytesByPath);
+        this.refusalByPath = Map.copyOf(refusalByPath);
     }
 
     /** The limit of a request path: its own, or the default. */
@@ -47,27 +57,30 @@ public final class BodyLimits implements Filter {
             return;
         }
         long max = maxBytes(http.getRequestURI());
+        java.util.function.LongFunction<ApiException> refusal = refusalByPath.getOrDefault(http.getRequestURI(), ApiErrors::bodyTooLarge);
         if (declared > max) {
-            ErrorResponses.write((HttpServletResponse) response, ApiErrors.bodyTooLarge(max));
+            ErrorResponses.write((HttpServletResponse) response, refusal.apply(max));
             return;
         }
-        chain.doFilter(new Bounded(http, max), response);
+        chain.doFilter(new Bounded(http, max, refusal), response);
     }
 
     /** The request with its body stream capped. */
     private static final class Bounded extends HttpServletRequestWrapper {
         private final long max;
+        private final java.util.function.LongFunction<ApiException> refusal;
         private ServletInputStream stream;
 
-        Bounded(HttpServletRequest request, long max) {
+        Bounded(HttpServletRequest request, long max, java.util.function.LongFunction<ApiException> refusal) {
             super(request);
             this.max = max;
+            this.refusal = refusal;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new BoundedStream(super.getInputStream(), max);
+                stream = new BoundedStream(super.getInputStream(), max, refusal);
             }
             return stream;
         }
@@ -84,11 +97,13 @@ public final class BodyLimits implements Filter {
     static final class BoundedStream extends ServletInputStream {
         private final ServletInputStream in;
         private final long max;
+        private final java.util.function.LongFunction<ApiException> refusal;
         private long read;
 
-        BoundedStream(ServletInputStream in, long max) {
+        BoundedStream(ServletInputStream in, long max, java.util.function.LongFunction<ApiException> refusal) {
             this.in = in;
             this.max = max;
+            this.refusal = refusal;
         }
 
         @Override
@@ -113,7 +128,7 @@ public final class BodyLimits implements Filter {
         private void count(int n) {
             read += n;
             if (read > max) {
-                throw ApiErrors.bodyTooLarge(max);
+                throw refusal.apply(max);
             }
         }
 

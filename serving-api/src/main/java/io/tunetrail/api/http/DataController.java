@@ -58,8 +58,6 @@ public final class DataController {
                         .body("FeedbackRequest").status(202),
                 ApiRoute.get("/api/v1/tracks/top", READ, CATALOG, "The org's top tracks",
                         ctx -> ctx.json(catalog.top(principal(ctx), ctx.queryParam("time_range"), limit(ctx)))).query("time_range", "limit"),
-                ApiRoute.get("/api/v1/tracks/{track_id}/audio-features", READ, CATALOG, "Audio features of a track",
-                        ctx -> ctx.json(catalog.audioFeatures(principal(ctx), ctx.pathParam("track_id")))),
                 ApiRoute.post("/api/v1/interactions", WRITE, "Interactions",
                         "Listening events: one object, an array, or {\"events\": [...]} (up to 1000); idempotent by client_event_id",
                         ctx -> ctx.status(202).json(interactions.accept(principal(ctx), ctx.bodyAsBytes()))).body("InteractionEvent").status(202),

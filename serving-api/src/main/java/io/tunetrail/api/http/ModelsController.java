@@ -32,7 +32,7 @@ public final class ModelsController {
                         ctx -> ctx.json(Map.of("requests", models.requests(principal(ctx))))),
                 ApiRoute.get("/api/v1/models/train/{request_id}", READ, TAG, "One training request",
                         ctx -> ctx.json(models.request(principal(ctx), ctx.pathParam("request_id")))),
-                ApiRoute.delete("/api/v1/models/train/{request_id}", WRITE, TAG, "Cancel a queued training request",
+                ApiRoute.delete("/api/v1/models/train/{request_id}", WRITE, TAG, "Cancel a queued or running training request (a running one stops at its worker's next heartbeat)",
                         ctx -> ctx.json(models.cancel(principal(ctx), ctx.pathParam("request_id")))),
                 ApiRoute.get("/api/v1/models/policy", READ, TAG, "Your model policy: the plan's, your pin and your freeze",
                         ctx -> ctx.json(models.policy(principal(ctx)))),

@@ -19,7 +19,8 @@ import java.util.List;
  * names, read by the same Redis script that checks the limits, so the route's hottest read costs no round trip of
  * its own.
  */
-public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role, String teamParam) {
+public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role, String teamParam,
+        boolean usageSettledByHandler) {
     /** No key needed (documentation, Stripe's webhook, which authenticates by signature). */
     public static final Gate PUBLIC = new Gate(null, null, null, 0, null, null);
 
@@ -32,6 +33,19 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
 
     public Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role) {
         this(scope, feature, resource, units, prefetch, role, null);
+    }
+
+    public Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role, String teamParam) {
+        this(scope, feature, resource, units, prefetch, role, teamParam, false);
+    }
+
+    /**
+     * The same gate, counted by the limit check as any other but with its usage event left to the handler
+     * ({@link io.tunetrail.api.http.AccessHook#pendingUsage}): for work that may still be refused after admission (an
+     * upload the analyser cannot read), whose unit is then given back and must not reach the usage ledger either.
+     */
+    public Gate settlingUsageInHandler() {
+        return new Gate(scope, feature, resource, units, prefetch, role, teamParam, true);
     }
 
     /** Rows of the entity named by query parameter {@code param}, of {@code views}. */
@@ -57,22 +71,22 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
     }
 
     public Gate withResource(String resourceName) {
-        return new Gate(scope, feature, resourceName, 1, prefetch, role, teamParam);
+        return new Gate(scope, feature, resourceName, 1, prefetch, role, teamParam, usageSettledByHandler);
     }
 
     /** The same gate, prefetching {@code views} of the entity the query parameter {@code param} names. */
     public Gate prefetching(String param, List<FeatureView> views) {
-        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role, teamParam);
+        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role, teamParam, usageSettledByHandler);
     }
 
     /** The same gate, for members with {@code minimum} or a higher role only. */
     public Gate requiring(Role minimum) {
-        return new Gate(scope, feature, resource, units, prefetch, minimum, teamParam);
+        return new Gate(scope, feature, resource, units, prefetch, minimum, teamParam, usageSettledByHandler);
     }
 
     /** The same gate for a route about the team its path parameter {@code param} names (see the class comment). */
     public Gate forTeam(String param) {
-        return new Gate(scope, feature, resource, units, prefetch, role, param);
+        return new Gate(scope, feature, resource, units, prefetch, role, param, usageSettledByHandler);
     }
 
     public boolean isPublic() {

@@ -229,6 +229,29 @@ public final class UsageLimiter {
                 (Long) out.get(4), (Long) out.get(5), refusedLimit, rows);
     }
 
+    /**
+     * Gives back {@code units} of {@code resource} counted at {@code countedAt} by {@link #check} for work that was then
+     * refused (an upload the analyser could not read): the day and month counters go down, never below zero. The rate
+     * limit is not given back: the request was made.
+     */
+    public void refund(String orgId, String resource, long units, Instant countedAt) {
+        LocalDate day = LocalDate.ofInstant(countedAt, ZoneOffset.UTC);
+        List<String> keys = List.of(RedisKeys.usageDay(orgId, resource, day), RedisKeys.usageMonth(orgId, resource, YearMonth.from(day)));
+        try {
+            jedis.eval(REFUND, keys, List.of(Long.toString(units)));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    // A counter that expired in between (a refund after midnight of the period's end + keep) is not recreated.
+    private static final String REFUND = String.join("\n",
+            "for i = 1, 2 do",
+            "  local v = tonumber(redis.call('GET', KEYS[i]) or '0')",
+            "  if v > 0 then redis.call('DECRBY', KEYS[i], math.min(v, tonumber(ARGV[1]))) end",
+            "end",
+            "return 0");
+
     /** A key's rate-limit state without counting a request: the figures of the RateLimit-* headers. */
     public record RateState(int limit, long remaining, long resetMs) {}
 

@@ -62,6 +62,24 @@ final class ProbeHttp {
         return json(a.body());
     }
 
+    /** A POST of raw bytes of {@code type} that must succeed (an audio upload); its JSON answer. */
+    JsonNode upload(String path, byte[] body, String type) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("the probe could not set up POST " + path + ": " + r.statusCode() + " " + r.body());
+            }
+            return json(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("POST " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during POST " + path, e);
+        }
+    }
+
     /** A read that must succeed; its JSON answer. */
     JsonNode read(String path) {
         return create("GET", path, null);

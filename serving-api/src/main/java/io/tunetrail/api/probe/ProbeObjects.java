@@ -42,6 +42,8 @@ final class ProbeObjects {
             new Kind("track_id", (http, ids) -> http.create("POST", "/api/v1/tracks", "{\"track_id\":\"probe-track-" + http.nonce() + "\",\"title\":\"Probe track\",\"artist_id\":\""
                     + ids.get("artist_id") + "\",\"genre_ids\":[\"" + ids.get("genre_id") + "\"]}").path("track_id").asText(),
                     "/api/v1/tracks/{track_id}", false),
+            new Kind("analysis_id", (http, ids) -> http.upload("/api/v1/audio/analyze?track_id=" + ids.get("track_id"), toneWav(), "audio/wav")
+                    .path("analysis_id").asText(), "/api/v1/audio/analyses/{analysis_id}", false),
             new Kind("request_id", (http, ids) -> http.create("POST", "/api/v1/models/train", "{\"algorithm\":\"als\"}").path("request_id").asText(),
                     "/api/v1/models/train/{request_id}", false),
             new Kind("webhook_id", (http, ids) -> http.create("POST", "/api/v1/webhooks",
@@ -100,5 +102,19 @@ final class ProbeObjects {
             out = out.replace("{" + e.getKey() + "}", e.getValue());
         }
         return out;
+    }
+
+    /** One second of a 440 Hz tone as 16-bit mono WAV at 22,050 Hz: the smallest upload the analyser takes as music. */
+    static byte[] toneWav() {
+        int rate = 22_050;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * rate).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + 2 * rate)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(2 * rate).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(2 * rate);
+        for (int i = 0; i < rate; i++) {
+            b.putShort((short) (0.5 * Short.MAX_VALUE * Math.sin(2 * Math.PI * 440 * i / rate)));
+        }
+        return b.array();
     }
 }

@@ -1,5 +1,7 @@
 package io.tunetrail.api.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.javalin.Javalin;
 import io.tunetrail.api.ApiSettings;
 import io.tunetrail.api.ApiStores;
@@ -17,6 +19,17 @@ import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.RedisNamespace;
 import java.time.Instant;
 import java.util.List;
+import io.tunetrail.model.Decoded;
+import io.tunetrail.model.EventCodec;
+import io.tunetrail.model.UsageEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -120,5 +133,34 @@ public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
 
     public Sql sql() {
         return sql;
+    }
+
+    /** The usage topic's events of {@code org}, read from the start until {@code expected} arrived or the topic went quiet. */
+    public List<UsageEvent> usageEvents(String org, int expected) {
+        EventCodec<UsageEvent> codec = EventCodec.usage();
+        List<UsageEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "api-it-usage-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(kafkaConfig.get(PlatformConfig.TOPIC_USAGE)));
+            // Bounded wait for delivery (the sender drains every few ms, the producer lingers 20 ms); a few extra quiet
+            // polls after the expected count would reveal duplicates.
+            int quietPolls = 0;
+            long giveUpAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < giveUpAt && (events.size() < expected || quietPolls < 3)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    Decoded<UsageEvent> d = codec.decode(r.value());
+                    assertThat(d.isAccepted()).as("a valid usage event: %s", d).isTrue();
+                    if (d.value().orgId().equals(org)) {
+                        assertThat(r.key()).isEqualTo(org);
+                        events.add(d.value());
+                    }
+                }
+            }
+        }
+        return events;
     }
 }

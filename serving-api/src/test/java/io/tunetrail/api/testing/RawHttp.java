@@ -31,10 +31,20 @@ public final class RawHttp {
      * buffered the whole body before answering would never answer here: the body has not ended.
      */
     public static Outcome chunked(int port, String head, long beforeAnswer, long total) throws Exception {
+        return chunked(port, head, new byte[0], beforeAnswer, total);
+    }
+
+    /** As {@link #chunked(int, String, long, long)}, the body starting with {@code prefix} (a multipart part's head). */
+    public static Outcome chunked(int port, String head, byte[] prefix, long beforeAnswer, long total) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write((head + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (prefix.length > 0) {
+                out.write((Integer.toHexString(prefix.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(prefix);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
             long sent = send(out, 0, beforeAnswer);
             out.flush();
             Outcome answer = read(socket.getInputStream());

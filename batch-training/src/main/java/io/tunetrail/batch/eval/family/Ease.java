@@ -1,0 +1,106 @@
+package io.tunetrail.batch.eval.family;
+
+import io.tunetrail.batch.eval.UserItemMatrix;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * EASE (Steck 2019): the item–item weights {@code B = I - P · diag(1 / diag(P))} with {@code P = (XᵀX + λI)⁻¹} on the
+ * binary training matrix, zero diagonal; a user's score of item j is the sum of {@code B[i][j]} over their items i.
+ *
+ * <p>The inverse costs O(n³) in the number of items, so only items with at least {@code min_support} training users
+ * take part (an item few users have is rarely worth a place in anyone's top 10); the others score below every kept
+ * item, by popularity.
+ */
+public final class Ease implements Family {
+    @Override
+    public String name() {
+        return "ease";
+    }
+
+    @Override
+    public Hyperparameters defaults() {
+        return Hyperparameters.of("lambda", 500.0, "min_support", 2);
+    }
+
+    @Override
+    public Hyperparameters sample(Random random) {
+        return Hyperparameters.of("lambda", Hyperparameters.logUniform(random, 50, 3000),
+                "min_support", Hyperparameters.oneOf(random, 2, 3, 5));
+    }
+
+    @Override
+    public Recommender fit(UserItemMatrix train, Hyperparameters params) {
+        double lambda = params.number("lambda");
+        int minSupport = params.integer("min_support");
+        int[] kept = new int[train.items()];
+        Arrays.fill(kept, -1);
+        int n = 0;
+        int[] original = new int[train.items()];
+        for (int i = 0; i < train.items(); i++) {
+            if (train.support(i) >= minSupport) {
+                original[n] = i;
+                kept[i] = n++;
+            }
+        }
+        float[][] g = new float[n][n];
+        int[] mine = new int[train.items()];
+        for (int u = 0; u < train.users(); u++) {
+            int m = 0;
+            for (int e = train.rowStart(u); e < train.rowStart(u + 1); e++) {
+                int k = kept[train.col(e)];
+                if (k >= 0) {
+                    mine[m++] = k;
+                }
+            }
+            for (int x = 0; x < m; x++) {
+                float[] row = g[mine[x]];
+                for (int y = 0; y < m; y++) {
+                    row[mine[y]] += 1;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            g[i][i] += (float) lambda;
+        }
+        SymmetricInverse.invertInPlace(g);
+        // B[i][j] = -P[i][j] / P[j][j]: scale column j.
+        float[] diag = new float[n];
+        for (int j = 0; j < n; j++) {
+            diag[j] = g[j][j];
+        }
+        for (float[] row : g) {
+            for (int j = 0; j < n; j++) {
+                row[j] = -row[j] / diag[j];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            g[j][j] = 0;
+        }
+        return new Weights(train, kept, original, n, g);
+    }
+
+    /** The fitted weights, over the kept items. */
+    record Weights(UserItemMatrix train, int[] kept, int[] original, int n, float[][] b) implements Recommender {
+        @Override
+        public void score(int user, float[] out) {
+            // Items left out rank after every kept one; by popularity among themselves.
+            for (int i = 0; i < out.length; i++) {
+                out[i] = kept[i] >= 0 ? 0 : -1e9f + train.support(i);
+            }
+            float[] acc = new float[n];
+            for (int e = train.rowStart(user); e < train.rowStart(user + 1); e++) {
+                int k = kept[train.col(e)];
+                if (k >= 0) {
+                    float[] row = b[k];
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += row[j];
+                    }
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                out[original[j]] = acc[j];
+            }
+        }
+    }
+}

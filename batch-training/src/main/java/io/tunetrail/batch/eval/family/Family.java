@@ -1,0 +1,18 @@
+package io.tunetrail.batch.eval.family;
+
+import io.tunetrail.batch.eval.UserItemMatrix;
+import java.util.Random;
+
+/** A model family: how to fit it on a training matrix with given hyperparameters, and its search space. */
+public interface Family {
+    /** The family's key in the eval output and the registry ({@code ease}, {@code als}, ...). */
+    String name();
+
+    /** Hyperparameters that work without tuning; the first trial of every search. */
+    Hyperparameters defaults();
+
+    /** One random draw from the search space. */
+    Hyperparameters sample(Random random);
+
+    Recommender fit(UserItemMatrix train, Hyperparameters params);
+}

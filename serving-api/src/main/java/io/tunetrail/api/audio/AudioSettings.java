@@ -1,0 +1,75 @@
+package io.tunetrail.api.audio;
+
+import io.tunetrail.audio.AudioAnalyser;
+import io.tunetrail.audio.AudioAnalysis;
+import io.tunetrail.audio.AudioInputException;
+import io.tunetrail.audio.AudioLimits;
+import io.tunetrail.model.PlatformConfig;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * How the API analyses uploaded audio (keys {@code api.audio.*}).
+ *
+ * @param maxBytes   larger uploads get 413 before anything is decoded
+ * @param maxSeconds longer audio gets 413 (decoding stops at the limit)
+ * @param threads    analysis threads (CPU-bound work, off the request threads)
+ * @param queue      uploads waiting for a thread; beyond it 503 with Retry-After (0: none wait)
+ * @param syncMillis how long a request waits for its analysis before answering 202
+ * @param storeRoot  where uploaded audio is kept, one folder per org
+ * @param analyser   the analysis itself ({@link AudioAnalyser}; tests put a gate in front of it)
+ * @param matrixMaxIds most track ids one similarity matrix takes
+ */
+public record AudioSettings(long maxBytes, double maxSeconds, int threads, int queue, long syncMillis, Path storeRoot, Analyser analyser,
+        int matrixMaxIds) {
+
+    /** One file in, its analysis out; refusals are typed. */
+    @FunctionalInterface
+    public interface Analyser {
+        AudioAnalysis analyse(byte[] audio, AudioLimits limits) throws AudioInputException;
+    }
+
+    public AudioSettings {
+        if (maxBytes < 1 || maxSeconds <= 0 || threads < 1 || queue < 0 || syncMillis < 1 || matrixMaxIds < 2) {
+            throw new IllegalArgumentException("audio settings out of range: max bytes " + maxBytes + ", max seconds " + maxSeconds
+                    + ", threads " + threads + ", queue " + queue + ", sync ms " + syncMillis + ", matrix ids " + matrixMaxIds);
+        }
+    }
+
+    /** The defaults of {@link PlatformConfig}, keeping audio under {@code storeRoot}. */
+    public static AudioSettings defaults(Path storeRoot) {
+        return of(PlatformConfig.Key::defaultValue, storeRoot);
+    }
+
+    public static AudioSettings from(PlatformConfig config) {
+        return of(config::get, io.tunetrail.store.audio.TrackAudioStore.storeRoot(config));
+    }
+
+    private static AudioSettings of(Function<PlatformConfig.Key, String> value, Path storeRoot) {
+        AudioAnalyser analyser = new AudioAnalyser();
+        return new AudioSettings(Long.parseLong(value.apply(PlatformConfig.API_AUDIO_MAX_UPLOAD_BYTES)),
+                Double.parseDouble(value.apply(PlatformConfig.API_AUDIO_MAX_SECONDS)), Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_THREADS)),
+                Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_QUEUE)), Long.parseLong(value.apply(PlatformConfig.API_AUDIO_SYNC_MS)),
+                storeRoot, analyser::analyse, Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_MATRIX_MAX_IDS)));
+    }
+
+    public AudioLimits limits() {
+        return new AudioLimits(maxBytes, maxSeconds);
+    }
+
+    public AudioSettings withPool(int threadCount, int queueLength) {
+        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, storeRoot, analyser, matrixMaxIds);
+    }
+
+    public AudioSettings withAnalyser(Analyser other) {
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, other, matrixMaxIds);
+    }
+
+    public AudioSettings withLimits(long bytes, double seconds) {
+        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds);
+    }
+
+    public AudioSettings withSyncMillis(long millis) {
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, storeRoot, analyser, matrixMaxIds);
+    }
+}

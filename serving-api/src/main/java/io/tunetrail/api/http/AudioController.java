@@ -1,0 +1,82 @@
+package io.tunetrail.api.http;
+
+import static io.tunetrail.api.http.AccessHook.principal;
+
+import io.javalin.http.Context;
+import io.tunetrail.api.audio.AudioAnalysisService;
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.limits.Gate;
+import java.util.List;
+
+/** HTTP for audio analysis: uploads in (raw body or multipart), analyses and a track's audio features out. */
+public final class AudioController {
+    private static final String FEATURE = "audio_analysis";
+    /**
+     * One unit of the audio_analysis quota per upload; refusals are given back by the service, which publishes the
+     * usage event only for an analysed file.
+     */
+    private static final Gate ANALYZE = new Gate(Scope.WRITE, FEATURE, Gate.AUDIO_ANALYSIS, 1, null, null).settlingUsageInHandler();
+    private static final Gate READ_ANALYSIS = Gate.metered(Scope.READ, FEATURE);
+    private static final Gate READ = Gate.metered(Scope.READ, "basic_recommendations");
+    private static final Gate SIMILAR = Gate.metered(Scope.READ, "audio_similarity_search");
+    /** Pro and up, as the seeds list it: the analytics feature is what sets Pro apart. */
+    private static final Gate MATRIX = Gate.metered(Scope.READ, "advanced_analytics");
+    private static final String TAG = "Audio";
+    /** Its body limit is the audio upload limit (BodyLimits), not the JSON routes' api.max-body-bytes. */
+    public static final String ANALYZE_PATH = "/api/v1/audio/analyze";
+    private final AudioAnalysisService audio;
+    private final long maxBytes;
+
+    public AudioController(AudioAnalysisService audio, long maxBytes) {
+        this.audio = audio;
+        this.maxBytes = maxBytes;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.post(ANALYZE_PATH, ANALYZE, TAG, "Analyse uploaded audio (WAV, Ogg Vorbis, FLAC, MP3; raw body or multipart "
+                        + "'file'): Spotify-style audio features, an analysis document and a signal embedding; 202 when it outlives the wait",
+                        this::analyze).query("track_id"),
+                ApiRoute.post("/api/v1/tracks/{track_id}/analyze", ANALYZE, TAG, "Analyse again the newest audio kept for a track (uploaded "
+                        + "with its track_id): a new analysis, counted like an upload; 404 when the track has no stored audio", ctx -> {
+                            var result = audio.analyzeTrack(principal(ctx), AccessHook.pendingUsage(ctx), ctx.pathParam("track_id"));
+                            ctx.status(result.complete() ? 200 : 202).json(result);
+                        }),
+                ApiRoute.get("/api/v1/tracks/similar-by-audio/{track_id}", SIMILAR, TAG, "Tracks that sound like a track: by the signal "
+                        + "embeddings of analysed audio when it has one, else by the catalog's feature embeddings ('embedding' says which)",
+                        ctx -> ctx.json(audio.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
+                                Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100)))).query("limit"),
+                ApiRoute.get("/api/v1/ml/tracks/similarity-matrix", MATRIX, TAG, "Pairwise audio similarities of up to api.audio.matrix-max-ids "
+                        + "tracks (ids=a,b,c): signal embeddings where analysed, else catalog feature embeddings; null across the two",
+                        ctx -> ctx.json(audio.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
+                ApiRoute.get("/api/v1/audio/analyses/{analysis_id}", READ_ANALYSIS, TAG, "An audio analysis: features, track, bars, beats, "
+                        + "tatums, sections, segments", ctx -> {
+                            String id = ctx.pathParam("analysis_id");
+                            var body = audio.analysis(principal(ctx), id);
+                            ctx.status(audio.isPending(principal(ctx), id) ? 202 : 200).json(body);
+                        }),
+                ApiRoute.get("/api/v1/tracks/{track_id}/audio-analysis", READ_ANALYSIS, TAG, "The newest audio analysis of a track",
+                        ctx -> ctx.json(audio.trackAnalysis(principal(ctx), ctx.pathParam("track_id")))),
+                ApiRoute.get("/api/v1/tracks/{track_id}/audio-features", READ, "Catalog", "Audio features of a track: from its newest "
+                        + "audio analysis when it has one, else the imported catalog's (the answer's 'source' says which)",
+                        ctx -> ctx.json(audio.trackFeatures(principal(ctx), ctx.pathParam("track_id")))));
+    }
+
+    private void analyze(Context ctx) {
+        String queryTrack = ctx.queryParam("track_id");
+        AudioAnalysisService.AnalyzeResult result = audio.analyze(principal(ctx), AccessHook.pendingUsage(ctx), () -> {
+            if (!AudioUploads.isMultipart(ctx)) {
+                return new AudioAnalysisService.Upload(AudioUploads.raw(ctx, maxBytes), queryTrack);
+            }
+            try (AudioUploads.Form form = AudioUploads.multipart(ctx, maxBytes, 1)) {
+                List<jakarta.servlet.http.Part> files = form.files("file");
+                if (files.isEmpty()) {
+                    throw ApiErrors.missingField("file");
+                }
+                return new AudioAnalysisService.Upload(AudioUploads.Form.bytes(files.get(0)),
+                        queryTrack != null ? queryTrack : form.field("track_id"));
+            }
+        });
+        ctx.status(result.complete() ? 200 : 202).json(result);
+    }
+}
