@@ -5,6 +5,7 @@ import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.sql.auth.EndpointAuthenticator;
 import io.tunetrail.sql.guard.AnalystGuardExtension;
 import io.tunetrail.sql.guard.Guards;
+import io.tunetrail.sql.guard.MetadataGuard;
 import io.tunetrail.sql.guard.QueryTimeLimit;
 import io.tunetrail.sql.guard.SessionAccount;
 import io.tunetrail.sql.guard.SessionDirectory;
@@ -127,6 +128,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
             server.stop();
             throw new IllegalStateException("the Thrift server has no CLI service; spark-hive-thriftserver changed shape");
         }
+        MetadataGuard.install(sessions, this::accountOfUser);
         thrift = server;
     }
 
@@ -183,23 +185,30 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
             if (e.getValue().sparkSession() != s) {
                 continue;
             }
-            AnalystAccounts.Account account;
+            SessionAccount resolved;
             try {
-                account = loggedIn.get(manager.getSession(e.getKey()).getUserName());
+                resolved = accountOfUser(manager.getSession(e.getKey()).getUserName());
             } catch (HiveSQLException closed) {
                 return SessionAccount.UNKNOWN;
             }
-            if (account == null) {
-                return SessionAccount.UNKNOWN;
+            if (resolved.kind() == SessionAccount.Kind.UNKNOWN) {
+                return resolved;
             }
-            SessionAccount resolved = new SessionAccount(SessionAccount.Kind.ANALYST, account,
-                    account.orgBound() ? LakeCatalog.orgDatabase(account.orgId()) : null);
             synchronized (known) {
                 known.put(s, resolved);
             }
             return resolved;
         }
         return SessionAccount.UNKNOWN;
+    }
+
+    /** The account a Thrift session's user logged in with (every Thrift session's login passed {@link #authenticate}). */
+    private SessionAccount accountOfUser(String user) {
+        AnalystAccounts.Account account = user == null ? null : loggedIn.get(user);
+        if (account == null) {
+            return SessionAccount.UNKNOWN;
+        }
+        return new SessionAccount(SessionAccount.Kind.ANALYST, account, account.orgBound() ? LakeCatalog.orgDatabase(account.orgId()) : null);
     }
 
     @Override

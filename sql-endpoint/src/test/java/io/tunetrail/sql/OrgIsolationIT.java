@@ -3,11 +3,14 @@ package io.tunetrail.sql;
 import static io.tunetrail.sql.SqlEndpointFixture.count;
 import static io.tunetrail.sql.SqlEndpointFixture.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunetrail.sql.lake.LakeCatalog;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,8 @@ class OrgIsolationIT {
     static SqlEndpointFixture endpoint;
     static String own;
     static String other;
+    /** When the lake's first version was committed: time travel to it resolves, so only the guard can refuse it. */
+    static String firstCommit;
 
     @BeforeAll
     static void start() throws Exception {
@@ -35,6 +40,8 @@ class OrgIsolationIT {
         other = LakeCatalog.orgDatabase(endpoint.orgB);
         // Org B's views exist (its analyst logged in once), so reaching them is a real attempt, not a missing table.
         endpoint.server.lake().ensureOrg(endpoint.orgB);
+        firstCommit = endpoint.server.spark().sql("DESCRIBE HISTORY lake.interactions").where("version = 0")
+                .selectExpr("CAST(timestamp AS STRING)").first().getString(0);
     }
 
     @AfterAll
@@ -60,13 +67,13 @@ class OrgIsolationIT {
                 new Attempt("SELECT org_id FROM " + mine + " UNION ALL SELECT org_id FROM " + raw, "lake.interactions"),
                 new Attempt("SELECT org_id FROM " + mine + " UNION SELECT org_id FROM " + theirs, "is not one of the views"),
                 new Attempt("SELECT count(*) FROM " + raw + " VERSION AS OF 0", "lake.interactions"),
-                new Attempt("SELECT count(*) FROM " + raw + " TIMESTAMP AS OF current_timestamp()", "lake.interactions"),
-                new Attempt("SELECT count(*) FROM " + mine + " VERSION AS OF 0", ""),
+                new Attempt("SELECT count(*) FROM " + raw + " TIMESTAMP AS OF '" + firstCommit + "'", "lake.interactions"),
+                new Attempt("SELECT count(*) FROM " + mine + " VERSION AS OF 0", "Time travel on the relation"),
                 new Attempt("DESCRIBE HISTORY " + raw, "DescribeDeltaHistory"),
-                new Attempt("DESCRIBE HISTORY " + mine, ""),
-                new Attempt("SELECT * FROM delta.`" + lakeDir + "/raw/interactions`", "is not a view of " + own),
-                new Attempt("SELECT * FROM parquet.`" + lakeDir + "/raw/interactions`", "is not a view of " + own),
-                new Attempt("SELECT * FROM json.`" + lakeDir + "/raw/interactions/_delta_log`", "is not a view of " + own),
+                new Attempt("DESCRIBE HISTORY " + mine, "is a view. 'DESCRIBE HISTORY' expects a table"),
+                new Attempt("SELECT * FROM delta.`" + lakeDir + "/raw/interactions`", "raw/interactions] is not a view of " + own),
+                new Attempt("SELECT * FROM parquet.`" + lakeDir + "/raw/interactions`", "raw/interactions] is not a view of " + own),
+                new Attempt("SELECT * FROM text.`" + lakeDir + "/raw/interactions/_delta_log`", "_delta_log] is not a view of " + own),
                 new Attempt("SELECT * FROM lake.dead_letters", "lake.dead_letters"),
                 new Attempt("SHOW TABLES IN lake", "outside " + own),
                 new Attempt("SHOW TABLES IN " + other, "outside " + own),
@@ -100,6 +107,7 @@ class OrgIsolationIT {
                     successes.add(a.sql() + " -> " + rows.size() + " rows");
                 } catch (SQLException refused) {
                     String message = String.valueOf(refused.getMessage());
+                    System.out.println("refused: " + a.sql() + "\n    -> " + message.lines().findFirst().orElse(""));
                     if (!message.contains(a.expected())) {
                         unexplained.add(a.sql() + " -> " + message.lines().findFirst().orElse(""));
                     }
@@ -110,6 +118,39 @@ class OrgIsolationIT {
         }
         assertThat(successes).as("statements an org-bound account must not run").isEmpty();
         assertThat(unexplained).as("refusals that do not say which relation or command and why").isEmpty();
+    }
+
+    @Test
+    void catalogueCallsOfAnOrgBoundAccountListOnlyItsOrgsViews() throws Exception {
+        try (Connection c = endpoint.connectAs(endpoint.everyOrg)) {
+            assertThat(column(c.getMetaData().getSchemas(), "TABLE_SCHEM")).as("what there is to hide").contains("lake", own, other);
+        }
+        try (Connection c = endpoint.connectAs(endpoint.boundToA)) {
+            DatabaseMetaData meta = c.getMetaData();
+            assertThat(column(meta.getSchemas(), "TABLE_SCHEM")).containsExactly(own);
+            assertThat(column(meta.getSchemas(null, "%"), "TABLE_SCHEM")).containsExactly(own);
+            assertThat(column(meta.getTables(null, null, "%", null), "TABLE_SCHEM")).containsOnly(own).isNotEmpty();
+            assertThat(column(meta.getTables(null, "org%", "%", null), "TABLE_NAME")).containsExactly("interactions");
+            assertThat(column(meta.getColumns(null, null, "%", "%"), "TABLE_SCHEM")).containsOnly(own).isNotEmpty();
+            for (String schema : List.of("lake", other, "%lake%", "default")) {
+                assertThatThrownBy(() -> meta.getTables(null, schema, "%", null)).as(schema)
+                        .hasMessageContaining("refused by the SQL endpoint").hasMessageContaining("'" + schema + "'")
+                        .hasMessageContaining("may list only " + own);
+            }
+            assertThatThrownBy(() -> meta.getColumns(null, "lake", "%", "%")).hasMessageContaining("may list only " + own);
+            // Spark answers functions per database the schema pattern matches: a way to list databases.
+            assertThatThrownBy(() -> meta.getFunctions(null, "lake", "%")).hasMessageContaining("may list only " + own);
+        }
+    }
+
+    private static List<String> column(ResultSet rs, String name) throws SQLException {
+        try (rs) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(name));
+            }
+            return values;
+        }
     }
 
     @Test
@@ -130,7 +171,7 @@ class OrgIsolationIT {
             assertThat(count(c, "SELECT count(*) FROM delta.`" + endpoint.config.offlineStore() + "/raw/interactions`")).isEqualTo(40);
             for (String write : List.of("DELETE FROM lake.interactions WHERE org_id = 'x'", "DROP TABLE lake.interactions",
                     "SELECT reflect('java.lang.System', 'getProperty', 'user.home')")) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> query(c, write)).hasMessageContaining("refused by the SQL endpoint");
+                assertThatThrownBy(() -> query(c, write)).hasMessageContaining("refused by the SQL endpoint");
             }
         }
     }

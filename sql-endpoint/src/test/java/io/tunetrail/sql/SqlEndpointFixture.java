@@ -29,6 +29,9 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SqlEndpointFixture implements AutoCloseable {
     static final int MAX_ROWS = 30;
+    /** Far above what the small lake's queries take on a loaded two-core machine: only a deliberately endless query
+     * reaches it, so the time-limit test tests cancellation, not the machine's speed. */
+    static final int TIME_LIMIT_SECONDS = 30;
     static final String BI_KEY_ID = "key_bi_" + UUID.randomUUID().toString().substring(0, 8);
     static final String BI_KEY = "tt_" + UUID.randomUUID() + "-bi";
     static final String READ_KEY_ID = "key_read_" + UUID.randomUUID().toString().substring(0, 8);
@@ -51,7 +54,8 @@ final class SqlEndpointFixture implements AutoCloseable {
         Files.createDirectories(home);
         config = TestStack.config(Map.of(PlatformConfig.POSTGRES_DATABASE.name(), db.name(), PlatformConfig.HOME.name(), home.toString(),
                 PlatformConfig.OFFLINE_STORE.name(), home.resolve("lake").toString(), PlatformConfig.SQL_PORT.name(), String.valueOf(port),
-                PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(MAX_ROWS), PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(), "4"));
+                PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(MAX_ROWS), PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(),
+                String.valueOf(TIME_LIMIT_SECONDS)));
         AnalystAccounts accounts = new AnalystAccounts(db.dataSource(), Clock.systemUTC());
         everyOrg = accounts.create("all-" + UUID.randomUUID().toString().substring(0, 6), null);
         boundToA = accounts.create("a-" + UUID.randomUUID().toString().substring(0, 6), orgA);

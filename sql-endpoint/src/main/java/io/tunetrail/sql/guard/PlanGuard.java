@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.analysis.ResolvedNamespace;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -14,13 +15,17 @@ import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Range;
+import org.apache.spark.sql.catalyst.plans.logical.SetCatalogAndNamespace;
+import org.apache.spark.sql.catalyst.plans.logical.ShowTables;
 import org.apache.spark.sql.catalyst.plans.logical.View;
+import org.apache.spark.sql.connector.catalog.CatalogManager;
 import org.apache.spark.sql.execution.command.DescribeColumnCommand;
 import org.apache.spark.sql.execution.command.DescribeTableCommand;
 import org.apache.spark.sql.execution.command.SetCommand;
 import org.apache.spark.sql.execution.command.SetNamespaceCommand;
 import org.apache.spark.sql.execution.command.ShowColumnsCommand;
 import org.apache.spark.sql.execution.command.ShowTablesCommand;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import scala.Option;
@@ -43,7 +48,8 @@ public final class PlanGuard {
             "ShowViewsCommand", "ShowColumnsCommand", "ShowFunctionsCommand", "ShowTablePropertiesCommand", "ShowCreateTableCommand",
             "ShowPartitionsCommand", "ShowCurrentNamespaceCommand", "ShowCatalogsCommand", "DescribeTableCommand",
             "DescribeColumnCommand", "DescribeDatabaseCommand", "DescribeFunctionCommand", "DescribeQueryCommand",
-            "DescribeRelation", "DescribeNamespace", "DescribeDeltaHistory", "DescribeDeltaDetailCommand", "ExplainCommand",
+            "DescribeRelation", "DescribeNamespace", "DescribeDeltaHistory", "DescribeDeltaHistoryCommand", "DescribeDeltaDetailCommand",
+            "ShowDeltaTableColumnsCommand", "ExplainCommand",
             "SetCommand", "ResetCommand", "SetNamespaceCommand", "SetCatalogCommand", "SetCatalogAndNamespace");
 
     private PlanGuard() {}
@@ -125,6 +131,12 @@ public final class PlanGuard {
         boolean allowed;
         if (command instanceof ShowTablesCommand show) {
             allowed = orElse(show.databaseName(), current).equals(own);
+        } else if (command instanceof ShowTables show) {
+            // Spark 3.5 lists tables with the v2 command unless spark.sql.legacy.useV1Command is set: the namespace is
+            // resolved by now, to the current one when the statement named none.
+            allowed = isOwnNamespace(show.namespace(), own);
+        } else if (command instanceof SetCatalogAndNamespace use) {
+            allowed = isOwnNamespace(use.child(), own);
         } else if (command instanceof SetNamespaceCommand use) {
             allowed = list(use.namespace()).equals(List.of(own));
         } else if (command instanceof DescribeTableCommand describe) {
@@ -148,14 +160,22 @@ public final class PlanGuard {
         }
     }
 
+    private static boolean isOwnNamespace(LogicalPlan namespace, String own) {
+        return namespace instanceof ResolvedNamespace ns && ns.catalog().name().equals(CatalogManager.SESSION_CATALOG_NAME())
+                && list(ns.namespace()).equals(List.of(own));
+    }
+
     private static boolean inOwn(TableIdentifier table, String current, String own) {
         return orElse(table.database(), current).equals(own);
     }
 
     private static String relationName(LogicalPlan leaf) {
         if (leaf instanceof LogicalRelation r) {
-            return r.catalogTable().isDefined() ? "table " + r.catalogTable().get().identifier().unquotedString()
-                    : "the files read by " + r.relation().toString();
+            if (r.catalogTable().isDefined()) {
+                return "table " + r.catalogTable().get().identifier().unquotedString();
+            }
+            return r.relation() instanceof HadoopFsRelation files ? "the files at " + list(files.location().rootPaths())
+                    : "the files read by " + r.relation();
         }
         if (leaf instanceof DataSourceV2Relation r) {
             return "table " + r.table().name();
