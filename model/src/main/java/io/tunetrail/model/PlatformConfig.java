@@ -260,6 +260,19 @@ public final class PlatformConfig {
             "Local cluster: the first of six ports of the three-broker Kafka cluster (brokers on base..base+2, their"
                     + " KRaft controllers on base+3..base+5).");
 
+    // SQL endpoint (sql-endpoint: Spark's Thrift JDBC/ODBC server over the offline store, ./tunetrail sql).
+    public static final Key SQL_PORT = key("sql.port", "10099",
+            "Port of the SQL endpoint (HiveServer2 protocol: jdbc:hive2://<host>:<port>/default); not Hive's 10000.");
+    public static final Key SQL_HOST = key("sql.host", "127.0.0.1",
+            "Address the SQL endpoint binds and ./tunetrail sql connects to; loopback unless analysts connect from elsewhere.");
+    public static final Key SQL_QUERY_TIMEOUT_SECONDS = key("sql.query-timeout-seconds", "120",
+            "A query of an analyst running longer than this is cancelled with a message naming this key; 0: no limit.");
+    public static final Key SQL_MAX_ROWS = key("sql.max-rows", "100000",
+            "A query of an analyst answering more rows than this fails with a message naming this key (aggregate, filter or "
+                    + "add LIMIT); 0: no limit.");
+    public static final Key SQL_MEMORY = key("sql.memory", "1g",
+            "Heap of the SQL endpoint's JVM (-Xmx): Spark local mode runs its queries in that JVM.");
+
     private final Map<String, String> values;
 
     private PlatformConfig(Map<String, String> values) {

@@ -12,6 +12,7 @@ import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.Ids;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.analyst.AnalystAccounts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = {"Create organisations and API keys for the serving API; list parked Stripe events.",
             "Each command prints what it created as one JSON object."},
-        subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class})
+        subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, AnalystAdminCommand.class})
 public final class AdminCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -108,7 +109,7 @@ public final class AdminCommand implements Callable<Integer> {
             String org;
 
             @Option(names = "--scopes", split = ",", defaultValue = "read,write,admin",
-                    description = "Comma-separated scopes: read, write, admin (default: all three).")
+                    description = "Comma-separated scopes: read, write, admin (default: all three); bi lets an enterprise org's key log in to the SQL endpoint.")
             List<String> scopes;
 
             @Option(names = "--name", defaultValue = "cli key", description = "A label for the key.")
@@ -117,8 +118,8 @@ public final class AdminCommand implements Callable<Integer> {
             @Override
             public Integer call() throws Exception {
                 for (String s : scopes) {
-                    if (Scope.fromWire(s) == null) {
-                        throw CliError.usage("unknown scope '" + s + "'", "use read, write and/or admin");
+                    if (Scope.fromWire(s) == null && !AnalystAccounts.BI_SCOPE.equals(s)) {
+                        throw CliError.usage("unknown scope '" + s + "'", "use read, write, admin and/or bi (the SQL endpoint, enterprise orgs)");
                     }
                 }
                 try (HikariDataSource ds = Database.connect(TunetrailCli.config(), 2)) {

@@ -50,6 +50,11 @@ record Endpoint(String host, int port, PlatformConfig.Key key) {
     }
 
     /** The serving API's port; the demo binds it on loopback whatever api.host says. */
+    /** The SQL endpoint's port, on whatever address sql.host names (analysts may connect from elsewhere). */
+    static Endpoint sql(PlatformConfig config) {
+        return new Endpoint(config.get(PlatformConfig.SQL_HOST), config.getInt(PlatformConfig.SQL_PORT), PlatformConfig.SQL_PORT);
+    }
+
     static Endpoint api(PlatformConfig config) {
         return loopback("127.0.0.1", PlatformConfig.API_HOST, config.getInt(PlatformConfig.API_PORT), PlatformConfig.API_PORT);
     }

@@ -1,8 +1,6 @@
 package io.tunetrail.api.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.tunetrail.store.ApiKeyHash;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -10,7 +8,8 @@ import java.util.HexFormat;
 /**
  * API key secrets: how they are made, hashed and compared.
  *
- * <p>A key is {@code tt_} plus 256 random bits in URL-safe base64 (46 characters). Only its SHA-256 is stored, with
+ * <p>A key is {@code tt_} plus 256 random bits in URL-safe base64 (46 characters). Only its SHA-256 is stored
+ * ({@link ApiKeyHash}, shared with the SQL endpoint), with
  * the first {@value #PREFIX_LENGTH} characters as a visible prefix so people can tell keys apart. A plain SHA-256
  * (not bcrypt) is right here: the secret has 256 bits of entropy, so there is nothing to brute-force, and the API
  * must hash on every request.
@@ -38,7 +37,7 @@ public final class ApiKeySecrets {
 
     /** What the database stores: the lower-case hex SHA-256 of the secret. */
     public static String hash(String secret) {
-        return HexFormat.of().formatHex(sha256(secret));
+        return ApiKeyHash.of(secret);
     }
 
     /** The visible part of a key, stored beside the hash. */
@@ -53,19 +52,11 @@ public final class ApiKeySecrets {
 
     /** True when two hex hashes are equal, in time independent of where they differ. */
     public static boolean hashMatches(String presentedHash, String storedHash) {
-        return MessageDigest.isEqual(presentedHash.getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
+        return ApiKeyHash.matches(presentedHash, storedHash);
     }
 
     /** Whether a presented string could be a key at all (cheap pre-check before any hashing or lookup). */
     public static boolean plausible(String secret) {
         return secret != null && secret.startsWith(KEY_PREFIX) && secret.length() >= 20 && secret.length() <= 100;
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }
