@@ -4,6 +4,9 @@ Order (``batch-training/.../nightly/NightlyJobs``): ``als`` per org and ``als_gl
 community-edition orgs) → ``track_similarity`` and ``user_similarity`` (they read the ALS factors) → ``evaluate``
 (reads the recommendations) → ``materialise`` (reads everything the ALS family wrote, promotes, serves). The four
 analytics jobs read only the landed interactions and promote their own versions, so they run beside the ALS family.
+``catalog_snapshot`` copies the catalog from PostgreSQL into its type 2 Delta tables (all orgs in one task: it reads
+no landed data, and an org without plays has a catalog too); ``marts`` writes the BI marts after ``evaluate`` (the
+model quality mart reads ``model_metrics``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ ANALYTICS = ("genre-correlations", "temporal-patterns", "context-correlations", 
 
 with DAG(
     DAG_ID,
-    description="land → ALS, similarities, analytics, evaluation, materialisation, per org",
+    description="land → ALS, similarities, analytics, evaluation, materialisation, per org; catalog snapshot, BI marts",
     schedule="0 2 * * *",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
@@ -41,9 +44,13 @@ with DAG(
     analytics = [batch_per_org(job.replace("-", "_"), job, orgs, **per_org) for job in ANALYTICS]
     evaluate = batch_per_org("evaluate", "evaluate", orgs, **per_org)
     materialise = batch_per_org("materialise", "materialise", orgs, **per_org)
+    catalog_snapshot = batch("catalog_snapshot", "catalog-snapshot")
+    marts = batch("marts", "marts")
 
     land >> [listed, als_global]
     [als, als_global] >> track_similarity
     [als, als_global] >> user_similarity
     [als, als_global] >> evaluate
     [evaluate, track_similarity, user_similarity] >> materialise
+    land >> catalog_snapshot
+    [evaluate, catalog_snapshot] >> marts

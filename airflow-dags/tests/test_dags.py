@@ -109,6 +109,7 @@ def test_nightly_runs_the_chain_in_its_real_order_per_org():
         ("als", "user_similarity"), ("als_global", "user_similarity"),
         ("als", "evaluate"), ("als_global", "evaluate"),
         ("evaluate", "materialise"), ("track_similarity", "materialise"), ("user_similarity", "materialise"),
+        ("land", "catalog_snapshot"), ("evaluate", "marts"), ("catalog_snapshot", "marts"),
     }
     per_org = [t for t in dag.tasks if isinstance(t, MappedOperator)]
     assert sorted(t.task_id for t in per_org) == sorted(
@@ -120,6 +121,8 @@ def test_nightly_runs_the_chain_in_its_real_order_per_org():
     assert als.expand_kwargs["bash_command"].mapper("a b") == "./tunetrail train --job als --org 'a b'"
     assert dag.get_task("als_global").bash_command == "./tunetrail train --job als-global"
     assert dag.get_task("land").bash_command == "./tunetrail land"
+    assert dag.get_task("catalog_snapshot").bash_command == "./tunetrail train --job catalog-snapshot"
+    assert dag.get_task("marts").bash_command == "./tunetrail train --job marts"
 
 
 def test_every_task_retries_with_exponential_backoff_and_alerts_on_failure():

@@ -7,7 +7,9 @@ import io.tunetrail.batch.analytics.ContextCorrelationsJob;
 import io.tunetrail.batch.analytics.GenreCorrelationsJob;
 import io.tunetrail.batch.analytics.TemporalPatternsJob;
 import io.tunetrail.batch.audio.AudioAnalysisJob;
+import io.tunetrail.batch.catalog.CatalogSnapshotJob;
 import io.tunetrail.batch.eval.EvaluateJob;
+import io.tunetrail.batch.marts.MartsJob;
 import io.tunetrail.batch.materialise.MaterialiseJob;
 import io.tunetrail.batch.similarity.TrackSimilarityJob;
 import io.tunetrail.batch.similarity.UserSimilarityJob;
@@ -19,7 +21,9 @@ import java.util.List;
  *
  * <p>Order matters only where a job reads another's output in the same run: the similarity jobs read the als and
  * als-global jobs' factors, audio-embeddings reads the analyses audio-analysis stores, evaluate reads the
- * recommendations, materialise reads everything and goes last.
+ * recommendations, materialise reads everything. The catalog
+ * snapshot and the BI marts come after it, so a failure there never holds back serving; marts reads evaluate's
+ * model_metrics.
  */
 public final class NightlyJobs {
     private NightlyJobs() {}
@@ -36,7 +40,9 @@ public final class NightlyJobs {
             new AudioAnalysisJob(),
             new AudioEmbeddingsJob(),
             new EvaluateJob(),
-            new MaterialiseJob()
+            new MaterialiseJob(),
+            new CatalogSnapshotJob(),
+            new MartsJob()
     );
 
     /** The job of this name; fails listing the known names. */

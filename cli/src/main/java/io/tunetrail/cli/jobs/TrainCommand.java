@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
             "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --all"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--job", paramLabel = "NAME", description = "Only this job (als, als-global, track-similarity, user-similarity, "
-            + "genre-correlations, temporal-patterns, context-correlations, audio-analysis, audio-embeddings, evaluate, materialise).")
+            + "genre-correlations, temporal-patterns, context-correlations, audio-analysis, audio-embeddings, evaluate, materialise, catalog-snapshot, marts).")
     String job;
 
     @Option(names = "--all", description = "The whole chain, in order (the default).")
