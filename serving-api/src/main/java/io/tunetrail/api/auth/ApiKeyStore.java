@@ -119,19 +119,27 @@ public final class ApiKeyStore {
     /** Revokes a live key; empty when the org has no such key. Revoking twice keeps the first time. */
     public Optional<ApiKey> revoke(String orgId, String keyId, Instant at, AuditLog.Actor actor) {
         return sql.transaction("revoking API key " + keyId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, ?) WHERE k.org_id = ? "
-                    + "AND k.key_id = ? RETURNING " + COLUMNS + ", (k.revoked_at = ?) AS now_revoked")) {
-                ps.setTimestamp(1, Sql.ts(at));
-                ps.setString(2, orgId);
-                ps.setString(3, keyId);
-                ps.setTimestamp(4, Sql.ts(at));
+            boolean live;
+            try (PreparedStatement ps = c.prepareStatement("SELECT revoked_at IS NULL FROM api_keys WHERE org_id = ? AND key_id = ? FOR UPDATE")) {
+                ps.setString(1, orgId);
+                ps.setString(2, keyId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<ApiKey>empty();
                     }
+                    live = rs.getBoolean(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, ?) WHERE k.org_id = ? "
+                    + "AND k.key_id = ? RETURNING " + COLUMNS)) {
+                ps.setTimestamp(1, Sql.ts(at));
+                ps.setString(2, orgId);
+                ps.setString(3, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
                     ApiKey k = key(rs);
                     // Revoking twice keeps the first time and is no second change.
-                    if (rs.getBoolean("now_revoked")) {
+                    if (live) {
                         AuditLog.record(c, orgId, actor, "api_key.revoked", "api_key", keyId, described(k));
                     }
                     return Optional.of(k);
