@@ -135,6 +135,8 @@ public final class ServingApp {
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
         routes.addAll(new io.tunetrail.api.http.AuditController(new io.tunetrail.api.audit.AuditLog(sql)).routes());
+        routes.addAll(new io.tunetrail.api.http.UsageAnalyticsController(
+                new io.tunetrail.api.service.UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
