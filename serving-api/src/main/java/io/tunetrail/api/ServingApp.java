@@ -85,6 +85,8 @@ public final class ServingApp {
             java.util.Map.entry("CreateTeamRequest", AccountService.CreateTeamRequest.class),
             java.util.Map.entry("AddMemberRequest", AccountService.AddMemberRequest.class),
             java.util.Map.entry("ChangeRoleRequest", AccountService.ChangeRoleRequest.class),
+            java.util.Map.entry("RenameTeamRequest", AccountService.RenameTeamRequest.class),
+            java.util.Map.entry("TransferOwnershipRequest", AccountService.TransferOwnershipRequest.class),
             java.util.Map.entry("TrackRequest", CatalogService.TrackRequest.class),
             java.util.Map.entry("ArtistRequest", CatalogService.ArtistRequest.class),
             java.util.Map.entry("GenreRequest", CatalogService.GenreRequest.class),
@@ -132,6 +134,9 @@ public final class ServingApp {
 
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
+        routes.addAll(new io.tunetrail.api.http.AuditController(new io.tunetrail.api.audit.AuditLog(sql)).routes());
+        routes.addAll(new io.tunetrail.api.http.UsageAnalyticsController(
+                new io.tunetrail.api.service.UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());

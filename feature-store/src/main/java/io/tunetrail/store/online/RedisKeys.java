@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * tt:{org}:ratelimit                         string    GCRA state of the org's ceiling no TTL; retention once the bucket is full
  * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
  * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
- * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route until the day ends + 35 days
+ * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route (and "@HH route") until the day ends + 35 days
  * </pre>
  *
  * <p>Each key belongs to a {@link KeyFamily}: evictable families carry a TTL, protected ones (quota, limiter,

@@ -1,5 +1,6 @@
 package io.tunetrail.api.auth;
 
+import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.store.Sql;
 import java.sql.Array;
 import java.sql.Connection;
@@ -48,9 +49,30 @@ public final class ApiKeyStore {
         return create(orgId, teamId, null, name, scopes, expiresAt);
     }
 
-    /** A key of member {@code memberId} (null: an org key). */
+    /** A key of member {@code memberId} (null: an org key), made by the operator. */
     public CreatedKey create(String orgId, String teamId, String memberId, String name, List<String> scopes, Instant expiresAt) {
-        return sql.transaction("creating an API key for org " + orgId, c -> insert(c, orgId, teamId, memberId, name, scopes, expiresAt));
+        return create(orgId, teamId, memberId, name, scopes, expiresAt, AuditLog.Actor.OPERATOR);
+    }
+
+    /** A key of member {@code memberId} (null: an org key), made by {@code actor}. */
+    public CreatedKey create(String orgId, String teamId, String memberId, String name, List<String> scopes, Instant expiresAt,
+            AuditLog.Actor actor) {
+        return sql.transaction("creating an API key for org " + orgId, c -> {
+            CreatedKey created = insert(c, orgId, teamId, memberId, name, scopes, expiresAt);
+            AuditLog.record(c, orgId, actor, "api_key.created", "api_key", created.key().keyId(), described(created.key()));
+            return created;
+        });
+    }
+
+    /** What the audit log says about a key: never its secret or hash. */
+    private static Map<String, Object> described(ApiKey k) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("name", k.name());
+        d.put("key_prefix", k.prefix());
+        d.put("scopes", k.scopes());
+        d.put("team_id", k.teamId());
+        d.put("member_id", k.memberId());
+        return d;
     }
 
     private CreatedKey insert(Connection c, String orgId, String teamId, String memberId, String name, List<String> scopes, Instant expiresAt)
@@ -95,21 +117,42 @@ public final class ApiKeyStore {
     }
 
     /** Revokes a live key; empty when the org has no such key. Revoking twice keeps the first time. */
-    public Optional<ApiKey> revoke(String orgId, String keyId, Instant at) {
-        return sql.one("revoking API key " + keyId,
-                "UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, ?) WHERE k.org_id = ? AND k.key_id = ? RETURNING " + COLUMNS,
-                ps -> {
-                    ps.setTimestamp(1, Sql.ts(at));
-                    ps.setString(2, orgId);
-                    ps.setString(3, keyId);
-                }, ApiKeyStore::key);
+    public Optional<ApiKey> revoke(String orgId, String keyId, Instant at, AuditLog.Actor actor) {
+        return sql.transaction("revoking API key " + keyId, c -> {
+            boolean live;
+            try (PreparedStatement ps = c.prepareStatement("SELECT revoked_at IS NULL FROM api_keys WHERE org_id = ? AND key_id = ? FOR UPDATE")) {
+                ps.setString(1, orgId);
+                ps.setString(2, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<ApiKey>empty();
+                    }
+                    live = rs.getBoolean(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, ?) WHERE k.org_id = ? "
+                    + "AND k.key_id = ? RETURNING " + COLUMNS)) {
+                ps.setTimestamp(1, Sql.ts(at));
+                ps.setString(2, orgId);
+                ps.setString(3, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    ApiKey k = key(rs);
+                    // Revoking twice keeps the first time and is no second change.
+                    if (live) {
+                        AuditLog.record(c, orgId, actor, "api_key.revoked", "api_key", keyId, described(k));
+                    }
+                    return Optional.of(k);
+                }
+            }
+        });
     }
 
     /**
      * Replaces a live key by a new one with the same name, team, scopes and expiry, revoking the old one in the same
      * transaction. Empty when the org has no such live key; an expired key is not live (rotating it would renew it).
      */
-    public Optional<CreatedKey> rotate(String orgId, String keyId, Instant at) {
+    public Optional<CreatedKey> rotate(String orgId, String keyId, Instant at, AuditLog.Actor actor) {
         return sql.transaction("rotating API key " + keyId, c -> {
             ApiKey old;
             try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys k SET revoked_at = ? WHERE k.org_id = ? AND k.key_id = ? "
@@ -125,7 +168,11 @@ public final class ApiKeyStore {
                     old = key(rs);
                 }
             }
-            return Optional.of(insert(c, orgId, old.teamId(), old.memberId(), old.name(), old.scopes(), old.expiresAt()));
+            CreatedKey created = insert(c, orgId, old.teamId(), old.memberId(), old.name(), old.scopes(), old.expiresAt());
+            Map<String, Object> details = described(created.key());
+            details.put("replaces_key_id", keyId);
+            AuditLog.record(c, orgId, actor, "api_key.rotated", "api_key", created.key().keyId(), details);
+            return Optional.of(created);
         });
     }
 

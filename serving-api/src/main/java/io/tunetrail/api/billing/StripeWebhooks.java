@@ -199,6 +199,10 @@ public final class StripeWebhooks {
             ps.setString(2, t.orgId());
             ps.setString(3, t.planId());
             String result = ps.executeUpdate() == 1 ? "plan_changed" : "plan_unchanged";
+            if ("plan_changed".equals(result)) {
+                io.tunetrail.api.audit.AuditLog.record(c, t.orgId(), io.tunetrail.api.audit.AuditLog.Actor.stripe(e.id()), "org.plan_changed",
+                        "organisation", t.orgId(), Map.of("plan_id", t.planId(), "stripe_event_type", e.type()));
+            }
             return new Result(new Outcome(e.id(), e.type(), t.orgId(), t.planId(), result, null), t.customerId());
         }
     }

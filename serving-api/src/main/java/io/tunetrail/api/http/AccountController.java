@@ -15,6 +15,7 @@ public final class AccountController {
     private static final String TEAMS = "Teams";
     // Owner/admin routes: an admin-scoped key is not enough, the member it belongs to must be an owner or admin too.
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
+    private static final Gate OWNER = Gate.unmetered(Scope.ADMIN, null).requiring(Role.OWNER);
     private static final Gate TEAM_ADMIN = Gate.unmetered(Scope.ADMIN, "team_management").requiring(Role.ADMIN);
     /** Routes about one team: a team's key reaches its own team only. */
     private static final Gate ONE_TEAM = TEAM_ADMIN.forTeam(ApiRoute.TEAM_ID);
@@ -51,6 +52,15 @@ public final class AccountController {
                             accounts.deleteTeam(principal(ctx), ctx.pathParam("team_id"));
                             ctx.status(204);
                         }).status(204),
+                ApiRoute.put("/api/v1/teams/{team_id}", ONE_TEAM, TEAMS, "Rename a team",
+                        ctx -> ctx.json(accounts.renameTeam(principal(ctx), ctx.pathParam("team_id"),
+                                Json.read(ctx.bodyAsBytes(), AccountService.RenameTeamRequest.class)))).body("RenameTeamRequest"),
+                ApiRoute.delete("/api/v1/teams/{team_id}/members/{member_id}", ONE_TEAM, TEAMS,
+                        "Take a person out of a team (their seat, role and keys stay)",
+                        ctx -> {
+                            accounts.removeFromTeam(principal(ctx), ctx.pathParam("team_id"), ctx.pathParam("member_id"));
+                            ctx.status(204);
+                        }).status(204),
                 ApiRoute.post("/api/v1/teams/{team_id}/members", ONE_TEAM, TEAMS,
                         "Add a person (by e-mail, with role owner, admin or member) to a team; seats are limited by the plan",
                         ctx -> ctx.status(201).json(accounts.addMember(principal(ctx), ctx.pathParam("team_id"),
@@ -66,6 +76,14 @@ public final class AccountController {
                         "Change a person's role (owner, admin or member); their keys act with the new role at once",
                         ctx -> ctx.json(accounts.changeRole(principal(ctx), ctx.pathParam("member_id"),
                                 Json.read(ctx.bodyAsBytes(), AccountService.ChangeRoleRequest.class)))).body("ChangeRoleRequest"),
+                ApiRoute.delete("/api/v1/members/{member_id}", TEAM_ADMIN, TEAMS,
+                        "Remove a person from the organisation (their own key may: leaving): out of every team, seat freed, keys revoked; "
+                                + "the last owner cannot leave",
+                        ctx -> ctx.json(accounts.removeMember(principal(ctx), ctx.pathParam("member_id")))),
+                ApiRoute.post("/api/v1/org/ownership", OWNER, "Organisation",
+                        "Hand ownership to another member: they become an owner and the calling owner an admin, at once",
+                        ctx -> ctx.json(accounts.transferOwnership(principal(ctx),
+                                Json.read(ctx.bodyAsBytes(), AccountService.TransferOwnershipRequest.class)))).body("TransferOwnershipRequest"),
                 ApiRoute.get("/api/v1/org/plan", ADMIN, "Organisation", "The org's plan: features, limits, rate limit, model policy",
                         ctx -> ctx.json(accounts.plan(principal(ctx)))));
     }

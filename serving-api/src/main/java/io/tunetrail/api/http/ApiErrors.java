@@ -106,6 +106,13 @@ public final class ApiErrors {
                         + ", when the calling key expires; use a key without expiry to make longer-lived keys", "expires_at");
     }
 
+    /** Ownership transferred by a key that belongs to no member (an org key): no one would step down. */
+    public static ApiException ownershipNeedsMember() {
+        return problem(403, "ownership_needs_member", "Ownership passes from a member",
+                "Ownership is handed over by the owner who steps down: call with a key of that owner, not an org key (an operator "
+                        + "changes roles with PUT /api/v1/members/{member_id}/role)", null);
+    }
+
     public static ApiException keyExpired(String keyId) {
         return problem(409, "key_expired", "API key expired",
                 "API key '" + keyId + "' has expired; an expired key cannot be rotated (that would renew it). Create a new key instead", null);

@@ -115,6 +115,8 @@ public final class UsageLimiter {
             "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat)) end",
             "if orgT > 0 then redis.call('SET', KEYS[5], string.format('%.3f', newOrgTat)) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
+            // The same call by UTC hour, in the same hash (so under the same expiry): field "@HH route" (usage analytics).
+            "redis.call('HINCRBY', KEYS[4], string.format('@%02d %s', math.floor(now / 3600000) % 24, ARGV[9]), 1)",
             "return {0, remaining, 0, resetMs, day, month, read_rows(13)}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */

@@ -63,7 +63,8 @@ final class ProbeObjects {
             "TrackRequest", "{\"title\":\"Replaced by the probe\"}",
             "AddMemberRequest", "{\"email\":\"intruder@probe.example\",\"role\":\"member\"}",
             "FlagRequest", "{\"description\":\"the probe's\",\"enabled\":false}",
-            "ChangeRoleRequest", "{\"role\":\"admin\"}");
+            "ChangeRoleRequest", "{\"role\":\"admin\"}",
+            "RenameTeamRequest", "{\"name\":\"Renamed by the probe\"}");
 
     /** Values for query parameters a route needs before it looks anything up. */
     static final Map<String, String> SAMPLE_QUERY = Map.of("user_id", "probe-user", "limit", "5", "days", "7");

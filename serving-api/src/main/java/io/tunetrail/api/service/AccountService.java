@@ -1,5 +1,6 @@
 package io.tunetrail.api.service;
 
+import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.auth.ApiKey;
 import io.tunetrail.api.auth.ApiKeySecrets;
 import io.tunetrail.api.auth.ApiKeyStore;
@@ -65,6 +66,23 @@ public final class AccountService {
         }
     }
 
+    /** PUT /teams/{team_id}: a team's new name. */
+    public record RenameTeamRequest(String name) {
+        public RenameTeamRequest {
+            name = Check.text("name", name, 200);
+        }
+    }
+
+    /** POST /org/ownership: the member who becomes the owner in place of the caller. */
+    public record TransferOwnershipRequest(String memberId) {
+        public TransferOwnershipRequest {
+            memberId = Check.id("member_id", memberId);
+        }
+    }
+
+    /** A person removed from the org, and how many of their keys stopped working with it. */
+    public record RemovedMember(TeamStore.Member member, int keysRevoked) {}
+
     /** PUT /members/{member_id}/role: the one way to change a person's role. */
     public record ChangeRoleRequest(String role) {
         public ChangeRoleRequest {
@@ -126,7 +144,7 @@ public final class AccountService {
                 throw ApiErrors.scopeAboveRole("scopes[" + i + "]", r.scopes().get(i), role.wireName());
             }
         }
-        ApiKeyStore.CreatedKey created = keys.create(p.orgId(), teamId, memberId, r.name(), r.scopes(), expiresAt);
+        ApiKeyStore.CreatedKey created = keys.create(p.orgId(), teamId, memberId, r.name(), r.scopes(), expiresAt, AuditLog.Actor.of(p));
         return shown(created);
     }
 
@@ -167,7 +185,7 @@ public final class AccountService {
 
     public ApiKey revoke(Principal p, String keyId) {
         requireAtLeast(p, roleOfKey(p.orgId(), key(p, keyId)));
-        ApiKey revoked = keys.revoke(p.orgId(), Check.id("key_id", keyId), clock.instant())
+        ApiKey revoked = keys.revoke(p.orgId(), Check.id("key_id", keyId), clock.instant(), AuditLog.Actor.of(p))
                 .orElseThrow(() -> ApiErrors.notFound("API key", keyId));
         authenticator.forgetKey(keyId);
         return revoked;
@@ -180,7 +198,7 @@ public final class AccountService {
         }
         // A new secret for a key of higher authority would hand that authority to the caller.
         requireAtLeast(p, roleOfKey(p.orgId(), old));
-        ApiKeyStore.CreatedKey created = keys.rotate(p.orgId(), Check.id("key_id", keyId), clock.instant())
+        ApiKeyStore.CreatedKey created = keys.rotate(p.orgId(), Check.id("key_id", keyId), clock.instant(), AuditLog.Actor.of(p))
                 .orElseThrow(() -> ApiErrors.notFound("API key", keyId));
         authenticator.forgetKey(keyId);
         return shown(created);
@@ -199,7 +217,7 @@ public final class AccountService {
         if (teams.teams(p.orgId()).stream().anyMatch(t -> t.name().equalsIgnoreCase(r.name()))) {
             throw ApiErrors.conflict("team_exists", "A team named '" + r.name() + "' exists already; choose another name");
         }
-        return teams.createTeam(p.orgId(), ApiKeySecrets.newId("team"), r.name());
+        return teams.createTeam(p.orgId(), ApiKeySecrets.newId("team"), r.name(), AuditLog.Actor.of(p));
     }
 
     public List<TeamStore.Team> teams(Principal p) {
@@ -211,9 +229,80 @@ public final class AccountService {
     }
 
     public void deleteTeam(Principal p, String teamId) {
-        if (!teams.deleteTeam(p.orgId(), Check.id("team_id", teamId))) {
+        if (!teams.deleteTeam(p.orgId(), Check.id("team_id", teamId), AuditLog.Actor.of(p))) {
             throw ApiErrors.notFound("team", teamId);
         }
+    }
+
+    /**
+     * Renames a team. The name check here gives the usual 409 {@code team_exists}; the unique constraint on
+     * (org, name) still refuses a concurrent rename to the same name (409 from the database).
+     */
+    public TeamStore.Team renameTeam(Principal p, String teamId, RenameTeamRequest r) {
+        team(p, teamId);
+        if (teams.teams(p.orgId()).stream().anyMatch(t -> t.name().equalsIgnoreCase(r.name()) && !t.teamId().equals(teamId))) {
+            throw ApiErrors.conflict("team_exists", "A team named '" + r.name() + "' exists already; choose another name");
+        }
+        return teams.renameTeam(p.orgId(), teamId, r.name(), AuditLog.Actor.of(p)).orElseThrow(() -> ApiErrors.notFound("team", teamId));
+    }
+
+    /** Takes a person out of one team; their seat, role and keys stay. The caller must stand at or above their role. */
+    public void removeFromTeam(Principal p, String teamId, String memberId) {
+        team(p, teamId);
+        TeamStore.Member m = teams.members(p.orgId(), teamId).stream().filter(t -> t.memberId().equals(Check.id("member_id", memberId)))
+                .findFirst().orElseThrow(() -> ApiErrors.notFound("member of team " + teamId, memberId));
+        requireAtLeast(p, roleOf(m));
+        if (!teams.removeFromTeam(p.orgId(), teamId, m.memberId(), AuditLog.Actor.of(p))) {
+            throw ApiErrors.notFound("member of team " + teamId, memberId);
+        }
+    }
+
+    /**
+     * Removes a person from the organisation (their own key may: that is leaving): out of every team, seat freed,
+     * keys revoked at once. The caller must stand at or above their role; the last owner can neither leave nor be
+     * removed. A team's key cannot: a person's seat is the org's, not the team's.
+     */
+    public RemovedMember removeMember(Principal p, String memberId) {
+        if (p.teamId() != null) {
+            throw ApiErrors.teamKeyNotAllowed("remove people from the organisation; remove them from the team instead");
+        }
+        TeamStore.Member m = teams.member(p.orgId(), Check.id("member_id", memberId)).orElseThrow(() -> ApiErrors.notFound("member", memberId));
+        requireAtLeast(p, roleOf(m));
+        TeamStore.Outcome done = teams.removeMember(p.orgId(), m.memberId(), clock.instant(), AuditLog.Actor.of(p));
+        refuseIfRefused(done, m);
+        authenticator.forgetOrg(p.orgId());
+        return new RemovedMember(done.member(), done.keysRevoked());
+    }
+
+    /**
+     * Hands the org's ownership from the calling owner to another member: they become an owner and the caller an
+     * admin, atomically. Needs a member's key (an org key stands for no one who could step down).
+     */
+    public TeamStore.Member transferOwnership(Principal p, TransferOwnershipRequest r) {
+        if (p.memberId() == null) {
+            throw ApiErrors.ownershipNeedsMember();
+        }
+        if (r.memberId().equals(p.memberId())) {
+            throw Check.invalid("member_id", "'member_id' is the caller's own member; name the member who becomes the owner");
+        }
+        TeamStore.Member to = teams.member(p.orgId(), r.memberId()).orElseThrow(() -> ApiErrors.notFound("member", r.memberId()));
+        TeamStore.Outcome done = teams.transferOwnership(p.orgId(), p.memberId(), to.memberId(), AuditLog.Actor.of(p));
+        refuseIfRefused(done, to);
+        authenticator.forgetOrg(p.orgId());
+        return done.member();
+    }
+
+    private static void refuseIfRefused(TeamStore.Outcome outcome, TeamStore.Member m) {
+        if (outcome.refusal() == null) {
+            return;
+        }
+        throw switch (outcome.refusal()) {
+            case NOT_FOUND -> ApiErrors.notFound("member", m.memberId());
+            case LAST_OWNER -> ApiErrors.conflict("last_owner", "'" + m.email() + "' is the organisation's last owner; make another member "
+                    + "an owner first (or transfer ownership: POST /api/v1/org/ownership)");
+            case NOT_OWNER -> ApiErrors.conflict("not_owner", "The calling key's member is no longer an owner (another change came first); "
+                    + "nothing was changed");
+        };
     }
 
     /**
@@ -231,7 +320,7 @@ public final class AccountService {
                 throw ApiErrors.conflict("member_exists", "'" + m.email() + "' is already a member of the organisation, with role '" + m.role()
                         + "'; adding them to a team does not change it. Change it with PUT /api/v1/members/" + m.memberId() + "/role");
             }
-            return teams.addMember(p.orgId(), teamId, m.memberId(), m.email(), m.role());
+            return teams.addMember(p.orgId(), teamId, m.memberId(), m.email(), m.role(), AuditLog.Actor.of(p));
         }
         String role = r.role() == null ? Role.MEMBER.wireName() : r.role();
         // An admin may add members and admins; only an owner makes an owner.
@@ -241,7 +330,7 @@ public final class AccountService {
             throw ApiErrors.seatLimit(String.format(Locale.ROOT, "The %s plan includes %d team members and all are taken; "
                     + "remove a member or upgrade the plan", p.plan().displayName(), seats));
         }
-        return teams.addMember(p.orgId(), teamId, ApiKeySecrets.newId("member"), r.email(), role);
+        return teams.addMember(p.orgId(), teamId, ApiKeySecrets.newId("member"), r.email(), role, AuditLog.Actor.of(p));
     }
 
     /**
@@ -255,11 +344,10 @@ public final class AccountService {
                 .orElseThrow(() -> ApiErrors.notFound("member", memberId));
         requireAtLeast(p, roleOf(m));
         requireAtLeast(p, Role.fromWire(r.role()));
-        TeamStore.Member changed = teams.changeRole(p.orgId(), m.memberId(), r.role())
-                .orElseThrow(() -> ApiErrors.conflict("last_owner", "'" + m.email() + "' is the organisation's last owner; make another member "
-                        + "an owner first"));
+        TeamStore.Outcome changed = teams.changeRole(p.orgId(), m.memberId(), r.role(), AuditLog.Actor.of(p));
+        refuseIfRefused(changed, m);
         authenticator.forgetOrg(p.orgId());
-        return changed;
+        return changed.member();
     }
 
     public List<TeamStore.Member> members(Principal p, String teamId) {

@@ -1,5 +1,6 @@
 package io.tunetrail.api.service;
 
+import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -45,17 +47,27 @@ public final class FlagService {
         int rollout = Check.range("rollout_percent", r.rolloutPercent() == null ? 100 : r.rolloutPercent(), 0, 100);
         String description = r.description() == null ? "" : Check.text("description", r.description(), 500);
         boolean enabled = r.enabled() == null || r.enabled();
-        return sql.one("writing flag " + key, "INSERT INTO feature_flags (org_id, flag_key, description, enabled, plans, rollout_percent) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, flag_key) DO UPDATE SET description = EXCLUDED.description, "
-                + "enabled = EXCLUDED.enabled, plans = EXCLUDED.plans, rollout_percent = EXCLUDED.rollout_percent "
-                + "RETURNING flag_key, description, enabled, plans, rollout_percent, updated_at", ps -> {
-                    ps.setString(1, p.orgId());
-                    ps.setString(2, key);
-                    ps.setString(3, description);
-                    ps.setBoolean(4, enabled);
-                    ps.setArray(5, ps.getConnection().createArrayOf("text", plans.toArray()));
-                    ps.setInt(6, rollout);
-                }, FlagService::flag).orElseThrow();
+        return sql.transaction("writing flag " + key, c -> {
+            Flag written;
+            try (var ps = c.prepareStatement("INSERT INTO feature_flags (org_id, flag_key, description, enabled, plans, rollout_percent) "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, flag_key) DO UPDATE SET description = EXCLUDED.description, "
+                    + "enabled = EXCLUDED.enabled, plans = EXCLUDED.plans, rollout_percent = EXCLUDED.rollout_percent "
+                    + "RETURNING flag_key, description, enabled, plans, rollout_percent, updated_at")) {
+                ps.setString(1, p.orgId());
+                ps.setString(2, key);
+                ps.setString(3, description);
+                ps.setBoolean(4, enabled);
+                ps.setArray(5, c.createArrayOf("text", plans.toArray()));
+                ps.setInt(6, rollout);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    written = flag(rs);
+                }
+            }
+            AuditLog.record(c, p.orgId(), AuditLog.Actor.of(p), "flag.written", "flag", key,
+                    Map.of("enabled", enabled, "plans", plans, "rollout_percent", rollout));
+            return written;
+        });
     }
 
     public List<Flag> list(Principal p) {
@@ -74,9 +86,15 @@ public final class FlagService {
 
     public void delete(Principal p, String key) {
         get(p, key);
-        sql.update("deleting flag " + key, "DELETE FROM feature_flags WHERE org_id = ? AND flag_key = ?", ps -> {
-            ps.setString(1, p.orgId());
-            ps.setString(2, key);
+        sql.transaction("deleting flag " + key, c -> {
+            try (var ps = c.prepareStatement("DELETE FROM feature_flags WHERE org_id = ? AND flag_key = ?")) {
+                ps.setString(1, p.orgId());
+                ps.setString(2, key);
+                if (ps.executeUpdate() == 1) {
+                    AuditLog.record(c, p.orgId(), AuditLog.Actor.of(p), "flag.deleted", "flag", key, Map.of());
+                }
+            }
+            return null;
         });
     }
 

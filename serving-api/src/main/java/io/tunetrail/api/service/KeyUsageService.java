@@ -63,7 +63,11 @@ public final class KeyUsageService {
         List<Day> byDay = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Map<String, Long> routes = new TreeMap<>();
-            hashes.get(i).get().forEach((route, count) -> routes.put(route, Long.parseLong(count)));
+            hashes.get(i).get().forEach((route, count) -> {
+                if (!UsageAnalyticsService.isHourField(route)) {
+                    routes.put(route, Long.parseLong(count));
+                }
+            });
             if (!routes.isEmpty()) {
                 byDay.add(new Day(today.minusDays(i), routes.values().stream().mapToLong(Long::longValue).sum(), routes));
             }

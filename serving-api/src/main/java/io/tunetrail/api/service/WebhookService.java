@@ -129,15 +129,26 @@ public final class WebhookService implements AutoCloseable {
         String secret = "whsec_" + ApiKeySecrets.newSecret().substring(ApiKeySecrets.KEY_PREFIX.length());
         SecretSealer.Sealed sealed = secrets.seal(secret, p.orgId(), id);
         Instant now = clock.instant();
-        Webhook w = sql.one("creating a webhook", "INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret_key_id, secret_sealed, events) "
-                + "VALUES (?, ?, ?, ?, ?, ?) RETURNING " + ENDPOINT_COLUMNS, ps -> {
-                    ps.setString(1, p.orgId());
-                    ps.setString(2, id);
-                    ps.setString(3, r.url());
-                    ps.setString(4, sealed.keyId());
-                    ps.setBytes(5, sealed.bytes());
-                    ps.setArray(6, ps.getConnection().createArrayOf("text", r.events().toArray()));
-                }, rs -> webhook(rs, now)).orElseThrow();
+        Webhook w = sql.transaction("creating a webhook", c -> {
+            Webhook created;
+            try (var ps = c.prepareStatement("INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret_key_id, secret_sealed, events) "
+                    + "VALUES (?, ?, ?, ?, ?, ?) RETURNING " + ENDPOINT_COLUMNS)) {
+                ps.setString(1, p.orgId());
+                ps.setString(2, id);
+                ps.setString(3, r.url());
+                ps.setString(4, sealed.keyId());
+                ps.setBytes(5, sealed.bytes());
+                ps.setArray(6, c.createArrayOf("text", r.events().toArray()));
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    created = webhook(rs, now);
+                }
+            }
+            // The host only: a webhook URL may carry a token in its path or query, and the log is no place for it.
+            io.tunetrail.api.audit.AuditLog.record(c, p.orgId(), io.tunetrail.api.audit.AuditLog.Actor.of(p), "webhook.created", "webhook", id,
+                    Map.of("host", URI.create(r.url()).getHost(), "events", r.events()));
+            return created;
+        });
         return new CreatedWebhook(w, secret, "Verify deliveries with this secret; it is shown only once.");
     }
 
@@ -160,10 +171,21 @@ public final class WebhookService implements AutoCloseable {
 
     public void delete(Principal p, String webhookId) {
         Check.id("webhook_id", webhookId);
-        if (sql.update("deleting a webhook", "DELETE FROM webhook_endpoints WHERE org_id = ? AND webhook_id = ?", ps -> {
-            ps.setString(1, p.orgId());
-            ps.setString(2, webhookId);
-        }) == 0) {
+        boolean deleted = sql.transaction("deleting a webhook", c -> {
+            try (var ps = c.prepareStatement("DELETE FROM webhook_endpoints WHERE org_id = ? AND webhook_id = ? RETURNING url")) {
+                ps.setString(1, p.orgId());
+                ps.setString(2, webhookId);
+                try (var rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    io.tunetrail.api.audit.AuditLog.record(c, p.orgId(), io.tunetrail.api.audit.AuditLog.Actor.of(p), "webhook.deleted",
+                            "webhook", webhookId, Map.of("host", String.valueOf(URI.create(rs.getString(1)).getHost())));
+                    return true;
+                }
+            }
+        });
+        if (!deleted) {
             throw ApiErrors.notFound("webhook", webhookId);
         }
     }
