@@ -37,6 +37,7 @@ import io.tunetrail.api.service.ExperimentService;
 import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.InteractionService;
+import io.tunetrail.api.service.ModelChoice;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageService;
@@ -126,7 +127,9 @@ public final class ServingApp {
         AccountService accounts = new AccountService(keyStore, new TeamStore(sql), new OrgStore(sql), authenticator, clock);
         CatalogService catalogService = new CatalogService(sql, catalog, clock);
         ExperimentService experiments = new ExperimentService(sql, stores.jedis(), clock);
-        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments);
+        ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
+        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments,
+                new ModelChoice(settings.plans(), registry));
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
 
@@ -134,7 +137,6 @@ public final class ServingApp {
         routes.addAll(new AccountController(accounts).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
         routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
                 .routes());
         routes.addAll(new WebhooksController(webhooks).routes());
