@@ -48,6 +48,7 @@ import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.vector.PgVectorStore;
 import jakarta.servlet.DispatcherType;
@@ -95,6 +96,8 @@ public final class ServingApp {
             java.util.Map.entry("InteractionEvent", io.tunetrail.model.InteractionEvent.class),
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
+            java.util.Map.entry("RollbackRequest", ModelService.RollbackRequest.class),
+            java.util.Map.entry("PinRequest", ModelService.PinRequest.class),
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
@@ -137,8 +140,9 @@ public final class ServingApp {
         routes.addAll(new AccountController(accounts).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
-                .routes());
+        // Audit hook: pins and rollbacks are recorded in model_version_changes; an org audit log (issue 17 §5) plugs in here.
+        routes.addAll(new ModelsController(new ModelService(registry, new ModelSwitch(stores.dataSource(), registry, online),
+                new TrainingQueue(stores.dataSource(), settings.plans()), webhooks, change -> { })).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
