@@ -18,13 +18,13 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.PlatformModelFreeze;
+import io.tunetrail.store.testing.LockWaiters;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +116,7 @@ class ModelRollbackIT {
                                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
                     }
-                    waitForLockWaiters(holder, 2);
+                    LockWaiters.await(holder, 2);
                     holder.rollback();
                 }
                 List<Integer> statuses = new ArrayList<>();
@@ -167,18 +167,4 @@ class ModelRollbackIT {
         });
     }
 
-    private static void waitForLockWaiters(Connection c, int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-                    + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) >= n) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(n + " rollbacks never all waited on the lineage lock");
-    }
 }

@@ -11,12 +11,12 @@ import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.LockWaiters;
 import io.tunetrail.store.testing.RedisNamespace;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,7 +128,9 @@ class ModelSwitchIT {
             for (int i = 0; i < racers; i++) {
                 results.add(threads.submit(() -> modelSwitch.rollback(org, "als", "1.3", ADMIN)));
             }
-            waitForLockWaiters(racers);
+            try (Connection c = pool.getConnection()) {
+                LockWaiters.await(c, racers);
+            }
             holder.rollback();
         }
         int changed = 0;
@@ -206,22 +208,6 @@ class ModelSwitchIT {
             thread.shutdown();
         }
         assertThat(registry.promote(candidate.id()).promoted()).isFalse();
-    }
-
-    private static void waitForLockWaiters(int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
-                            + "(SELECT oid FROM pg_database WHERE datname = current_database())"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) >= n) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(n + " rollbacks never all waited on the lineage lock");
     }
 
     private static List<Map<String, Object>> changes(String org) throws SQLException {
