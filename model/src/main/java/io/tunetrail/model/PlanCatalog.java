@@ -1,6 +1,5 @@
 package io.tunetrail.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -8,14 +7,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,9 +19,10 @@ import java.util.Set;
  *
  * <p>What a plan may do (features), how much (limits per day, month, or absolute), how fast (rate limit) and how its
  * models are chosen (model policy) all come from that file; code never names a plan to decide a limit. The file is
- * validated on load: an unknown feature, policy, job priority, a concurrency below 1 or a duplicate Stripe price fails
- * with the plan and the key named. A plan without {@code priority} or {@code concurrency} gets {@link #DEFAULT_PRIORITY}
- * and {@link #DEFAULT_CONCURRENCY}.
+ * validated on load ({@link PlanCatalogReader}): an unknown key, an undeclared feature or model family, a bad value or a
+ * duplicate Stripe price fails with one line naming the key's path. A plan without {@code priority},
+ * {@code concurrency} or {@code alerts} gets {@link #DEFAULT_PRIORITY}, {@link #DEFAULT_CONCURRENCY} and
+ * {@link #DEFAULT_ALERT_THRESHOLDS}.
  */
 public final class PlanCatalog {
     /** The resource name of the shipped catalog inside the model jar. */
@@ -80,10 +75,17 @@ public final class PlanCatalog {
      * Requests per minute and burst per API key, and the ceiling of all the org's keys together ({@code org_*}): the
      * per-key rate alone could be multiplied by minting keys. Null per-key fields mean no rate limit; a plan with a
      * per-key rate and no org ceiling gets the per-key figures as its ceiling (one key's worth for the whole org).
+     * {@code requestsPerSecond} (null: none) caps one key within any second, below its burst: the per-minute bucket
+     * alone lets a key spend the whole burst at once.
      */
-    public record RateLimit(Integer requestsPerMinute, Integer burst, Integer orgRequestsPerMinute, Integer orgBurst) {
+    public record RateLimit(Integer requestsPerMinute, Integer burst, Integer orgRequestsPerMinute, Integer orgBurst,
+            Integer requestsPerSecond) {
         public RateLimit(Integer requestsPerMinute, Integer burst) {
-            this(requestsPerMinute, burst, null, null);
+            this(requestsPerMinute, burst, null, null, null);
+        }
+
+        public RateLimit(Integer requestsPerMinute, Integer burst, Integer orgRequestsPerMinute, Integer orgBurst) {
+            this(requestsPerMinute, burst, orgRequestsPerMinute, orgBurst, null);
         }
 
         public RateLimit {
@@ -98,6 +100,29 @@ public final class PlanCatalog {
         }
     }
 
+    /** The alert thresholds (percent of a quota or cost cap) of a plan that names none. */
+    public static final List<Integer> DEFAULT_ALERT_THRESHOLDS = List.of(50, 80, 100);
+
+    /**
+     * A model family of the ladder ({@code model_families:} at the top of the file).
+     *
+     * @param tier    content-based, collaborative, neural or custom: the rung of the ladder
+     * @param lineage the model registry's algorithm its versions are registered under; null for a family computed at
+     *                request time (content), which therefore always has something to serve
+     */
+    public record ModelFamily(String name, String tier, String lineage, String description) {}
+
+    /**
+     * How a new model version is tried on a share of listeners before it replaces the active one. Declared for the plan
+     * that gets one; nothing runs canaries yet.
+     */
+    public record Canary(int sharePercent, int periodHours, double maxRegressionPercent) {}
+
+    /** The month's cost cap: null {@code monthlyUsd} means none; {@code hardStop} refuses costly work at the cap. */
+    public record CostCaps(Double monthlyUsd, boolean hardStop) {
+        public static final CostCaps NONE = new CostCaps(null, false);
+    }
+
     /** One plan of the catalog. */
     public record Plan(
             String id,
@@ -109,10 +134,19 @@ public final class PlanCatalog {
             ModelPolicy modelPolicy,
             List<String> stripePriceIds,
             JobPriority priority,
-            int concurrency) {
+            int concurrency,
+            List<String> modelFamilies,
+            Canary canary,
+            CostCaps costCaps,
+            List<Integer> alertThresholds) {
 
         public boolean hasFeature(String feature) {
             return features.contains(feature);
+        }
+
+        /** Whether the plan's model ladder includes the family ({@code ?model=FAMILY} on recommendation routes). */
+        public boolean servesFamily(String family) {
+            return modelFamilies.contains(family);
         }
 
         /** The limit for a resource; {@link Limit#UNLIMITED} when the catalog does not limit it. */
@@ -124,29 +158,31 @@ public final class PlanCatalog {
     private final String upgradeUrl;
     private final String subscriptionEndedPlan;
     private final Map<String, String> featureDescriptions;
+    private final Map<String, ModelFamily> families;
     private final Map<String, Plan> plans;
     private final Map<String, Plan> plansByStripePrice;
 
     private PlanCatalog(String upgradeUrl, String subscriptionEndedPlan, Map<String, String> featureDescriptions,
-            Map<String, Plan> plans) {
+            Map<String, ModelFamily> families, Map<String, Plan> plans) {
         this.upgradeUrl = upgradeUrl;
         this.featureDescriptions = Collections.unmodifiableMap(featureDescriptions);
+        this.families = Collections.unmodifiableMap(families);
         this.plans = Collections.unmodifiableMap(plans);
         Map<String, Plan> byPrice = new HashMap<>();
         for (Plan plan : plans.values()) {
             for (String price : plan.stripePriceIds()) {
                 Plan previous = byPrice.put(price, plan);
                 if (previous != null) {
-                    throw invalid("Stripe price '" + price + "' is listed by both plan '" + previous.id() + "' and plan '"
-                            + plan.id() + "'; a price must map to exactly one plan");
+                    throw PlanCatalogReader.invalid("plans." + plan.id() + ".stripe_price_ids", "price '" + price
+                            + "' is listed by plan '" + previous.id() + "' too; a price must map to exactly one plan");
                 }
             }
         }
         this.plansByStripePrice = Collections.unmodifiableMap(byPrice);
         Plan ended = plans.get(subscriptionEndedPlan);
         if (ended == null || !"cloud".equals(ended.edition())) {
-            throw invalid("subscription_ended_plan '" + subscriptionEndedPlan + "' must name a cloud plan of the catalog, so a "
-                    + "cancelled subscription lands on limits of its own");
+            throw PlanCatalogReader.invalid("subscription_ended_plan", "'" + subscriptionEndedPlan + "' must name a cloud plan of the "
+                    + "catalog, so a cancelled subscription lands on limits of its own");
         }
         this.subscriptionEndedPlan = subscriptionEndedPlan;
     }
@@ -173,88 +209,8 @@ public final class PlanCatalog {
     }
 
     static PlanCatalog parse(InputStream in) throws IOException {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
-        if (root == null || !root.isObject()) {
-            throw invalid("the file is empty or not a mapping");
-        }
-        Map<String, String> features = new LinkedHashMap<>();
-        root.path("features").fields().forEachRemaining(e -> features.put(e.getKey(), e.getValue().asText()));
-        Map<String, Plan> plans = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("plans").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            plans.put(e.getKey(), parsePlan(e.getKey(), e.getValue(), features.keySet()));
-        }
-        if (plans.isEmpty()) {
-            throw invalid("no plans under 'plans:'");
-        }
-        return new PlanCatalog(root.path("upgrade_url").asText(""), root.path("subscription_ended_plan").asText(""), features, plans);
-    }
-
-    private static Plan parsePlan(String id, JsonNode node, Set<String> knownFeatures) {
-        Set<String> features = new LinkedHashSet<>();
-        for (JsonNode f : node.path("features")) {
-            if (!knownFeatures.contains(f.asText())) {
-                throw invalid("plan '" + id + "' names feature '" + f.asText() + "', which is not declared under 'features:'");
-            }
-            features.add(f.asText());
-        }
-        Map<String, Limit> limits = new LinkedHashMap<>();
-        node.path("limits").fields().forEachRemaining(e -> limits.put(e.getKey(), new Limit(
-                optionalLong(e.getValue(), "per_day"), optionalLong(e.getValue(), "per_month"), optionalLong(e.getValue(), "max"))));
-        JsonNode rate = node.path("rate_limit");
-        Long rpm = optionalLong(rate, "requests_per_minute");
-        Long burst = optionalLong(rate, "burst");
-        Long orgRpm = optionalLong(rate, "org_requests_per_minute");
-        Long orgBurst = optionalLong(rate, "org_burst");
-        if (orgRpm != null && (rpm == null || orgRpm < rpm)) {
-            throw invalid("plan '" + id + "' has org_requests_per_minute " + orgRpm + " without a per-key requests_per_minute at or below it");
-        }
-        String policy = node.path("model_policy").asText("latest");
-        ModelPolicy modelPolicy;
-        try {
-            modelPolicy = ModelPolicy.valueOf(policy.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw invalid("plan '" + id + "' has model_policy '" + policy + "'; use latest, allow_minor or pinned");
-        }
-        List<String> prices = new ArrayList<>();
-        node.path("stripe_price_ids").forEach(p -> prices.add(p.asText()));
-        return new Plan(id, node.path("display_name").asText(id), node.path("edition").asText("cloud"),
-                Collections.unmodifiableSet(features), Collections.unmodifiableMap(limits),
-                new RateLimit(rpm == null ? null : rpm.intValue(), burst == null ? null : burst.intValue(),
-                        orgRpm == null ? null : orgRpm.intValue(), orgBurst == null ? null : orgBurst.intValue()),
-                modelPolicy, List.copyOf(prices), priority(id, node), concurrency(id, node));
-    }
-
-    private static JobPriority priority(String id, JsonNode node) {
-        JsonNode v = node.get("priority");
-        if (v == null || v.isNull()) {
-            return DEFAULT_PRIORITY;
-        }
-        try {
-            return JobPriority.valueOf(v.asText().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw invalid("plan '" + id + "' has priority '" + v.asText() + "'; use critical, high, standard or low");
-        }
-    }
-
-    private static int concurrency(String id, JsonNode node) {
-        JsonNode v = node.get("concurrency");
-        if (v == null || v.isNull()) {
-            return DEFAULT_CONCURRENCY;
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
-            throw invalid("plan '" + id + "' has concurrency '" + v.asText() + "'; use a whole number of jobs from 1");
-        }
-        return v.asInt();
-    }
-
-    private static Long optionalLong(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asLong();
-    }
-
-    private static IllegalStateException invalid(String why) {
-        return new IllegalStateException("Invalid plan catalog: " + why + ". Fix config/plans.yaml and rebuild.");
+        PlanCatalogReader.Contents c = PlanCatalogReader.read(new ObjectMapper(new YAMLFactory()).readTree(in));
+        return new PlanCatalog(c.upgradeUrl(), c.subscriptionEndedPlan(), c.features(), c.families(), c.plans());
     }
 
     /** The plan with this id; fails with the known ids listed when there is none. */
@@ -283,6 +239,20 @@ public final class PlanCatalog {
     /** The plan a Stripe price buys, for billing webhooks. */
     public Optional<Plan> planForStripePrice(String priceId) {
         return Optional.ofNullable(plansByStripePrice.get(priceId));
+    }
+
+    /** The model families of the ladder, in catalog order. */
+    public List<ModelFamily> modelFamilies() {
+        return List.copyOf(families.values());
+    }
+
+    public Optional<ModelFamily> modelFamily(String name) {
+        return Optional.ofNullable(families.get(name));
+    }
+
+    /** The ids of the plans whose ladder includes a model family, in catalog order: what its 402 lists. */
+    public List<String> plansServing(String family) {
+        return plans.values().stream().filter(p -> p.servesFamily(family)).map(Plan::id).toList();
     }
 
     public String featureDescription(String feature) {

@@ -37,6 +37,7 @@ import io.tunetrail.api.service.ExperimentService;
 import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.InteractionService;
+import io.tunetrail.api.service.ModelChoice;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageService;
@@ -47,6 +48,7 @@ import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.vector.PgVectorStore;
 import jakarta.servlet.DispatcherType;
@@ -96,6 +98,8 @@ public final class ServingApp {
             java.util.Map.entry("InteractionEvent", io.tunetrail.model.InteractionEvent.class),
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
+            java.util.Map.entry("RollbackRequest", ModelService.RollbackRequest.class),
+            java.util.Map.entry("PinRequest", ModelService.PinRequest.class),
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
@@ -128,7 +132,9 @@ public final class ServingApp {
         AccountService accounts = new AccountService(keyStore, new TeamStore(sql), new OrgStore(sql), authenticator, clock);
         CatalogService catalogService = new CatalogService(sql, catalog, clock);
         ExperimentService experiments = new ExperimentService(sql, stores.jedis(), clock);
-        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments);
+        ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
+        RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments,
+                new ModelChoice(settings.plans(), registry));
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
 
@@ -139,9 +145,9 @@ public final class ServingApp {
                 new io.tunetrail.api.service.UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
-        routes.addAll(new ModelsController(new ModelService(registry, new TrainingQueue(stores.dataSource(), settings.plans()), webhooks))
-                .routes());
+        // Audit hook: pins and rollbacks are recorded in model_version_changes; an org audit log (issue 17 §5) plugs in here.
+        routes.addAll(new ModelsController(new ModelService(registry, new ModelSwitch(stores.dataSource(), registry, online),
+                new TrainingQueue(stores.dataSource(), settings.plans()), webhooks, change -> { })).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),

@@ -51,6 +51,8 @@ class ExperimentsAndFlagsIT {
 
             Map<String, Integer> perArm = new HashMap<>();
             for (int u = 0; u < 200; u++) {
+                // 400 calls of one key: a second per listener keeps them under the plan's requests_per_second.
+                stack.clock.advance(java.time.Duration.ofSeconds(1));
                 JsonNode a = get(client, "/api/v1/experiments/" + id + "/assignment?user_id=listener-" + u, admin).json();
                 perArm.merge(a.get("arm").asText(), 1, Integer::sum);
                 assertThat(get(client, "/api/v1/experiments/" + id + "/assignment?user_id=listener-" + u, admin).json().get("arm").asText())

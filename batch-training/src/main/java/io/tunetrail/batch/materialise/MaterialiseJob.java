@@ -55,8 +55,6 @@ public final class MaterialiseJob implements NightlyJob {
     /** The lineages whose retired versions' rows the retention rule prunes (audio-embeddings keeps one row per track). */
     private static final List<String> PRUNED_LINEAGES = List.of(AlsJob.NAME, TrackSimilarityJob.NAME, UserSimilarityJob.NAME,
             AnalyticsJobs.GENRE_CORRELATIONS, AnalyticsJobs.TEMPORAL_PATTERNS, AnalyticsJobs.CONTEXT_CORRELATIONS);
-    private static final Map<String, FeatureView> REDIS_VIEW = Map.of(AlsJob.NAME, FeatureViews.USER_RECOMMENDATIONS,
-            TrackSimilarityJob.NAME, FeatureViews.SIMILAR_TRACKS);
 
     @Override
     public String name() {
@@ -146,7 +144,7 @@ public final class MaterialiseJob implements NightlyJob {
             List<String> labels = new ArrayList<>();
             for (ModelVersion v : retention.prune(org, algorithm, keep)) {
                 String label = ModelLabel.of(v);
-                FeatureView view = REDIS_VIEW.get(algorithm);
+                FeatureView view = FeatureViews.servingView(algorithm).orElse(null);
                 for (String served : view == null ? List.<String>of() : servedOrgs) {
                     // The pointer names an active version, never a pruned one; the check guards a pointer left behind.
                     if (!ctx.onlineStore().activeVersion(served, view).filter(label::equals).isPresent()) {

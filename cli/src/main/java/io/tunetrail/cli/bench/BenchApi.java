@@ -154,7 +154,7 @@ final class BenchApi implements AutoCloseable {
         String bench = "\n  bench:\n    display_name: Benchmark\n    edition: cloud\n    features: [" + features + "]\n"
                 + "    limits:\n      api_calls: { per_day: 1000000000, per_month: 100000000000 }\n"
                 + "    rate_limit: { requests_per_minute: 100000000, burst: 1000000 }\n    model_policy: latest\n"
-                + "    training_priority: null\n    stripe_price_ids: []\n";
+                + "    stripe_price_ids: []\n";
         Path file = Files.createTempFile("tunetrail-bench-plans", ".yaml");
         Files.writeString(file, shipped + bench);
         return file;

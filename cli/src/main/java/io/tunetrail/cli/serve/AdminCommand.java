@@ -29,16 +29,17 @@ import picocli.CommandLine.Spec;
  * created as one JSON object on standard output (a key's secret appears only there).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Create organisations and API keys for the serving API; list parked Stripe events.",
+        description = {"Create organisations and API keys for the serving API; list parked Stripe events; create SQL analyst logins; freeze model promotions.",
             "Each command prints what it created as one JSON object."},
-        subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, AnalystAdminCommand.class})
+        subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, AnalystAdminCommand.class,
+            ModelsAdminCommand.class})
 public final class AdminCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to administer: org or key");
+        throw new ParameterException(spec.commandLine(), "say what to administer: org, key, stripe or models");
     }
 
     static final ObjectMapper JSON = Json.mapper();

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./tunetrail admin org create} and {@code admin key create} as operators run them: the CLI's real main in a
+ * {@code ./tunetrail admin org create}, {@code admin key create}, {@code admin stripe parked} and {@code admin models
+ * freeze|unfreeze|status} as operators run them: the CLI's real main in a
  * JVM of its own, configured by environment variables to a fresh database, its standard output parsed as the one JSON
  * object it promises, and what it created read back through the API's stores.
  */
@@ -100,6 +101,29 @@ class AdminCommandIT {
         assertThat(Json.mapper().readTree(all.out()).get("events")).extracting(e -> e.get("event_id").asText())
                 .containsExactlyInAnyOrder("evt_waiting1", "evt_done1");
         assertThat(tunetrail("admin", "stripe", "parked", "--limit", "0").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void modelsFreezeStopsPromotionsUntilUnfreezeAndStatusSaysWhoAndWhy() throws Exception {
+        String org = DB.newOrg("starter");
+        io.tunetrail.store.registry.ModelRegistry registry = new io.tunetrail.store.registry.ModelRegistry(DB.dataSource(),
+                io.tunetrail.model.PlanCatalog.load());
+        io.tunetrail.store.registry.ModelVersion candidate = registry.register(org, "als", java.util.Map.of("rank", 8), java.util.Map.of());
+
+        Run frozen = tunetrail("admin", "models", "freeze", "--reason", "bad 2.0 models", "--by", "oncall@tunetrail.io");
+        assertThat(frozen.exit()).as(frozen.err()).isZero();
+        JsonNode state = Json.mapper().readTree(frozen.out());
+        assertThat(state.get("frozen").asBoolean()).isTrue();
+        assertThat(state.get("rollback_allowed").asBoolean()).isTrue();
+        JsonNode status = Json.mapper().readTree(tunetrail("admin", "models", "status").out());
+        assertThat(status.get("reason").asText()).isEqualTo("bad 2.0 models");
+        assertThat(status.get("changed_by").asText()).isEqualTo("oncall@tunetrail.io");
+        assertThat(registry.promote(candidate.id()).reason()).contains("platform's models are frozen");
+
+        assertThat(tunetrail("admin", "models", "freeze").exit()).as("a freeze says why").isEqualTo(2);
+        Run unfrozen = tunetrail("admin", "models", "unfreeze");
+        assertThat(Json.mapper().readTree(unfrozen.out()).get("frozen").asBoolean()).isFalse();
+        assertThat(registry.promote(candidate.id()).promoted()).isTrue();
     }
 
     @Test

@@ -65,6 +65,19 @@ public final class FeatureViews {
         return List.of(USER_SESSIONS, USER_RECOMMENDATIONS, SIMILAR_TRACKS, ORG_USAGE);
     }
 
+    /**
+     * The versioned view whose pointer names the active version of a model lineage (the registry's algorithm): what
+     * the nightly materialisation writes and flips, and what a rollback or pin flips at once. Empty for lineages the
+     * API reads from PostgreSQL only.
+     */
+    public static java.util.Optional<FeatureView> servingView(String algorithm) {
+        return java.util.Optional.ofNullable(switch (algorithm) {
+            case "als" -> USER_RECOMMENDATIONS;
+            case "track-similarity" -> SIMILAR_TRACKS;
+            default -> null;
+        });
+    }
+
     public static FeatureView byName(String name) {
         return all().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> StoreException.invalid(
                 "there is no feature view '" + name + "'", "Known views: " + all().stream().map(FeatureView::name).toList()));

@@ -19,7 +19,7 @@ public enum KeyFamily {
     ACTIVE_VERSION("fv:VIEW:active", false),
     USAGE("usage:RESOURCE:d|m:PERIOD", false),
     LEDGER("ledger:RESOURCE:d|m:PERIOD", false),
-    RATE_LIMIT("ratelimit[:KEY]", false),
+    RATE_LIMIT("ratelimit[:KEY] | ratelimit_s:KEY", false),
     SEEN("seen:CLIENT_EVENT_ID", true),
     FEEDBACK("feedback:v:VERSION", true),
     KEY_USAGE("keyusage:KEY:d:DAY", true),
@@ -66,7 +66,7 @@ public enum KeyFamily {
             case "fv" -> rest.endsWith(":active") ? ACTIVE_VERSION : null;
             case "usage" -> USAGE;
             case "ledger" -> LEDGER;
-            case "ratelimit" -> RATE_LIMIT;
+            case "ratelimit", "ratelimit_s" -> RATE_LIMIT;
             case "seen" -> SEEN;
             case "feedback" -> FEEDBACK;
             case "keyusage" -> KEY_USAGE;

@@ -57,6 +57,12 @@ public interface OnlineStore extends AutoCloseable {
      */
     long deleteVersion(String orgId, FeatureView view, String version);
 
+    /**
+     * Whether any row of a VERSIONED view is stored under {@code version} (rows expire with their TTL, so a retired
+     * version a rollback goes back to may have none left until the nightly run writes them again).
+     */
+    boolean hasVersionRows(String orgId, FeatureView view, String version);
+
     /** The version readers of a VERSIONED view currently see. */
     Optional<String> activeVersion(String orgId, FeatureView view);
 

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * tt:{org}:ledger:RESOURCE:m:yyyyMM          integer   usage ledger (streaming), month no TTL; retention at month end + 35 days
  * tt:{org}:ratelimit:KEY                     string    GCRA state of one API key     no TTL; retention once the bucket is full
  * tt:{org}:ratelimit                         string    GCRA state of the org's ceiling no TTL; retention once the bucket is full
+ * tt:{org}:ratelimit_s:KEY                   string    per-second GCRA state of a key no TTL; retention once the bucket is full
  * tt:{org}:seen:CLIENT_EVENT_ID              string    an interaction the API took   7 days (idempotency window)
  * tt:{org}:feedback:v:VERSION                hash      feedback counts per type      90 days after the last
  * tt:{org}:keyusage:KEY:d:yyyyMMdd           hash      calls of one API key by route (and "@HH route") until the day ends + 35 days
@@ -127,6 +128,15 @@ public final class RedisKeys {
      */
     public static String rateLimit(String orgId, String keyId) {
         return org(orgId) + ":ratelimit:" + Ids.require("API key id", keyId);
+    }
+
+    /**
+     * The per-second rate-limit state (GCRA theoretical arrival time, epoch ms) of one API key, for plans with
+     * {@code requests_per_second}. A kind of its own ({@code ratelimit_s}), not a suffix of {@link #rateLimit}: key ids
+     * may contain {@code :}, so a suffix could collide with another key's state.
+     */
+    public static String rateLimitPerSecond(String orgId, String keyId) {
+        return org(orgId) + ":ratelimit_s:" + Ids.require("API key id", keyId);
     }
 
     /**

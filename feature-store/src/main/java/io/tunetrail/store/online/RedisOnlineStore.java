@@ -299,6 +299,26 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     @Override
+    public boolean hasVersionRows(String orgId, FeatureView view, String version) {
+        redis.clients.jedis.params.ScanParams params = new redis.clients.jedis.params.ScanParams()
+                .match(RedisKeys.versionPattern(orgId, view, version)).count(1_000);
+        String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+        try {
+            // SCAN until the first match: cheap when rows exist, one pass over the keyspace when none do.
+            do {
+                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
+                if (!page.getResult().isEmpty()) {
+                    return true;
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+            return false;
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    @Override
     public long deleteVersion(String orgId, FeatureView view, String version) {
         if (activeVersion(orgId, view).filter(version::equals).isPresent()) {
             throw new IllegalArgumentException("version " + version + " of " + view.name() + " is the one org " + orgId

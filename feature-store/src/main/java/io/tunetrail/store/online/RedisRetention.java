@@ -56,7 +56,7 @@ public final class RedisRetention {
             long usage = prunePeriods(RedisKeys.PREFIX + "{" + orgGlob + "}:usage:*", USAGE_RETENTION, now);
             long ledger = prunePeriods(RedisKeys.PREFIX + "{" + orgGlob + "}:ledger:*", RedisOnlineStore.LEDGER_RETENTION, now);
             long rate = 0;
-            // Keys' states (ratelimit:KEY) and the org's ceiling (ratelimit).
+            // Keys' states (ratelimit:KEY, per-second ratelimit_s:KEY) and the org's ceiling (ratelimit): one rule for all.
             for (String key : scan(RedisKeys.PREFIX + "{" + orgGlob + "}:ratelimit*")) {
                 Object deleted = jedis.eval(DELETE_IF_PAST, List.of(key), List.of(Long.toString(now.toEpochMilli())));
                 rate += deleted instanceof Long n ? n : 0;

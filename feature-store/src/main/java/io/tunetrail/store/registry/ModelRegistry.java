@@ -26,7 +26,8 @@ import javax.sql.DataSource;
  *
  * <p>A job {@link #register registers} a candidate, writes its outputs under the candidate's id, records its metrics
  * and then asks to {@link #promote} it. Promotion follows the org's plan policy (plan catalog) and the org's own
- * settings, in this order: an org on hold ({@code organisations.frozen}) or with a model freeze
+ * settings, in this order: while the platform's models are frozen ({@link PlatformModelFreeze}) nothing is
+ * promoted anywhere; an org on hold ({@code organisations.frozen}) or with a model freeze
  * ({@code org_model_policy.frozen}) keeps its active version; a pinned org (plans whose policy is {@code pinned})
  * keeps its pin; an {@code allow_minor} org gets only a new minor version of its active major version; otherwise
  * the candidate becomes active. Each change of the active version is one transaction, so readers that join on the
@@ -88,6 +89,9 @@ public final class ModelRegistry {
                 throw StoreException.invalid("model version " + candidate.version() + " of " + candidate.algorithm() + " is "
                         + candidate.status().sql() + ", not a candidate", "Promote a newly registered version; use rollback or pin for older ones");
             }
+            if (PlatformModelFreeze.frozenIn(tx)) {
+                return new Promotion(false, candidate, active, PlatformModelFreeze.REFUSAL);
+            }
             if (candidate.orgId() != null) {
                 OrgModelPolicy policy = policyIn(tx, candidate.orgId());
                 String refusal = refusal(policy, onHold(tx, candidate.orgId()), candidate, active);
@@ -104,19 +108,29 @@ public final class ModelRegistry {
      * {@link #unpin unpins}. Only plans whose policy is {@code pinned} may pin.
      */
     public ModelVersion pin(String orgId, long versionId) {
-        return run("pinning model version " + versionId, c -> Database.inTransaction(c, tx -> {
-            OrgModelPolicy policy = policyIn(tx, orgId);
-            if (policy.planPolicy() != ModelPolicy.PINNED) {
-                throw StoreException.invalid("the org's plan has model policy " + policy.planPolicy().name().toLowerCase(java.util.Locale.ROOT)
-                        + ", which does not allow pinning a version", "Pinning is part of plans whose model policy is pinned (config/plans.yaml)");
-            }
-            ModelVersion version = byId(tx, orgId, versionId).orElseThrow(() -> notFound(versionId));
-            lockLineage(tx, orgId, version.algorithm());
-            ModelVersion active = activeIn(tx, orgId, version.algorithm()).orElse(null);
-            ModelVersion now = version.status() == ModelVersion.Status.ACTIVE ? version : makeActive(tx, version, active);
-            upsertPolicy(tx, orgId, versionId, policy.frozen());
-            return now;
-        }));
+        return run("pinning model version " + versionId, c -> Database.inTransaction(c, tx -> pinIn(tx, orgId, versionId).to()));
+    }
+
+    /** A change of the active version: {@code from} (null if there was none) and {@code to}. */
+    record Switch(ModelVersion from, ModelVersion to) {}
+
+    /** {@link #pin} inside the caller's transaction. Refused while the platform's models are frozen. */
+    Switch pinIn(Connection tx, String orgId, long versionId) throws SQLException {
+        OrgModelPolicy policy = policyIn(tx, orgId);
+        if (policy.planPolicy() != ModelPolicy.PINNED) {
+            throw StoreException.invalid("the org's plan has model policy " + policy.planPolicy().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", which does not allow pinning a version", "Pinning is part of plans whose model policy is pinned (config/plans.yaml)");
+        }
+        ModelVersion version = byId(tx, orgId, versionId).orElseThrow(() -> notFound(versionId));
+        if (PlatformModelFreeze.frozenIn(tx)) {
+            throw StoreException.conflict(PlatformModelFreeze.REFUSAL, "Wait until the operator unfreezes them "
+                    + "(./tunetrail admin models unfreeze); a rollback stays allowed meanwhile");
+        }
+        lockLineage(tx, orgId, version.algorithm());
+        ModelVersion active = activeIn(tx, orgId, version.algorithm()).orElse(null);
+        ModelVersion now = version.status() == ModelVersion.Status.ACTIVE ? version : makeActive(tx, version, active);
+        upsertPolicy(tx, orgId, versionId, policy.frozen());
+        return new Switch(active, now);
     }
 
     /** Removes the org's pin; the next promotion follows the plan's policy again. The active version stays. */
@@ -141,32 +155,43 @@ public final class ModelRegistry {
      * the org is pinned.
      */
     public ModelVersion rollback(String orgId, String algorithm) {
-        return run("rolling back " + algorithm, c -> Database.inTransaction(c, tx -> {
-            lockLineage(tx, orgId, algorithm);
-            if (orgId != null && policyIn(tx, orgId).isPinned()) {
-                throw StoreException.invalid("the org is pinned to a model version", "Unpin it first (PUT /api/v1/models/policy)");
-            }
-            ModelVersion active = activeIn(tx, orgId, algorithm).orElseThrow(() -> StoreException.invalid(
-                    "there is no active " + algorithm + " version to roll back from", "Train and promote one first"));
-            // Older versions only, so a second rollback goes further back instead of returning to the version just left.
-            List<ModelVersion> earlier = query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
-                    + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL AND rows_pruned_at IS NULL "
-                    + "ORDER BY promoted_at DESC", orgId, algorithm)
-                    .stream().filter(v -> v.version().compareTo(active.version()) < 0).toList();
-            List<ModelVersion> previous = earlier.stream().limit(1).toList();
-            if (previous.isEmpty()) {
-                boolean pruned = !query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
-                        + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL", orgId, algorithm)
-                        .stream().filter(v -> v.version().compareTo(active.version()) < 0).toList().isEmpty();
-                throw pruned
-                        ? StoreException.invalid("the " + algorithm + " versions before " + active.version()
-                                + " had their rows pruned by the retention rule", "Train a new version instead, or keep more "
-                                + "retired versions for rollback (batch.retention.keep-retired)")
-                        : StoreException.invalid("version " + active.version() + " is the first " + algorithm + " version ever active",
-                                "There is nothing earlier to roll back to");
-            }
-            return makeActive(tx, previous.get(0), active);
-        }));
+        return run("rolling back " + algorithm, c -> Database.inTransaction(c, tx -> rollbackIn(tx, orgId, algorithm, null).to()));
+    }
+
+    /**
+     * {@link #rollback} inside the caller's transaction. With {@code expectedFrom} (a version such as {@code 1.3}), only
+     * when that version is still the active one: otherwise nothing changes and the result's {@code to} is null and its
+     * {@code from} the version active now, so two rollbacks racing from the same version go back one version, not two.
+     * Allowed while the platform's models are frozen: it is the emergency action.
+     */
+    Switch rollbackIn(Connection tx, String orgId, String algorithm, String expectedFrom) throws SQLException {
+        lockLineage(tx, orgId, algorithm);
+        if (orgId != null && policyIn(tx, orgId).isPinned()) {
+            throw StoreException.conflict("the org is pinned to a model version", "Unpin it first (PUT /api/v1/models/policy)");
+        }
+        ModelVersion active = activeIn(tx, orgId, algorithm).orElseThrow(() -> StoreException.conflict(
+                "there is no active " + algorithm + " version to roll back from", "Train and promote one first"));
+        if (expectedFrom != null && !active.version().toString().equals(expectedFrom)) {
+            return new Switch(active, null);
+        }
+        // Older versions only, so a second rollback goes further back instead of returning to the version just left.
+        List<ModelVersion> earlier = query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
+                + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL AND rows_pruned_at IS NULL "
+                + "ORDER BY promoted_at DESC", orgId, algorithm)
+                .stream().filter(v -> v.version().compareTo(active.version()) < 0).toList();
+        List<ModelVersion> previous = earlier.stream().limit(1).toList();
+        if (previous.isEmpty()) {
+            boolean pruned = !query(tx, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? "
+                    + "AND algorithm = ? AND status = 'retired' AND promoted_at IS NOT NULL", orgId, algorithm)
+                    .stream().filter(v -> v.version().compareTo(active.version()) < 0).toList().isEmpty();
+            throw pruned
+                    ? StoreException.conflict("the " + algorithm + " versions before " + active.version()
+                            + " had their rows pruned by the retention rule", "Train a new version instead, or keep more "
+                            + "retired versions for rollback (batch.retention.keep-retired)")
+                    : StoreException.conflict("version " + active.version() + " is the first " + algorithm + " version ever active",
+                            "There is nothing earlier to roll back to");
+        }
+        return new Switch(active, makeActive(tx, previous.get(0), active));
     }
 
     /** The org's active version of {@code algorithm}; empty if it has none of its own (callers may fall back to {@link #activeGlobal}). */

@@ -34,7 +34,19 @@ public record ModelVersion(
         }
     }
 
+    /** The prefix of a global version's label; see {@link #label}. */
+    public static final String GLOBAL_LABEL_PREFIX = "global-";
+
     public boolean isGlobal() {
         return orgId == null;
+    }
+
+    /**
+     * The {@code model_version} its rows carry in Delta and Redis and the online pointer names: {@code 1.3} for an
+     * org's own version, {@code global-1.3} for the global (community edition) model, whose rows are written under each
+     * community org's keys. The prefix keeps the two lineages apart: both number from {@code 1.0}.
+     */
+    public String label() {
+        return (isGlobal() ? GLOBAL_LABEL_PREFIX : "") + version;
     }
 }

@@ -35,6 +35,7 @@ class KeyFamilyTest {
         m.put("ledgerDay", Map.entry(RedisKeys.ledgerDay(org, "api_calls", day), KeyFamily.LEDGER));
         m.put("ledgerMonth", Map.entry(RedisKeys.ledgerMonth(org, "api_calls", YearMonth.from(day)), KeyFamily.LEDGER));
         m.put("rateLimit", Map.entry(RedisKeys.rateLimit(org, tricky), KeyFamily.RATE_LIMIT));
+        m.put("rateLimitPerSecond", Map.entry(RedisKeys.rateLimitPerSecond(org, tricky), KeyFamily.RATE_LIMIT));
         m.put("orgRateLimit", Map.entry(RedisKeys.orgRateLimit(org), KeyFamily.RATE_LIMIT));
         m.put("reconciledBatch", Map.entry(RedisKeys.reconciledBatch(org, "b-1"), KeyFamily.RECONCILED));
         m.put("interactionSeen", Map.entry(RedisKeys.interactionSeen(org, "ratelimit:" + tricky), KeyFamily.SEEN));

@@ -58,7 +58,8 @@ public final class OpenApiDocument {
             params.add(Map.of("name", p, "in", "path", "required", true, "schema", str()));
         }
         for (String q : route.queryParams()) {
-            params.add(Map.of("name", q, "in", "query", "required", false, "schema", q.equals("limit") ? integer() : str()));
+            params.add(q.equals(Gate.MODEL_PARAM) && route.gate().modelChoice() ? modelParameter(plans)
+                    : Map.of("name", q, "in", "query", "required", false, "schema", q.equals("limit") ? integer() : str()));
         }
         if (!params.isEmpty()) {
             op.put("parameters", params);
@@ -87,6 +88,13 @@ public final class OpenApiDocument {
                 responses.put("402", Map.of("description", "Plan upgrade required: needs " + gate.feature(), "content",
                         Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/PlanUpgradeRequired")))));
             }
+            if (gate.modelChoice()) {
+                responses.put("402", Map.of("description", "Plan upgrade required: needs " + gate.feature() + ", or model= names a family "
+                        + "outside the plan's model ladder", "content",
+                        Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/PlanUpgradeRequired")))));
+                responses.put("409", problem("model_not_trained (the family model= names has no active version for your org) or "
+                        + "model_not_served (this API cannot read that family's lists yet)"));
+            }
             if (gate.resource() != null) {
                 op.put("x-metered-resource", gate.resource());
                 responses.put("429", Map.of("description", "Quota exhausted (UsageLimitExceeded) or rate limited (Problem); see Retry-After",
@@ -100,6 +108,18 @@ public final class OpenApiDocument {
         responses.put("413", problem("Request body too large"));
         op.put("responses", responses);
         return op;
+    }
+
+    /** {@code ?model=}: the catalog's model families, with the plans whose ladder includes each. */
+    private static Map<String, Object> modelParameter(PlanCatalog plans) {
+        StringBuilder ladder = new StringBuilder("The model family to answer from (default: the org's active model, then fallbacks). "
+                + "A family outside your plan's ladder answers 402; one without a trained version 409.");
+        for (PlanCatalog.ModelFamily f : plans.modelFamilies()) {
+            ladder.append(' ').append(f.name()).append(" (").append(f.tier()).append("): ")
+                    .append(String.join(", ", plans.plansServing(f.name()))).append('.');
+        }
+        return Map.of("name", Gate.MODEL_PARAM, "in", "query", "required", false, "description", ladder.toString(),
+                "schema", Map.of("type", "string", "enum", plans.modelFamilies().stream().map(PlanCatalog.ModelFamily::name).toList()));
     }
 
     private static Map<String, Object> schemaOf(Class<?> type) {

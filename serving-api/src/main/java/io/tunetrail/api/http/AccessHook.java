@@ -9,6 +9,7 @@ import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.limits.LimitListener;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.ops.ApiMetrics;
+import io.tunetrail.api.service.ModelChoice;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.store.Ids;
@@ -26,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one check that enforces every route's {@link Gate} before its handler runs, in this order: API key (401), the
- * key's member role on owner/admin routes (403 insufficient_role), scope (403 insufficient_scope), plan feature (402), a
+ * key's member role on owner/admin routes (403 insufficient_role), scope (403 insufficient_scope), plan feature (402), the
+ * model family a recommendation route is asked for with {@code ?model=} (402 when the plan's ladder lacks it), a
  * team key's team on team-scoped routes (404, as for another org), then rate limit and quota in one Redis script (429). It leaves the
  * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
  * publishes a usage event for every admitted metered request.
@@ -100,6 +102,16 @@ public final class AccessHook {
         if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
             metrics.refused(principal.plan().id(), gate.feature(), 402);
             throw planRequired(ctx, principal.plan(), gate.feature());
+        }
+        if (gate.modelChoice()) {
+            try {
+                ModelChoice.checkPlan(plans, principal.plan(), ctx.queryParam(Gate.MODEL_PARAM), ctx.method() + " " + ctx.endpointHandlerPath());
+            } catch (ApiException e) {
+                if (e.status() == 402) {
+                    metrics.refused(principal.plan().id(), "model_families", 402);
+                }
+                throw e;
+            }
         }
         if (gate.teamParam() != null && principal.teamId() != null && !principal.teamId().equals(ctx.pathParam(gate.teamParam()))) {
             // Another team is another org as far as a team's key is concerned: the same 404, saying nothing of the team.

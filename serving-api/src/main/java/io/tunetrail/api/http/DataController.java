@@ -21,10 +21,12 @@ import java.util.Set;
 public final class DataController {
     private static final String BASIC = "basic_recommendations";
     private static final Gate READ = Gate.metered(Scope.READ, BASIC);
+    private static final Gate SIMILAR = READ.choosingModel();
     private static final Gate WRITE = Gate.metered(Scope.WRITE, BASIC);
     private static final Gate PERSONAL = Gate.metered(Scope.READ, "personalized_recommendations");
     /** The API's hottest route: its feature rows come with the limit check, in the same Redis round trip. */
-    private static final Gate DAILY_MIX = PERSONAL.prefetching("user_id", RecommendationService.DAILY_MIX_VIEWS);
+    private static final Gate DAILY_MIX = PERSONAL.prefetching("user_id", RecommendationService.DAILY_MIX_VIEWS).choosingModel();
+    private static final Gate RADIO = PERSONAL.choosingModel();
     private static final Gate VECTOR = Gate.metered(Scope.READ, "audio_similarity_search");
     private static final String RECS = "Recommendations";
     private static final String CATALOG = "Catalog";
@@ -50,9 +52,11 @@ public final class DataController {
                 ApiRoute.get("/api/v1/recommendations/genre-based", READ, RECS, "Popular tracks of a genre, or of a listener's recent genres",
                         ctx -> ctx.json(recommendations.genreBased(principal(ctx), ctx.queryParam("genre_id"), ctx.queryParam("user_id"),
                                 limit(ctx), ctx.queryParam("cursor")))).query("genre_id", "user_id", "limit", "cursor"),
-                ApiRoute.get("/api/v1/tracks/{track_id}/similar", READ, RECS, "Tracks similar to a track (item-item model, else audio embeddings)",
-                        ctx -> ctx.json(recommendations.similar(principal(ctx), ctx.pathParam("track_id"), limit(ctx), ctx.queryParam("cursor"))))
-                        .query("limit", "cursor"),
+                ApiRoute.get("/api/v1/tracks/{track_id}/similar", SIMILAR, RECS, "Tracks similar to a track (item-item model, else audio "
+                                + "embeddings); model=content for audio embeddings only",
+                        ctx -> ctx.json(recommendations.similar(principal(ctx), ctx.pathParam("track_id"), limit(ctx), ctx.queryParam("cursor"),
+                                ctx.queryParam(Gate.MODEL_PARAM))))
+                        .query("limit", "cursor", Gate.MODEL_PARAM),
                 ApiRoute.post("/api/v1/recommendations/feedback", WRITE, RECS, "Feedback on a recommended track (like, dislike, skip, ...)",
                         ctx -> ctx.status(202).json(feedback.record(principal(ctx), Json.read(ctx.bodyAsBytes(), FeedbackService.FeedbackRequest.class))))
                         .body("FeedbackRequest").status(202),
@@ -99,15 +103,17 @@ public final class DataController {
                         ctx -> ctx.json(usage.usage(principal(ctx)))),
                 // Starter+
                 ApiRoute.get("/api/v1/ml/daily-mix", DAILY_MIX, RECS,
-                        "A listener's daily mix: the org's active model version, filtered, never empty while the catalog is not",
+                        "A listener's daily mix: the org's active model version (or the model family model= names, within the plan's "
+                                + "ladder), filtered, never empty while the catalog is not",
                         ctx -> ctx.json(recommendations.dailyMix(principal(ctx), ctx.queryParam("user_id"), limit(ctx), ctx.queryParam("cursor"),
                                 new RecommendationService.Filters(!"false".equals(ctx.queryParam("exclude_recent")),
                                         set(ctx.queryParam("include_genres")), set(ctx.queryParam("exclude_genres"))),
-                                AccessHook.prefetched(ctx, ctx.queryParam("user_id")))))
-                        .query("user_id", "limit", "cursor", "exclude_recent", "include_genres", "exclude_genres"),
-                ApiRoute.post("/api/v1/ml/radio", PERSONAL, RECS, "A radio station from a seed track, artist or genre: a continuing list",
-                        ctx -> ctx.json(recommendations.radio(principal(ctx), Json.read(ctx.bodyAsBytes(), RecommendationService.RadioRequest.class))))
-                        .body("RadioRequest"),
+                                AccessHook.prefetched(ctx, ctx.queryParam("user_id")), ctx.queryParam(Gate.MODEL_PARAM))))
+                        .query("user_id", "limit", "cursor", "exclude_recent", "include_genres", "exclude_genres", Gate.MODEL_PARAM),
+                ApiRoute.post("/api/v1/ml/radio", RADIO, RECS, "A radio station from a seed track, artist or genre: a continuing list",
+                        ctx -> ctx.json(recommendations.radio(principal(ctx), Json.read(ctx.bodyAsBytes(), RecommendationService.RadioRequest.class),
+                                ctx.queryParam(Gate.MODEL_PARAM))))
+                        .body("RadioRequest").query(Gate.MODEL_PARAM),
                 ApiRoute.post("/api/v1/audio/similarity-search", VECTOR, RECS, "Nearest tracks by audio embedding (pgvector), by track id or by vector",
                         ctx -> ctx.json(recommendations.similaritySearch(principal(ctx),
                                 Json.read(ctx.bodyAsBytes(), RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"));

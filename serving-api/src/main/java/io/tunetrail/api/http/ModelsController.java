@@ -16,6 +16,8 @@ public final class ModelsController {
     private static final Gate READ = Gate.metered(Scope.READ, FEATURE);
     private static final Gate WRITE = Gate.metered(Scope.WRITE, FEATURE);
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, FEATURE);
+    /** Rollback is for every plan whose org has trained models of its own: an admin's emergency action, not a premium one. */
+    private static final Gate ROLLBACK = Gate.unmetered(Scope.ADMIN, null);
 
     private final ModelService models;
 
@@ -39,6 +41,13 @@ public final class ModelsController {
                 ApiRoute.put("/api/v1/models/policy", ADMIN, TAG, "Pin a model version (it becomes active and stays), unpin, or freeze promotions",
                         ctx -> ctx.json(models.setPolicy(principal(ctx), Json.read(ctx.bodyAsBytes(), ModelService.PolicyRequest.class))))
                         .body("PolicyRequest"),
+                ApiRoute.post("/api/v1/models/rollback", ROLLBACK, TAG, "Go back to the previous retained model version now (admin); "
+                                + "from_version guards against a second rollback racing the first (409 rollback_conflict)",
+                        ctx -> ctx.json(models.rollback(principal(ctx), Json.read(ctx.bodyAsBytes(), ModelService.RollbackRequest.class))))
+                        .body("RollbackRequest"),
+                ApiRoute.post("/api/v1/models/pin", ADMIN, TAG, "Pin a model version: it is served from the next request on and stays until unpinned",
+                        ctx -> ctx.json(models.pin(principal(ctx), Json.read(ctx.bodyAsBytes(), ModelService.PinRequest.class))))
+                        .body("PinRequest"),
                 ApiRoute.get("/api/v1/models/versions", READ, TAG, "Your model versions of an algorithm, newest first",
                         ctx -> ctx.json(Map.of("versions", models.versions(principal(ctx), ctx.queryParam("algorithm"))))).query("algorithm"));
     }

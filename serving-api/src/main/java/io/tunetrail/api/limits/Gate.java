@@ -20,7 +20,7 @@ import java.util.List;
  * its own.
  */
 public record Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role, String teamParam,
-        boolean usageSettledByHandler) {
+        boolean usageSettledByHandler, boolean modelChoice) {
     /** No key needed (documentation, Stripe's webhook, which authenticates by signature). */
     public static final Gate PUBLIC = new Gate(null, null, null, 0, null, null);
 
@@ -36,7 +36,19 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
     }
 
     public Gate(Scope scope, String feature, String resource, long units, Prefetch prefetch, Role role, String teamParam) {
-        this(scope, feature, resource, units, prefetch, role, teamParam, false);
+        this(scope, feature, resource, units, prefetch, role, teamParam, false, false);
+    }
+
+    /** The query parameter naming the model family a recommendation route should answer from ({@link #choosingModel}). */
+    public static final String MODEL_PARAM = "model";
+
+    /**
+     * The same gate, on a route that answers from the model family {@code ?model=} names: a family outside the plan's
+     * ladder ({@code model_families} in config/plans.yaml) is refused with the plan-upgrade 402 before anything is
+     * counted, like a missing feature.
+     */
+    public Gate choosingModel() {
+        return new Gate(scope, feature, resource, units, prefetch, role, teamParam, usageSettledByHandler, true);
     }
 
     /**
@@ -45,7 +57,7 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
      * upload the analyser cannot read), whose unit is then given back and must not reach the usage ledger either.
      */
     public Gate settlingUsageInHandler() {
-        return new Gate(scope, feature, resource, units, prefetch, role, teamParam, true);
+        return new Gate(scope, feature, resource, units, prefetch, role, teamParam, true, modelChoice);
     }
 
     /** Rows of the entity named by query parameter {@code param}, of {@code views}. */
@@ -71,22 +83,22 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
     }
 
     public Gate withResource(String resourceName) {
-        return new Gate(scope, feature, resourceName, 1, prefetch, role, teamParam, usageSettledByHandler);
+        return new Gate(scope, feature, resourceName, 1, prefetch, role, teamParam, usageSettledByHandler, modelChoice);
     }
 
     /** The same gate, prefetching {@code views} of the entity the query parameter {@code param} names. */
     public Gate prefetching(String param, List<FeatureView> views) {
-        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role, teamParam, usageSettledByHandler);
+        return new Gate(scope, feature, resource, units, new Prefetch(param, views), role, teamParam, usageSettledByHandler, modelChoice);
     }
 
     /** The same gate, for members with {@code minimum} or a higher role only. */
     public Gate requiring(Role minimum) {
-        return new Gate(scope, feature, resource, units, prefetch, minimum, teamParam, usageSettledByHandler);
+        return new Gate(scope, feature, resource, units, prefetch, minimum, teamParam, usageSettledByHandler, modelChoice);
     }
 
     /** The same gate for a route about the team its path parameter {@code param} names (see the class comment). */
     public Gate forTeam(String param) {
-        return new Gate(scope, feature, resource, units, prefetch, role, param, usageSettledByHandler);
+        return new Gate(scope, feature, resource, units, prefetch, role, param, usageSettledByHandler, modelChoice);
     }
 
     public boolean isPublic() {

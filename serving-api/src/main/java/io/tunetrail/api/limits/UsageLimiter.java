@@ -40,6 +40,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * the same script after the key's: the per-key rate alone could be multiplied by minting N keys. A request passes only
  * when both admit it, and only then are both advanced.
  *
+ * <p><b>Per-second cap</b> ({@code requests_per_second}, optional): a third GCRA state per key with a burst of one
+ * second's worth, checked after the key's per-minute state: the per-minute bucket alone lets a key spend its whole
+ * burst at once. A refusal is the same {@code rate_limited} answer, with the wait until the next request may go.
+ *
  * <p><b>Quotas</b>: the day and month counters of {@code feature-store/KEYS.md}, the same keys {@code addUsage}
  * writes. The script refuses when a counter plus the request's units would pass its limit and otherwise increments
  * both; being one script, it is atomic, so N racing requests against M remaining units admit exactly min(N, M).
@@ -55,11 +59,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * month and per-key counters, and only then sends decisions back to Redis.
  */
 public final class UsageLimiter {
-    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route, 5 the org's rate state.
+    // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route, 5 the org's rate state,
+    //       6 the key's per-second state.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
     //       5 month limit (-1 = none), 6 units, 7 and 8 unused (the counters' expiries before they were protected),
     //       9 route, 10 expiry of the key's day hash, 11 the org's emission interval (0 = no ceiling), 12 the org's
-    //       burst, 13.. the rows to prefetch (RedisOnlineStore.rowReadArgs).
+    //       burst, 13 the per-second emission interval (0 = no per-second cap), 14 its burst, 15.. the rows to
+    //       prefetch (RedisOnlineStore.rowReadArgs).
     // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used, prefetched rows (allowed only)};
     // outcome 0 allowed, 1 rate limited, 2 day quota, 3 month quota, 4 org ceiling.
     static final String SCRIPT = String.join("\n",
@@ -70,7 +76,7 @@ public final class UsageLimiter {
             "local dayLimit = tonumber(ARGV[4])",
             "local monthLimit = tonumber(ARGV[5])",
             "local units = tonumber(ARGV[6])",
-            "local remaining, resetMs, newTat = -1, 0, 0",
+            "local remaining, resetMs, newTat, fullMs = -1, 0, 0, 0",
             "if t > 0 then",
             "  local tat = tonumber(redis.call('GET', KEYS[1]) or now)",
             "  if tat < now then tat = now end",
@@ -80,7 +86,24 @@ public final class UsageLimiter {
             "    return {1, 0, math.ceil(allowAt - now), math.ceil(tat - now), 0, 0}",
             "  end",
             "  remaining = math.floor((now - allowAt) / t)",
+            "  fullMs = math.ceil(tat - now)",
             "  resetMs = math.ceil(newTat - now)",
+            "end",
+            // The per-second cap: a second GCRA on the key whose burst is one second's worth, so a key cannot spend
+            // its whole per-minute burst at once.
+            "local secT = tonumber(ARGV[13])",
+            "local secBurst = tonumber(ARGV[14])",
+            "local newSecTat = 0",
+            "if secT > 0 then",
+            "  local stat = tonumber(redis.call('GET', KEYS[6]) or now)",
+            "  if stat < now then stat = now end",
+            "  newSecTat = stat + secT * units",
+            "  local secAllowAt = newSecTat - secBurst * secT",
+            "  if now < secAllowAt then",
+            "    return {1, 0, math.ceil(secAllowAt - now), math.max(fullMs, math.ceil(stat - now)), 0, 0}",
+            "  end",
+            "  local secRemaining = math.floor((now - secAllowAt) / secT)",
+            "  if remaining < 0 or secRemaining < remaining then remaining = secRemaining end",
             "end",
             "local orgT = tonumber(ARGV[11])",
             "local orgBurst = tonumber(ARGV[12])",
@@ -114,10 +137,11 @@ public final class UsageLimiter {
             "end",
             "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat)) end",
             "if orgT > 0 then redis.call('SET', KEYS[5], string.format('%.3f', newOrgTat)) end",
+            "if secT > 0 then redis.call('SET', KEYS[6], string.format('%.3f', newSecTat)) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
             // The same call by UTC hour, in the same hash (so under the same expiry): field "@HH route" (usage analytics).
             "redis.call('HINCRBY', KEYS[4], string.format('@%02d %s', math.floor(now / 3600000) % 24, ARGV[9]), 1)",
-            "return {0, remaining, 0, resetMs, day, month, read_rows(13)}");
+            "return {0, remaining, 0, resetMs, day, month, read_rows(15)}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
     public static final int KEY_USAGE_DAYS = 35;
@@ -186,16 +210,20 @@ public final class UsageLimiter {
         int burst = rate.isUnlimited() ? 0 : (rate.burst() == null ? 1 : Math.max(1, rate.burst()));
         double orgInterval = rate.isUnlimited() ? 0 : 60_000.0 / rate.orgRequestsPerMinute();
         int orgBurst = rate.isUnlimited() ? 0 : (rate.orgBurst() == null ? 1 : Math.max(1, rate.orgBurst()));
+        Integer perSecond = rate.isUnlimited() ? null : rate.requestsPerSecond();
+        double secondInterval = perSecond == null ? 0 : 1_000.0 / perSecond;
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(day);
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
-                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day), RedisKeys.orgRateLimit(orgId));
+                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day), RedisKeys.orgRateLimit(orgId),
+                RedisKeys.rateLimitPerSecond(orgId, keyId));
         long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
-        List<String> args = new ArrayList<>(12 + (prefetch ? prefetchViews.size() * 3 : 0));
+        List<String> args = new ArrayList<>(14 + (prefetch ? prefetchViews.size() * 3 : 0));
         args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
                 Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), "0", "0", route, Long.toString(keyUsageExpires),
-                Double.toString(orgInterval), Integer.toString(orgBurst)));
+                Double.toString(orgInterval), Integer.toString(orgBurst), Double.toString(secondInterval),
+                Integer.toString(perSecond == null ? 0 : perSecond)));
         if (prefetch) {
             args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
         }

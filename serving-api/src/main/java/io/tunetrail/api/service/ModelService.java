@@ -5,6 +5,7 @@ import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.OrgModelPolicy;
 import io.tunetrail.store.registry.TrainingParams;
@@ -14,9 +15,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-/** Enterprise model control: custom training requests (the queue) and the org's pin and freeze (the registry). */
+/**
+ * Model control: custom training requests (the queue), the org's pin and freeze (the registry), and rollback. A pin
+ * or rollback takes effect in the request's transaction ({@link ModelSwitch}): the next request is served by the new
+ * version, and the change is recorded with the key and member that made it.
+ */
 public final class ModelService {
     private static final Pattern ALGORITHM = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
 
@@ -44,6 +50,39 @@ public final class ModelService {
         }
     }
 
+    /**
+     * POST /models/rollback: back to the previous retained version of {@code algorithm} (default als). {@code fromVersion}
+     * (e.g. "1.3") says which version the caller rolls back from; without it, the version active when the request
+     * arrived. Either way a rollback that finds another version active changes nothing (409 rollback_conflict).
+     */
+    public record RollbackRequest(String algorithm, String fromVersion) {
+        public RollbackRequest {
+            algorithm = algorithm == null ? "als" : algorithm;
+            if (!ALGORITHM.matcher(algorithm).matches()) {
+                throw Check.invalid("algorithm", "'algorithm' must be a lower-case job name such as als or track-similarity");
+            }
+            if (fromVersion != null && !fromVersion.matches("\\d{1,9}\\.\\d{1,9}")) {
+                throw Check.invalid("from_version", "'from_version' must be a version such as 1.3");
+            }
+        }
+    }
+
+    /** POST /models/pin: the version to pin (it becomes active now and stays until unpinned). */
+    public record PinRequest(Long versionId) {
+        public PinRequest {
+            Check.required("version_id", versionId);
+        }
+    }
+
+    /** A pin or rollback as made: from and to, who asked and when; {@code onlineRows} false: served by fallbacks until the nightly run. */
+    public record Change(long changeId, String action, String algorithm, Version from, Version to, String changedByKey,
+            String changedByMember, Instant changedAt, boolean onlineRows) {
+        static Change of(ModelSwitch.Change c) {
+            return new Change(c.changeId(), c.action(), c.algorithm(), c.from() == null ? null : Version.of(c.from()), Version.of(c.to()),
+                    c.actor().keyId(), c.actor().memberId(), c.changedAt(), c.onlineRows());
+        }
+    }
+
     public record Policy(String planPolicy, Long pinnedVersionId, boolean frozen) {
         static Policy of(OrgModelPolicy p) {
             return new Policy(p.planPolicy().name().toLowerCase(Locale.ROOT), p.pinnedVersionId(), p.frozen());
@@ -51,13 +90,22 @@ public final class ModelService {
     }
 
     private final ModelRegistry registry;
+    private final ModelSwitch modelSwitch;
     private final TrainingQueue queue;
     private final WebhookService webhooks;
+    private final Consumer<ModelSwitch.Change> auditHook;
 
-    public ModelService(ModelRegistry registry, TrainingQueue queue, WebhookService webhooks) {
+    /**
+     * {@code auditHook} is told of every pin and rollback after it committed (they are recorded in
+     * {@code model_version_changes} in any case): where an org-wide audit log takes them.
+     */
+    public ModelService(ModelRegistry registry, ModelSwitch modelSwitch, TrainingQueue queue, WebhookService webhooks,
+            Consumer<ModelSwitch.Change> auditHook) {
         this.registry = registry;
+        this.modelSwitch = modelSwitch;
         this.queue = queue;
         this.webhooks = webhooks;
+        this.auditHook = auditHook;
     }
 
     public TrainingRequest train(Principal p, TrainRequest r) {
@@ -102,9 +150,7 @@ public final class ModelService {
             throw Check.invalid("pinned_version_id", "give pinned_version_id, unpin: true and/or frozen");
         }
         if (r.pinnedVersionId() != null) {
-            registry.version(p.orgId(), r.pinnedVersionId())
-                    .orElseThrow(() -> ApiErrors.notFound("model version", Long.toString(r.pinnedVersionId())));
-            registry.pin(p.orgId(), r.pinnedVersionId());
+            pinNow(p, r.pinnedVersionId());
         } else if (Boolean.TRUE.equals(r.unpin())) {
             registry.unpin(p.orgId());
         }
@@ -112,6 +158,40 @@ public final class ModelService {
             registry.freeze(p.orgId(), r.frozen());
         }
         return policy(p);
+    }
+
+    /** Pins a version now: it is active for the next request, and stays until unpinned. */
+    public Change pin(Principal p, PinRequest r) {
+        return Change.of(pinNow(p, r.versionId()));
+    }
+
+    private ModelSwitch.Change pinNow(Principal p, long versionId) {
+        registry.version(p.orgId(), versionId).orElseThrow(() -> ApiErrors.notFound("model version", Long.toString(versionId)));
+        ModelSwitch.Change change = modelSwitch.pin(p.orgId(), versionId, actor(p));
+        auditHook.accept(change);
+        return change;
+    }
+
+    /** Rolls back now; see {@link RollbackRequest} for which version it goes back from. */
+    public Change rollback(Principal p, RollbackRequest r) {
+        String from = r.fromVersion();
+        if (from == null) {
+            from = registry.active(p.orgId(), r.algorithm()).map(v -> v.version().toString()).orElseThrow(() -> ApiErrors.conflict(
+                    "nothing_to_roll_back", "Your org has no active " + r.algorithm() + " version to roll back from"));
+        }
+        ModelSwitch.RollbackResult result = modelSwitch.rollback(p.orgId(), r.algorithm(), from, actor(p));
+        if (result.moved()) {
+            String now = result.activeNow() == null ? "none" : result.activeNow().version().toString();
+            throw ApiErrors.conflict("rollback_conflict", "Version " + from + " of " + r.algorithm() + " is no longer active (" + now
+                    + " is: another rollback or pin changed it meanwhile), so nothing was rolled back; to go back from " + now
+                    + " too, send \"from_version\": \"" + now + "\"");
+        }
+        auditHook.accept(result.change());
+        return Change.of(result.change());
+    }
+
+    private static ModelSwitch.Actor actor(Principal p) {
+        return new ModelSwitch.Actor(p.keyId(), p.memberId());
     }
 
     public List<Version> versions(Principal p, String algorithm) {

@@ -89,31 +89,37 @@ public final class RecommendationService {
     private final CatalogService catalog;
     private final VectorStore vectors;
     private final ExperimentService experiments;
+    private final ModelChoice models;
 
-    public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors, ExperimentService experiments) {
+    public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors, ExperimentService experiments,
+            ModelChoice models) {
         this.online = online;
         this.catalog = catalog;
         this.vectors = vectors;
         this.experiments = experiments;
+        this.models = models;
     }
 
     // --- personal -------------------------------------------------------------------------------------------
 
     /**
      * A listener's daily mix: the model's list, filtered, padded by the fallbacks. {@code prefetched} holds the
-     * listener's {@link #DAILY_MIX_VIEWS} rows when the caller already read them (null: read them here).
+     * listener's {@link #DAILY_MIX_VIEWS} rows when the caller already read them (null: read them here). {@code model}
+     * is the {@code ?model=} family (null: the default); the content family leaves the trained model out.
      */
     public Recommendations dailyMix(Principal p, String userId, int limit, String cursor, Filters filters,
-            Map<FeatureView, FeatureRow> prefetched) {
+            Map<FeatureView, FeatureRow> prefetched, String model) {
         Check.id("user_id", userId);
         int offset = Page.offset(cursor);
+        boolean content = models.resolve(p, model) == ModelChoice.Source.CONTENT;
         // Both rows in one round trip (or none, when the limit check brought them): the API's hottest route.
         Map<FeatureView, FeatureRow> rows = prefetched != null ? prefetched : online.readViews(p.orgId(), userId, DAILY_MIX_VIEWS);
-        FeatureRow recs = rows.get(FeatureViews.USER_RECOMMENDATIONS);
+        FeatureRow recs = content ? null : rows.get(FeatureViews.USER_RECOMMENDATIONS);
         // A listener in a running A/B experiment gets their arm's model version. Only when that version has a list for
         // them: serving another version under the arm's name would corrupt the experiment's results.
         ExperimentArm arm = null;
-        ExperimentService.Assignment assigned = experiments.runningAssignment(p.orgId(), userId).orElse(null);
+        // A list asked of the content family is no arm's: experiments compare trained versions.
+        ExperimentService.Assignment assigned = content ? null : experiments.runningAssignment(p.orgId(), userId).orElse(null);
         if (assigned != null) {
             FeatureRow armRecs = recs != null && assigned.modelVersion().equals(recs.getString(FeatureView.MODEL_VERSION)) ? recs
                     : online.readVersion(p.orgId(), FeatureViews.USER_RECOMMENDATIONS, userId, assigned.modelVersion()).orElse(null);
@@ -179,10 +185,11 @@ public final class RecommendationService {
     }
 
     /** Tracks similar to one track: the item-item model, else audio embeddings, else the same genre's popular tracks. */
-    public Recommendations similar(Principal p, String trackId, int limit, String cursor) {
+    public Recommendations similar(Principal p, String trackId, int limit, String cursor, String model) {
         Track seed = catalog.track(p, trackId);
         int offset = Page.offset(cursor);
-        return similarTo(p, seed, offset + limit + 1).page(offset, limit);
+        boolean content = models.resolve(p, model) == ModelChoice.Source.CONTENT;
+        return similarTo(p, seed, offset + limit + 1, content).page(offset, limit);
     }
 
     private record Ranked(String version, List<Item> items) {
@@ -191,12 +198,13 @@ public final class RecommendationService {
         }
     }
 
-    private Ranked similarTo(Principal p, Track seed, int wanted) {
+    /** {@code contentOnly}: leave the item-item model out (the content family), audio embeddings and popularity only. */
+    private Ranked similarTo(Principal p, Track seed, int wanted, boolean contentOnly) {
         String trackId = seed.trackId();
         String seedLabel = catalog.label(p.orgId(), trackId);
         Map<String, Item> items = new LinkedHashMap<>();
         String version;
-        FeatureRow row = online.read(p.orgId(), FeatureViews.SIMILAR_TRACKS, List.of(trackId)).get(trackId);
+        FeatureRow row = contentOnly ? null : online.read(p.orgId(), FeatureViews.SIMILAR_TRACKS, List.of(trackId)).get(trackId);
         if (row != null) {
             version = row.getString(FeatureView.MODEL_VERSION);
             List<String> ids = row.getIds("track_ids");
@@ -224,11 +232,12 @@ public final class RecommendationService {
     }
 
     /** A radio station from a seed: a continuing list (page on with the cursor). */
-    public Recommendations radio(Principal p, RadioRequest r) {
+    public Recommendations radio(Principal p, RadioRequest r, String model) {
         int offset = Page.offset(r.cursor());
         int wanted = offset + r.limit() + 1;
+        boolean content = models.resolve(p, model) == ModelChoice.Source.CONTENT;
         if (r.seedTrackId() != null) {
-            return similarTo(p, catalog.track(p, r.seedTrackId()), wanted).page(offset, r.limit());
+            return similarTo(p, catalog.track(p, r.seedTrackId()), wanted, content).page(offset, r.limit());
         }
         if (r.seedArtistId() != null) {
             String artistName = catalog.artist(p, r.seedArtistId()).name();
@@ -239,7 +248,7 @@ public final class RecommendationService {
                 items.putIfAbsent(t.trackId(), new Item(t.trackId(), t.popularity() / 100.0, "by " + artistName, POPULARITY));
             }
             if (!own.isEmpty()) {
-                Ranked similar = similarTo(p, own.get(0), wanted);
+                Ranked similar = similarTo(p, own.get(0), wanted, content);
                 version = similar.version();
                 similar.items().forEach(i -> items.putIfAbsent(i.trackId(), i));
             }
