@@ -12,7 +12,7 @@
     var opts = {
       width: Math.max(320, target.clientWidth || 480),
       height: 260,
-      legend: { show: true },
+      legend: { show: false },
       cursor: { show: false },
       scales: {
         x: { time: false, range: [-0.5, names.length - 0.5] },

@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
  * created as one JSON object on standard output (a key's secret appears only there).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Create organisations and API keys for the serving API; list parked Stripe events.",
+        description = {"Create organisations, API keys and web console sign-ins for the serving API; list parked Stripe events.",
             "Each command prints what it created as one JSON object."},
-        subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class})
+        subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, ConsoleUserCommand.class})
 public final class AdminCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -33,13 +33,17 @@ final class OverviewController {
 
     private void page(Context ctx, Member m) {
         UsageService.Usage u = usage.usage(m.principal());
-        List<Views.UsageRow> rows = u.resources().stream().map(r -> new Views.UsageRow(r.resource().replace('_', ' '), r.usedToday(),
-                limit(r.limitPerDay()), r.usedThisMonth(), limit(r.limitPerMonth()))).toList();
+        List<Views.UsageRow> rows = u.resources().stream().map(r -> new Views.UsageRow(r.resource().replace('_', ' '), count(r.usedToday()),
+                limit(r.limitPerDay()), count(r.usedThisMonth()), limit(r.limitPerMonth()))).toList();
         http.render(ctx, 200, "overview.jte", new Views.Overview(m.frame("Overview", "overview"), m.orgName(), m.principal().plan().displayName(),
                 u.quotasEnforced(), rows, WHEN.format(u.dayResetsAt()), WHEN.format(u.monthResetsAt())));
     }
 
     private static String limit(Long limit) {
-        return limit == null ? "unlimited" : String.format(Locale.ROOT, "%,d", limit);
+        return limit == null ? "unlimited" : count(limit);
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 }

@@ -16,7 +16,7 @@ public final class Views {
 
     public record SignIn(Frame frame, String csrf, String email, String error) {}
 
-    public record UsageRow(String resource, long usedToday, String limitToday, long usedThisMonth, String limitThisMonth) {}
+    public record UsageRow(String resource, String usedToday, String limitToday, String usedThisMonth, String limitThisMonth) {}
 
     public record Overview(Frame frame, String orgName, String planName, boolean quotasEnforced, List<UsageRow> usage, String dayResetsAt,
             String monthResetsAt) {}
