@@ -87,6 +87,26 @@ public final class ConsoleAccounts {
         return new CreatedUser(orgId, memberId, email, role.wireName(), password);
     }
 
+    /**
+     * As {@link #create}, but a member of this org who can sign in already gets a new generated password instead of a
+     * refusal (the demo prints a working sign-in on every run).
+     */
+    public CreatedUser createOrRenew(String orgId, String email, Role role) {
+        Optional<Credential> existing = byEmail(email).filter(c -> c.orgId().equals(orgId));
+        if (existing.isEmpty()) {
+            return create(orgId, email, role);
+        }
+        String password = newPassword();
+        String hash = passwords.hash(password);
+        sql.update("renewing a console password", "UPDATE console_credentials SET password_hash = ? WHERE org_id = ? AND member_id = ?", ps -> {
+            ps.setString(1, hash);
+            ps.setString(2, orgId);
+            ps.setString(3, existing.get().memberId());
+        });
+        TeamStore.Member m = teams.member(orgId, existing.get().memberId()).orElseThrow();
+        return new CreatedUser(orgId, m.memberId(), m.email(), m.role(), password);
+    }
+
     /** The credential signing in with {@code email} (case-insensitive), if any. */
     public Optional<Credential> byEmail(String email) {
         return sql.one("reading console credential", "SELECT org_id, member_id, password_hash FROM console_credentials WHERE lower(login_email) = lower(?)",
