@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Role;
 import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.auth.SessionStore;
+import io.tunetrail.store.online.KeyFamily;
+import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.console.testing.ConsoleClient;
 import io.tunetrail.console.testing.ConsoleTestStack;
 import java.net.http.HttpResponse;
@@ -128,6 +131,12 @@ class ConsoleSecurityIT {
         String token = ConsoleClient.csrfOf(c.get("/console/keys").body());
         assertThat(c.post("/console/keys", "csrf", token, "name", "real", "scope", "read").statusCode()).isEqualTo(303);
         assertThat(keysOf(org)).isEqualTo(before + 1);
+        // The secret waits for the one page view in a key of the evictable CONSOLE_SECRET family, with a TTL of a minute.
+        String held = RedisKeys.consoleSecret(org, SessionStore.digest(c.cookies.get("tt_console_session")));
+        assertThat(KeyFamily.of(held)).hasValue(KeyFamily.CONSOLE_SECRET);
+        assertThat(stack.stores().jedis().pttl(held)).isPositive().isLessThanOrEqualTo(60_000);
+        assertThat(c.get("/console/keys").body()).contains("id=\"secret-value\"");
+        assertThat(stack.stores().jedis().exists(held)).as("read once, then gone").isFalse();
 
         // The sign-in form is protected too (login CSRF): its token must match the cookie the form came with.
         ConsoleAccounts.CreatedUser admin = stack.user(org, "victim", Role.ADMIN);

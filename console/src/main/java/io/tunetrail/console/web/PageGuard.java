@@ -39,9 +39,10 @@ final class PageGuard {
     Handler page(Gate gate, String title, MemberHandler handler) {
         return ctx -> {
             ConsoleHttp.securityHeaders(ctx);
-            Member m = null;
-            try {
-                m = members.resolve(ctx.cookie(ConsoleHttp.SESSION_COOKIE)).orElse(null);
+            java.util.concurrent.atomic.AtomicReference<Member> signedIn = new java.util.concurrent.atomic.AtomicReference<>();
+            guarded(ctx, signedIn::get, () -> {
+                Member m = members.resolve(ctx.cookie(ConsoleHttp.SESSION_COOKIE)).orElse(null);
+                signedIn.set(m);
                 if (m == null) {
                     ConsoleHttp.redirect(ctx, ConsoleHttp.BASE + "/sign-in");
                     return;
@@ -57,20 +58,46 @@ final class PageGuard {
                     return;
                 }
                 handler.handle(ctx, m);
-            } catch (ApiException e) {
-                refused(ctx, m, e);
-            } catch (StoreException e) {
-                if (e.kind() == StoreException.Kind.UNAVAILABLE) {
-                    LOG.warn("console {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                    http.message(ctx, 503, frame(m), "Temporarily unavailable", "A service the console needs does not answer; try again in a moment.",
-                            ctx.path(), "Try again");
-                } else {
-                    failed(ctx, m, e);
-                }
-            } catch (RuntimeException e) {
-                failed(ctx, m, e);
-            }
+            });
         };
+    }
+
+    /** A page for anyone (sign-in): the security headers and the same error pages, without a session. */
+    Handler open(Handler handler) {
+        return ctx -> {
+            ConsoleHttp.securityHeaders(ctx);
+            guarded(ctx, () -> null, () -> handler.handle(ctx));
+        };
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work}, turning what it throws into a page; {@code member} says who was signed in by then, if anyone. */
+    private void guarded(Context ctx, java.util.function.Supplier<Member> member, Work work) throws Exception {
+        try {
+            work.run();
+        } catch (ApiException e) {
+            refused(ctx, member.get(), e);
+        } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.UNAVAILABLE) {
+                failed(ctx, member.get(), e);
+                return;
+            }
+            unavailable(ctx, member.get(), e.getMessage());
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            unavailable(ctx, member.get(), "Redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            failed(ctx, member.get(), e);
+        }
+    }
+
+    private void unavailable(Context ctx, Member m, String why) {
+        LOG.warn("console {} {}: {}", ctx.method(), ctx.path(), why);
+        http.message(ctx, 503, frame(m), "Temporarily unavailable", "A service the console needs does not answer; try again in a moment.",
+                ctx.path(), "Try again");
     }
 
     private void notAllowed(Context ctx, Member m, Gate gate, Gate.Refusal refusal, String title) {

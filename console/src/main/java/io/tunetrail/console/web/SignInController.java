@@ -36,13 +36,12 @@ final class SignInController {
     }
 
     void install(Javalin app, PageGuard guard, io.tunetrail.api.limits.Gate anyMember) {
-        app.get(SIGN_IN, this::form);
-        app.post(SIGN_IN, this::signIn);
+        app.get(SIGN_IN, guard.open(this::form));
+        app.post(SIGN_IN, guard.open(this::signIn));
         app.post(ConsoleHttp.BASE + "/sign-out", guard.page(anyMember, "Sign-out", this::signOut));
     }
 
     private void form(Context ctx) {
-        ConsoleHttp.securityHeaders(ctx);
         if (members.resolve(ctx.cookie(ConsoleHttp.SESSION_COOKIE)).isPresent()) {
             ConsoleHttp.redirect(ctx, ConsoleHttp.BASE);
             return;
@@ -57,7 +56,6 @@ final class SignInController {
     }
 
     private void signIn(Context ctx) {
-        ConsoleHttp.securityHeaders(ctx);
         String email = trimmed(ctx.formParam("email"));
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
         if (!SessionStore.sameToken(ctx.cookie(ConsoleHttp.SIGN_IN_COOKIE), ctx.formParam(ConsoleHttp.CSRF_FIELD))) {

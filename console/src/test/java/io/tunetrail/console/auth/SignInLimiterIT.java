@@ -31,6 +31,10 @@ class SignInLimiterIT {
         assertThat(limiter.refusedFor(unique("fresh") + "@example.com", address)).hasValueSatisfying(wait ->
                 assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5)));
         assertThat(limiter.refusedFor(unique("fresh") + "@example.com", "198.51.100.7-" + unique("b"))).isEmpty();
+        // Counts are of the evictable SIGN_IN family: each carries the window as its TTL (feature-store/KEYS.md).
+        String key = io.tunetrail.store.online.RedisKeys.signInFailures("address", SessionStore.digest(address));
+        assertThat(io.tunetrail.store.online.KeyFamily.of(key)).hasValue(io.tunetrail.store.online.KeyFamily.SIGN_IN);
+        assertThat(REDIS.jedis().pttl(key)).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5).toMillis());
     }
 
     @Test
