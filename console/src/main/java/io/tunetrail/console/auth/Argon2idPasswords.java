@@ -15,7 +15,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * stored hashes: each is verified with the parameters it names.
  *
  * <p>Parameters are OWASP's first recommendation for Argon2id (19 MiB, 2 passes, 1 lane), with a 16-byte salt and a
- * 32-byte hash: about 50 ms per sign-in on one core here, which is what bounds guessing beside the sign-in limits.
+ * 32-byte hash. One verification took 71 ms at best and 306 ms at the median of 21 on this project's 2-core machine
+ * under a load average of 8 (2026-12-05): that cost, beside the sign-in limits, is what bounds guessing.
  */
 public final class Argon2idPasswords {
     public static final int MEMORY_KIB = 19_456;
