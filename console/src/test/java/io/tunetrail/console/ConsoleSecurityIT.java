@@ -183,6 +183,18 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void aRoleChangeAppliesToTheNextPageWithoutSigningInAgain() {
+        String org = stack.org("promote", "pro");
+        ConsoleAccounts.CreatedUser member = stack.user(org, "member", Role.MEMBER);
+        ConsoleClient c = signedIn(member);
+        assertThat(c.get("/console/keys").statusCode()).isEqualTo(403);
+        new io.tunetrail.api.store.TeamStore(stack.sql()).changeRole(org, member.memberId(), "admin");
+        assertThat(c.get("/console/keys").statusCode()).as("promoted: the API's gate now lets them through, and so does the page").isEqualTo(200);
+        new io.tunetrail.api.store.TeamStore(stack.sql()).changeRole(org, member.memberId(), "member");
+        assertThat(c.get("/console/keys").statusCode()).as("demoted again").isEqualTo(403);
+    }
+
+    @Test
     void anotherOrgsKeyIsNotFoundAndStaysActive() {
         String mine = stack.org("mine", "pro");
         String theirs = stack.org("theirs", "pro");
