@@ -139,6 +139,19 @@ public final class PlatformConfig {
             "Longest wait of an API request for a PostgreSQL connection (ms, at least 250): past it the request gets 503 database_unavailable.");
     public static final Key API_USAGE_BUFFER_EVENTS = key("api.usage.buffer-events", "100000",
             "Usage events the API holds while Kafka does not acknowledge them; beyond this they are dropped, counted and logged.");
+    public static final Key CONSOLE_COOKIE_SECURE = key("console.cookie-secure", "true",
+            "Whether the web console's session cookie is marked Secure (sent over HTTPS only). false only to sign in over plain http "
+                    + "from another host; browsers accept Secure cookies from http://127.0.0.1 and http://localhost.");
+    public static final Key CONSOLE_SESSION_IDLE_MINUTES = key("console.session.idle-minutes", "30",
+            "A web console session ends after this many minutes without a request.");
+    public static final Key CONSOLE_SESSION_MAX_HOURS = key("console.session.max-hours", "12",
+            "A web console session ends this many hours after sign-in, however active.");
+    public static final Key CONSOLE_SIGNIN_MAX_FAILURES_PER_ACCOUNT = key("console.signin.max-failures-per-account", "5",
+            "Failed web console sign-ins to one e-mail address within the window before that account is refused until the window ends.");
+    public static final Key CONSOLE_SIGNIN_MAX_FAILURES_PER_ADDRESS = key("console.signin.max-failures-per-address", "20",
+            "Failed web console sign-ins from one client IP address within the window before that address is refused until the window ends.");
+    public static final Key CONSOLE_SIGNIN_WINDOW_SECONDS = key("console.signin.window-seconds", "900",
+            "The window of the web console's sign-in limits, in seconds, counted from the first failure.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

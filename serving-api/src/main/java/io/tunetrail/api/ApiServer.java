@@ -35,7 +35,8 @@ public final class ApiServer implements AutoCloseable {
             }
             ApiSettings settings = ApiSettings.from(config, PlanCatalog.load());
             settings.webhooks().requireOwnKeyUnlessLoopback(host);
-            Javalin app = ServingApp.create(stores, Clock.systemUTC(), settings);
+            Javalin app = ServingApp.create(stores, Clock.systemUTC(), settings, new io.tunetrail.api.ops.ApiMetrics(),
+                    ServingExtension.discovered(config));
             app.start(host, port);
             LOG.info("TuneTrail API listening on http://{}:{} (docs at /api/docs/ui)", host, app.port());
             return new ApiServer(stores, app);

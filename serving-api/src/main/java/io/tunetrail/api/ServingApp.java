@@ -119,6 +119,11 @@ public final class ServingApp {
      * and which the app closes when it stops. Pass it to whatever is built here that has meters of its own.
      */
     public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings, ApiMetrics metrics) {
+        return create(stores, clock, settings, metrics, List.of());
+    }
+
+    /** As {@link #create(ApiStores, Clock, ApiSettings, ApiMetrics)}, with {@code extensions} installed on the same server. */
+    public static Javalin create(ApiStores stores, Clock clock, ApiSettings settings, ApiMetrics metrics, List<ServingExtension> extensions) {
         Sql sql = new Sql(stores.dataSource());
         ApiKeyStore keyStore = new ApiKeyStore(sql);
         Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis(), settings.keyCacheMaxEntries());
@@ -213,6 +218,8 @@ public final class ServingApp {
         for (ApiRoute route : routes) {
             app.addHttpHandler(route.method(), route.path(), hook.guard(route.gate(), route.handler()));
         }
+        ServingExtension.Parts parts = new ServingExtension.Parts(stores, clock, settings, authenticator, accounts, usage, List.copyOf(routes));
+        extensions.forEach(e -> e.install(app, parts));
         return app;
     }
 

@@ -2,6 +2,9 @@ package io.tunetrail.cli.demo;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.api.auth.ApiKeyStore;
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.console.auth.Argon2idPasswords;
+import io.tunetrail.console.auth.ConsoleAccounts;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.stack.LocalStack;
@@ -13,7 +16,8 @@ import java.util.Optional;
 /**
  * The demo's last stage: starts the serving API in the background (stopped by {@code ./tunetrail stack stop}) and
  * prints ready-to-paste curl commands with one fresh API key per plan, each for an org of that plan from the demo's
- * data (or a new, empty one when the data has no org on that plan).
+ * data (or a new, empty one when the data has no org on that plan), and the web console's address with an owner's
+ * sign-in for each of those orgs (a new password on every run).
  */
 final class ServeStage implements DemoStage {
     @Override
@@ -23,7 +27,7 @@ final class ServeStage implements DemoStage {
 
     @Override
     public String description() {
-        return "start the serving API in the background and print curl commands, one API key per plan";
+        return "start the serving API in the background and print curl commands, one API key and one console sign-in per plan";
     }
 
     @Override
@@ -34,6 +38,7 @@ final class ServeStage implements DemoStage {
             Sql sql = new Sql(ds);
             OrgStore orgs = new OrgStore(sql);
             ApiKeyStore keys = new ApiKeyStore(sql);
+            ConsoleAccounts consoleUsers = new ConsoleAccounts(sql, new Argon2idPasswords());
             context.out().println("      API: " + base + "   docs: " + base + "/api/docs/ui");
             for (PlanCatalog.Plan plan : plans.plans()) {
                 String orgId = sql.one("finding a demo org", "SELECT org_id FROM organisations WHERE plan_id = ? ORDER BY org_id LIMIT 1",
@@ -50,6 +55,8 @@ final class ServeStage implements DemoStage {
                 context.out().println("        " + auth + "'" + base + "/api/v1/ml/daily-mix?user_id=" + user.orElse("someone") + "&limit=5'");
                 context.out().println("        " + auth + "'" + base + "/api/v1/tracks/top?limit=5'");
                 context.out().println("        " + auth + "'" + base + "/api/v1/usage'");
+                ConsoleAccounts.CreatedUser owner = consoleUsers.createOrRenew(orgId, "owner@" + orgId + ".demo", Role.OWNER);
+                context.out().println("        console: " + base + "/console   sign in as " + owner.email() + " / " + owner.password());
             }
             context.out().println("\n      (community answers the daily mix with 402 Plan upgrade required: that gate is the point.)");
         }

@@ -11,23 +11,24 @@ import java.util.stream.Stream;
 
 /**
  * The serving API as a tarball that runs wherever a Java 17 runtime is: {@code bin/tunetrail-api} (a POSIX shell
- * script using only shell built-ins and {@code java}), {@code lib/} (the serving-api jar and its runtime dependencies,
- * copied by serving-api's build to {@code target/dist-lib}) and {@code config/} (the sample configuration and the plan
- * catalog, for reference: the jars carry their own copies).
+ * script using only shell built-ins and {@code java}), {@code lib/} (the console jar and its runtime dependencies, the
+ * serving-api jar among them, copied by the console's build to {@code target/dist-lib}: the API it starts serves the
+ * web console at {@code /console}) and {@code config/} (the sample configuration and the plan catalog, for reference:
+ * the jars carry their own copies).
  */
 public final class ApiDistribution {
     static final String LAUNCHER = "tunetrail/package/tunetrail-api";
 
     private ApiDistribution() {}
 
-    /** Writes {@code artefacts.apiTarball()} into {@code outDir} from the built serving-api module under {@code root}. */
+    /** Writes {@code artefacts.apiTarball()} into {@code outDir} from the built console module under {@code root}. */
     public static Path build(Path root, Artefacts artefacts, Path outDir) throws IOException {
-        Path target = root.resolve("serving-api").resolve("target");
-        Path jar = target.resolve("tunetrail-serving-api-" + artefacts.version() + ".jar");
+        Path target = root.resolve("console").resolve("target");
+        Path jar = target.resolve("tunetrail-console-" + artefacts.version() + ".jar");
         Path lib = target.resolve("dist-lib");
         if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
-            throw CliError.environment("the serving API is not built", jar + " or " + lib + " is missing",
-                    "Run ./tunetrail package without --skip-build, or ./mvnw -DskipTests package -pl serving-api -am");
+            throw CliError.environment("the serving API and its console are not built", jar + " or " + lib + " is missing",
+                    "Run ./tunetrail package without --skip-build, or ./mvnw -DskipTests package -pl console -am");
         }
         Files.createDirectories(outDir);
         Path launcher = Files.createTempFile("tunetrail-api", ".sh");

@@ -49,7 +49,7 @@ public final class PackageCommand implements Callable<Integer> {
 
     private static void build(Path root) {
         List<String> command = List.of(root.resolve("mvnw").toString(), "-q", "-DskipTests", "package",
-                "-pl", "serving-api,streaming-jobs,batch-training", "-am");
+                "-pl", "console,streaming-jobs,batch-training", "-am");
         System.out.println("  " + String.join(" ", command.subList(1, command.size())));
         Exec.Result r = Exec.run(command, root, Map.of(), null, Duration.ofMinutes(60), System.out::println);
         if (r.exitCode() != 0) {

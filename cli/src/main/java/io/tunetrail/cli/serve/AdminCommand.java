@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
  * created as one JSON object on standard output (a key's secret appears only there).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Create organisations and API keys for the serving API; list parked Stripe events; create SQL analyst logins; freeze model promotions.",
-            "Each command prints what it created as one JSON object."},
+        description = {"Create organisations, API keys, web console sign-ins and SQL analyst logins; list parked Stripe events;",
+            "freeze model promotions. Each command prints what it created as one JSON object."},
         subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, AnalystAdminCommand.class,
-            ModelsAdminCommand.class})
+            ModelsAdminCommand.class, ConsoleUserCommand.class})
 public final class AdminCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

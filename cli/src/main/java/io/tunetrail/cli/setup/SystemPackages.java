@@ -20,6 +20,8 @@ final class SystemPackages {
     static final List<String> PGVECTOR_BUILD = List.of("make", "gcc", "dpkg-dev", "debian-archive-keyring");
     /** Used by the audio-analysis tests: format variants (ffmpeg, sox) and synthetic speech (espeak-ng). */
     static final List<String> AUDIO_TEST_TOOLS = List.of("ffmpeg", "sox", "espeak-ng");
+    /** Used by the web console's browser tests (Selenium drives Debian's own browser and driver; nothing is downloaded). */
+    static final List<String> BROWSER_TEST_TOOLS = List.of("chromium", "chromium-driver");
 
     private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive", "LC_ALL", "C.UTF-8");
 
@@ -33,6 +35,7 @@ final class SystemPackages {
     static List<String> wanted(boolean buildPgvector) {
         List<String> all = new ArrayList<>(RUNTIME);
         all.addAll(AUDIO_TEST_TOOLS);
+        all.addAll(BROWSER_TEST_TOOLS);
         if (buildPgvector) {
             all.addAll(PGVECTOR_BUILD);
         }

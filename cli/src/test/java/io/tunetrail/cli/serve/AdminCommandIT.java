@@ -148,4 +148,36 @@ class AdminCommandIT {
         assertThat(badScope.err()).contains("unknown scope 'root'");
         assertThat(new ApiKeyStore(sql).list("twice", null)).as("no key was made by the refused commands").isEmpty();
     }
+
+    @Test
+    void consoleUserCreatePrintsAPasswordOnceThatSignsInAndRefusesWhatItMustNot() throws Exception {
+        assertThat(tunetrail("admin", "org", "create", "--name", "Console Org", "--plan", "pro").exit()).isZero();
+        Run created = tunetrail("admin", "console-user", "create", "--org", "console-org", "--email", "ana@console.example", "--role", "admin");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out().lines().count()).as("one JSON object on one line").isEqualTo(1);
+        JsonNode user = Json.mapper().readTree(created.out());
+        assertThat(user.get("role").asText()).isEqualTo("admin");
+        String password = user.get("password").asText();
+        assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+        Sql sql = new Sql(DB.dataSource());
+        io.tunetrail.console.auth.ConsoleAccounts.Credential credential = new io.tunetrail.console.auth.ConsoleAccounts(sql,
+                new io.tunetrail.console.auth.Argon2idPasswords()).byEmail("ANA@console.example").orElseThrow();
+        assertThat(credential.memberId()).isEqualTo(user.get("member_id").asText());
+        assertThat(credential.passwordHash()).startsWith("$argon2id$").doesNotContain(password);
+        assertThat(new io.tunetrail.console.auth.Argon2idPasswords().matches(password, credential.passwordHash())).isTrue();
+
+        Run again = tunetrail("admin", "console-user", "create", "--org", "console-org", "--email", "ana@console.example", "--role", "admin");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("can sign in to the console already");
+        Run otherRole = tunetrail("admin", "console-user", "create", "--org", "console-org", "--email", "ana@console.example", "--role", "owner");
+        assertThat(otherRole.exit()).isEqualTo(2);
+        assertThat(otherRole.err()).contains("with role 'admin'");
+        Run badRole = tunetrail("admin", "console-user", "create", "--org", "console-org", "--email", "bo@console.example", "--role", "boss");
+        assertThat(badRole.exit()).isEqualTo(2);
+        assertThat(badRole.err()).contains("unknown role 'boss'");
+        Run noOrg = tunetrail("admin", "console-user", "create", "--org", "no-such-org", "--email", "bo@console.example", "--role", "member");
+        assertThat(noOrg.exit()).isEqualTo(2);
+        assertThat(sql.one("counting members", "SELECT count(*) FROM members WHERE lower(email) = 'bo@console.example'", ps -> {},
+                rs -> rs.getLong(1)).orElseThrow()).as("nothing saved by the refused runs").isZero();
+    }
 }

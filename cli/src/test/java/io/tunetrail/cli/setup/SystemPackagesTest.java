@@ -21,7 +21,7 @@ class SystemPackagesTest {
     @Test
     void buildToolsAreWantedOnlyWhenPgvectorMustBeBuilt() {
         assertThat(SystemPackages.wanted(false)).containsExactly("redis-server", "postgresql-15", "postgresql-server-dev-15",
-                "ffmpeg", "sox", "espeak-ng");
+                "ffmpeg", "sox", "espeak-ng", "chromium", "chromium-driver");
         assertThat(SystemPackages.wanted(true)).contains("make", "gcc", "dpkg-dev").startsWith("redis-server");
     }
 

@@ -36,6 +36,12 @@ class ApiServiceIT {
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
+            // The console jar is on the CLI's classpath, so the API process serves the console (ServingExtension.Provider).
+            HttpResponse<String> console = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/console/sign-in")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(console.statusCode()).isEqualTo(200);
+            assertThat(console.body()).contains("id=\"sign-in-form\"");
+            assertThat(console.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).contains("frame-ancestors 'none'"));
             assertThat(stack.startApi()).as("a second start finds it running").isEqualTo(base);
             assertThat(out).anyMatch(l -> l.contains("already running"));
         } finally {

@@ -25,7 +25,12 @@ public enum KeyFamily {
     KEY_USAGE("keyusage:KEY:d:DAY", true),
     // Marks of usage batches already added back after a Redis outage; they matter for seconds (a retried batch), and
     // one evicted under memory pressure days later guards nothing any more.
-    RECONCILED("reconciled:BATCH", true);
+    RECONCILED("reconciled:BATCH", true),
+    // Sign-in failure counts live only for their window. One evicted under memory pressure gives an attacker one more
+    // window of guesses against an Argon2id hash; keeping it without a TTL would need retention for no real gain.
+    SIGN_IN("signin:account|address:SHA256 (hash tag {-console}, no org)", true),
+    // A new key's secret for the one page view after the redirect: a minute at most, and lost is only "create again".
+    CONSOLE_SECRET("consolesecret:SESSION", true);
 
     private final String shape;
     private final boolean evictable;
@@ -71,6 +76,8 @@ public enum KeyFamily {
             case "feedback" -> FEEDBACK;
             case "keyusage" -> KEY_USAGE;
             case "reconciled" -> RECONCILED;
+            case "signin" -> SIGN_IN;
+            case "consolesecret" -> CONSOLE_SECRET;
             default -> null;
         });
     }

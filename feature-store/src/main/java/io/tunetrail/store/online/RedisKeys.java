@@ -173,6 +173,36 @@ public final class RedisKeys {
         return org(orgId) + ":reconciled:" + Ids.require("reconciliation batch id", batchId);
     }
 
+    /**
+     * The hash tag of the keys that belong to no org: the web console's sign-in limits (a sign-in names no org). Ids
+     * never start with '-', so no org's keys can share it.
+     */
+    private static final String NO_ORG = "{-console}";
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * Failed web console sign-ins within the current window, per {@code subject} ({@code account} or {@code address})
+     * and SHA-256 of the e-mail (lower case) or client address: neither is stored in the clear.
+     */
+    public static String signInFailures(String subject, String sha256Hex) {
+        if (!subject.equals("account") && !subject.equals("address")) {
+            throw new IllegalArgumentException("sign-in failures are counted per account or per address, not per '" + subject + "'");
+        }
+        return PREFIX + NO_ORG + ":signin:" + subject + ":" + requireSha256(sha256Hex);
+    }
+
+    /** A new API key's secret held for one minute so the page the console redirects to shows it once (GETDEL). */
+    public static String consoleSecret(String orgId, String sessionSha256Hex) {
+        return org(orgId) + ":consolesecret:" + requireSha256(sessionSha256Hex);
+    }
+
+    private static String requireSha256(String hex) {
+        if (hex == null || !SHA256_HEX.matcher(hex).matches()) {
+            throw new IllegalArgumentException("expected a SHA-256 digest in lower-case hex, got '" + hex + "'");
+        }
+        return hex;
+    }
+
     /** Returns the version, or fails when it could not be a key segment ({@link Ids#requireModelVersion}). */
     public static String requireVersion(String version) {
         return Ids.requireModelVersion(version);

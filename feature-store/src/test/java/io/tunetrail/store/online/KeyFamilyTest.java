@@ -41,6 +41,9 @@ class KeyFamilyTest {
         m.put("interactionSeen", Map.entry(RedisKeys.interactionSeen(org, "ratelimit:" + tricky), KeyFamily.SEEN));
         m.put("feedback", Map.entry(RedisKeys.feedback(org, "global-1.0"), KeyFamily.FEEDBACK));
         m.put("keyUsageDay", Map.entry(RedisKeys.keyUsageDay(org, tricky, day), KeyFamily.KEY_USAGE));
+        String digest = "0123456789abcdef".repeat(4);
+        m.put("signInFailures", Map.entry(RedisKeys.signInFailures("account", digest), KeyFamily.SIGN_IN));
+        m.put("consoleSecret", Map.entry(RedisKeys.consoleSecret(org, digest), KeyFamily.CONSOLE_SECRET));
         return m;
     }
 

@@ -83,6 +83,9 @@ class ApiTarballIT {
             assertThat(rendered).contains("http_server_requests_seconds_count");
             assertThat(DashboardMetrics.queriedBy("api")).as("metrics the API dashboard queries, all rendered by the API")
                     .isNotEmpty().isSubsetOf(rendered);
+            HttpResponse<String> console = get(base + "/console/sign-in", null);
+            assertThat(console.statusCode()).as("the tarball's API serves the web console").isEqualTo(200);
+            assertThat(console.body()).contains("id=\"sign-in-form\"");
         } finally {
             api.destroy();
             if (!api.waitFor(30, TimeUnit.SECONDS)) {

@@ -86,20 +86,18 @@ public final class AccessHook {
         Principal principal = authenticator.authenticate(presentedKey(ctx));
         Instant now = clock.instant();
         boolean metered = gate.resource() != null;
-        boolean roleTooLow = gate.role() != null && !principal.role().atLeast(gate.role());
-        boolean refused = !principal.has(gate.scope()) || roleTooLow || (gate.feature() != null && !principal.plan().hasFeature(gate.feature()));
-        if (!metered || refused) {
+        Gate.Refusal refusal = gate.refusal(principal);
+        if (!metered || refusal != null) {
             // Nothing is counted for these, but the key is known: its rate-limit state goes on the response all the same.
             peekHeaders(principal, now).forEach(ctx::header);
         }
-        // The role first: a member's key refused an admin route is refused for who holds it, whatever scopes it says.
-        if (roleTooLow) {
+        if (refusal == Gate.Refusal.ROLE) {
             throw ApiErrors.insufficientRole(gate.role().wireName(), principal.role().wireName());
         }
-        if (!principal.has(gate.scope())) {
+        if (refusal == Gate.Refusal.SCOPE) {
             throw ApiErrors.missingScope(gate.scope().wireName());
         }
-        if (gate.feature() != null && !principal.plan().hasFeature(gate.feature())) {
+        if (refusal == Gate.Refusal.PLAN) {
             metrics.refused(principal.plan().id(), gate.feature(), 402);
             throw planRequired(ctx, principal.plan(), gate.feature());
         }

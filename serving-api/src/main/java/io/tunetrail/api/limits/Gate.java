@@ -104,4 +104,25 @@ public record Gate(Scope scope, String feature, String resource, long units, Pre
     public boolean isPublic() {
         return scope == null;
     }
+
+    /** Why a gate turns a caller away before any limit is counted; see {@link #refusal}. */
+    public enum Refusal { ROLE, SCOPE, PLAN }
+
+    /**
+     * What {@code p} lacks to pass, in the order the API answers it (the role first: a member is refused for who they
+     * are, whatever a key says), or null when it may pass. The API's access hook and the web console both decide
+     * with this, so a page and its API route can never disagree.
+     */
+    public Refusal refusal(io.tunetrail.api.auth.Principal p) {
+        if (role != null && !p.role().atLeast(role)) {
+            return Refusal.ROLE;
+        }
+        if (scope != null && !p.has(scope)) {
+            return Refusal.SCOPE;
+        }
+        if (feature != null && !p.plan().hasFeature(feature)) {
+            return Refusal.PLAN;
+        }
+        return null;
+    }
 }

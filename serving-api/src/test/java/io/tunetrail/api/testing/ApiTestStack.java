@@ -100,6 +100,12 @@ public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
                 WebhookSettings.local(new TestResolver())));
     }
 
+    /** The app with {@code extensions} installed on the same server (the web console's tests). */
+    public Javalin app(List<io.tunetrail.api.ServingExtension> extensions) {
+        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, 0, WebhookSettings.local(new TestResolver())),
+                new io.tunetrail.api.ops.ApiMetrics(), extensions);
+    }
+
     /** The app with these webhook settings; due deliveries are sent every {@code dispatchMillis} (0: only when the test asks). */
     public Javalin app(WebhookSettings webhooks, long dispatchMillis) {
         return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, dispatchMillis, webhooks));

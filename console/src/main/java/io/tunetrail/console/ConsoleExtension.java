@@ -1,0 +1,62 @@
+package io.tunetrail.console;
+
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.tunetrail.api.ServingExtension;
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.http.ApiRoute;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.store.OrgStore;
+import io.tunetrail.api.store.Sql;
+import io.tunetrail.api.store.TeamStore;
+import io.tunetrail.console.auth.Argon2idPasswords;
+import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.auth.SessionStore;
+import io.tunetrail.console.auth.SignInLimiter;
+import io.tunetrail.console.web.ConsoleRoutes;
+import io.tunetrail.model.PlatformConfig;
+
+/**
+ * The web console at {@code /console}, installed on the API's server. Every page takes its gate from the API route
+ * that does the same thing ({@link #gateOf}), so the console can never allow what the API refuses, or the reverse.
+ */
+public final class ConsoleExtension implements ServingExtension {
+    private final ConsoleSettings settings;
+
+    public ConsoleExtension(ConsoleSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Found by {@code ApiServer} through {@code META-INF/services}: the console comes with the API wherever this jar is. */
+    public static final class Provider implements ServingExtension.Provider {
+        @Override
+        public ServingExtension create(PlatformConfig config) {
+            return new ConsoleExtension(ConsoleSettings.from(config));
+        }
+    }
+
+    @Override
+    public void install(Javalin app, Parts parts) {
+        Sql sql = new Sql(parts.stores().dataSource());
+        Argon2idPasswords passwords = new Argon2idPasswords();
+        SessionStore sessions = new SessionStore(sql, parts.clock(), settings.idleTimeout(), settings.maxSessionAge());
+        SignInLimiter limiter = new SignInLimiter(parts.stores().jedis(), settings.maxFailuresPerAccount(), settings.maxFailuresPerAddress(),
+                settings.signInWindow());
+        ConsoleRoutes routes = new ConsoleRoutes(settings.cookieSecure(), new ConsoleAccounts(sql, passwords), passwords, sessions, limiter,
+                new TeamStore(sql), new OrgStore(sql), parts);
+        routes.install(app, new ConsoleRoutes.Gates(
+                gateOf(parts, HandlerType.GET, "/api/v1/usage"),
+                gateOf(parts, HandlerType.GET, "/api/v1/api-keys"),
+                gateOf(parts, HandlerType.POST, "/api/v1/api-keys"),
+                gateOf(parts, HandlerType.DELETE, "/api/v1/api-keys/{key_id}"),
+                // Signing out needs nothing but a session.
+                Gate.unmetered(Scope.READ, null)));
+    }
+
+    /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */
+    static Gate gateOf(Parts parts, HandlerType method, String path) {
+        return parts.routes().stream().filter(r -> r.method() == method && r.path().equals(path)).map(ApiRoute::gate).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the console mirrors the API route " + method + " " + path
+                        + ", which the API no longer serves; point the console page at the route that replaced it"));
+    }
+}

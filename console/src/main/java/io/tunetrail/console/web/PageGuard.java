@@ -1,0 +1,135 @@
+package io.tunetrail.console.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.tunetrail.api.http.ApiException;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.console.auth.SessionStore;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.StoreException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs before every signed-in page and action, in this order: security headers, the session (else to the sign-in
+ * page), the API route's own {@link Gate} (else the "not allowed" page), on a POST the session's CSRF token (else 403);
+ * then the handler, whose refusals become pages: another org's object is "not found", an unexpected failure a page
+ * with a reference to quote, never a stack trace.
+ */
+final class PageGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(PageGuard.class);
+
+    @FunctionalInterface
+    interface MemberHandler {
+        void handle(Context ctx, Member member) throws Exception;
+    }
+
+    private final MemberResolver members;
+    private final ConsoleHttp http;
+    private final PlanCatalog plans;
+
+    PageGuard(MemberResolver members, ConsoleHttp http, PlanCatalog plans) {
+        this.members = members;
+        this.http = http;
+        this.plans = plans;
+    }
+
+    Handler page(Gate gate, String title, MemberHandler handler) {
+        return ctx -> {
+            ConsoleHttp.securityHeaders(ctx);
+            java.util.concurrent.atomic.AtomicReference<Member> signedIn = new java.util.concurrent.atomic.AtomicReference<>();
+            guarded(ctx, signedIn::get, () -> {
+                Member m = members.resolve(ctx.cookie(ConsoleHttp.SESSION_COOKIE)).orElse(null);
+                signedIn.set(m);
+                if (m == null) {
+                    ConsoleHttp.redirect(ctx, ConsoleHttp.BASE + "/sign-in");
+                    return;
+                }
+                Gate.Refusal refusal = gate.refusal(m.principal());
+                if (refusal != null) {
+                    notAllowed(ctx, m, gate, refusal, title);
+                    return;
+                }
+                if (ctx.method() == HandlerType.POST && !SessionStore.sameToken(m.session().csrfToken(), ctx.formParam(ConsoleHttp.CSRF_FIELD))) {
+                    http.message(ctx, 403, m.frame("Refused", ""), "Refused: the form's security token is missing or wrong",
+                            "Nothing was changed. Open the page again and resend the form from it.", ConsoleHttp.BASE, "Overview");
+                    return;
+                }
+                handler.handle(ctx, m);
+            });
+        };
+    }
+
+    /** A page for anyone (sign-in): the security headers and the same error pages, without a session. */
+    Handler open(Handler handler) {
+        return ctx -> {
+            ConsoleHttp.securityHeaders(ctx);
+            guarded(ctx, () -> null, () -> handler.handle(ctx));
+        };
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work}, turning what it throws into a page; {@code member} says who was signed in by then, if anyone. */
+    private void guarded(Context ctx, java.util.function.Supplier<Member> member, Work work) throws Exception {
+        try {
+            work.run();
+        } catch (ApiException e) {
+            refused(ctx, member.get(), e);
+        } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.UNAVAILABLE) {
+                failed(ctx, member.get(), e);
+                return;
+            }
+            unavailable(ctx, member.get(), e.getMessage());
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            unavailable(ctx, member.get(), "Redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            failed(ctx, member.get(), e);
+        }
+    }
+
+    private void unavailable(Context ctx, Member m, String why) {
+        LOG.warn("console {} {}: {}", ctx.method(), ctx.path(), why);
+        http.message(ctx, 503, frame(m), "Temporarily unavailable", "A service the console needs does not answer; try again in a moment.",
+                ctx.path(), "Try again");
+    }
+
+    private void notAllowed(Context ctx, Member m, Gate gate, Gate.Refusal refusal, String title) {
+        String detail = switch (refusal) {
+            case ROLE -> title + " is for members with the " + gate.role().wireName() + " role or higher; you are signed in as a "
+                    + m.principal().role().wireName() + ". Ask an owner or admin of " + m.orgName() + " if you need it.";
+            case SCOPE -> title + " needs the " + gate.scope().wireName() + " permission, which your role does not give.";
+            case PLAN -> title + " needs " + plans.featureDescription(gate.feature()) + ", which the " + m.principal().plan().displayName()
+                    + " plan does not include; it is part of " + String.join(", ", plans.plansWith(gate.feature())) + ".";
+        };
+        String link = refusal == Gate.Refusal.PLAN ? plans.upgradeUrl() : ConsoleHttp.BASE;
+        http.message(ctx, 403, m.frame("Not allowed", ""), "Not allowed", detail, link, refusal == Gate.Refusal.PLAN ? "Upgrade" : "Overview");
+    }
+
+    private void refused(Context ctx, Member m, ApiException e) {
+        if (e.status() == 404) {
+            http.message(ctx, 404, frame(m), "Not found", "There is nothing of your organisation here.", ConsoleHttp.BASE, "Overview");
+        } else if (e.status() == 403) {
+            http.message(ctx, 403, frame(m), "Not allowed", e.detail(), ConsoleHttp.BASE, "Overview");
+        } else {
+            http.message(ctx, e.status(), frame(m), e.title(), e.detail(), ConsoleHttp.BASE, "Overview");
+        }
+    }
+
+    private void failed(Context ctx, Member m, RuntimeException e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.error("console {} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
+        http.message(ctx, 500, frame(m), "Something went wrong", "The console could not do this. Quote reference " + reference
+                + " to support.", ConsoleHttp.BASE, "Overview");
+    }
+
+    private static Views.Frame frame(Member m) {
+        return m == null ? new Views.Frame("Console", "", null) : m.frame("Console", "");
+    }
+}

@@ -1,0 +1,237 @@
+package io.tunetrail.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.api.auth.ApiKeyStore;
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.auth.SessionStore;
+import io.tunetrail.store.online.KeyFamily;
+import io.tunetrail.store.online.RedisKeys;
+import io.tunetrail.console.testing.ConsoleClient;
+import io.tunetrail.console.testing.ConsoleTestStack;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The console's safety at the HTTP level, against the real API server on the local stack: sessions and their cookie,
+ * rotation, expiry and sign-out, CSRF, sign-in limits, the security headers, role gates shared with the API, another
+ * org's objects, and form validation that saves nothing.
+ */
+class ConsoleSecurityIT {
+    @RegisterExtension
+    static final ConsoleTestStack stack = new ConsoleTestStack();
+
+    private ConsoleClient signedIn(ConsoleAccounts.CreatedUser user) {
+        ConsoleClient c = new ConsoleClient(stack.base());
+        HttpResponse<String> r = c.signIn(user.email(), user.password());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location")).hasValue("/console");
+        return c;
+    }
+
+    private long keysOf(String org) {
+        return new ApiKeyStore(stack.sql()).list(org, null).size();
+    }
+
+    @Test
+    void theSessionCookieIsHttpOnlyStrictAndSecureAndANewOneIsIssuedAtEverySignIn() {
+        String org = stack.org("cookie", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        ConsoleClient c = new ConsoleClient(stack.base());
+        String csrf = ConsoleClient.csrfOf(c.get("/console/sign-in").body());
+        HttpResponse<String> first = c.post("/console/sign-in", "csrf", csrf, "email", owner.email(), "password", owner.password());
+        String cookie = ConsoleClient.setCookie(first, "tt_console_session");
+        assertThat(cookie).contains("HttpOnly", "SameSite=Strict", "Secure", "Path=/console");
+        String firstSession = c.cookies.get("tt_console_session");
+
+        // A browser that holds a session when it signs in (one planted in it, or an old one) gets a new session, and the
+        // one it held ends: a session id known before sign-in is worth nothing after it.
+        ConsoleClient b = new ConsoleClient(stack.base());
+        String formToken = ConsoleClient.csrfOf(b.get("/console/sign-in").body());
+        b.cookies.put("tt_console_session", firstSession);
+        HttpResponse<String> again = b.post("/console/sign-in", "csrf", formToken, "email", owner.email(), "password", owner.password());
+        assertThat(again.statusCode()).isEqualTo(303);
+        String secondSession = b.cookies.get("tt_console_session");
+        assertThat(secondSession).isNotEqualTo(firstSession);
+        assertThat(c.get("/console").statusCode()).as("the session held before sign-in is over").isEqualTo(303);
+        assertThat(b.get("/console").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyPageSendsAStrictContentSecurityPolicyAndRefusesFraming() {
+        String org = stack.org("headers", "pro");
+        ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
+        for (String path : List.of("/console/sign-in", "/console", "/console/keys", "/console/static/overview.js")) {
+            HttpResponse<String> r = (path.equals("/console/sign-in") ? new ConsoleClient(stack.base()) : c).get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp).as(path).contains("script-src 'self'", "frame-ancestors 'none'", "default-src 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+        }
+        // No inline script in any page: every <script> has a src.
+        for (String path : List.of("/console", "/console/keys")) {
+            String html = c.get(path).body();
+            assertThat(html.split("<script").length - 1).as(path).isEqualTo(html.split("<script src=\"/console/static/").length - 1);
+        }
+    }
+
+    @Test
+    void aSessionEndsWhenIdleAtItsAbsoluteEndAndAtSignOut() {
+        String org = stack.org("expiry", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+
+        ConsoleClient idle = signedIn(owner);
+        stack.clock.advance(Duration.ofMinutes(29));
+        assertThat(idle.get("/console").statusCode()).as("29 minutes idle").isEqualTo(200);
+        stack.clock.advance(Duration.ofMinutes(29));
+        assertThat(idle.get("/console").statusCode()).as("29 minutes after the last request").isEqualTo(200);
+        stack.clock.advance(Duration.ofMinutes(31));
+        HttpResponse<String> expired = idle.get("/console");
+        assertThat(expired.statusCode()).as("31 minutes idle").isEqualTo(303);
+        assertThat(expired.headers().firstValue("Location")).hasValue("/console/sign-in");
+
+        ConsoleClient busy = signedIn(owner);
+        for (int i = 0; i < 26; i++) { // active every 28 minutes, 12 h 8 min in all
+            stack.clock.advance(Duration.ofMinutes(28));
+            int status = busy.get("/console").statusCode();
+            assertThat(status).as("after %d min", (i + 1) * 28).isEqualTo((i + 1) * 28 < 12 * 60 ? 200 : 303);
+        }
+
+        ConsoleClient out = signedIn(owner);
+        String session = out.cookies.get("tt_console_session");
+        String csrf = ConsoleClient.csrfOf(out.get("/console").body());
+        HttpResponse<String> signOut = out.post("/console/sign-out", "csrf", csrf);
+        assertThat(signOut.statusCode()).isEqualTo(303);
+        assertThat(ConsoleClient.setCookie(signOut, "tt_console_session")).contains("Max-Age=0");
+        ConsoleClient replay = new ConsoleClient(stack.base());
+        replay.cookies.put("tt_console_session", session);
+        assertThat(replay.get("/console").statusCode()).as("the signed-out session replayed").isEqualTo(303);
+    }
+
+    @Test
+    void aFormPostedWithoutTheSessionsCsrfTokenChangesNothing() {
+        String org = stack.org("csrf", "pro");
+        ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
+        long before = keysOf(org);
+        HttpResponse<String> missing = c.post("/console/keys", "name", "forged", "scope", "read");
+        assertThat(missing.statusCode()).isEqualTo(403);
+        HttpResponse<String> wrong = c.post("/console/keys", "csrf", "x".repeat(43), "name", "forged", "scope", "read");
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        // Another session's token is no token of this one.
+        ConsoleClient other = signedIn(stack.user(org, "other", Role.ADMIN));
+        String othersToken = ConsoleClient.csrfOf(other.get("/console/keys").body());
+        assertThat(c.post("/console/keys", "csrf", othersToken, "name", "forged", "scope", "read").statusCode()).isEqualTo(403);
+        assertThat(keysOf(org)).isEqualTo(before);
+
+        String token = ConsoleClient.csrfOf(c.get("/console/keys").body());
+        assertThat(c.post("/console/keys", "csrf", token, "name", "real", "scope", "read").statusCode()).isEqualTo(303);
+        assertThat(keysOf(org)).isEqualTo(before + 1);
+        // The secret waits for the one page view in a key of the evictable CONSOLE_SECRET family, with a TTL of a minute.
+        String held = RedisKeys.consoleSecret(org, SessionStore.digest(c.cookies.get("tt_console_session")));
+        assertThat(KeyFamily.of(held)).hasValue(KeyFamily.CONSOLE_SECRET);
+        assertThat(stack.stores().jedis().pttl(held)).isPositive().isLessThanOrEqualTo(60_000);
+        assertThat(c.get("/console/keys").body()).contains("id=\"secret-value\"");
+        assertThat(stack.stores().jedis().exists(held)).as("read once, then gone").isFalse();
+
+        // The sign-in form is protected too (login CSRF): its token must match the cookie the form came with.
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "victim", Role.ADMIN);
+        ConsoleClient fresh = new ConsoleClient(stack.base());
+        HttpResponse<String> forgedSignIn = fresh.post("/console/sign-in", "csrf", "y".repeat(43), "email", admin.email(), "password", admin.password());
+        assertThat(forgedSignIn.statusCode()).isEqualTo(403);
+        assertThat(fresh.cookies).doesNotContainKey("tt_console_session");
+    }
+
+    @Test
+    void anAccountIsRefusedAfterTooManyFailuresEvenWithTheRightPassword() {
+        String org = stack.org("limit", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        ConsoleClient c = new ConsoleClient(stack.base());
+        HttpResponse<String> unknown = c.signIn("nobody@" + org + ".example", "whatever");
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> wrong = c.signIn(owner.email(), "wrong password " + i);
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            // The same words for an unknown address and a wrong password: the page does not say which accounts exist.
+            assertThat(wrong.body()).contains("The e-mail address or the password is wrong.");
+        }
+        assertThat(unknown.body()).contains("The e-mail address or the password is wrong.");
+        HttpResponse<String> refused = c.signIn(owner.email(), owner.password());
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).contains("Too many failed sign-ins");
+        assertThat(c.cookies).doesNotContainKey("tt_console_session");
+        // Another account is not affected by this one's failures.
+        assertThat(new ConsoleClient(stack.base()).signIn(stack.user(org, "admin", Role.ADMIN).email(), "wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aMemberGetsTheNotAllowedPageWhereTheApiRefusesTheirRole() {
+        String org = stack.org("roles", "pro");
+        ConsoleClient member = signedIn(stack.user(org, "member", Role.MEMBER));
+        assertThat(member.get("/console").statusCode()).as("the overview is any member's, as GET /api/v1/usage is").isEqualTo(200);
+        HttpResponse<String> keys = member.get("/console/keys");
+        assertThat(keys.statusCode()).isEqualTo(403);
+        assertThat(keys.body()).contains("Not allowed", "admin role or higher", "signed in as a member").doesNotContain("Exception", "at io.");
+        String csrf = ConsoleClient.csrfOf(member.get("/console").body());
+        long before = keysOf(org);
+        assertThat(member.post("/console/keys", "csrf", csrf, "name", "sneaky", "scope", "read").statusCode()).isEqualTo(403);
+        assertThat(keysOf(org)).isEqualTo(before);
+    }
+
+    @Test
+    void aRoleChangeAppliesToTheNextPageWithoutSigningInAgain() {
+        String org = stack.org("promote", "pro");
+        ConsoleAccounts.CreatedUser member = stack.user(org, "member", Role.MEMBER);
+        ConsoleClient c = signedIn(member);
+        assertThat(c.get("/console/keys").statusCode()).isEqualTo(403);
+        new io.tunetrail.api.store.TeamStore(stack.sql()).changeRole(org, member.memberId(), "admin");
+        assertThat(c.get("/console/keys").statusCode()).as("promoted: the API's gate now lets them through, and so does the page").isEqualTo(200);
+        new io.tunetrail.api.store.TeamStore(stack.sql()).changeRole(org, member.memberId(), "member");
+        assertThat(c.get("/console/keys").statusCode()).as("demoted again").isEqualTo(403);
+    }
+
+    @Test
+    void anotherOrgsKeyIsNotFoundAndStaysActive() {
+        String mine = stack.org("mine", "pro");
+        String theirs = stack.org("theirs", "pro");
+        ApiKeyStore keys = new ApiKeyStore(stack.sql());
+        String theirKeyId = keys.create(theirs, null, "their key", List.of("read"), null).key().keyId();
+        ConsoleClient c = signedIn(stack.user(mine, "owner", Role.OWNER));
+        String csrf = ConsoleClient.csrfOf(c.get("/console/keys").body());
+        HttpResponse<String> r = c.post("/console/keys/" + theirKeyId + "/revoke", "csrf", csrf);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("Not found");
+        assertThat(keys.get(theirs, theirKeyId).orElseThrow().revokedAt()).isNull();
+        assertThat(c.get("/console/keys").body()).doesNotContain(theirKeyId);
+    }
+
+    @Test
+    void badFormInputMarksTheFieldWithTheReasonAndSavesNothing() {
+        String org = stack.org("forms", "pro");
+        ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
+        String csrf = ConsoleClient.csrfOf(c.get("/console/keys").body());
+        long before = keysOf(org);
+
+        HttpResponse<String> noName = c.post("/console/keys", "csrf", csrf, "name", "", "scope", "read");
+        assertThat(noName.statusCode()).isEqualTo(400);
+        assertThat(noName.body()).contains("id=\"error-name\"", "class=\"invalid\"");
+
+        HttpResponse<String> badDate = c.post("/console/keys", "csrf", csrf, "name", "kept name", "scope", "write", "expires", "next tuesday");
+        assertThat(badDate.statusCode()).isEqualTo(400);
+        assertThat(badDate.body()).contains("id=\"error-expires\"", "YYYY-MM-DD", "value=\"kept name\"", "value=\"next tuesday\"");
+
+        HttpResponse<String> past = c.post("/console/keys", "csrf", csrf, "name", "old", "scope", "read", "expires", "2020-01-01");
+        assertThat(past.statusCode()).isEqualTo(400);
+        assertThat(past.body()).contains("id=\"error-expires\"", "must be in the future");
+
+        HttpResponse<String> noScope = c.post("/console/keys", "csrf", csrf, "name", "nothing");
+        assertThat(noScope.statusCode()).isEqualTo(400);
+        assertThat(noScope.body()).contains("id=\"error-scopes\"");
+
+        assertThat(keysOf(org)).isEqualTo(before);
+    }
+}

@@ -1,0 +1,76 @@
+package io.tunetrail.console.testing;
+
+import io.javalin.Javalin;
+import io.tunetrail.api.ApiStores;
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.api.store.Sql;
+import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.MutableClock;
+import io.tunetrail.console.ConsoleExtension;
+import io.tunetrail.console.ConsoleSettings;
+import io.tunetrail.console.auth.Argon2idPasswords;
+import io.tunetrail.console.auth.ConsoleAccounts;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The API with the console installed, for one IT class: the API's own {@link ApiTestStack} (a database of its own, org
+ * ids of its own in the shared Redis, fresh Kafka topics, a clock the test moves) with the server listening on a free
+ * loopback port. Members get console sign-ins through the console's own {@link ConsoleAccounts}.
+ */
+public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallback {
+    /**
+     * Sessions: 30 minutes idle, 12 hours at most; sign-in: 3 failures per account. The address limit is high, since
+     * every test signs in from 127.0.0.1 of a machine other runs share; {@code SignInLimiterIT} covers it.
+     */
+    public static final ConsoleSettings SETTINGS = new ConsoleSettings(true, Duration.ofMinutes(30), Duration.ofHours(12), 3, 10_000,
+            Duration.ofMinutes(15));
+
+    private final ApiTestStack api = new ApiTestStack();
+    public final MutableClock clock = api.clock;
+    private Javalin app;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        api.beforeAll(context);
+        app = api.app(List.of(new ConsoleExtension(SETTINGS)));
+        app.start("127.0.0.1", 0);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            if (app != null) {
+                app.stop();
+            }
+        } finally {
+            api.afterAll(context);
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT} */
+    public String base() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    public Sql sql() {
+        return api.sql();
+    }
+
+    public ApiStores stores() {
+        return api.stores();
+    }
+
+    /** A new cloud org on {@code plan}, with an id from the Redis namespace. */
+    public String org(String name, String plan) {
+        return api.org(name, plan);
+    }
+
+    /** A member of {@code org} with a console sign-in; the e-mail is made unique to the org. */
+    public ConsoleAccounts.CreatedUser user(String org, String name, Role role) {
+        return new ConsoleAccounts(api.sql(), new Argon2idPasswords()).create(org, name + "@" + org + ".example", role);
+    }
+}

@@ -1,0 +1,38 @@
+package io.tunetrail.api;
+
+import io.javalin.Javalin;
+import io.tunetrail.api.auth.Authenticator;
+import io.tunetrail.api.http.ApiRoute;
+import io.tunetrail.api.service.AccountService;
+import io.tunetrail.api.service.UsageService;
+import io.tunetrail.model.PlatformConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Something served on the API's own server beside the API (the web console), installed by whoever composes the
+ * server. It gets the app's own services and route table, so it acts through the API's code and checks the API's
+ * gates rather than copies of them. The API knows no extension by name: {@link ApiServer} installs those a
+ * {@link Provider} on the classpath announces ({@code META-INF/services}), tests pass them to {@link ServingApp}.
+ */
+@FunctionalInterface
+public interface ServingExtension {
+
+    /** What the app built that an extension may use. {@code routes} are the API's routes with their gates. */
+    record Parts(ApiStores stores, Clock clock, ApiSettings settings, Authenticator authenticator, AccountService accounts,
+            UsageService usage, List<ApiRoute> routes) {}
+
+    /** Adds routes (and their own error handling) to {@code app}, before it starts. */
+    void install(Javalin app, Parts parts);
+
+    /** Makes an extension from the platform's configuration; listed in {@code META-INF/services} of its jar. */
+    interface Provider {
+        ServingExtension create(PlatformConfig config);
+    }
+
+    /** The extensions of every provider on the classpath. */
+    static List<ServingExtension> discovered(PlatformConfig config) {
+        return ServiceLoader.load(Provider.class).stream().map(p -> p.get().create(config)).toList();
+    }
+}
