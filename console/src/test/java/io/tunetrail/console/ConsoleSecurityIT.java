@@ -1,5 +1,7 @@
 package io.tunetrail.console;
 
+import io.tunetrail.api.audit.AuditLog;
+import io.tunetrail.api.store.TeamStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.api.auth.ApiKeyStore;
@@ -116,7 +118,8 @@ class ConsoleSecurityIT {
     @Test
     void aFormPostedWithoutTheSessionsCsrfTokenChangesNothing() {
         String org = stack.org("csrf", "pro");
-        ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
+        ConsoleAccounts.CreatedUser signedInAdmin = stack.user(org, "admin", Role.ADMIN);
+        ConsoleClient c = signedIn(signedInAdmin);
         long before = keysOf(org);
         HttpResponse<String> missing = c.post("/console/keys", "name", "forged", "scope", "read");
         assertThat(missing.statusCode()).isEqualTo(403);
@@ -131,6 +134,12 @@ class ConsoleSecurityIT {
         String token = ConsoleClient.csrfOf(c.get("/console/keys").body());
         assertThat(c.post("/console/keys", "csrf", token, "name", "real", "scope", "read").statusCode()).isEqualTo(303);
         assertThat(keysOf(org)).isEqualTo(before + 1);
+        // Audited as the member acting through the console, not as a key.
+        assertThat(new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, "api_key.created", null, null), null, 10).items())
+                .singleElement().satisfies(e -> {
+                    assertThat(e.actorType()).isEqualTo("console");
+                    assertThat(e.actorMemberId()).isEqualTo(signedInAdmin.memberId());
+                });
         // The secret waits for the one page view in a key of the evictable CONSOLE_SECRET family, with a TTL of a minute.
         String held = RedisKeys.consoleSecret(org, SessionStore.digest(c.cookies.get("tt_console_session")));
         assertThat(KeyFamily.of(held)).hasValue(KeyFamily.CONSOLE_SECRET);
@@ -188,9 +197,9 @@ class ConsoleSecurityIT {
         ConsoleAccounts.CreatedUser member = stack.user(org, "member", Role.MEMBER);
         ConsoleClient c = signedIn(member);
         assertThat(c.get("/console/keys").statusCode()).isEqualTo(403);
-        new io.tunetrail.api.store.TeamStore(stack.sql()).changeRole(org, member.memberId(), "admin");
+        new TeamStore(stack.sql()).changeRole(org, member.memberId(), "admin", AuditLog.Actor.OPERATOR);
         assertThat(c.get("/console/keys").statusCode()).as("promoted: the API's gate now lets them through, and so does the page").isEqualTo(200);
-        new io.tunetrail.api.store.TeamStore(stack.sql()).changeRole(org, member.memberId(), "member");
+        new TeamStore(stack.sql()).changeRole(org, member.memberId(), "member", AuditLog.Actor.OPERATOR);
         assertThat(c.get("/console/keys").statusCode()).as("demoted again").isEqualTo(403);
     }
 

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.tunetrail.api.audio.AudioAnalysisService;
+import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.audio.AudioAnalysisStore;
 import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.auth.ApiKeyStore;
@@ -14,6 +15,7 @@ import io.tunetrail.api.http.AccessHook;
 import io.tunetrail.api.http.AccountController;
 import io.tunetrail.api.http.AnalyticsController;
 import io.tunetrail.api.http.AudioController;
+import io.tunetrail.api.http.AuditController;
 import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.BillingController;
@@ -25,6 +27,7 @@ import io.tunetrail.api.http.Json;
 import io.tunetrail.api.http.ExperimentsController;
 import io.tunetrail.api.http.ModelsController;
 import io.tunetrail.api.http.OperatorController;
+import io.tunetrail.api.http.UsageAnalyticsController;
 import io.tunetrail.api.http.WebhooksController;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.ops.ApiMetrics;
@@ -40,6 +43,7 @@ import io.tunetrail.api.service.InteractionService;
 import io.tunetrail.api.service.ModelChoice;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
+import io.tunetrail.api.service.UsageAnalyticsService;
 import io.tunetrail.api.service.UsageService;
 import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.store.OrgStore;
@@ -145,14 +149,13 @@ public final class ServingApp {
 
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
-        routes.addAll(new io.tunetrail.api.http.AuditController(new io.tunetrail.api.audit.AuditLog(sql)).routes());
-        routes.addAll(new io.tunetrail.api.http.UsageAnalyticsController(
-                new io.tunetrail.api.service.UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
+        routes.addAll(new AuditController(new AuditLog(sql)).routes());
+        routes.addAll(new UsageAnalyticsController(new UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        // Audit hook: pins and rollbacks are recorded in model_version_changes; an org audit log (issue 17 §5) plugs in here.
-        routes.addAll(new ModelsController(new ModelService(registry, new ModelSwitch(stores.dataSource(), registry, online),
-                new TrainingQueue(stores.dataSource(), settings.plans()), webhooks, change -> { })).routes());
+        routes.addAll(new ModelsController(new ModelService(registry,
+                new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit),
+                new TrainingQueue(stores.dataSource(), settings.plans()), webhooks)).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),

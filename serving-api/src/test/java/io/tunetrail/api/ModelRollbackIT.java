@@ -85,6 +85,16 @@ class ModelRollbackIT {
             assertThat(post(client, "/api/v1/models/rollback", admin, "{\"from_version\": \"1.1\"}").json().get("to").get("version").asText())
                     .isEqualTo("1.0");
             assertProblem(post(client, "/api/v1/models/rollback", admin, "{}"), 409, "conflict", null);
+
+            // Each rollback that happened is in the org's audit log, with its key; the refused ones are not.
+            Http.Answer log = get(client, "/api/v1/audit-log?action=model", admin);
+            assertThat(log.status()).as(log.text()).isEqualTo(200);
+            assertThat(log.json().get("entries")).hasSize(2).allSatisfy(e -> {
+                assertThat(e.get("action").asText()).isEqualTo("model.rolled_back");
+                assertThat(e.get("actor_id").asText()).isEqualTo(done.json().get("changed_by_key").asText());
+            });
+            assertThat(log.json().get("entries").get(0).get("details").get("from_version").asText()).isEqualTo("1.1");
+            assertThat(log.json().get("entries").get(0).get("details").get("to_version").asText()).isEqualTo("1.0");
         });
     }
 

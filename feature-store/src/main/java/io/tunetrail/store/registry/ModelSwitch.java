@@ -49,14 +49,31 @@ public final class ModelSwitch {
         }
     }
 
+    /**
+     * Records a change elsewhere in the same transaction (the API's org audit log), so the record commits or rolls back
+     * with the change itself.
+     */
+    @FunctionalInterface
+    public interface Recorder {
+        Recorder NONE = (tx, orgId, change) -> { };
+
+        void record(Connection tx, String orgId, Change change) throws SQLException;
+    }
+
     private final DataSource dataSource;
     private final ModelRegistry registry;
     private final OnlineStore online;
+    private final Recorder recorder;
 
     public ModelSwitch(DataSource dataSource, ModelRegistry registry, OnlineStore online) {
+        this(dataSource, registry, online, Recorder.NONE);
+    }
+
+    public ModelSwitch(DataSource dataSource, ModelRegistry registry, OnlineStore online, Recorder recorder) {
         this.dataSource = dataSource;
         this.registry = registry;
         this.online = online;
+        this.recorder = recorder;
     }
 
     /**
@@ -114,7 +131,9 @@ public final class ModelSwitch {
                     }
                 }
                 boolean rows = flip(orgId, s, undo);
-                return new Change(id, kind, s.to().algorithm(), s.from(), s.to(), actor, at, rows);
+                Change change = new Change(id, kind, s.to().algorithm(), s.from(), s.to(), actor, at, rows);
+                recorder.record(tx, orgId, change);
+                return change;
             }));
         } catch (SQLException | RuntimeException e) {
             Runnable restore = undo.get();

@@ -27,14 +27,16 @@ import java.util.Map;
  */
 public final class AuditLog {
     /**
-     * Who acted: an API key ({@code api_key}, with the member it belongs to, or none for an org key), Stripe
-     * ({@code stripe}, with the event id) or the operator ({@code operator}: the CLI and jobs, which hold the database).
+     * Who acted: an API key ({@code api_key}, with the member it belongs to, or none for an org key), a member signed in
+     * to the web console ({@code console}, no key), Stripe ({@code stripe}, with the event id) or the operator
+     * ({@code operator}: the CLI and jobs, which hold the database).
      */
     public record Actor(String type, String id, String memberId) {
         public static final Actor OPERATOR = new Actor("operator", null, null);
 
         public static Actor of(Principal p) {
-            return new Actor("api_key", p.keyId(), p.memberId());
+            // The console's principal is a signed-in member and holds no key.
+            return p.keyId() == null ? new Actor("console", null, p.memberId()) : new Actor("api_key", p.keyId(), p.memberId());
         }
 
         public static Actor stripe(String eventId) {

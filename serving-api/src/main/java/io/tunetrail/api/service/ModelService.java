@@ -1,5 +1,6 @@
 package io.tunetrail.api.service;
 
+import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.http.ApiErrors;
@@ -11,11 +12,13 @@ import io.tunetrail.store.registry.OrgModelPolicy;
 import io.tunetrail.store.registry.TrainingParams;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.registry.TrainingRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -93,19 +96,12 @@ public final class ModelService {
     private final ModelSwitch modelSwitch;
     private final TrainingQueue queue;
     private final WebhookService webhooks;
-    private final Consumer<ModelSwitch.Change> auditHook;
 
-    /**
-     * {@code auditHook} is told of every pin and rollback after it committed (they are recorded in
-     * {@code model_version_changes} in any case): where an org-wide audit log takes them.
-     */
-    public ModelService(ModelRegistry registry, ModelSwitch modelSwitch, TrainingQueue queue, WebhookService webhooks,
-            Consumer<ModelSwitch.Change> auditHook) {
+    public ModelService(ModelRegistry registry, ModelSwitch modelSwitch, TrainingQueue queue, WebhookService webhooks) {
         this.registry = registry;
         this.modelSwitch = modelSwitch;
         this.queue = queue;
         this.webhooks = webhooks;
-        this.auditHook = auditHook;
     }
 
     public TrainingRequest train(Principal p, TrainRequest r) {
@@ -167,9 +163,7 @@ public final class ModelService {
 
     private ModelSwitch.Change pinNow(Principal p, long versionId) {
         registry.version(p.orgId(), versionId).orElseThrow(() -> ApiErrors.notFound("model version", Long.toString(versionId)));
-        ModelSwitch.Change change = modelSwitch.pin(p.orgId(), versionId, actor(p));
-        auditHook.accept(change);
-        return change;
+        return modelSwitch.pin(p.orgId(), versionId, actor(p));
     }
 
     /** Rolls back now; see {@link RollbackRequest} for which version it goes back from. */
@@ -186,8 +180,22 @@ public final class ModelService {
                     + " is: another rollback or pin changed it meanwhile), so nothing was rolled back; to go back from " + now
                     + " too, send \"from_version\": \"" + now + "\"");
         }
-        auditHook.accept(result.change());
         return Change.of(result.change());
+    }
+
+    /**
+     * Records a pin or rollback in the org's audit log, inside the switch's own transaction (a {@link ModelSwitch.Recorder}):
+     * the entry exists exactly when the change does.
+     */
+    public static void audit(Connection tx, String orgId, ModelSwitch.Change change) throws SQLException {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("change_id", change.changeId());
+        details.put("algorithm", change.algorithm());
+        details.put("from_version", change.from() == null ? null : change.from().version().toString());
+        details.put("to_version", change.to().version().toString());
+        AuditLog.record(tx, orgId, new AuditLog.Actor("api_key", change.actor().keyId(), change.actor().memberId()),
+                "model." + (change.action().equals("pin") ? "pinned" : "rolled_back"), "model_version",
+                Long.toString(change.to().id()), details);
     }
 
     private static ModelSwitch.Actor actor(Principal p) {
