@@ -7,6 +7,7 @@ import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.analyst.AnalystAccounts;
+import io.tunetrail.store.analyst.OrgDatabase;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +57,8 @@ final class AnalystAdminCommand implements Callable<Integer> {
                 out.put("name", created.name());
                 out.put("org_id", created.orgId());
                 out.put("password", created.password());
-                out.put("jdbc_url", "jdbc:hive2://" + config.get(PlatformConfig.SQL_HOST) + ":" + config.getInt(PlatformConfig.SQL_PORT) + "/default");
+                out.put("jdbc_url", "jdbc:hive2://" + config.get(PlatformConfig.SQL_HOST) + ":" + config.getInt(PlatformConfig.SQL_PORT)
+                        + "/" + (created.orgId() == null ? "default" : OrgDatabase.of(created.orgId())));
                 System.out.println(AdminCommand.JSON.writeValueAsString(out));
             }
             return 0;

@@ -180,4 +180,18 @@ class AdminCommandIT {
         assertThat(sql.one("counting members", "SELECT count(*) FROM members WHERE lower(email) = 'bo@console.example'", ps -> {},
                 rs -> rs.getLong(1)).orElseThrow()).as("nothing saved by the refused runs").isZero();
     }
+
+    @Test
+    void analystCreatePrintsTheJdbcUrlOfTheDatabaseTheAccountMayRead() throws Exception {
+        assertThat(tunetrail("admin", "org", "create", "--name", "Bi Org", "--plan", "enterprise").exit()).isZero();
+        Run everyOrg = tunetrail("admin", "analyst", "create", "--name", "ana-all");
+        assertThat(everyOrg.exit()).as(everyOrg.err()).isZero();
+        assertThat(Json.mapper().readTree(everyOrg.out()).get("jdbc_url").asText()).endsWith("/default");
+        Run bound = tunetrail("admin", "analyst", "create", "--name", "bo-bound", "--org", "bi-org");
+        assertThat(bound.exit()).as(bound.err()).isZero();
+        JsonNode account = Json.mapper().readTree(bound.out());
+        assertThat(account.get("org_id").asText()).isEqualTo("bi-org");
+        // The id has a '-', so the database name carries a short hash (OrgDatabase): the URL opens on exactly that one.
+        assertThat(account.get("jdbc_url").asText()).matches("jdbc:hive2://127\\.0\\.0\\.1:\\d+/org_bi_org_[0-9a-f]{8}");
+    }
 }

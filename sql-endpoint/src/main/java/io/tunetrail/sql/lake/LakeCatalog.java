@@ -1,14 +1,13 @@
 package io.tunetrail.sql.lake;
 
 import io.tunetrail.model.OfflineStoreLayout;
-import io.tunetrail.store.ApiKeyHash;
+import io.tunetrail.store.analyst.OrgDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
@@ -39,11 +38,9 @@ public final class LakeCatalog {
         this.layout = layout;
     }
 
-    /** The database of {@code orgId}'s views: {@code org_} and the id in lower case, other characters as {@code _}, and
-     * a short hash of the id when that changed anything (so {@code acme-music} and {@code acme_music} never share one). */
+    /** The database of {@code orgId}'s views (see {@link OrgDatabase}). */
     public static String orgDatabase(String orgId) {
-        String plain = orgId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        return plain.equals(orgId) ? "org_" + plain : "org_" + plain + "_" + ApiKeyHash.of(orgId).substring(0, 8); // a SHA-256 hex
+        return OrgDatabase.of(orgId);
     }
 
     /** Registers the tables that exist now and are not registered yet; returns the names registered in all. */
