@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.model.PlatformConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
     private static final int BUFFER = 500;
     private static final int CALLS_WHILE_DOWN = 700;
     private static final int WARM_CALLS = 20;
+    private static final int WAVE = 300;
     private static final int BASELINE_CALLS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -104,8 +106,19 @@ public final class KafkaOutageScenario implements ChaosScenario {
     }
 
     /** {@code n} metered calls, several at once. */
+    /**
+     * {@code n} calls in waves of at most {@link #WAVE} at once, a second apart: the enterprise plan caps a key at 400
+     * requests in any second, and this scenario is about the broker, not the rate limit, so every call must be admitted.
+     */
     private static List<ChaosApi.Reply> calls(ChaosApi api, ChaosApi.Tenant org, int n) throws Exception {
-        return BackgroundLoad.atOnce(n, () -> api.get("/api/v1/tracks/top", org.key()));
+        List<ChaosApi.Reply> replies = new ArrayList<>(n);
+        for (int sent = 0; sent < n; sent += WAVE) {
+            if (sent > 0) {
+                Thread.sleep(1_000);
+            }
+            replies.addAll(BackgroundLoad.atOnce(Math.min(WAVE, n - sent), () -> api.get("/api/v1/tracks/top", org.key())));
+        }
+        return replies;
     }
 
     private static void awaitDelivered(EventPublisher events, Duration timeout) throws InterruptedException {
