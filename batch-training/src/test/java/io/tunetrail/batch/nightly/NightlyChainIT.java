@@ -239,8 +239,11 @@ class NightlyChainIT {
                 new JobLeases.Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)));
         TrainingQueue workerQueue = new TrainingQueue(DB.dataSource(), PlanCatalog.load(), options.id(), options.lease(), options.backoff());
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.tunetrail.store.costs.CostMeter costs = new io.tunetrail.store.costs.CostMeter(DB.dataSource(), PlanCatalog.load(),
+                io.tunetrail.model.CostCatalog.load(), java.time.Clock.systemUTC(), io.tunetrail.store.costs.CapThresholds.NONE);
         JobWorker worker = new JobWorker(DB.dataSource(), PlanCatalog.load(), List.of(new TrainingJobKind(spark,
-                new TrainingRequests(spark, config, line -> { }), workerQueue, DB.dataSource())), options, log::add);
+                new TrainingRequests(spark, config, line -> { }), workerQueue, DB.dataSource(),
+                io.tunetrail.batch.costs.SparkCpuMeter.attach(spark), costs)), options, log::add);
 
         JobWorker.Summary summary = worker.run();
 
@@ -255,6 +258,24 @@ class NightlyChainIT {
         assertThat(version.params()).containsEntry("rank", 6);
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise)
                 .and(col("model_version").equalTo(version.version().toString()))).count()).isPositive();
+        // The attempt's measured cost: its own Spark tasks' CPU plus the driver thread's, priced as training.
+        try (Connection c = DB.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT attempt, cpu_seconds, usd, (details->>'executor_cpu_seconds')::float8 "
+                        + "FROM usage_costs WHERE org_id = ? AND kind = 'training' AND job_id = ?")) {
+            st.setString(1, enterprise);
+            st.setString(2, request.requestId());
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).as("a usage_costs row for " + request.requestId()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThat(rs.getDouble(4)).as("executor CPU seconds").isPositive();
+                assertThat(rs.getDouble(2)).isGreaterThan(rs.getDouble(4));
+                assertThat(rs.getBigDecimal(3).doubleValue()).isCloseTo(rs.getDouble(2)
+                        * io.tunetrail.model.CostCatalog.load().cpuSecondUsd("training"), org.assertj.core.api.Assertions.within(1e-6));
+                assertThat(rs.next()).isFalse();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static scala.collection.immutable.Seq<String> seq(String... columns) {
