@@ -8,10 +8,10 @@ import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.registry.TrainingQueue;
+import io.tunetrail.store.testing.CappedPlans;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,22 +47,10 @@ class CostCapIT {
     static HikariDataSource pool;
     static PlanCatalog plans;
 
-    /** The shipped catalog with one change: enterprise (the plan with custom training) gets a hard-stop cap of $10. */
-    static PlanCatalog cappedEnterprise(Path dir) throws IOException {
-        String shipped = Files.readString(Path.of("..", "config", "plans.yaml"));
-        int at = shipped.indexOf("  enterprise:");
-        String enterprise = shipped.substring(at).replaceFirst("cost_caps: \\{ monthly_usd: null, hard_stop: false \\}",
-                "cost_caps: { monthly_usd: 10, hard_stop: true }");
-        assertThat(enterprise).contains("monthly_usd: 10, hard_stop: true");
-        Path file = dir.resolve("plans.yaml");
-        Files.writeString(file, shipped.substring(0, at) + enterprise);
-        return PlanCatalog.load(file);
-    }
-
     @BeforeAll
     static void setUp() throws IOException {
         pool = Database.connect(DB.config(), 12);
-        plans = cappedEnterprise(dir);
+        plans = CappedPlans.enterpriseCapped(Path.of(".."), dir);
     }
 
     @AfterAll
