@@ -75,7 +75,11 @@ class NightlyChainIT {
                 .load(settings, id -> renamed.computeIfAbsent(id, REDIS::newOrgId), DB.dataSource());
         enterprise = orgOnPlan("enterprise");
         pro = orgOnPlan("pro");
-        first = run(NightlyChain.all());
+        first = run(NightlyChain.all().metered(new ChainCosts(io.tunetrail.batch.costs.SparkCpuMeter.attach(spark),
+                new io.tunetrail.store.costs.CostMeter(DB.dataSource(), PlanCatalog.load(), io.tunetrail.model.CostCatalog.load(),
+                        java.time.Clock.systemUTC(), io.tunetrail.store.costs.CapThresholds.NONE), line -> {
+                            throw new AssertionError(line);
+                        })));
     }
 
     private static String orgOnPlan(String plan) {
@@ -101,6 +105,35 @@ class NightlyChainIT {
         assertThat(als.modelVersions()).containsEntry(enterprise, "1.0").containsEntry(pro, "1.0");
         assertThat(als.inputVersions()).containsEntry("interactions", world.interactionsVersion());
         assertThat(first.job("materialise").modelVersions()).containsEntry(enterprise, "1.0").containsEntry(pro, "1.0");
+    }
+
+    @Test
+    void eachJobOfTheMeteredRunRecordedItsMeasuredCostPerOrg() throws Exception {
+        Map<String, Double> executorByJob = new HashMap<>();
+        try (Connection c = DB.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT org_id, kind, job_id, cpu_seconds, "
+                        + "(details->>'own_executor_cpu_seconds')::float8, (details->>'sharing_orgs')::int FROM usage_costs "
+                        + "WHERE job_id LIKE ? ORDER BY job_id, org_id")) {
+            st.setString(1, first.runId() + "/%");
+            try (ResultSet rs = st.executeQuery()) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                while (rs.next()) {
+                    String job = rs.getString(3).substring(first.runId().length() + 1);
+                    seen.add(rs.getString(1) + " " + job);
+                    assertThat(rs.getString(2)).as(job).isEqualTo(job.equals("audio-analysis") ? "audio_analysis" : "nightly");
+                    assertThat(rs.getDouble(4)).as(job).isPositive();
+                    assertThat(rs.getInt(6)).as(job).isEqualTo(2);
+                    executorByJob.merge(job, rs.getDouble(5), Double::sum);
+                }
+                // Every job of the chain, for both orgs of the run (the global ALS shares its cost too).
+                for (NightlyJob job : NightlyJobs.ALL) {
+                    assertThat(seen).as(job.name()).contains(enterprise + " " + job.name(), pro + " " + job.name());
+                }
+            }
+        }
+        // Jobs that do Spark work in their loop over orgs charge each org its own part of it.
+        assertThat(executorByJob.get("evaluate")).isPositive();
+        assertThat(executorByJob.get("user-similarity")).isPositive();
     }
 
     @Test

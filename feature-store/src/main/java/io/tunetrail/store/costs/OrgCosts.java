@@ -53,10 +53,8 @@ public final class OrgCosts {
         LocalDate from = month.atDay(1);
         LocalDate to = month.plusMonths(1).atDay(1);
         BigDecimal measured = BigDecimal.ZERO;
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(usd), 0) FROM usage_costs WHERE org_id = ? AND day >= ? AND day < ?")) {
-            ps.setString(1, orgId);
-            ps.setDate(2, Date.valueOf(from));
-            ps.setDate(3, Date.valueOf(to));
+        try (PreparedStatement ps = inRange(c, "SELECT coalesce(sum(usd), 0) FROM usage_costs WHERE org_id = ? AND day >= ? AND day < ?",
+                orgId, from, to)) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 measured = rs.getBigDecimal(1);
@@ -87,11 +85,8 @@ public final class OrgCosts {
     /** The org's cost in the days [from, to), by day and kind: measured jobs first, then API route classes. */
     public List<Line> lines(Connection c, String orgId, LocalDate from, LocalDate to) throws SQLException {
         List<Line> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT day, kind, sum(cpu_seconds), count(*), sum(usd) FROM usage_costs "
-                + "WHERE org_id = ? AND day >= ? AND day < ? GROUP BY day, kind ORDER BY day, kind")) {
-            ps.setString(1, orgId);
-            ps.setDate(2, Date.valueOf(from));
-            ps.setDate(3, Date.valueOf(to));
+        try (PreparedStatement ps = inRange(c, "SELECT day, kind, sum(cpu_seconds), count(*), sum(usd) FROM usage_costs "
+                + "WHERE org_id = ? AND day >= ? AND day < ? GROUP BY day, kind ORDER BY day, kind", orgId, from, to)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Line(rs.getDate(1).toLocalDate(), "job", rs.getString(2), rs.getDouble(3), rs.getLong(4), 0,
@@ -106,11 +101,8 @@ public final class OrgCosts {
     /** The ledger's closed days, priced per route class; classes without a price cost nothing and are left out. */
     private List<Line> apiLines(Connection c, String orgId, LocalDate from, LocalDate to) throws SQLException {
         List<Line> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT period_start, resource, sum(units) FROM usage_ledger WHERE org_id = ? "
-                + "AND period = 'day' AND period_start >= ? AND period_start < ? GROUP BY period_start, resource ORDER BY period_start, resource")) {
-            ps.setString(1, orgId);
-            ps.setDate(2, Date.valueOf(from));
-            ps.setDate(3, Date.valueOf(to));
+        try (PreparedStatement ps = inRange(c, "SELECT period_start, resource, sum(units) FROM usage_ledger WHERE org_id = ? AND period = 'day' "
+                + "AND period_start >= ? AND period_start < ? GROUP BY period_start, resource ORDER BY period_start, resource", orgId, from, to)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     double price = prices.perCallUsd(rs.getString(2));
@@ -123,6 +115,15 @@ public final class OrgCosts {
             }
         }
         return out;
+    }
+
+    /** A statement whose three parameters are the org and the days [from, to). */
+    private static PreparedStatement inRange(Connection c, String sql, String orgId, LocalDate from, LocalDate to) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setString(1, orgId);
+        ps.setDate(2, Date.valueOf(from));
+        ps.setDate(3, Date.valueOf(to));
+        return ps;
     }
 
     static BigDecimal scaled(BigDecimal usd) {
