@@ -3,6 +3,7 @@ package io.tunetrail.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.batch.bench.BatchBenchmark;
+import io.tunetrail.batch.costs.SparkCpuMeter;
 import io.tunetrail.batch.eval.DatasetEvaluation;
 import io.tunetrail.batch.eval.FamilyEvaluation;
 import io.tunetrail.batch.eval.Interactions;
@@ -13,6 +14,7 @@ import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
 import io.tunetrail.batch.land.OfflinePeek;
 import io.tunetrail.batch.land.UsageLedgerPublisher;
+import io.tunetrail.batch.nightly.ChainCosts;
 import io.tunetrail.batch.nightly.ChainProgress;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyChain;
@@ -25,8 +27,12 @@ import io.tunetrail.batch.quality.DataQuality;
 import io.tunetrail.batch.quality.QualityCheck;
 import io.tunetrail.batch.quality.QualityChecks;
 import io.tunetrail.batch.quality.QualityContext;
+import io.tunetrail.model.CostCatalog;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.costs.CapThresholds;
+import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -277,10 +283,16 @@ public final class BatchJobsMain {
         List<NightlyJob> jobs = command.mode().equals("all") ? NightlyJobs.ALL : List.of(NightlyJobs.byName(command.what()));
         try (NightlyContext context = NightlyContext.builder(spark, config).org(command.options().get("org"))
                 .asOf(Command.asOf(command.options())).progress(progressLines()).build()) {
-            NightlyChain.Result result = new NightlyChain(jobs).run(context);
+            NightlyChain.Result result = new NightlyChain(jobs).metered(chainCosts(spark, context)).run(context);
             result.jobs().stream().map(JobResult::summary).forEach(System.out::println);
             return result.asMap();
         }
+    }
+
+    /** The nightly run's cost meter; the cap thresholds' alerts are not wired yet (CapThresholds.NONE). */
+    private static ChainCosts chainCosts(SparkSession spark, NightlyContext context) {
+        return new ChainCosts(SparkCpuMeter.attach(spark), new CostMeter(context.dataSource(), PlanCatalog.load(), CostCatalog.load(),
+                Clock.systemUTC(), CapThresholds.NONE), System.err::println);
     }
 
     /** Each step of the chain as a {@link ChainProgress#LINE_PREFIX} line on stdout, which the CLI draws. */

@@ -1,16 +1,21 @@
 package io.tunetrail.batch;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.batch.costs.SparkCpuMeter;
 import io.tunetrail.batch.nightly.TrainingJobKind;
 import io.tunetrail.batch.nightly.TrainingRequests;
+import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.costs.CapThresholds;
+import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.jobs.JobKind;
 import io.tunetrail.store.jobs.JobLeases;
 import io.tunetrail.store.jobs.JobWorker;
 import io.tunetrail.store.registry.TrainingQueue;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +55,12 @@ final class WorkerMode {
 
     /** The kinds of job this worker runs. A new kind is one more entry here (and its table in JobTable.ALL). */
     static List<JobKind> kinds(SparkSession spark, PlatformConfig config, HikariDataSource db, JobWorker.Options options) {
-        TrainingQueue queue = new TrainingQueue(db, PlanCatalog.load(), options.id(), options.lease(), options.backoff());
-        return List.of(new TrainingJobKind(spark, new TrainingRequests(spark, config, System.out::println), queue, db));
+        PlanCatalog plans = PlanCatalog.load();
+        TrainingQueue queue = new TrainingQueue(db, plans, options.id(), options.lease(), options.backoff());
+        // The cap thresholds' alerts are not wired yet (CapThresholds.NONE): that is the alerts' work.
+        CostMeter costs = new CostMeter(db, plans, CostCatalog.load(), Clock.systemUTC(), CapThresholds.NONE);
+        return List.of(new TrainingJobKind(spark, new TrainingRequests(spark, config, System.out::println), queue, db,
+                SparkCpuMeter.attach(spark), costs));
     }
 
     static Map<String, Object> run(SparkSession spark, PlatformConfig config, Map<String, String> commandLine) {

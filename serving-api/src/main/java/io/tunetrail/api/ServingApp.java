@@ -18,6 +18,7 @@ import io.tunetrail.api.http.AudioController;
 import io.tunetrail.api.http.AuditController;
 import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.http.ApiRoute;
+import io.tunetrail.api.http.CostsController;
 import io.tunetrail.api.http.BillingController;
 import io.tunetrail.api.http.BodyLimits;
 import io.tunetrail.api.http.DataController;
@@ -36,6 +37,7 @@ import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.service.AnalyticsService;
 import io.tunetrail.api.service.KeyUsageService;
 import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.CostService;
 import io.tunetrail.api.service.ExperimentService;
 import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.FlagService;
@@ -49,7 +51,10 @@ import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.store.TeamStore;
+import io.tunetrail.model.CostCatalog;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
+import io.tunetrail.store.costs.CostCap;
+import io.tunetrail.store.costs.OrgCosts;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelSwitch;
@@ -146,6 +151,7 @@ public final class ServingApp {
                 new ModelChoice(settings.plans(), registry));
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
+        OrgCosts costs = new OrgCosts(CostCatalog.load());
 
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
@@ -155,7 +161,8 @@ public final class ServingApp {
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         routes.addAll(new ModelsController(new ModelService(registry,
                 new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit),
-                new TrainingQueue(stores.dataSource(), settings.plans()), webhooks)).routes());
+                new TrainingQueue(stores.dataSource(), settings.plans(), new CostCap(settings.plans(), costs, clock)), webhooks)).routes());
+        routes.addAll(new CostsController(new CostService(sql, costs, clock)).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),

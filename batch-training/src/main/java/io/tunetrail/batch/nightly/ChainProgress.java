@@ -60,6 +60,7 @@ public final class ChainProgress {
     private int jobs;
     private long jobStart;
     private int orgs;
+    private volatile Consumer<String> onOrg;
 
     public ChainProgress(Consumer<Step> listener, LongSupplier nanos) {
         this.listener = listener;
@@ -103,9 +104,19 @@ public final class ChainProgress {
                     orgs = list.size();
                     emit(String.valueOf(org), next, false);
                 }
+                Consumer<String> watcher = onOrg;
+                if (watcher != null) {
+                    // On the looping thread: the cost meter tags the org's Spark stages through this thread's properties.
+                    watcher.accept(String.valueOf(org));
+                }
                 return org;
             }
         };
+    }
+
+    /** Tells {@code watcher} each org a job's loop reaches, on the looping thread; null stops telling. */
+    void onOrg(Consumer<String> watcher) {
+        onOrg = watcher;
     }
 
     private void emit(String org, int orgIndex, boolean done) {

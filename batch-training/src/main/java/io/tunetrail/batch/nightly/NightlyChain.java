@@ -15,9 +15,23 @@ public final class NightlyChain {
     private static final Logger LOG = LoggerFactory.getLogger(NightlyChain.class);
 
     private final List<NightlyJob> jobs;
+    private final ChainCosts costs;
 
     public NightlyChain(List<NightlyJob> jobs) {
+        this(jobs, null);
+    }
+
+    private NightlyChain(List<NightlyJob> jobs, ChainCosts costs) {
         this.jobs = List.copyOf(jobs);
+        this.costs = costs;
+    }
+
+    /**
+     * The same jobs, each recording its measured cost per org. Only for the nightly run itself: a training request runs
+     * the chain inside its own measured job, which would then be counted twice.
+     */
+    public NightlyChain metered(ChainCosts chainCosts) {
+        return new NightlyChain(jobs, chainCosts);
     }
 
     /** The whole chain of {@link NightlyJobs#ALL}. */
@@ -33,10 +47,15 @@ public final class NightlyChain {
             LOG.info("run {}: starting {}", context.runId(), job.name());
             context.progress().jobStarted(job.name(), results.size() + 1, jobs.size());
             JobResult r;
+            ChainCosts.JobRun measuring = costs == null ? null : costs.start(context.runId(), job.name(), context.progress());
             try {
                 r = job.run(context);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("job " + job.name() + " failed: " + e.getMessage(), e);
+            } finally {
+                if (measuring != null) {
+                    measuring.finish(context.progress(), orgsOf(context));
+                }
             }
             context.record(r);
             context.progress().jobFinished();
@@ -44,6 +63,15 @@ public final class NightlyChain {
             LOG.info("run {}: {}", context.runId(), r.summary());
         }
         return new Result(context.runId(), results, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The orgs a job's shared cost is split among; none when the run has no input to name them (the job failed on it). */
+    private static List<String> orgsOf(NightlyContext context) {
+        try {
+            return context.orgs();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The results of one run of the chain, in job order. */

@@ -75,7 +75,11 @@ class NightlyChainIT {
                 .load(settings, id -> renamed.computeIfAbsent(id, REDIS::newOrgId), DB.dataSource());
         enterprise = orgOnPlan("enterprise");
         pro = orgOnPlan("pro");
-        first = run(NightlyChain.all());
+        first = run(NightlyChain.all().metered(new ChainCosts(io.tunetrail.batch.costs.SparkCpuMeter.attach(spark),
+                new io.tunetrail.store.costs.CostMeter(DB.dataSource(), PlanCatalog.load(), io.tunetrail.model.CostCatalog.load(),
+                        java.time.Clock.systemUTC(), io.tunetrail.store.costs.CapThresholds.NONE), line -> {
+                            throw new AssertionError(line);
+                        })));
     }
 
     private static String orgOnPlan(String plan) {
@@ -101,6 +105,35 @@ class NightlyChainIT {
         assertThat(als.modelVersions()).containsEntry(enterprise, "1.0").containsEntry(pro, "1.0");
         assertThat(als.inputVersions()).containsEntry("interactions", world.interactionsVersion());
         assertThat(first.job("materialise").modelVersions()).containsEntry(enterprise, "1.0").containsEntry(pro, "1.0");
+    }
+
+    @Test
+    void eachJobOfTheMeteredRunRecordedItsMeasuredCostPerOrg() throws Exception {
+        Map<String, Double> executorByJob = new HashMap<>();
+        try (Connection c = DB.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT org_id, kind, job_id, cpu_seconds, "
+                        + "(details->>'own_executor_cpu_seconds')::float8, (details->>'sharing_orgs')::int FROM usage_costs "
+                        + "WHERE job_id LIKE ? ORDER BY job_id, org_id")) {
+            st.setString(1, first.runId() + "/%");
+            try (ResultSet rs = st.executeQuery()) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                while (rs.next()) {
+                    String job = rs.getString(3).substring(first.runId().length() + 1);
+                    seen.add(rs.getString(1) + " " + job);
+                    assertThat(rs.getString(2)).as(job).isEqualTo(job.equals("audio-analysis") ? "audio_analysis" : "nightly");
+                    assertThat(rs.getDouble(4)).as(job).isPositive();
+                    assertThat(rs.getInt(6)).as(job).isEqualTo(2);
+                    executorByJob.merge(job, rs.getDouble(5), Double::sum);
+                }
+                // Every job of the chain, for both orgs of the run (the global ALS shares its cost too).
+                for (NightlyJob job : NightlyJobs.ALL) {
+                    assertThat(seen).as(job.name()).contains(enterprise + " " + job.name(), pro + " " + job.name());
+                }
+            }
+        }
+        // Jobs that do Spark work in their loop over orgs charge each org its own part of it.
+        assertThat(executorByJob.get("evaluate")).isPositive();
+        assertThat(executorByJob.get("user-similarity")).isPositive();
     }
 
     @Test
@@ -239,8 +272,11 @@ class NightlyChainIT {
                 new JobLeases.Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)));
         TrainingQueue workerQueue = new TrainingQueue(DB.dataSource(), PlanCatalog.load(), options.id(), options.lease(), options.backoff());
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.tunetrail.store.costs.CostMeter costs = new io.tunetrail.store.costs.CostMeter(DB.dataSource(), PlanCatalog.load(),
+                io.tunetrail.model.CostCatalog.load(), java.time.Clock.systemUTC(), io.tunetrail.store.costs.CapThresholds.NONE);
         JobWorker worker = new JobWorker(DB.dataSource(), PlanCatalog.load(), List.of(new TrainingJobKind(spark,
-                new TrainingRequests(spark, config, line -> { }), workerQueue, DB.dataSource())), options, log::add);
+                new TrainingRequests(spark, config, line -> { }), workerQueue, DB.dataSource(),
+                io.tunetrail.batch.costs.SparkCpuMeter.attach(spark), costs)), options, log::add);
 
         JobWorker.Summary summary = worker.run();
 
@@ -255,6 +291,24 @@ class NightlyChainIT {
         assertThat(version.params()).containsEntry("rank", 6);
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise)
                 .and(col("model_version").equalTo(version.version().toString()))).count()).isPositive();
+        // The attempt's measured cost: its own Spark tasks' CPU plus the driver thread's, priced as training.
+        try (Connection c = DB.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT attempt, cpu_seconds, usd, (details->>'executor_cpu_seconds')::float8 "
+                        + "FROM usage_costs WHERE org_id = ? AND kind = 'training' AND job_id = ?")) {
+            st.setString(1, enterprise);
+            st.setString(2, request.requestId());
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).as("a usage_costs row for " + request.requestId()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThat(rs.getDouble(4)).as("executor CPU seconds").isPositive();
+                assertThat(rs.getDouble(2)).isGreaterThan(rs.getDouble(4));
+                assertThat(rs.getBigDecimal(3).doubleValue()).isCloseTo(rs.getDouble(2)
+                        * io.tunetrail.model.CostCatalog.load().cpuSecondUsd("training"), org.assertj.core.api.Assertions.within(1e-6));
+                assertThat(rs.next()).isFalse();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static scala.collection.immutable.Seq<String> seq(String... columns) {

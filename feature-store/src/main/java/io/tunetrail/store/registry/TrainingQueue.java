@@ -3,6 +3,8 @@ package io.tunetrail.store.registry;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.StoreException;
+import io.tunetrail.store.costs.CostCap;
+import io.tunetrail.store.costs.CostCapReached;
 import io.tunetrail.store.jobs.JobLeases;
 import io.tunetrail.store.jobs.JobTable;
 import java.security.SecureRandom;
@@ -49,10 +51,16 @@ public final class TrainingQueue {
     private final DataSource dataSource;
     private final PlanCatalog plans;
     private final JobLeases leases;
+    private final CostCap costCap;
 
     /** A queue for submitting and reading, and for claiming as a worker of its own with the default lease. */
     public TrainingQueue(DataSource dataSource, PlanCatalog plans) {
         this(dataSource, plans, "worker-" + HexFormat.of().formatHex(randomBytes()), DEFAULT_LEASE);
+    }
+
+    /** A queue whose submissions are admitted by the org's cost cap ({@link CostCap}): what the API submits through. */
+    public TrainingQueue(DataSource dataSource, PlanCatalog plans, CostCap costCap) {
+        this(dataSource, plans, "worker-" + HexFormat.of().formatHex(randomBytes()), DEFAULT_LEASE, DEFAULT_BACKOFF, costCap);
     }
 
     /** A queue whose claims are leased to {@code worker} for {@code lease} at a time. */
@@ -62,9 +70,15 @@ public final class TrainingQueue {
 
     /** A queue whose failed attempts are retried after {@code backoff}. */
     public TrainingQueue(DataSource dataSource, PlanCatalog plans, String worker, Duration lease, JobLeases.Backoff backoff) {
+        this(dataSource, plans, worker, lease, backoff, null);
+    }
+
+    private TrainingQueue(DataSource dataSource, PlanCatalog plans, String worker, Duration lease, JobLeases.Backoff backoff,
+            CostCap costCap) {
         this.dataSource = dataSource;
         this.plans = plans;
         this.leases = new JobLeases(dataSource, plans, JobTable.TRAINING, worker, lease, backoff);
+        this.costCap = costCap;
     }
 
     public String worker() {
@@ -78,14 +92,15 @@ public final class TrainingQueue {
 
     /**
      * Queues a request with the org's plan priority. Refused (INVALID) when the org's plan has no training priority,
-     * i.e. does not include custom training.
+     * i.e. does not include custom training; with a {@link CostCap}, refused ({@link CostCapReached}) at the org's
+     * hard-stop cost cap, decided under the org's lock in the transaction that queues the request (its hold).
      */
     public TrainingRequest submit(String orgId, String algorithm, Map<String, Object> params, String requestedByKey) {
         TrainingParams.problem(algorithm, params).ifPresent(p -> {
             throw StoreException.invalid(p.detail(), "Send params within the bounds of TrainingParams (see /api/docs)");
         });
-        return run("queueing a training request", c -> {
-            String planId = planOf(c, orgId);
+        return run("queueing a training request", c -> Database.inTransaction(c, tx -> {
+            String planId = costCap == null ? planOf(tx, orgId) : costCap.admit(tx, orgId);
             PlanCatalog.Plan plan = plans.plan(planId);
             if (!plan.hasFeature(CUSTOM_TRAINING)) {
                 throw StoreException.invalid("plan " + planId + " does not include custom model training",
@@ -93,10 +108,10 @@ public final class TrainingQueue {
             }
             int priority = plan.priority().rank();
             String requestId = "tr_" + HexFormat.of().formatHex(randomBytes());
-            return query(c, "INSERT INTO training_requests (org_id, request_id, algorithm, params, priority, requested_by_key) "
+            return query(tx, "INSERT INTO training_requests (org_id, request_id, algorithm, params, priority, requested_by_key) "
                     + "VALUES (?, ?, ?, ?::jsonb, ?, ?) RETURNING " + COLUMNS,
                     orgId, requestId, algorithm, ModelRegistry.json(params), priority, requestedByKey).get(0);
-        });
+        }));
     }
 
     /** One of the org's requests; empty for an unknown id or another org's. */

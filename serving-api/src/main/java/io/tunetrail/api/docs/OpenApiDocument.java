@@ -1,6 +1,7 @@
 package io.tunetrail.api.docs;
 
 import io.tunetrail.api.http.ApiRoute;
+import io.tunetrail.api.http.CostsController;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.model.PlanCatalog;
 import java.lang.reflect.ParameterizedType;
@@ -41,6 +42,9 @@ public final class OpenApiDocument {
                 "required_plans", Map.of("type", "array", "items", str()), "upgrade_url", str(), "feature_description", str())));
         schemas.put("UsageLimitExceeded", object(Map.of("error", str(), "resource", str(), "limit", integer(), "current_usage", integer(),
                 "resets_at", Map.of("type", "string", "format", "date-time"), "upgrade_message", str())));
+        schemas.put("CostCapReached", object(Map.of("type", str(), "title", str(), "status", integer(), "detail", str(), "code", str(),
+                "spent_usd", Map.of("type", "number"), "held_usd", Map.of("type", "number"), "cap_usd", Map.of("type", "number"),
+                "resets_at", Map.of("type", "string", "format", "date-time"))));
         requestSchemas.forEach((name, type) -> schemas.put(name, schemaOf(type)));
         doc.put("components", Map.of("schemas", schemas, "securitySchemes", Map.of(
                 "bearer", Map.of("type", "http", "scheme", "bearer"),
@@ -94,6 +98,16 @@ public final class OpenApiDocument {
                         Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/PlanUpgradeRequired")))));
                 responses.put("409", problem("model_not_trained (the family model= names has no active version for your org) or "
                         + "model_not_served (this API cannot read that family's lists yet)"));
+            }
+            if (CostsController.CAPPED_ROUTES.contains(route.method().name() + " " + route.path())) {
+                Map<String, Object> content = new LinkedHashMap<>();
+                if (responses.get("402") instanceof Map<?, ?> upgrade && upgrade.get("content") instanceof Map<?, ?> c) {
+                    c.forEach((type, schema) -> content.put((String) type, schema));
+                }
+                content.put("application/problem+json", Map.of("schema", Map.of("$ref", "#/components/schemas/CostCapReached")));
+                responses.put("402", Map.of("description", (responses.containsKey("402") ? "Plan upgrade required (application/json), or " : "")
+                        + "cost_cap_reached: the org's month-to-date cost has reached its plan's hard-stop cap (application/problem+json)",
+                        "content", content));
             }
             if (gate.resource() != null) {
                 op.put("x-metered-resource", gate.resource());

@@ -1,5 +1,6 @@
 package io.tunetrail.api.http;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,6 +176,23 @@ public final class ApiErrors {
         body.put("resets_at", resetsAt.toString());
         body.put("upgrade_message", upgradeMessage);
         return new ApiException(429, "usage_limit_exceeded", "Usage limit exceeded", upgradeMessage, null, body, headers);
+    }
+
+    /**
+     * 402 at the org's hard-stop cost cap: new costly work waits for the next month. A problem document whose extension
+     * members carry the figures: {@code spent_usd}, {@code held_usd} (queued jobs not yet measured), {@code cap_usd} and
+     * {@code resets_at}.
+     */
+    public static ApiException costCapReached(BigDecimal spentUsd, BigDecimal heldUsd, BigDecimal capUsd, Instant resetsAt) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("spent_usd", spentUsd);
+        figures.put("held_usd", heldUsd);
+        figures.put("cap_usd", capUsd);
+        figures.put("resets_at", resetsAt.toString());
+        return new ApiException(402, "cost_cap_reached", "Cost cap reached", "Your organisation's cost this month (" + spentUsd.toPlainString()
+                + " USD, and " + heldUsd.toPlainString() + " USD held by queued jobs) has reached its plan's cap of " + capUsd.toPlainString()
+                + " USD, which stops new costly work; it resets at " + resetsAt + ". Upgrade the plan or wait for the reset "
+                + "(GET /api/v1/usage/costs shows the month)", null, null, null, figures);
     }
 
     /** Too many requests per minute for one key: a problem document, with Retry-After. */

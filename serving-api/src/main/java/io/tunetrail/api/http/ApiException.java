@@ -20,10 +20,18 @@ public final class ApiException extends RuntimeException {
     private final String field;
     private final transient Map<String, Object> body;
     private final transient Map<String, String> headers;
+    private final transient Map<String, Object> extensions;
 
     ApiException(int status, String code, String title, String detail, String field, Map<String, Object> body,
             Map<String, String> headers) {
+        this(status, code, title, detail, field, body, headers, Map.of());
+    }
+
+    /** A problem document with extension members (RFC 9457 §3.2) after the standard ones, e.g. a cost cap's figures. */
+    ApiException(int status, String code, String title, String detail, String field, Map<String, Object> body,
+            Map<String, String> headers, Map<String, Object> extensions) {
         super(detail);
+        this.extensions = extensions;
         this.status = status;
         this.code = code;
         this.title = title;
@@ -78,6 +86,7 @@ public final class ApiException extends RuntimeException {
         if (field != null) {
             problem.put("field", field);
         }
+        problem.putAll(extensions);
         return problem;
     }
 }

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.tunetrail.store.StoreException;
+import io.tunetrail.store.costs.CostCapReached;
 import java.sql.SQLException;
 import java.util.UUID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -22,6 +23,7 @@ public final class ErrorResponses {
 
     public static void register(Javalin app, long maxBodyBytes) {
         app.exception(ApiException.class, (e, ctx) -> write(ctx, e));
+        app.exception(CostCapReached.class, (e, ctx) -> write(ctx, ApiErrors.costCapReached(e.spentUsd(), e.heldUsd(), e.capUsd(), e.resetsAt())));
         app.exception(StoreException.class, (e, ctx) -> write(ctx, e.getCause() instanceof SQLException sql ? fromDatabase(ctx, e, sql) : switch (e.kind()) {
             case INVALID -> ApiErrors.invalidField(null, e.getMessage());
             case NOT_FOUND -> ApiErrors.notFoundDetail(e.getMessage());
