@@ -303,6 +303,9 @@ public final class RecommendationFilter {
         }
         Set<String> out = new LinkedHashSet<>();
         for (String id : parts) {
+            if (id.isBlank()) {
+                throw Check.invalid(name, "'" + name + "' has an empty id; separate ids by single commas");
+            }
             out.add(Check.id(name, id.strip()));
         }
         return Set.copyOf(out);
