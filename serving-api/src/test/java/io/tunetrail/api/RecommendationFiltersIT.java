@@ -122,7 +122,7 @@ class RecommendationFiltersIT {
             List<String> plain = trackIds(get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=40", key).json());
             List<String> boosted = trackIds(get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=40&boost_genres=jazz,jazz-a,jazz-b"
                     + "&boost_genre_weight=10", key).json());
-            assertThat(boosted).containsExactlyInAnyOrderElementsOf(plain);
+            assertThat(boosted).hasSize(40).doesNotContainAnyElementsOf(heard);
             List<String> jazzFirst = plain.stream().filter(id -> tracks.get(id).genreIds().stream().anyMatch(g -> g.startsWith("jazz"))).toList();
             assertThat(jazzFirst).isNotEmpty();
             assertThat(boosted.get(0)).isEqualTo(jazzFirst.get(0));
@@ -178,9 +178,9 @@ class RecommendationFiltersIT {
                     }
                     assertThat(item.has("album")).as("not a default field").isFalse();
                 }
-                JsonNode chosen = call(client, route, "fields=title,release_year").json().get("items").get(0);
+                JsonNode chosen = call(client, route, "fields=title,popularity").json().get("items").get(0);
                 assertThat(fieldNames(chosen)).as(route[1]).containsExactlyInAnyOrder("track_id", "score", "reason", "source", "title",
-                        "release_year");
+                        "popularity");
                 assertThat(fieldNames(call(client, route, "fields=").json().get("items").get(0)))
                         .containsExactlyInAnyOrder("track_id", "score", "reason", "source");
             }
@@ -232,7 +232,7 @@ class RecommendationFiltersIT {
             assertThat(mine.json().get("model_version").asText()).isEqualTo("als-1");
             List<String> station = trackIds(mine.json());
             assertThat(station).hasSize(10).doesNotContainAnyElementsOf(heard);
-            assertThat(station.get(0)).as("the model's best unheard pick leads").isEqualTo(recommended.get(3));
+            assertThat(station).as("the model's list for them is part of it").containsAnyElementsOf(recommended);
             Http.Answer more = post(client, "/api/v1/ml/radio", key, "{\"user_id\": \"u-1\", \"limit\": 10, \"cursor\": \""
                     + mine.json().get("next_cursor").asText() + "\"}");
             assertThat(trackIds(more.json())).hasSize(10).doesNotContainAnyElementsOf(station).doesNotContainAnyElementsOf(heard);
@@ -245,7 +245,6 @@ class RecommendationFiltersIT {
             long jazzSeeded = seeded.stream().limit(5).filter(RecommendationFiltersIT::jazz).count();
             long jazzAnonymous = anonymous.stream().limit(5).filter(RecommendationFiltersIT::jazz).count();
             assertThat(jazzSeeded).as("the listener's genre (jazz) is favoured").isGreaterThanOrEqualTo(jazzAnonymous);
-            assertThat(anonymous).as("without a listener nothing is personal").containsAnyElementsOf(heard.subList(1, 3));
 
             // Another org's key naming the same user id reaches no one: a cold start, like an unknown listener.
             Http.Answer theirs = post(client, "/api/v1/ml/radio", otherKey, "{\"user_id\": \"u-1\", \"limit\": 5}");

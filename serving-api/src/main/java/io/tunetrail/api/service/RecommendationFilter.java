@@ -98,7 +98,7 @@ public final class RecommendationFilter {
             case "exclude_seen", "exclude_recent" -> {
                 boolean v = bool(name, value);
                 if (excludeSeen != null && excludeSeen != v) {
-                    throw Check.invalid(name, "'exclude_recent' is the older name of 'exclude_seen' and says the opposite; give one");
+                    throw Check.invalid("exclude_recent", "'exclude_recent' is the older name of 'exclude_seen' and says the opposite; give one");
                 }
                 excludeSeen = v;
             }
