@@ -233,8 +233,8 @@ public final class RecommendationFilter {
 
     /**
      * The route's ranked {@code candidates} without {@code seen}, filtered, reordered by the boosts and capped per
-     * artist. With {@code cards} (null: the filter needs none and none were read) a track the catalog does not have
-     * is left out: a client could show nothing of it.
+     * artist. {@code cards} may be null when this needs none; a track the catalog does not have is left out when this
+     * filters or reorders (it cannot be judged), kept otherwise.
      */
     public List<Item> apply(List<Item> candidates, Map<String, TrackCard> cards, Set<String> seen, int currentYear) {
         List<Item> kept = new ArrayList<>(candidates.size());
@@ -244,7 +244,8 @@ public final class RecommendationFilter {
             }
             if (cards != null) {
                 TrackCard c = cards.get(i.trackId());
-                if (c == null || !accepts(c)) {
+                // A track the catalog does not have cannot be judged by a filter; with none it is served as before.
+                if (c == null ? needsCards() : !accepts(c)) {
                     continue;
                 }
             }

@@ -451,7 +451,8 @@ public final class RecommendationService {
         int to = Math.min(kept.size(), offset + limit);
         List<Item> page = new ArrayList<>(to - from);
         for (Item i : kept.subList(from, to)) {
-            page.add(options.fields().isEmpty() ? i : i.shown(cards.get(i.trackId()), options.fields()));
+            TrackCard card = cards == null ? null : cards.get(i.trackId());
+            page.add(card == null || options.fields().isEmpty() ? i : i.shown(card, options.fields()));
         }
         return new Recommendations(version, page, kept.size() > offset + limit ? Page.cursor(offset + limit) : null);
     }

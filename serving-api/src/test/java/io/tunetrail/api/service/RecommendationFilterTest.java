@@ -40,7 +40,10 @@ class RecommendationFilterTest {
     void noFilterParametersIsTheSharedNoneAndKeepsTheList() {
         assertThat(RecommendationFilter.parse(query("user_id", "u", "limit", "5"))).isSameAs(RecommendationFilter.NONE);
         assertThat(ids(RecommendationFilter.NONE.apply(LIST, null, Set.of("c"), 2026))).containsExactly("a", "b", "d", "x");
-        assertThat(ids(RecommendationFilter.NONE.apply(LIST, CARDS, Set.of(), 2026))).as("x is not in the catalog").containsExactly("a", "b", "c", "d");
+        assertThat(ids(RecommendationFilter.NONE.apply(LIST, CARDS, Set.of(), 2026))).as("x is not in the catalog: served as is")
+                .containsExactly("a", "b", "c", "d", "x");
+        assertThat(ids(RecommendationFilter.parse(query("max_energy", "1")).apply(LIST, CARDS, Set.of(), 2026)))
+                .as("a filter cannot judge x").containsExactly("a", "b", "c", "d");
     }
 
     @Test
