@@ -148,7 +148,7 @@ public final class ServingApp {
         ExperimentService experiments = new ExperimentService(sql, stores.jedis(), clock);
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
         RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments,
-                new ModelChoice(settings.plans(), registry));
+                new ModelChoice(settings.plans(), registry), clock);
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
         OrgCosts costs = new OrgCosts(CostCatalog.load());

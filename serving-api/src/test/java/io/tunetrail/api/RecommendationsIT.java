@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
+import io.tunetrail.api.testing.RandomEmbeddings;
 import io.tunetrail.model.Catalog;
 import io.tunetrail.model.Track;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
@@ -17,12 +18,10 @@ import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.testing.TestCatalogs;
 import io.tunetrail.store.vector.PgVectorStore;
-import io.tunetrail.store.vector.TrackEmbedding;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,17 +62,7 @@ class RecommendationsIT {
         online.writeBatch(org, FeatureViews.SIMILAR_TRACKS, "sim-1", List.of(new FeatureRow("t:0", Map.of(
                 "track_ids", List.of("t:5", "t:6", "t:7"), "scores", List.of(0.9, 0.8, 0.7), "model_version", "sim-1"))));
         online.activateVersion(org, FeatureViews.SIMILAR_TRACKS, "sim-1");
-        PgVectorStore vectors = new PgVectorStore(stack.db.dataSource());
-        Random random = new Random(3);
-        List<TrackEmbedding> embeddings = new ArrayList<>();
-        for (Track t : catalog.tracks()) {
-            float[] v = new float[vectors.dimension()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) random.nextGaussian();
-            }
-            embeddings.add(new TrackEmbedding(t.trackId(), v, "emb-1"));
-        }
-        vectors.upsert(org, embeddings);
+        RandomEmbeddings.store(stack.db.dataSource(), org, catalog.tracks(), 3);
     }
 
     /** "Title by Artist" of a track of the seeded catalog (the title alone without an artist), as reasons name it. */

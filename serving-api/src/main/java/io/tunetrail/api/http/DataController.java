@@ -8,14 +8,13 @@ import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.InteractionService;
+import io.tunetrail.api.service.ItemFields;
 import io.tunetrail.api.service.Page;
+import io.tunetrail.api.service.RecommendationFilter;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageService;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** HTTP for recommendations, the catalog, interactions and usage: parse, call a service, answer. */
 public final class DataController {
@@ -51,12 +50,12 @@ public final class DataController {
                 // Community
                 ApiRoute.get("/api/v1/recommendations/genre-based", READ, RECS, "Popular tracks of a genre, or of a listener's recent genres",
                         ctx -> ctx.json(recommendations.genreBased(principal(ctx), ctx.queryParam("genre_id"), ctx.queryParam("user_id"),
-                                limit(ctx), ctx.queryParam("cursor")))).query("genre_id", "user_id", "limit", "cursor"),
+                                limit(ctx), ctx.queryParam("cursor"), options(ctx)))).query(listParams("genre_id", "user_id", "limit", "cursor")),
                 ApiRoute.get("/api/v1/tracks/{track_id}/similar", SIMILAR, RECS, "Tracks similar to a track (item-item model, else audio "
                                 + "embeddings); model=content for audio embeddings only",
-                        ctx -> ctx.json(recommendations.similar(principal(ctx), ctx.pathParam("track_id"), limit(ctx), ctx.queryParam("cursor"),
-                                ctx.queryParam(Gate.MODEL_PARAM))))
-                        .query("limit", "cursor", Gate.MODEL_PARAM),
+                        ctx -> ctx.json(recommendations.similar(principal(ctx), ctx.pathParam("track_id"), Check.optionalId("user_id",
+                                ctx.queryParam("user_id")), limit(ctx), ctx.queryParam("cursor"), ctx.queryParam(Gate.MODEL_PARAM), options(ctx))))
+                        .query(listParams("user_id", "limit", "cursor", Gate.MODEL_PARAM)),
                 ApiRoute.post("/api/v1/recommendations/feedback", WRITE, RECS, "Feedback on a recommended track (like, dislike, skip, ...)",
                         ctx -> ctx.status(202).json(feedback.record(principal(ctx), Json.read(ctx.bodyAsBytes(), FeedbackService.FeedbackRequest.class))))
                         .body("FeedbackRequest").status(202),
@@ -106,14 +105,13 @@ public final class DataController {
                         "A listener's daily mix: the org's active model version (or the model family model= names, within the plan's "
                                 + "ladder), filtered, never empty while the catalog is not",
                         ctx -> ctx.json(recommendations.dailyMix(principal(ctx), ctx.queryParam("user_id"), limit(ctx), ctx.queryParam("cursor"),
-                                new RecommendationService.Filters(!"false".equals(ctx.queryParam("exclude_recent")),
-                                        set(ctx.queryParam("include_genres")), set(ctx.queryParam("exclude_genres"))),
-                                AccessHook.prefetched(ctx, ctx.queryParam("user_id")), ctx.queryParam(Gate.MODEL_PARAM))))
-                        .query("user_id", "limit", "cursor", "exclude_recent", "include_genres", "exclude_genres", Gate.MODEL_PARAM),
-                ApiRoute.post("/api/v1/ml/radio", RADIO, RECS, "A radio station from a seed track, artist or genre: a continuing list",
+                                options(ctx), AccessHook.prefetched(ctx, ctx.queryParam("user_id")), ctx.queryParam(Gate.MODEL_PARAM))))
+                        .query(listParams("user_id", "limit", "cursor", "exclude_recent", Gate.MODEL_PARAM)),
+                ApiRoute.post("/api/v1/ml/radio", RADIO, RECS, "A radio station from a seed track, artist or genre, or from a listener's "
+                                + "taste (user_id alone); with user_id it leaves out what they just heard and favours their genres. A continuing list",
                         ctx -> ctx.json(recommendations.radio(principal(ctx), Json.read(ctx.bodyAsBytes(), RecommendationService.RadioRequest.class),
-                                ctx.queryParam(Gate.MODEL_PARAM))))
-                        .body("RadioRequest").query(Gate.MODEL_PARAM),
+                                ctx.queryParam(Gate.MODEL_PARAM), options(ctx))))
+                        .body("RadioRequest").query(listParams(Gate.MODEL_PARAM)),
                 ApiRoute.post("/api/v1/audio/similarity-search", VECTOR, RECS, "Nearest tracks by audio embedding (pgvector), by track id or by vector",
                         ctx -> ctx.json(recommendations.similaritySearch(principal(ctx),
                                 Json.read(ctx.bodyAsBytes(), RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"));
@@ -123,13 +121,20 @@ public final class DataController {
         return Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100);
     }
 
-    private static Set<String> set(String csv) {
-        if (csv == null || csv.isBlank()) {
-            return Set.of();
-        }
-        Set<String> out = new LinkedHashSet<>(Arrays.asList(csv.split(",")));
-        out.forEach(g -> Check.id("genre id", g));
-        return out;
+    /** The filter, business rules and item fields of a recommendation route's query (every such route takes all of them). */
+    private static RecommendationService.ListOptions options(Context ctx) {
+        RecommendationFilter filter = RecommendationFilter.parse(ctx.queryParamMap());
+        String fields = ctx.queryParam("fields");
+        return filter == RecommendationFilter.NONE && fields == null ? RecommendationService.ListOptions.DEFAULT
+                : new RecommendationService.ListOptions(filter, ItemFields.parse(fields));
+    }
+
+    /** A recommendation route's own query parameters, then the filters and {@code fields} every such route takes. */
+    private static String[] listParams(String... own) {
+        List<String> all = new java.util.ArrayList<>(List.of(own));
+        all.addAll(RecommendationFilter.QUERY_PARAMS);
+        all.add("fields");
+        return all.toArray(String[]::new);
     }
 
     private static Map<String, Object> page(String name, Page<?> page) {

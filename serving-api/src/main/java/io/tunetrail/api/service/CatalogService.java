@@ -90,6 +90,7 @@ public final class CatalogService {
     private final Clock clock;
     private final Map<String, Popular> popular = new ConcurrentHashMap<>();
     private final Map<String, Label> labels = new ConcurrentHashMap<>();
+    private final TrackCards cards;
 
     private record Label(String text, long loadedAtMillis) {}
 
@@ -100,6 +101,7 @@ public final class CatalogService {
         this.sql = sql;
         this.catalog = catalog;
         this.clock = clock;
+        this.cards = new TrackCards(sql, clock);
     }
 
     // --- tracks --------------------------------------------------------------------------------------------
@@ -208,12 +210,14 @@ public final class CatalogService {
         });
         popular.remove(p.orgId());
         labels.remove(p.orgId() + '\u0000' + trackId);
+        cards.forget(p.orgId(), trackId);
     }
 
     public void deleteTrack(Principal p, String trackId) {
         delete(p, "tracks", "track_id", "track", trackId);
         popular.remove(p.orgId());
         labels.remove(p.orgId() + '\u0000' + trackId);
+        cards.forget(p.orgId(), trackId);
     }
 
     public TopTracks top(Principal p, String timeRange, int limit) {
@@ -295,6 +299,23 @@ public final class CatalogService {
             ps.setArray(2, ps.getConnection().createArrayOf("text", trackIds.toArray()));
         }, CatalogService::track).forEach(t -> out.put(t.trackId(), t));
         return out;
+    }
+
+    /** The cards (what a list shows and filters on) of the org's tracks among {@code trackIds}; see {@link TrackCards}. */
+    public Map<String, TrackCard> cards(String orgId, Collection<String> trackIds) {
+        return cards.of(orgId, trackIds);
+    }
+
+    /** The org's most popular tracks by any of {@code artistIds} or in any of {@code genreIds}, in one query. */
+    public List<Track> popularIn(String orgId, Collection<String> genreIds, Collection<String> artistIds, int limit) {
+        return sql.list("reading popular tracks of genres and artists", "SELECT " + TRACK_COLUMNS + " FROM tracks t WHERE t.org_id = ? "
+                + "AND (t.artist_id = ANY (?) OR EXISTS (SELECT 1 FROM track_genres g WHERE g.org_id = t.org_id AND g.track_id = t.track_id "
+                + "AND g.genre_id = ANY (?))) ORDER BY t.popularity DESC, t.track_id LIMIT ?", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setArray(2, ps.getConnection().createArrayOf("text", artistIds.toArray()));
+                    ps.setArray(3, ps.getConnection().createArrayOf("text", genreIds.toArray()));
+                    ps.setInt(4, limit);
+                }, CatalogService::track);
     }
 
     public List<Track> tracksByGenre(String orgId, String genreId, int limit) {
@@ -383,6 +404,8 @@ public final class CatalogService {
 
     public void deleteGenre(Principal p, String genreId) {
         delete(p, "genres", "genre_id", "genre", genreId);
+        // The genre left every track it was on: their cards would still list it.
+        cards.forgetOrg(p.orgId());
     }
 
     private void delete(Principal p, String table, String idColumn, String what, String id) {
