@@ -28,6 +28,7 @@ final class Verbs {
                 new io.tunetrail.cli.serve.ServeCommand(),
                 new io.tunetrail.cli.serve.AdminCommand(),
                 new io.tunetrail.cli.sql.SqlCommand(),
+                new io.tunetrail.cli.sql.NotebooksCommand(),
                 new io.tunetrail.cli.chaos.ChaosCommand(),
                 new io.tunetrail.cli.pkg.PackageCommand(),
                 bench());

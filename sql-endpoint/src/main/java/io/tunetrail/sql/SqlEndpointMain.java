@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.analyst.AnalystAccounts;
+import io.tunetrail.store.analyst.QueryAuditLog;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +15,7 @@ public final class SqlEndpointMain {
     public static void main(String[] args) throws Exception {
         PlatformConfig config = PlatformConfig.load();
         HikariDataSource db = Database.connect(config, 4);
-        SqlEndpointServer server = SqlEndpointServer.start(config, new AnalystAccounts(db, Clock.systemUTC()));
+        SqlEndpointServer server = SqlEndpointServer.start(config, new AnalystAccounts(db, Clock.systemUTC()), new QueryAuditLog(db));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -2,6 +2,8 @@ package io.tunetrail.sql;
 
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.sql.audit.AuditWriter;
+import io.tunetrail.sql.audit.StatementAudit;
 import io.tunetrail.sql.auth.EndpointAuthenticator;
 import io.tunetrail.sql.guard.AnalystGuardExtension;
 import io.tunetrail.sql.guard.Guards;
@@ -12,6 +14,7 @@ import io.tunetrail.sql.guard.SessionDirectory;
 import io.tunetrail.sql.lake.LakeCatalog;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.analyst.AnalystAccounts;
+import io.tunetrail.store.analyst.QueryAuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlEndpointServer implements AutoCloseable, SessionDirectory, EndpointAuthenticator.Logins {
     private static final Logger LOG = LoggerFactory.getLogger(SqlEndpointServer.class);
+    /** Audit entries waiting for PostgreSQL: minutes of heavy use, a few MB (the SQL text is bounded). */
+    private static final int AUDIT_QUEUE = 10_000;
 
     private final SparkSession session;
     private final LakeCatalog lake;
@@ -52,11 +57,13 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
     private final Map<String, AnalystAccounts.Account> loggedIn = new ConcurrentHashMap<>();
     private final Map<SparkSession, SessionAccount> known = new WeakHashMap<>();
     private final QueryTimeLimit timeLimit;
+    private final AuditWriter auditWriter;
+    private final StatementAudit audit;
     private final String jdbcUrl;
     private volatile HiveThriftServer2 thrift;
     private volatile SessionManager sessions;
 
-    private SqlEndpointServer(SparkSession session, PlatformConfig config, AnalystAccounts accounts) {
+    private SqlEndpointServer(SparkSession session, PlatformConfig config, AnalystAccounts accounts, QueryAuditLog auditLog) {
         this.session = session;
         this.accounts = accounts;
         this.maxRows = config.getLong(PlatformConfig.SQL_MAX_ROWS);
@@ -64,6 +71,9 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
         long timeout = config.getLong(PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS);
         this.timeLimit = timeout > 0 ? new QueryTimeLimit(session.sparkContext(), Duration.ofSeconds(timeout)) : null;
         this.jdbcUrl = jdbcUrl(config, "default");
+        this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE);
+        this.audit = new StatementAudit(this::accountOfUser, auditWriter);
+        session.sparkContext().addSparkListener(audit);
     }
 
     /** {@code jdbc:hive2://<sql.host>:<sql.port>/<database>}. */
@@ -72,7 +82,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
     }
 
     /** Starts Spark, registers the offline store's tables and opens the Thrift port; returns when clients can connect. */
-    public static SqlEndpointServer start(PlatformConfig config, AnalystAccounts accounts) throws Exception {
+    public static SqlEndpointServer start(PlatformConfig config, AnalystAccounts accounts, QueryAuditLog auditLog) throws Exception {
         Path dir = config.home().resolve("sql");
         Files.createDirectories(dir);
         // Derby (the Hive sessions' metastore, in memory: our tables live in Spark's catalog) writes derby.log into the
@@ -102,7 +112,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
                 .config("spark.hadoop.hive.server2.custom.authentication.class", EndpointAuthenticator.class.getName())
                 .config("spark.hadoop.hive.server2.enable.doAs", "false")
                 .getOrCreate();
-        SqlEndpointServer server = new SqlEndpointServer(spark, config, accounts);
+        SqlEndpointServer server = new SqlEndpointServer(spark, config, accounts, auditLog);
         Guards.install(server);
         EndpointAuthenticator.install(server);
         try {
@@ -128,7 +138,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
             server.stop();
             throw new IllegalStateException("the Thrift server has no CLI service; spark-hive-thriftserver changed shape");
         }
-        MetadataGuard.install(sessions, this::accountOfUser);
+        MetadataGuard.install(sessions, this::accountOfUser, audit::statementOpened);
         thrift = server;
     }
 
@@ -227,5 +237,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
             thrift.stop();
         }
         session.stop();
+        // After the server and Spark stopped, so the statements they ended are queued too.
+        auditWriter.close();
     }
 }

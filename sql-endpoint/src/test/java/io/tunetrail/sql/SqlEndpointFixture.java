@@ -5,6 +5,7 @@ import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.ApiKeyHash;
 import io.tunetrail.store.analyst.AnalystAccounts;
+import io.tunetrail.store.analyst.QueryAuditLog;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -43,8 +44,18 @@ final class SqlEndpointFixture implements AutoCloseable {
     final String orgB;
     final AnalystAccounts.Created everyOrg;
     final AnalystAccounts.Created boundToA;
+    final QueryAuditLog audit;
+
+    /** Writes the lake the endpoint serves, through the endpoint's own session, for the fixture's two orgs. */
+    interface LakeWriter {
+        void write(SparkSession spark, String root, List<String> orgs);
+    }
 
     SqlEndpointFixture(FreshDatabase db, Path home) throws Exception {
+        this(db, home, MAX_ROWS, (spark, root, orgs) -> writeLake(spark, root, orgs.get(0), orgs.get(1)));
+    }
+
+    SqlEndpointFixture(FreshDatabase db, Path home, long maxRows, LakeWriter lake) throws Exception {
         orgA = db.newOrg("enterprise");
         orgB = db.newOrg("pro");
         int port;
@@ -54,15 +65,16 @@ final class SqlEndpointFixture implements AutoCloseable {
         Files.createDirectories(home);
         config = TestStack.config(Map.of(PlatformConfig.POSTGRES_DATABASE.name(), db.name(), PlatformConfig.HOME.name(), home.toString(),
                 PlatformConfig.OFFLINE_STORE.name(), home.resolve("lake").toString(), PlatformConfig.SQL_PORT.name(), String.valueOf(port),
-                PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(MAX_ROWS), PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(),
+                PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(maxRows), PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(),
                 String.valueOf(TIME_LIMIT_SECONDS)));
         AnalystAccounts accounts = new AnalystAccounts(db.dataSource(), Clock.systemUTC());
         everyOrg = accounts.create("all-" + UUID.randomUUID().toString().substring(0, 6), null);
         boundToA = accounts.create("a-" + UUID.randomUUID().toString().substring(0, 6), orgA);
         key(db, BI_KEY_ID, BI_KEY, "{read,bi}");
         key(db, READ_KEY_ID, READ_KEY, "{read}");
-        server = SqlEndpointServer.start(config, accounts);
-        writeLake(server.spark(), config.offlineStore().toString());
+        audit = new QueryAuditLog(db.dataSource());
+        server = SqlEndpointServer.start(config, accounts, audit);
+        lake.write(server.spark(), config.offlineStore().toString(), List.of(orgA, orgB));
     }
 
     private void key(FreshDatabase db, String id, String secret, String scopes) throws SQLException {
@@ -70,7 +82,7 @@ final class SqlEndpointFixture implements AutoCloseable {
                 + "', 'bi', '" + ApiKeyHash.of(secret) + "', 'tt_abcdefgh', '" + scopes + "')");
     }
 
-    private void writeLake(SparkSession spark, String root) {
+    private static void writeLake(SparkSession spark, String root, String orgA, String orgB) {
         OfflineStoreLayout layout = OfflineStoreLayout.load();
         String interactions = layout.table("interactions").location(root);
         append(spark, interactions, rows(orgA, 0, 20) + ", " + rows(orgB, 100, 15));
@@ -120,6 +132,20 @@ final class SqlEndpointFixture implements AutoCloseable {
 
     static long count(Connection c, String sql) throws SQLException {
         return ((Number) query(c, sql).get(0).get(0)).longValue();
+    }
+
+    /** The audit entry whose SQL contains {@code marker}, once the endpoint's writer has written it (it writes after the fact). */
+    QueryAuditLog.Entry auditEntry(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (QueryAuditLog.Entry e : audit.recent(null, null, 10_000)) {
+                if (e.sql().contains(marker)) {
+                    return e;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no audit entry of a statement containing " + marker + " within 60 s");
     }
 
     @Override

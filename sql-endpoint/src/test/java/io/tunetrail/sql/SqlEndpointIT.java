@@ -4,13 +4,18 @@ import static io.tunetrail.sql.SqlEndpointFixture.count;
 import static io.tunetrail.sql.SqlEndpointFixture.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tunetrail.sql.lake.LakeCatalog;
+import io.tunetrail.store.analyst.QueryAuditLog;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +109,88 @@ class SqlEndpointIT {
                 Thread.sleep(100);
             }
             assertThat(count(c, "SELECT count(*) FROM lake.interactions")).as("the session goes on").isEqualTo(40);
+            QueryAuditLog.Entry audited = endpoint.auditEntry("range(0, 1000000000)");
+            assertThat(audited.outcome()).isEqualTo(QueryAuditLog.Outcome.CANCELLED);
+            assertThat(audited.reason()).contains("sql.query-timeout-seconds");
+            assertThat(audited.durationMs()).isGreaterThanOrEqualTo(SqlEndpointFixture.TIME_LIMIT_SECONDS * 1000L);
+        }
+    }
+
+    @Test
+    void everyStatementIsAuditedWithAccountOrgRowsAndOutcome() throws Exception {
+        String m = "m" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = endpoint.connectAs(endpoint.everyOrg)) {
+            assertThat(query(c, "SELECT track_id, '" + m + "-ok' AS marker FROM lake.interactions WHERE org_id = '" + endpoint.orgB + "'")).hasSize(15);
+            assertThatThrownBy(() -> query(c, "SELEC '" + m + "-bad'")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> query(c, "SELECT track_id, '" + m + "-many' FROM lake.interactions")).hasMessageContaining("sql.max-rows");
+            String padding = "x".repeat(QueryAuditLog.MAX_SQL_CHARS);
+            assertThat(query(c, "SELECT '" + m + "-long', length('" + padding + "')")).hasSize(1);
+        }
+        try (Connection c = endpoint.connectAs(endpoint.boundToA)) {
+            assertThatThrownBy(() -> query(c, "SELECT count(*), '" + m + "-refused' FROM lake.interactions")).hasMessageContaining("refused");
+        }
+        try (Connection c = endpoint.connect(SqlEndpointFixture.BI_KEY_ID, SqlEndpointFixture.BI_KEY)) {
+            assertThat(count(c, "SELECT count(*) FROM " + LakeCatalog.orgDatabase(endpoint.orgA) + ".interactions WHERE track_id <> '" + m + "-key'"))
+                    .isEqualTo(25);
+        }
+
+        QueryAuditLog.Entry ok = endpoint.auditEntry(m + "-ok");
+        assertThat(ok.account()).isEqualTo(endpoint.everyOrg.name());
+        assertThat(ok.accountKind()).isEqualTo("analyst");
+        assertThat(ok.orgId()).as("an every-org analyst").isNull();
+        assertThat(ok.outcome()).isEqualTo(QueryAuditLog.Outcome.OK);
+        assertThat(ok.rows()).isEqualTo(15L);
+        assertThat(ok.reason()).isNull();
+        assertThat(ok.durationMs()).isNotNegative();
+
+        QueryAuditLog.Entry bad = endpoint.auditEntry(m + "-bad");
+        assertThat(bad.outcome()).isEqualTo(QueryAuditLog.Outcome.FAILED);
+        assertThat(bad.reason()).contains("PARSE_SYNTAX_ERROR");
+        assertThat(bad.rows()).isNull();
+
+        QueryAuditLog.Entry many = endpoint.auditEntry(m + "-many");
+        assertThat(many.outcome()).as("the row limit is the endpoint's rule").isEqualTo(QueryAuditLog.Outcome.REFUSED);
+        assertThat(many.reason()).contains("sql.max-rows");
+
+        QueryAuditLog.Entry refused = endpoint.auditEntry(m + "-refused");
+        assertThat(refused.account()).isEqualTo(endpoint.boundToA.name());
+        assertThat(refused.orgId()).isEqualTo(endpoint.orgA);
+        assertThat(refused.outcome()).isEqualTo(QueryAuditLog.Outcome.REFUSED);
+        assertThat(refused.reason()).contains("lake.interactions is not a view of " + LakeCatalog.orgDatabase(endpoint.orgA));
+
+        QueryAuditLog.Entry key = endpoint.auditEntry(m + "-key");
+        assertThat(key.account()).isEqualTo(SqlEndpointFixture.BI_KEY_ID);
+        assertThat(key.accountKind()).isEqualTo("api_key");
+        assertThat(key.orgId()).isEqualTo(endpoint.orgA);
+        assertThat(key.rows()).isEqualTo(1L);
+
+        QueryAuditLog.Entry longOne = endpoint.auditEntry(m + "-long");
+        assertThat(longOne.sql()).as("the stored text is bounded").hasSize(QueryAuditLog.MAX_SQL_CHARS);
+        assertThat(longOne.sqlLength()).isGreaterThan(QueryAuditLog.MAX_SQL_CHARS);
+        assertThat(longOne.outcome()).isEqualTo(QueryAuditLog.Outcome.OK);
+
+        assertThat(endpoint.audit.recent(endpoint.boundToA.name(), null, 100)).extracting(QueryAuditLog.Entry::account)
+                .containsOnly(endpoint.boundToA.name());
+    }
+
+    @Test
+    void aSlowAuditTableNeverHoldsAQuery() throws Exception {
+        String m = "m" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection pg = DB.dataSource().getConnection(); Statement lock = pg.createStatement()) {
+            pg.setAutoCommit(false);
+            // Every insert into the audit now waits until this transaction ends: PostgreSQL as slow as it gets.
+            lock.execute("LOCK TABLE sql_query_audit IN ACCESS EXCLUSIVE MODE");
+            try (Connection c = endpoint.connectAs(endpoint.everyOrg)) {
+                for (int i = 0; i < 3; i++) {
+                    String sql = "SELECT count(*) FROM lake.interactions WHERE track_id <> '" + m + "-" + i + "'";
+                    assertThat(assertTimeoutPreemptively(Duration.ofSeconds(90), () -> count(c, sql)))
+                            .as("answered while the audit table is locked").isEqualTo(40);
+                }
+            }
+            pg.rollback();
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(endpoint.auditEntry(m + "-" + i).outcome()).as("written once the database answers").isEqualTo(QueryAuditLog.Outcome.OK);
         }
     }
 

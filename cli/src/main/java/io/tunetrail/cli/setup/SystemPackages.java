@@ -22,6 +22,12 @@ final class SystemPackages {
     static final List<String> AUDIO_TEST_TOOLS = List.of("ffmpeg", "sox", "espeak-ng");
     /** Used by the web console's browser tests (Selenium drives Debian's own browser and driver; nothing is downloaded). */
     static final List<String> BROWSER_TEST_TOOLS = List.of("chromium", "chromium-driver");
+    /**
+     * Run the notebooks ({@code ./tunetrail notebooks}, NotebooksIT) with Debian's own python3: JPype (the notebooks'
+     * JDBC bridge to the SQL endpoint) is not on the pip mirror, and Debian builds these against each other.
+     */
+    static final List<String> NOTEBOOK_TOOLS = List.of("python3-jpype", "python3-pandas", "python3-matplotlib", "python3-nbclient",
+            "python3-ipykernel", "python3-nbconvert");
 
     private static final Map<String, String> APT_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive", "LC_ALL", "C.UTF-8");
 
@@ -36,6 +42,7 @@ final class SystemPackages {
         List<String> all = new ArrayList<>(RUNTIME);
         all.addAll(AUDIO_TEST_TOOLS);
         all.addAll(BROWSER_TEST_TOOLS);
+        all.addAll(NOTEBOOK_TOOLS);
         if (buildPgvector) {
             all.addAll(PGVECTOR_BUILD);
         }

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"The SQL endpoint over the offline store's Delta tables (HiveServer2 protocol: JDBC/ODBC, BI tools).",
             "sql serve | stop | status runs it in the background; sql -e \"SQL\" --user NAME runs one statement",
-            "(the password in TUNETRAIL_SQL_PASSWORD)."},
-        subcommands = {SqlCommand.Serve.class, SqlCommand.Stop.class, SqlCommand.Status.class})
+            "(the password in TUNETRAIL_SQL_PASSWORD); sql audit lists the statements it ran."},
+        subcommands = {SqlCommand.Serve.class, SqlCommand.Stop.class, SqlCommand.Status.class, SqlAuditCommand.class})
 public final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-e", "--execute"}, description = "One SQL statement to run.")
     String sql;

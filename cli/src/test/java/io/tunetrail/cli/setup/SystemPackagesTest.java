@@ -21,7 +21,8 @@ class SystemPackagesTest {
     @Test
     void buildToolsAreWantedOnlyWhenPgvectorMustBeBuilt() {
         assertThat(SystemPackages.wanted(false)).containsExactly("redis-server", "postgresql-15", "postgresql-server-dev-15",
-                "ffmpeg", "sox", "espeak-ng", "chromium", "chromium-driver");
+                "ffmpeg", "sox", "espeak-ng", "chromium", "chromium-driver", "python3-jpype", "python3-pandas", "python3-matplotlib",
+                "python3-nbclient", "python3-ipykernel", "python3-nbconvert");
         assertThat(SystemPackages.wanted(true)).contains("make", "gcc", "dpkg-dev").startsWith("redis-server");
     }
 

@@ -4,10 +4,12 @@ import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.hive.service.cli.OperationHandle;
 import org.apache.hive.service.cli.SessionHandle;
+import org.apache.hive.service.cli.operation.ExecuteStatementOperation;
 import org.apache.hive.service.cli.operation.GetColumnsOperation;
 import org.apache.hive.service.cli.operation.GetFunctionsOperation;
 import org.apache.hive.service.cli.operation.GetSchemasOperation;
@@ -33,12 +35,14 @@ public final class MetadataGuard extends SparkSQLOperationManager {
     private final SparkSQLOperationManager server;
     private final Function<String, SessionAccount> accountOfUser;
     private final Map<OperationHandle, Operation> operations;
+    private final Consumer<ExecuteStatementOperation> statementOpened;
 
     @SuppressWarnings("unchecked")
-    private MetadataGuard(SparkSQLOperationManager server, Function<String, SessionAccount> accountOfUser)
-            throws ReflectiveOperationException {
+    private MetadataGuard(SparkSQLOperationManager server, Function<String, SessionAccount> accountOfUser,
+            Consumer<ExecuteStatementOperation> statementOpened) throws ReflectiveOperationException {
         this.server = server;
         this.accountOfUser = accountOfUser;
+        this.statementOpened = statementOpened;
         // Spark's manager reads Hive's operation map from its superclass by reflection, which from a subclass finds
         // Spark's own (still empty) field instead: hand it Hive's map directly.
         Field map = OperationManager.class.getDeclaredField("handleToOperation");
@@ -46,8 +50,13 @@ public final class MetadataGuard extends SparkSQLOperationManager {
         this.operations = (Map<OperationHandle, Operation>) map.get(this);
     }
 
-    /** Puts a guard in front of {@code sessions}' operation manager; call before the first session opens. */
-    public static void install(SessionManager sessions, Function<String, SessionAccount> accountOfUser) {
+    /**
+     * Puts a guard in front of {@code sessions}' operation manager; call before the first session opens. Being the
+     * operation manager, it also hands each statement operation it makes to {@code statementOpened} (the audit counts
+     * the rows it answers).
+     */
+    public static void install(SessionManager sessions, Function<String, SessionAccount> accountOfUser,
+            Consumer<ExecuteStatementOperation> statementOpened) {
         OperationManager current = sessions.getOperationManager();
         if (!(current instanceof SparkSQLOperationManager spark)) {
             throw new IllegalStateException("the Thrift server's operation manager is a " + current.getClass().getName()
@@ -57,7 +66,7 @@ public final class MetadataGuard extends SparkSQLOperationManager {
             // The same field Spark's own session manager replaces by reflection to install its manager.
             Field field = SessionManager.class.getDeclaredField("operationManager");
             field.setAccessible(true);
-            field.set(sessions, new MetadataGuard(spark, accountOfUser));
+            field.set(sessions, new MetadataGuard(spark, accountOfUser, statementOpened));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot guard the Thrift server's catalogue calls: " + e, e);
         }
@@ -71,6 +80,14 @@ public final class MetadataGuard extends SparkSQLOperationManager {
     @Override
     public ConcurrentHashMap<SessionHandle, SQLContext> sessionToContexts() {
         return server.sessionToContexts(); // the server's session manager registers each session's context there
+    }
+
+    @Override
+    public synchronized ExecuteStatementOperation newExecuteStatementOperation(HiveSession session, String statement,
+            Map<String, String> confOverlay, boolean async, long queryTimeout) {
+        ExecuteStatementOperation operation = super.newExecuteStatementOperation(session, statement, confOverlay, async, queryTimeout);
+        statementOpened.accept(operation);
+        return operation;
     }
 
     @Override

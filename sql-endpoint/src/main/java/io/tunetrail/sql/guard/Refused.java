@@ -7,7 +7,10 @@ package io.tunetrail.sql.guard;
 public final class Refused extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** How every refusal's message begins (the audit tells refusals from failures by it). */
+    public static final String PREFIX = "refused by the SQL endpoint: ";
+
     public Refused(String message) {
-        super("refused by the SQL endpoint: " + message);
+        super(PREFIX + message);
     }
 }
