@@ -90,6 +90,9 @@ class SqlEndpointIT {
                     .hasMessageContaining("more than " + SqlEndpointFixture.MAX_ROWS + " rows").hasMessageContaining("sql.max-rows");
             assertThat(count(c, "SELECT count(*) FROM (SELECT * FROM lake.interactions) t WHERE track_id IN (SELECT track_id FROM lake.interactions)"))
                     .as("only the statement's own answer is bounded, not its subqueries").isEqualTo(40);
+            // Small answers spread over several partitions (a UNION of limited reads) are within the limit too.
+            assertThat(query(c, "(SELECT track_id FROM lake.interactions LIMIT 3) UNION ALL (SELECT track_id FROM lake.interactions LIMIT 2)"))
+                    .hasSize(5);
         }
     }
 

@@ -21,7 +21,8 @@ import org.apache.spark.sql.functions;
  * and nobody mistakes a truncated answer for the whole one).
  *
  * <p>After the limit the rows are in one partition (a global limit gathers them), so the engine's monotonically
- * increasing id numbers them 0, 1, 2, ... there. Only the statement's own root is wrapped: subqueries are optimised
+ * increasing id numbers them 0, 1, 2, ... there. A plan whose size the optimiser knows to be within the limit is left
+ * alone: the limit above it would be optimised away and its rows left in several partitions. Only the statement's own root is wrapped: subqueries are optimised
  * under a {@link Subquery} root, commands are not queries, and Delta's reads of its log are no answer
  * ({@link InnerPlans}).
  */
@@ -41,6 +42,13 @@ public final class RowLimit extends Rule<LogicalPlan> {
             return plan;
         }
         long max = directory.maxRows();
+        scala.Option<Object> bound = plan.maxRows();
+        if (bound.isDefined() && ((Number) bound.get()).longValue() <= max) {
+            // It cannot answer too many. Wrapping it anyway would be wrong: the optimiser drops a limit above a plan this
+            // small, so its rows stay in several partitions, where the ids below jump by 2^33 (a UNION of two limited reads
+            // of 3 and 2 rows was refused as "more than 100000 rows").
+            return plan;
+        }
         Expression withinLimit = new LessThan(functions.monotonically_increasing_id().expr(), functions.lit(max).expr());
         Expression tooMany = new IsNull(new RaiseError(functions.lit("the query answers more than " + max + " rows, the limit "
                 + PlatformConfig.SQL_MAX_ROWS.name() + " sets: aggregate, filter or add a LIMIT").expr()));
