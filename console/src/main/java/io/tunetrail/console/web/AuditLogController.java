@@ -7,7 +7,6 @@ import io.tunetrail.api.http.ApiException;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.Page;
-import io.tunetrail.api.store.TeamStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,12 +31,12 @@ final class AuditLogController {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final AuditLog audit;
-    private final TeamStore teams;
+    private final OrgMembers members;
     private final ConsoleHttp http;
 
-    AuditLogController(AuditLog audit, TeamStore teams, ConsoleHttp http) {
+    AuditLogController(AuditLog audit, OrgMembers members, ConsoleHttp http) {
         this.audit = audit;
-        this.teams = teams;
+        this.members = members;
         this.http = http;
     }
 
@@ -50,7 +49,7 @@ final class AuditLogController {
         Views.AuditForm form = new Views.AuditForm(param(ctx, "actor"), param(ctx, "action"), param(ctx, "from"), param(ctx, "to"));
         String cursor = param(ctx, "cursor");
         Map<String, String> emails = new LinkedHashMap<>();
-        teams.orgMembers(m.principal().orgId()).forEach(p -> emails.put(p.memberId(), p.email()));
+        members.of(m.principal().orgId()).forEach(p -> emails.put(p.memberId(), p.email()));
         List<Views.Option> actors = new ArrayList<>();
         emails.forEach((id, email) -> actors.add(new Views.Option(id, email)));
 

@@ -41,10 +41,11 @@ public final class ConsoleRoutes {
         this.overview = new OverviewController(parts.usage(), http);
         this.keys = new KeysController(parts.accounts(), parts.stores().jedis(), parts.clock(), http);
         Sql sql = new Sql(parts.stores().dataSource());
-        this.teamPages = new TeamsController(parts.accounts(), teams, http);
+        OrgMembers orgMembers = new OrgMembers(sql);
+        this.teamPages = new TeamsController(parts.accounts(), orgMembers, http);
         this.usagePage = new UsageController(new UsageAnalyticsService(sql, parts.stores().jedis(), parts.clock()),
-                new UsageLabels(parts.accounts(), teams), parts.clock(), http);
-        this.auditPage = new AuditLogController(new AuditLog(sql), teams, http);
+                new UsageLabels(parts.accounts(), orgMembers), parts.clock(), http);
+        this.auditPage = new AuditLogController(new AuditLog(sql), orgMembers, http);
     }
 
     public void install(Javalin app, Gates gates, OrgGates orgGates) {

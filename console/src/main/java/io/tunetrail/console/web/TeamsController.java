@@ -31,12 +31,12 @@ final class TeamsController {
     private record Refused(String target, String message, String nameValue) {}
 
     private final AccountService accounts;
-    private final TeamStore teams;
+    private final OrgMembers members;
     private final ConsoleHttp http;
 
-    TeamsController(AccountService accounts, TeamStore teams, ConsoleHttp http) {
+    TeamsController(AccountService accounts, OrgMembers members, ConsoleHttp http) {
         this.accounts = accounts;
-        this.teams = teams;
+        this.members = members;
         this.http = http;
     }
 
@@ -106,7 +106,7 @@ final class TeamsController {
         Role viewer = m.principal().role();
         List<Views.MemberRow> memberRows = new ArrayList<>();
         boolean shown = refused == null || teamRows.stream().anyMatch(t -> t.error() != null);
-        for (TeamStore.Member p : teams.orgMembers(m.principal().orgId())) {
+        for (TeamStore.Member p : members.of(m.principal().orgId())) {
             boolean you = p.memberId().equals(m.principal().memberId());
             Role role = Objects.requireNonNullElse(Role.fromWire(p.role()), Role.MEMBER);
             String error = refused != null && refused.target().equals("member:" + p.memberId()) ? refused.message() : null;

@@ -2,7 +2,6 @@ package io.tunetrail.console.web;
 
 import io.tunetrail.api.auth.ApiKey;
 import io.tunetrail.api.service.AccountService;
-import io.tunetrail.api.store.TeamStore;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,18 +11,18 @@ import java.util.Map;
  */
 final class UsageLabels {
     private final AccountService accounts;
-    private final TeamStore teams;
+    private final OrgMembers members;
 
-    UsageLabels(AccountService accounts, TeamStore teams) {
+    UsageLabels(AccountService accounts, OrgMembers members) {
         this.accounts = accounts;
-        this.teams = teams;
+        this.members = members;
     }
 
     /** Group id to label for {@code groupBy}, read for the member's org only. */
     Map<String, String> of(Member m, String groupBy) {
         Map<String, String> names = new HashMap<>();
         switch (groupBy) {
-            case "member" -> teams.orgMembers(m.principal().orgId()).forEach(p -> names.put(p.memberId(), p.email()));
+            case "member" -> members.of(m.principal().orgId()).forEach(p -> names.put(p.memberId(), p.email()));
             case "team" -> accounts.teams(m.principal()).forEach(t -> names.put(t.teamId(), t.name()));
             case "key" -> {
                 for (ApiKey k : accounts.keys(m.principal(), null)) {

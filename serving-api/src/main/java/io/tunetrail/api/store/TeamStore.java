@@ -353,12 +353,6 @@ public final class TeamStore {
                 }, TeamStore::readMember);
     }
 
-    /** The org's current members (removed ones are not), by e-mail: the console's member list. */
-    public List<Member> orgMembers(String orgId) {
-        return sql.list("listing members", "SELECT " + MEMBER_COLUMNS + " FROM members WHERE org_id = ? AND removed_at IS NULL ORDER BY lower(email)",
-                ps -> ps.setString(1, orgId), TeamStore::readMember);
-    }
-
     /** Members of a team (a removed person is in no team). */
     public List<Member> members(String orgId, String teamId) {
         return sql.list("listing members of team " + teamId,
