@@ -23,7 +23,10 @@
       height: 300,
       series: series,
       axes: [{}, { size: 70, label: data.measure }],
-      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } } },
+      scales: {
+        x: { time: true, range: function () { return [data.from, data.to]; } },
+        y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } }
+      },
       hooks: { draw: [function () { target.setAttribute('data-drawn', 'true'); }] }
     };
     var columns = [data.periods].concat(data.series.map(function (s) { return s.values; }));

@@ -116,6 +116,9 @@ final class UsageController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("measure", r.measure());
         body.put("periods", xs.stream().map(Instant::getEpochSecond).toList());
+        // The chosen range, so a range with one busy day is drawn over the whole range, not stretched around that day.
+        body.put("from", r.from().getEpochSecond());
+        body.put("to", r.to().getEpochSecond());
         body.put("series", lines);
         ctx.json(body);
     }
