@@ -50,7 +50,15 @@ public final class ConsoleExtension implements ServingExtension {
                 gateOf(parts, HandlerType.POST, "/api/v1/api-keys"),
                 gateOf(parts, HandlerType.DELETE, "/api/v1/api-keys/{key_id}"),
                 // Signing out needs nothing but a session.
-                Gate.unmetered(Scope.READ, null)));
+                Gate.unmetered(Scope.READ, null)),
+                new ConsoleRoutes.OrgGates(
+                        gateOf(parts, HandlerType.GET, "/api/v1/teams"),
+                        gateOf(parts, HandlerType.PUT, "/api/v1/teams/{team_id}"),
+                        gateOf(parts, HandlerType.PUT, "/api/v1/members/{member_id}/role"),
+                        gateOf(parts, HandlerType.DELETE, "/api/v1/members/{member_id}"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/org/ownership"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/analytics/usage"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/audit-log")));
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Role;
+import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.console.auth.ConsoleAccounts;
 import io.tunetrail.console.testing.ConsoleClient;
 import io.tunetrail.console.testing.ConsoleTestStack;
@@ -34,6 +35,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -229,5 +232,82 @@ class ConsoleBrowserIT {
         List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();
         assertThat(entries.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .filter(e -> !e.getMessage().contains("status of 401")).toList()).isEmpty();
+    }
+
+    @Test
+    void anOwnerChangesARoleAndRenamesATeamAndIsToldTheyCannotStepDownAsLastOwner() throws Exception {
+        String teamsOrg = stack.org("browser-teams", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(teamsOrg, "owner", Role.OWNER);
+        ConsoleAccounts.CreatedUser colleague = stack.user(teamsOrg, "colleague", Role.MEMBER);
+        new TeamStore(stack.sql()).createTeam(teamsOrg, "team-band", "Band");
+        signIn(owner);
+        open("/console/teams");
+        String row = "#members-table tr[data-member-id='" + colleague.memberId() + "']";
+        new Select(browser.findElement(By.cssSelector(row + " select[name=role]"))).selectByValue("admin");
+        browser.findElement(By.cssSelector(row + " .role-form button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
+
+        WebElement name = browser.findElement(By.id("name-team-band"));
+        name.clear();
+        name.sendKeys("The band");
+        browser.findElement(By.cssSelector("[data-team-id=team-band] .rename-form button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
+
+        String own = "#members-table tr[data-member-id='" + owner.memberId() + "']";
+        new Select(browser.findElement(By.cssSelector(own + " select[name=role]"))).selectByValue("member");
+        browser.findElement(By.cssSelector(own + " .role-form button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("error-member-" + owner.memberId())).isEmpty());
+        assertThat(browser.findElement(By.id("error-member-" + owner.memberId())).getText()).contains("last owner");
+        screenshot("08-teams-last-owner-refused");
+        // The refusal answered 409; that is the page's message, not a script error.
+        clearExpectedStatus(409);
+    }
+
+    @Test
+    void anAdminSeesTheUsageChartDrawnAndTheCsvLink() throws Exception {
+        // An org of its own: these calls must not show in the overview's figures of the shared org.
+        String usageOrg = stack.org("browser-usage", "pro");
+        ConsoleAccounts.CreatedUser usageAdmin = stack.user(usageOrg, "admin", Role.ADMIN);
+        String secret = new ApiKeyStore(stack.sql()).create(usageOrg, null, usageAdmin.memberId(), "chart key", List.of("read"), null).secret();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.base() + "/api/v1/tracks/top"))
+                    .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+        signIn(usageAdmin);
+        open("/console/usage");
+        new Select(browser.findElement(By.id("group_by"))).selectByValue("key");
+        browser.findElement(By.id("usage-show")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("usage-chart")).isEmpty()
+                && "true".equals(d.findElement(By.id("usage-chart")).getAttribute("data-drawn")));
+        assertThat(browser.findElement(By.id("usage-totals")).getText()).contains("chart key", "4");
+        Object canvases = ((JavascriptExecutor) browser).executeScript("return document.querySelectorAll('#usage-chart canvas').length;");
+        assertThat(((Number) canvases).intValue()).isPositive();
+        assertThat(browser.findElement(By.id("usage-csv")).getAttribute("href")).contains("/console/usage.csv?group_by=key&granularity=day");
+        screenshot("09-usage");
+    }
+
+    @Test
+    void anAdminFiltersTheAuditLog() throws Exception {
+        signIn(admin);
+        open("/console/keys");
+        browser.findElement(By.id("key-name")).sendKeys("audited key");
+        browser.findElement(By.id("create-key-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("secret-value")).isEmpty());
+        open("/console/audit-log");
+        browser.findElement(By.id("action")).sendKeys("api_key");
+        browser.findElement(By.id("audit-filter")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().contains("action=api_key"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#audit-table tr.audit-entry"));
+        assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("api_key."));
+        assertThat(browser.findElement(By.id("audit-table")).getText()).contains("api_key.created", admin.email() + " (console)");
+        screenshot("10-audit-log");
+    }
+
+    /** Takes the entries of a refusal the test provoked on purpose out of the browser's log, failing on any other error. */
+    private static void clearExpectedStatus(int status) {
+        List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();
+        assertThat(entries.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .filter(e -> !e.getMessage().contains("status of " + status)).toList()).isEmpty();
     }
 }

@@ -243,4 +243,100 @@ class ConsoleSecurityIT {
 
         assertThat(keysOf(org)).isEqualTo(before);
     }
+
+    @Test
+    void theOrgPagesRefuseWhomTheirApiRoutesRefuse() {
+        String org = stack.org("orgroles", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
+        ConsoleAccounts.CreatedUser plain = stack.user(org, "member", Role.MEMBER);
+        ConsoleClient member = signedIn(plain);
+        for (String path : List.of("/console/teams", "/console/usage", "/console/usage.csv?group_by=key", "/console/api/usage-analytics?group_by=key",
+                "/console/audit-log")) {
+            HttpResponse<String> r = member.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(403);
+            assertThat(r.body()).as(path).contains("Not allowed", "admin role or higher").doesNotContain("Exception", "at io.");
+        }
+        String csrf = ConsoleClient.csrfOf(member.get("/console").body());
+        assertThat(member.post("/console/members/" + plain.memberId() + "/role", "csrf", csrf, "role", "owner").statusCode()).isEqualTo(403);
+        assertThat(member.post("/console/members/" + owner.memberId() + "/remove", "csrf", csrf).statusCode()).isEqualTo(403);
+        assertThat(roleOf(org, plain.memberId())).isEqualTo("member");
+        assertThat(roleOf(org, owner.memberId())).isEqualTo("owner");
+
+        // Handing ownership over is the owner's alone, as POST /api/v1/org/ownership is.
+        ConsoleClient asAdmin = signedIn(admin);
+        String adminCsrf = ConsoleClient.csrfOf(asAdmin.get("/console/teams").body());
+        HttpResponse<String> grab = asAdmin.post("/console/members/" + admin.memberId() + "/make-owner", "csrf", adminCsrf);
+        assertThat(grab.statusCode()).isEqualTo(403);
+        assertThat(grab.body()).contains("Not allowed", "owner role");
+        assertThat(roleOf(org, admin.memberId())).isEqualTo("admin");
+
+        // The plan's gates too: a starter org has teams but not the analytics; a free org has neither.
+        String starter = stack.org("orgstarter", "starter");
+        ConsoleClient starterAdmin = signedIn(stack.user(starter, "admin", Role.ADMIN));
+        assertThat(starterAdmin.get("/console/teams").statusCode()).isEqualTo(200);
+        HttpResponse<String> analytics = starterAdmin.get("/console/usage");
+        assertThat(analytics.statusCode()).isEqualTo(403);
+        assertThat(analytics.body()).contains("Not allowed", "Upgrade");
+        String free = stack.org("orgfree", "free");
+        assertThat(signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/teams").body()).contains("Not allowed", "Upgrade");
+    }
+
+    @Test
+    void anotherOrgsMemberAndTeamAreNotFoundAndStayAsTheyWere() {
+        String mine = stack.org("mineteams", "pro");
+        String theirs = stack.org("theirteams", "pro");
+        TeamStore teams = new TeamStore(stack.sql());
+        ConsoleAccounts.CreatedUser theirOwner = stack.user(theirs, "owner", Role.OWNER);
+        ConsoleAccounts.CreatedUser theirMember = stack.user(theirs, "member", Role.MEMBER);
+        String theirTeam = teams.createTeam(theirs, "team-theirs", "Their team").teamId();
+        ConsoleClient c = signedIn(stack.user(mine, "owner", Role.OWNER));
+        String page = c.get("/console/teams").body();
+        assertThat(page).doesNotContain(theirOwner.email(), theirMember.email(), "Their team");
+        String csrf = ConsoleClient.csrfOf(page);
+
+        for (HttpResponse<String> r : List.of(
+                c.post("/console/members/" + theirMember.memberId() + "/role", "csrf", csrf, "role", "owner"),
+                c.post("/console/members/" + theirOwner.memberId() + "/remove", "csrf", csrf),
+                c.post("/console/members/" + theirMember.memberId() + "/make-owner", "csrf", csrf),
+                c.post("/console/teams/" + theirTeam + "/rename", "csrf", csrf, "name", "Taken over"))) {
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).contains("Not found");
+        }
+        assertThat(roleOf(theirs, theirMember.memberId())).isEqualTo("member");
+        assertThat(roleOf(theirs, theirOwner.memberId())).isEqualTo("owner");
+        assertThat(teams.team(theirs, theirTeam).orElseThrow().name()).isEqualTo("Their team");
+        assertThat(c.get("/console/audit-log").body()).doesNotContain("Their team", theirTeam);
+    }
+
+    @Test
+    void theTeamFormsChangeNothingWithoutTheSessionsCsrfToken() {
+        String org = stack.org("teamcsrf", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        ConsoleAccounts.CreatedUser member = stack.user(org, "member", Role.MEMBER);
+        String team = new TeamStore(stack.sql()).createTeam(org, "team-csrf", "Kept").teamId();
+        ConsoleClient c = signedIn(owner);
+        String othersToken = ConsoleClient.csrfOf(signedIn(stack.user(org, "admin", Role.ADMIN)).get("/console/teams").body());
+        for (String token : new String[] {null, "x".repeat(43), othersToken}) {
+            String[] csrf = token == null ? new String[0] : new String[] {"csrf", token};
+            assertThat(c.post("/console/members/" + member.memberId() + "/role", concat(csrf, "role", "admin")).statusCode()).isEqualTo(403);
+            assertThat(c.post("/console/members/" + member.memberId() + "/remove", csrf).statusCode()).isEqualTo(403);
+            assertThat(c.post("/console/members/" + member.memberId() + "/make-owner", csrf).statusCode()).isEqualTo(403);
+            assertThat(c.post("/console/teams/" + team + "/rename", concat(csrf, "name", "Forged")).statusCode()).isEqualTo(403);
+        }
+        assertThat(roleOf(org, member.memberId())).isEqualTo("member");
+        assertThat(roleOf(org, owner.memberId())).isEqualTo("owner");
+        assertThat(new TeamStore(stack.sql()).team(org, team).orElseThrow().name()).isEqualTo("Kept");
+        assertThat(new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, "member", null, null), null, 10).items()).isEmpty();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private String roleOf(String org, String memberId) {
+        return new TeamStore(stack.sql()).member(org, memberId).map(TeamStore.Member::role).orElse("removed");
+    }
 }

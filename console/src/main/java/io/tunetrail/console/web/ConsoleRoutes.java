@@ -2,6 +2,9 @@ package io.tunetrail.console.web;
 
 import io.javalin.Javalin;
 import io.tunetrail.api.ServingExtension;
+import io.tunetrail.api.audit.AuditLog;
+import io.tunetrail.api.service.UsageAnalyticsService;
+import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.TeamStore;
@@ -15,11 +18,18 @@ public final class ConsoleRoutes {
     /** The gates of the console's pages, each the gate of the API route for the same thing. */
     public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate revokeKey, Gate signedIn) {}
 
+    /** The gates of the org's pages (teams and members, usage analytics, audit log), each the API route's for the same thing. */
+    public record OrgGates(Gate listTeams, Gate renameTeam, Gate changeRole, Gate removeMember, Gate transferOwnership, Gate usageAnalytics,
+            Gate auditLog) {}
+
     private final ConsoleHttp http;
     private final MemberResolver members;
     private final SignInController signIn;
     private final OverviewController overview;
     private final KeysController keys;
+    private final TeamsController teamPages;
+    private final UsageController usagePage;
+    private final AuditLogController auditPage;
     private final ServingExtension.Parts parts;
 
     public ConsoleRoutes(boolean secureCookies, ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
@@ -30,13 +40,23 @@ public final class ConsoleRoutes {
         this.signIn = new SignInController(accounts, passwords, sessions, limiter, members, http);
         this.overview = new OverviewController(parts.usage(), http);
         this.keys = new KeysController(parts.accounts(), parts.stores().jedis(), parts.clock(), http);
+        Sql sql = new Sql(parts.stores().dataSource());
+        OrgMembers orgMembers = new OrgMembers(sql);
+        this.teamPages = new TeamsController(parts.accounts(), orgMembers, http);
+        this.usagePage = new UsageController(new UsageAnalyticsService(sql, parts.stores().jedis(), parts.clock()),
+                new UsageLabels(parts.accounts(), orgMembers), parts.clock(), http);
+        this.auditPage = new AuditLogController(new AuditLog(sql), orgMembers, http);
     }
 
-    public void install(Javalin app, Gates gates) {
+    public void install(Javalin app, Gates gates, OrgGates orgGates) {
         PageGuard guard = new PageGuard(members, http, parts.settings().plans());
         new StaticAssets().install(app);
         signIn.install(app, guard, gates.signedIn());
         overview.install(app, guard, gates.usage());
         keys.install(app, guard, gates.listKeys(), gates.createKey(), gates.revokeKey());
+        teamPages.install(app, guard, new TeamsController.Gates(orgGates.listTeams(), orgGates.renameTeam(), orgGates.changeRole(),
+                orgGates.removeMember(), orgGates.transferOwnership()));
+        usagePage.install(app, guard, orgGates.usageAnalytics());
+        auditPage.install(app, guard, orgGates.auditLog());
     }
 }

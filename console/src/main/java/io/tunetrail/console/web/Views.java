@@ -36,4 +36,43 @@ public final class Views {
 
     /** A page that only says something: not allowed, not found, too many attempts, an error. */
     public record Message(Frame frame, String heading, String detail, String linkHref, String linkText) {}
+
+    /** A team with its members; {@code nameValue} and {@code error}: the rename form as sent and why it was refused. */
+    public record TeamRow(String teamId, String name, List<String> memberEmails, String nameValue, String error) {}
+
+    /**
+     * A member of the org. {@code manageable}: the viewer stands at or above their role (the API refuses the rest);
+     * {@code canMakeOwner}: the viewer is an owner and this is someone else. {@code error}: why the last action on
+     * this member was refused.
+     */
+    public record MemberRow(String memberId, String email, String role, String teams, boolean you, boolean manageable, boolean canMakeOwner,
+            String error) {}
+
+    /** {@code error}: a refusal that belongs to no row on the page (say, of a member removed meanwhile). */
+    public record Teams(Frame frame, String csrf, List<TeamRow> teams, List<MemberRow> members, List<String> roles, String error) {}
+
+    /** The usage form as sent: group, granularity, range (dates or instants, as typed). */
+    public record UsageForm(String groupBy, String granularity, String from, String to) {}
+
+    public record UsageTotal(String group, String label, String value) {}
+
+    public record UsageCell(String period, String group, String label, String value) {}
+
+    /**
+     * The usage page. {@code query} is the form's query string (for the chart's data and the CSV link), null when the
+     * form was refused; then {@code errors} say why, by field.
+     */
+    public record Usage(Frame frame, UsageForm form, List<String> groupBys, List<String> granularities, String range, String measure,
+            String dataFrom, List<UsageTotal> totals, List<UsageCell> rows, String query, Map<String, String> errors) {}
+
+    /** The audit log's filter form as sent. */
+    public record AuditForm(String actor, String action, String from, String to) {}
+
+    public record AuditRow(String when, String actor, String action, String target, String details) {}
+
+    /** A choice of a select: its value and what it shows. */
+    public record Option(String value, String label) {}
+
+    public record Audit(Frame frame, AuditForm form, List<Option> actors, List<AuditRow> entries, String nextHref, String firstHref,
+            Map<String, String> errors) {}
 }

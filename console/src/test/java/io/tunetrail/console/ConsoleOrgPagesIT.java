@@ -1,0 +1,215 @@
+package io.tunetrail.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.api.audit.AuditLog;
+import io.tunetrail.api.auth.ApiKeyStore;
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.api.store.TeamStore;
+import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.testing.ConsoleClient;
+import io.tunetrail.console.testing.ConsoleTestStack;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The org's pages at the HTTP level, against the real API server on the local stack: Teams & members (the owner rules
+ * refused beside their row, changes audited as the signed-in member), Usage (the analytics of real API calls, its CSV
+ * export) and the Audit log (filters, paging).
+ */
+class ConsoleOrgPagesIT {
+    @RegisterExtension
+    static final ConsoleTestStack stack = new ConsoleTestStack();
+
+    private final HttpClient api = HttpClient.newHttpClient();
+
+    private ConsoleClient signedIn(ConsoleAccounts.CreatedUser user) {
+        ConsoleClient c = new ConsoleClient(stack.base());
+        assertThat(c.signIn(user.email(), user.password()).statusCode()).isEqualTo(303);
+        return c;
+    }
+
+    private String roleOf(String org, String memberId) {
+        return new TeamStore(stack.sql()).member(org, memberId).map(TeamStore.Member::role).orElse("removed");
+    }
+
+    private List<AuditLog.Entry> audited(String org, String action) {
+        return new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, action, null, null), null, 50).items();
+    }
+
+    @Test
+    void anOwnerManagesRolesTeamsAndOwnershipAndTheOwnerRulesAreShownBesideTheirRow() {
+        String org = stack.org("teams", "pro");
+        TeamStore teams = new TeamStore(stack.sql());
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
+        ConsoleAccounts.CreatedUser member = stack.user(org, "member", Role.MEMBER);
+        String team = teams.createTeam(org, "team-core", "Core").teamId();
+        teams.createTeam(org, "team-web", "Web");
+        teams.addMember(org, team, member.memberId(), member.email(), "member");
+        ConsoleClient c = signedIn(owner);
+
+        String page = c.get("/console/teams").body();
+        assertThat(page).contains(owner.email(), admin.email(), member.email(), "Core", "Web", "data-member-id=\"" + member.memberId() + "\"");
+        String csrf = ConsoleClient.csrfOf(page);
+
+        assertThat(c.post("/console/members/" + member.memberId() + "/role", "csrf", csrf, "role", "admin").statusCode()).isEqualTo(303);
+        assertThat(roleOf(org, member.memberId())).isEqualTo("admin");
+        assertThat(audited(org, "member.role_changed")).singleElement().satisfies(e -> {
+            assertThat(e.actorType()).isEqualTo("console");
+            assertThat(e.actorMemberId()).isEqualTo(owner.memberId());
+            assertThat(e.targetId()).isEqualTo(member.memberId());
+        });
+
+        assertThat(c.post("/console/teams/" + team + "/rename", "csrf", csrf, "name", "Core platform").statusCode()).isEqualTo(303);
+        assertThat(teams.team(org, team).orElseThrow().name()).isEqualTo("Core platform");
+        // A name another team has, and an empty one: refused beside the team's form, the typed name kept, nothing saved.
+        HttpResponse<String> taken = c.post("/console/teams/" + team + "/rename", "csrf", csrf, "name", "web");
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(taken.body()).contains("id=\"error-team-" + team + "\"", "exists already", "value=\"web\"");
+        HttpResponse<String> empty = c.post("/console/teams/" + team + "/rename", "csrf", csrf, "name", " ");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("id=\"error-team-" + team + "\"");
+        assertThat(teams.team(org, team).orElseThrow().name()).isEqualTo("Core platform");
+
+        // The last owner cannot step down: the API's owner rule, shown on the owner's own row.
+        HttpResponse<String> lastOwner = c.post("/console/members/" + owner.memberId() + "/role", "csrf", csrf, "role", "admin");
+        assertThat(lastOwner.statusCode()).isEqualTo(409);
+        assertThat(lastOwner.body()).contains("id=\"error-member-" + owner.memberId() + "\"", "last owner").doesNotContain("Exception");
+        assertThat(roleOf(org, owner.memberId())).isEqualTo("owner");
+        HttpResponse<String> badRole = c.post("/console/members/" + admin.memberId() + "/role", "csrf", csrf, "role", "superuser");
+        assertThat(badRole.statusCode()).isEqualTo(400);
+        assertThat(badRole.body()).contains("id=\"error-member-" + admin.memberId() + "\"");
+        assertThat(roleOf(org, admin.memberId())).isEqualTo("admin");
+
+        // An admin may not touch an owner: the API's role rule, on the owner's row of the admin's page.
+        ConsoleClient asAdmin = signedIn(admin);
+        String adminCsrf = ConsoleClient.csrfOf(asAdmin.get("/console/teams").body());
+        assertThat(asAdmin.get("/console/teams").body()).as("no owner controls for an admin").doesNotContain("make-owner");
+        HttpResponse<String> demoteOwner = asAdmin.post("/console/members/" + owner.memberId() + "/role", "csrf", adminCsrf, "role", "member");
+        assertThat(demoteOwner.statusCode()).isEqualTo(403);
+        assertThat(demoteOwner.body()).contains("id=\"error-member-" + owner.memberId() + "\"");
+        assertThat(roleOf(org, owner.memberId())).isEqualTo("owner");
+
+        // Ownership handed over: the admin becomes the owner and the former owner an admin, at once.
+        assertThat(c.post("/console/members/" + admin.memberId() + "/make-owner", "csrf", csrf).statusCode()).isEqualTo(303);
+        assertThat(roleOf(org, admin.memberId())).isEqualTo("owner");
+        assertThat(roleOf(org, owner.memberId())).isEqualTo("admin");
+        assertThat(audited(org, "org.ownership_transferred")).singleElement().satisfies(e -> assertThat(e.actorMemberId()).isEqualTo(owner.memberId()));
+
+        // A removed member's console session ends with their seat.
+        ConsoleClient removed = signedIn(member);
+        assertThat(asAdmin.post("/console/members/" + member.memberId() + "/remove", "csrf", adminCsrf).statusCode()).isEqualTo(303);
+        assertThat(roleOf(org, member.memberId())).isEqualTo("removed");
+        assertThat(removed.get("/console").statusCode()).isEqualTo(303);
+        assertThat(c.get("/console/teams").body()).doesNotContain(member.email());
+        assertThat(audited(org, "member.removed")).singleElement().satisfies(e -> {
+            assertThat(e.actorType()).isEqualTo("console");
+            assertThat(e.actorMemberId()).isEqualTo(admin.memberId());
+        });
+    }
+
+    private void call(String secret, int n) throws IOException, InterruptedException {
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create(stack.base() + "/api/v1/tracks/top"))
+                    .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theUsagePageShowsTheCallsOfEachKeyAndExportsThemAsCsv() throws Exception {
+        String org = stack.org("usage", "pro");
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
+        ApiKeyStore keys = new ApiKeyStore(stack.sql());
+        ApiKeyStore.CreatedKey web = keys.create(org, null, admin.memberId(), "web frontend", List.of("read"), null);
+        // A name a spreadsheet would run as a formula: the export must keep it text.
+        ApiKeyStore.CreatedKey formula = keys.create(org, null, admin.memberId(), "=HYPERLINK(\"http://x\",\"y\")", List.of("read"), null);
+        call(web.secret(), 3);
+        call(formula.secret(), 2);
+        ConsoleClient c = signedIn(admin);
+
+        HttpResponse<String> page = c.get("/console/usage?group_by=key&granularity=day");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"usage-totals\"", "web frontend (" + web.key().prefix(), web.key().keyId(), "<td>3</td>",
+                "id=\"usage-chart\"", "/console/static/usage.js");
+
+        HttpResponse<String> byMember = c.get("/console/usage?group_by=member");
+        assertThat(byMember.body()).contains(admin.email(), "<td>5</td>");
+
+        String query = "group_by=key&granularity=day";
+        HttpResponse<String> chart = c.get("/console/api/usage-analytics?" + query);
+        assertThat(chart.statusCode()).isEqualTo(200);
+        assertThat(chart.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(chart.body()).contains("\"measure\":\"calls\"", "web frontend");
+
+        HttpResponse<String> csv = c.get("/console/usage.csv?" + query);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        String disposition = csv.headers().firstValue("Content-Disposition").orElse("");
+        assertThat(disposition).matches("attachment; filename=\"tunetrail-usage-key-day-[0-9]{8}T[0-9]{4}Z-[0-9]{8}T[0-9]{4}Z\\.csv\"");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("period_start,key,label,calls");
+        assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("," + web.key().keyId() + ",web frontend (" + web.key().prefix() + "…),3"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")", ",2"));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains(",=HYPERLINK"));
+
+        // Bad input: the field is marked with the API's reason, and no data is shown.
+        HttpResponse<String> bad = c.get("/console/usage?group_by=key&from=last+week");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("id=\"error-from\"", "value=\"last week\"").doesNotContain("id=\"usage-totals\"");
+        HttpResponse<String> hourlyLedger = c.get("/console/usage?group_by=resource&granularity=hour");
+        assertThat(hourlyLedger.statusCode()).isEqualTo(400);
+        assertThat(hourlyLedger.body()).contains("id=\"error-granularity\"");
+        assertThat(c.get("/console/usage.csv?group_by=nonsense").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theAuditLogPagesNewestFirstAndFilters() {
+        String org = stack.org("audit", "pro");
+        String other = stack.org("audit-other", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        TeamStore teams = new TeamStore(stack.sql());
+        for (int i = 0; i < 30; i++) {
+            teams.createTeam(org, "team-" + i, "Team " + i);
+        }
+        teams.createTeam(other, "team-secret", "Their secret team");
+        ConsoleClient c = signedIn(owner);
+        String csrf = ConsoleClient.csrfOf(c.get("/console/teams").body());
+        assertThat(c.post("/console/teams/team-7/rename", "csrf", csrf, "name", "Renamed seven").statusCode()).isEqualTo(303);
+
+        HttpResponse<String> first = c.get("/console/audit-log");
+        assertThat(first.statusCode()).isEqualTo(200);
+        List<String> rows = first.body().lines().filter(l -> l.contains("class=\"audit-entry\"")).toList();
+        assertThat(rows).hasSize(25);
+        assertThat(rows.get(0)).as("newest first: the console's rename").contains("team.renamed", owner.email() + " (console)", "Renamed seven");
+        assertThat(first.body()).doesNotContain("Their secret team");
+        String next = first.body().replaceAll("(?s).*id=\"audit-next\" href=\"([^\"]+)\".*", "$1").replace("&amp;", "&");
+        HttpResponse<String> second = c.get(next);
+        int total = new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, null, null, null), null, 200).items().size();
+        assertThat(total).isGreaterThanOrEqualTo(31).isLessThanOrEqualTo(50);
+        assertThat(second.body().lines().filter(l -> l.contains("class=\"audit-entry\"")).count()).isEqualTo(total - 25);
+        assertThat(second.body()).doesNotContain("id=\"audit-next\"").contains("id=\"audit-first\"");
+
+        HttpResponse<String> renames = c.get("/console/audit-log?action=team.renamed&actor=" + owner.memberId());
+        assertThat(renames.body().lines().filter(l -> l.contains("class=\"audit-entry\"")).count()).isEqualTo(1);
+        HttpResponse<String> none = c.get("/console/audit-log?actor=" + stack.user(org, "idle", Role.ADMIN).memberId());
+        assertThat(none.body()).contains("id=\"audit-empty\"");
+
+        HttpResponse<String> badDay = c.get("/console/audit-log?from=yesterday");
+        assertThat(badDay.statusCode()).isEqualTo(400);
+        assertThat(badDay.body()).contains("id=\"error-from\"", "YYYY-MM-DD");
+        HttpResponse<String> badAction = c.get("/console/audit-log?action=DROP+TABLE");
+        assertThat(badAction.statusCode()).isEqualTo(400);
+        assertThat(badAction.body()).contains("id=\"error-action\"");
+        HttpResponse<String> backwards = c.get("/console/audit-log?from=2026-12-05&to=2026-12-01");
+        assertThat(backwards.statusCode()).isEqualTo(400);
+        assertThat(backwards.body()).contains("id=\"error-from\"");
+    }
+}
