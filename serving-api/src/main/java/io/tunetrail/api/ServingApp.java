@@ -3,6 +3,9 @@ package io.tunetrail.api;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.tunetrail.api.alerts.AlertStore;
+import io.tunetrail.api.alerts.AlertWriter;
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.audio.AudioAnalysisStore;
@@ -13,6 +16,7 @@ import io.tunetrail.api.billing.StripeWebhooks;
 import io.tunetrail.api.docs.OpenApiDocument;
 import io.tunetrail.api.http.AccessHook;
 import io.tunetrail.api.http.AccountController;
+import io.tunetrail.api.http.AlertsController;
 import io.tunetrail.api.http.AnalyticsController;
 import io.tunetrail.api.http.AudioController;
 import io.tunetrail.api.http.AuditController;
@@ -89,6 +93,7 @@ public final class ServingApp {
     private static final io.javalin.config.Key<Authenticator> AUTHENTICATOR = new io.javalin.config.Key<>("tunetrail.authenticator");
     private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
+    private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -138,7 +143,10 @@ public final class ServingApp {
         Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis(), settings.keyCacheMaxEntries());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
-        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics);
+        AlertStore alertStore = new AlertStore(sql, webhooks);
+        AlertWriter alertWriter = new AlertWriter(alertStore::record);
+        AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics,
+                new ThresholdAlerts(alertWriter::offer));
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
@@ -156,6 +164,7 @@ public final class ServingApp {
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
         routes.addAll(new AuditController(new AuditLog(sql)).routes());
+        routes.addAll(new AlertsController(alertStore).routes());
         routes.addAll(new UsageAnalyticsController(new UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
@@ -177,6 +186,7 @@ public final class ServingApp {
         metrics.bind(limiter);
         metrics.bind(authenticator);
         metrics.bind(webhooks.counters());
+        metrics.bind(alertWriter);
         Readiness readiness = new Readiness(stores.dataSource(), stores.jedis(), stores.events().bootstrapServers(), READINESS_TIMEOUT);
         routes.addAll(new OperatorController(readiness, metrics, settings.metricsToken()).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
@@ -204,9 +214,11 @@ public final class ServingApp {
             config.events.serverStarted(() -> background.execute(() -> stripe.reapplyParked(null)));
             config.appData(ROUTES, List.copyOf(routes));
             config.appData(LIMITER, limiter);
+            config.appData(ALERTS, alertWriter);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 audio.close();
+                alertWriter.close();
                 webhooks.close();
                 flush(authenticator);
             });
@@ -251,6 +263,11 @@ public final class ServingApp {
     /** The app's usage limiter (its degraded-mode counters; tests reconcile through it). */
     public static UsageLimiter limiter(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(LIMITER);
+    }
+
+    /** The app's threshold-alert writer (tests wait for it to record what was detected). */
+    public static AlertWriter alerts(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(ALERTS);
     }
 
     private static void reconcile(UsageLimiter limiter) {

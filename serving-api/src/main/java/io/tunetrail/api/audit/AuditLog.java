@@ -116,8 +116,8 @@ public final class AuditLog {
     /** The org's entries, newest first, one page of at most {@code limit} after {@code cursor}. */
     public Page<Entry> list(String orgId, Filter f, String cursor, int limit) {
         List<String> after = Keyset.decode(cursor, 2);
-        Instant afterAt = after == null ? null : cursorInstant(after.get(0));
-        Long afterId = after == null ? null : cursorId(after.get(1));
+        Instant afterAt = after == null ? null : Keyset.instantPart(after.get(0));
+        Long afterId = after == null ? null : Keyset.longPart(after.get(1));
         List<Entry> rows = sql.list("listing the audit log", "SELECT audit_id, occurred_at, actor_type, actor_id, actor_member_id, action, "
                 + "target_type, target_id, details::text FROM audit_log WHERE org_id = ? "
                 + "AND (?::text IS NULL OR actor_id = ? OR actor_member_id = ?) "
@@ -154,25 +154,5 @@ public final class AuditLog {
         }
         return new Entry(rs.getLong(1), Sql.instant(rs, "occurred_at"), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getString(8), details);
-    }
-
-    private static Instant cursorInstant(String raw) {
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw badCursor();
-        }
-    }
-
-    private static long cursorId(String raw) {
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw badCursor();
-        }
-    }
-
-    private static RuntimeException badCursor() {
-        return Check.invalid("cursor", "'cursor' is not a cursor this API returned; pass next_cursor from the previous page");
     }
 }

@@ -2,6 +2,7 @@ package io.tunetrail.api.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.limits.EventPublisher;
@@ -30,8 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * key's member role on owner/admin routes (403 insufficient_role), scope (403 insufficient_scope), plan feature (402), the
  * model family a recommendation route is asked for with {@code ?model=} (402 when the plan's ladder lacks it), a
  * team key's team on team-scoped routes (404, as for another org), then rate limit and quota in one Redis script (429). It leaves the
- * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response, and
- * publishes a usage event for every admitted metered request.
+ * {@link Principal} on the context for the controllers and puts the RateLimit-* headers on the response,
+ * publishes a usage event for every admitted metered request and tells {@link ThresholdAlerts} the quota's new totals.
  *
  * <p>RateLimit-* headers: every response to a request whose key is known carries them (metered or not, admitted or
  * refused with 402, 403, 429, or failing later in the handler), unless the key's plan has no rate limit (see
@@ -54,9 +55,10 @@ public final class AccessHook {
     private final Clock clock;
     private final LimitListener onLimit;
     private final ApiMetrics metrics;
+    private final ThresholdAlerts alerts;
 
     public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock,
-            LimitListener onLimit, ApiMetrics metrics) {
+            LimitListener onLimit, ApiMetrics metrics, ThresholdAlerts alerts) {
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.events = events;
@@ -64,6 +66,7 @@ public final class AccessHook {
         this.clock = clock;
         this.onLimit = onLimit;
         this.metrics = metrics;
+        this.alerts = alerts;
     }
 
     /**
@@ -136,6 +139,9 @@ public final class AccessHook {
         headers.forEach(ctx::header);
         switch (d.outcome()) {
             case ALLOWED -> {
+                // From the totals the script returned: no extra round trip, and nothing allocated unless a threshold is crossed.
+                alerts.quotaAdmitted(principal.orgId(), principal.plan(), principal.communityEdition(), gate.resource(), gate.units(),
+                        d.dayUsed(), d.monthUsed(), now);
                 if (d.prefetched() != null) {
                     ctx.attribute(PREFETCHED, new Prefetched(prefetchEntity, d.prefetched()));
                 }

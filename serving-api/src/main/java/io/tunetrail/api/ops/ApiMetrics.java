@@ -163,6 +163,20 @@ public final class ApiMetrics implements AutoCloseable {
                 .description("Webhook URLs refused (non-public address, scheme)").register(registry);
     }
 
+    /** Threshold alerts: recorded, already recorded, failed, dropped (queue full), and those waiting to be written. */
+    public void bind(io.tunetrail.api.alerts.AlertWriter alerts) {
+        FunctionCounter.builder("tunetrail.alerts.recorded", alerts, io.tunetrail.api.alerts.AlertWriter::recorded)
+                .description("Threshold alerts recorded (new)").register(registry);
+        FunctionCounter.builder("tunetrail.alerts.duplicates", alerts, io.tunetrail.api.alerts.AlertWriter::duplicates)
+                .description("Threshold crossings whose alert existed already").register(registry);
+        FunctionCounter.builder("tunetrail.alerts.failed", alerts, io.tunetrail.api.alerts.AlertWriter::failed)
+                .description("Threshold alerts PostgreSQL refused (logged)").register(registry);
+        FunctionCounter.builder("tunetrail.alerts.dropped", alerts, io.tunetrail.api.alerts.AlertWriter::dropped)
+                .description("Threshold alerts dropped because their queue was full (PostgreSQL down for long)").register(registry);
+        Gauge.builder("tunetrail.alerts.pending", alerts, io.tunetrail.api.alerts.AlertWriter::pending)
+                .description("Threshold alerts waiting to be written").register(registry);
+    }
+
     /** The connection pool's state, when it is Hikari's (the API's own is; a test's may not be). */
     public void bind(DataSource dataSource) {
         HikariDataSource hikari;

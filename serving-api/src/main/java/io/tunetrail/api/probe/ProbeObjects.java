@@ -52,6 +52,7 @@ final class ProbeObjects {
             new Kind("experiment_id", (http, ids) -> http.create("POST", "/api/v1/experiments", "{\"name\":\"probe\",\"arms\":["
                     + "{\"name\":\"a\",\"model_version\":\"probe-a\"},{\"name\":\"b\",\"model_version\":\"probe-b\"}]}").path("experiment_id").asText(),
                     "/api/v1/experiments/{experiment_id}", false),
+            new Kind("alert_id", ProbeObjects::alert, "/api/v1/alerts", false),
             new Kind("flag_key", (http, ids) -> {
                 String key = "probe-flag-" + http.nonce();
                 http.create("PUT", "/api/v1/feature-flags/" + key, "{\"description\":\"probe\",\"enabled\":true,\"rollout_percent\":50}");
@@ -103,6 +104,31 @@ final class ProbeObjects {
             out = out.replace("{" + e.getKey() + "}", e.getValue());
         }
         return out;
+    }
+
+    /**
+     * An alert of the victim, made the way alerts happen: training requests until the month's model_training quota
+     * (enterprise: 20) passes its first threshold (50%), then waiting for the alert to be recorded (off the request thread).
+     */
+    private static String alert(ProbeHttp http, Map<String, String> ids) {
+        for (int i = 0; i < 20; i++) {
+            JsonNode alerts = http.read("/api/v1/alerts?limit=1").path("alerts");
+            if (!alerts.isEmpty()) {
+                return alerts.get(0).path("alert_id").asText();
+            }
+            if (i < 10) {
+                http.create("POST", "/api/v1/models/train", "{\"algorithm\":\"als\"}");
+            } else {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the victim's alert", e);
+                }
+            }
+        }
+        throw new IllegalStateException("the victim org has no alert after 10 training requests: is its plan's model_training quota "
+                + "per month at most 20 (enterprise), with alerts at 50%?");
     }
 
     /** One second of a 440 Hz tone as 16-bit mono WAV at 22,050 Hz: the smallest upload the analyser takes as music. */

@@ -59,4 +59,26 @@ public final class Keyset {
         List<T> items = fetched.subList(0, limit);
         return new Page<>(items, encode(sortKey.apply(items.get(limit - 1))));
     }
+
+    /** A cursor part that holds an instant (a list sorted by time); 400 naming {@code cursor} when it is not one. */
+    public static java.time.Instant instantPart(String part) {
+        try {
+            return java.time.Instant.parse(part);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw badCursor();
+        }
+    }
+
+    /** A cursor part that holds a whole number (a numeric id breaking ties); 400 naming {@code cursor} when it is not one. */
+    public static long longPart(String part) {
+        try {
+            return Long.parseLong(part);
+        } catch (NumberFormatException e) {
+            throw badCursor();
+        }
+    }
+
+    private static RuntimeException badCursor() {
+        return Check.invalid("cursor", "'cursor' is not a cursor this API returned; pass next_cursor from the previous page");
+    }
 }

@@ -47,7 +47,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookService implements AutoCloseable {
     public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "plan.changed", "usage.limit_reached",
-            "webhook.test");
+            "webhook.test", io.tunetrail.api.alerts.AlertStore.EVENT);
 
     public record CreateWebhookRequest(String url, List<String> events) {
         public CreateWebhookRequest {
@@ -240,32 +240,53 @@ public final class WebhookService implements AutoCloseable {
     }
 
     private int emit(String orgId, String eventType, Map<String, Object> data, String onlyWebhook, String onceKey) {
+        return sql.transaction("queueing deliveries", c -> emit(c, orgId, eventType, data, onlyWebhook, onceKey));
+    }
+
+    /**
+     * Queues an event for every endpoint of the org that subscribed to it, on {@code c} (inside the caller's transaction,
+     * so the deliveries commit or roll back with the change they announce), once per {@code onceKey}: delivery ids are
+     * derived from it, so queueing the same key again adds nothing. Returns how many deliveries were queued.
+     */
+    public int emit(java.sql.Connection c, String orgId, String eventType, Map<String, Object> data, String onceKey) throws java.sql.SQLException {
+        return emit(c, orgId, eventType, data, null, onceKey);
+    }
+
+    private int emit(java.sql.Connection c, String orgId, String eventType, Map<String, Object> data, String onlyWebhook, String onceKey)
+            throws java.sql.SQLException {
         Instant now = clock.instant();
-        List<String> targets = sql.list("finding webhooks", "SELECT webhook_id FROM webhook_endpoints WHERE org_id = ? AND ? = ANY (events) "
-                + "AND (?::text IS NULL OR webhook_id = ?)", ps -> {
-                    ps.setString(1, orgId);
-                    ps.setString(2, eventType);
-                    ps.setString(3, onlyWebhook);
-                    ps.setString(4, onlyWebhook);
-                }, rs -> rs.getString(1));
+        List<String> targets = new java.util.ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT webhook_id FROM webhook_endpoints WHERE org_id = ? AND ? = ANY (events) "
+                + "AND (?::text IS NULL OR webhook_id = ?)")) {
+            ps.setString(1, orgId);
+            ps.setString(2, eventType);
+            ps.setString(3, onlyWebhook);
+            ps.setString(4, onlyWebhook);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    targets.add(rs.getString(1));
+                }
+            }
+        }
         int queued = 0;
-        for (String webhookId : targets) {
-            String deliveryId = onceKey == null ? ApiKeySecrets.newId("dlv") : "dlv_once_" + sha256(webhookId + "|" + eventType + "|" + onceKey);
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("id", deliveryId);
-            payload.put("type", eventType);
-            payload.put("created", now.toString());
-            payload.put("org_id", orgId);
-            payload.put("data", data);
-            queued += sql.update("queueing a delivery", "INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, "
-                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (org_id, delivery_id) DO NOTHING", ps -> {
-                        ps.setString(1, orgId);
-                        ps.setString(2, deliveryId);
-                        ps.setString(3, webhookId);
-                        ps.setString(4, eventType);
-                        ps.setString(5, new String(Json.write(payload), StandardCharsets.UTF_8));
-                        ps.setTimestamp(6, Sql.ts(now));
-                    });
+        try (var ps = c.prepareStatement("INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, "
+                + "next_attempt_at) VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (org_id, delivery_id) DO NOTHING")) {
+            for (String webhookId : targets) {
+                String deliveryId = onceKey == null ? ApiKeySecrets.newId("dlv") : "dlv_once_" + sha256(webhookId + "|" + eventType + "|" + onceKey);
+                Map<String, Object> payload = new LinkedHashMap<>();
+                payload.put("id", deliveryId);
+                payload.put("type", eventType);
+                payload.put("created", now.toString());
+                payload.put("org_id", orgId);
+                payload.put("data", data);
+                ps.setString(1, orgId);
+                ps.setString(2, deliveryId);
+                ps.setString(3, webhookId);
+                ps.setString(4, eventType);
+                ps.setString(5, new String(Json.write(payload), StandardCharsets.UTF_8));
+                ps.setTimestamp(6, Sql.ts(now));
+                queued += ps.executeUpdate();
+            }
         }
         return queued;
     }

@@ -1,0 +1,23 @@
+package io.tunetrail.api.alerts;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * One threshold of a quota or cost cap reached by an org in one period: what {@link ThresholdAlerts} detects and
+ * {@link AlertStore} records once.
+ *
+ * @param kind        {@link #QUOTA} or {@link #COST_CAP}
+ * @param resource    the metered resource ({@code api_calls}, ...), or {@link #COST_RESOURCE} for a cost cap
+ * @param period      {@code day} or {@code month}
+ * @param periodStart the UTC day, or the first day of the UTC month
+ */
+public record Crossing(String orgId, String kind, String resource, String period, LocalDate periodStart, int thresholdPercent,
+        BigDecimal limit, BigDecimal used, Instant reachedAt) {
+    public static final String QUOTA = "quota";
+    public static final String COST_CAP = "cost_cap";
+    public static final String COST_RESOURCE = "cost_usd";
+    public static final String DAY = "day";
+    public static final String MONTH = "month";
+}

@@ -1,0 +1,54 @@
+package io.tunetrail.api.http;
+
+import static io.tunetrail.api.http.AccessHook.principal;
+
+import io.javalin.http.Context;
+import io.tunetrail.api.alerts.AlertStore;
+import io.tunetrail.api.auth.Principal;
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.api.auth.Scope;
+import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.service.Page;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** HTTP for the org's threshold alerts: owners and admins list them, newest first, and acknowledge them. */
+public final class AlertsController {
+    private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
+    private static final String TAG = "Organisation";
+
+    private final AlertStore alerts;
+
+    public AlertsController(AlertStore alerts) {
+        this.alerts = alerts;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.get("/api/v1/alerts", ADMIN, TAG,
+                        "Threshold alerts (a quota reached 50/80/100% of its limit in a day or month, per the plan's alerts.thresholds), "
+                                + "newest first; filter acknowledged=true|false",
+                        ctx -> {
+                            Principal p = orgWide(ctx, "read the organisation's alerts");
+                            Page<AlertStore.Alert> page = alerts.list(p.orgId(), AlertStore.acknowledgedFilter(ctx.queryParam("acknowledged")),
+                                    ctx.queryParam("cursor"), Check.intParam("limit", ctx.queryParam("limit"), 50, 1, 100));
+                            Map<String, Object> body = new LinkedHashMap<>();
+                            body.put("alerts", page.items());
+                            body.put("next_cursor", page.nextCursor());
+                            ctx.json(body);
+                        }).query("acknowledged", "limit", "cursor"),
+                ApiRoute.post("/api/v1/alerts/{alert_id}/acknowledge", ADMIN, TAG,
+                        "Acknowledge an alert (once: acknowledging again keeps the first acknowledgement); audited as alert.acknowledged",
+                        ctx -> ctx.json(alerts.acknowledge(orgWide(ctx, "acknowledge the organisation's alerts"), ctx.pathParam("alert_id")))));
+    }
+
+    private static Principal orgWide(Context ctx, String action) {
+        Principal p = principal(ctx);
+        if (p.teamId() != null) {
+            // Alerts are about the org's quotas; a team's key sees its team's objects only.
+            throw ApiErrors.teamKeyNotAllowed(action);
+        }
+        return p;
+    }
+}

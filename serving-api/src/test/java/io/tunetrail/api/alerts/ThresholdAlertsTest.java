@@ -1,0 +1,93 @@
+package io.tunetrail.api.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.model.PlanCatalog;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The crossing rule (before < t% <= after) on the shipped plan catalog, for quotas and the cost cap. */
+class ThresholdAlertsTest {
+    private static final PlanCatalog PLANS = PlanCatalog.load();
+    private static final Instant NOW = Instant.parse("2026-12-06T10:15:00Z");
+
+    private final List<Crossing> seen = new ArrayList<>();
+    private final ThresholdAlerts alerts = new ThresholdAlerts(seen::add);
+
+    @Test
+    void onlyTheCallThatReachesAThresholdAlertsIt() {
+        // free: 1,000 api_calls a day (50% = 500), 20,000 a month.
+        PlanCatalog.Plan free = PLANS.plan("free");
+        alerts.quotaAdmitted("o1", free, false, "api_calls", 1, 499, 499, NOW);
+        assertThat(seen).isEmpty();
+        alerts.quotaAdmitted("o1", free, false, "api_calls", 1, 500, 500, NOW);
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.thresholdPercent()).isEqualTo(50);
+            assertThat(c.period()).isEqualTo("day");
+            assertThat(c.periodStart()).isEqualTo(LocalDate.parse("2026-12-06"));
+            assertThat(c.limit()).isEqualTo(BigDecimal.valueOf(1000));
+            assertThat(c.used()).isEqualTo(BigDecimal.valueOf(500));
+            assertThat(c.kind()).isEqualTo(Crossing.QUOTA);
+        });
+        alerts.quotaAdmitted("o1", free, false, "api_calls", 1, 501, 501, NOW);
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void oneStepOverSeveralThresholdsAlertsEachAndTheMonthIsItsOwnPeriod() {
+        PlanCatalog.Plan free = PLANS.plan("free");
+        alerts.quotaAdmitted("o1", free, false, "api_calls", 1000, 1000, 10_000, NOW);
+        assertThat(seen).extracting(c -> c.period() + " " + c.thresholdPercent()).containsExactly("day 50", "day 80", "day 100", "month 50");
+        assertThat(seen.get(3).periodStart()).isEqualTo(LocalDate.parse("2026-12-01"));
+    }
+
+    @Test
+    void unlimitedZeroAndCommunityQuotasAlertNothing() {
+        alerts.quotaAdmitted("o1", PLANS.plan("enterprise"), false, "api_calls", 1, 1_000_000, 1_000_000, NOW);
+        alerts.quotaAdmitted("o1", PLANS.plan("free"), false, "audio_analysis", 1, 1, 1, NOW);
+        alerts.quotaAdmitted("o1", PLANS.plan("free"), true, "api_calls", 1, 500, 500, NOW);
+        alerts.quotaAdmitted("o1", PLANS.plan("pro"), false, "no_such_resource", 1, 500, 500, NOW);
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void theCostCapAlertsEachThresholdItsStepReaches() {
+        // pro: $500 a month, alert only; starter $50; free $0 (no percentage of nothing); enterprise none.
+        YearMonth month = YearMonth.of(2026, 12);
+        alerts.costAccrued("o1", PLANS.plan("pro"), month, new BigDecimal("249.99"), new BigDecimal("250.00"), NOW);
+        alerts.costAccrued("o1", PLANS.plan("pro"), month, new BigDecimal("250.00"), new BigDecimal("399.99"), NOW);
+        alerts.costAccrued("o1", PLANS.plan("starter"), month, new BigDecimal("39"), new BigDecimal("60"), NOW);
+        alerts.costAccrued("o1", PLANS.plan("free"), month, BigDecimal.ZERO, BigDecimal.ONE, NOW);
+        alerts.costAccrued("o1", PLANS.plan("enterprise"), month, BigDecimal.ZERO, new BigDecimal("1000000"), NOW);
+        assertThat(seen).extracting(c -> c.resource() + " " + c.limit().stripTrailingZeros().toPlainString() + " " + c.thresholdPercent())
+                .containsExactly("cost_usd 500 50", "cost_usd 50 80", "cost_usd 50 100");
+        assertThat(seen).allSatisfy(c -> {
+            assertThat(c.kind()).isEqualTo(Crossing.COST_CAP);
+            assertThat(c.period()).isEqualTo(Crossing.MONTH);
+            assertThat(c.periodStart()).isEqualTo(month.atDay(1));
+        });
+    }
+
+    @Test
+    void aCallThatCrossesNothingAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        PlanCatalog.Plan free = PLANS.plan("free");
+        for (int i = 0; i < 200_000; i++) {
+            alerts.quotaAdmitted("o1", free, false, "api_calls", 1, 100 + (i & 255), 100 + (i & 255), NOW);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000_000; i++) {
+            alerts.quotaAdmitted("o1", free, false, "api_calls", 1, 100 + (i & 255), 100 + (i & 255), NOW);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(seen).isEmpty();
+        // One object per call would be at least 16 MB; what is left is the measurement's own noise.
+        assertThat(allocated).as("bytes allocated by 1M checks that cross nothing").isLessThan(64 * 1024);
+    }
+}
