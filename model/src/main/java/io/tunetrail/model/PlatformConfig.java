@@ -152,6 +152,17 @@ public final class PlatformConfig {
             "Failed web console sign-ins from one client IP address within the window before that address is refused until the window ends.");
     public static final Key CONSOLE_SIGNIN_WINDOW_SECONDS = key("console.signin.window-seconds", "900",
             "The window of the web console's sign-in limits, in seconds, counted from the first failure.");
+    public static final Key CONSOLE_PUBLIC_URL = key("console.public-url", "http://127.0.0.1:18080",
+            "Address of the API server as members' browsers reach it (scheme, host, port; no path): the one-time links of console "
+                    + "invitation and password-reset e-mails start with it.");
+    public static final Key CONSOLE_INVITATION_HOURS = key("console.invitation.expiry-hours", "72",
+            "A web console invitation's link works for this many hours (once).");
+    public static final Key CONSOLE_RESET_MINUTES = key("console.reset.expiry-minutes", "30",
+            "A web console password-reset link works for this many minutes (once).");
+    public static final Key CONSOLE_TRUSTED_PROXIES = key("console.trusted-proxies", "",
+            "Comma-separated IP addresses or CIDR ranges of reverse proxies in front of the API. Only for a connection from one of them "
+                    + "does the console take the client address from X-Forwarded-For (the right-most hop that is not a trusted proxy); "
+                    + "empty: always the connection's address.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
             "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",

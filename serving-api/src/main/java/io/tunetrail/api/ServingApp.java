@@ -240,7 +240,8 @@ public final class ServingApp {
         for (ApiRoute route : routes) {
             app.addHttpHandler(route.method(), route.path(), hook.guard(route.gate(), route.handler()));
         }
-        ServingExtension.Parts parts = new ServingExtension.Parts(stores, clock, settings, authenticator, accounts, usage, List.copyOf(routes));
+        ServingExtension.Parts parts = new ServingExtension.Parts(stores, clock, settings, authenticator, accounts, usage, List.copyOf(routes),
+                metrics);
         extensions.forEach(e -> e.install(app, parts));
         return app;
     }

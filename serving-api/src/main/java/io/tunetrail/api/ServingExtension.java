@@ -19,9 +19,12 @@ import java.util.ServiceLoader;
 @FunctionalInterface
 public interface ServingExtension {
 
-    /** What the app built that an extension may use. {@code routes} are the API's routes with their gates. */
+    /**
+     * What the app built that an extension may use. {@code routes} are the API's routes with their gates;
+     * {@code metrics} is the registry {@code /metrics} renders, for the extension's own meters.
+     */
     record Parts(ApiStores stores, Clock clock, ApiSettings settings, Authenticator authenticator, AccountService accounts,
-            UsageService usage, List<ApiRoute> routes) {}
+            UsageService usage, List<ApiRoute> routes, io.tunetrail.api.ops.ApiMetrics metrics) {}
 
     /** Adds routes (and their own error handling) to {@code app}, before it starts. */
     void install(Javalin app, Parts parts);

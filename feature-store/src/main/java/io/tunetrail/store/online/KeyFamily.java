@@ -28,7 +28,7 @@ public enum KeyFamily {
     RECONCILED("reconciled:BATCH", true),
     // Sign-in failure counts live only for their window. One evicted under memory pressure gives an attacker one more
     // window of guesses against an Argon2id hash; keeping it without a TTL would need retention for no real gain.
-    SIGN_IN("signin:account|address:SHA256 (hash tag {-console}, no org)", true),
+    SIGN_IN("signin:[reset-]account|address:SHA256 (hash tag {-console}, no org)", true),
     // A new key's secret for the one page view after the redirect: a minute at most, and lost is only "create again".
     CONSOLE_SECRET("consolesecret:SESSION", true);
 

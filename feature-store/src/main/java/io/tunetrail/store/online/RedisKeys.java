@@ -182,10 +182,11 @@ public final class RedisKeys {
 
     /**
      * Failed web console sign-ins within the current window, per {@code subject} ({@code account} or {@code address})
-     * and SHA-256 of the e-mail (lower case) or client address: neither is stored in the clear.
+     * and SHA-256 of the e-mail (lower case) or client address: neither is stored in the clear. Password-reset
+     * requests are counted the same way, as {@code reset-account} and {@code reset-address}.
      */
     public static String signInFailures(String subject, String sha256Hex) {
-        if (!subject.equals("account") && !subject.equals("address")) {
+        if (!java.util.Set.of("account", "address", "reset-account", "reset-address").contains(subject)) {
             throw new IllegalArgumentException("sign-in failures are counted per account or per address, not per '" + subject + "'");
         }
         return PREFIX + NO_ORG + ":signin:" + subject + ":" + requireSha256(sha256Hex);

@@ -163,32 +163,43 @@ public final class TeamStore {
      * {@link #changeRole}); one who was removed gets their seat back, with the role given now. Returns the member.
      */
     public Member addMember(String orgId, String teamId, String memberId, String email, String role, AuditLog.Actor actor) {
-        return sql.transaction("adding member " + email + " to team " + teamId, c -> {
-            Member m;
-            try (var ps = c.prepareStatement("INSERT INTO members (org_id, member_id, email, role) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET email = members.email, "
-                    + "role = CASE WHEN members.removed_at IS NULL THEN members.role ELSE EXCLUDED.role END, removed_at = NULL "
-                    + "RETURNING " + MEMBER_COLUMNS)) {
-                ps.setString(1, orgId);
-                ps.setString(2, memberId);
-                ps.setString(3, email);
-                ps.setString(4, role);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    m = readMember(rs);
-                }
+        return sql.transaction("adding member " + email + " to team " + teamId, c -> addMember(c, orgId, teamId, memberId, email, role, actor));
+    }
+
+    /**
+     * As {@link #addMember(String, String, String, String, String, AuditLog.Actor)}, on {@code c} inside the caller's
+     * transaction (the console's invitations create the member together with their sign-in); {@code teamId} null gives
+     * the seat only.
+     */
+    public static Member addMember(Connection c, String orgId, String teamId, String memberId, String email, String role, AuditLog.Actor actor)
+            throws SQLException {
+        Member m;
+        try (var ps = c.prepareStatement("INSERT INTO members (org_id, member_id, email, role) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET email = members.email, "
+                + "role = CASE WHEN members.removed_at IS NULL THEN members.role ELSE EXCLUDED.role END, removed_at = NULL "
+                + "RETURNING " + MEMBER_COLUMNS)) {
+            ps.setString(1, orgId);
+            ps.setString(2, memberId);
+            ps.setString(3, email);
+            ps.setString(4, role);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                m = readMember(rs);
             }
-            try (var ps = c.prepareStatement("INSERT INTO team_members (org_id, team_id, member_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, orgId);
-                ps.setString(2, teamId);
-                ps.setString(3, m.memberId());
-                if (ps.executeUpdate() == 1) {
-                    AuditLog.record(c, orgId, actor, "member.added", "member", m.memberId(),
-                            Map.of("team_id", teamId, "email", m.email(), "role", m.role()));
-                }
-            }
+        }
+        if (teamId == null) {
             return m;
-        });
+        }
+        try (var ps = c.prepareStatement("INSERT INTO team_members (org_id, team_id, member_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, orgId);
+            ps.setString(2, teamId);
+            ps.setString(3, m.memberId());
+            if (ps.executeUpdate() == 1) {
+                AuditLog.record(c, orgId, actor, "member.added", "member", m.memberId(),
+                        Map.of("team_id", teamId, "email", m.email(), "role", m.role()));
+            }
+        }
+        return m;
     }
 
     /** Takes a member out of one team (their seat, role and keys stay); false when they were not in it. */
