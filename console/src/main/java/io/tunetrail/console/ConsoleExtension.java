@@ -42,7 +42,7 @@ public final class ConsoleExtension implements ServingExtension {
         SessionStore sessions = new SessionStore(sql, parts.clock(), settings.idleTimeout(), settings.maxSessionAge());
         SignInLimiter limiter = new SignInLimiter(parts.stores().jedis(), settings.maxFailuresPerAccount(), settings.maxFailuresPerAddress(),
                 settings.signInWindow());
-        ConsoleRoutes routes = new ConsoleRoutes(settings.cookieSecure(), new ConsoleAccounts(sql, passwords), passwords, sessions, limiter,
+        ConsoleRoutes routes = new ConsoleRoutes(settings, new ConsoleAccounts(sql, passwords), passwords, sessions, limiter,
                 new TeamStore(sql), new OrgStore(sql), parts);
         routes.install(app, new ConsoleRoutes.Gates(
                 gateOf(parts, HandlerType.GET, "/api/v1/usage"),
@@ -58,7 +58,13 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.DELETE, "/api/v1/members/{member_id}"),
                         gateOf(parts, HandlerType.POST, "/api/v1/org/ownership"),
                         gateOf(parts, HandlerType.GET, "/api/v1/analytics/usage"),
-                        gateOf(parts, HandlerType.GET, "/api/v1/audit-log")));
+                        gateOf(parts, HandlerType.GET, "/api/v1/audit-log"),
+                        // An invitation adds a member: the API's route for that decides who may send one.
+                        gateOf(parts, HandlerType.POST, "/api/v1/teams/{team_id}/members")),
+                new ConsoleRoutes.OverviewGates(
+                        gateOf(parts, HandlerType.GET, "/api/v1/alerts"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/alerts/{alert_id}/acknowledge"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/usage/costs")));
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

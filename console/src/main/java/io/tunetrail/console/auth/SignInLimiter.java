@@ -18,15 +18,31 @@ public final class SignInLimiter {
     private static final String COUNT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
 
     private final UnifiedJedis jedis;
+    /** "" for sign-in failures, "reset-" for password-reset requests: the two are counted apart. */
+    private final String subjectPrefix;
     private final int maxPerAccount;
     private final int maxPerAddress;
     private final Duration window;
 
     public SignInLimiter(UnifiedJedis jedis, int maxPerAccount, int maxPerAddress, Duration window) {
+        this(jedis, "", maxPerAccount, maxPerAddress, window);
+    }
+
+    private SignInLimiter(UnifiedJedis jedis, String subjectPrefix, int maxPerAccount, int maxPerAddress, Duration window) {
         this.jedis = jedis;
+        this.subjectPrefix = subjectPrefix;
         this.maxPerAccount = maxPerAccount;
         this.maxPerAddress = maxPerAddress;
         this.window = window;
+    }
+
+    /**
+     * The same limits for password-reset requests, counted apart from sign-ins: every request counts (there is no
+     * "failed" request, since the answer never says whether the address has an account), so an address or account
+     * gets at most this many reset e-mails a window.
+     */
+    public static SignInLimiter forResets(UnifiedJedis jedis, int maxPerAccount, int maxPerAddress, Duration window) {
+        return new SignInLimiter(jedis, "reset-", maxPerAccount, maxPerAddress, window);
     }
 
     /** How long sign-ins for this account or from this address stay refused, or empty when they may be tried. */
@@ -53,11 +69,11 @@ public final class SignInLimiter {
         return Math.max(1, jedis.pttl(key));
     }
 
-    private static String accountKey(String email) {
-        return RedisKeys.signInFailures("account", SessionStore.digest(email.trim().toLowerCase(Locale.ROOT)));
+    private String accountKey(String email) {
+        return RedisKeys.signInFailures(subjectPrefix + "account", SessionStore.digest(email.trim().toLowerCase(Locale.ROOT)));
     }
 
-    private static String addressKey(String address) {
-        return RedisKeys.signInFailures("address", SessionStore.digest(address));
+    private String addressKey(String address) {
+        return RedisKeys.signInFailures(subjectPrefix + "address", SessionStore.digest(address));
     }
 }

@@ -54,6 +54,21 @@ public final class ConsoleHttp {
         ctx.res().addHeader("Set-Cookie", name + "=; Path=" + BASE + "; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
     }
 
+    /**
+     * A fresh token for a form shown without a session (sign-in, accepting an invitation, the password reset forms),
+     * set in a cookie of its own; {@link #formTokenMatches} checks the form sent it back. A page of another site can
+     * neither read the cookie nor, with SameSite=Strict, make the browser send it.
+     */
+    String issueFormToken(Context ctx) {
+        String token = io.tunetrail.console.auth.SessionStore.random();
+        setCookie(ctx, SIGN_IN_COOKIE, token);
+        return token;
+    }
+
+    static boolean formTokenMatches(Context ctx) {
+        return io.tunetrail.console.auth.SessionStore.sameToken(ctx.cookie(SIGN_IN_COOKIE), ctx.formParam(CSRF_FIELD));
+    }
+
     void message(Context ctx, int status, Views.Frame frame, String heading, String detail, String linkHref, String linkText) {
         render(ctx, status, "message.jte", new Views.Message(frame, heading, detail, linkHref, linkText));
     }

@@ -9,7 +9,11 @@ import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.console.auth.Argon2idPasswords;
+import io.tunetrail.console.ConsoleSettings;
 import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.auth.ConsoleMetrics;
+import io.tunetrail.console.auth.Invitations;
+import io.tunetrail.console.auth.PasswordResets;
 import io.tunetrail.console.auth.SessionStore;
 import io.tunetrail.console.auth.SignInLimiter;
 
@@ -20,7 +24,10 @@ public final class ConsoleRoutes {
 
     /** The gates of the org's pages (teams and members, usage analytics, audit log), each the API route's for the same thing. */
     public record OrgGates(Gate listTeams, Gate renameTeam, Gate changeRole, Gate removeMember, Gate transferOwnership, Gate usageAnalytics,
-            Gate auditLog) {}
+            Gate auditLog, Gate addMember) {}
+
+    /** The gates of the overview's alerts and cost: the API's alert listing, acknowledging one, and the cost report. */
+    public record OverviewGates(Gate alerts, Gate acknowledgeAlert, Gate costs) {}
 
     private final ConsoleHttp http;
     private final MemberResolver members;
@@ -30,32 +37,43 @@ public final class ConsoleRoutes {
     private final TeamsController teamPages;
     private final UsageController usagePage;
     private final AuditLogController auditPage;
+    private final InvitationsController invitationPages;
+    private final PasswordResetController resetPages;
     private final ServingExtension.Parts parts;
 
-    public ConsoleRoutes(boolean secureCookies, ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
+    public ConsoleRoutes(ConsoleSettings settings, ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
             TeamStore teams, OrgStore orgs, ServingExtension.Parts parts) {
         this.parts = parts;
-        this.http = new ConsoleHttp(secureCookies);
+        this.http = new ConsoleHttp(settings.cookieSecure());
         this.members = new MemberResolver(sessions, teams, orgs, parts.settings().plans());
-        this.signIn = new SignInController(accounts, passwords, sessions, limiter, members, http);
-        this.overview = new OverviewController(parts.usage(), http);
-        this.keys = new KeysController(parts.accounts(), parts.stores().jedis(), parts.clock(), http);
+        ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
+        ConsoleMetrics metrics = new ConsoleMetrics(parts.metrics().registry());
+        this.signIn = new SignInController(accounts, passwords, sessions, limiter, members, http, clientAddress, metrics);
         Sql sql = new Sql(parts.stores().dataSource());
+        this.overview = new OverviewController(parts.usage(), new OverviewData(sql, parts), http);
+        this.keys = new KeysController(parts.accounts(), parts.stores().jedis(), parts.clock(), http);
         OrgMembers orgMembers = new OrgMembers(sql);
-        this.teamPages = new TeamsController(parts.accounts(), orgMembers, http);
+        Invitations invitations = new Invitations(sql, parts.clock(), settings.invitationLifetime(), settings.publicUrl());
+        this.teamPages = new TeamsController(parts.accounts(), orgMembers, invitations, http);
+        this.invitationPages = new InvitationsController(invitations, passwords, teamPages, clientAddress, http);
+        this.resetPages = new PasswordResetController(new PasswordResets(sql, accounts, parts.clock(), settings.resetLifetime(), settings.publicUrl()),
+                passwords, SignInLimiter.forResets(parts.stores().jedis(), settings.maxFailuresPerAccount(), settings.maxFailuresPerAddress(),
+                        settings.signInWindow()), clientAddress, metrics, http);
         this.usagePage = new UsageController(new UsageAnalyticsService(sql, parts.stores().jedis(), parts.clock()),
                 new UsageLabels(parts.accounts(), orgMembers), parts.clock(), http);
         this.auditPage = new AuditLogController(new AuditLog(sql), orgMembers, http);
     }
 
-    public void install(Javalin app, Gates gates, OrgGates orgGates) {
+    public void install(Javalin app, Gates gates, OrgGates orgGates, OverviewGates overviewGates) {
         PageGuard guard = new PageGuard(members, http, parts.settings().plans());
         new StaticAssets().install(app);
         signIn.install(app, guard, gates.signedIn());
-        overview.install(app, guard, gates.usage());
+        overview.install(app, guard, gates.usage(), overviewGates);
         keys.install(app, guard, gates.listKeys(), gates.createKey(), gates.revokeKey());
         teamPages.install(app, guard, new TeamsController.Gates(orgGates.listTeams(), orgGates.renameTeam(), orgGates.changeRole(),
-                orgGates.removeMember(), orgGates.transferOwnership()));
+                orgGates.removeMember(), orgGates.transferOwnership(), orgGates.addMember()));
+        invitationPages.install(app, guard, orgGates.addMember());
+        resetPages.install(app, guard);
         usagePage.install(app, guard, orgGates.usageAnalytics());
         auditPage.install(app, guard, orgGates.auditLog());
     }

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.tunetrail.console.auth.Argon2idPasswords;
 import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.auth.ConsoleMetrics;
 import io.tunetrail.console.auth.SessionStore;
 import io.tunetrail.console.auth.SignInLimiter;
 import java.time.Duration;
@@ -24,9 +25,13 @@ final class SignInController {
     private final SignInLimiter limiter;
     private final MemberResolver members;
     private final ConsoleHttp http;
+    private final ClientAddress clientAddress;
+    private final ConsoleMetrics metrics;
 
     SignInController(ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
-            MemberResolver members, ConsoleHttp http) {
+            MemberResolver members, ConsoleHttp http, ClientAddress clientAddress, ConsoleMetrics metrics) {
+        this.clientAddress = clientAddress;
+        this.metrics = metrics;
         this.accounts = accounts;
         this.passwords = passwords;
         this.sessions = sessions;
@@ -50,15 +55,14 @@ final class SignInController {
     }
 
     private void showForm(Context ctx, int status, String email, String error) {
-        String token = SessionStore.random();
-        http.setCookie(ctx, ConsoleHttp.SIGN_IN_COOKIE, token);
+        String token = http.issueFormToken(ctx);
         http.render(ctx, status, "signin.jte", new Views.SignIn(new Views.Frame("Sign in", "sign-in", null), token, email, error));
     }
 
     private void signIn(Context ctx) {
         String email = trimmed(ctx.formParam("email"));
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
-        if (!SessionStore.sameToken(ctx.cookie(ConsoleHttp.SIGN_IN_COOKIE), ctx.formParam(ConsoleHttp.CSRF_FIELD))) {
+        if (!ConsoleHttp.formTokenMatches(ctx)) {
             showForm(ctx, 403, email, "The sign-in form had expired; it is fresh now, please sign in again.");
             return;
         }
@@ -66,10 +70,11 @@ final class SignInController {
             showForm(ctx, 400, email, "Enter your e-mail address and your password.");
             return;
         }
-        // The client's own address, never a forwarded-for header: one a client can write itself would void the limit.
-        String address = ctx.req().getRemoteAddr();
+        // X-Forwarded-For only as far as trusted proxies wrote it: a client that could name its own address would void the limit.
+        String address = clientAddress.of(ctx);
         Optional<Duration> refused = limiter.refusedFor(email, address);
         if (refused.isPresent()) {
+            metrics.signInLimited();
             long minutes = Math.max(1, (refused.get().toSeconds() + 59) / 60);
             ctx.header("Retry-After", Long.toString(Math.max(1, refused.get().toSeconds())));
             showForm(ctx, 429, email, "Too many failed sign-ins for this account or from this address. Try again in " + minutes
@@ -79,10 +84,12 @@ final class SignInController {
         Optional<ConsoleAccounts.Credential> credential = accounts.byEmail(email);
         boolean ok = credential.isPresent() ? passwords.matches(password, credential.get().passwordHash()) : passwords.matchesNothing(password);
         if (!ok) {
+            metrics.signInFailed();
             limiter.failed(email, address);
             showForm(ctx, 401, email, WRONG);
             return;
         }
+        metrics.signedIn();
         limiter.succeeded(email);
         sessions.find(ctx.cookie(ConsoleHttp.SESSION_COOKIE)).ifPresent(sessions::delete);
         SessionStore.Created created = sessions.create(credential.get().orgId(), credential.get().memberId());

@@ -7,6 +7,7 @@ import io.tunetrail.api.http.ApiException;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.store.TeamStore;
+import io.tunetrail.console.auth.Invitations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,24 +24,30 @@ final class TeamsController {
     static final String PATH = ConsoleHttp.BASE + "/teams";
     static final String MEMBERS = ConsoleHttp.BASE + "/members";
     private static final List<String> ROLES = List.of("owner", "admin", "member");
+    private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'",
+            java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
-    /** The gates of the API routes doing the same: list teams, rename one, change a role, remove a member, transfer. */
-    record Gates(Gate list, Gate rename, Gate changeRole, Gate remove, Gate transfer) {}
+    /** The gates of the API routes doing the same: list teams, rename one, change a role, remove a member, transfer, add a member. */
+    record Gates(Gate list, Gate rename, Gate changeRole, Gate remove, Gate transfer, Gate invite) {}
 
     /** A refusal to show on the page: the row it belongs to ({@code team:ID} or {@code member:ID}) and the API's words. */
     private record Refused(String target, String message, String nameValue) {}
 
     private final AccountService accounts;
     private final OrgMembers members;
+    private final Invitations invitations;
     private final ConsoleHttp http;
+    private Gate inviteGate;
 
-    TeamsController(AccountService accounts, OrgMembers members, ConsoleHttp http) {
+    TeamsController(AccountService accounts, OrgMembers members, Invitations invitations, ConsoleHttp http) {
         this.accounts = accounts;
         this.members = members;
+        this.invitations = invitations;
         this.http = http;
     }
 
     void install(Javalin app, PageGuard guard, Gates gates) {
+        this.inviteGate = gates.invite();
         app.get(PATH, guard.page(gates.list(), "The teams page", (ctx, m) -> show(ctx, 200, m, null)));
         app.post(PATH + "/{team_id}/rename", guard.page(gates.rename(), "Renaming teams", this::rename));
         app.post(MEMBERS + "/{member_id}/role", guard.page(gates.changeRole(), "Changing roles", this::changeRole));
@@ -91,6 +98,15 @@ final class TeamsController {
     }
 
     private void show(Context ctx, int status, Member m, Refused refused) {
+        show(ctx, status, m, refused, Views.InviteForm.EMPTY, Map.of(), null);
+    }
+
+    /** The page with the invitation form as sent, its errors by field, or the address an invitation just went to. */
+    void showInvite(Context ctx, int status, Member m, Views.InviteForm form, Map<String, String> errors, String sentTo) {
+        show(ctx, status, m, null, form, errors, sentTo);
+    }
+
+    private void show(Context ctx, int status, Member m, Refused refused, Views.InviteForm form, Map<String, String> inviteErrors, String sentTo) {
         Map<String, List<String>> teamsOf = new HashMap<>();
         List<Views.TeamRow> teamRows = new ArrayList<>();
         for (TeamStore.Team t : accounts.teams(m.principal())) {
@@ -115,6 +131,24 @@ final class TeamsController {
                     you, viewer.atLeast(role), viewer == Role.OWNER && !you, error));
         }
         http.render(ctx, status, "teams.jte", new Views.Teams(m.frame("Teams & members", "teams"), m.session().csrfToken(), teamRows, memberRows,
-                ROLES, shown ? null : refused.message()));
+                ROLES, shown ? null : refused.message(), invite(m, form, inviteErrors, sentTo)));
+    }
+
+    /** The invitation part of the page, or null for a member whose role may not add members (the API's gate). */
+    private Views.Invite invite(Member m, Views.InviteForm form, Map<String, String> errors, String sentTo) {
+        if (inviteGate == null || inviteGate.refusal(m.principal()) != null) {
+            return null;
+        }
+        Map<String, String> teamNames = new HashMap<>();
+        List<Views.Option> teamOptions = new ArrayList<>();
+        for (TeamStore.Team t : accounts.teams(m.principal())) {
+            teamNames.put(t.teamId(), t.name());
+            teamOptions.add(new Views.Option(t.teamId(), t.name()));
+        }
+        List<String> roles = ROLES.stream().filter(r -> m.principal().role().atLeast(Role.fromWire(r))).toList();
+        List<Views.InvitationRow> open = invitations.open(m.principal().orgId()).stream().map(i -> new Views.InvitationRow(
+                Long.toString(i.invitationId()), i.email(), i.role(), i.teamId() == null ? "" : teamNames.getOrDefault(i.teamId(), i.teamId()),
+                WHEN.format(i.expiresAt()))).toList();
+        return new Views.Invite(form, roles, teamOptions, open, errors, sentTo);
     }
 }

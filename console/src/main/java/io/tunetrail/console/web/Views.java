@@ -18,8 +18,18 @@ public final class Views {
 
     public record UsageRow(String resource, String usedToday, String limitToday, String usedThisMonth, String limitThisMonth) {}
 
+    /**
+     * {@code alerts}: the open ones, null when the member's role may not see them; {@code csrf} non-null when they may
+     * acknowledge them. {@code cost}: null when the member may not see it.
+     */
     public record Overview(Frame frame, String orgName, String planName, boolean quotasEnforced, List<UsageRow> usage, String dayResetsAt,
-            String monthResetsAt) {}
+            String monthResetsAt, List<AlertRow> alerts, String csrf, CostSummary cost) {}
+
+    /** An open threshold alert: what reached how much of its limit, when. */
+    public record AlertRow(String alertId, String what, String used, String limit, String reachedAt) {}
+
+    /** The month to date against the plan's cost cap ({@code cap} "no cap" when it has none). */
+    public record CostSummary(String month, String spent, String held, String cap, String percent, boolean hardStop, String resetsAt) {}
 
     public record KeyRow(String keyId, String name, String prefix, String scopes, String expires, String lastUsed, String status,
             boolean revocable) {}
@@ -48,8 +58,30 @@ public final class Views {
     public record MemberRow(String memberId, String email, String role, String teams, boolean you, boolean manageable, boolean canMakeOwner,
             String error) {}
 
-    /** {@code error}: a refusal that belongs to no row on the page (say, of a member removed meanwhile). */
-    public record Teams(Frame frame, String csrf, List<TeamRow> teams, List<MemberRow> members, List<String> roles, String error) {}
+    /**
+     * {@code error}: a refusal that belongs to no row on the page (say, of a member removed meanwhile). {@code invite}:
+     * the invitation form and its open invitations, null for a member whose role may not invite.
+     */
+    public record Teams(Frame frame, String csrf, List<TeamRow> teams, List<MemberRow> members, List<String> roles, String error,
+            Invite invite) {}
+
+    /** An invitation not yet accepted, revoked or expired. */
+    public record InvitationRow(String invitationId, String email, String role, String team, String expires) {}
+
+    /** The invitation form as sent (to show it again beside its errors). */
+    public record InviteForm(String email, String role, String team) {
+        public static final InviteForm EMPTY = new InviteForm("", "member", "");
+    }
+
+    /** The teams page's invitations: the form, the roles the viewer may give, the teams, the open ones; {@code sentTo} after a send. */
+    public record Invite(InviteForm form, List<String> roles, List<Option> teams, List<InvitationRow> open, Map<String, String> errors,
+            String sentTo) {}
+
+    /** Choosing a password without a session: accepting an invitation or resetting; {@code token} is the link's. */
+    public record SetPassword(Frame frame, String heading, String intro, String action, String csrf, String token, String email, String error) {}
+
+    /** The "forgot password" form. */
+    public record Forgot(Frame frame, String csrf, String email, String error) {}
 
     /** The usage form as sent: group, granularity, range (dates or instants, as typed). */
     public record UsageForm(String groupBy, String granularity, String from, String to) {}

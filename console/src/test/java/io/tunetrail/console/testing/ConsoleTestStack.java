@@ -10,6 +10,7 @@ import io.tunetrail.console.ConsoleExtension;
 import io.tunetrail.console.ConsoleSettings;
 import io.tunetrail.console.auth.Argon2idPasswords;
 import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.auth.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -27,7 +28,7 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
      * every test signs in from 127.0.0.1 of a machine other runs share; {@code SignInLimiterIT} covers it.
      */
     public static final ConsoleSettings SETTINGS = new ConsoleSettings(true, Duration.ofMinutes(30), Duration.ofHours(12), 3, 10_000,
-            Duration.ofMinutes(15));
+            Duration.ofMinutes(15), "http://console.test", Duration.ofHours(72), Duration.ofMinutes(30), TrustedProxies.NONE);
 
     private final ApiTestStack api = new ApiTestStack();
     public final MutableClock clock = api.clock;
