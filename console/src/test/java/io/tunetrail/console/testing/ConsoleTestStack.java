@@ -1,7 +1,12 @@
 package io.tunetrail.console.testing;
 
 import io.javalin.Javalin;
+import io.tunetrail.api.ApiSettings;
 import io.tunetrail.api.ApiStores;
+import io.tunetrail.api.ServingApp;
+import io.tunetrail.api.ops.ApiMetrics;
+import io.tunetrail.api.testing.TestResolver;
+import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.testing.ApiTestStack;
@@ -32,12 +37,15 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
 
     private final ApiTestStack api = new ApiTestStack();
     public final MutableClock clock = api.clock;
+    /** The registry the API's {@code /metrics} renders, which the console's counters join. */
+    public final ApiMetrics metrics = new ApiMetrics();
     private Javalin app;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         api.beforeAll(context);
-        app = api.app(List.of(new ConsoleExtension(SETTINGS)));
+        app = ServingApp.create(api.stores(), api.clock, new ApiSettings(api.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0,
+                WebhookSettings.local(new TestResolver())), metrics, List.of(new ConsoleExtension(SETTINGS)));
         app.start("127.0.0.1", 0);
     }
 
