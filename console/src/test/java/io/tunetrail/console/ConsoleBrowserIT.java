@@ -151,6 +151,41 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void anAdminSeesTheOpenAlertsAndTheCostChartOnTheOverviewAndAcknowledgesAnAlert() throws Exception {
+        String alerting = stack.org("alerting", "pro");
+        ConsoleAccounts.CreatedUser owner = stack.user(alerting, "owner", Role.OWNER);
+        LocalDate today = LocalDate.ofInstant(stack.clock.instant(), ZoneOffset.UTC);
+        stack.sql().update("an alert", "INSERT INTO alerts (org_id, kind, resource, period, period_start, threshold_percent, limit_value, "
+                + "used_value, reached_at) VALUES (?, 'quota', 'api_calls', 'day', ?, 80, 100000, 80123, now())", ps -> {
+                    ps.setString(1, alerting);
+                    ps.setObject(2, today);
+                });
+        for (LocalDate day : List.of(today.withDayOfMonth(1), today)) {
+            stack.sql().update("a cost", "INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES (?, 'training', ?, ?, 3600, 150)",
+                    ps -> {
+                        ps.setString(1, alerting);
+                        ps.setString(2, "job-" + day);
+                        ps.setObject(3, day);
+                    });
+        }
+        signIn(owner);
+
+        assertThat(browser.findElement(By.id("alerts-table")).getText()).contains("api calls, daily quota: 80 % reached", "80,123", "100,000");
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "true".equals(d.findElement(By.id("chart-cost")).getAttribute("data-drawn")));
+        assertThat(browser.findElement(By.id("cost-summary")).getText()).contains(today.getDayOfMonth() == 1 ? "$150.00" : "$300.00", "$500.00");
+        assertThat(chartPixels("chart-cost")).as("the cost-to-date line drawn on the cost chart").isGreaterThan(50);
+        screenshot("10-overview-alerts-and-cost");
+
+        browser.findElement(By.cssSelector("#alerts-table button.acknowledge")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("no-alerts")).isEmpty());
+        assertThat(stack.sql().one("ack", "SELECT acknowledged_by FROM alerts WHERE org_id = ?", ps -> ps.setString(1, alerting), rs -> rs.getString(1)))
+                .hasValue(owner.memberId());
+        assertThat(stack.sql().list("audit", "SELECT action FROM audit_log WHERE org_id = ? AND actor_type = 'console'", ps -> ps.setString(1, alerting),
+                rs -> rs.getString(1))).contains("alert.acknowledged");
+        screenshot("11-overview-alert-acknowledged");
+    }
+
+    @Test
     void anAdminSignsInSeesTheUsageChartsCreatesAKeyOnceAndSignsOut() throws Exception {
         open("/console");
         assertThat(browser.getCurrentUrl()).as("signed out: to the sign-in page").endsWith("/console/sign-in");
@@ -164,7 +199,7 @@ class ConsoleBrowserIT {
                 "audio analysis 35 1,000 0 unlimited");
         assertThat(chartPixels("chart-day")).as("bars drawn on today's chart").isGreaterThan(500);
         assertThat(chartPixels("chart-month")).as("bars drawn on this month's chart").isGreaterThan(500);
-        assertThat(browser.findElement(By.id("alerts")).getText()).contains("Not available yet");
+        assertThat(browser.findElement(By.id("alerts")).getText()).contains("No open alerts");
         screenshot("02-overview");
 
         open("/console/keys");
