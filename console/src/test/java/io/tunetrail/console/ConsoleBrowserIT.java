@@ -174,7 +174,8 @@ class ConsoleBrowserIT {
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "true".equals(d.findElement(By.id("chart-cost")).getAttribute("data-drawn")));
         assertThat(browser.findElement(By.id("cost-summary")).getText()).contains(today.getDayOfMonth() == 1 ? "$150.00" : "$300.00", "$500.00");
         assertThat(chartPixels("chart-cost")).as("the cost-to-date line drawn on the cost chart").isGreaterThan(50);
-        screenshot("10-overview-alerts-and-cost");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('alerts').scrollIntoView()");
+        screenshot("20-overview-alerts-and-cost");
 
         browser.findElement(By.cssSelector("#alerts-table button.acknowledge")).click();
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("no-alerts")).isEmpty());
@@ -182,7 +183,7 @@ class ConsoleBrowserIT {
                 .hasValue(owner.memberId());
         assertThat(stack.sql().list("audit", "SELECT action FROM audit_log WHERE org_id = ? AND actor_type = 'console'", ps -> ps.setString(1, alerting),
                 rs -> rs.getString(1))).contains("alert.acknowledged");
-        screenshot("11-overview-alert-acknowledged");
+        screenshot("21-overview-alert-acknowledged");
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.tunetrail.console.auth.ConsoleMetrics;
 import io.tunetrail.console.auth.PasswordResets;
 import io.tunetrail.console.auth.SignInLimiter;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * "Forgot password" and the reset link's form. A request gets the same page whether or not the address has a sign-in
@@ -21,7 +20,7 @@ final class PasswordResetController {
             + "The link works once, for a short time.";
 
     private final PasswordResets resets;
-    private final Argon2idPasswords passwords;
+    private final PasswordLinkForm resetForm;
     private final SignInLimiter limiter;
     private final ClientAddress clientAddress;
     private final ConsoleMetrics metrics;
@@ -30,7 +29,8 @@ final class PasswordResetController {
     PasswordResetController(PasswordResets resets, Argon2idPasswords passwords, SignInLimiter limiter, ClientAddress clientAddress,
             ConsoleMetrics metrics, ConsoleHttp http) {
         this.resets = resets;
-        this.passwords = passwords;
+        this.resetForm = new PasswordLinkForm(http, passwords, clientAddress, RESET, "Choose a new password",
+                email -> "For the console sign-in of " + email + ".", token -> resets.find(token).map(PasswordResets.Pending::email));
         this.limiter = limiter;
         this.clientAddress = clientAddress;
         this.metrics = metrics;
@@ -40,8 +40,8 @@ final class PasswordResetController {
     void install(Javalin app, PageGuard guard) {
         app.get(FORGOT, guard.open(ctx -> forgotForm(ctx, 200, "", null)));
         app.post(FORGOT, guard.open(this::request));
-        app.get(RESET, guard.open(this::resetForm));
-        app.post(RESET, guard.open(this::reset));
+        app.get(RESET, guard.open(resetForm::show));
+        app.post(RESET, guard.open(ctx -> resetForm.send(ctx, this::reset)));
     }
 
     private void forgotForm(Context ctx, int status, String email, String error) {
@@ -51,7 +51,7 @@ final class PasswordResetController {
     private void request(Context ctx) {
         String email = Objects.requireNonNullElse(ctx.formParam("email"), "").trim();
         if (!ConsoleHttp.formTokenMatches(ctx)) {
-            forgotForm(ctx, 403, email, OneTimeLinkPages.EXPIRED_FORM);
+            forgotForm(ctx, 403, email, PasswordLinkForm.EXPIRED_FORM);
             return;
         }
         if (email.isEmpty() || email.length() > 320 || !email.matches("[^@\\s]+@[^@\\s]+")) {
@@ -70,45 +70,13 @@ final class PasswordResetController {
                 "Back to sign-in");
     }
 
-    private void resetForm(Context ctx) {
-        String token = ctx.queryParam("token");
-        Optional<PasswordResets.Pending> pending = resets.find(token);
-        if (pending.isEmpty()) {
-            OneTimeLinkPages.unusable(http, ctx);
-            return;
+    private boolean reset(Context ctx, String token, String passwordHash, String address) {
+        if (resets.reset(token, passwordHash, address).isEmpty()) {
+            return false;
         }
-        showForm(ctx, 200, token, pending.get().email(), null);
-    }
-
-    private void reset(Context ctx) {
-        String token = ctx.formParam("token");
-        Optional<PasswordResets.Pending> pending = resets.find(token);
-        if (pending.isEmpty()) {
-            OneTimeLinkPages.unusable(http, ctx);
-            return;
-        }
-        if (!ConsoleHttp.formTokenMatches(ctx)) {
-            showForm(ctx, 403, token, pending.get().email(), OneTimeLinkPages.EXPIRED_FORM);
-            return;
-        }
-        String password = Objects.requireNonNullElse(ctx.formParam("password"), "");
-        String refusal = OneTimeLinkPages.passwordRefusal(password, ctx.formParam("confirm"), pending.get().email());
-        if (refusal != null) {
-            showForm(ctx, 400, token, pending.get().email(), refusal);
-            return;
-        }
-        if (resets.reset(token, passwords.hash(password), clientAddress.of(ctx)).isEmpty()) {
-            OneTimeLinkPages.unusable(http, ctx);
-            return;
-        }
-        http.clearCookie(ctx, ConsoleHttp.SIGN_IN_COOKIE);
         http.clearCookie(ctx, ConsoleHttp.SESSION_COOKIE);
         http.message(ctx, 200, new Views.Frame("Password changed", "", null), "Your password is changed",
                 "Every session of your account has ended; sign in with the new password.", ConsoleHttp.BASE + "/sign-in", "Sign in");
-    }
-
-    private void showForm(Context ctx, int status, String token, String email, String error) {
-        http.render(ctx, status, "password.jte", new Views.SetPassword(new Views.Frame("Choose a new password", "", null), "Choose a new password",
-                "For the console sign-in of " + email + ".", RESET, http.issueFormToken(ctx), token, email, error));
+        return true;
     }
 }
