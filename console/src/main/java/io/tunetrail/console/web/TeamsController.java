@@ -8,9 +8,12 @@ import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.AccountService;
 import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.console.auth.Invitations;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,8 +27,7 @@ final class TeamsController {
     static final String PATH = ConsoleHttp.BASE + "/teams";
     static final String MEMBERS = ConsoleHttp.BASE + "/members";
     private static final List<String> ROLES = List.of("owner", "admin", "member");
-    private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'",
-            java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** The gates of the API routes doing the same: list teams, rename one, change a role, remove a member, transfer, add a member. */
     record Gates(Gate list, Gate rename, Gate changeRole, Gate remove, Gate transfer, Gate invite) {}
