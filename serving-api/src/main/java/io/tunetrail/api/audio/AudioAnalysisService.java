@@ -157,8 +157,7 @@ public final class AudioAnalysisService implements AutoCloseable {
             throws AudioInputException {
         try {
             AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
-            String extension = AudioContainer.sniff(audio).map(c -> "." + c.name().toLowerCase(Locale.ROOT)).orElse(".bin");
-            String objectKey = storedKey != null ? storedKey : objects.put(orgId, analysisId + extension, audio);
+            String objectKey = storedKey != null ? storedKey : objects.put(orgId, objectName(analysisId, audio), audio);
             String features = AnalysisJson.write(a.features());
             store.insert(new AudioAnalysisStore.NewAnalysis(orgId, analysisId, trackId, a.analyserVersion(), features,
                     AnalysisJson.write(a.document()), a.features().durationMs(), objectKey, a.embedding().vector(), a.embedding().model()));
@@ -347,6 +346,11 @@ public final class AudioAnalysisService implements AutoCloseable {
         return Math.max(1, (long) Math.ceil(settings.maxSeconds() / 240.0));
     }
 
+    /** The object name uploaded audio is kept under: its analysis id and the extension of the container it is in. */
+    static String objectName(String analysisId, byte[] audio) {
+        return analysisId + AudioContainer.sniff(audio).map(c -> "." + c.name().toLowerCase(Locale.ROOT)).orElse(".bin");
+    }
+
     private static String url(String analysisId) {
         return "/api/v1/audio/analyses/" + analysisId;
     }
@@ -358,6 +362,14 @@ public final class AudioAnalysisService implements AutoCloseable {
             case UNSUPPORTED_MEDIA -> ApiErrors.unsupportedMedia(e.getMessage());
             case UNDECODABLE -> ApiErrors.undecodableAudio(e.getMessage());
         };
+    }
+
+    /**
+     * Runs other analysis work (a batch job's file) on the same bounded pool as uploads, so the two together never take
+     * more than the configured threads; {@link RejectedExecutionException} when every thread and queue slot is taken.
+     */
+    public void runOnPool(Runnable work) {
+        pool.execute(work);
     }
 
     @Override
