@@ -179,7 +179,9 @@ public final class ServingApp {
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
                 new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
-        routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
+        AudioAnalysisStore audioAnalyses = new AudioAnalysisStore(sql);
+        routes.addAll(new AudioController(audio, new io.tunetrail.api.audio.AudioSimilaritySearch(audioAnalyses, catalogService, vectors,
+                recommendations), settings.audio().maxBytes()).routes());
         io.tunetrail.api.audio.AudioJobStore audioJobs = new io.tunetrail.api.audio.AudioJobStore(sql, (c, org, job, counts) -> webhooks.emit(c, org,
                 io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT, io.tunetrail.api.audio.AudioBatchService.completedEvent(job, counts), job));
         io.tunetrail.api.audio.AudioBatchService batches = new io.tunetrail.api.audio.AudioBatchService(settings.audio(),

@@ -25,10 +25,12 @@ public final class AudioController {
     /** Its body limit is the audio upload limit (BodyLimits), not the JSON routes' api.max-body-bytes. */
     public static final String ANALYZE_PATH = "/api/v1/audio/analyze";
     private final AudioAnalysisService audio;
+    private final io.tunetrail.api.audio.AudioSimilaritySearch search;
     private final long maxBytes;
 
-    public AudioController(AudioAnalysisService audio, long maxBytes) {
+    public AudioController(AudioAnalysisService audio, io.tunetrail.api.audio.AudioSimilaritySearch search, long maxBytes) {
         this.audio = audio;
+        this.search = search;
         this.maxBytes = maxBytes;
     }
 
@@ -46,6 +48,11 @@ public final class AudioController {
                         + "embeddings of analysed audio when it has one, else by the catalog's feature embeddings ('embedding' says which)",
                         ctx -> ctx.json(audio.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
                                 Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100)))).query("limit"),
+                ApiRoute.post("/api/v1/audio/similarity-search", SIMILAR, TAG, "Nearest tracks by audio embedding (pgvector): by track_id "
+                        + "in its signal embedding when its audio was analysed, else its catalog feature embedding; by vector in the space its "
+                        + "dimension names (512: signal). 'embedding', 'model' and 'dimension' say which answered",
+                        ctx -> ctx.json(search.search(principal(ctx), Json.read(ctx.bodyAsBytes(),
+                                io.tunetrail.api.service.RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"),
                 ApiRoute.get("/api/v1/ml/tracks/similarity-matrix", MATRIX, TAG, "Pairwise audio similarities of up to api.audio.matrix-max-ids "
                         + "tracks (ids=a,b,c): signal embeddings where analysed, else catalog feature embeddings; null across the two",
                         ctx -> ctx.json(audio.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
