@@ -211,9 +211,11 @@ public final class ServingApp {
             config.http.maxRequestSize = settings.maxBodyBytes();
             BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes(),
                     AudioController.ANALYZE_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES,
-                    io.tunetrail.api.http.AudioJobsController.BATCH_PATH, settings.audio().batch().maxBytes()),
+                    io.tunetrail.api.http.AudioJobsController.BATCH_PATH, settings.audio().batch().maxBytes(),
+                    AudioController.SEARCH_BY_AUDIO_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES),
                     Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
-                            io.tunetrail.api.http.AudioJobsController.BATCH_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
+                            io.tunetrail.api.http.AudioJobsController.BATCH_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
+                            AudioController.SEARCH_BY_AUDIO_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             // Called once per request after the response is written, with the status the exception mappers set.

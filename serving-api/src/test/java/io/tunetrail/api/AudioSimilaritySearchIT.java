@@ -113,6 +113,49 @@ class AudioSimilaritySearchIT {
         });
     }
 
+    @Test
+    void aClipIsAnalysedForTheSearchCountedOnceAndNotKept() {
+        String org = stack.org("by-audio", "starter");
+        String key = stack.key(org, "read", "write");
+        String freeKey = stack.key(stack.org("by-audio-free", "free"), "read", "write");
+        byte[] chords = chordsWav(new double[][] {{261.63, 329.63, 392.0}, {220.0, 261.63, 329.63}}, 12);
+        for (String t : new String[] {"a-chords", "a-clicks"}) {
+            track(org, t);
+        }
+        JavalinTest.test(app(), (server, client) -> {
+            analyse(client, key, "a-chords", excerpt(chords, 0, 6));
+            analyse(client, key, "a-clicks", clicksWav(100, 6));
+            Http.Answer found = clip(client, key, excerpt(chords, 6, 12));
+            assertThat(found.status()).as(found.text()).isEqualTo(200);
+            assertThat(found.json().get("embedding").asText()).isEqualTo("signal");
+            assertThat(found.json().get("dimension").asInt()).isEqualTo(512);
+            assertThat(ids(found.json())).containsExactly("a-chords", "a-clicks");
+            assertThat(used(org)).as("two uploads and the clip").isEqualTo(3);
+            assertThat(analyses(org)).as("the clip is not kept").isEqualTo(2);
+
+            Http.assertProblem(clip(client, key, java.util.Arrays.copyOf(chords, 20_000)), 422, "undecodable_audio", null);
+            Http.assertProblem(clip(client, key, new byte[0]), 400, "empty_audio", null);
+            assertThat(used(org)).as("refused clips are not counted").isEqualTo(3);
+            assertThat(clip(client, freeKey, excerpt(chords, 6, 12)).status()).isEqualTo(402);
+        });
+    }
+
+    private static Http.Answer clip(io.javalin.testtools.HttpClient client, String key, byte[] wav) {
+        return Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/audio/similarity-search/by-audio?limit=5")
+                .header("Authorization", "Bearer " + key).post(RequestBody.create(wav, MediaType.get("audio/wav"))).build());
+    }
+
+    private static long used(String org) {
+        String v = stack.stores().jedis().get(io.tunetrail.store.online.RedisKeys.usageDay(org, "audio_analysis",
+                java.time.LocalDate.ofInstant(stack.clock.instant(), java.time.ZoneOffset.UTC)));
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private static int analyses(String org) {
+        return stack.sql().one("count analyses", "SELECT count(*) FROM audio_analyses WHERE org_id = ?", ps -> ps.setString(1, org),
+                rs -> rs.getInt(1)).orElseThrow();
+    }
+
     private static List<String> ids(JsonNode answer) {
         List<String> out = new ArrayList<>();
         answer.get("matches").forEach(m -> out.add(m.get("track_id").asText()));

@@ -59,6 +59,12 @@ public final class AudioSimilaritySearch {
         return catalogAnswer(p, r);
     }
 
+    /** The org's tracks that sound like a clip analysed for this search (not kept), in the signal space. */
+    public ObjectNode byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit) {
+        return answer(SIGNAL, clip.embedding().model(), clip.embedding().dimension(),
+                store.nearestSignal(p.orgId(), clip.embedding().vector(), limit, Set.of()));
+    }
+
     private ObjectNode catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r) {
         RecommendationService.SimilarityResult found = recommendations.similaritySearch(p, r);
         ObjectNode out = head(CATALOG, found.modelVersion(), catalogVectors.dimension());
