@@ -218,6 +218,31 @@ class AudioBatchJobsIT {
         });
     }
 
+    @Test
+    void aCompletedJobQueuesOneAudioBatchCompletedWebhookWithItsCounts() {
+        String org = stack.org("batch-hook", "starter");
+        String admin = stack.key(org, "admin");
+        String objectKey = new LocalAudioObjectStore(audioRoot).put(org, "h.wav", CLICKS_120);
+        // Webhooks are not dispatched in this app (interval 0): the queued delivery is what is checked, nothing is sent.
+        Javalin app = ServingApp.create(stack.stores(), stack.clock, new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576,
+                5_000, 0, ApiTestStack.loopbackWebhooks(new TestResolver())).withAudio(settings()));
+        JavalinTest.test(app, (server, client) -> {
+            Http.Answer hook = Http.post(client, "/api/v1/webhooks", admin, "{\"url\": \"http://127.0.0.1:9/hook\", \"events\": "
+                    + "[\"audio.batch_completed\"]}");
+            assertThat(hook.status()).as(hook.text()).isEqualTo(201);
+            String body = "{\"files\": [{\"key\": \"" + objectKey + "\"}, {\"key\": \"not/mine.wav\"}]}";
+            String jobId = Http.post(client, "/api/v1/audio/batch-analyze", admin, body).json().get("job_id").asText();
+            completed(client, "/api/v1/audio/jobs/" + jobId, admin);
+            List<String> payloads = stack.sql().list("read deliveries", "SELECT payload::text FROM webhook_deliveries WHERE org_id = ? "
+                    + "AND event_type = 'audio.batch_completed'", ps -> ps.setString(1, org), rs -> rs.getString(1));
+            assertThat(payloads).hasSize(1);
+            JsonNode data = io.tunetrail.api.http.Json.mapper().readTree(payloads.get(0)).get("data");
+            assertThat(data.get("job_id").asText()).isEqualTo(jobId);
+            assertThat(data.get("counts").get("analysed").asInt()).isEqualTo(1);
+            assertThat(data.get("counts").get("refused").asInt()).isEqualTo(1);
+        });
+    }
+
     /**
      * A job left behind by an API instance that stopped mid-way: one file analysed and stored, one claimed and counted
      * whose lease has run out, one never claimed. A new instance finishes the job without analysing the stored file
