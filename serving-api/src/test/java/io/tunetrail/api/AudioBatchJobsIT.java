@@ -220,7 +220,7 @@ class AudioBatchJobsIT {
 
     @Test
     void aCompletedJobQueuesOneAudioBatchCompletedWebhookWithItsCounts() {
-        String org = stack.org("batch-hook", "starter");
+        String org = stack.org("batch-hook", "pro");
         String admin = stack.key(org, "admin");
         String objectKey = new LocalAudioObjectStore(audioRoot).put(org, "h.wav", CLICKS_120);
         // Webhooks are not dispatched in this app (interval 0): the queued delivery is what is checked, nothing is sent.
@@ -250,6 +250,8 @@ class AudioBatchJobsIT {
      */
     @Test
     void aJobLeftByAStoppedInstanceIsFinishedAfterARestartWithoutAnalysingOrCountingAnyFileTwice() throws Exception {
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("tunetrail-audio-batch")).toList())
+                .as("a stopped app's dispatcher is gone (else it would take this job's files)").isEmpty();
         String org = stack.org("batch-restart", "starter");
         String key = stack.key(org, "read", "write");
         String keyId = stack.sql().one("read the key id", "SELECT key_id FROM api_keys WHERE org_id = ?", ps -> ps.setString(1, org),
