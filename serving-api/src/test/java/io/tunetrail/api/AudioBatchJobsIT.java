@@ -10,19 +10,16 @@ import io.tunetrail.api.audio.AudioJobStore;
 import io.tunetrail.api.audio.AudioSettings;
 import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.AudioFixtures;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.api.testing.RawHttp;
 import io.tunetrail.api.testing.TestResolver;
-import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.audio.AudioAnalyser;
 import io.tunetrail.audio.document.AnalysisJson;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
-import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.online.RedisOnlineStore;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,10 +46,10 @@ class AudioBatchJobsIT {
     @TempDir
     static Path audioRoot;
 
-    private static final byte[] CLICKS_120 = AudioAnalysisIT.clickTrackWav(120, 6);
-    private static final byte[] CLICKS_90 = AudioAnalysisIT.clickTrackWav(90, 6);
-    private static final byte[] CLICKS_150 = AudioAnalysisIT.clickTrackWav(150, 6);
-    private static final byte[] TRUNCATED = Arrays.copyOf(AudioAnalysisIT.clickTrackWav(120, 6), 20_000);
+    private static final byte[] CLICKS_120 = AudioFixtures.clickTrackWav(120, 6);
+    private static final byte[] CLICKS_90 = AudioFixtures.clickTrackWav(90, 6);
+    private static final byte[] CLICKS_150 = AudioFixtures.clickTrackWav(150, 6);
+    private static final byte[] TRUNCATED = Arrays.copyOf(AudioFixtures.clickTrackWav(120, 6), 20_000);
 
     @Test
     void aBatchOfKeysAnalysesTheGoodFilesRefusesTheCorruptAndTheForeignOneAndCountsThreeUnits() {
@@ -224,8 +221,7 @@ class AudioBatchJobsIT {
         String admin = stack.key(org, "admin");
         String objectKey = new LocalAudioObjectStore(audioRoot).put(org, "h.wav", CLICKS_120);
         // Webhooks are not dispatched in this app (interval 0): the queued delivery is what is checked, nothing is sent.
-        Javalin app = ServingApp.create(stack.stores(), stack.clock, new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576,
-                5_000, 0, ApiTestStack.loopbackWebhooks(new TestResolver())).withAudio(settings()));
+        Javalin app = AudioFixtures.app(stack, settings(), ApiTestStack.loopbackWebhooks(new TestResolver()));
         JavalinTest.test(app, (server, client) -> {
             Http.Answer hook = Http.post(client, "/api/v1/webhooks", admin, "{\"url\": \"http://127.0.0.1:9/hook\", \"events\": "
                     + "[\"audio.batch_completed\"]}");
@@ -331,20 +327,14 @@ class AudioBatchJobsIT {
     }
 
     private static Javalin app(AudioSettings audio) {
-        return ServingApp.create(stack.stores(), stack.clock, new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0,
-                WebhookSettings.local(new TestResolver())).withAudio(audio));
+        return AudioFixtures.app(stack, audio);
     }
 
     private static long used(String org) {
-        String v = stack.stores().jedis().get(RedisKeys.usageDay(org, "audio_analysis", LocalDate.ofInstant(stack.clock.instant(), ZoneOffset.UTC)));
-        return v == null ? 0 : Long.parseLong(v);
+        return AudioFixtures.audioUsedToday(stack, org);
     }
 
     private static void track(String org, String trackId) {
-        stack.sql().update("add a track", "INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) VALUES (?, ?, ?, 6000, 50)", ps -> {
-            ps.setString(1, org);
-            ps.setString(2, trackId);
-            ps.setString(3, "Track " + trackId);
-        });
+        AudioFixtures.track(stack, org, trackId);
     }
 }

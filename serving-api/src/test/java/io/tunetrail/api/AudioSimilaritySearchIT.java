@@ -7,14 +7,12 @@ import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.audio.AudioSettings;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.AudioFixtures;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.api.testing.TestResolver;
-import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.store.vector.PgVectorStore;
 import io.tunetrail.store.vector.TrackEmbedding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +36,7 @@ class AudioSimilaritySearchIT {
     @TempDir
     static Path audioRoot;
 
-    private static final int RATE = 22_050;
+    private static final int RATE = AudioFixtures.RATE;
 
     @Test
     void aTrackWithAnalysedAudioIsSearchedByItsSignalEmbeddingAndItsOtherExcerptComesFirst() {
@@ -146,9 +144,7 @@ class AudioSimilaritySearchIT {
     }
 
     private static long used(String org) {
-        String v = stack.stores().jedis().get(io.tunetrail.store.online.RedisKeys.usageDay(org, "audio_analysis",
-                java.time.LocalDate.ofInstant(stack.clock.instant(), java.time.ZoneOffset.UTC)));
-        return v == null ? 0 : Long.parseLong(v);
+        return AudioFixtures.audioUsedToday(stack, org);
     }
 
     private static int analyses(String org) {
@@ -196,16 +192,11 @@ class AudioSimilaritySearchIT {
     }
 
     private static Javalin app() {
-        return ServingApp.create(stack.stores(), stack.clock, new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0,
-                WebhookSettings.local(new TestResolver())).withAudio(AudioSettings.defaults(audioRoot)));
+        return AudioFixtures.app(stack, AudioSettings.defaults(audioRoot));
     }
 
     private static void track(String org, String trackId) {
-        stack.sql().update("add a track", "INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) VALUES (?, ?, ?, 6000, 50)", ps -> {
-            ps.setString(1, org);
-            ps.setString(2, trackId);
-            ps.setString(3, "Track " + trackId);
-        });
+        AudioFixtures.track(stack, org, trackId);
     }
 
     /** Seconds {@code from} to {@code to} of a mono 16-bit WAV made here (header rewritten for the excerpt). */
@@ -237,19 +228,10 @@ class AudioSimilaritySearchIT {
     }
 
     private static byte[] clicksWav(double bpm, double seconds) {
-        return AudioAnalysisIT.clickTrackWav(bpm, seconds);
+        return AudioFixtures.clickTrackWav(bpm, seconds);
     }
 
     private static byte[] wav(short[] pcm) {
-        int n = pcm.length;
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1).putInt(RATE).putInt(RATE * 2)
-                .putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
-        for (short s : pcm) {
-            b.putShort(s);
-        }
-        return b.array();
+        return AudioFixtures.wav(pcm);
     }
 }
