@@ -133,6 +133,12 @@ public final class PlatformConfig {
             "Folder keeping uploaded audio (one sub-folder per org). Empty means <home>/audio.");
     public static final Key API_AUDIO_MATRIX_MAX_IDS = key("api.audio.matrix-max-ids", "50",
             "Most track ids GET /api/v1/ml/tracks/similarity-matrix takes (the answer has the square of it); more get 400.");
+    public static final Key API_AUDIO_BATCH_MAX_BYTES = key("api.audio.batch-max-bytes", "268435456",
+            "Largest request body POST /api/v1/audio/batch-analyze accepts, all files together, in bytes; larger ones get 413 unread.");
+    public static final Key API_AUDIO_BATCH_MAX_FILES = key("api.audio.batch-max-files", "100",
+            "Most files (or object keys) one batch analysis job takes; more get 400.");
+    public static final Key API_AUDIO_BATCH_LEASE_MS = key("api.audio.batch-lease-ms", "120000",
+            "How long a claimed file of a batch job stays with the API instance that claimed it (ms) before another may take it.");
     public static final Key API_REDIS_TIMEOUT_MS = key("api.redis.timeout-ms", "500",
             "Connect and read timeout of the API's Redis calls (ms): past it a request answers in degraded mode or 503, never hangs.");
     public static final Key API_DB_CONNECT_TIMEOUT_MS = key("api.db.connect-timeout-ms", "1000",

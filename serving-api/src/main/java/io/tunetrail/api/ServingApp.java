@@ -109,6 +109,7 @@ public final class ServingApp {
             java.util.Map.entry("FeedbackRequest", FeedbackService.FeedbackRequest.class),
             java.util.Map.entry("RadioRequest", RecommendationService.RadioRequest.class),
             java.util.Map.entry("SimilaritySearchRequest", RecommendationService.SimilaritySearchRequest.class),
+            java.util.Map.entry("BatchAnalyzeRequest", io.tunetrail.api.http.AudioJobsController.BatchAnalyzeRequest.class),
             java.util.Map.entry("InteractionEvent", io.tunetrail.model.InteractionEvent.class),
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
@@ -178,7 +179,16 @@ public final class ServingApp {
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
                 new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
-        routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
+        AudioAnalysisStore audioAnalyses = new AudioAnalysisStore(sql);
+        routes.addAll(new AudioController(audio, new io.tunetrail.api.audio.AudioSimilaritySearch(audioAnalyses, catalogService, vectors,
+                recommendations), settings.audio().maxBytes()).routes());
+        io.tunetrail.api.audio.AudioJobStore audioJobs = new io.tunetrail.api.audio.AudioJobStore(sql, (c, org, job, counts) -> webhooks.emit(c, org,
+                io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT, io.tunetrail.api.audio.AudioBatchService.completedEvent(job, counts), job));
+        io.tunetrail.api.audio.AudioBatchService batches = new io.tunetrail.api.audio.AudioBatchService(settings.audio(),
+                new LocalAudioObjectStore(settings.audio().storeRoot()), audioJobs, audio, catalogService, new OrgStore(sql), settings.plans(), limiter,
+                stores.events(), clock);
+        routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
+                settings.audio().batch().maxFiles()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
         routes.addAll(new BillingController(stripe).routes());
         metrics.bind(stores.events());
@@ -200,8 +210,12 @@ public final class ServingApp {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes(),
-                    AudioController.ANALYZE_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES),
-                    Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
+                    AudioController.ANALYZE_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES,
+                    io.tunetrail.api.http.AudioJobsController.BATCH_PATH, settings.audio().batch().maxBytes(),
+                    AudioController.SEARCH_BY_AUDIO_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES),
+                    Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
+                            io.tunetrail.api.http.AudioJobsController.BATCH_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
+                            AudioController.SEARCH_BY_AUDIO_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             // Called once per request after the response is written, with the status the exception mappers set.
@@ -215,8 +229,11 @@ public final class ServingApp {
             config.appData(ROUTES, List.copyOf(routes));
             config.appData(LIMITER, limiter);
             config.appData(ALERTS, alertWriter);
+            // Queued batch files, those of earlier runs included, are claimed once the API serves.
+            config.events.serverStarted(batches::start);
             config.events.serverStopping(() -> {
                 background.shutdown();
+                batches.close();
                 audio.close();
                 alertWriter.close();
                 webhooks.close();

@@ -7,20 +7,14 @@ import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.audio.AudioSettings;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.AudioFixtures;
 import io.tunetrail.api.testing.Http;
-import io.tunetrail.api.testing.TestResolver;
-import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.audio.AudioAnalyser;
-import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.online.RedisOnlineStore;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -45,7 +39,6 @@ class AudioAnalysisIT {
     @TempDir
     static Path audioRoot;
 
-    private static final int RATE = 22_050;
     private static final byte[] CLICKS_120 = clickTrackWav(120, 12);
 
     @Test
@@ -377,43 +370,18 @@ class AudioAnalysisIT {
     }
 
     private static Javalin app(AudioSettings audio) {
-        return ServingApp.create(stack.stores(), stack.clock, new ApiSettings(stack.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0,
-                WebhookSettings.local(new TestResolver())).withAudio(audio));
+        return AudioFixtures.app(stack, audio);
     }
 
     private static long used(String org) {
-        String v = stack.stores().jedis().get(RedisKeys.usageDay(org, "audio_analysis", LocalDate.ofInstant(stack.clock.instant(), ZoneOffset.UTC)));
-        return v == null ? 0 : Long.parseLong(v);
+        return AudioFixtures.audioUsedToday(stack, org);
     }
 
     private static void track(String org, String trackId) {
-        stack.sql().update("add a track", "INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) VALUES (?, ?, ?, 12000, 50)", ps -> {
-            ps.setString(1, org);
-            ps.setString(2, trackId);
-            ps.setString(3, "Track " + trackId);
-        });
+        AudioFixtures.track(stack, org, trackId);
     }
 
-    /** Mono 16-bit PCM at 22,050 Hz: a 20 ms decaying 1 kHz click on every beat at {@code bpm}, silence between. */
     static byte[] clickTrackWav(double bpm, double seconds) {
-        int n = (int) (seconds * RATE);
-        short[] pcm = new short[n];
-        int period = (int) Math.round(RATE * 60.0 / bpm);
-        int clickLength = RATE / 50;
-        for (int start = 0; start < n; start += period) {
-            for (int i = 0; i < clickLength && start + i < n; i++) {
-                double envelope = Math.exp(-i / (clickLength / 5.0));
-                pcm[start + i] = (short) (0.8 * Short.MAX_VALUE * envelope * Math.sin(2 * Math.PI * 1000 * i / RATE));
-            }
-        }
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1).putInt(RATE).putInt(RATE * 2)
-                .putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
-        for (short s : pcm) {
-            b.putShort(s);
-        }
-        return b.array();
+        return AudioFixtures.clickTrackWav(bpm, seconds);
     }
 }

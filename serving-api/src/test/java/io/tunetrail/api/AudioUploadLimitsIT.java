@@ -45,7 +45,7 @@ class AudioUploadLimitsIT {
     void aChunkedUploadLargerThanTheJsonLimitIsAnalysed() {
         String org = stack.org("big", "starter");
         String key = stack.key(org, "read", "write");
-        byte[] wav = AudioAnalysisIT.clickTrackWav(120, 50); // about 2.2 MB: over the JSON limit, under the audio one
+        byte[] wav = io.tunetrail.api.testing.AudioFixtures.clickTrackWav(120, 50); // about 2.2 MB: over the JSON limit, under the audio one
         assertThat((long) wav.length).isGreaterThan(JSON_MAX).isLessThan(AUDIO_MAX);
         JavalinTest.test(app(), (server, client) -> {
             Http.Answer raw = Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/audio/analyze")

@@ -141,15 +141,76 @@ public final class AudioAnalysisService implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new AnalyzeResult(analysisId, "pending", null, url(analysisId), null);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof AudioInputException refused) {
-                throw refusal(refused);
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException("audio analysis failed", cause);
+            throw failure(e);
         }
+    }
+
+    /**
+     * Analyses an upload for the caller without keeping it (a search by audio): counted like an upload, its usage
+     * event published once analysed, its unit given back when refused. A clip that outlives the wait answers 503 and
+     * is not counted, whether it was still queued or already running.
+     */
+    public AudioAnalysis analyseClip(Principal p, UsageEvent usage, UploadReader reader) {
+        Instant countedAt = usage.eventTime();
+        // 0: the request waits; 1: the analysis finished first and counts; 2: the request gave up first.
+        AtomicInteger outcome = new AtomicInteger();
+        Future<AudioAnalysis> future;
+        try {
+            byte[] audio = reader.read().audio();
+            if (audio.length == 0) {
+                throw ApiErrors.emptyAudio();
+            }
+            future = pool.submit(() -> {
+                try {
+                    AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
+                    if (outcome.compareAndSet(0, 1)) {
+                        events.publishUsage(usage);
+                    } else {
+                        refund(p.orgId(), countedAt);
+                    }
+                    return a;
+                } catch (AudioInputException | RuntimeException e) {
+                    refund(p.orgId(), countedAt);
+                    throw e;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refund(p.orgId(), countedAt);
+            throw ApiErrors.analysisBusy(retryAfterSeconds());
+        } catch (RuntimeException e) {
+            refund(p.orgId(), countedAt);
+            throw e;
+        }
+        try {
+            try {
+                return future.get(settings.syncMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (!outcome.compareAndSet(0, 2)) {
+                    return future.get();
+                }
+                if (future.cancel(false)) {
+                    refund(p.orgId(), countedAt); // never started: the task will not settle it
+                }
+                throw ApiErrors.analysisBusy(retryAfterSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiErrors.analysisBusy(retryAfterSeconds());
+        } catch (ExecutionException e) {
+            throw failure(e);
+        }
+    }
+
+    /** What the request answers for an analysis that threw: the analyser's refusal as its API error, else the failure. */
+    private static RuntimeException failure(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof AudioInputException refused) {
+            return refusal(refused);
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new IllegalStateException("audio analysis failed", cause);
     }
 
     private AnalyzeResult analyseAndStore(String orgId, String analysisId, String trackId, byte[] audio, String storedKey, UsageEvent usage,
@@ -157,8 +218,7 @@ public final class AudioAnalysisService implements AutoCloseable {
             throws AudioInputException {
         try {
             AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
-            String extension = AudioContainer.sniff(audio).map(c -> "." + c.name().toLowerCase(Locale.ROOT)).orElse(".bin");
-            String objectKey = storedKey != null ? storedKey : objects.put(orgId, analysisId + extension, audio);
+            String objectKey = storedKey != null ? storedKey : objects.put(orgId, objectName(analysisId, audio), audio);
             String features = AnalysisJson.write(a.features());
             store.insert(new AudioAnalysisStore.NewAnalysis(orgId, analysisId, trackId, a.analyserVersion(), features,
                     AnalysisJson.write(a.document()), a.features().durationMs(), objectKey, a.embedding().vector(), a.embedding().model()));
@@ -347,6 +407,11 @@ public final class AudioAnalysisService implements AutoCloseable {
         return Math.max(1, (long) Math.ceil(settings.maxSeconds() / 240.0));
     }
 
+    /** The object name uploaded audio is kept under: its analysis id and the extension of the container it is in. */
+    static String objectName(String analysisId, byte[] audio) {
+        return analysisId + AudioContainer.sniff(audio).map(c -> "." + c.name().toLowerCase(Locale.ROOT)).orElse(".bin");
+    }
+
     private static String url(String analysisId) {
         return "/api/v1/audio/analyses/" + analysisId;
     }
@@ -358,6 +423,14 @@ public final class AudioAnalysisService implements AutoCloseable {
             case UNSUPPORTED_MEDIA -> ApiErrors.unsupportedMedia(e.getMessage());
             case UNDECODABLE -> ApiErrors.undecodableAudio(e.getMessage());
         };
+    }
+
+    /**
+     * Runs other analysis work (a batch job's file) on the same bounded pool as uploads, so the two together never take
+     * more than the configured threads; {@link RejectedExecutionException} when every thread and queue slot is taken.
+     */
+    public void runOnPool(Runnable work) {
+        pool.execute(work);
     }
 
     @Override

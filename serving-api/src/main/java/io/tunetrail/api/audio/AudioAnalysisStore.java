@@ -89,6 +89,59 @@ public final class AudioAnalysisStore {
                 }, rs -> new io.tunetrail.store.vector.Neighbour(rs.getString(1), rs.getDouble(2)));
     }
 
+    /** A stored signal embedding and the model that made it. */
+    public record Signal(float[] vector, String model) {}
+
+    /** The track's newest signal embedding; empty when its audio was never analysed. */
+    public Optional<Signal> newestSignalOfTrack(String orgId, String trackId) {
+        return sql.one("read a track's signal embedding", "SELECT embedding::text, model FROM audio_embeddings WHERE org_id = ? AND track_id = ? "
+                + "ORDER BY created_at DESC, analysis_id DESC LIMIT 1", ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, trackId);
+                }, rs -> new Signal(parseVector(rs.getString(1)), rs.getString(2)));
+    }
+
+    /**
+     * The org's tracks whose analysed audio is nearest (cosine) to {@code vector}, each once (by its nearest analysis),
+     * {@code exclude} left out. Read through the HNSW index with pgvector's iterative scan: the index spans every org,
+     * and the scan goes on past the first candidates until enough of this org's rows passed the filter.
+     */
+    public java.util.List<io.tunetrail.store.vector.Neighbour> nearestSignal(String orgId, float[] vector, int limit, java.util.Set<String> exclude) {
+        // Several analyses of one track come back as several rows: read enough to fill the page after folding them.
+        int fetch = Math.min(1_000, limit * 4 + exclude.size());
+        String literal = literal(vector);
+        java.util.List<io.tunetrail.store.vector.Neighbour> rows = sql.transaction("find tracks that sound like a vector", c -> {
+            try (var st = c.createStatement()) {
+                st.execute("SET LOCAL hnsw.iterative_scan = strict_order");
+            }
+            java.util.List<io.tunetrail.store.vector.Neighbour> out = new java.util.ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT track_id, embedding <=> ?::vector FROM audio_embeddings WHERE org_id = ? "
+                    + "AND track_id IS NOT NULL ORDER BY embedding <=> ?::vector LIMIT ?")) {
+                ps.setString(1, literal);
+                ps.setString(2, orgId);
+                ps.setString(3, literal);
+                ps.setInt(4, fetch);
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new io.tunetrail.store.vector.Neighbour(rs.getString(1), rs.getDouble(2)));
+                    }
+                }
+            }
+            return out;
+        });
+        java.util.Map<String, io.tunetrail.store.vector.Neighbour> nearest = new java.util.LinkedHashMap<>();
+        rows.stream().filter(n -> !exclude.contains(n.trackId())).forEach(n -> nearest.putIfAbsent(n.trackId(), n));
+        return nearest.values().stream().limit(limit).toList();
+    }
+
+    private static String literal(float[] vector) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < vector.length; i++) {
+            b.append(i == 0 ? "" : ",").append(vector[i]);
+        }
+        return b.append(']').toString();
+    }
+
     /** The newest signal embedding of each of these tracks of the org that has one. */
     public java.util.Map<String, float[]> signalEmbeddings(String orgId, java.util.List<String> trackIds) {
         java.util.Map<String, float[]> out = new java.util.HashMap<>();

@@ -19,9 +19,23 @@ import java.util.function.Function;
  * @param storeRoot  where uploaded audio is kept, one folder per org
  * @param analyser   the analysis itself ({@link AudioAnalyser}; tests put a gate in front of it)
  * @param matrixMaxIds most track ids one similarity matrix takes
+ * @param batch      limits of batch analysis jobs
  */
 public record AudioSettings(long maxBytes, double maxSeconds, int threads, int queue, long syncMillis, Path storeRoot, Analyser analyser,
-        int matrixMaxIds) {
+        int matrixMaxIds, Batch batch) {
+
+    /**
+     * Batch jobs ({@code api.audio.batch-*}): the whole request body's limit, most files per job, and how long a claimed
+     * file stays with the instance that claimed it.
+     */
+    public record Batch(long maxBytes, int maxFiles, long leaseMillis) {
+        public Batch {
+            if (maxBytes < 1 || maxFiles < 1 || leaseMillis < 1) {
+                throw new IllegalArgumentException("batch audio settings out of range: max bytes " + maxBytes + ", max files " + maxFiles
+                        + ", lease ms " + leaseMillis);
+            }
+        }
+    }
 
     /** One file in, its analysis out; refusals are typed. */
     @FunctionalInterface
@@ -50,7 +64,10 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
         return new AudioSettings(Long.parseLong(value.apply(PlatformConfig.API_AUDIO_MAX_UPLOAD_BYTES)),
                 Double.parseDouble(value.apply(PlatformConfig.API_AUDIO_MAX_SECONDS)), Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_THREADS)),
                 Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_QUEUE)), Long.parseLong(value.apply(PlatformConfig.API_AUDIO_SYNC_MS)),
-                storeRoot, analyser::analyse, Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_MATRIX_MAX_IDS)));
+                storeRoot, analyser::analyse, Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_MATRIX_MAX_IDS)),
+                new Batch(Long.parseLong(value.apply(PlatformConfig.API_AUDIO_BATCH_MAX_BYTES)),
+                        Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_BATCH_MAX_FILES)),
+                        Long.parseLong(value.apply(PlatformConfig.API_AUDIO_BATCH_LEASE_MS))));
     }
 
     public AudioLimits limits() {
@@ -58,18 +75,22 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
     }
 
     public AudioSettings withPool(int threadCount, int queueLength) {
-        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, storeRoot, analyser, matrixMaxIds);
+        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, storeRoot, analyser, matrixMaxIds, batch);
     }
 
     public AudioSettings withAnalyser(Analyser other) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, other, matrixMaxIds);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, other, matrixMaxIds, batch);
     }
 
     public AudioSettings withLimits(long bytes, double seconds) {
-        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds);
+        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds, batch);
+    }
+
+    public AudioSettings withBatch(Batch other) {
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds, other);
     }
 
     public AudioSettings withSyncMillis(long millis) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, storeRoot, analyser, matrixMaxIds);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, storeRoot, analyser, matrixMaxIds, batch);
     }
 }

@@ -19,16 +19,22 @@ public final class AudioController {
     private static final Gate READ_ANALYSIS = Gate.metered(Scope.READ, FEATURE);
     private static final Gate READ = Gate.metered(Scope.READ, "basic_recommendations");
     private static final Gate SIMILAR = Gate.metered(Scope.READ, "audio_similarity_search");
+    /** A search by audio analyses its clip: one unit of audio_analysis, settled like an upload (refusals given back). */
+    private static final Gate SEARCH_BY_AUDIO = new Gate(Scope.READ, FEATURE, Gate.AUDIO_ANALYSIS, 1, null, null).settlingUsageInHandler();
+    /** Its body limit is the audio upload limit, like analyze's. */
+    public static final String SEARCH_BY_AUDIO_PATH = "/api/v1/audio/similarity-search/by-audio";
     /** Pro and up, as the seeds list it: the analytics feature is what sets Pro apart. */
     private static final Gate MATRIX = Gate.metered(Scope.READ, "advanced_analytics");
     private static final String TAG = "Audio";
     /** Its body limit is the audio upload limit (BodyLimits), not the JSON routes' api.max-body-bytes. */
     public static final String ANALYZE_PATH = "/api/v1/audio/analyze";
     private final AudioAnalysisService audio;
+    private final io.tunetrail.api.audio.AudioSimilaritySearch search;
     private final long maxBytes;
 
-    public AudioController(AudioAnalysisService audio, long maxBytes) {
+    public AudioController(AudioAnalysisService audio, io.tunetrail.api.audio.AudioSimilaritySearch search, long maxBytes) {
         this.audio = audio;
+        this.search = search;
         this.maxBytes = maxBytes;
     }
 
@@ -46,6 +52,14 @@ public final class AudioController {
                         + "embeddings of analysed audio when it has one, else by the catalog's feature embeddings ('embedding' says which)",
                         ctx -> ctx.json(audio.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
                                 Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100)))).query("limit"),
+                ApiRoute.post("/api/v1/audio/similarity-search", SIMILAR, TAG, "Nearest tracks by audio embedding (pgvector): by track_id "
+                        + "in its signal embedding when its audio was analysed, else its catalog feature embedding; by vector in the space its "
+                        + "dimension names (512: signal). 'embedding', 'model' and 'dimension' say which answered",
+                        ctx -> ctx.json(search.search(principal(ctx), Json.read(ctx.bodyAsBytes(),
+                                io.tunetrail.api.service.RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"),
+                ApiRoute.post(SEARCH_BY_AUDIO_PATH, SEARCH_BY_AUDIO, TAG, "Tracks that sound like an uploaded clip (raw body or multipart "
+                        + "'file', as for analyze): the clip is analysed, not kept, and counted against audio_analysis; answered from the "
+                        + "signal embeddings of the org's analysed tracks", this::searchByAudio).query("limit"),
                 ApiRoute.get("/api/v1/ml/tracks/similarity-matrix", MATRIX, TAG, "Pairwise audio similarities of up to api.audio.matrix-max-ids "
                         + "tracks (ids=a,b,c): signal embeddings where analysed, else catalog feature embeddings; null across the two",
                         ctx -> ctx.json(audio.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
@@ -63,8 +77,20 @@ public final class AudioController {
     }
 
     private void analyze(Context ctx) {
+        AudioAnalysisService.AnalyzeResult result = audio.analyze(principal(ctx), AccessHook.pendingUsage(ctx), upload(ctx));
+        ctx.status(result.complete() ? 200 : 202).json(result);
+    }
+
+    private void searchByAudio(Context ctx) {
+        int limit = Check.intParam("limit", ctx.queryParam("limit"), 10, 1, 100);
+        var clip = audio.analyseClip(principal(ctx), AccessHook.pendingUsage(ctx), upload(ctx));
+        ctx.json(search.byAudio(principal(ctx), clip, limit));
+    }
+
+    /** The request's audio: the raw body, or the multipart part 'file' (with its track_id field, if any). */
+    private AudioAnalysisService.UploadReader upload(Context ctx) {
         String queryTrack = ctx.queryParam("track_id");
-        AudioAnalysisService.AnalyzeResult result = audio.analyze(principal(ctx), AccessHook.pendingUsage(ctx), () -> {
+        return () -> {
             if (!AudioUploads.isMultipart(ctx)) {
                 return new AudioAnalysisService.Upload(AudioUploads.raw(ctx, maxBytes), queryTrack);
             }
@@ -76,7 +102,6 @@ public final class AudioController {
                 return new AudioAnalysisService.Upload(AudioUploads.Form.bytes(files.get(0)),
                         queryTrack != null ? queryTrack : form.field("track_id"));
             }
-        });
-        ctx.status(result.complete() ? 200 : 202).json(result);
+        };
     }
 }

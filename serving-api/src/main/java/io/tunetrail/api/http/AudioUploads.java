@@ -129,6 +129,11 @@ public final class AudioUploads {
             this.parts = List.copyOf(parts);
         }
 
+        /** Every part, in the order sent (a batch pairs each file with the track_id field that follows it). */
+        public List<Part> parts() {
+            return parts;
+        }
+
         /** The parts named {@code name}, in order (a file part sent without a file name counts as well). */
         public List<Part> files(String name) {
             return parts.stream().filter(p -> name.equals(p.getName())).toList();
@@ -138,10 +143,15 @@ public final class AudioUploads {
         public String field(String name) {
             for (Part p : parts) {
                 if (name.equals(p.getName()) && p.getSubmittedFileName() == null) {
-                    return new String(bytes(p), StandardCharsets.UTF_8);
+                    return text(p);
                 }
             }
             return null;
+        }
+
+        /** A plain field's value as text. */
+        public static String text(Part p) {
+            return new String(bytes(p), StandardCharsets.UTF_8);
         }
 
         /** A part's content (already bounded by the parser's per-file limit). */

@@ -26,7 +26,6 @@ public final class DataController {
     /** The API's hottest route: its feature rows come with the limit check, in the same Redis round trip. */
     private static final Gate DAILY_MIX = PERSONAL.prefetching("user_id", RecommendationService.DAILY_MIX_VIEWS).choosingModel();
     private static final Gate RADIO = PERSONAL.choosingModel();
-    private static final Gate VECTOR = Gate.metered(Scope.READ, "audio_similarity_search");
     private static final String RECS = "Recommendations";
     private static final String CATALOG = "Catalog";
 
@@ -111,10 +110,7 @@ public final class DataController {
                                 + "taste (user_id alone); with user_id it leaves out what they just heard and favours their genres. A continuing list",
                         ctx -> ctx.json(recommendations.radio(principal(ctx), Json.read(ctx.bodyAsBytes(), RecommendationService.RadioRequest.class),
                                 ctx.queryParam(Gate.MODEL_PARAM), options(ctx))))
-                        .body("RadioRequest").query(listParams(Gate.MODEL_PARAM)),
-                ApiRoute.post("/api/v1/audio/similarity-search", VECTOR, RECS, "Nearest tracks by audio embedding (pgvector), by track id or by vector",
-                        ctx -> ctx.json(recommendations.similaritySearch(principal(ctx),
-                                Json.read(ctx.bodyAsBytes(), RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"));
+                        .body("RadioRequest").query(listParams(Gate.MODEL_PARAM)));
     }
 
     private static int limit(Context ctx) {

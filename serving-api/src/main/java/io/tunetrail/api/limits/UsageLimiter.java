@@ -202,7 +202,25 @@ public final class UsageLimiter {
      */
     public Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
             boolean unlimitedQuotas, String route, String prefetchEntity, List<FeatureView> prefetchViews) {
-        PlanCatalog.RateLimit rate = plan.rateLimit();
+        return check(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route, prefetchEntity, prefetchViews, true);
+    }
+
+    /**
+     * Counts {@code units} of {@code resource} against the day and month quotas only, for work the API does on its own
+     * behalf after admitting a request (the files of a batch job): the request was rate-limited when it came, and its
+     * files must not spend the key's request rate as they are worked through.
+     */
+    public Decision checkQuota(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
+            boolean unlimitedQuotas, String route) {
+        return check(orgId, keyId, plan, resource, units, now, unlimitedQuotas, route, null, null, false);
+    }
+
+    /** What {@link #checkQuota} applies in place of the plan's rate limit. */
+    private static final PlanCatalog.RateLimit NO_RATE_LIMIT = new PlanCatalog.RateLimit(null, null);
+
+    private Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
+            boolean unlimitedQuotas, String route, String prefetchEntity, List<FeatureView> prefetchViews, boolean rated) {
+        PlanCatalog.RateLimit rate = rated ? plan.rateLimit() : NO_RATE_LIMIT;
         PlanCatalog.Limit limit = plan.limit(resource);
         long dayLimit = unlimitedQuotas || limit.perDay() == null ? -1 : limit.perDay();
         long monthLimit = unlimitedQuotas || limit.perMonth() == null ? -1 : limit.perMonth();

@@ -44,6 +44,7 @@ final class ProbeObjects {
                     "/api/v1/tracks/{track_id}", false),
             new Kind("analysis_id", (http, ids) -> http.upload("/api/v1/audio/analyze?track_id=" + ids.get("track_id"), toneWav(), "audio/wav")
                     .path("analysis_id").asText(), "/api/v1/audio/analyses/{analysis_id}", false),
+            new Kind("job_id", ProbeObjects::audioJob, "/api/v1/audio/jobs/{job_id}", false),
             new Kind("request_id", (http, ids) -> http.create("POST", "/api/v1/models/train", "{\"algorithm\":\"als\"}").path("request_id").asText(),
                     "/api/v1/models/train/{request_id}", false),
             new Kind("webhook_id", (http, ids) -> http.create("POST", "/api/v1/webhooks",
@@ -129,6 +130,27 @@ final class ProbeObjects {
         }
         throw new IllegalStateException("the victim org has no alert after 10 training requests: is its plan's model_training quota "
                 + "per month at most 20 (enterprise), with alerts at 50%?");
+    }
+
+    /**
+     * A batch analysis job of the victim, waited for until it completed (its one key names no object of the org, so it
+     * is refused at once): a job still running would change the victim's view while the probe compares it.
+     */
+    private static String audioJob(ProbeHttp http, Map<String, String> ids) {
+        String jobId = http.create("POST", "/api/v1/audio/batch-analyze", "{\"files\":[{\"key\":\"probe-no-such-object.wav\"}]}")
+                .path("job_id").asText();
+        for (int i = 0; i < 300; i++) {
+            if ("completed".equals(http.read("/api/v1/audio/jobs/" + jobId).path("status").asText())) {
+                return jobId;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the victim's audio job", e);
+            }
+        }
+        throw new IllegalStateException("the victim's audio job " + jobId + " did not complete within 30 s");
     }
 
     /** One second of a 440 Hz tone as 16-bit mono WAV at 22,050 Hz: the smallest upload the analyser takes as music. */

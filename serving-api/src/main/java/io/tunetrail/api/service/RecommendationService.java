@@ -364,20 +364,26 @@ public final class RecommendationService {
             catalog.track(p, r.trackId());
             found = vectors.nearestToTrack(p.orgId(), r.trackId(), r.limit(), exclude);
         } else {
-            float[] v = new float[r.vector().size()];
-            for (int i = 0; i < v.length; i++) {
-                Double d = r.vector().get(i);
-                if (d == null || !Double.isFinite(d)) {
-                    throw Check.invalid("vector[" + i + "]", "'vector' must hold finite numbers");
-                }
-                v[i] = d.floatValue();
-            }
+            float[] v = finiteVector(r.vector());
             if (v.length != vectors.dimension()) {
                 throw Check.invalid("vector", "'vector' has " + v.length + " components; embeddings here have " + vectors.dimension());
             }
             found = vectors.nearest(p.orgId(), v, r.limit(), exclude);
         }
         return new SimilarityResult(AUDIO_EMBEDDING, found.stream().map(n -> new Match(n.trackId(), n.similarity(), n.distance())).toList());
+    }
+
+    /** A request's vector as floats; 400 naming the component that is missing or not finite. */
+    public static float[] finiteVector(List<Double> vector) {
+        float[] v = new float[vector.size()];
+        for (int i = 0; i < v.length; i++) {
+            Double d = vector.get(i);
+            if (d == null || !Double.isFinite(d)) {
+                throw Check.invalid("vector[" + i + "]", "'vector' must hold finite numbers");
+            }
+            v[i] = d.floatValue();
+        }
+        return v;
     }
 
     // --- shared ---------------------------------------------------------------------------------------------
