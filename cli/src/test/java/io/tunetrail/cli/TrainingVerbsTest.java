@@ -73,13 +73,23 @@ class TrainingVerbsTest {
     }
 
     @Test
+    void aGroupRunAloneNamesEveryOneOfItsSubcommands() {
+        Object[] admin = run("admin");
+        assertThat(admin[0]).isEqualTo(2);
+        assertThat((String) admin[1]).contains("say what to do: org, key, stripe, analyst, models or console-user");
+        Object[] models = run("admin", "models");
+        assertThat(models[0]).isEqualTo(2);
+        assertThat((String) models[1]).contains("say what to do: freeze, unfreeze or status");
+    }
+
+    @Test
     void qualityAndHealthNeedASubcommand() {
         Object[] quality = run("quality");
         assertThat(quality[0]).isEqualTo(2);
         assertThat((String) quality[1]).contains("say what to do: check");
         Object[] health = run("health");
         assertThat(health[0]).isEqualTo(2);
-        assertThat((String) health[1]).contains("say what to measure: streaming");
+        assertThat((String) health[1]).contains("say what to do: streaming");
     }
 
     @Test

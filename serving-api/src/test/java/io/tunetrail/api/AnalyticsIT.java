@@ -97,6 +97,56 @@ class AnalyticsIT {
         });
     }
 
+    /** A listener's Wrapped and seasonal listening, from the active temporal-patterns version, never another org's. */
+    @Test
+    void aListenersWrappedAndSeasonsComeFromTheActiveVersion() {
+        String org = stack.org("wrapped", "pro");
+        String other = stack.org("wrapped-other", "pro");
+        String key = stack.key(org, "read");
+        String otherKey = stack.key(other, "read");
+        ModelVersion temporal = version(org, "temporal-patterns");
+        sql("INSERT INTO listener_monthly VALUES (?, ?, 'u1', DATE '2026-01-01', 10, 30.0, 4), (?, ?, 'u1', DATE '2026-07-01', 25, 70.0, 9), "
+                + "(?, ?, 'u1', DATE '2025-12-01', 99, 300.0, 20)", org, temporal.id(), org, temporal.id(), org, temporal.id());
+        sql("INSERT INTO listener_top_items VALUES (?, ?, 'u1', 2026, 'track', 1, 't-9', 12, 36.0), (?, ?, 'u1', 2026, 'track', 2, 't-3', 5, 15.0), "
+                + "(?, ?, 'u1', 2026, 'genre', 1, 'jazz', 30, 90.0), (?, ?, 'u1', 2025, 'track', 1, 't-old', 99, 300.0)",
+                org, temporal.id(), org, temporal.id(), org, temporal.id(), org, temporal.id());
+        sql("INSERT INTO seasonal_profiles VALUES (?, ?, '', 1, 10, 30.0, 0.1), (?, ?, '', 2, 10, 30.0, 0.1), (?, ?, '', 7, 80, 240.0, 0.8), "
+                + "(?, ?, 'u1', 12, 99, 300.0, 1.0)", org, temporal.id(), org, temporal.id(), org, temporal.id(), org, temporal.id());
+
+        JavalinTest.test(stack.app(), (server, client) -> {
+            JsonNode before = get(client, "/api/v1/analytics/insights/wrapped?year=2026&user_id=u1", key).json();
+            assertThat(before.get("model_version").isNull()).as("a candidate's rows are not served").isTrue();
+            assertThat(before.get("plays").asLong()).isZero();
+            registry.promote(temporal.id());
+
+            JsonNode wrapped = get(client, "/api/v1/analytics/insights/wrapped?year=2026&user_id=u1", key).json();
+            assertThat(wrapped.get("user_id").asText()).isEqualTo("u1");
+            assertThat(wrapped.get("plays").asLong()).as("2026 only").isEqualTo(35);
+            assertThat(wrapped.get("minutes").asDouble()).isEqualTo(100.0);
+            assertThat(wrapped.get("peak_month").asText()).isEqualTo("2026-07-01");
+            assertThat(wrapped.get("months")).hasSize(2);
+            assertThat(wrapped.get("top_tracks")).extracting(t -> t.get("id").asText()).containsExactly("t-9", "t-3");
+            assertThat(wrapped.get("top_genres").get(0).get("id").asText()).isEqualTo("jazz");
+            assertThat(get(client, "/api/v1/analytics/insights/wrapped?year=2026&user_id=u1", otherKey).json().get("plays").asLong())
+                    .as("another org's listener of the same id").isZero();
+            assertThat(get(client, "/api/v1/analytics/insights/wrapped?year=2026&user_id=bad%20id", key).status()).isEqualTo(400);
+
+            JsonNode north = get(client, "/api/v1/analytics/patterns/seasonal", key).json();
+            assertThat(north.get("months")).hasSize(3);
+            assertThat(north.get("seasons")).extracting(x -> x.get("season").asText() + "=" + x.get("plays").asLong())
+                    .containsExactly("winter=20", "spring=0", "summer=80", "autumn=0");
+            assertThat(north.get("peak_season").asText()).isEqualTo("summer");
+            JsonNode south = get(client, "/api/v1/analytics/patterns/seasonal?hemisphere=south", key).json();
+            assertThat(south.get("peak_season").asText()).as("July is winter in the south").isEqualTo("winter");
+            JsonNode listener = get(client, "/api/v1/analytics/patterns/seasonal?user_id=u1", key).json();
+            assertThat(listener.get("peak_season").asText()).isEqualTo("winter");
+            assertThat(get(client, "/api/v1/analytics/patterns/seasonal?hemisphere=east", key).json().get("field").asText()).isEqualTo("hemisphere");
+            JsonNode theirs = get(client, "/api/v1/analytics/patterns/seasonal", otherKey).json();
+            assertThat(theirs.get("months")).isEmpty();
+            assertThat(theirs.get("peak_season").isNull()).isTrue();
+        });
+    }
+
     /** Top tracks are the most played of the active temporal-patterns version; catalog popularity only before one exists. */
     @Test
     void topTracksAreCountedPlaysOnceANightlyRunHasCountedThem() {

@@ -5,9 +5,8 @@ import static io.tunetrail.api.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.testtools.JavalinTest;
-import io.tunetrail.api.auth.ApiKeyStore;
-import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.TeamOfThree;
 import io.tunetrail.api.testing.Http;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,29 +21,14 @@ class MemberRolesIT {
     @RegisterExtension
     static final ApiTestStack stack = new ApiTestStack();
 
-    private record People(String org, String team, TeamStore.Member owner, TeamStore.Member admin, TeamStore.Member member,
-            String ownerKey, String adminKey, String memberKey, String orgKey) {}
-
-    /** An org with a team of one owner, one admin and one member, each with an admin-scoped org-wide key of their own. */
-    private static People people(String name) {
-        String org = stack.org(name, "pro");
-        TeamStore teams = new TeamStore(stack.sql());
-        String team = teams.createTeam(org, "team-" + name, "Team " + name).teamId();
-        TeamStore.Member owner = teams.addMember(org, team, "m-owner", "owner@" + name + ".example", "owner");
-        TeamStore.Member admin = teams.addMember(org, team, "m-admin", "admin@" + name + ".example", "admin");
-        TeamStore.Member member = teams.addMember(org, team, "m-member", "member@" + name + ".example", "member");
-        ApiKeyStore keys = new ApiKeyStore(stack.sql());
-        List<String> all = List.of("read", "write", "admin");
-        return new People(org, team, owner, admin, member,
-                keys.create(org, null, owner.memberId(), "owner key", all, null).secret(),
-                keys.create(org, null, admin.memberId(), "admin key", all, null).secret(),
-                keys.create(org, null, member.memberId(), "member key", all, null).secret(),
-                stack.key(org, "read", "write", "admin"));
+    /** An org with a team of one owner, one admin and one member, each with a key of their own. */
+    private static TeamOfThree people(String name) {
+        return TeamOfThree.create(stack, name, List.of("read", "write", "admin"));
     }
 
     @Test
     void ownerAndAdminRoutesRefuseAMembersAdminScopedKeyWithInsufficientRole() {
-        People p = people("routes");
+        TeamOfThree p = people("routes");
         JavalinTest.test(stack.app(), (server, client) -> {
             for (String path : List.of("/api/v1/api-keys", "/api/v1/teams", "/api/v1/org/plan", "/api/v1/feature-flags")) {
                 Http.Answer refused = get(client, path, p.memberKey());
@@ -62,7 +46,7 @@ class MemberRolesIT {
 
     @Test
     void aRoleChangeTakesEffectWithoutANewKey() {
-        People p = people("promote");
+        TeamOfThree p = people("promote");
         JavalinTest.test(stack.app(), (server, client) -> {
             assertThat(get(client, "/api/v1/org/plan", p.memberKey()).status()).isEqualTo(403);
             // The owner promotes the member through the role route; the key itself is unchanged.
@@ -77,7 +61,7 @@ class MemberRolesIT {
 
     @Test
     void keysMadeThroughTheApiBelongToAMemberAndNeverOutrankTheirMaker() {
-        People p = people("minting");
+        TeamOfThree p = people("minting");
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer own = post(client, "/api/v1/api-keys", p.adminKey(), "{\"name\":\"ci\",\"scopes\":[\"read\",\"admin\"]}");
             assertThat(own.status()).isEqualTo(201);

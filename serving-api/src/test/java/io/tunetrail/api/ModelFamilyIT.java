@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
+import io.tunetrail.api.testing.OnlineSeeds;
 import io.tunetrail.model.Catalog;
 import io.tunetrail.model.Track;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
@@ -19,7 +20,6 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.testing.TestCatalogs;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,14 +46,8 @@ class ModelFamilyIT {
         new PostgresCatalogStore(stack.db.dataSource()).load(catalog);
         key = stack.key(org, "read", "write");
         recommended = catalog.tracks().stream().map(Track::trackId).skip(5).limit(20).toList();
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < recommended.size(); i++) {
-            scores.add(1.0 - i / 100.0);
-        }
         RedisOnlineStore online = stack.redis.store();
-        online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "1.0", List.of(
-                new FeatureRow("u-1", Map.of("track_ids", recommended, "scores", scores, "model_version", "1.0"))));
-        online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "1.0");
+        OnlineSeeds.activeRecommendations(online, org, "u-1", "1.0", recommended);
         online.writeBatch(org, FeatureViews.SIMILAR_TRACKS, "1.0", List.of(new FeatureRow("t:0", Map.of(
                 "track_ids", List.of("t:5", "t:6"), "scores", List.of(0.9, 0.8), "model_version", "1.0"))));
         online.activateVersion(org, FeatureViews.SIMILAR_TRACKS, "1.0");

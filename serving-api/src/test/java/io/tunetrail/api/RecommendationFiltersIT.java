@@ -11,6 +11,7 @@ import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.CountingDataSource;
 import io.tunetrail.api.testing.Http;
+import io.tunetrail.api.testing.OnlineSeeds;
 import io.tunetrail.api.testing.RandomEmbeddings;
 import io.tunetrail.api.testing.TestResolver;
 import io.tunetrail.api.webhook.WebhookSettings;
@@ -18,8 +19,6 @@ import io.tunetrail.model.AudioFeatures;
 import io.tunetrail.model.Catalog;
 import io.tunetrail.model.Track;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
-import io.tunetrail.store.online.FeatureRow;
-import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.testing.TestCatalogs;
 import java.util.ArrayList;
@@ -58,17 +57,9 @@ class RecommendationFiltersIT {
         key = stack.key(org, "read", "write");
         RedisOnlineStore online = stack.redis.store();
         recommended = catalog.tracks().stream().map(Track::trackId).skip(5).limit(60).toList();
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < recommended.size(); i++) {
-            scores.add(1.0 - i / 100.0);
-        }
-        online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "als-1", List.of(
-                new FeatureRow("u-1", Map.of("track_ids", recommended, "scores", scores, "model_version", "als-1"))));
-        online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
+        OnlineSeeds.activeRecommendations(online, org, "u-1", "als-1", recommended);
         heard = List.of(recommended.get(0), recommended.get(1), recommended.get(2));
-        online.writeBatch(org, FeatureViews.USER_SESSIONS, null, List.of(new FeatureRow("u-1", Map.of("sessions_7d", 3L,
-                "minutes_listened_7d", 50.0, "skip_rate_7d", 0.1, "top_genres_7d", List.of("jazz"),
-                "recent_tracks", heard, "updated_at_ms", 1L))));
+        OnlineSeeds.session(online, org, "u-1", heard);
         RandomEmbeddings.store(stack.db.dataSource(), org, catalog.tracks(), 5);
     }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
+import io.tunetrail.api.testing.OnlineSeeds;
 import io.tunetrail.api.testing.RandomEmbeddings;
 import io.tunetrail.model.Catalog;
 import io.tunetrail.model.Track;
@@ -18,7 +19,6 @@ import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.testing.TestCatalogs;
 import io.tunetrail.store.vector.PgVectorStore;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +49,8 @@ class RecommendationsIT {
         key = stack.key(org, "read", "write");
         RedisOnlineStore online = stack.redis.store();
         recommended = catalog.tracks().stream().map(Track::trackId).skip(10).limit(30).toList();
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < recommended.size(); i++) {
-            scores.add(1.0 - i / 100.0);
-        }
-        online.writeBatch(org, FeatureViews.USER_RECOMMENDATIONS, "als-1", List.of(
-                new FeatureRow("u-1", Map.of("track_ids", recommended, "scores", scores, "model_version", "als-1"))));
-        online.activateVersion(org, FeatureViews.USER_RECOMMENDATIONS, "als-1");
-        online.writeBatch(org, FeatureViews.USER_SESSIONS, null, List.of(new FeatureRow("u-1", Map.of("sessions_7d", 3L,
-                "minutes_listened_7d", 50.0, "skip_rate_7d", 0.1, "top_genres_7d", List.of("jazz"),
-                "recent_tracks", List.of(recommended.get(0), recommended.get(1)), "updated_at_ms", 1L))));
+        OnlineSeeds.activeRecommendations(online, org, "u-1", "als-1", recommended);
+        OnlineSeeds.session(online, org, "u-1", List.of(recommended.get(0), recommended.get(1)));
         online.writeBatch(org, FeatureViews.SIMILAR_TRACKS, "sim-1", List.of(new FeatureRow("t:0", Map.of(
                 "track_ids", List.of("t:5", "t:6", "t:7"), "scores", List.of(0.9, 0.8, 0.7), "model_version", "sim-1"))));
         online.activateVersion(org, FeatureViews.SIMILAR_TRACKS, "sim-1");

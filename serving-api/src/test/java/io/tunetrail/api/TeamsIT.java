@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.audit.AuditLog;
-import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.api.testing.ApiTestStack;
+import io.tunetrail.api.testing.TeamOfThree;
 import io.tunetrail.api.testing.Http;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,25 +27,9 @@ class TeamsIT {
     @RegisterExtension
     static final ApiTestStack stack = new ApiTestStack();
 
-    private record People(String org, String team, TeamStore.Member owner, TeamStore.Member admin, TeamStore.Member member,
-            String ownerKey, String adminKey, String memberKey, String orgKey) {}
-
-    /** An org with a team of one owner, one admin and one member, each with an admin-scoped key of their own. */
-    private static People people(String name) {
-        String org = stack.org(name, "pro");
-        TeamStore teams = new TeamStore(stack.sql());
-        String team = teams.createTeam(org, "team-" + name, "Team " + name).teamId();
-        // Ids of their own per org, so a test that names another org's member cannot hit one of this org by chance.
-        TeamStore.Member owner = teams.addMember(org, team, "owner-" + name, "owner@" + name + ".example", "owner");
-        TeamStore.Member admin = teams.addMember(org, team, "admin-" + name, "admin@" + name + ".example", "admin");
-        TeamStore.Member member = teams.addMember(org, team, "member-" + name, "member@" + name + ".example", "member");
-        ApiKeyStore keys = new ApiKeyStore(stack.sql());
-        List<String> all = List.of("read", "write", "admin");
-        return new People(org, team, owner, admin, member,
-                keys.create(org, null, owner.memberId(), "owner key", all, null).secret(),
-                keys.create(org, null, admin.memberId(), "admin key", all, null).secret(),
-                keys.create(org, null, member.memberId(), "member key", List.of("read", "write"), null).secret(),
-                stack.key(org, "read", "write", "admin"));
+    /** An org with a team of one owner, one admin and one member, each with a key of their own. */
+    private static TeamOfThree people(String name) {
+        return TeamOfThree.create(stack, name, List.of("read", "write"));
     }
 
     private static String role(String org, String memberId) {
@@ -69,8 +53,8 @@ class TeamsIT {
 
     @Test
     void aTeamIsRenamedOnceItsNewNameIsFreeAndOnlyInItsOwnOrg() {
-        People p = people("rename");
-        People other = people("rename-other");
+        TeamOfThree p = people("rename");
+        TeamOfThree other = people("rename-other");
         String second = new TeamStore(stack.sql()).createTeam(p.org(), "team-second", "Second").teamId();
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer renamed = call(client, "PUT", "/api/v1/teams/" + p.team(), p.adminKey(), "{\"name\":\"  Growth  \"}");
@@ -92,8 +76,8 @@ class TeamsIT {
 
     @Test
     void removingSomeoneFromATeamKeepsTheirSeatAndKeys() {
-        People p = people("unteam");
-        People other = people("unteam-other");
+        TeamOfThree p = people("unteam");
+        TeamOfThree other = people("unteam-other");
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer removed = call(client, "DELETE", "/api/v1/teams/" + p.team() + "/members/" + p.member().memberId(), p.adminKey(), null);
             assertThat(removed.status()).as(removed.text()).isEqualTo(204);
@@ -116,8 +100,8 @@ class TeamsIT {
 
     @Test
     void removingSomeoneFromTheOrgRevokesTheirKeysFreesTheSeatAndSparesTheLastOwner() {
-        People p = people("leave");
-        People other = people("leave-other");
+        TeamOfThree p = people("leave");
+        TeamOfThree other = people("leave-other");
         JavalinTest.test(stack.app(), (server, client) -> {
             Http.Answer removed = call(client, "DELETE", "/api/v1/members/" + p.member().memberId(), p.adminKey(), null);
             assertThat(removed.status()).as(removed.text()).isEqualTo(200);
@@ -157,7 +141,7 @@ class TeamsIT {
 
     @Test
     void theLastOwnerCannotBeDemotedButTwoOwnersCanHandOver() {
-        People p = people("demote");
+        TeamOfThree p = people("demote");
         JavalinTest.test(stack.app(), (server, client) -> {
             assertProblem(call(client, "PUT", "/api/v1/members/" + p.owner().memberId() + "/role", p.ownerKey(), "{\"role\":\"admin\"}"),
                     409, "last_owner", null);
@@ -175,8 +159,8 @@ class TeamsIT {
 
     @Test
     void ownershipTransferMakesTheNewOwnerOwnerAndTheOldOneAdminAtOnce() {
-        People p = people("transfer");
-        People other = people("transfer-other");
+        TeamOfThree p = people("transfer");
+        TeamOfThree other = people("transfer-other");
         JavalinTest.test(stack.app(), (server, client) -> {
             assertProblem(post(client, "/api/v1/org/ownership", p.adminKey(), "{\"member_id\":\"" + p.member().memberId() + "\"}"),
                     403, "insufficient_role", null);

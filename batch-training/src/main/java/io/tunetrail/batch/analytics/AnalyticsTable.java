@@ -16,6 +16,12 @@ public record AnalyticsTable(String deltaTable, String postgresTable, List<Strin
             List.of("month", "genre_id", "plays", "listeners", "minutes"));
     public static final AnalyticsTable TOP_TRACKS = new AnalyticsTable("top_tracks", "top_tracks",
             List.of("time_range", "rank", "track_id", "plays", "listeners", "as_of"));
+    public static final AnalyticsTable SEASONAL_PROFILES = new AnalyticsTable("seasonal_profiles", "seasonal_profiles",
+            List.of("user_id", "month_of_year", "plays", "minutes", "share"));
+    public static final AnalyticsTable LISTENER_MONTHLY = new AnalyticsTable("listener_monthly", "listener_monthly",
+            List.of("user_id", "month", "plays", "minutes", "tracks"));
+    public static final AnalyticsTable LISTENER_TOP_ITEMS = new AnalyticsTable("listener_top_items", "listener_top_items",
+            List.of("user_id", "year", "kind", "rank", "item_id", "plays", "minutes"));
     public static final AnalyticsTable CONTEXT_CORRELATIONS = new AnalyticsTable("context_correlations", "context_correlations",
             List.of("activity", "feature", "n_activity", "n_other", "mean_activity", "mean_other", "effect_size", "ci_low",
                     "ci_high"));

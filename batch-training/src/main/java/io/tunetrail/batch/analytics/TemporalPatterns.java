@@ -9,10 +9,12 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.year;
 
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -39,16 +41,27 @@ import org.apache.spark.sql.expressions.Window;
  *       {@code long_term} all; ranked by plays, then listeners, then track id. Anchored on the newest play rather than
  *       the clock so that a replayed or historical data set has a recent window too. Columns
  *       {@code org_id, time_range, rank, track_id, plays, listeners, as_of}.
+ *   <li>{@link Result#seasonal()}: plays and minutes per month of the year (1..12, all years together) per listener and
+ *       per org ({@code user_id} empty); {@code share} as in the profiles. Seasons are sums of three of these months,
+ *       made where they are read (which months make a season depends on the hemisphere, which the data does not know).
+ *       Columns {@code org_id, user_id, month_of_year, plays, minutes, share}.
+ *   <li>{@link Result#listenerMonthly()}: each listener's plays, minutes and distinct tracks per calendar month: a
+ *       listener's Wrapped. Columns {@code org_id, user_id, month, plays, minutes, tracks}.
+ *   <li>{@link Result#listenerTop()}: each listener's {@value #LISTENER_TOP} most played tracks and top-level genres per
+ *       calendar year, ranked by plays, then minutes, then id. Columns
+ *       {@code org_id, user_id, year, kind (track | genre), rank, item_id, plays, minutes}.
  * </ul>
  */
 public final class TemporalPatterns {
     static final int PEAKS = 3;
     static final int TOP_TRACKS = 100;
+    static final int LISTENER_TOP = 5;
     /** Spotify's time ranges and their length in days (0: all). */
     static final Map<String, Integer> TIME_RANGES = Map.of("short_term", 28, "medium_term", 182, "long_term", 0);
 
-    /** The four outputs; see the class comment for their columns. */
-    public record Result(Dataset<Row> profiles, Dataset<Row> monthly, Dataset<Row> peaks, Dataset<Row> topTracks) {}
+    /** The outputs; see the class comment for their columns. */
+    public record Result(Dataset<Row> profiles, Dataset<Row> monthly, Dataset<Row> peaks, Dataset<Row> topTracks, Dataset<Row> seasonal,
+            Dataset<Row> listenerMonthly, Dataset<Row> listenerTop) {}
 
     /**
      * @param interactions raw interactions (see {@link ListeningEvents})
@@ -58,7 +71,8 @@ public final class TemporalPatterns {
         Dataset<Row> plays = interactions.filter(ListeningEvents.IS_PLAY).select(col("org_id"), col("user_id"),
                 col("track_id"), col("event_time"), ListeningEvents.WEIGHT.as("w"),
                 col("played_ms").multiply(ListeningEvents.WEIGHT).divide(60_000.0).as("m"));
-        return new Result(profiles(plays), monthly(plays, catalogTracks), peaks(plays), topTracks(plays));
+        return new Result(profiles(plays), monthly(plays, catalogTracks), peaks(plays), topTracks(plays), seasonal(plays),
+                listenerMonthly(plays), listenerTop(plays, catalogTracks));
     }
 
     private static Dataset<Row> profiles(Dataset<Row> plays) {
@@ -124,5 +138,41 @@ public final class TemporalPatterns {
         return ranges.withColumn("rank", rank).filter(col("rank").leq(TOP_TRACKS))
                 .select(col("org_id"), col("time_range"), col("rank"), col("track_id"), col("plays").cast("long"),
                         col("listeners"), col("as_of"));
+    }
+
+    private static Dataset<Row> seasonal(Dataset<Row> plays) {
+        Dataset<Row> months = plays.withColumn("month_of_year", month(col("event_time")));
+        Dataset<Row> perUser = months.groupBy("org_id", "user_id", "month_of_year").agg(sum("w").as("plays"), sum("m").as("minutes"));
+        Dataset<Row> perOrg = months.groupBy("org_id", "month_of_year").agg(sum("w").as("plays"), sum("m").as("minutes"))
+                .select(col("org_id"), lit("").as("user_id"), col("month_of_year"), col("plays"), col("minutes"));
+        Column total = sum("plays").over(Window.partitionBy("org_id", "user_id"));
+        return perUser.unionByName(perOrg).withColumn("share", col("plays").divide(total))
+                .select(col("org_id"), col("user_id"), col("month_of_year").cast("short"), col("plays"), col("minutes"), col("share"));
+    }
+
+    private static Dataset<Row> listenerMonthly(Dataset<Row> plays) {
+        return plays.withColumn("month", trunc(to_date(col("event_time")), "month"))
+                .groupBy("org_id", "user_id", "month")
+                .agg(sum("w").as("plays"), sum("m").as("minutes"), countDistinct("track_id").as("tracks"))
+                .select("org_id", "user_id", "month", "plays", "minutes", "tracks");
+    }
+
+    private static Dataset<Row> listenerTop(Dataset<Row> plays, Dataset<Row> catalogTracks) {
+        Dataset<Row> years = plays.withColumn("year", year(col("event_time")));
+        Dataset<Row> tracks = years.groupBy("org_id", "user_id", "year", "track_id")
+                .agg(sum("w").as("plays"), sum("m").as("minutes"))
+                .select(col("org_id"), col("user_id"), col("year"), lit("track").as("kind"), col("track_id").as("item_id"), col("plays"),
+                        col("minutes"));
+        Dataset<Row> genres = catalogTracks.select(col("org_id"), col("track_id"), explode(col("top_genre_ids")).as("genre_id"));
+        Dataset<Row> perGenre = years.join(genres, new String[] {"org_id", "track_id"})
+                .groupBy("org_id", "user_id", "year", "genre_id")
+                .agg(sum("w").as("plays"), sum("m").as("minutes"))
+                .select(col("org_id"), col("user_id"), col("year"), lit("genre").as("kind"), col("genre_id").as("item_id"), col("plays"),
+                        col("minutes"));
+        Column rank = row_number().over(Window.partitionBy("org_id", "user_id", "year", "kind")
+                .orderBy(col("plays").desc(), col("minutes").desc(), col("item_id").asc()));
+        return tracks.unionByName(perGenre).withColumn("rank", rank).filter(col("rank").leq(LISTENER_TOP))
+                .select(col("org_id"), col("user_id"), col("year").cast("short"), col("kind"), col("rank").cast("short"), col("item_id"),
+                        col("plays"), col("minutes"));
     }
 }

@@ -81,6 +81,31 @@ class TemporalPatternsTest {
     }
 
     @Test
+    void seasonalProfilesCountPlaysPerMonthOfTheYear() {
+        List<Row> org = result.seasonal().filter(col("user_id").equalTo("")).orderBy("month_of_year").collectAsList();
+        // February: u2's one play; March: u1's 4.
+        assertThat(org).extracting(r -> r.getAs("month_of_year") + "=" + r.getAs("plays")).containsExactly("2=1", "3=4");
+        assertThat(org.get(0).<Double>getAs("share")).isCloseTo(0.2, within(1e-12));
+        Row u1 = result.seasonal().filter(col("user_id").equalTo("u1")).first();
+        assertThat(u1.<Short>getAs("month_of_year")).isEqualTo((short) 3);
+        assertThat(u1.<Double>getAs("share")).isEqualTo(1.0);
+        assertThat(u1.<Double>getAs("minutes")).isCloseTo((180_000 + 6_000 + 480_000) / 60_000.0, within(1e-9));
+    }
+
+    @Test
+    void aListenersWrappedHasTheirMonthsAndTheirMostPlayedTracksAndGenres() {
+        List<Row> months = result.listenerMonthly().orderBy("user_id", "month").collectAsList();
+        assertThat(months).extracting(r -> r.getAs("user_id") + "@" + r.getAs("month") + ": " + r.getAs("plays") + " plays, "
+                + r.getAs("tracks") + " tracks").containsExactly("u1@2026-03-01: 4 plays, 2 tracks", "u2@2026-02-01: 1 plays, 1 tracks");
+
+        List<Row> u1 = result.listenerTop().filter(col("user_id").equalTo("u1")).orderBy("kind", "rank").collectAsList();
+        // Tracks tie on plays (2 each): the one with more minutes first. Genres: rock has both tracks, pop one.
+        assertThat(u1).extracting(r -> r.getAs("year") + " " + r.getAs("kind") + " " + r.getAs("rank") + ":" + r.getAs("item_id") + "="
+                + r.getAs("plays")).containsExactly("2026 genre 1:rock=4", "2026 genre 2:pop=2", "2026 track 1:t-both=2", "2026 track 2:t-rock=2");
+        assertThat(result.listenerTop().filter(col("user_id").equalTo("u2")).count()).isEqualTo(2);
+    }
+
+    @Test
     void topTracksCountPlaysOverEachTimeRangeBeforeTheOrgsNewestPlay() {
         SparkSession spark = LocalSpark.get();
         Dataset<Row> catalog = new Frames.Catalog().track("o1", "t-new", List.of("pop"), List.of("pop"), 0.5, 100.0).frame(spark);

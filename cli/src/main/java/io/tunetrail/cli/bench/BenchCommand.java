@@ -1,10 +1,7 @@
 package io.tunetrail.cli.bench;
 
-import java.util.concurrent.Callable;
+import io.tunetrail.cli.CommandGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./tunetrail bench <what>}: benchmarks that measure a baseline in the same run. Each prints a table and, as
@@ -15,19 +12,10 @@ import picocli.CommandLine.Spec;
         description = {"Measure a part of the platform against a baseline measured in the same run.",
             "Prints a table, then one JSON line with the figures (ratio keys end in _ratio).",
             "Quote medians and ratios: these machines are shared and noisy."})
-public final class BenchCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
+public final class BenchCommand extends CommandGroup {
     /** The benchmarks, in the order {@code --help} lists them. */
     public static Object[] subcommands() {
         return new Object[] {new StreamingBenchCommand(), new BatchBench(), new ApiBenchCommand(), new SoakBenchCommand(),
             new VectorBenchCommand(), new IngestBenchCommand(), new AudioBenchCommand()};
-    }
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to benchmark: one of " + spec.subcommands().keySet());
     }
 }

@@ -3,6 +3,7 @@ package io.tunetrail.cli.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunetrail.api.limits.EventPublisher;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
     private static final int BUFFER = 500;
     private static final int CALLS_WHILE_DOWN = 700;
     private static final int WARM_CALLS = 20;
-    private static final int WAVE = 300;
+    private static final String PLAN = "enterprise";
     private static final int BASELINE_CALLS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +51,7 @@ public final class KafkaOutageScenario implements ChaosScenario {
         Map<TopicPartition, Long> start = endOffsets(config, topic);
         try (ChaosApi api = ChaosApi.start(config, Map.of(PlatformConfig.API_USAGE_BUFFER_EVENTS.name(), Integer.toString(BUFFER)))) {
             // Enterprise: a rate limit high enough that the calls below are all admitted.
-            ChaosApi.Tenant org = api.tenant("kafka", "enterprise");
+            ChaosApi.Tenant org = api.tenant("kafka", PLAN);
             EventPublisher events = api.events();
             calls(api, org, WARM_CALLS);
             // The same calls with the broker up: the latency the outage's calls are compared with.
@@ -105,18 +106,20 @@ public final class KafkaOutageScenario implements ChaosScenario {
         }
     }
 
-    /** {@code n} metered calls, several at once. */
     /**
-     * {@code n} calls in waves of at most {@link #WAVE} at once, a second apart: the enterprise plan caps a key at 400
-     * requests in any second, and this scenario is about the broker, not the rate limit, so every call must be admitted.
+     * {@code n} metered calls in waves a second apart, each wave three quarters of the plan's per-second cap (the
+     * enterprise plan caps a key at 400 requests in any second): this scenario is about the broker, not the rate limit,
+     * so every call must be admitted.
      */
     private static List<ChaosApi.Reply> calls(ChaosApi api, ChaosApi.Tenant org, int n) throws Exception {
+        Integer perSecond = PlanCatalog.load().plan(PLAN).rateLimit().requestsPerSecond();
+        int wave = perSecond == null ? n : Math.max(1, perSecond * 3 / 4);
         List<ChaosApi.Reply> replies = new ArrayList<>(n);
-        for (int sent = 0; sent < n; sent += WAVE) {
+        for (int sent = 0; sent < n; sent += wave) {
             if (sent > 0) {
                 Thread.sleep(1_000);
             }
-            replies.addAll(BackgroundLoad.atOnce(Math.min(WAVE, n - sent), () -> api.get("/api/v1/tracks/top", org.key())));
+            replies.addAll(BackgroundLoad.atOnce(Math.min(wave, n - sent), () -> api.get("/api/v1/tracks/top", org.key())));
         }
         return replies;
     }

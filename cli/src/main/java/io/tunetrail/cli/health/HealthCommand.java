@@ -1,27 +1,17 @@
 package io.tunetrail.cli.health;
 
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.EventCodec;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ./tunetrail health streaming}: the Flink jobs' consumer lag, checkpoint age and dead-letter rate. */
 @Command(name = "health", mixinStandardHelpOptions = true, description = "Health measures of the running pipelines.",
         subcommands = HealthCommand.Streaming.class)
-public final class HealthCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to measure: streaming");
-    }
-
+public final class HealthCommand extends CommandGroup {
     @Command(name = "streaming", mixinStandardHelpOptions = true,
             description = {"Measure the streaming jobs from outside: each job's consumer lag (committed offsets against",
                 "the ends of its topics), the age of its newest completed checkpoint, and the dead-letter rate of the",

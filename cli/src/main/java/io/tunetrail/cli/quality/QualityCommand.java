@@ -1,29 +1,19 @@
 package io.tunetrail.cli.quality;
 
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.cli.jobs.BatchJobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ./tunetrail quality check}: the data quality checks on the offline store and PostgreSQL. */
 @Command(name = "quality", mixinStandardHelpOptions = true,
         description = "Data quality checks on the offline store's Delta tables and PostgreSQL.",
         subcommands = QualityCommand.Check.class)
-public final class QualityCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to do: check");
-    }
-
+public final class QualityCommand extends CommandGroup {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Run the checks and record every result in PostgreSQL's data_quality_results:",
                 "freshness (hours since each raw table was landed), row_counts (against the previous run),",

@@ -8,6 +8,7 @@ import io.tunetrail.api.http.Json;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.Ids;
 import io.tunetrail.model.PlanCatalog;
@@ -19,10 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./tunetrail admin org create} and {@code admin key create}: what operators script, each printing what it
@@ -33,15 +31,7 @@ import picocli.CommandLine.Spec;
             "freeze model promotions. Each command prints what it created as one JSON object."},
         subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, AnalystAdminCommand.class,
             ModelsAdminCommand.class, ConsoleUserCommand.class})
-public final class AdminCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to administer: org, key, stripe or models");
-    }
-
+public final class AdminCommand extends CommandGroup {
     static final ObjectMapper JSON = Json.mapper();
 
     /** The org id made from a name: lower case, runs of other characters as one '-'. */
@@ -51,15 +41,7 @@ public final class AdminCommand implements Callable<Integer> {
     }
 
     @Command(name = "org", mixinStandardHelpOptions = true, description = "Organisations.", subcommands = Org.Create.class)
-    static final class Org implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw new ParameterException(spec.commandLine(), "say what to do: create");
-        }
-
+    static final class Org extends CommandGroup {
         @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an organisation on a plan.")
         static final class Create implements Callable<Integer> {
             @Option(names = "--name", required = true, description = "Display name; the org id is made from it (Acme Music -> acme-music).")
@@ -94,15 +76,7 @@ public final class AdminCommand implements Callable<Integer> {
     }
 
     @Command(name = "key", mixinStandardHelpOptions = true, description = "API keys.", subcommands = Key.Create.class)
-    static final class Key implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw new ParameterException(spec.commandLine(), "say what to do: create");
-        }
-
+    static final class Key extends CommandGroup {
         @Command(name = "create", mixinStandardHelpOptions = true,
                 description = "Create an API key; its secret is printed once, in the JSON object, and never again.")
         static final class Create implements Callable<Integer> {

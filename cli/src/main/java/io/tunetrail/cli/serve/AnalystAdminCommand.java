@@ -2,6 +2,7 @@ package io.tunetrail.cli.serve;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
@@ -13,23 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ./tunetrail admin analyst create}: a login for the SQL endpoint, its generated password printed once. */
 @Command(name = "analyst", mixinStandardHelpOptions = true, description = "SQL endpoint accounts of BI analysts.",
         subcommands = AnalystAdminCommand.Create.class)
-final class AnalystAdminCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to do: create");
-    }
-
+final class AnalystAdminCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create an analyst account; its password is printed once, in the JSON object, and never again.",
                 "Without --org it reads every org's tables; with --org only that org's views."})

@@ -5,6 +5,7 @@ import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.console.auth.Argon2idPasswords;
 import io.tunetrail.console.auth.ConsoleAccounts;
@@ -15,23 +16,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code ./tunetrail admin console-user create}: web console credentials for a member, the password printed once. */
 @Command(name = "console-user", mixinStandardHelpOptions = true, description = "Web console sign-ins of members.",
         subcommands = ConsoleUserCommand.Create.class)
-public final class ConsoleUserCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to do: create");
-    }
-
+public final class ConsoleUserCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Give a member of an org a web console sign-in (the member is created when the org has none with that e-mail).",
                 "Prints one JSON object with a generated password: the only time it is shown."})

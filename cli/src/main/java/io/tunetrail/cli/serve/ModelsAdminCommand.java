@@ -2,6 +2,7 @@ package io.tunetrail.cli.serve;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
@@ -10,10 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./tunetrail admin models freeze|unfreeze|status}: the platform-wide emergency model freeze. While it is set no
@@ -22,15 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "The platform-wide emergency model freeze.",
         subcommands = {ModelsAdminCommand.Freeze.class, ModelsAdminCommand.Unfreeze.class, ModelsAdminCommand.Status.class})
-final class ModelsAdminCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to do: freeze, unfreeze or status");
-    }
-
+final class ModelsAdminCommand extends CommandGroup {
     @Command(name = "freeze", mixinStandardHelpOptions = true,
             description = {"Stop every model promotion on the platform until unfreeze: the nightly jobs keep each org's active "
                     + "version (candidates stay candidates), pins answer 409. Rollbacks stay allowed.",

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.api.billing.ParkedStripeEvents;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.store.Database;
 import java.util.LinkedHashMap;
@@ -11,25 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./tunetrail admin stripe parked}: the Stripe events the API stored but could not apply (unknown customer, org
  * or price), for operators. The API re-applies them itself when the customer is linked and at each start.
  */
 @Command(name = "stripe", mixinStandardHelpOptions = true, description = "Stripe billing events.", subcommands = StripeAdminCommand.Parked.class)
-final class StripeAdminCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to show: parked");
-    }
-
+final class StripeAdminCommand extends CommandGroup {
     @Command(name = "parked", mixinStandardHelpOptions = true,
             description = {"List parked Stripe events (newest first) as one JSON object.",
                 "Each names why it waits: unknown_customer (no org has the customer yet), unknown_org, unknown_price (add the "

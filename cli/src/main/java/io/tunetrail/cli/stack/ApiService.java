@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,16 +16,11 @@ import java.util.function.Consumer;
  * broker), as the demo starts it. Not part of {@code stack start}: the stack is the servers the platform needs, the
  * API is an app on top. {@code stack stop} stops it with the rest, before the servers it uses.
  */
-final class ApiService extends JvmService {
+final class ApiService extends HomeAppService {
     static final String MAIN = "io.tunetrail.api.ApiServerMain";
 
     ApiService(StackLayout layout, Consumer<String> progress, String classpath) {
-        super(layout, progress, classpath);
-    }
-
-    @Override
-    String name() {
-        return "api";
+        super(layout, progress, classpath, "api");
     }
 
     @Override
@@ -42,26 +36,6 @@ final class ApiService extends JvmService {
     @Override
     String shownAddress() {
         return "http://" + endpoint();
-    }
-
-    Path dir() {
-        return layout.home().resolve("api");
-    }
-
-    @Override
-    Path pidFile() {
-        return dir().resolve("api.pid");
-    }
-
-    /** The marker that ties the process to this home directory (two homes may each run an API on other ports). */
-    private String marker() {
-        return "-Dtunetrail.api.home=" + layout.home();
-    }
-
-    @Override
-    boolean isOurs(ProcessHandle p) {
-        String cmd = commandLine(p);
-        return cmd.contains(MAIN) && cmd.contains(marker());
     }
 
     @Override

@@ -20,11 +20,11 @@ import java.util.function.Consumer;
  * sql-endpoint module's jar and libraries (Spark never joins the CLI's classpath). Files under {@code <home>/sql},
  * log in {@code <home>/logs/sql.log}. Not part of {@code stack start}: {@code ./tunetrail sql serve} starts it.
  */
-final class SqlEndpointService extends JvmService {
+final class SqlEndpointService extends HomeAppService {
     static final String MAIN = "io.tunetrail.sql.SqlEndpointMain";
 
     SqlEndpointService(StackLayout layout, Consumer<String> progress, Path root) {
-        super(layout, progress, classpath(root));
+        super(layout, progress, classpath(root), "sql");
     }
 
     /** The endpoint's classpath: {@code sql-endpoint/target/tunetrail-sql-endpoint.jar} and {@code target/lib/*}. */
@@ -42,11 +42,6 @@ final class SqlEndpointService extends JvmService {
     }
 
     @Override
-    String name() {
-        return "sql";
-    }
-
-    @Override
     String mainClass() {
         return MAIN;
     }
@@ -59,25 +54,6 @@ final class SqlEndpointService extends JvmService {
     @Override
     String shownAddress() {
         return "jdbc:hive2://" + endpoint() + "/default";
-    }
-
-    Path dir() {
-        return layout.home().resolve("sql");
-    }
-
-    @Override
-    Path pidFile() {
-        return dir().resolve("sql.pid");
-    }
-
-    private String marker() {
-        return "-Dtunetrail.sql.home=" + layout.home();
-    }
-
-    @Override
-    boolean isOurs(ProcessHandle p) {
-        String cmd = commandLine(p);
-        return cmd.contains(MAIN) && cmd.contains(marker());
     }
 
     @Override

@@ -28,7 +28,8 @@ import javax.sql.DataSource;
 public final class ModelRetention {
     /** The PostgreSQL tables whose rows belong to one model version (V5, V8); {@code ON DELETE CASCADE} is not used. */
     static final List<String> VERSIONED_TABLES = List.of("track_similarities", "user_similarities", "genre_correlations",
-            "temporal_patterns", "monthly_trends", "top_tracks", "context_correlations");
+            "temporal_patterns", "monthly_trends", "top_tracks", "context_correlations", "seasonal_profiles", "listener_monthly",
+            "listener_top_items");
 
     private final DataSource dataSource;
 

@@ -46,9 +46,17 @@ public final class AnalyticsController {
                         ctx -> ctx.json(analytics.temporalPatterns(principal(ctx), ctx.queryParam("user_id")))).query("user_id"),
                 ApiRoute.get("/api/v1/analytics/correlations/context", READ, TAG, "Activities vs audio features: effect sizes with 95% CIs",
                         ctx -> ctx.json(analytics.contextCorrelations(principal(ctx), ctx.queryParam("activity")))).query("activity"),
-                ApiRoute.get("/api/v1/analytics/insights/wrapped", READ, TAG, "A year in review: plays, minutes, listeners per month, top genres",
-                        ctx -> ctx.json(analytics.wrapped(principal(ctx), Check.intParam("year", ctx.queryParam("year"),
-                                LocalDate.now(clock.withZone(ZoneOffset.UTC)).getYear(), 2000, 2100)))).query("year"));
+                ApiRoute.get("/api/v1/analytics/patterns/seasonal", READ, TAG, "Listening by month of the year and by season (UTC), for the org "
+                                + "or one listener; hemisphere (north, the default, or south) names the seasons",
+                        ctx -> ctx.json(analytics.seasonal(principal(ctx), ctx.queryParam("user_id"), ctx.queryParam("hemisphere"))))
+                        .query("user_id", "hemisphere"),
+                ApiRoute.get("/api/v1/analytics/insights/wrapped", READ, TAG, "A year in review: for the org, plays, minutes, listeners per month "
+                                + "and top genres; with user_id, that listener's plays, minutes, months, top tracks and top genres",
+                        ctx -> {
+                            int year = Check.intParam("year", ctx.queryParam("year"), LocalDate.now(clock.withZone(ZoneOffset.UTC)).getYear(), 2000, 2100);
+                            String userId = ctx.queryParam("user_id");
+                            ctx.json(userId == null ? analytics.wrapped(principal(ctx), year) : analytics.listenerWrapped(principal(ctx), userId, year));
+                        }).query("year", "user_id"));
     }
 
     private static int limit(Context ctx) {

@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rate limits and quotas decided in this process while Redis cannot be reached (the API's degraded mode), and the
  * units admitted meanwhile, kept until {@link UsageLimiter#reconcile()} adds them to the Redis counters.
  *
- * <p><b>Rate</b>: the same GCRA as the Redis script, per key, at {@link #RATE_SHARE} of the plan's rate and burst. The
- * share is conservative because every API instance limits on its own while Redis is down: two instances together
- * still stay at the plan's rate.
+ * <p><b>Rate</b>: the same three GCRA states as the Redis script (the key's per-minute rate, its per-second cap, the
+ * org's ceiling), each at {@link #RATE_SHARE} of the plan's rate and burst. The share is conservative because every API
+ * instance limits on its own while Redis is down: two instances together still stay at the plan's rates. Without the
+ * per-second and org states an outage would have let one key spend its burst in a burst and an org with many keys pass
+ * its ceiling, exactly what those limits exist to stop.
  *
  * <p><b>Quotas</b>: the day and month usage Redis last reported to this process for the org and resource, plus what
  * this process admitted since; a request that would pass a limit is refused as usual. An org this process has not
@@ -49,6 +51,8 @@ final class LocalLimits {
     private record Known(LocalDate day, long dayUsed, YearMonth month, long monthUsed) {}
 
     private final Map<String, Double> tatByKey = new HashMap<>();
+    private final Map<String, Double> tatBySecondKey = new HashMap<>();
+    private final Map<String, Double> tatByOrg = new HashMap<>();
     private final Map<DayUnits, Long> units = new HashMap<>();
     private final Map<RouteCalls, Long> calls = new HashMap<>();
     /** Written on every Redis decision, so concurrent; read only here. */
@@ -67,19 +71,34 @@ final class LocalLimits {
         long remaining = -1;
         long resetMs = 0;
         Integer burst = null;
-        double newTat = 0;
+        Gcra perMinute = null;
+        Gcra perSecond = null;
+        Gcra org = null;
         if (!rate.isUnlimited()) {
-            double t = 60_000.0 / (rate.requestsPerMinute() * RATE_SHARE);
-            burst = Math.max(1, (int) Math.floor((rate.burst() == null ? 1 : Math.max(1, rate.burst())) * RATE_SHARE));
-            double tat = Math.max(nowMs, tatByKey.getOrDefault(orgId + '|' + keyId, (double) nowMs));
-            newTat = tat + t * units;
-            double allowAt = newTat - burst * t;
-            if (nowMs < allowAt) {
-                return new UsageLimiter.Decision(UsageLimiter.Outcome.RATE_LIMITED, burst, 0, (long) Math.ceil(allowAt - nowMs),
-                        (long) Math.ceil(tat - nowMs), 0, 0, -1, null);
+            perMinute = Gcra.of(tatByKey, orgId + '|' + keyId, 60_000.0, rate.requestsPerMinute(), rate.burst(), nowMs, units);
+            burst = perMinute.burst;
+            if (!perMinute.admits()) {
+                return perMinute.refusal(UsageLimiter.Outcome.RATE_LIMITED, nowMs);
             }
-            remaining = (long) Math.floor((nowMs - allowAt) / t);
-            resetMs = (long) Math.ceil(newTat - nowMs);
+            remaining = perMinute.remaining(nowMs);
+            resetMs = (long) Math.ceil(perMinute.newTat - nowMs);
+            if (rate.requestsPerSecond() != null) {
+                // The Redis script's per-second burst is one second's worth; here it is that share of it.
+                perSecond = Gcra.of(tatBySecondKey, orgId + '|' + keyId, 1_000.0, rate.requestsPerSecond(), rate.requestsPerSecond(),
+                        nowMs, units);
+                if (!perSecond.admits()) {
+                    return perSecond.refusal(UsageLimiter.Outcome.RATE_LIMITED, nowMs, burst, Math.max(resetMs, perSecond.waitMs(nowMs)));
+                }
+                remaining = Math.min(remaining, perSecond.remaining(nowMs));
+            }
+            if (rate.orgRequestsPerMinute() != null) {
+                org = Gcra.of(tatByOrg, orgId, 60_000.0, rate.orgRequestsPerMinute(), rate.orgBurst(), nowMs, units);
+                if (!org.admits()) {
+                    return org.refusal(UsageLimiter.Outcome.ORG_RATE_LIMITED, nowMs, burst, Math.max(resetMs, org.waitMs(nowMs)));
+                }
+                remaining = Math.min(remaining, org.remaining(nowMs));
+                resetMs = Math.max(resetMs, (long) Math.ceil(org.newTat - nowMs));
+            }
         }
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(day);
@@ -96,8 +115,10 @@ final class LocalLimits {
             return new UsageLimiter.Decision(UsageLimiter.Outcome.MONTH_QUOTA, burst, remaining, 0, resetMs, dayUsed - units, monthUsed - units,
                     limit.perMonth(), null);
         }
-        if (burst != null) {
-            tatByKey.put(orgId + '|' + keyId, newTat);
+        for (Gcra admitted : new Gcra[] {perMinute, perSecond, org}) {
+            if (admitted != null) {
+                admitted.advance();
+            }
         }
         this.units.merge(dayKey, units, Long::sum);
         calls.merge(new RouteCalls(orgId, keyId, day, route), 1L, Long::sum);
@@ -110,12 +131,10 @@ final class LocalLimits {
         if (rate.isUnlimited()) {
             return null;
         }
-        double t = 60_000.0 / (rate.requestsPerMinute() * RATE_SHARE);
-        int burst = Math.max(1, (int) Math.floor((rate.burst() == null ? 1 : Math.max(1, rate.burst())) * RATE_SHARE));
         long nowMs = now.toEpochMilli();
-        double tat = Math.max(nowMs, tatByKey.getOrDefault(orgId + '|' + keyId, (double) nowMs));
-        long remaining = (long) Math.floor((nowMs - (tat - burst * t)) / t);
-        return new UsageLimiter.RateState(burst, Math.max(0, Math.min(burst, remaining)), (long) Math.ceil(tat - nowMs));
+        Gcra perMinute = Gcra.of(tatByKey, orgId + '|' + keyId, 60_000.0, rate.requestsPerMinute(), rate.burst(), nowMs, 0);
+        return new UsageLimiter.RateState(perMinute.burst, Math.max(0, Math.min(perMinute.burst, perMinute.remaining(nowMs))),
+                perMinute.waitMs(nowMs));
     }
 
     /** Takes everything admitted here so far (to be added to Redis); the local rate state is dropped with it. */
@@ -124,6 +143,8 @@ final class LocalLimits {
         units.clear();
         calls.clear();
         tatByKey.clear();
+        tatBySecondKey.clear();
+        tatByOrg.clear();
         return p;
     }
 
@@ -140,5 +161,69 @@ final class LocalLimits {
             }
         }
         return sum;
+    }
+
+    /**
+     * One GCRA state at {@link #RATE_SHARE} of a rate of {@code rate} requests per {@code windowMs} with a burst of
+     * {@code burst}: the request's candidate state, advanced in {@code tats} only by {@link #advance()}, so a request
+     * refused by a later state leaves the earlier ones untouched (as the Redis script does).
+     */
+    private static final class Gcra {
+        final Map<String, Double> tats;
+        final String id;
+        final double interval;
+        final int burst;
+        final long now;
+        final double tat;
+        final double newTat;
+
+        private Gcra(Map<String, Double> tats, String id, double interval, int burst, long now, double tat, double newTat) {
+            this.tats = tats;
+            this.id = id;
+            this.interval = interval;
+            this.burst = burst;
+            this.now = now;
+            this.tat = tat;
+            this.newTat = newTat;
+        }
+
+        static Gcra of(Map<String, Double> tats, String id, double windowMs, int rate, Integer burst, long nowMs, long units) {
+            double interval = windowMs / (rate * RATE_SHARE);
+            int sharedBurst = Math.max(1, (int) Math.floor((burst == null ? 1 : Math.max(1, burst)) * RATE_SHARE));
+            double tat = Math.max(nowMs, tats.getOrDefault(id, (double) nowMs));
+            return new Gcra(tats, id, interval, sharedBurst, nowMs, tat, tat + interval * units);
+        }
+
+        double allowAt() {
+            return newTat - burst * interval;
+        }
+
+        boolean admits() {
+            // Times are epoch milliseconds (~1.8e12, where a double's step is ~2.4e-4 ms) and intervals like 60 s / 900
+            // are not exact: the tolerance keeps the n-th call of a burst of n from being refused by the rounding of n
+            // summed intervals. 0.05 ms early is nothing next to any plan's interval.
+            return now >= allowAt() - 0.05;
+        }
+
+        long remaining(long nowMs) {
+            return (long) Math.floor((nowMs - allowAt()) / interval);
+        }
+
+        /** Until the bucket is full again. */
+        long waitMs(long nowMs) {
+            return (long) Math.ceil(tat - nowMs);
+        }
+
+        UsageLimiter.Decision refusal(UsageLimiter.Outcome outcome, long nowMs) {
+            return refusal(outcome, nowMs, burst, waitMs(nowMs));
+        }
+
+        UsageLimiter.Decision refusal(UsageLimiter.Outcome outcome, long nowMs, Integer reportedBurst, long resetMs) {
+            return new UsageLimiter.Decision(outcome, reportedBurst, 0, (long) Math.ceil(allowAt() - nowMs), resetMs, 0, 0, -1, null);
+        }
+
+        void advance() {
+            tats.put(id, newTat);
+        }
     }
 }

@@ -12,6 +12,8 @@ import io.tunetrail.store.registry.ModelVersion;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,28 @@ public final class AnalyticsService {
 
     public record Wrapped(int year, String modelVersion, long plays, double minutes, long peakListeners, List<Month> months,
             List<Map<String, Object>> topGenres) {}
+
+    /** A listener's year: totals, months, and their most played tracks and genres (the listener's Wrapped). */
+    public record ListenerWrapped(int year, String userId, String modelVersion, long plays, double minutes, LocalDate peakMonth,
+            List<ListenerMonth> months, List<TopItem> topTracks, List<TopItem> topGenres) {}
+
+    public record ListenerMonth(LocalDate month, long plays, double minutes, long tracks) {}
+
+    public record TopItem(int rank, String id, long plays, double minutes) {}
+
+    public record MonthOfYear(int monthOfYear, long plays, double minutes, double share) {}
+
+    public record Season(String season, List<Integer> months, long plays, double minutes, double share) {}
+
+    /** Listening by month of the year and by season, for the org ({@code user_id} null) or one listener. */
+    public record Seasonal(String modelVersion, String userId, String hemisphere, List<MonthOfYear> months, List<Season> seasons,
+            String peakSeason) {}
+
+    /** The meteorological seasons as groups of months; which name a group has depends on the hemisphere. */
+    private static final List<List<Integer>> SEASON_MONTHS = List.of(List.of(12, 1, 2), List.of(3, 4, 5), List.of(6, 7, 8), List.of(9, 10, 11));
+    private static final Map<String, List<String>> SEASON_NAMES = Map.of(
+            "north", List.of("winter", "spring", "summer", "autumn"),
+            "south", List.of("summer", "autumn", "winter", "spring"));
 
     public record TasteProfile(String userId, String modelVersion, List<String> topGenres, Double skipRate, Double minutesLast7Days,
             Integer peakDayOfWeek, Integer peakHourOfDay, List<SimilarUser> similarUsers) {}
@@ -141,6 +165,61 @@ public final class AnalyticsService {
                 }, AnalyticsService::genreRow);
         return new Wrapped(year, v.get().version().toString(), months.stream().mapToLong(Month::plays).sum(),
                 months.stream().mapToDouble(Month::minutes).sum(), months.stream().mapToLong(Month::listeners).max().orElse(0), months, genres);
+    }
+
+    /** A listener's Wrapped for {@code year}: an empty year (no plays, or a listener the org does not have) has zeros. */
+    public ListenerWrapped listenerWrapped(Principal p, String userId, int year) {
+        Check.id("user_id", userId);
+        Optional<ModelVersion> v = active(p, TEMPORAL_PATTERNS);
+        if (v.isEmpty()) {
+            return new ListenerWrapped(year, userId, null, 0, 0, null, List.of(), List.of(), List.of());
+        }
+        long id = v.get().id();
+        List<ListenerMonth> months = sql.list("reading a listener's months", "SELECT month, plays, minutes, tracks FROM listener_monthly "
+                + "WHERE org_id = ? AND model_version_id = ? AND user_id = ? AND extract(year FROM month) = ? ORDER BY month", ps -> {
+                    ps.setString(1, p.orgId());
+                    ps.setLong(2, id);
+                    ps.setString(3, userId);
+                    ps.setInt(4, year);
+                }, rs -> new ListenerMonth(rs.getDate(1).toLocalDate(), rs.getLong(2), rs.getDouble(3), rs.getLong(4)));
+        List<Map.Entry<String, TopItem>> top = sql.list("reading a listener's top items", "SELECT kind, rank, item_id, plays, minutes "
+                + "FROM listener_top_items WHERE org_id = ? AND model_version_id = ? AND user_id = ? AND year = ? ORDER BY kind, rank", ps -> {
+                    ps.setString(1, p.orgId());
+                    ps.setLong(2, id);
+                    ps.setString(3, userId);
+                    ps.setInt(4, year);
+                }, rs -> Map.entry(rs.getString(1), new TopItem(rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getDouble(5))));
+        List<TopItem> tracks = top.stream().filter(e -> e.getKey().equals("track")).map(Map.Entry::getValue).toList();
+        List<TopItem> genres = top.stream().filter(e -> e.getKey().equals("genre")).map(Map.Entry::getValue).toList();
+        ListenerMonth peak = months.stream().max(Comparator.comparingLong(ListenerMonth::plays)).orElse(null);
+        return new ListenerWrapped(year, userId, v.get().version().toString(), months.stream().mapToLong(ListenerMonth::plays).sum(),
+                months.stream().mapToDouble(ListenerMonth::minutes).sum(), peak == null ? null : peak.month(), months, tracks, genres);
+    }
+
+    /** Listening by month of the year and season; {@code hemisphere} (north | south) names the seasons. */
+    public Seasonal seasonal(Principal p, String userId, String hemisphere) {
+        String user = userId == null ? "" : Check.id("user_id", userId);
+        String half = hemisphere == null ? "north" : hemisphere;
+        List<String> names = SEASON_NAMES.get(half);
+        if (names == null) {
+            throw Check.invalid("hemisphere", "'hemisphere' must be north or south");
+        }
+        Rows<MonthOfYear> rows = rows(p, TEMPORAL_PATTERNS, v -> sql.list("reading seasonal profiles", "SELECT month_of_year, plays, "
+                + "minutes, share FROM seasonal_profiles WHERE org_id = ? AND model_version_id = ? AND user_id = ? ORDER BY month_of_year", ps -> {
+                    ps.setString(1, p.orgId());
+                    ps.setLong(2, v);
+                    ps.setString(3, user);
+                }, rs -> new MonthOfYear(rs.getInt(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4))));
+        List<Season> seasons = new ArrayList<>();
+        for (int i = 0; i < SEASON_MONTHS.size(); i++) {
+            List<Integer> in = SEASON_MONTHS.get(i);
+            List<MonthOfYear> of = rows.rows().stream().filter(m -> in.contains(m.monthOfYear())).toList();
+            seasons.add(new Season(names.get(i), in, of.stream().mapToLong(MonthOfYear::plays).sum(),
+                    of.stream().mapToDouble(MonthOfYear::minutes).sum(), of.stream().mapToDouble(MonthOfYear::share).sum()));
+        }
+        String peak = rows.rows().isEmpty() ? null
+                : seasons.stream().max(Comparator.comparingLong(Season::plays)).map(Season::season).orElse(null);
+        return new Seasonal(rows.modelVersion(), userId, half, rows.rows(), rows.rows().isEmpty() ? List.of() : seasons, peak);
     }
 
     /** A listener's taste: recent genres and skip rate (streaming features), listening hours, similar listeners. */

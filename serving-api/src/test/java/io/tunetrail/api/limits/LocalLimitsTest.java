@@ -65,4 +65,42 @@ class LocalLimitsTest {
         assertThat(local.hasPending()).isFalse();
         assertThat(local.drain().isEmpty()).isTrue();
     }
+
+    @Test
+    void thePerSecondCapHoldsWhileRedisIsDown() {
+        LocalLimits local = new LocalLimits();
+        PlanCatalog.Plan pro = PLANS.plan("pro"); // 3000 per minute, burst 300, at most 100 per second
+        List<UsageLimiter.Decision> decisions = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            decisions.add(local.check("org-p", "key-1", pro, "api_calls", 1, NOW, false, ROUTE));
+        }
+        // Half of 100 per second at once, not half of the per-minute burst of 300.
+        assertThat(decisions.stream().filter(UsageLimiter.Decision::allowed)).hasSize(50);
+        UsageLimiter.Decision refused = decisions.get(79);
+        assertThat(refused.outcome()).isEqualTo(UsageLimiter.Outcome.RATE_LIMITED);
+        assertThat(refused.retryAfterMs()).isBetween(1L, 20L);
+        // Half of 100 per second: one more call every 20 ms.
+        assertThat(local.check("org-p", "key-1", pro, "api_calls", 1, NOW.plusMillis(20), false, ROUTE).allowed()).isTrue();
+        assertThat(local.check("org-p", "key-1", pro, "api_calls", 1, NOW.plusMillis(20), false, ROUTE).allowed()).isFalse();
+        // Refusals by the per-second state counted nothing.
+        assertThat(local.drain().totalUnits()).isEqualTo(51);
+    }
+
+    @Test
+    void manyKeysOfOneOrgStayUnderTheOrgCeilingWhileRedisIsDown() {
+        LocalLimits local = new LocalLimits();
+        PlanCatalog.Plan starter = PLANS.plan("starter"); // keys: burst 60; the org: burst 180
+        int allowed = 0;
+        UsageLimiter.Decision last = null;
+        for (int key = 0; key < 5; key++) {
+            for (int i = 0; i < 30; i++) {
+                last = local.check("org-s", "key-" + key, starter, "api_calls", 1, NOW, false, ROUTE);
+                allowed += last.allowed() ? 1 : 0;
+            }
+        }
+        assertThat(allowed).as("half the org's burst of 180").isEqualTo(90);
+        assertThat(last.outcome()).isEqualTo(UsageLimiter.Outcome.ORG_RATE_LIMITED);
+        // Another org is not affected.
+        assertThat(local.check("org-t", "key-0", starter, "api_calls", 1, NOW, false, ROUTE).allowed()).isTrue();
+    }
 }
