@@ -59,6 +59,17 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.POST, "/api/v1/org/ownership"),
                         gateOf(parts, HandlerType.GET, "/api/v1/analytics/usage"),
                         gateOf(parts, HandlerType.GET, "/api/v1/audit-log")));
+        routes.installModelsAndInsights(app, new ConsoleRoutes.ModelGates(
+                        // The page shows each part as its route allows; opening it needs a session only (rollback is for every plan).
+                        Gate.unmetered(Scope.READ, null),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/versions"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/policy"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/pin"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/rollback"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/train")),
+                new ConsoleRoutes.InsightGates(
+                        gateOf(parts, HandlerType.GET, "/api/v1/analytics/correlations/genres"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/tracks/top")));
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

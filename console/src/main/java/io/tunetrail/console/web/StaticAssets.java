@@ -22,6 +22,7 @@ final class StaticAssets {
             "overview.js", new Asset("console/static/overview.js", "text/javascript; charset=utf-8"),
             "keys.js", new Asset("console/static/keys.js", "text/javascript; charset=utf-8"),
             "usage.js", new Asset("console/static/usage.js", "text/javascript; charset=utf-8"),
+            "models.js", new Asset("console/static/models.js", "text/javascript; charset=utf-8"),
             "uPlot.iife.min.js", new Asset(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
             "uPlot.min.css", new Asset(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));
 
