@@ -146,9 +146,10 @@ class ConsoleModelsInsightsIT {
                 "<svg id=\"context-intervals\"", "workout, energy: effect 0.90 (95% CI 0.70 to 1.10", "<svg id=\"wrapped-months\"",
                 "150 plays, 450 minutes", "rock (60 plays)", "Big hit", "Deep cut");
         assertThat(body.indexOf("Big hit")).as("most popular first").isLessThan(body.indexOf("Deep cut"));
-        // 7 days × 12 hours of cells.
+        // 7 days × 24 hours of cells: the 12 hours without plays a day too.
         assertThat(body.substring(body.indexOf("<svg id=\"week-heatmap\""), body.indexOf("</svg>", body.indexOf("<svg id=\"week-heatmap\"")))
-                .split("<rect ", -1)).hasSize(7 * 12 + 1);
+                .split("<rect ", -1)).hasSize(7 * 24 + 1);
+        assertThat(body).contains("Fri 21:00 UTC: 0 plays");
 
         String taste = c.get("/console/insights?year=2026&user_id=u1").body();
         assertThat(taste).contains("id=\"taste-profile\"", "Fri 21:00 UTC");

@@ -71,11 +71,17 @@ final class InsightCharts {
         for (int hour = 0; hour < 24; hour += 3) {
             texts.add(new Views.SvgText(left + hour * HOUR_CELL + HOUR_CELL / 2.0, TOP - 8, hour + ":00", "middle"));
         }
-        for (AnalyticsService.Cell c : cells) {
-            double share = max == 0 ? 0 : (double) c.plays() / max;
-            rects.add(new Views.SvgRect(left + c.hourOfDay() * HOUR_CELL, TOP + (c.dayOfWeek() - 1) * HOUR_CELL, HOUR_CELL - 1, HOUR_CELL - 1,
-                    sequential(share), String.format(Locale.ROOT, "%s %d:00 UTC: %,d plays, %.0f minutes", dayName(c.dayOfWeek()), c.hourOfDay(),
-                            c.plays(), c.minutes())));
+        // The job writes no row for an hour without plays: every hour is drawn, those as empty.
+        AnalyticsService.Cell[][] grid = new AnalyticsService.Cell[8][24];
+        cells.forEach(c -> grid[c.dayOfWeek()][c.hourOfDay()] = c);
+        for (int day = 1; day <= 7; day++) {
+            for (int hour = 0; hour < 24; hour++) {
+                AnalyticsService.Cell c = grid[day][hour];
+                long plays = c == null ? 0 : c.plays();
+                rects.add(new Views.SvgRect(left + hour * HOUR_CELL, TOP + (day - 1) * HOUR_CELL, HOUR_CELL - 1, HOUR_CELL - 1,
+                        sequential(max == 0 ? 0 : (double) plays / max), String.format(Locale.ROOT, "%s %d:00 UTC: %,d plays, %.0f minutes",
+                                dayName(day), hour, plays, c == null ? 0 : c.minutes())));
+            }
         }
         return new Views.Svg("week-heatmap", left + 24 * HOUR_CELL + 10, TOP + 7 * HOUR_CELL + 10, "Plays by weekday and hour (UTC)", rects,
                 List.of(), texts);

@@ -19,10 +19,13 @@ public final class ModelData {
     private final Sql sql;
     private final ModelRegistry registry;
     private final PlanCatalog plans = PlanCatalog.load();
+    /** The worker that takes the training requests: the same one reports their progress. */
+    private final TrainingQueue worker;
 
     public ModelData(Sql sql) {
         this.sql = sql;
         this.registry = new ModelRegistry(sql.dataSource(), plans);
+        this.worker = new TrainingQueue(sql.dataSource(), plans);
     }
 
     public ModelRegistry registry() {
@@ -72,14 +75,20 @@ public final class ModelData {
 
     /** A training request of {@code org} that a worker took and reports at {@code stage}, {@code percent}. */
     public TrainingRequest runningTraining(String org, String stage, int percent) {
-        TrainingQueue queue = new TrainingQueue(sql.dataSource(), plans);
-        TrainingRequest queued = queue.submit(org, "als", Map.of(), null);
-        TrainingRequest taken = queue.claimNext().orElseThrow(() -> new IllegalStateException("no worker could take the training request"));
+        TrainingRequest queued = worker.submit(org, "als", Map.of(), null);
+        TrainingRequest taken = worker.claimNext().orElseThrow(() -> new IllegalStateException("no worker could take the training request"));
         if (!taken.requestId().equals(queued.requestId())) {
             throw new IllegalStateException("the worker took another org's request: " + taken.requestId());
         }
-        queue.leases().heartbeat(org, queued.requestId(), stage, percent);
-        return queue.get(org, queued.requestId()).orElseThrow();
+        return progress(org, queued.requestId(), stage, percent);
+    }
+
+    /** The worker's next progress report on a request it took. */
+    public TrainingRequest progress(String org, String requestId, String stage, int percent) {
+        if (worker.leases().heartbeat(org, requestId, stage, percent) != io.tunetrail.store.jobs.JobLeases.Heartbeat.HELD) {
+            throw new IllegalStateException("the worker lost training request " + requestId);
+        }
+        return worker.get(org, requestId).orElseThrow();
     }
 
     private long activeVersion(String org, String algorithm) {
