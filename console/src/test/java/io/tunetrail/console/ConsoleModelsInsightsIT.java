@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Models and Insights pages at the HTTP level, against the real API server on the local stack: each part decided by
+ * The Models, Insights and Webhooks pages at the HTTP level, against the real API server on the local stack: each part decided by
  * the gate of the API route doing the same thing, actions through the API's model service (audited as the member),
  * another org's version not found, forged forms refused.
  */
@@ -181,5 +181,49 @@ class ConsoleModelsInsightsIT {
         assertThat(models.body()).contains("id=\"versions-upgrade\"", "data-current-plan=\"community\"", "enterprise", "id=\"training-upgrade\"");
         assertThat(c.get("/console/api/model-metrics?algorithm=als").statusCode()).isEqualTo(403);
         assertThat(c.get("/console/api/training-requests").statusCode()).isEqualTo(403);
+    }
+
+    private void insert(String statement, Object... args) {
+        stack.sql().update("seeding", statement, ps -> {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+        });
+    }
+
+    /** An endpoint with a delivered and a failed delivery; none pending, so the API's dispatcher never sends them. */
+    private void webhookWithDeliveries(String org, String webhookId) {
+        insert("INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret, events, consecutive_failures) VALUES (?, ?, ?, "
+                + "'whsec_abcdefghijklmnopqrstuvwx', ARRAY['plan.changed', 'training.queued'], 2)", org, webhookId,
+                "https://hooks.example.com/" + webhookId);
+        insert("INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, status, attempts, next_attempt_at, "
+                + "last_status_code, created_at, delivered_at) VALUES (?, ?, ?, 'plan.changed', '{}'::jsonb, 'delivered', 1, now(), 200, "
+                + "now() - interval '2 hours', now() - interval '2 hours')", org, "dlv_ok_" + webhookId, webhookId);
+        insert("INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, status, attempts, next_attempt_at, "
+                + "last_status_code, last_error, created_at) VALUES (?, ?, ?, 'training.queued', '{}'::jsonb, 'failed', 8, now(), 503, "
+                + "'http_error', now() - interval '1 hour')", org, "dlv_bad_" + webhookId, webhookId);
+    }
+
+    @Test
+    void anAdminSeesTheEndpointsAndTheirDeliveriesAndNothingOfAnotherOrg() {
+        String org = stack.org("hooks", "pro");
+        String other = stack.org("hooks-other", "pro");
+        webhookWithDeliveries(org, "wh_mine");
+        webhookWithDeliveries(other, "wh_theirs");
+
+        HttpResponse<String> page = signedIn(stack.user(org, "admin", Role.ADMIN)).get("/console/webhooks");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("https://hooks.example.com/wh_mine", "plan.changed, training.queued", "closed (2 failures in a row)",
+                "data-delivery-id=\"dlv_ok_wh_mine\"", "data-delivery-id=\"dlv_bad_wh_mine\"", "HTTP 503 (http_error)", ">failed<", ">delivered<")
+                .doesNotContain("wh_theirs", "whsec_");
+        assertThat(page.body().indexOf("dlv_bad_wh_mine")).as("newest first").isLessThan(page.body().indexOf("dlv_ok_wh_mine"));
+
+        HttpResponse<String> member = signedIn(stack.user(org, "member", Role.MEMBER)).get("/console/webhooks");
+        assertThat(member.statusCode()).isEqualTo(403);
+        assertThat(member.body()).contains("Not allowed", "admin role").doesNotContain("wh_mine");
+        String starter = stack.org("hooks-starter", "starter");
+        HttpResponse<String> plan = signedIn(stack.user(starter, "owner", Role.OWNER)).get("/console/webhooks");
+        assertThat(plan.statusCode()).isEqualTo(403);
+        assertThat(plan.body()).contains("Not allowed", "Upgrade");
     }
 }

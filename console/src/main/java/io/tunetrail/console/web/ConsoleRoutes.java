@@ -38,6 +38,9 @@ public final class ConsoleRoutes {
     /** The gates of the insights page: the API's analytics routes and its top tracks route. */
     public record InsightGates(Gate analytics, Gate topTracks) {}
 
+    /** The gates of the webhooks page: the API's endpoint list and deliveries routes. */
+    public record WebhookGates(Gate list, Gate deliveries) {}
+
     private final ConsoleHttp http;
     private final MemberResolver members;
     private final SignInController signIn;
@@ -77,10 +80,10 @@ public final class ConsoleRoutes {
     }
 
     /**
-     * The models and insights pages, through the API's own services: the model service is made as the API makes it,
-     * with the app's webhook service (so its events go out with the API's), and reads the same registry tables.
+     * The models, insights and webhooks pages, through the API's own services: the model service is made as the API
+     * makes it, with the app's webhook service (so its events go out with the API's), and reads the same tables.
      */
-    public void installModelsAndInsights(Javalin app, ModelGates modelGates, InsightGates insightGates) {
+    public void installModelsInsightsAndWebhooks(Javalin app, ModelGates modelGates, InsightGates insightGates, WebhookGates webhookGates) {
         PageGuard guard = new PageGuard(members, http, parts.settings().plans());
         javax.sql.DataSource ds = parts.stores().dataSource();
         PlanCatalog plans = parts.settings().plans();
@@ -92,5 +95,6 @@ public final class ConsoleRoutes {
         new ModelsController(models, new OrgAlgorithms(sql), http).install(app, guard, modelGates);
         new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
                 parts.clock(), http).install(app, guard, insightGates);
+        new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);
     }
 }

@@ -131,4 +131,12 @@ public final class Views {
     public record Insights(Frame frame, InsightsForm form, Map<String, String> errors, String genreVersion, Svg genres, String temporalVersion,
             Svg week, String contextVersion, Svg context, Action topTracks, List<TopTrackRow> top, String topBasis, WrappedView wrapped,
             TasteView taste) {}
+
+    public record DeliveryRow(String deliveryId, String eventType, String status, int attempts, String lastAnswer, String created,
+            String doneOrNext) {}
+
+    public record WebhookView(String webhookId, String url, String events, String created, String circuit, List<DeliveryRow> deliveries) {}
+
+    /** {@code deliveries}: whether the member may read deliveries (the deliveries route's gate). */
+    public record Webhooks(Frame frame, List<WebhookView> endpoints, Action deliveries) {}
 }
