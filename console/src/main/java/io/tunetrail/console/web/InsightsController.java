@@ -72,7 +72,10 @@ final class InsightsController {
         T get();
     }
 
-    /** The answer, or null with the refusal beside its form field when the API would refuse the field with 400 or 404. */
+    /**
+     * The answer, or null with the refusal beside its form field when the API would refuse the field (400). A 404 here
+     * is the taste profile's only: a listener with no history, told beside the user id.
+     */
     private static <T> T read(Map<String, String> errors, Read<T> read) {
         try {
             return read.get();

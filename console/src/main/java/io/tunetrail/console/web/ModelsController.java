@@ -62,7 +62,7 @@ final class ModelsController {
         String pinned = null;
         boolean frozen = false;
         if (list.allowed()) {
-            ModelService.Policy policy = guard.action(gates.policy(), m, "").allowed() ? models.policy(m.principal()) : null;
+            ModelService.Policy policy = guard.action(gates.policy(), m, "Reading the model policy").allowed() ? models.policy(m.principal()) : null;
             Long pinnedId = policy == null ? null : policy.pinnedVersionId();
             frozen = policy != null && policy.frozen();
             rows = new ArrayList<>();
