@@ -209,13 +209,13 @@ class ConsoleBrowserIT {
         String row = "#members-table tr[data-member-id='" + colleague.memberId() + "']";
         new Select(browser.findElement(By.cssSelector(row + " select[name=role]"))).selectByValue("admin");
         browser.findElement(By.cssSelector(row + " .role-form button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
+        afterReload().until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
 
         WebElement name = browser.findElement(By.id("name-team-band"));
         name.clear();
         name.sendKeys("The band");
         browser.findElement(By.cssSelector("[data-team-id=team-band] .rename-form button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
+        afterReload().until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
 
         String own = "#members-table tr[data-member-id='" + owner.memberId() + "']";
         new Select(browser.findElement(By.cssSelector(own + " select[name=role]"))).selectByValue("member");
@@ -266,6 +266,13 @@ class ConsoleBrowserIT {
         assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("api_key."));
         assertThat(browser.findElement(By.id("audit-table")).getText()).contains("api_key.created", admin.email() + " (console)");
         screenshot("10-audit-log");
+    }
+
+    /** A wait across a form's POST and reload: an element found on the old page goes stale mid-check, so look again. */
+    private static WebDriverWait afterReload() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Takes the entries of a refusal the test provoked on purpose out of the browser's log, failing on any other error. */
