@@ -45,7 +45,7 @@ class ConsoleModelsInsightsIT {
 
         HttpResponse<String> page = c.get("/console/models");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("id=\"active-version\">1.1<", "not pinned", "No canary", "data-version-id=\"" + versions.get(2).id() + "\"",
+        assertThat(page.body()).contains("id=\"active-version\">1.1<", "not pinned", "model policy says (pinned)", "No canary", "data-version-id=\"" + versions.get(2).id() + "\"",
                 "ndcg_at_10 0.3000", "data-request-id=\"" + training.requestId() + "\"", "fitting", "40 %", "data-poll=\"true\"")
                 .doesNotContain("versions-upgrade");
         String metrics = c.get("/console/api/model-metrics?algorithm=als").body();

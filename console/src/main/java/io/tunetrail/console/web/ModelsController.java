@@ -60,11 +60,12 @@ final class ModelsController {
         List<Views.VersionRow> rows = null;
         String active = null;
         String pinned = null;
-        boolean frozen = false;
+        String promotions = null;
         if (list.allowed()) {
             ModelService.Policy policy = guard.action(gates.policy(), m, "Reading the model policy").allowed() ? models.policy(m.principal()) : null;
             Long pinnedId = policy == null ? null : policy.pinnedVersionId();
-            frozen = policy != null && policy.frozen();
+            promotions = policy == null ? null : policy.frozen() ? "frozen: new versions stay candidates until you unfreeze"
+                    : "as your plan's model policy says (" + policy.planPolicy().replace('_', ' ') + ")";
             rows = new ArrayList<>();
             for (ModelService.Version v : models.versions(m.principal(), algorithm)) {
                 boolean isActive = "active".equals(v.status());
@@ -84,7 +85,7 @@ final class ModelsController {
             choices.add(algorithm);
         }
         http.render(ctx, 200, "models.jte", new Views.Models(m.frame("Models", "models"), m.session().csrfToken(), algorithm, choices, list, rows,
-                active, pinned, frozen, guard.action(gates.pin(), m, "Pinning a version"), guard.action(gates.rollback(), m, "Rolling back"),
+                active, pinned, promotions, guard.action(gates.pin(), m, "Pinning a version"), guard.action(gates.rollback(), m, "Rolling back"),
                 training, requests, notice(ctx.queryParam("done"))));
     }
 

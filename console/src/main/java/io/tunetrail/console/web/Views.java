@@ -97,7 +97,7 @@ public final class Views {
      * says what the plan needs); {@code notice}: what the last action did.
      */
     public record Models(Frame frame, String csrf, String algorithm, List<String> algorithms, Action list, List<VersionRow> versions,
-            String activeVersion, String pinnedVersion, boolean frozen, Action pin, Action rollback, Action training, List<TrainingRow> requests,
+            String activeVersion, String pinnedVersion, String promotions, Action pin, Action rollback, Action training, List<TrainingRow> requests,
             String notice) {}
 
     /** The rollback's confirmation: from which version of which algorithm (null: the active one when it is sent). */

@@ -33,7 +33,7 @@ public final class ModelData {
     }
 
     /**
-     * {@code n} als versions (1.0, 1.1, ...) with improving metrics; the first {@code promoted} of them promoted in turn,
+     * {@code n} als versions (1.0, 1.1, ...) a week apart with improving metrics; the first {@code promoted} of them promoted in turn,
      * so the last of those is active and the earlier ones retired; the rest stay candidates.
      */
     public List<ModelVersion> alsVersions(String org, int n, int promoted) {
@@ -41,6 +41,8 @@ public final class ModelData {
         for (int i = 0; i < n; i++) {
             ModelVersion v = registry.register(org, "als", Map.of("rank", 10), Map.of("days", 30));
             v = registry.recordMetrics(v.id(), Map.of("ndcg_at_10", 0.20 + 0.05 * i, "precision_at_10", 0.10 + 0.02 * i, "evaluated_users", 500));
+            // A week between versions, as nightly retraining makes them, so the charts over time have a time axis to draw on.
+            insert("UPDATE model_versions SET created_at = now() - ? * interval '7 days' WHERE model_version_id = ?", n - i, v.id());
             if (i < promoted && !registry.promote(v.id()).promoted()) {
                 throw new IllegalStateException("the registry did not promote " + v.version() + " of " + org);
             }
