@@ -65,6 +65,20 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.GET, "/api/v1/alerts"),
                         gateOf(parts, HandlerType.POST, "/api/v1/alerts/{alert_id}/acknowledge"),
                         gateOf(parts, HandlerType.GET, "/api/v1/usage/costs")));
+        routes.installModelsInsightsAndWebhooks(app, new ConsoleRoutes.ModelGates(
+                        // The page shows each part as its route allows; opening it needs a session only (rollback is for every plan).
+                        Gate.unmetered(Scope.READ, null),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/versions"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/policy"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/pin"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/rollback"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/train")),
+                new ConsoleRoutes.InsightGates(
+                        gateOf(parts, HandlerType.GET, "/api/v1/analytics/correlations/genres"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/tracks/top")),
+                new ConsoleRoutes.WebhookGates(
+                        gateOf(parts, HandlerType.GET, "/api/v1/webhooks"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/webhooks/{webhook_id}/deliveries")));
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

@@ -8,16 +8,13 @@ import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.console.auth.ConsoleAccounts;
 import io.tunetrail.console.testing.ConsoleClient;
 import io.tunetrail.console.testing.ConsoleTestStack;
+import io.tunetrail.console.testing.HeadlessChromium;
 import io.tunetrail.store.online.RedisKeys;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -32,17 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -54,33 +45,16 @@ class ConsoleBrowserIT {
     @RegisterExtension
     static final ConsoleTestStack stack = new ConsoleTestStack();
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
-    private static Path profile;
     private static String org;
     private static ConsoleAccounts.CreatedUser admin;
     private static ConsoleAccounts.CreatedUser member;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assertThat(new File(CHROMIUM).canExecute()).as("Debian's chromium (./tunetrail setup installs it)").isTrue();
-        assertThat(new File(CHROMEDRIVER).canExecute()).as("Debian's chromium-driver (./tunetrail setup installs it)").isTrue();
-        Files.createDirectories(SCREENSHOTS);
-        profile = Files.createTempDirectory("console-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-default-apps", "--window-size=1280,1100",
-                "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
 
         org = stack.org("browser", "pro");
         admin = stack.user(org, "admin", Role.ADMIN);
@@ -94,13 +68,8 @@ class ConsoleBrowserIT {
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -119,17 +88,12 @@ class ConsoleBrowserIT {
     }
 
     private static void screenshot(String name) throws IOException {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(name);
     }
 
     /** Every SEVERE entry is a script error or a CSP refusal, except a page the test opened on purpose answering 403. */
     private static void assertNoBrowserErrors() {
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .filter(e -> !e.getMessage().matches(".*Failed to load resource: the server responded with a status of 403.*"))
-                .toList();
-        assertThat(errors).as("errors in the browser's log").isEmpty();
+        assertThat(chromium.errors(".*Failed to load resource: the server responded with a status of 403.*")).as("errors in the browser's log").isEmpty();
     }
 
     private static void signIn(ConsoleAccounts.CreatedUser user) {
@@ -281,13 +245,13 @@ class ConsoleBrowserIT {
         String row = "#members-table tr[data-member-id='" + colleague.memberId() + "']";
         new Select(browser.findElement(By.cssSelector(row + " select[name=role]"))).selectByValue("admin");
         browser.findElement(By.cssSelector(row + " .role-form button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
+        afterReload().until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
 
         WebElement name = browser.findElement(By.id("name-team-band"));
         name.clear();
         name.sendKeys("The band");
         browser.findElement(By.cssSelector("[data-team-id=team-band] .rename-form button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
+        afterReload().until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
 
         String own = "#members-table tr[data-member-id='" + owner.memberId() + "']";
         new Select(browser.findElement(By.cssSelector(own + " select[name=role]"))).selectByValue("member");
@@ -338,6 +302,13 @@ class ConsoleBrowserIT {
         assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("api_key."));
         assertThat(browser.findElement(By.id("audit-table")).getText()).contains("api_key.created", admin.email() + " (console)");
         screenshot("10-audit-log");
+    }
+
+    /** A wait across a form's POST and reload: an element found on the old page goes stale mid-check, so look again. */
+    private static WebDriverWait afterReload() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Takes the entries of a refusal the test provoked on purpose out of the browser's log, failing on any other error. */

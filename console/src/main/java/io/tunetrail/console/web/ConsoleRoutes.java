@@ -1,7 +1,17 @@
 package io.tunetrail.console.web;
 
 import io.javalin.Javalin;
+import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.ServingExtension;
+import io.tunetrail.api.service.AnalyticsService;
+import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.ModelService;
+import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.catalog.PostgresCatalogStore;
+import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.registry.ModelRegistry;
+import io.tunetrail.store.registry.ModelSwitch;
+import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.service.UsageAnalyticsService;
 import io.tunetrail.api.store.Sql;
@@ -28,6 +38,15 @@ public final class ConsoleRoutes {
 
     /** The gates of the overview's alerts and cost: the API's alert listing, acknowledging one, and the cost report. */
     public record OverviewGates(Gate alerts, Gate acknowledgeAlert, Gate costs) {}
+
+    /** The gates of the models page's parts, each the API route's for the same thing; {@code page}: what opening the page takes. */
+    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests) {}
+
+    /** The gates of the insights page: the API's analytics routes and its top tracks route. */
+    public record InsightGates(Gate analytics, Gate topTracks) {}
+
+    /** The gates of the webhooks page: the API's endpoint list and deliveries routes. */
+    public record WebhookGates(Gate list, Gate deliveries) {}
 
     private final ConsoleHttp http;
     private final MemberResolver members;
@@ -76,5 +95,24 @@ public final class ConsoleRoutes {
         resetPages.install(app, guard);
         usagePage.install(app, guard, orgGates.usageAnalytics());
         auditPage.install(app, guard, orgGates.auditLog());
+    }
+
+    /**
+     * The models, insights and webhooks pages, through the API's own services: the model service is made as the API
+     * makes it, with the app's webhook service (so its events go out with the API's), and reads the same tables.
+     */
+    public void installModelsInsightsAndWebhooks(Javalin app, ModelGates modelGates, InsightGates insightGates, WebhookGates webhookGates) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        javax.sql.DataSource ds = parts.stores().dataSource();
+        PlanCatalog plans = parts.settings().plans();
+        ModelRegistry registry = new ModelRegistry(ds, plans);
+        RedisOnlineStore online = new RedisOnlineStore(parts.stores().jedis(), parts.stores().redisWhere());
+        ModelService models = new ModelService(registry, new ModelSwitch(ds, registry, online, ModelService::audit), new TrainingQueue(ds, plans),
+                ServingApp.webhooks(app));
+        Sql sql = new Sql(ds);
+        new ModelsController(models, new OrgAlgorithms(sql), http).install(app, guard, modelGates);
+        new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
+                parts.clock(), http).install(app, guard, insightGates);
+        new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);
     }
 }

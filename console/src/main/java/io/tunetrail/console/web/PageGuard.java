@@ -101,15 +101,35 @@ final class PageGuard {
     }
 
     private void notAllowed(Context ctx, Member m, Gate gate, Gate.Refusal refusal, String title) {
-        String detail = switch (refusal) {
+        String link = refusal == Gate.Refusal.PLAN ? plans.upgradeUrl() : ConsoleHttp.BASE;
+        http.message(ctx, 403, m.frame("Not allowed", ""), "Not allowed", refusalDetail(gate, refusal, m, title), link,
+                refusal == Gate.Refusal.PLAN ? "Upgrade" : "Overview");
+    }
+
+    /**
+     * Whether {@code m} may do what {@code gate} guards, decided as the page itself is ({@link Gate#refusal}), for a page
+     * that shows an action beside others: the reason when not, and for the plan the API's 402 fields.
+     */
+    Views.Action action(Gate gate, Member m, String title) {
+        Gate.Refusal refusal = gate.refusal(m.principal());
+        if (refusal == null) {
+            return new Views.Action(true, null, null);
+        }
+        String why = refusalDetail(gate, refusal, m, title);
+        Views.Upgrade upgrade = refusal != Gate.Refusal.PLAN ? null : new Views.Upgrade(m.principal().plan().id(), plans.plansWith(gate.feature()),
+                plans.featureDescription(gate.feature()), plans.upgradeUrl(), why);
+        return new Views.Action(false, why, upgrade);
+    }
+
+    /** Why {@code gate} turns {@code m} away from {@code title}, in words; a page says it too beside an action it withholds. */
+    String refusalDetail(Gate gate, Gate.Refusal refusal, Member m, String title) {
+        return switch (refusal) {
             case ROLE -> title + " is for members with the " + gate.role().wireName() + " role or higher; you are signed in as a "
                     + m.principal().role().wireName() + ". Ask an owner or admin of " + m.orgName() + " if you need it.";
             case SCOPE -> title + " needs the " + gate.scope().wireName() + " permission, which your role does not give.";
             case PLAN -> title + " needs " + plans.featureDescription(gate.feature()) + ", which the " + m.principal().plan().displayName()
                     + " plan does not include; it is part of " + String.join(", ", plans.plansWith(gate.feature())) + ".";
         };
-        String link = refusal == Gate.Refusal.PLAN ? plans.upgradeUrl() : ConsoleHttp.BASE;
-        http.message(ctx, 403, m.frame("Not allowed", ""), "Not allowed", detail, link, refusal == Gate.Refusal.PLAN ? "Upgrade" : "Overview");
     }
 
     private void refused(Context ctx, Member m, ApiException e) {

@@ -23,6 +23,7 @@ final class StaticAssets {
             "keys.js", new Asset("console/static/keys.js", "text/javascript; charset=utf-8"),
             "usage.js", new Asset("console/static/usage.js", "text/javascript; charset=utf-8"),
             "costs.js", new Asset("console/static/costs.js", "text/javascript; charset=utf-8"),
+            "models.js", new Asset("console/static/models.js", "text/javascript; charset=utf-8"),
             "uPlot.iife.min.js", new Asset(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
             "uPlot.min.css", new Asset(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));
 

@@ -107,4 +107,68 @@ public final class Views {
 
     public record Audit(Frame frame, AuditForm form, List<Option> actors, List<AuditRow> entries, String nextHref, String firstHref,
             Map<String, String> errors) {}
+
+    /**
+     * What the plan lacks for a part of a page, in the fields of the API's 402 body (plan_upgrade_required): the org's
+     * plan, the plans that include the feature, what the feature is, the upgrade link.
+     */
+    public record Upgrade(String currentPlan, List<String> requiredPlans, String featureDescription, String upgradeUrl, String message) {}
+
+    /** An action of a page: allowed, or why not in words ({@code why}), with the upgrade when it is the plan that lacks it. */
+    public record Action(boolean allowed, String why, Upgrade upgrade) {}
+
+    public record VersionRow(String versionId, String version, String status, String metrics, String created, String promoted, boolean active,
+            boolean pinned) {}
+
+    /** A training request with its worker's last progress report; {@code unfinished}: queued or running (the page polls it). */
+    public record TrainingRow(String requestId, String algorithm, String status, String stage, String percent, String created, String error,
+            boolean unfinished) {}
+
+    /**
+     * The models page of one algorithm. {@code versions} is null when {@code list} is not allowed (then its upgrade
+     * says what the plan needs); {@code notice}: what the last action did.
+     */
+    public record Models(Frame frame, String csrf, String algorithm, List<String> algorithms, Action list, List<VersionRow> versions,
+            String activeVersion, String pinnedVersion, String promotions, Action pin, Action rollback, Action training, List<TrainingRow> requests,
+            String notice) {}
+
+    /** The rollback's confirmation: from which version of which algorithm (null: the active one when it is sent). */
+    public record RollbackConfirm(Frame frame, String csrf, String algorithm, String fromVersion) {}
+
+    public record SvgRect(double x, double y, double width, double height, String fill, String title) {}
+
+    public record SvgLine(double x1, double y1, double x2, double y2, String stroke) {}
+
+    /** {@code anchor}: SVG's text-anchor, start, middle or end. */
+    public record SvgText(double x, double y, String text, String anchor) {}
+
+    /** A chart drawn on the server as SVG shapes; {@code label} names it for screen readers. */
+    public record Svg(String id, int width, int height, String label, List<SvgRect> rects, List<SvgLine> lines, List<SvgText> texts) {}
+
+    /** The insights page's form as sent: correlation scope, a listener for the taste profile, the Wrapped year. */
+    public record InsightsForm(String scope, String userId, String year) {}
+
+    public record TopTrackRow(int rank, String trackId, String title, String genres, String plays, String listeners) {}
+
+    public record WrappedView(int year, String modelVersion, String plays, String minutes, String peakListeners, List<String> topGenres,
+            Svg months) {}
+
+    public record TasteView(String userId, List<String> topGenres, String skipRate, String minutesLast7Days, String peak,
+            List<String> similarListeners) {}
+
+    /**
+     * The insights page. A chart is null when the org's analytics job has not produced it yet ({@code *Version} null too);
+     * {@code errors} by form field.
+     */
+    public record Insights(Frame frame, InsightsForm form, Map<String, String> errors, String genreVersion, Svg genres, String temporalVersion,
+            Svg week, String contextVersion, Svg context, Action topTracks, List<TopTrackRow> top, String topBasis, WrappedView wrapped,
+            TasteView taste) {}
+
+    public record DeliveryRow(String deliveryId, String eventType, String status, int attempts, String lastAnswer, String created,
+            String doneOrNext) {}
+
+    public record WebhookView(String webhookId, String url, String events, String created, String circuit, List<DeliveryRow> deliveries) {}
+
+    /** {@code deliveries}: whether the member may read deliveries (the deliveries route's gate). */
+    public record Webhooks(Frame frame, List<WebhookView> endpoints, Action deliveries) {}
 }

@@ -193,7 +193,10 @@ public final class ModelService {
         details.put("algorithm", change.algorithm());
         details.put("from_version", change.from() == null ? null : change.from().version().toString());
         details.put("to_version", change.to().version().toString());
-        AuditLog.record(tx, orgId, new AuditLog.Actor("api_key", change.actor().keyId(), change.actor().memberId()),
+        // A change without a key was made by a member signed in to the web console, recorded as AuditLog.Actor.of records them.
+        AuditLog.Actor actor = change.actor().keyId() == null ? new AuditLog.Actor("console", null, change.actor().memberId())
+                : new AuditLog.Actor("api_key", change.actor().keyId(), change.actor().memberId());
+        AuditLog.record(tx, orgId, actor,
                 "model." + (change.action().equals("pin") ? "pinned" : "rolled_back"), "model_version",
                 Long.toString(change.to().id()), details);
     }

@@ -1,0 +1,143 @@
+package io.tunetrail.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.testing.ConsoleTestStack;
+import io.tunetrail.console.testing.HeadlessChromium;
+import io.tunetrail.console.testing.ModelData;
+import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.TrainingRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The Models and Insights pages in a real browser (one Chromium for the class) on a demo-like enterprise org with
+ * versions, a training run in progress and analytics: the charts are drawn, a pin is made and seen, the training
+ * progress moves without a reload, and no script error or CSP refusal reaches the browser's log.
+ */
+class ConsoleModelsBrowserIT {
+    @RegisterExtension
+    static final ConsoleTestStack stack = new ConsoleTestStack();
+
+    private static HeadlessChromium chromium;
+    private static WebDriver browser;
+    private static ModelData data;
+    private static String org;
+    private static ConsoleAccounts.CreatedUser admin;
+    private static List<ModelVersion> versions;
+    private static TrainingRequest training;
+
+    @BeforeAll
+    static void startBrowserAndSeed() throws IOException {
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
+        org = stack.org("browser-models", "enterprise");
+        data = new ModelData(stack.sql());
+        versions = data.alsVersions(org, 3, 2);
+        data.analytics(org);
+        training = data.runningTraining(org, "loading", 10);
+        admin = stack.user(org, "admin", Role.ADMIN);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void freshBrowserSession() {
+        browser.manage().deleteAllCookies();
+    }
+
+    @AfterEach
+    void noJavaScriptErrors() {
+        assertThat(chromium.errors(null)).as("errors in the browser's log").isEmpty();
+    }
+
+    private static void signIn(ConsoleAccounts.CreatedUser user) {
+        browser.get(stack.base() + "/console/sign-in");
+        browser.findElement(By.id("email")).sendKeys(user.email());
+        browser.findElement(By.id("password")).sendKeys(user.password());
+        browser.findElement(By.id("sign-in")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith("/console"));
+    }
+
+    /** Also across a form's POST and reload, where an element found on the old page goes stale mid-check. */
+    private static WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    private static long script(String js, Object... args) {
+        return ((Number) ((JavascriptExecutor) browser).executeScript(js, args)).longValue();
+    }
+
+    @Test
+    void anAdminSeesTheMetricChartsPinsAVersionAndWatchesTrainingProgress() throws Exception {
+        signIn(admin);
+        browser.get(stack.base() + "/console/models");
+        waiting().until(d -> "true".equals(d.findElement(By.id("metrics-charts")).getAttribute("data-drawn")));
+        assertThat(script("return document.querySelectorAll('#metrics-charts figure[data-drawn=true] canvas').length;"))
+                .as("one drawn chart per metric: evaluated_users, ndcg_at_10, precision_at_10").isEqualTo(3);
+        // Pixels of the first series colour (#2b6cb0) on the first chart's canvas: its line and points.
+        long drawn = script("var c = document.querySelector('#metrics-charts figure canvas');"
+                + "var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
+                + "for (var i = 0; i < d.length; i += 4) { if (d[i + 3] > 200 && Math.abs(d[i] - 43) < 20 && Math.abs(d[i + 1] - 108) < 20"
+                + " && Math.abs(d[i + 2] - 176) < 20) { n++; } } return n;");
+        assertThat(drawn).as("the metric's line drawn on the canvas").isGreaterThan(50);
+        assertThat(browser.findElement(By.id("active-version")).getText()).isEqualTo("1.1");
+        assertThat(browser.findElement(By.id("canary")).getText()).startsWith("No canary");
+        chromium.screenshot("11-models");
+
+        // The worker reports progress; the page shows it without a reload.
+        data.progress(org, training.requestId(), "evaluating", 80);
+        String row = "#training-table tr[data-request-id='" + training.requestId() + "']";
+        waiting().until(d -> d.findElement(By.cssSelector(row + " .stage")).getText().equals("evaluating")
+                && d.findElement(By.cssSelector(row + " .percent")).getText().equals("80 %"));
+        chromium.screenshot("12-models-training-progress");
+
+        browser.findElement(By.cssSelector("#versions-table tr[data-version-id='" + versions.get(2).id() + "'] .pin-form button")).click();
+        waiting().until(d -> d.findElement(By.id("pinned-version")).getText().equals("1.2"));
+        assertThat(browser.findElement(By.id("active-version")).getText()).isEqualTo("1.2");
+        assertThat(browser.findElement(By.id("models-notice")).getText()).startsWith("Pinned");
+        assertThat(data.registry().active(org, "als").orElseThrow().id()).isEqualTo(versions.get(2).id());
+        chromium.screenshot("13-models-pinned");
+    }
+
+    @Test
+    void aMemberSeesTheInsightsHeatMapsAndATasteProfile() throws Exception {
+        signIn(stack.user(org, "member", Role.MEMBER));
+        browser.get(stack.base() + "/console/insights?year=2026");
+        assertThat(script("return document.querySelectorAll('#genre-heatmap rect').length;")).as("3 genres × 3").isEqualTo(9);
+        assertThat(script("return document.querySelectorAll('#week-heatmap rect').length;")).as("7 days × 24 hours, those without plays too").isEqualTo(168);
+        assertThat(script("return document.querySelectorAll('#context-intervals line').length;")).as("zero line and 2 intervals").isEqualTo(3);
+        // Drawn, not just present: the heat map takes room on the page.
+        assertThat(script("var b = document.getElementById('week-heatmap').getBoundingClientRect(); return Math.round(b.width * b.height);"))
+                .isGreaterThan(50_000);
+        assertThat(browser.findElement(By.id("top-tracks")).getText()).contains("Big hit");
+        chromium.screenshot("14-insights");
+
+        browser.findElement(By.id("user_id")).sendKeys("u1");
+        browser.findElement(By.id("insights-show")).click();
+        waiting().until(d -> !d.findElements(By.id("taste-profile")).isEmpty());
+        assertThat(browser.findElement(By.id("taste-profile")).getText()).contains("Fri 21:00 UTC");
+        chromium.screenshot("15-insights-taste");
+    }
+}

@@ -1,0 +1,229 @@
+package io.tunetrail.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.api.audit.AuditLog;
+import io.tunetrail.api.auth.Role;
+import io.tunetrail.console.auth.ConsoleAccounts;
+import io.tunetrail.console.testing.ConsoleClient;
+import io.tunetrail.console.testing.ConsoleTestStack;
+import io.tunetrail.console.testing.ModelData;
+import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.TrainingRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Models, Insights and Webhooks pages at the HTTP level, against the real API server on the local stack: each part decided by
+ * the gate of the API route doing the same thing, actions through the API's model service (audited as the member),
+ * another org's version not found, forged forms refused.
+ */
+class ConsoleModelsInsightsIT {
+    @RegisterExtension
+    static final ConsoleTestStack stack = new ConsoleTestStack();
+
+    private ConsoleClient signedIn(ConsoleAccounts.CreatedUser user) {
+        ConsoleClient c = new ConsoleClient(stack.base());
+        assertThat(c.signIn(user.email(), user.password()).statusCode()).isEqualTo(303);
+        return c;
+    }
+
+    private static String active(ModelData data, String org) {
+        return data.registry().active(org, "als").map(v -> v.version().toString()).orElse("none");
+    }
+
+    @Test
+    void anEnterpriseAdminSeesVersionsMetricsAndTrainingProgressAndPinsAVersion() {
+        String org = stack.org("models", "enterprise");
+        ModelData data = new ModelData(stack.sql());
+        List<ModelVersion> versions = data.alsVersions(org, 3, 2);
+        TrainingRequest training = data.runningTraining(org, "fitting", 40);
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
+        ConsoleClient c = signedIn(admin);
+
+        HttpResponse<String> page = c.get("/console/models");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"active-version\">1.1<", "not pinned", "model policy says (pinned)", "No canary", "data-version-id=\"" + versions.get(2).id() + "\"",
+                "ndcg_at_10 0.3000", "data-request-id=\"" + training.requestId() + "\"", "fitting", "40 %", "data-poll=\"true\"")
+                .doesNotContain("versions-upgrade");
+        String metrics = c.get("/console/api/model-metrics?algorithm=als").body();
+        assertThat(metrics).contains("\"versions\":[\"1.0\",\"1.1\",\"1.2\"]", "\"metric\":\"ndcg_at_10\"", "\"metric\":\"precision_at_10\"");
+        assertThat(c.get("/console/api/training-requests").body()).contains("\"request_id\":\"" + training.requestId() + "\"", "\"stage\":\"fitting\"",
+                "\"percent\":40", "\"unfinished\":true");
+
+        String csrf = ConsoleClient.csrfOf(page.body());
+        HttpResponse<String> pin = c.post("/console/models/pin", "csrf", csrf, "version_id", Long.toString(versions.get(2).id()));
+        assertThat(pin.statusCode()).isEqualTo(303);
+        assertThat(pin.headers().firstValue("Location")).hasValue("/console/models?algorithm=als&done=pinned");
+        assertThat(active(data, org)).isEqualTo("1.2");
+        assertThat(data.registry().policy(org).pinnedVersionId()).isEqualTo(versions.get(2).id());
+        assertThat(c.get("/console/models?done=pinned").body()).contains("id=\"pinned-version\">1.2<", "id=\"models-notice\"");
+        assertThat(new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, "model.pinned", null, null), null, 10).items()).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.actorType()).isEqualTo("console");
+                    assertThat(e.actorMemberId()).isEqualTo(admin.memberId());
+                    assertThat(e.targetId()).isEqualTo(Long.toString(versions.get(2).id()));
+                });
+
+        HttpResponse<String> bad = c.post("/console/models/pin", "csrf", csrf, "version_id", "latest");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("version_id").doesNotContain("Exception");
+    }
+
+    @Test
+    void rollbackIsConfirmedFirstIsForEveryPlanAndARacingSecondRollbackChangesNothing() {
+        String org = stack.org("rollback", "pro");
+        ModelData data = new ModelData(stack.sql());
+        data.alsVersions(org, 2, 2);
+        ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
+
+        String page = c.get("/console/models").body();
+        // Pro lacks custom training: the versions part says what it needs, as the API's 402 body does; rollback stays.
+        assertThat(page).contains("id=\"versions-upgrade\"", "data-current-plan=\"pro\"", "class=\"required-plans\">enterprise<", "class=\"upgrade-link\"",
+                "id=\"rollback-start\"").doesNotContain("versions-table");
+        HttpResponse<String> confirm = c.get("/console/models/rollback?algorithm=als&from_version=1.1");
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("Roll back als?", "name=\"from_version\" value=\"1.1\"");
+        assertThat(active(data, org)).as("showing the confirmation changes nothing").isEqualTo("1.1");
+
+        String csrf = ConsoleClient.csrfOf(confirm.body());
+        HttpResponse<String> done = c.post("/console/models/rollback", "csrf", csrf, "algorithm", "als", "from_version", "1.1");
+        assertThat(done.statusCode()).isEqualTo(303);
+        assertThat(active(data, org)).isEqualTo("1.0");
+        HttpResponse<String> again = c.post("/console/models/rollback", "csrf", csrf, "algorithm", "als", "from_version", "1.1");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("no longer active");
+        assertThat(active(data, org)).isEqualTo("1.0");
+    }
+
+    @Test
+    void membersForgersAndOtherOrgsChangeNothing() {
+        String org = stack.org("modelgate", "enterprise");
+        String other = stack.org("modelgate-other", "enterprise");
+        ModelData data = new ModelData(stack.sql());
+        List<ModelVersion> mine = data.alsVersions(org, 2, 2);
+        List<ModelVersion> theirs = data.alsVersions(other, 2, 2);
+
+        ConsoleClient member = signedIn(stack.user(org, "member", Role.MEMBER));
+        String page = member.get("/console/models").body();
+        assertThat(page).contains("id=\"pin-refused\"", "admin role or higher", "id=\"rollback-refused\"").doesNotContain("pin-form");
+        HttpResponse<String> pin = member.post("/console/models/pin", "csrf", ConsoleClient.csrfOf(page), "version_id", Long.toString(mine.get(0).id()));
+        assertThat(pin.statusCode()).isEqualTo(403);
+        assertThat(pin.body()).contains("Not allowed");
+        assertThat(member.get("/console/models/rollback?algorithm=als").statusCode()).isEqualTo(403);
+        assertThat(active(data, org)).isEqualTo("1.1");
+
+        ConsoleClient admin = signedIn(stack.user(org, "admin", Role.ADMIN));
+        String csrf = ConsoleClient.csrfOf(admin.get("/console/models").body());
+        HttpResponse<String> foreign = admin.post("/console/models/pin", "csrf", csrf, "version_id", Long.toString(theirs.get(0).id()));
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(foreign.body()).contains("Not found");
+        assertThat(active(data, other)).isEqualTo("1.1");
+        assertThat(data.registry().policy(other).pinnedVersionId()).isNull();
+        assertThat(admin.get("/console/models").body()).doesNotContain("data-version-id=\"" + theirs.get(0).id() + "\"");
+
+        // The admin's own session cookie without the form's token: what another site's form would send.
+        HttpResponse<String> forged = admin.post("/console/models/pin", "version_id", Long.toString(mine.get(0).id()));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        HttpResponse<String> forgedRollback = admin.post("/console/models/rollback", "algorithm", "als");
+        assertThat(forgedRollback.statusCode()).isEqualTo(403);
+        assertThat(active(data, org)).isEqualTo("1.1");
+        assertThat(data.registry().policy(org).pinnedVersionId()).isNull();
+    }
+
+    @Test
+    void insightsDrawTheOrgsAnalyticsAndMarkBadFields() {
+        String org = stack.org("insights", "pro");
+        new ModelData(stack.sql()).analytics(org);
+        ConsoleClient c = signedIn(stack.user(org, "member", Role.MEMBER));
+
+        HttpResponse<String> page = c.get("/console/insights?year=2026");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body).contains("<svg id=\"genre-heatmap\"", "rock × pop: NPMI 0.30", "<svg id=\"week-heatmap\"", "Fri 20:00 UTC: ",
+                "<svg id=\"context-intervals\"", "workout, energy: effect 0.90 (95% CI 0.70 to 1.10", "<svg id=\"wrapped-months\"",
+                "150 plays, 450 minutes", "rock (60 plays)", "Big hit", "Deep cut");
+        assertThat(body.indexOf("Big hit")).as("most popular first").isLessThan(body.indexOf("Deep cut"));
+        // 7 days × 24 hours of cells: the 12 hours without plays a day too.
+        assertThat(body.substring(body.indexOf("<svg id=\"week-heatmap\""), body.indexOf("</svg>", body.indexOf("<svg id=\"week-heatmap\"")))
+                .split("<rect ", -1)).hasSize(7 * 24 + 1);
+        assertThat(body).contains("Fri 21:00 UTC: 0 plays");
+
+        String taste = c.get("/console/insights?year=2026&user_id=u1").body();
+        assertThat(taste).contains("id=\"taste-profile\"", "Fri 21:00 UTC");
+        HttpResponse<String> unknown = c.get("/console/insights?year=2026&user_id=nobody");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("id=\"error-user_id\"", "No listening history", "<svg id=\"genre-heatmap\"");
+        HttpResponse<String> badYear = c.get("/console/insights?year=nineteen");
+        assertThat(badYear.statusCode()).isEqualTo(400);
+        assertThat(badYear.body()).contains("id=\"error-year\"");
+        HttpResponse<String> badScope = c.get("/console/insights?scope=planet");
+        assertThat(badScope.statusCode()).isEqualTo(400);
+        assertThat(badScope.body()).contains("id=\"error-scope\"");
+
+        // Another org sees none of it: the same service, the member's own org.
+        String empty = stack.org("insights-empty", "pro");
+        String elsewhere = signedIn(stack.user(empty, "member", Role.MEMBER)).get("/console/insights").body();
+        assertThat(elsewhere).contains("id=\"genres-empty\"", "id=\"week-empty\"", "id=\"context-empty\"").doesNotContain("Big hit", "rock");
+    }
+
+    @Test
+    void plansWithoutTheFeatureSeeWhatTheyNeedAndTheUpgrade() {
+        String community = stack.org("communityplan", "community");
+        ConsoleClient c = signedIn(stack.user(community, "owner", Role.OWNER));
+        HttpResponse<String> insights = c.get("/console/insights");
+        assertThat(insights.statusCode()).isEqualTo(403);
+        assertThat(insights.body()).contains("Not allowed", "pro, enterprise", "Upgrade");
+        HttpResponse<String> models = c.get("/console/models");
+        assertThat(models.statusCode()).isEqualTo(200);
+        assertThat(models.body()).contains("id=\"versions-upgrade\"", "data-current-plan=\"community\"", "enterprise", "id=\"training-upgrade\"");
+        assertThat(c.get("/console/api/model-metrics?algorithm=als").statusCode()).isEqualTo(403);
+        assertThat(c.get("/console/api/training-requests").statusCode()).isEqualTo(403);
+    }
+
+    private void insert(String statement, Object... args) {
+        stack.sql().update("seeding", statement, ps -> {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+        });
+    }
+
+    /** An endpoint with a delivered and a failed delivery; none pending, so the API's dispatcher never sends them. */
+    private void webhookWithDeliveries(String org, String webhookId) {
+        insert("INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret, events, consecutive_failures) VALUES (?, ?, ?, "
+                + "'whsec_abcdefghijklmnopqrstuvwx', ARRAY['plan.changed', 'training.queued'], 2)", org, webhookId,
+                "https://hooks.example.com/" + webhookId);
+        insert("INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, status, attempts, next_attempt_at, "
+                + "last_status_code, created_at, delivered_at) VALUES (?, ?, ?, 'plan.changed', '{}'::jsonb, 'delivered', 1, now(), 200, "
+                + "now() - interval '2 hours', now() - interval '2 hours')", org, "dlv_ok_" + webhookId, webhookId);
+        insert("INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, status, attempts, next_attempt_at, "
+                + "last_status_code, last_error, created_at) VALUES (?, ?, ?, 'training.queued', '{}'::jsonb, 'failed', 8, now(), 503, "
+                + "'http_error', now() - interval '1 hour')", org, "dlv_bad_" + webhookId, webhookId);
+    }
+
+    @Test
+    void anAdminSeesTheEndpointsAndTheirDeliveriesAndNothingOfAnotherOrg() {
+        String org = stack.org("hooks", "pro");
+        String other = stack.org("hooks-other", "pro");
+        webhookWithDeliveries(org, "wh_mine");
+        webhookWithDeliveries(other, "wh_theirs");
+
+        HttpResponse<String> page = signedIn(stack.user(org, "admin", Role.ADMIN)).get("/console/webhooks");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("https://hooks.example.com/wh_mine", "plan.changed, training.queued", "closed (2 failures in a row)",
+                "data-delivery-id=\"dlv_ok_wh_mine\"", "data-delivery-id=\"dlv_bad_wh_mine\"", "HTTP 503 (http_error)", ">failed<", ">delivered<")
+                .doesNotContain("wh_theirs", "whsec_");
+        assertThat(page.body().indexOf("dlv_bad_wh_mine")).as("newest first").isLessThan(page.body().indexOf("dlv_ok_wh_mine"));
+
+        HttpResponse<String> member = signedIn(stack.user(org, "member", Role.MEMBER)).get("/console/webhooks");
+        assertThat(member.statusCode()).isEqualTo(403);
+        assertThat(member.body()).contains("Not allowed", "admin role").doesNotContain("wh_mine");
+        String starter = stack.org("hooks-starter", "starter");
+        HttpResponse<String> plan = signedIn(stack.user(starter, "owner", Role.OWNER)).get("/console/webhooks");
+        assertThat(plan.statusCode()).isEqualTo(403);
+        assertThat(plan.body()).contains("Not allowed", "Upgrade");
+    }
+}
