@@ -94,6 +94,9 @@ public final class ServingApp {
     private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
+    private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
+    /** How often this instance decides the canaries whose period is over (each decision locks its canary: instances may race). */
+    private static final long CANARY_DECIDE_SECONDS = 60;
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -113,6 +116,7 @@ public final class ServingApp {
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
             java.util.Map.entry("RollbackRequest", ModelService.RollbackRequest.class),
+            java.util.Map.entry("CanaryDecisionRequest", io.tunetrail.api.service.CanaryService.DecisionRequest.class),
             java.util.Map.entry("PinRequest", ModelService.PinRequest.class),
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
@@ -168,8 +172,11 @@ public final class ServingApp {
         routes.addAll(new UsageAnalyticsController(new UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        routes.addAll(new ModelsController(new ModelService(registry,
-                new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit),
+        ModelSwitch modelSwitch = new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit);
+        io.tunetrail.store.registry.ModelCanaries canaries = new io.tunetrail.store.registry.ModelCanaries(stores.dataSource(), registry,
+                modelSwitch, online, clock, io.tunetrail.store.registry.ModelCanaries.MIN_JUDGED);
+        routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
+        routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
                 new TrainingQueue(stores.dataSource(), settings.plans(), new CostCap(settings.plans(), costs, clock)), webhooks)).routes());
         routes.addAll(new CostsController(new CostService(sql, costs, clock)).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
@@ -215,6 +222,7 @@ public final class ServingApp {
             config.appData(ROUTES, List.copyOf(routes));
             config.appData(LIMITER, limiter);
             config.appData(ALERTS, alertWriter);
+            config.appData(CANARIES, canaries);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 audio.close();
@@ -232,6 +240,7 @@ public final class ServingApp {
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -268,6 +277,20 @@ public final class ServingApp {
     /** The app's threshold-alert writer (tests wait for it to record what was detected). */
     public static AlertWriter alerts(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(ALERTS);
+    }
+
+    /** The app's canaries (tests decide due canaries through them instead of waiting for the schedule). */
+    public static io.tunetrail.store.registry.ModelCanaries canaries(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(CANARIES);
+    }
+
+    private static void decideCanaries(io.tunetrail.store.registry.ModelCanaries canaries) {
+        try {
+            canaries.decideDue().forEach(d -> LOG.info("org {}: canary {} of {}: {} ({})", d.canary().orgId(), d.canary().canaryId(),
+                    d.canary().algorithm(), d.result(), d.reason()));
+        } catch (RuntimeException e) {
+            LOG.warn("deciding canaries failed: {}", e.getMessage());
+        }
     }
 
     private static void reconcile(UsageLimiter limiter) {

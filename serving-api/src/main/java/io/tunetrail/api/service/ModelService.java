@@ -184,7 +184,7 @@ public final class ModelService {
     }
 
     /**
-     * Records a pin or rollback in the org's audit log, inside the switch's own transaction (a {@link ModelSwitch.Recorder}):
+     * Records a pin, rollback or canary decision in the org's audit log, inside the switch's own transaction (a {@link ModelSwitch.Recorder}):
      * the entry exists exactly when the change does.
      */
     public static void audit(Connection tx, String orgId, ModelSwitch.Change change) throws SQLException {
@@ -193,9 +193,16 @@ public final class ModelService {
         details.put("algorithm", change.algorithm());
         details.put("from_version", change.from() == null ? null : change.from().version().toString());
         details.put("to_version", change.to().version().toString());
-        AuditLog.record(tx, orgId, new AuditLog.Actor("api_key", change.actor().keyId(), change.actor().memberId()),
-                "model." + (change.action().equals("pin") ? "pinned" : "rolled_back"), "model_version",
-                Long.toString(change.to().id()), details);
+        details.putAll(change.details());
+        // The scheduled canary decision acts for no key: the platform decided on the figures.
+        AuditLog.Actor actor = change.actor().keyId() == null && change.actor().memberId() == null ? AuditLog.Actor.OPERATOR
+                : new AuditLog.Actor("api_key", change.actor().keyId(), change.actor().memberId());
+        AuditLog.record(tx, orgId, actor, "model." + switch (change.action()) {
+            case "pin" -> "pinned";
+            case "canary_promote" -> "canary_promoted";
+            case "canary_rollback" -> "canary_rolled_back";
+            default -> "rolled_back";
+        }, "model_version", Long.toString(change.to().id()), details);
     }
 
     private static ModelSwitch.Actor actor(Principal p) {
