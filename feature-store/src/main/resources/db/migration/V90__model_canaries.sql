@@ -49,7 +49,10 @@ CREATE TABLE model_version_notices (
     org_id            tt_id NOT NULL REFERENCES organisations ON DELETE CASCADE,
     model_version_id  bigint NOT NULL,
     created_at        timestamptz NOT NULL DEFAULT now(),
+    -- When the API queued the webhook event (in the same transaction); null: still to announce.
+    announced_at      timestamptz,
     PRIMARY KEY (org_id, model_version_id),
     FOREIGN KEY (org_id, model_version_id) REFERENCES model_versions (org_id, model_version_id) ON DELETE CASCADE
 );
-COMMENT ON TABLE model_version_notices IS 'Model watcher: versions a pinned org was told about (once per version).';
+CREATE INDEX model_version_notices_unannounced ON model_version_notices (created_at) WHERE announced_at IS NULL;
+COMMENT ON TABLE model_version_notices IS 'Model watcher: newer versions a pinned org is told about (once per version); announced_at set when the webhook event was queued.';

@@ -175,6 +175,7 @@ public final class ServingApp {
         ModelSwitch modelSwitch = new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit);
         io.tunetrail.store.registry.ModelCanaries canaries = new io.tunetrail.store.registry.ModelCanaries(stores.dataSource(), registry,
                 modelSwitch, online, clock, io.tunetrail.store.registry.ModelCanaries.MIN_JUDGED);
+        io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable = new io.tunetrail.api.service.VersionAvailableAnnouncer(sql, webhooks);
         routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
         routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
                 new TrainingQueue(stores.dataSource(), settings.plans(), new CostCap(settings.plans(), costs, clock)), webhooks)).routes());
@@ -241,6 +242,7 @@ public final class ServingApp {
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> decideCanaries(canaries), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -282,6 +284,14 @@ public final class ServingApp {
     /** The app's canaries (tests decide due canaries through them instead of waiting for the schedule). */
     public static io.tunetrail.store.registry.ModelCanaries canaries(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(CANARIES);
+    }
+
+    private static void announce(io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable) {
+        try {
+            versionsAvailable.announce();
+        } catch (RuntimeException e) {
+            LOG.warn("announcing new model versions failed: {}", e.getMessage());
+        }
     }
 
     private static void decideCanaries(io.tunetrail.store.registry.ModelCanaries canaries) {

@@ -22,6 +22,7 @@ import io.tunetrail.store.registry.ModelCanaries;
 import io.tunetrail.store.registry.ModelRetention;
 import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.ModelWatcher;
 import io.tunetrail.store.registry.Promotion;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -116,6 +117,8 @@ public final class MaterialiseJob implements NightlyJob {
             // On a plan with a canary the candidate starts one instead (its rows, written above, serve the share).
             Promotion p = new ModelCanaries(ctx.dataSource(), ctx.registry(), new ModelSwitch(ctx.dataSource(), ctx.registry(),
                     ctx.onlineStore()), ctx.onlineStore(), java.time.Clock.systemUTC(), ModelCanaries.MIN_JUDGED).promoteOrStart(candidate.id());
+            // A pinned org keeps its version; the watcher notes the newer one for the API to announce to its admins.
+            new ModelWatcher(ctx.dataSource(), ctx.registry()).watch(p);
             active = p.active();
             reason = p.reason();
         } else {

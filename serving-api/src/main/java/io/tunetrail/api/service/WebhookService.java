@@ -47,7 +47,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookService implements AutoCloseable {
     public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "plan.changed", "usage.limit_reached",
-            "webhook.test", io.tunetrail.api.alerts.AlertStore.EVENT);
+            "webhook.test", io.tunetrail.api.alerts.AlertStore.EVENT, VersionAvailableAnnouncer.EVENT);
 
     public record CreateWebhookRequest(String url, List<String> events) {
         public CreateWebhookRequest {
