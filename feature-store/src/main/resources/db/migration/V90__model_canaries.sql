@@ -47,12 +47,13 @@ ALTER TABLE model_version_changes ADD CONSTRAINT model_version_changes_action_ch
 -- admins hear of each version once (webhook model.version_available and an alert) however often the chain runs.
 CREATE TABLE model_version_notices (
     org_id            tt_id NOT NULL REFERENCES organisations ON DELETE CASCADE,
-    model_version_id  bigint NOT NULL,
+    -- The newer version (not model_version_id: that column name marks a version's output rows, which retention prunes).
+    version_id        bigint NOT NULL,
     created_at        timestamptz NOT NULL DEFAULT now(),
     -- When the API queued the webhook event (in the same transaction); null: still to announce.
     announced_at      timestamptz,
-    PRIMARY KEY (org_id, model_version_id),
-    FOREIGN KEY (org_id, model_version_id) REFERENCES model_versions (org_id, model_version_id) ON DELETE CASCADE
+    PRIMARY KEY (org_id, version_id),
+    FOREIGN KEY (org_id, version_id) REFERENCES model_versions (org_id, model_version_id) ON DELETE CASCADE
 );
 CREATE INDEX model_version_notices_unannounced ON model_version_notices (created_at) WHERE announced_at IS NULL;
 COMMENT ON TABLE model_version_notices IS 'Model watcher: newer versions a pinned org is told about (once per version); announced_at set when the webhook event was queued.';

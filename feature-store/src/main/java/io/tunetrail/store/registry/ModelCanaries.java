@@ -158,7 +158,7 @@ public final class ModelCanaries {
     /** Decides every running canary whose period is over; returns the decisions (a failing one is logged and skipped). */
     public List<Decision> decideDue() {
         List<Canary> due = run("listing due canaries", c -> select(c, "WHERE state = 'running' AND ends_at <= ? ORDER BY ends_at",
-                Timestamp.from(clock.instant())));
+                Timestamp.from(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS))));
         List<Decision> decisions = new ArrayList<>();
         for (Canary canary : due) {
             try {
@@ -177,7 +177,7 @@ public final class ModelCanaries {
      */
     public Decision decide(Canary canary, Verdict verdict, ModelSwitch.Actor actor, String decidedBy) {
         Outcome outcome = outcome(canary);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         boolean promote;
         String reason;
         State state;
@@ -313,7 +313,8 @@ public final class ModelCanaries {
                     : new Promotion(false, candidate, active, "the canary of " + r.candidate().version() + " runs until " + r.endsAt()
                             + "; this version waits for the next run after it is decided");
         }
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds: the period's end compares with the clock as stored.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         long id;
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO model_canaries (org_id, algorithm, candidate_version_id, "
                 + "active_version_id, share_percent, max_regression_percent, period_hours, started_at, ends_at) "

@@ -34,7 +34,7 @@ public final class ModelWatcher {
             return false;
         }
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO model_version_notices (org_id, model_version_id) VALUES (?, ?) "
+                PreparedStatement ps = c.prepareStatement("INSERT INTO model_version_notices (org_id, version_id) VALUES (?, ?) "
                         + "ON CONFLICT DO NOTHING")) {
             ps.setString(1, candidate.orgId());
             ps.setLong(2, candidate.id());

@@ -29,15 +29,15 @@ public final class VersionAvailableAnnouncer {
     public int announce() {
         return sql.transaction("announcing new model versions", c -> {
             int announced = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT n.org_id, n.model_version_id, v.algorithm, v.version, "
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.org_id, n.version_id, v.algorithm, v.version, "
                     + "p.pinned_model_version_id, pv.version FROM model_version_notices n "
-                    + "JOIN model_versions v ON v.org_id = n.org_id AND v.model_version_id = n.model_version_id "
+                    + "JOIN model_versions v ON v.org_id = n.org_id AND v.model_version_id = n.version_id "
                     + "LEFT JOIN org_model_policy p ON p.org_id = n.org_id "
                     + "LEFT JOIN model_versions pv ON pv.org_id = n.org_id AND pv.model_version_id = p.pinned_model_version_id "
                     + "WHERE n.announced_at IS NULL ORDER BY n.created_at LIMIT " + BATCH + " FOR UPDATE OF n SKIP LOCKED");
                     ResultSet rs = ps.executeQuery();
                     PreparedStatement mark = c.prepareStatement("UPDATE model_version_notices SET announced_at = now() "
-                            + "WHERE org_id = ? AND model_version_id = ?")) {
+                            + "WHERE org_id = ? AND version_id = ?")) {
                 while (rs.next()) {
                     String org = rs.getString(1);
                     long versionId = rs.getLong(2);
