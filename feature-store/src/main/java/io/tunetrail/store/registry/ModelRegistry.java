@@ -107,7 +107,7 @@ public final class ModelRegistry {
                     return new Promotion(false, candidate, active, refusal);
                 }
                 if (canaries != null && active != null) {
-                    PlanCatalog.Canary canary = plans.plan(planIn(tx, candidate.orgId())).canary();
+                    PlanCatalog.Canary canary = plans.plan(TrainingQueue.planOf(tx, candidate.orgId())).canary();
                     if (canary != null) {
                         return canaries.start(tx, candidate, active, canary);
                     }
@@ -321,18 +321,6 @@ public final class ModelRegistry {
                 long pinnedId = rs.getLong(2);
                 Long pinned = rs.wasNull() ? null : pinnedId;
                 return new OrgModelPolicy(orgId, plans.plan(rs.getString(1)).modelPolicy(), pinned, rs.getBoolean(3));
-            }
-        }
-    }
-
-    private static String planIn(Connection c, String orgId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ?")) {
-            ps.setString(1, orgId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw StoreException.invalid("there is no org '" + orgId + "'", "Create it first (./tunetrail admin org create)");
-                }
-                return rs.getString(1);
             }
         }
     }
