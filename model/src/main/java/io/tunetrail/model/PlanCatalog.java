@@ -113,8 +113,8 @@ public final class PlanCatalog {
     public record ModelFamily(String name, String tier, String lineage, String description) {}
 
     /**
-     * How a new model version is tried on a share of listeners before it replaces the active one. Declared for the plan
-     * that gets one; nothing runs canaries yet.
+     * How a new model version is tried on a share of listeners before it replaces the active one (the registry's
+     * {@code ModelCanaries} runs it). Declared for the plan that gets one.
      */
     public record Canary(int sharePercent, int periodHours, double maxRegressionPercent) {}
 

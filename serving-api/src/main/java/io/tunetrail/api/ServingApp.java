@@ -94,6 +94,9 @@ public final class ServingApp {
     private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
+    private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
+    /** How often this instance decides the canaries whose period is over (each decision locks its canary: instances may race). */
+    private static final long CANARY_DECIDE_SECONDS = 60;
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -114,6 +117,7 @@ public final class ServingApp {
             java.util.Map.entry("TrainRequest", ModelService.TrainRequest.class),
             java.util.Map.entry("PolicyRequest", ModelService.PolicyRequest.class),
             java.util.Map.entry("RollbackRequest", ModelService.RollbackRequest.class),
+            java.util.Map.entry("CanaryDecisionRequest", io.tunetrail.api.service.CanaryService.DecisionRequest.class),
             java.util.Map.entry("PinRequest", ModelService.PinRequest.class),
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
@@ -169,8 +173,12 @@ public final class ServingApp {
         routes.addAll(new UsageAnalyticsController(new UsageAnalyticsService(sql, stores.jedis(), clock), clock).routes());
         FeedbackService feedback = new FeedbackService(catalogService, interactions, stores.jedis(), clock);
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
-        routes.addAll(new ModelsController(new ModelService(registry,
-                new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit),
+        ModelSwitch modelSwitch = new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit);
+        io.tunetrail.store.registry.ModelCanaries canaries = new io.tunetrail.store.registry.ModelCanaries(stores.dataSource(), registry,
+                modelSwitch, online, clock, io.tunetrail.store.registry.ModelCanaries.MIN_JUDGED);
+        io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable = new io.tunetrail.api.service.VersionAvailableAnnouncer(sql, webhooks);
+        routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
+        routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
                 new TrainingQueue(stores.dataSource(), settings.plans(), new CostCap(settings.plans(), costs, clock)), webhooks)).routes());
         routes.addAll(new CostsController(new CostService(sql, costs, clock)).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
@@ -231,6 +239,7 @@ public final class ServingApp {
             config.appData(ALERTS, alertWriter);
             // Queued batch files, those of earlier runs included, are claimed once the API serves.
             config.events.serverStarted(batches::start);
+            config.appData(CANARIES, canaries);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 batches.close();
@@ -249,6 +258,8 @@ public final class ServingApp {
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -286,6 +297,28 @@ public final class ServingApp {
     /** The app's threshold-alert writer (tests wait for it to record what was detected). */
     public static AlertWriter alerts(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(ALERTS);
+    }
+
+    /** The app's canaries (tests decide due canaries through them instead of waiting for the schedule). */
+    public static io.tunetrail.store.registry.ModelCanaries canaries(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(CANARIES);
+    }
+
+    private static void announce(io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable) {
+        try {
+            versionsAvailable.announce();
+        } catch (RuntimeException e) {
+            LOG.warn("announcing new model versions failed: {}", e.getMessage());
+        }
+    }
+
+    private static void decideCanaries(io.tunetrail.store.registry.ModelCanaries canaries) {
+        try {
+            canaries.decideDue().forEach(d -> LOG.info("org {}: canary {} of {}: {} ({})", d.canary().orgId(), d.canary().canaryId(),
+                    d.canary().algorithm(), d.result(), d.reason()));
+        } catch (RuntimeException e) {
+            LOG.warn("deciding canaries failed: {}", e.getMessage());
+        }
     }
 
     private static void reconcile(UsageLimiter limiter) {

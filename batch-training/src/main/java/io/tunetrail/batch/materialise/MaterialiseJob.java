@@ -18,8 +18,11 @@ import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureView;
 import io.tunetrail.store.online.FeatureViews;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.registry.ModelCanaries;
 import io.tunetrail.store.registry.ModelRetention;
+import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.ModelVersion;
+import io.tunetrail.store.registry.ModelWatcher;
 import io.tunetrail.store.registry.Promotion;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -111,7 +114,11 @@ public final class MaterialiseJob implements NightlyJob {
         ModelVersion active;
         String reason;
         if (candidate.status() == ModelVersion.Status.CANDIDATE) {
-            Promotion p = ctx.registry().promote(candidate.id());
+            // On a plan with a canary the candidate starts one instead (its rows, written above, serve the share).
+            Promotion p = new ModelCanaries(ctx.dataSource(), ctx.registry(), new ModelSwitch(ctx.dataSource(), ctx.registry(),
+                    ctx.onlineStore()), ctx.onlineStore(), java.time.Clock.systemUTC(), ModelCanaries.MIN_JUDGED).promoteOrStart(candidate.id());
+            // A pinned org keeps its version; the watcher notes the newer one for the API to announce to its admins.
+            new ModelWatcher(ctx.dataSource(), ctx.registry()).watch(p);
             active = p.active();
             reason = p.reason();
         } else {

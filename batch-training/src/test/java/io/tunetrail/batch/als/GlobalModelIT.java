@@ -172,15 +172,18 @@ class GlobalModelIT {
         assertThat(registry.activeGlobal("als").orElseThrow().version().toString()).isEqualTo("1.1");
         assertThat(REDIS.store().activeVersion(communityA, FeatureViews.USER_RECOMMENDATIONS)).contains("global-1.1");
         assertThat(REDIS.store().activeVersion(communityB, FeatureViews.USER_RECOMMENDATIONS)).contains("global-1.1");
-        assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.1");
-        // Retention (keep 0): the retired global 1.0 and pro's 1.0 lose their served rows, the active ones keep theirs.
+        // The pro plan tries its new version in a canary first (ModelCanaries): 1.0 stays active, 1.1 is the candidate.
+        assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.0");
+        assertThat(REDIS.jedis().get(RedisKeys.canary(pro, FeatureViews.USER_RECOMMENDATIONS))).startsWith("1.1 ");
+        // Retention (keep 0): the retired global 1.0 loses its served rows, the active ones keep theirs.
         String user = partition("recommendations", communityA, "global-1.0").first().getString(3);
         assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(communityA, FeatureViews.USER_RECOMMENDATIONS, user, "global-1.0")))
                 .isFalse();
         assertThat(REDIS.store().read(communityA, FeatureViews.USER_RECOMMENDATIONS, List.of(user)).get(user)
                 .getString("model_version")).isEqualTo("global-1.1");
         String proUser = partition("recommendations", pro, "1.0").first().getString(3);
-        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(pro, FeatureViews.USER_RECOMMENDATIONS, proUser, "1.0"))).isFalse();
+        assertThat(REDIS.jedis().exists(RedisKeys.versionedRow(pro, FeatureViews.USER_RECOMMENDATIONS, proUser, "1.0")))
+                .as("pro's 1.0 is still active while its successor is in a canary").isTrue();
         assertThatThrownBy(() -> registry.rollback(null, "als")).hasMessageContaining("pruned");
     }
 }

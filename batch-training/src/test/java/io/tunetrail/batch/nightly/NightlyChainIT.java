@@ -218,7 +218,15 @@ class NightlyChainIT {
         // first run are already active and are materialised again as they are).
         NightlyChain.Result second = run(new NightlyChain(List.of(NightlyJobs.byName("als"), NightlyJobs.byName("materialise"))));
         assertThat(second.job("als").modelVersions()).containsEntry(enterprise, "1.1").containsEntry(pro, "1.1");
-        assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.1");
+        // The pro plan tries a new version in a canary first: 1.0 stays active, 1.1 serves the canary's share.
+        assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.0");
+        io.tunetrail.store.registry.ModelCanaries.Canary canary = new io.tunetrail.store.registry.ModelCanaries(DB.dataSource(), registry,
+                new io.tunetrail.store.registry.ModelSwitch(DB.dataSource(), registry, REDIS.store()), REDIS.store(),
+                java.time.Clock.systemUTC(), 1).latest(pro, "als").orElseThrow();
+        assertThat(canary.state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.RUNNING);
+        assertThat(canary.candidate().version()).hasToString("1.1");
+        assertThat(REDIS.jedis().get(io.tunetrail.store.online.RedisKeys.canary(pro, FeatureViews.USER_RECOMMENDATIONS)))
+                .startsWith("1.1 1000 ");
         assertThat(REDIS.store().activeVersion(enterprise, FeatureViews.USER_RECOMMENDATIONS)).contains(held);
         assertThat(registry.active(enterprise, "als").orElseThrow().id()).isEqualTo(pinned.id());
         String user = table("recommendations").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo(held)))

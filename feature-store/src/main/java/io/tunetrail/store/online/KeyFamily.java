@@ -16,7 +16,8 @@ import java.util.Optional;
 public enum KeyFamily {
     ROW("user|track|org ... :fv:VIEW", true),
     VERSIONED_ROW("... :fv:VIEW:v:VERSION", true),
-    ACTIVE_VERSION("fv:VIEW:active", false),
+    // A canary names the version a share of listeners is served: evicting it would end the canary unrecorded.
+    ACTIVE_VERSION("fv:VIEW:active | fv:VIEW:canary", false),
     USAGE("usage:RESOURCE:d|m:PERIOD", false),
     LEDGER("ledger:RESOURCE:d|m:PERIOD", false),
     RATE_LIMIT("ratelimit[:KEY] | ratelimit_s:KEY", false),
@@ -68,7 +69,7 @@ public enum KeyFamily {
         String kind = colon < 0 ? rest : rest.substring(0, colon);
         return Optional.ofNullable(switch (kind) {
             case "user", "track", "org" -> rest.matches(".*:fv:[a-z0-9_]+:v:[A-Za-z0-9._-]+$") ? VERSIONED_ROW : ROW;
-            case "fv" -> rest.endsWith(":active") ? ACTIVE_VERSION : null;
+            case "fv" -> rest.endsWith(":active") || rest.endsWith(":canary") ? ACTIVE_VERSION : null;
             case "usage" -> USAGE;
             case "ledger" -> LEDGER;
             case "ratelimit", "ratelimit_s" -> RATE_LIMIT;

@@ -67,6 +67,18 @@ public interface OnlineStore extends AutoCloseable {
     Optional<String> activeVersion(String orgId, FeatureView view);
 
     /**
+     * Starts (or, with null, ends) serving a canary on a VERSIONED view keyed by listener: from the next read on, the
+     * listeners {@code split} selects get the candidate's rows where it has them, everyone else the active version's.
+     */
+    void setCanary(String orgId, FeatureView view, CanarySplit split);
+
+    /**
+     * The feedback counts (like, skip, ...) recommendations of one model version received, by type: what clients
+     * reported with that {@code model_version} ({@code POST /recommendations/feedback}); empty when none.
+     */
+    Map<String, Long> feedback(String orgId, String version);
+
+    /**
      * Adds {@code units} to the org's counters of {@code resource} for the UTC day and month of {@code at}, atomically,
      * and returns the new totals (what a quota check compares with the plan's limits). Counters live until their
      * period ends plus the {@code org_usage} view's TTL; an increment for a period older than that is not kept.

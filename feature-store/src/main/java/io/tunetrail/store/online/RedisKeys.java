@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * tt:{org}:org:fv:VIEW                       hash      LATEST row of an ORG view     TTL = view TTL
  * tt:{org}:ENTITY:ID:fv:VIEW:v:VERSION       hash      VERSIONED row                 TTL = view TTL
  * tt:{org}:fv:VIEW:active                    string    active version of VIEW        no TTL
+ * tt:{org}:fv:VIEW:canary                    string    running canary of VIEW        no TTL; removed by its decision
  * tt:{org}:usage:RESOURCE:d:yyyyMMdd         integer   COUNTER, UTC day              no TTL; retention at day end + 2 days
  * tt:{org}:usage:RESOURCE:m:yyyyMM           integer   COUNTER, UTC month            no TTL; retention at month end + 2 days
  * tt:{org}:ledger:RESOURCE:d:yyyyMMdd        integer   usage ledger (streaming), day no TTL; retention at day end + 35 days
@@ -97,6 +98,15 @@ public final class RedisKeys {
     public static String activeVersion(String orgId, FeatureView view) {
         requireLayout(view, FeatureView.Layout.VERSIONED);
         return org(orgId) + ":fv:" + view.name() + ":active";
+    }
+
+    /**
+     * The string key naming the running canary of a VERSIONED view ({@link CanarySplit#encode}): the version read
+     * script serves its candidate to the canary's share of listeners instead of the active version.
+     */
+    public static String canary(String orgId, FeatureView view) {
+        requireLayout(view, FeatureView.Layout.VERSIONED);
+        return org(orgId) + ":fv:" + view.name() + ":canary";
     }
 
     /** The counter of a resource for one UTC day. */

@@ -41,16 +41,19 @@ public final class RedisOnlineStore implements OnlineStore {
     /** Rows per MULTI/EXEC: big enough to amortise round trips, small enough not to stall Redis for others. */
     private static final int WRITE_CHUNK = 500;
 
-    // KEYS[1]: the view's active-version key. ARGV[1], ARGV[2]: the row key's parts before and after the entity id
-    // (RedisKeys.versionedParts). ARGV[3..]: entity ids. Returns {} without an active version, else
-    // {version, HGETALL of each row}. Row keys are built here, after the version is known; they share KEYS[1]'s hash
-    // tag, so on a cluster they are in the script's slot.
+    // KEYS[1]: the view's active-version key; KEYS[2] (USER views only): its canary key. ARGV[1], ARGV[2]: the row key's
+    // parts before and after the entity id (RedisKeys.versionedParts). ARGV[3..]: entity ids. Returns {} without an
+    // active version, else {version, HGETALL of each row}: a listener in a running canary's share gets the candidate's
+    // row (the active version's when the candidate has none for them). Row keys are built here, after the version is
+    // known; they share KEYS[1]'s hash tag, so on a cluster they are in the script's slot.
     static final String READ_VERSIONED = String.join("\n",
+            CanarySplit.LUA_FUNCTIONS,
             "local version = redis.call('GET', KEYS[1])",
             "if not version then return {} end",
+            "local canary = read_canary(KEYS[2] or '')",
             "local out = {version}",
             "for i = 3, #ARGV do",
-            "  out[#out + 1] = redis.call('HGETALL', ARGV[1] .. ARGV[i] .. ARGV[2] .. version)",
+            "  out[#out + 1] = read_row(ARGV[1] .. ARGV[i] .. ARGV[2], version, canary, ARGV[i])",
             "end",
             "return out");
     private static final String READ_VERSIONED_SHA = sha1(READ_VERSIONED);
@@ -59,16 +62,18 @@ public final class RedisOnlineStore implements OnlineStore {
      * A Lua function {@code read_rows(first)} for a script of another module that reads one entity's feature rows in
      * the same round trip as its own work (the API's limit check prefetches the daily mix's rows so). It reads the
      * ARGV groups from index {@code first} that {@link #rowReadArgs} builds, resolving a VERSIONED view's active
-     * version in the same atomic step as its row, and returns one {version or '', HGETALL} per view; pass the result
-     * to {@link #decodeRowReads}. The keys are built here, so the layout stays this class's and {@link RedisKeys}'.
+     * version (and a running canary's arm) in the same atomic step as its row, and returns one {version or '', HGETALL}
+     * per view; pass the result to {@link #decodeRowReads}. The keys are built here, so the layout stays this class's
+     * and {@link RedisKeys}'.
      */
     public static final String READ_ROWS_FUNCTION = String.join("\n",
+            CanarySplit.LUA_FUNCTIONS,
             "local function read_rows(first)",
             "  local out = {}",
-            "  for i = first, #ARGV, 3 do",
+            "  for i = first, #ARGV, 5 do",
             "    if ARGV[i] == 'v' then",
             "      local version = redis.call('GET', ARGV[i + 1])",
-            "      if version then out[#out + 1] = {version, redis.call('HGETALL', ARGV[i + 2] .. version)}",
+            "      if version then out[#out + 1] = {version, read_row(ARGV[i + 2], version, read_canary(ARGV[i + 3]), ARGV[i + 4])}",
             "      else out[#out + 1] = {'', {}} end",
             "    else",
             "      out[#out + 1] = {'', redis.call('HGETALL', ARGV[i + 1])}",
@@ -77,19 +82,27 @@ public final class RedisOnlineStore implements OnlineStore {
             "  return out",
             "end");
 
-    /** The ARGV groups (three per view) with which {@link #READ_ROWS_FUNCTION} reads one entity's rows of {@code views}. */
+    /**
+     * The ARGV groups (five per view: kind, pointer or row key, row key before the version, canary key, listener) with
+     * which {@link #READ_ROWS_FUNCTION} reads one entity's rows of {@code views}.
+     */
     public static List<String> rowReadArgs(String orgId, String entityId, List<FeatureView> views) {
-        List<String> args = new ArrayList<>(views.size() * 3);
+        List<String> args = new ArrayList<>(views.size() * 5);
         for (FeatureView view : views) {
             requireRows(view);
             if (view.versioned()) {
                 RedisKeys.VersionedParts parts = RedisKeys.versionedParts(orgId, view);
+                boolean listener = view.entity() == Entity.USER;
                 args.add("v");
                 args.add(RedisKeys.activeVersion(orgId, view));
                 args.add(parts.beforeId() + RedisKeys.entitySegment(orgId, view, entityId) + parts.afterId());
+                args.add(listener ? RedisKeys.canary(orgId, view) : "");
+                args.add(listener ? entityId : "");
             } else {
                 args.add("l");
                 args.add(RedisKeys.row(orgId, view, entityId));
+                args.add("");
+                args.add("");
                 args.add("");
             }
         }
@@ -215,7 +228,7 @@ public final class RedisOnlineStore implements OnlineStore {
         for (String id : entityIds) {
             args.add(RedisKeys.entitySegment(orgId, view, id));
         }
-        List<String> keys = List.of(RedisKeys.activeVersion(orgId, view));
+        List<String> keys = versionKeys(orgId, view);
         Object result;
         try {
             result = jedis.evalsha(READ_VERSIONED_SHA, keys, args);
@@ -232,6 +245,12 @@ public final class RedisOnlineStore implements OnlineStore {
             }
         }
         return rows;
+    }
+
+    /** The read script's keys: the view's pointer, and its canary key when its entity is a listener (whom a canary splits). */
+    private static List<String> versionKeys(String orgId, FeatureView view) {
+        return view.entity() == Entity.USER ? List.of(RedisKeys.activeVersion(orgId, view), RedisKeys.canary(orgId, view))
+                : List.of(RedisKeys.activeVersion(orgId, view));
     }
 
     @Override
@@ -258,7 +277,7 @@ public final class RedisOnlineStore implements OnlineStore {
                     RedisKeys.VersionedParts parts = RedisKeys.versionedParts(orgId, view);
                     // EVAL, not EVALSHA: a pipeline cannot retry one command on NOSCRIPT, and Redis caches the script
                     // by its hash either way.
-                    responses.add(p.eval(READ_VERSIONED, List.of(RedisKeys.activeVersion(orgId, view)),
+                    responses.add(p.eval(READ_VERSIONED, versionKeys(orgId, view),
                             List.of(parts.beforeId(), parts.afterId(), RedisKeys.entitySegment(orgId, view, entityId))));
                 } else {
                     responses.add(p.hgetAll(RedisKeys.row(orgId, view, entityId)));
@@ -348,6 +367,34 @@ public final class RedisOnlineStore implements OnlineStore {
         String key = RedisKeys.activeVersion(orgId, view);
         try {
             return Optional.ofNullable(jedis.get(key));
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    @Override
+    public void setCanary(String orgId, FeatureView view, CanarySplit split) {
+        if (view.entity() != Entity.USER) {
+            throw new IllegalArgumentException("a canary splits listeners; " + view.name() + " is keyed by " + view.entity());
+        }
+        String key = RedisKeys.canary(orgId, view);
+        try {
+            if (split == null) {
+                jedis.del(key);
+            } else {
+                jedis.set(key, split.encode());
+            }
+        } catch (JedisException e) {
+            throw StoreException.unavailable("Redis", where, e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> feedback(String orgId, String version) {
+        try {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            jedis.hgetAll(RedisKeys.feedback(orgId, version)).forEach((type, n) -> counts.put(type, Long.parseLong(n)));
+            return counts;
         } catch (JedisException e) {
             throw StoreException.unavailable("Redis", where, e);
         }

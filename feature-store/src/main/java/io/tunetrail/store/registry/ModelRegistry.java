@@ -81,6 +81,15 @@ public final class ModelRegistry {
 
     /** Promotes the candidate if the org's policy allows it now; see the class comment for the rules. */
     public Promotion promote(long candidateId) {
+        return promote(candidateId, null);
+    }
+
+    /**
+     * {@link #promote}, except that where the org's plan has a canary the candidate is tried in one instead
+     * ({@link ModelCanaries#promoteOrStart}): started by {@code canaries} inside the promotion's transaction, after the
+     * freeze, hold, pin and policy rules said the candidate may go ahead. Null {@code canaries}: promote directly.
+     */
+    Promotion promote(long candidateId, CanaryStarter canaries) {
         return run("promoting model version " + candidateId, c -> Database.inTransaction(c, tx -> {
             ModelVersion candidate = byIdAnyOrg(tx, candidateId).orElseThrow(() -> notFound(candidateId));
             lockLineage(tx, candidate.orgId(), candidate.algorithm());
@@ -93,14 +102,30 @@ public final class ModelRegistry {
                 return new Promotion(false, candidate, active, PlatformModelFreeze.REFUSAL);
             }
             if (candidate.orgId() != null) {
-                OrgModelPolicy policy = policyIn(tx, candidate.orgId());
-                String refusal = refusal(policy, onHold(tx, candidate.orgId()), candidate, active);
+                String refusal = refusal(tx, candidate, active);
                 if (refusal != null) {
                     return new Promotion(false, candidate, active, refusal);
+                }
+                if (canaries != null && active != null) {
+                    PlanCatalog.Canary canary = plans.plan(TrainingQueue.planOf(tx, candidate.orgId())).canary();
+                    if (canary != null) {
+                        return canaries.start(tx, candidate, active, canary);
+                    }
                 }
             }
             return new Promotion(true, candidate, makeActive(tx, candidate, active), "promoted");
         }));
+    }
+
+    /** Starts a canary of a candidate the rules let go ahead, in the promotion's transaction. */
+    @FunctionalInterface
+    interface CanaryStarter {
+        Promotion start(Connection tx, ModelVersion candidate, ModelVersion active, PlanCatalog.Canary canary) throws SQLException;
+    }
+
+    /** Why the org's candidate may not become active now (its hold, freeze, pin or plan policy), or null when it may. */
+    String refusal(Connection tx, ModelVersion candidate, ModelVersion active) throws SQLException {
+        return refusal(policyIn(tx, candidate.orgId()), onHold(tx, candidate.orgId()), candidate, active);
     }
 
     /**
@@ -255,7 +280,7 @@ public final class ModelRegistry {
 
     // --- SQL -----------------------------------------------------------------------------------------------------
 
-    private ModelVersion makeActive(Connection tx, ModelVersion next, ModelVersion current) throws SQLException {
+    ModelVersion makeActive(Connection tx, ModelVersion next, ModelVersion current) throws SQLException {
         if (current != null && current.id() != next.id()) {
             update(tx, "UPDATE model_versions SET status = 'retired' WHERE model_version_id = ?", current.id());
         }
@@ -272,12 +297,12 @@ public final class ModelRegistry {
         }
     }
 
-    private Optional<ModelVersion> activeIn(Connection c, String orgId, String algorithm) throws SQLException {
+    Optional<ModelVersion> activeIn(Connection c, String orgId, String algorithm) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id IS NOT DISTINCT FROM ? AND algorithm = ? "
                 + "AND status = 'active'", orgId, algorithm).stream().findFirst();
     }
 
-    private Optional<ModelVersion> byId(Connection c, String orgId, long id) throws SQLException {
+    Optional<ModelVersion> byId(Connection c, String orgId, long id) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM model_versions WHERE org_id = ? AND model_version_id = ?", orgId, id).stream().findFirst();
     }
 
@@ -337,7 +362,7 @@ public final class ModelRegistry {
         }
     }
 
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
+    static void update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             ps.executeUpdate();

@@ -37,10 +37,11 @@ public final class ModelSwitch {
     /**
      * A recorded change. {@code onlineRows} says whether the new version still has rows in the online store (a retired
      * version's rows expire with their TTL; the nightly run writes the active version's rows again); false means its
-     * readers fall back to popularity until then.
+     * readers fall back to popularity until then. {@code details}: what decided it, for the audit log (a canary's
+     * figures; empty for a rollback or pin by hand).
      */
     public record Change(long changeId, String action, String algorithm, ModelVersion from, ModelVersion to, Actor actor,
-            Instant changedAt, boolean onlineRows) {}
+            Instant changedAt, boolean onlineRows, java.util.Map<String, Object> details) {}
 
     /** A rollback's outcome: the change, or (when {@code change} is null) the version that is active instead of the one expected. */
     public record RollbackResult(Change change, ModelVersion activeNow) {
@@ -85,22 +86,26 @@ public final class ModelSwitch {
         return change("rolling back " + algorithm, orgId, tx -> {
             ModelRegistry.Switch s = registry.rollbackIn(tx, orgId, algorithm, expectedFrom);
             return s.to() == null ? null : s;
-        }, "rollback", actor).map(c -> new RollbackResult(c, c.to())).orElseGet(() -> new RollbackResult(null,
+        }, "rollback", actor, java.util.Map.of()).map(c -> new RollbackResult(c, c.to())).orElseGet(() -> new RollbackResult(null,
                 registry.active(orgId, algorithm).orElse(null)));
     }
 
     /** Pins the org's version and makes it active now (see {@link ModelRegistry#pin}). */
     public Change pin(String orgId, long versionId, Actor actor) {
-        return change("pinning model version " + versionId, orgId, tx -> registry.pinIn(tx, orgId, versionId), "pin", actor)
+        return change("pinning model version " + versionId, orgId, tx -> registry.pinIn(tx, orgId, versionId), "pin", actor, java.util.Map.of())
                 .orElseThrow();
     }
 
-    private interface SwitchWork {
+    interface SwitchWork {
         /** The change made in {@code tx}, or null when nothing changed. */
         ModelRegistry.Switch run(Connection tx) throws SQLException;
     }
 
-    private Optional<Change> change(String action, String orgId, SwitchWork work, String kind, Actor actor) {
+    /**
+     * Runs {@code work} and, when it changed the active version, records the change as {@code kind} and flips the
+     * online pointer, all in one transaction (see the class comment); empty when the work changed nothing.
+     */
+    Optional<Change> change(String action, String orgId, SwitchWork work, String kind, Actor actor, java.util.Map<String, Object> details) {
         AtomicReference<Runnable> undo = new AtomicReference<>();
         try (Connection c = dataSource.getConnection()) {
             return Optional.ofNullable(Database.inTransaction(c, tx -> {
@@ -131,7 +136,7 @@ public final class ModelSwitch {
                     }
                 }
                 boolean rows = flip(orgId, s, undo);
-                Change change = new Change(id, kind, s.to().algorithm(), s.from(), s.to(), actor, at, rows);
+                Change change = new Change(id, kind, s.to().algorithm(), s.from(), s.to(), actor, at, rows, details);
                 recorder.record(tx, orgId, change);
                 return change;
             }));

@@ -178,7 +178,8 @@ public final class TrainingQueue {
                 "Only the worker holding a running request's lease can finish it; a worker whose lease expired must drop its result");
     }
 
-    private static String planOf(Connection c, String orgId) throws SQLException {
+    /** The org's plan id; not found when there is no such org. */
+    static String planOf(Connection c, String orgId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ?")) {
             ps.setString(1, orgId);
             try (ResultSet rs = ps.executeQuery()) {

@@ -30,6 +30,7 @@ class KeyFamilyTest {
         m.put("row", Map.entry(RedisKeys.row(org, FeatureViews.USER_SESSIONS, tricky), KeyFamily.ROW));
         m.put("versionedRow", Map.entry(RedisKeys.versionedRow(org, FeatureViews.USER_RECOMMENDATIONS, tricky, "1.2"), KeyFamily.VERSIONED_ROW));
         m.put("activeVersion", Map.entry(RedisKeys.activeVersion(org, FeatureViews.SIMILAR_TRACKS), KeyFamily.ACTIVE_VERSION));
+        m.put("canary", Map.entry(RedisKeys.canary(org, FeatureViews.USER_RECOMMENDATIONS), KeyFamily.ACTIVE_VERSION));
         m.put("usageDay", Map.entry(RedisKeys.usageDay(org, "api_calls", day), KeyFamily.USAGE));
         m.put("usageMonth", Map.entry(RedisKeys.usageMonth(org, "api_calls", YearMonth.from(day)), KeyFamily.USAGE));
         m.put("ledgerDay", Map.entry(RedisKeys.ledgerDay(org, "api_calls", day), KeyFamily.LEDGER));

@@ -181,10 +181,8 @@ public final class ExperimentService {
         for (int i = 0; i < e.arms().size(); i++) {
             Map<String, Long> feedback = new LinkedHashMap<>();
             counts.get(i).get().forEach((k, v) -> feedback.put(k, Long.parseLong(v)));
-            long positive = feedback.getOrDefault("like", 0L) + feedback.getOrDefault("add_to_playlist", 0L);
-            long negative = feedback.getOrDefault("dislike", 0L) + feedback.getOrDefault("skip", 0L);
-            Double rate = positive + negative == 0 ? null : (double) positive / (positive + negative);
-            arms.add(new ArmResult(e.arms().get(i).name(), e.arms().get(i).modelVersion(), feedback, rate));
+            arms.add(new ArmResult(e.arms().get(i).name(), e.arms().get(i).modelVersion(), feedback,
+                    io.tunetrail.store.online.FeedbackRate.of(feedback).rate()));
         }
         return new Results(e.experimentId(), e.status(), arms);
     }

@@ -184,7 +184,7 @@ public final class ModelService {
     }
 
     /**
-     * Records a pin or rollback in the org's audit log, inside the switch's own transaction (a {@link ModelSwitch.Recorder}):
+     * Records a pin, rollback or canary decision in the org's audit log, inside the switch's own transaction (a {@link ModelSwitch.Recorder}):
      * the entry exists exactly when the change does.
      */
     public static void audit(Connection tx, String orgId, ModelSwitch.Change change) throws SQLException {
@@ -193,12 +193,18 @@ public final class ModelService {
         details.put("algorithm", change.algorithm());
         details.put("from_version", change.from() == null ? null : change.from().version().toString());
         details.put("to_version", change.to().version().toString());
-        // A change without a key was made by a member signed in to the web console, recorded as AuditLog.Actor.of records them.
-        AuditLog.Actor actor = change.actor().keyId() == null ? new AuditLog.Actor("console", null, change.actor().memberId())
+        details.putAll(change.details());
+        // The scheduled canary decision acts for no key and no member: the platform decided on the figures. A change with
+        // a member but no key was made by a member signed in to the web console, recorded as AuditLog.Actor.of records them.
+        AuditLog.Actor actor = change.actor().keyId() == null && change.actor().memberId() == null ? AuditLog.Actor.OPERATOR
+                : change.actor().keyId() == null ? new AuditLog.Actor("console", null, change.actor().memberId())
                 : new AuditLog.Actor("api_key", change.actor().keyId(), change.actor().memberId());
-        AuditLog.record(tx, orgId, actor,
-                "model." + (change.action().equals("pin") ? "pinned" : "rolled_back"), "model_version",
-                Long.toString(change.to().id()), details);
+        AuditLog.record(tx, orgId, actor, "model." + switch (change.action()) {
+            case "pin" -> "pinned";
+            case "canary_promote" -> "canary_promoted";
+            case "canary_rollback" -> "canary_rolled_back";
+            default -> "rolled_back";
+        }, "model_version", Long.toString(change.to().id()), details);
     }
 
     private static ModelSwitch.Actor actor(Principal p) {

@@ -47,7 +47,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookService implements AutoCloseable {
     public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "plan.changed", "usage.limit_reached",
-            "webhook.test", io.tunetrail.api.alerts.AlertStore.EVENT, io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT);
+            "webhook.test", io.tunetrail.api.alerts.AlertStore.EVENT, io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT,
+            VersionAvailableAnnouncer.EVENT);
 
     public record CreateWebhookRequest(String url, List<String> events) {
         public CreateWebhookRequest {
