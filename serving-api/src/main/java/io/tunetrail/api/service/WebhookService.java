@@ -4,7 +4,6 @@ import io.tunetrail.api.auth.ApiKeySecrets;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
-import io.tunetrail.api.http.Json;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.webhook.AddressPolicy;
 import io.tunetrail.api.webhook.DeliveryDispatcher;
