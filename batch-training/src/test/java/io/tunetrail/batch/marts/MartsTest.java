@@ -14,16 +14,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** The listening and model quality marts on a handful of rows whose figures are worked out by hand. */
+/** The listening, retention and model quality marts on a handful of rows whose figures are worked out by hand. */
 class MartsTest {
+    /** The raw interactions' columns the marts read. */
+    private static final StructType INTERACTIONS = new StructType().add("org_id", DataTypes.StringType).add("user_id", DataTypes.StringType)
+            .add("track_id", DataTypes.StringType).add("event_type", DataTypes.StringType)
+            .add("played_ms", DataTypes.LongType).add("event_time", DataTypes.TimestampType)
+            .add("client_event_id", DataTypes.StringType).add("count", DataTypes.IntegerType);
     private final SparkSession spark = LocalSpark.get();
 
     @Test
     void listeningPerDayCountsPlaysListenersMinutesSkipsAndSessionsWeighingByCount() {
-        StructType schema = new StructType().add("org_id", DataTypes.StringType).add("user_id", DataTypes.StringType)
-                .add("track_id", DataTypes.StringType).add("event_type", DataTypes.StringType)
-                .add("played_ms", DataTypes.LongType).add("event_time", DataTypes.TimestampType)
-                .add("client_event_id", DataTypes.StringType).add("count", DataTypes.IntegerType);
         Dataset<Row> events = spark.createDataFrame(List.of(
                 event("u1", "play", 60_000, "2026-03-01T10:00:00Z", 1),
                 event("u1", "skip", 5_000, "2026-03-01T10:05:00Z", 1),
@@ -32,7 +33,7 @@ class MartsTest {
                 event("u1", "complete", 120_000, "2026-03-01T12:00:00Z", 1),
                 // an aggregated import row standing for two plays
                 event("u2", "play", 30_000, "2026-03-01T11:00:00Z", 2),
-                event("u1", "play", 60_000, "2026-03-02T00:10:00Z", 1)), schema);
+                event("u1", "play", 60_000, "2026-03-02T00:10:00Z", 1)), INTERACTIONS);
 
         List<String> days = ListeningMart.daily(events, 30).orderBy("event_date").collectAsList().stream()
                 .map(r -> r.getAs("event_date") + " plays " + r.getAs("plays") + " listeners " + r.getAs("listeners")
@@ -47,10 +48,6 @@ class MartsTest {
 
     @Test
     void retentionFollowsWeeklyCohortsOfFirstPlays() {
-        StructType schema = new StructType().add("org_id", DataTypes.StringType).add("user_id", DataTypes.StringType)
-                .add("track_id", DataTypes.StringType).add("event_type", DataTypes.StringType)
-                .add("played_ms", DataTypes.LongType).add("event_time", DataTypes.TimestampType)
-                .add("client_event_id", DataTypes.StringType).add("count", DataTypes.IntegerType);
         // Weeks start on Monday: 2026-03-02, 03-09, 03-16. Cohort 03-02: u1, u2, u3 (u1's Sunday 03-08 play is week 0).
         // Week 1: u1 (a skip is a play); u2 only liked, which is not a play. Week 2: u1 and u3.
         // Cohort 03-09: u4, playing again in week 1 (03-16). u5 never played (a like only): in no cohort.
@@ -65,7 +62,7 @@ class MartsTest {
                 event("u3", "play", 1, "2026-03-22T23:00:00Z", 1),
                 event("u4", "play", 1, "2026-03-09T00:00:00Z", 1),
                 event("u4", "play", 1, "2026-03-16T09:00:00Z", 1),
-                event("u5", "like", 0, "2026-03-03T10:00:00Z", 1)), schema);
+                event("u5", "like", 0, "2026-03-03T10:00:00Z", 1)), INTERACTIONS);
 
         List<String> rows = RetentionMart.weekly(events).orderBy("cohort_week", "week_number").collectAsList().stream()
                 .map(r -> r.getAs("cohort_week") + " +" + r.getAs("week_number") + " " + r.getAs("active_listeners") + "/"
