@@ -31,7 +31,8 @@ import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
-import io.tunetrail.store.costs.CapThresholds;
+import io.tunetrail.store.alerts.AlertRecorder;
+import io.tunetrail.store.alerts.CostCapAlerts;
 import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.file.Path;
@@ -289,10 +290,11 @@ public final class BatchJobsMain {
         }
     }
 
-    /** The nightly run's cost meter; the cap thresholds' alerts are not wired yet (CapThresholds.NONE). */
+    /** The nightly run's cost meter; the cost cap's thresholds it crosses are alerted from here (CostCapAlerts). */
     private static ChainCosts chainCosts(SparkSession spark, NightlyContext context) {
         return new ChainCosts(SparkCpuMeter.attach(spark), new CostMeter(context.dataSource(), PlanCatalog.load(), CostCatalog.load(),
-                Clock.systemUTC(), CapThresholds.NONE), System.err::println);
+                Clock.systemUTC(), new CostCapAlerts(new AlertRecorder(context.dataSource(), Clock.systemUTC()), Clock.systemUTC())),
+                System.err::println);
     }
 
     /** Each step of the chain as a {@link ChainProgress#LINE_PREFIX} line on stdout, which the CLI draws. */

@@ -159,7 +159,8 @@ class OfflineStoreDocumentedIT {
     @Test
     void theMartsHoldTheRunsFigures() {
         assertThat(result.job(MartsJob.NAME).outputVersions())
-                .containsKeys("mart_listening_daily", "mart_usage_daily", "mart_model_quality");
+                .containsKeys("mart_listening_daily", "mart_usage_daily", "mart_model_quality", "mart_listener_retention",
+                        "mart_costs_daily", "mart_revenue_monthly");
         OfflineTables tables = new OfflineTables(spark, store.toString());
         long plays = spark.read().format("delta").load(tables.location("interactions"))
                 .filter(col("event_type").isin("play", "complete", "skip"))

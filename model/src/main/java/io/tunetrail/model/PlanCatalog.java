@@ -123,7 +123,7 @@ public final class PlanCatalog {
         public static final CostCaps NONE = new CostCaps(null, false);
     }
 
-    /** One plan of the catalog. */
+    /** One plan of the catalog. {@code monthlyPriceUsd}: the list price of a month, null when the plan is not sold. */
     public record Plan(
             String id,
             String displayName,
@@ -138,7 +138,8 @@ public final class PlanCatalog {
             List<String> modelFamilies,
             Canary canary,
             CostCaps costCaps,
-            List<Integer> alertThresholds) {
+            List<Integer> alertThresholds,
+            Double monthlyPriceUsd) {
 
         public boolean hasFeature(String feature) {
             return features.contains(feature);

@@ -28,7 +28,8 @@ import java.util.Set;
 final class PlanCatalogReader {
     private static final Set<String> ROOT_KEYS = Set.of("upgrade_url", "subscription_ended_plan", "model_families", "features", "plans");
     private static final Set<String> PLAN_KEYS = Set.of("display_name", "edition", "features", "limits", "rate_limit", "model_families",
-            "model_policy", "canary", "priority", "concurrency", "cost_caps", "alerts", "stripe_price_ids");
+            "model_policy", "canary", "priority", "concurrency", "cost_caps", "alerts", "stripe_price_ids",
+            "monthly_price_usd");
     private static final Set<String> LIMIT_KEYS = Set.of("per_day", "per_month", "max");
     private static final Set<String> RATE_KEYS = Set.of("requests_per_minute", "requests_per_second", "burst", "org_requests_per_minute", "org_burst");
     private static final Set<String> FAMILY_KEYS = Set.of("tier", "lineage", "description");
@@ -100,7 +101,7 @@ final class PlanCatalogReader {
                 policy(node, path), List.copyOf(strings(node, path, "stripe_price_ids")), priority(node, path),
                 concurrency(node, path), List.copyOf(names(node, path, "model_families", knownFamilies, "model_families")),
                 canary(node.get("canary"), path + ".canary"), costCaps(node.get("cost_caps"), path + ".cost_caps"),
-                alerts(node.get("alerts"), path + ".alerts"));
+                alerts(node.get("alerts"), path + ".alerts"), number(node, path, "monthly_price_usd", 0, Double.MAX_VALUE));
     }
 
     private static Map<String, Limit> limits(JsonNode plan, String planPath) {

@@ -302,6 +302,9 @@ public final class PlatformConfig {
                     + "add LIMIT); 0: no limit.");
     public static final Key SQL_MEMORY = key("sql.memory", "1g",
             "Heap of the SQL endpoint's JVM (-Xmx): Spark local mode runs its queries in that JVM.");
+    public static final Key SQL_AUDIT_RETENTION_DAYS = key("sql.audit.retention-days", "90",
+            "Days the SQL endpoint's statement audit (sql_query_audit) is kept; the endpoint's audit writer deletes older "
+                    + "entries hourly, in batches. At least 1.");
 
     private final Map<String, String> values;
 

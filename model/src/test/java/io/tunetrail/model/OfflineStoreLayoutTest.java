@@ -12,7 +12,8 @@ class OfflineStoreLayoutTest {
     void everyOrgScopedTableIsPartitionedByOrgFirst() {
         assertThat(layout.tables()).isNotEmpty();
         layout.tables().stream()
-                .filter(t -> !t.name().equals("dead_letters"))
+                // The two tables without org_id: refused records, and revenue summed over every org of a plan.
+                .filter(t -> !t.name().equals("dead_letters") && !t.name().equals("mart_revenue_monthly"))
                 .forEach(t -> assertThat(t.partitionBy()).as(t.name()).first().isEqualTo("org_id"));
     }
 

@@ -239,6 +239,7 @@ class PlanCatalogTest {
                 {"rate_limit: { requests_per_minute: -5 }", "plans.basic.rate_limit.requests_per_minute: '-5' must be a positive whole number"},
                 {"limits: { api_calls: { per_day: -1 } }", "plans.basic.limits.api_calls.per_day: '-1' must be a whole number from 0"},
                 {"cost_caps: { monthly_usd: -1 }", "plans.basic.cost_caps.monthly_usd: '-1' must be a number from 0"},
+                {"monthly_price_usd: -9", "plans.basic.monthly_price_usd: '-9' must be a number from 0"},
                 {"cost_caps: { monthly_usd: 10, hard_stop: yes please }", "plans.basic.cost_caps.hard_stop: must be true or false"},
                 {"cost_caps: { monthly_usd: null, hard_stop: true }", "plans.basic.cost_caps.hard_stop: is true without a monthly_usd cap"},
                 {"alerts: { thresholds: [50, 120] }", "plans.basic.alerts.thresholds[1]: '120' must be a whole percentage from 1 to 100"},

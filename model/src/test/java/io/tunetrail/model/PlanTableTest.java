@@ -29,6 +29,7 @@ class PlanTableTest {
         assertThat(table).contains("| model families (`?model=`) | content | content |")
                 .contains("3000 / 100 / 300")
                 .contains("$50, hard stop")
+                .contains("| list price per month | – | $0 | $49 |")
                 .contains("allow_minor + canary 10% for 48 h")
                 .contains("| alerts at | 50% / 80% / 100% |");
         assertThat(table.lines().map(l -> l.chars().filter(c -> c == '|').count()).distinct())

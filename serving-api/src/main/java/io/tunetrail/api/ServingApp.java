@@ -148,7 +148,7 @@ public final class ServingApp {
         Authenticator authenticator = new Authenticator(keyStore, settings.plans(), clock, settings.keyCacheMillis(), settings.keyCacheMaxEntries());
         UsageLimiter limiter = new UsageLimiter(stores.jedis(), stores.redisWhere());
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
-        AlertStore alertStore = new AlertStore(sql, webhooks);
+        AlertStore alertStore = new AlertStore(sql, clock);
         AlertWriter alertWriter = new AlertWriter(alertStore::record);
         AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics,
                 new ThresholdAlerts(alertWriter::offer));

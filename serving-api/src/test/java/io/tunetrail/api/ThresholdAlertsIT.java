@@ -10,7 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.alerts.AlertStore;
-import io.tunetrail.api.alerts.Crossing;
+import io.tunetrail.store.alerts.Crossing;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.service.WebhookService;
@@ -169,8 +169,7 @@ class ThresholdAlertsIT {
     void theDatabaseKeepsOneAlertWhenInstancesRecordTheSameCrossingAtOnce() throws Exception {
         String org = stack.org("backstop", "pro");
         member(org, "m-owner", "owner@backstop.example", "owner", false);
-        WebhookService webhooks = new WebhookService(stack.sql(), stack.clock, io.tunetrail.api.webhook.WebhookSettings.local(new TestResolver()));
-        AlertStore store = new AlertStore(stack.sql(), webhooks);
+        AlertStore store = new AlertStore(stack.sql(), stack.clock);
         Crossing x = new Crossing(org, Crossing.QUOTA, "audio_analysis", Crossing.DAY, TODAY, 80, BigDecimal.valueOf(1000), BigDecimal.valueOf(800),
                 stack.clock.instant());
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -188,7 +187,6 @@ class ThresholdAlertsIT {
             recorded += f.get() ? 1 : 0;
         }
         pool.shutdown();
-        webhooks.close();
         assertThat(recorded).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM alerts WHERE org_id = ?", org)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM email_outbox WHERE org_id = ?", org)).isEqualTo(1);

@@ -14,6 +14,7 @@ import io.tunetrail.sql.guard.SessionDirectory;
 import io.tunetrail.sql.lake.LakeCatalog;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.analyst.AnalystAccounts;
+import io.tunetrail.store.analyst.AuditWriterStatus;
 import io.tunetrail.store.analyst.QueryAuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,9 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
         long timeout = config.getLong(PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS);
         this.timeLimit = timeout > 0 ? new QueryTimeLimit(session.sparkContext(), Duration.ofSeconds(timeout)) : null;
         this.jdbcUrl = jdbcUrl(config, "default");
-        this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE);
+        Path statusFile = AuditWriterStatus.file(config);
+        this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE, Duration.ofDays(config.getLong(PlatformConfig.SQL_AUDIT_RETENTION_DAYS)),
+                status -> status.write(statusFile));
         this.audit = new StatementAudit(this::accountOfUser, auditWriter);
         session.sparkContext().addSparkListener(audit);
     }

@@ -8,7 +8,10 @@ import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.PostgresQuery;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +20,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Writes the BI marts from the offline store: {@code mart_listening_daily} (from the run's interactions snapshot),
- * {@code mart_usage_daily} (from the landed usage events and the orgs' plans) and {@code mart_model_quality} (from
- * {@code model_metrics}, so it runs after evaluate). Each mart is recomputed whole for the run's orgs and replaces
+ * Writes the BI marts from the offline store: {@code mart_listening_daily} and {@code mart_listener_retention} (from
+ * the run's interactions snapshot), {@code mart_usage_daily} (from the landed usage events and the orgs' plans),
+ * {@code mart_model_quality} (from {@code model_metrics}, so it runs after evaluate), {@code mart_costs_daily} (from
+ * PostgreSQL's {@code usage_costs}) and {@code mart_revenue_monthly} (the run's month, from PostgreSQL's orgs,
+ * subscriptions and ledger, in runs over every org only). Each mart is recomputed whole for the run's orgs and replaces
  * their partitions, so a re-run writes the same rows. A mart whose source table does not exist yet (no usage landed,
  * nothing evaluated) is skipped and the result says so.
  */
@@ -57,6 +62,21 @@ public final class MartsJob implements NightlyJob {
             inputs.put(m.table(), m.version());
             write(ctx, "mart_model_quality", ModelQualityMart.of(m.rows()), outputs, figures);
         });
+
+        write(ctx, "mart_listener_retention", RetentionMart.weekly(interactions.rows()), outputs, figures);
+        Dataset<Row> costs = PostgresQuery.rows(ctx.spark(), ctx.config(), CostsMart.QUERY);
+        write(ctx, "mart_costs_daily", CostsMart.daily(ctx.orgFilter().map(o -> costs.filter(col("org_id").equalTo(o))).orElse(costs)),
+                outputs, figures);
+        if (ctx.orgFilter().isPresent()) {
+            // Revenue sums every org of a plan: a run for one org would replace the month with that org's share.
+            figures.put("mart_revenue_monthly", "skipped in a run for one org");
+        } else {
+            YearMonth month = YearMonth.from(ctx.asOf().orElse(LocalDate.now(ctx.clock())));
+            write(ctx, "mart_revenue_monthly", RevenueMart.monthly(month,
+                    PostgresQuery.rows(ctx.spark(), ctx.config(), RevenueMart.ORGS_QUERY),
+                    PostgresQuery.rows(ctx.spark(), ctx.config(), RevenueMart.ledgerQuery(month)),
+                    RevenueMart.prices(ctx.spark(), PlanCatalog.load())), "revenue_month", outputs, figures);
+        }
         return new JobResult(NAME, ctx.runId(), Map.of(), inputs, outputs, figures, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -73,11 +93,16 @@ public final class MartsJob implements NightlyJob {
 
     private static void write(NightlyContext ctx, String table, Dataset<Row> rows, Map<String, Long> outputs,
             Map<String, Object> figures) {
+        write(ctx, table, rows, "org_id", outputs, figures);
+    }
+
+    private static void write(NightlyContext ctx, String table, Dataset<Row> rows, String partition, Map<String, Long> outputs,
+            Map<String, Object> figures) {
         Dataset<Row> stamped = rows.withColumn(RUN_COLUMN, lit(ctx.runId()));
-        // Replace only the org partitions this run computed: other orgs' rows (a run with --org) stay.
+        // Replace only the partitions this run computed: other orgs' rows (a run with --org), other months' revenue stay.
         stamped.write().format("delta").mode(SaveMode.Overwrite)
                 .option("partitionOverwriteMode", "dynamic")
-                .partitionBy("org_id")
+                .partitionBy(partition)
                 .save(ctx.tables().location(table));
         outputs.put(table, ctx.tables().version(table));
         figures.put(table + "_rows", ctx.spark().read().format("delta").load(ctx.tables().location(table))

@@ -14,16 +14,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** The listening and model quality marts on a handful of rows whose figures are worked out by hand. */
+/** The listening, retention and model quality marts on a handful of rows whose figures are worked out by hand. */
 class MartsTest {
+    /** The raw interactions' columns the marts read. */
+    private static final StructType INTERACTIONS = new StructType().add("org_id", DataTypes.StringType).add("user_id", DataTypes.StringType)
+            .add("track_id", DataTypes.StringType).add("event_type", DataTypes.StringType)
+            .add("played_ms", DataTypes.LongType).add("event_time", DataTypes.TimestampType)
+            .add("client_event_id", DataTypes.StringType).add("count", DataTypes.IntegerType);
     private final SparkSession spark = LocalSpark.get();
 
     @Test
     void listeningPerDayCountsPlaysListenersMinutesSkipsAndSessionsWeighingByCount() {
-        StructType schema = new StructType().add("org_id", DataTypes.StringType).add("user_id", DataTypes.StringType)
-                .add("track_id", DataTypes.StringType).add("event_type", DataTypes.StringType)
-                .add("played_ms", DataTypes.LongType).add("event_time", DataTypes.TimestampType)
-                .add("client_event_id", DataTypes.StringType).add("count", DataTypes.IntegerType);
         Dataset<Row> events = spark.createDataFrame(List.of(
                 event("u1", "play", 60_000, "2026-03-01T10:00:00Z", 1),
                 event("u1", "skip", 5_000, "2026-03-01T10:05:00Z", 1),
@@ -32,7 +33,7 @@ class MartsTest {
                 event("u1", "complete", 120_000, "2026-03-01T12:00:00Z", 1),
                 // an aggregated import row standing for two plays
                 event("u2", "play", 30_000, "2026-03-01T11:00:00Z", 2),
-                event("u1", "play", 60_000, "2026-03-02T00:10:00Z", 1)), schema);
+                event("u1", "play", 60_000, "2026-03-02T00:10:00Z", 1)), INTERACTIONS);
 
         List<String> days = ListeningMart.daily(events, 30).orderBy("event_date").collectAsList().stream()
                 .map(r -> r.getAs("event_date") + " plays " + r.getAs("plays") + " listeners " + r.getAs("listeners")
@@ -43,6 +44,37 @@ class MartsTest {
         assertThat(days).containsExactly(
                 "2026-03-01 plays 5 listeners 2 minutes 4.0833 skips 1 skip_rate 0.2 sessions 3 events 6",
                 "2026-03-02 plays 1 listeners 1 minutes 1.0000 skips 0 skip_rate 0.0 sessions 1 events 1");
+    }
+
+    @Test
+    void retentionFollowsWeeklyCohortsOfFirstPlays() {
+        // Weeks start on Monday: 2026-03-02, 03-09, 03-16. Cohort 03-02: u1, u2, u3 (u1's Sunday 03-08 play is week 0).
+        // Week 1: u1 (a skip is a play); u2 only liked, which is not a play. Week 2: u1 and u3.
+        // Cohort 03-09: u4, playing again in week 1 (03-16). u5 never played (a like only): in no cohort.
+        Dataset<Row> events = spark.createDataFrame(List.of(
+                event("u1", "play", 1, "2026-03-02T08:00:00Z", 1),
+                event("u1", "play", 1, "2026-03-08T23:59:00Z", 1),
+                event("u2", "complete", 1, "2026-03-04T10:00:00Z", 1),
+                event("u3", "play", 1, "2026-03-06T10:00:00Z", 1),
+                event("u1", "skip", 1, "2026-03-10T10:00:00Z", 1),
+                event("u2", "like", 0, "2026-03-11T10:00:00Z", 1),
+                event("u1", "play", 1, "2026-03-17T10:00:00Z", 1),
+                event("u3", "play", 1, "2026-03-22T23:00:00Z", 1),
+                event("u4", "play", 1, "2026-03-09T00:00:00Z", 1),
+                event("u4", "play", 1, "2026-03-16T09:00:00Z", 1),
+                event("u5", "like", 0, "2026-03-03T10:00:00Z", 1)), INTERACTIONS);
+
+        List<String> rows = RetentionMart.weekly(events).orderBy("cohort_week", "week_number").collectAsList().stream()
+                .map(r -> r.getAs("cohort_week") + " +" + r.getAs("week_number") + " " + r.getAs("active_listeners") + "/"
+                        + r.getAs("cohort_size") + " " + String.format("%.4f", r.<Double>getAs("retention")))
+                .toList();
+
+        assertThat(rows).containsExactly(
+                "2026-03-02 +0 3/3 1.0000",
+                "2026-03-02 +1 1/3 0.3333",
+                "2026-03-02 +2 2/3 0.6667",
+                "2026-03-09 +0 1/1 1.0000",
+                "2026-03-09 +1 1/1 1.0000");
     }
 
     @Test

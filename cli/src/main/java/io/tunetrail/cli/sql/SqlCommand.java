@@ -7,6 +7,7 @@ import io.tunetrail.cli.stack.Exec;
 import io.tunetrail.cli.stack.ServiceStatus;
 import io.tunetrail.cli.stack.SqlEndpointProcess;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.analyst.AuditWriterStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,9 @@ public final class SqlCommand implements Callable<Integer> {
             ServiceStatus s = endpoint().status();
             System.out.println("  sql       " + s.state().label() + " on " + s.address() + s.pid().stream().mapToObj(p -> " (pid " + p + ")").findFirst().orElse("")
                     + ", log " + s.logFile());
+            // Published by the endpoint's audit writer every few seconds; stale when the endpoint stopped.
+            AuditWriterStatus.read(AuditWriterStatus.file(TunetrailCli.config()))
+                    .ifPresent(a -> System.out.println("  sql audit " + a.line()));
             return s.isRunning() ? 0 : 1;
         }
     }

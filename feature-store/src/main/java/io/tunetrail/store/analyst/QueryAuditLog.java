@@ -123,6 +123,22 @@ public final class QueryAuditLog {
         }
     }
 
+    /**
+     * Deletes at most {@code batch} entries that started before {@code cutoff}, oldest first; returns how many. Small
+     * batches keep each transaction short, so the endpoint's inserts never wait long behind a purge of months.
+     */
+    public int purgeBefore(Instant cutoff, int batch) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM sql_query_audit WHERE statement_id IN (SELECT statement_id "
+                        + "FROM sql_query_audit WHERE started_at < ? ORDER BY started_at LIMIT ?)")) {
+            ps.setTimestamp(1, Timestamp.from(cutoff));
+            ps.setInt(2, batch);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw StoreException.unavailable("PostgreSQL", "sql_query_audit (deleting entries before " + cutoff + ")", e);
+        }
+    }
+
     private static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
     }

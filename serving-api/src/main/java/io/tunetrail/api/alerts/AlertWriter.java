@@ -1,5 +1,6 @@
 package io.tunetrail.api.alerts;
 
+import io.tunetrail.store.alerts.Crossing;
 import io.tunetrail.store.StoreException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,17 +1,17 @@
 package io.tunetrail.api.alerts;
 
+import io.tunetrail.store.alerts.Crossing;
 import io.tunetrail.model.PlanCatalog;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Detects the moment an org's use reaches one of its plan's alert thresholds ({@code alerts.thresholds} of
- * {@code config/plans.yaml}, percentages of each quota and of the cost cap) and hands each such {@link Crossing} on to
+ * {@code config/plans.yaml}, percentages of each quota; the cost cap's are detected by the cost meter) and hands each such {@link Crossing} on to
  * be recorded (in the app, {@link AlertWriter#offer}, off the request thread).
  *
  * <p>A threshold t of a limit L is crossed by the use that takes the counter from below t% of L to at least t%:
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * totals the script already returned: no Redis round trip is added. A request that crosses nothing allocates nothing
  * (an index loop over the plan's thresholds, unboxed values only), because the check runs on every metered request.
  * A counter that goes down and up again (an upload whose unit was refunded, a Redis outage's local decisions) can show
- * the same crossing twice; {@link AlertStore}'s unique key keeps one alert per period.
+ * the same crossing twice; the alerts table's unique key keeps one alert per period.
  */
 public final class ThresholdAlerts {
     private final Consumer<Crossing> sink;
@@ -57,26 +57,6 @@ public final class ThresholdAlerts {
             if (before * 100 < mark && used * 100 >= mark) {
                 sink.accept(new Crossing(orgId, Crossing.QUOTA, resource, period, periodStart(period, now), thresholds.get(i),
                         BigDecimal.valueOf(limit), BigDecimal.valueOf(used), now));
-            }
-        }
-    }
-
-    /**
-     * For the cost meter: the org's month-to-date cost went from {@code beforeUsd} to {@code afterUsd} in {@code month};
-     * every threshold of the plan's {@code cost_caps.monthly_usd} this step reached is alerted once for the month. A plan
-     * without a cap, or with a cap of $0 (where any cost is over it: the cap's refusal says so, not a percentage), alerts
-     * nothing. Safe to call from any thread and with overlapping steps: the store keeps one alert per threshold and month.
-     */
-    public void costAccrued(String orgId, PlanCatalog.Plan plan, YearMonth month, BigDecimal beforeUsd, BigDecimal afterUsd, Instant at) {
-        Double cap = plan.costCaps().monthlyUsd();
-        if (cap == null || cap <= 0) {
-            return;
-        }
-        BigDecimal limit = BigDecimal.valueOf(cap);
-        for (int t : plan.alertThresholds()) {
-            BigDecimal mark = limit.multiply(BigDecimal.valueOf(t)).movePointLeft(2);
-            if (beforeUsd.compareTo(mark) < 0 && afterUsd.compareTo(mark) >= 0) {
-                sink.accept(new Crossing(orgId, Crossing.COST_CAP, Crossing.COST_RESOURCE, Crossing.MONTH, month.atDay(1), t, limit, afterUsd, at));
             }
         }
     }

@@ -4,7 +4,6 @@ import io.tunetrail.api.auth.ApiKeySecrets;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
-import io.tunetrail.api.http.Json;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.webhook.AddressPolicy;
 import io.tunetrail.api.webhook.DeliveryDispatcher;
@@ -47,7 +46,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookService implements AutoCloseable {
     public static final Set<String> EVENTS = Set.of("training.queued", "training.cancelled", "plan.changed", "usage.limit_reached",
-            "webhook.test", io.tunetrail.api.alerts.AlertStore.EVENT, io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT,
+            "webhook.test", io.tunetrail.store.alerts.AlertRecorder.EVENT, io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT,
             VersionAvailableAnnouncer.EVENT);
 
     public record CreateWebhookRequest(String url, List<String> events) {
@@ -255,50 +254,7 @@ public final class WebhookService implements AutoCloseable {
 
     private int emit(java.sql.Connection c, String orgId, String eventType, Map<String, Object> data, String onlyWebhook, String onceKey)
             throws java.sql.SQLException {
-        Instant now = clock.instant();
-        List<String> targets = new java.util.ArrayList<>();
-        try (var ps = c.prepareStatement("SELECT webhook_id FROM webhook_endpoints WHERE org_id = ? AND ? = ANY (events) "
-                + "AND (?::text IS NULL OR webhook_id = ?)")) {
-            ps.setString(1, orgId);
-            ps.setString(2, eventType);
-            ps.setString(3, onlyWebhook);
-            ps.setString(4, onlyWebhook);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    targets.add(rs.getString(1));
-                }
-            }
-        }
-        int queued = 0;
-        try (var ps = c.prepareStatement("INSERT INTO webhook_deliveries (org_id, delivery_id, webhook_id, event_type, payload, "
-                + "next_attempt_at) VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (org_id, delivery_id) DO NOTHING")) {
-            for (String webhookId : targets) {
-                String deliveryId = onceKey == null ? ApiKeySecrets.newId("dlv") : "dlv_once_" + sha256(webhookId + "|" + eventType + "|" + onceKey);
-                Map<String, Object> payload = new LinkedHashMap<>();
-                payload.put("id", deliveryId);
-                payload.put("type", eventType);
-                payload.put("created", now.toString());
-                payload.put("org_id", orgId);
-                payload.put("data", data);
-                ps.setString(1, orgId);
-                ps.setString(2, deliveryId);
-                ps.setString(3, webhookId);
-                ps.setString(4, eventType);
-                ps.setString(5, new String(Json.write(payload), StandardCharsets.UTF_8));
-                ps.setTimestamp(6, Sql.ts(now));
-                queued += ps.executeUpdate();
-            }
-        }
-        return queued;
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
-                    .substring(0, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return io.tunetrail.store.alerts.WebhookOutbox.queue(c, orgId, eventType, data, onlyWebhook, onceKey, clock.instant());
     }
 
     /** Attempts every delivery due now, waiting for them; returns how many attempts were made (tests drive this). */

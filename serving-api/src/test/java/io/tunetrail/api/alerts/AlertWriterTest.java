@@ -1,5 +1,6 @@
 package io.tunetrail.api.alerts;
 
+import io.tunetrail.store.alerts.Crossing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.store.StoreException;

@@ -1,5 +1,6 @@
 package io.tunetrail.api.alerts;
 
+import io.tunetrail.store.alerts.Crossing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunetrail.model.PlanCatalog;
@@ -7,7 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,24 +54,6 @@ class ThresholdAlertsTest {
         alerts.quotaAdmitted("o1", PLANS.plan("free"), true, "api_calls", 1, 500, 500, NOW);
         alerts.quotaAdmitted("o1", PLANS.plan("pro"), false, "no_such_resource", 1, 500, 500, NOW);
         assertThat(seen).isEmpty();
-    }
-
-    @Test
-    void theCostCapAlertsEachThresholdItsStepReaches() {
-        // pro: $500 a month, alert only; starter $50; free $0 (no percentage of nothing); enterprise none.
-        YearMonth month = YearMonth.of(2026, 12);
-        alerts.costAccrued("o1", PLANS.plan("pro"), month, new BigDecimal("249.99"), new BigDecimal("250.00"), NOW);
-        alerts.costAccrued("o1", PLANS.plan("pro"), month, new BigDecimal("250.00"), new BigDecimal("399.99"), NOW);
-        alerts.costAccrued("o1", PLANS.plan("starter"), month, new BigDecimal("39"), new BigDecimal("60"), NOW);
-        alerts.costAccrued("o1", PLANS.plan("free"), month, BigDecimal.ZERO, BigDecimal.ONE, NOW);
-        alerts.costAccrued("o1", PLANS.plan("enterprise"), month, BigDecimal.ZERO, new BigDecimal("1000000"), NOW);
-        assertThat(seen).extracting(c -> c.resource() + " " + c.limit().stripTrailingZeros().toPlainString() + " " + c.thresholdPercent())
-                .containsExactly("cost_usd 500 50", "cost_usd 50 80", "cost_usd 50 100");
-        assertThat(seen).allSatisfy(c -> {
-            assertThat(c.kind()).isEqualTo(Crossing.COST_CAP);
-            assertThat(c.period()).isEqualTo(Crossing.MONTH);
-            assertThat(c.periodStart()).isEqualTo(month.atDay(1));
-        });
     }
 
     @Test

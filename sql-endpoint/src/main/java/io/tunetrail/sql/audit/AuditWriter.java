@@ -1,7 +1,10 @@
 package io.tunetrail.sql.audit;
 
+import io.tunetrail.store.analyst.AuditWriterStatus;
 import io.tunetrail.store.analyst.QueryAuditLog;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,27 +18,42 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes audit entries to PostgreSQL from a thread of its own, in batches, so no statement ever waits for the database:
  * {@link #submit} only queues. While PostgreSQL is slow or down the batch in hand is retried (the table ignores an
- * entry it has, so a retry never duplicates) and new entries wait in a bounded queue; when that is full an entry is
- * dropped, counted ({@link #dropped()}) and logged, never silently.
+ * entry it has, so a retry never duplicates; each refused attempt is counted, {@link #failed()}) and new entries wait
+ * in a bounded queue; when that is full an entry is dropped, counted ({@link #dropped()}) and logged, never silently.
+ * When idle the same thread deletes entries past their retention ({@link AuditRetention}) and publishes its counters
+ * every {@link #REPORT_EVERY} ({@link AuditWriterStatus}).
  */
 public final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     static final int BATCH = 200;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
     private final Consumer<List<QueryAuditLog.Entry>> sink;
     private final BlockingQueue<QueryAuditLog.Entry> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong purged = new AtomicLong();
+    private final AuditRetention retention;
+    private final Consumer<AuditWriterStatus> report;
+    private final Clock clock;
     private final Thread thread;
     private volatile boolean closing;
+    private Instant reportedAt = Instant.MIN;
 
-    public AuditWriter(QueryAuditLog log, int capacity) {
-        this(log::record, capacity);
+    /** Entries older than {@code keep} are deleted; the counters go to {@code report} (the status file) every few seconds. */
+    public AuditWriter(QueryAuditLog log, int capacity, Duration keep, Consumer<AuditWriterStatus> report) {
+        this(log::record, capacity, new AuditRetention(log::purgeBefore, keep, AuditRetention.BATCH, Clock.systemUTC()), report,
+                Clock.systemUTC());
     }
 
-    AuditWriter(Consumer<List<QueryAuditLog.Entry>> sink, int capacity) {
+    AuditWriter(Consumer<List<QueryAuditLog.Entry>> sink, int capacity, AuditRetention retention, Consumer<AuditWriterStatus> report,
+            Clock clock) {
         this.sink = sink;
+        this.retention = retention;
+        this.report = report;
+        this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "sql-audit-writer");
         thread.setDaemon(true);
@@ -61,6 +79,26 @@ public final class AuditWriter implements AutoCloseable {
         return written.get();
     }
 
+    /** Write attempts PostgreSQL refused (each retried). */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Entries deleted for being older than the retention. */
+    public long purged() {
+        return purged.get();
+    }
+
+    /** Entries waiting now. */
+    public long queued() {
+        return queue.size();
+    }
+
+    /** All counters at once. */
+    public AuditWriterStatus status() {
+        return new AuditWriterStatus(queued(), written(), dropped(), failed(), purged(), clock.instant());
+    }
+
     private void run() {
         List<QueryAuditLog.Entry> batch = new ArrayList<>();
         long backoffMs = 250;
@@ -69,6 +107,7 @@ public final class AuditWriter implements AutoCloseable {
                 if (batch.isEmpty()) {
                     QueryAuditLog.Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
                     if (first == null) {
+                        idle();
                         continue;
                     }
                     batch.add(first);
@@ -81,6 +120,7 @@ public final class AuditWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
+                failed.incrementAndGet();
                 LOG.warn("cannot write {} audit entries ({}); retrying in {} ms, {} more waiting", batch.size(), e.getMessage(), backoffMs,
                         queue.size());
                 try {
@@ -91,9 +131,31 @@ public final class AuditWriter implements AutoCloseable {
                 backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
             }
         }
+        publish();
         int lost = batch.size() + queue.size();
         if (lost > 0) {
             LOG.error("the SQL endpoint stopped with {} audit entries not written to PostgreSQL", lost);
+        }
+    }
+
+    /** With nothing to write: purge batches while due and nothing arrives, then publish the counters when it is time. */
+    private void idle() {
+        int deleted;
+        do {
+            deleted = retention.step();
+            purged.addAndGet(deleted);
+        } while (deleted > 0 && queue.isEmpty() && !closing);
+        if (!clock.instant().isBefore(reportedAt.plus(REPORT_EVERY))) {
+            publish();
+        }
+    }
+
+    private void publish() {
+        reportedAt = clock.instant();
+        try {
+            report.accept(status());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot publish the audit writer's counters: {}", e.getMessage());
         }
     }
 

@@ -1,12 +1,13 @@
-package io.tunetrail.api.alerts;
+package io.tunetrail.store.alerts;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 /**
- * One threshold of a quota or cost cap reached by an org in one period: what {@link ThresholdAlerts} detects and
- * {@link AlertStore} records once.
+ * One threshold of a quota or cost cap reached by an org in one period: what the API's quota check and the cost meter
+ * detect and {@link AlertRecorder} records once.
  *
  * @param kind        {@link #QUOTA} or {@link #COST_CAP}
  * @param resource    the metered resource ({@code api_calls}, ...), or {@link #COST_RESOURCE} for a cost cap
@@ -20,4 +21,9 @@ public record Crossing(String orgId, String kind, String resource, String period
     public static final String COST_RESOURCE = "cost_usd";
     public static final String DAY = "day";
     public static final String MONTH = "month";
+
+    /** When the period that starts on {@code start} ends: the quota or cap starts again then. */
+    public static Instant resetsAt(String period, LocalDate start) {
+        return (DAY.equals(period) ? start.plusDays(1) : start.plusMonths(1)).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
 }
