@@ -4,7 +4,6 @@ import io.tunetrail.api.ServingExtension;
 import io.tunetrail.api.alerts.AlertStore;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.service.CostService;
-import io.tunetrail.api.service.WebhookService;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.model.CostCatalog;
 import io.tunetrail.store.costs.OrgCosts;
@@ -35,8 +34,8 @@ final class OverviewData {
     private final CostService costs;
 
     OverviewData(Sql sql, ServingExtension.Parts parts) {
-        // The store only reads and acknowledges here; the webhook service is what it would queue a new alert's deliveries with.
-        this.alerts = new AlertStore(sql, new WebhookService(sql, parts.clock(), parts.settings().webhooks()));
+        // The store only reads and acknowledges here.
+        this.alerts = new AlertStore(sql, parts.clock());
         this.costs = new CostService(sql, new OrgCosts(CostCatalog.load()), parts.clock());
     }
 
