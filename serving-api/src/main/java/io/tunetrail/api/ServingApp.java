@@ -9,7 +9,6 @@ import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.audio.AudioAnalysisStore;
-import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.billing.StripeWebhooks;
@@ -176,7 +175,7 @@ public final class ServingApp {
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
-        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
+        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), settings.audio().store().open(),
                 new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
         routes.addAll(new AudioController(audio, settings.audio().maxBytes()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);

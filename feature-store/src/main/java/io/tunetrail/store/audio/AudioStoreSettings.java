@@ -13,11 +13,11 @@ import java.util.Locale;
  * job ships it to its executors and each opens its own store.
  *
  * @param kind         {@code local} or {@code s3}
- * @param root         the local store's folder (also set for s3, unused)
+ * @param root         the local store's folder, as a string (a Path is not serializable); unused for s3
  * @param maxReadBytes an object larger than this is refused on read ({@code api.audio.max-upload-bytes}: nothing
  *                     larger was ever accepted)
  */
-public record AudioStoreSettings(String kind, Path root, String endpoint, String bucket, String region, boolean pathStyle,
+public record AudioStoreSettings(String kind, String root, String endpoint, String bucket, String region, boolean pathStyle,
         String accessKey, String secretKey, long maxReadBytes) implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -50,18 +50,18 @@ public record AudioStoreSettings(String kind, Path root, String endpoint, String
 
     /** A local store under {@code root}. */
     public static AudioStoreSettings local(Path root, long maxReadBytes) {
-        return new AudioStoreSettings(LOCAL, root, "", "", "", false, "", "", maxReadBytes);
+        return new AudioStoreSettings(LOCAL, root.toAbsolutePath().normalize().toString(), "", "", "", false, "", "", maxReadBytes);
     }
 
     /** An S3 store with static credentials (tests, S3-compatible servers). */
     public static AudioStoreSettings s3(String endpoint, String bucket, String region, boolean pathStyle, String accessKey,
             String secretKey, long maxReadBytes) {
-        return new AudioStoreSettings(S3, Path.of(""), endpoint, bucket, region, pathStyle, accessKey, secretKey, maxReadBytes);
+        return new AudioStoreSettings(S3, "", endpoint, bucket, region, pathStyle, accessKey, secretKey, maxReadBytes);
     }
 
     public static AudioStoreSettings from(PlatformConfig config) {
         return new AudioStoreSettings(config.get(PlatformConfig.AUDIO_STORE).trim().toLowerCase(Locale.ROOT),
-                TrackAudioStore.storeRoot(config), config.get(PlatformConfig.AUDIO_S3_ENDPOINT).trim(),
+                TrackAudioStore.storeRoot(config).toString(), config.get(PlatformConfig.AUDIO_S3_ENDPOINT).trim(),
                 config.get(PlatformConfig.AUDIO_S3_BUCKET).trim(), config.get(PlatformConfig.AUDIO_S3_REGION).trim(),
                 Boolean.parseBoolean(config.get(PlatformConfig.AUDIO_S3_PATH_STYLE).trim()),
                 config.get(PlatformConfig.AUDIO_S3_ACCESS_KEY).trim(), config.get(PlatformConfig.AUDIO_S3_SECRET_KEY),
@@ -70,12 +70,12 @@ public record AudioStoreSettings(String kind, Path root, String endpoint, String
 
     /** Opens the store; the caller closes it. */
     public AudioObjectStore open() {
-        return S3.equals(kind) ? S3AudioObjectStore.open(this) : new LocalAudioObjectStore(root, maxReadBytes);
+        return S3.equals(kind) ? S3AudioObjectStore.open(this) : new LocalAudioObjectStore(Path.of(root), maxReadBytes);
     }
 
     /** Where the audio is, for messages: the folder or s3://bucket at the endpoint. */
     public String where() {
-        return S3.equals(kind) ? "s3://" + bucket + (endpoint.isBlank() ? "" : " at " + endpoint) : root.toString();
+        return S3.equals(kind) ? "s3://" + bucket + (endpoint.isBlank() ? "" : " at " + endpoint) : root;
     }
 
     @Override
