@@ -364,5 +364,6 @@ public final class AudioAnalysisService implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        objects.close();
     }
 }
