@@ -118,6 +118,12 @@ public final class StoreException extends RuntimeException {
                 + "(TUNETRAIL_POSTGRES_* / TUNETRAIL_REDIS_* environment variables).", cause);
     }
 
+    /** A server other than the local stack's (an S3 bucket, say): {@code fix} says what to check. */
+    public static StoreException unavailable(String server, String where, Throwable cause, String fix) {
+        return new StoreException(Kind.UNAVAILABLE, server, server + " at " + where + " cannot be used: " + firstLine(cause.getMessage())
+                + ". " + fix + ".", cause);
+    }
+
     private static String firstLine(String message) {
         if (message == null) {
             return "(no message)";

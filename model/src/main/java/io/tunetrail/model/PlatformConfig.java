@@ -131,6 +131,22 @@ public final class PlatformConfig {
             "How long POST /api/v1/audio/analyze waits for its analysis (ms); longer ones answer 202 and finish in the background.");
     public static final Key API_AUDIO_STORE_DIR = key("api.audio.store-dir", "",
             "Folder keeping uploaded audio (one sub-folder per org). Empty means <home>/audio.");
+    public static final Key AUDIO_STORE = key("audio.store", "local",
+            "Where uploaded and registered audio is kept, for the API, ./tunetrail analyze and the nightly job alike: local "
+                    + "(the folder api.audio.store-dir) or s3 (the bucket audio.s3.bucket).");
+    public static final Key AUDIO_S3_ENDPOINT = key("audio.s3.endpoint", "",
+            "S3 endpoint URL (http(s)://host:port) for an S3-compatible server; empty: AWS's endpoint of audio.s3.region.");
+    public static final Key AUDIO_S3_BUCKET = key("audio.s3.bucket", "",
+            "Bucket keeping the audio (one key prefix per org); required when audio.store=s3.");
+    public static final Key AUDIO_S3_REGION = key("audio.s3.region", "us-east-1",
+            "Region of the bucket (request signing; S3-compatible servers usually accept us-east-1).");
+    public static final Key AUDIO_S3_PATH_STYLE = key("audio.s3.path-style", "false",
+            "Address the bucket as http://endpoint/bucket (true: most S3-compatible servers) instead of http://bucket.endpoint.");
+    public static final Key AUDIO_S3_ACCESS_KEY = key("audio.s3.access-key", "",
+            "Access key id; empty (with audio.s3.secret-key empty): the AWS SDK's default credentials chain (environment, "
+                    + "profile, instance role).");
+    public static final Key AUDIO_S3_SECRET_KEY = key("audio.s3.secret-key", "",
+            "Secret access key going with audio.s3.access-key.");
     public static final Key API_AUDIO_MATRIX_MAX_IDS = key("api.audio.matrix-max-ids", "50",
             "Most track ids GET /api/v1/ml/tracks/similarity-matrix takes (the answer has the square of it); more get 400.");
     public static final Key API_AUDIO_BATCH_MAX_BYTES = key("api.audio.batch-max-bytes", "268435456",

@@ -9,7 +9,6 @@ import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.audio.AudioAnalysisStore;
-import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.auth.Authenticator;
 import io.tunetrail.api.billing.StripeWebhooks;
@@ -185,7 +184,9 @@ public final class ServingApp {
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
         routes.addAll(new AnalyticsController(new AnalyticsService(sql, registry, online),
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
-        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), new LocalAudioObjectStore(settings.audio().storeRoot()),
+        // One store for single and batch analysis; AudioAnalysisService closes it when the API stops, after the batches.
+        io.tunetrail.store.audio.AudioObjectStore audioObjects = settings.audio().store().open();
+        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), audioObjects,
                 new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
         AudioAnalysisStore audioAnalyses = new AudioAnalysisStore(sql);
         routes.addAll(new AudioController(audio, new io.tunetrail.api.audio.AudioSimilaritySearch(audioAnalyses, catalogService, vectors,
@@ -193,7 +194,7 @@ public final class ServingApp {
         io.tunetrail.api.audio.AudioJobStore audioJobs = new io.tunetrail.api.audio.AudioJobStore(sql, (c, org, job, counts) -> webhooks.emit(c, org,
                 io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT, io.tunetrail.api.audio.AudioBatchService.completedEvent(job, counts), job));
         io.tunetrail.api.audio.AudioBatchService batches = new io.tunetrail.api.audio.AudioBatchService(settings.audio(),
-                new LocalAudioObjectStore(settings.audio().storeRoot()), audioJobs, audio, catalogService, new OrgStore(sql), settings.plans(), limiter,
+                audioObjects, audioJobs, audio, catalogService, new OrgStore(sql), settings.plans(), limiter,
                 stores.events(), clock);
         routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
                 settings.audio().batch().maxFiles()).routes());

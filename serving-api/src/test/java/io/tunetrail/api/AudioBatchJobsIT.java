@@ -8,7 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.tunetrail.api.audio.AudioJobStore;
 import io.tunetrail.api.audio.AudioSettings;
-import io.tunetrail.api.audio.LocalAudioObjectStore;
+import io.tunetrail.store.audio.LocalAudioObjectStore;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.AudioFixtures;
 import io.tunetrail.api.testing.Http;
@@ -57,7 +57,7 @@ class AudioBatchJobsIT {
         String other = stack.org("batch-other", "starter");
         String key = stack.key(org, "read", "write");
         track(org, "b-1");
-        LocalAudioObjectStore objects = new LocalAudioObjectStore(audioRoot);
+        LocalAudioObjectStore objects = new LocalAudioObjectStore(audioRoot, Long.MAX_VALUE);
         List<String> keys = List.of(objects.put(org, "a.wav", CLICKS_120), objects.put(org, "b.wav", CLICKS_90),
                 objects.put(org, "c.wav", CLICKS_150), objects.put(org, "cut.wav", TRUNCATED), objects.put(other, "theirs.wav", CLICKS_120));
         JavalinTest.test(app(settings()), (server, client) -> {
@@ -176,7 +176,7 @@ class AudioBatchJobsIT {
         String org = stack.org("batch-mine", "starter");
         String key = stack.key(org, "read", "write");
         String otherKey = stack.key(stack.org("batch-theirs", "starter"), "read", "write");
-        String objectKey = new LocalAudioObjectStore(audioRoot).put(org, "mine.wav", CLICKS_120);
+        String objectKey = new LocalAudioObjectStore(audioRoot, Long.MAX_VALUE).put(org, "mine.wav", CLICKS_120);
         JavalinTest.test(app(settings()), (server, client) -> {
             String body = "{\"files\": [{\"key\": \"" + objectKey + "\"}]}";
             assertThat(Http.post(client, "/api/v1/audio/batch-analyze", community, body).status()).isEqualTo(402);
@@ -193,7 +193,7 @@ class AudioBatchJobsIT {
     void theJobListIsNewestFirstWithAKeysetCursor() {
         String org = stack.org("batch-list", "starter");
         String key = stack.key(org, "read", "write");
-        String objectKey = new LocalAudioObjectStore(audioRoot).put(org, "l.wav", CLICKS_120);
+        String objectKey = new LocalAudioObjectStore(audioRoot, Long.MAX_VALUE).put(org, "l.wav", CLICKS_120);
         JavalinTest.test(app(settings()), (server, client) -> {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -219,7 +219,7 @@ class AudioBatchJobsIT {
     void aCompletedJobQueuesOneAudioBatchCompletedWebhookWithItsCounts() {
         String org = stack.org("batch-hook", "pro");
         String admin = stack.key(org, "admin");
-        String objectKey = new LocalAudioObjectStore(audioRoot).put(org, "h.wav", CLICKS_120);
+        String objectKey = new LocalAudioObjectStore(audioRoot, Long.MAX_VALUE).put(org, "h.wav", CLICKS_120);
         // Webhooks are not dispatched in this app (interval 0): the queued delivery is what is checked, nothing is sent.
         Javalin app = AudioFixtures.app(stack, settings(), ApiTestStack.loopbackWebhooks(new TestResolver()));
         JavalinTest.test(app, (server, client) -> {
@@ -250,7 +250,7 @@ class AudioBatchJobsIT {
         String key = stack.key(org, "read", "write");
         String keyId = stack.sql().one("read the key id", "SELECT key_id FROM api_keys WHERE org_id = ?", ps -> ps.setString(1, org),
                 rs -> rs.getString(1)).orElseThrow();
-        LocalAudioObjectStore objects = new LocalAudioObjectStore(audioRoot);
+        LocalAudioObjectStore objects = new LocalAudioObjectStore(audioRoot, Long.MAX_VALUE);
         AudioJobStore jobs = new AudioJobStore(stack.sql(), (c, o, j, counts) -> {});
         String jobId = "ajob_restart";
         List<AudioJobStore.NewFile> files = List.of(

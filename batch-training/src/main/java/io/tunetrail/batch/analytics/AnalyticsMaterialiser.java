@@ -10,6 +10,7 @@ import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.Promotion;
 import io.tunetrail.store.vector.TrackEmbedding;
+import io.tunetrail.store.vector.TrackEmbeddingSources;
 import io.tunetrail.store.vector.VectorStore;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -97,7 +98,7 @@ final class AnalyticsMaterialiser {
     }
 
     /** Audio embeddings: Delta {@code audio_embeddings}, then per org pgvector ({@code track_embeddings}). */
-    Outcome embeddings(AudioEmbeddings.Result result, Map<String, Object> params, VectorStore vectors) {
+    Outcome embeddings(AudioEmbeddings.Result result, Map<String, Object> params, VectorStore vectors, TrackEmbeddingSources sources) {
         Dataset<Row> embeddings = result.embeddings().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Set<String> orgs = orgsOf(embeddings);
@@ -110,21 +111,26 @@ final class AnalyticsMaterialiser {
                 String org = e.getKey();
                 ModelVersion v = e.getValue();
                 List<TrackEmbedding> list = new ArrayList<>();
-                for (Row r : readBack("audio_embeddings", org, v).select("track_id", "embedding").collectAsList()) {
+                List<TrackEmbeddingSources.Source> from = new ArrayList<>();
+                for (Row r : readBack("audio_embeddings", org, v).select("track_id", "embedding", "source", "analyser_version")
+                        .collectAsList()) {
                     List<Float> vector = r.getList(1);
                     float[] f = new float[vector.size()];
                     for (int i = 0; i < f.length; i++) {
                         f[i] = vector.get(i);
                     }
                     list.add(new TrackEmbedding(r.getString(0), f, v.version().toString()));
+                    from.add(new TrackEmbeddingSources.Source(r.getString(0), r.getString(2), r.getString(3)));
                 }
                 long t0 = System.nanoTime();
                 int changed = vectors.upsert(org, list);
+                sources.record(org, from);
                 long took = System.nanoTime() - t0;
                 nanos += took;
                 written += list.size();
                 Map<String, Object> metrics = new LinkedHashMap<>();
                 metrics.put("tracks", list.size());
+                metrics.put("from_audio_analysis", from.stream().filter(x -> TrackEmbeddingSources.AUDIO_ANALYSIS.equals(x.source())).count());
                 metrics.put("explained_variance", result.explainedVariance().getOrDefault(org, 0.0));
                 metrics.put("zero_vectors_left_out", result.zeroVectors().getOrDefault(org, 0L));
                 publisher.recordMetrics(v, metrics);
@@ -192,6 +198,8 @@ final class AnalyticsMaterialiser {
         tagged.select(order.toArray(new Column[0])).write().format("delta").mode(SaveMode.Overwrite)
                 // Replace only the (org_id, model_version) partitions this write holds: other versions stay.
                 .option("partitionOverwriteMode", "dynamic")
+                // Columns added since a table was created (audio_embeddings' source) join it instead of failing the write.
+                .option("mergeSchema", "true")
                 .partitionBy(t.partitionBy().toArray(new String[0]))
                 .save(ctx.tables().location(table));
         return ctx.tables().version(table);

@@ -5,15 +5,14 @@ import io.tunetrail.audio.AudioLimits;
 import io.tunetrail.audio.document.AudioFeatures;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
 import io.tunetrail.store.audio.TrackAudioAnalyser;
-import io.tunetrail.store.audio.TrackAudioStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.tunetrail.store.audio.AudioObjectStore;
+import io.tunetrail.store.audio.AudioStoreSettings;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -63,12 +62,12 @@ final class AnalysePartition implements MapPartitionsFunction<Row, Row> {
             .add("embedding", DataTypes.createArrayType(DataTypes.FloatType))
             .add("embedding_model", DataTypes.StringType);
 
-    private final String storeRoot;
+    private final AudioStoreSettings store;
     private final long maxBytes;
     private final double maxSeconds;
 
-    AnalysePartition(String storeRoot, AudioLimits limits) {
-        this.storeRoot = storeRoot;
+    AnalysePartition(AudioStoreSettings store, AudioLimits limits) {
+        this.store = store;
         this.maxBytes = limits.maxBytes();
         this.maxSeconds = limits.maxSeconds();
     }
@@ -76,7 +75,12 @@ final class AnalysePartition implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> pending) {
         TrackAudioAnalyser analyser = new TrackAudioAnalyser(new AudioAnalyser(), new AudioLimits(maxBytes, maxSeconds));
-        Path root = Path.of(storeRoot);
+        AudioObjectStore objects = store.open();
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            // The rows are consumed after call() returns: the store closes with the task, not here.
+            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> objects.close());
+        }
         // Lazily, one file at a time: a partition's audio never sits in memory at once.
         return new Iterator<>() {
             @Override
@@ -87,17 +91,18 @@ final class AnalysePartition implements MapPartitionsFunction<Row, Row> {
             @Override
             public Row next() {
                 Row r = pending.next();
-                return analyse(analyser, root, r.getAs("org_id"), r.getAs("track_id"), r.getAs("object_key"), r.getAs("sha256"));
+                return analyse(analyser, objects, r.getAs("org_id"), r.getAs("track_id"), r.getAs("object_key"), r.getAs("sha256"));
             }
         };
     }
 
-    static Row analyse(TrackAudioAnalyser analyser, Path root, String org, String track, String key, String sha) {
+    static Row analyse(TrackAudioAnalyser analyser, AudioObjectStore objects, String org, String track, String key, String sha) {
         Timestamp now = Timestamp.from(Instant.now());
         byte[] audio;
         try {
-            audio = Files.readAllBytes(TrackAudioStore.file(root, key));
-        } catch (IOException | RuntimeException e) {
+            // Through the store's key rule: a key in track_audio that is not under the org's prefix is refused here.
+            audio = objects.get(org, key);
+        } catch (RuntimeException e) {
             return refused(org, track, key, sha, now, "unreadable", "the registered audio cannot be read: " + e);
         }
         TrackAudioAnalyser.Outcome o = analyser.analyse(org, track, key, audio);

@@ -10,8 +10,8 @@ import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.PostgresQuery;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
+import io.tunetrail.store.audio.AudioStoreSettings;
 import io.tunetrail.store.audio.TrackAudioAnalyser;
-import io.tunetrail.store.audio.TrackAudioStore;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +90,7 @@ public final class AudioAnalysisJob implements NightlyJob {
             // One file is one task's CPU for a while: spread them over every core, a few files per partition at least.
             int partitions = (int) Math.max(1, Math.min(count, 2L * ctx.spark().sparkContext().defaultParallelism()));
             Dataset<Row> analysed = pending.repartition(partitions)
-                    .mapPartitions(new AnalysePartition(TrackAudioStore.storeRoot(config).toString(), limits),
+                    .mapPartitions(new AnalysePartition(AudioStoreSettings.from(config), limits),
                             Encoders.row(AnalysePartition.SCHEMA))
                     .withColumn("run_id", lit(ctx.runId()));
             analysed.write().format("delta").mode(SaveMode.Append).partitionBy("org_id").save(ctx.tables().location(TABLE));

@@ -1,7 +1,6 @@
 package io.tunetrail.cli.audio;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.tunetrail.api.audio.LocalAudioObjectStore;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.audio.AudioAnalyser;
 import io.tunetrail.audio.AudioLimits;
@@ -11,6 +10,8 @@ import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
+import io.tunetrail.store.audio.AudioObjectStore;
+import io.tunetrail.store.audio.AudioStoreSettings;
 import io.tunetrail.store.audio.TrackAudioAnalyser;
 import io.tunetrail.store.audio.TrackAudioStore;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     "put .wav, .ogg, .flac or .mp3 files there");
         }
         PlatformConfig config = TunetrailCli.config();
-        try (HikariDataSource ds = Database.connect(config, n + 1)) {
+        try (HikariDataSource ds = Database.connect(config, n + 1); AudioObjectStore objects = AudioStoreSettings.from(config).open()) {
             TrackAudioStore tracks = new TrackAudioStore(ds);
             if (!tracks.orgExists(org)) {
                 throw CliError.usage("there is no org '" + org + "'", "pass an org id (./tunetrail admin org create prints it)");
@@ -81,7 +82,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             TrackAudioAnalyser analyser = new TrackAudioAnalyser(new AudioAnalyser(), new AudioLimits(
                     config.getLong(PlatformConfig.API_AUDIO_MAX_UPLOAD_BYTES), config.getDouble(PlatformConfig.API_AUDIO_MAX_SECONDS)));
             FolderAnalysis work = new FolderAnalysis(org, match, n, registerOnly, force, tracks, new AudioAnalysisWriter(ds),
-                    new LocalAudioObjectStore(TrackAudioStore.storeRoot(config)), analyser, System.out);
+                    objects, analyser, System.out);
             FolderAnalysis.Summary s;
             try (Progress progress = Progress.start(registerOnly ? "register" : "analyse", "files", files.size())) {
                 s = work.run(files, ignored.get(), progress::step);

@@ -1,6 +1,6 @@
 package io.tunetrail.cli.audio;
 
-import io.tunetrail.api.audio.AudioObjectStore;
+import io.tunetrail.store.audio.AudioObjectStore;
 import io.tunetrail.audio.decode.AudioContainer;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
 import io.tunetrail.store.audio.TrackAudioAnalyser;

@@ -19,7 +19,8 @@ import javax.sql.DataSource;
  * The audio registered for catalog tracks ({@code track_audio}, migration V75), and the catalog lookups that match
  * audio files to tracks (by track id, or by the ISRC of V76).
  *
- * <p>The bytes themselves live in the audio object store (a folder per org under {@link #storeRoot}); a row holds the
+ * <p>The bytes themselves live in the audio object store ({@link AudioObjectStore}: a folder per org under
+ * {@link #storeRoot}, or an S3 bucket); a row holds the
  * store's key, the SHA-256 and size of what was registered. Registering the same bytes again changes nothing;
  * registering other bytes moves {@code registered_at}, so the audio-analysis job analyses the track again.
  */
@@ -40,17 +41,6 @@ public final class TrackAudioStore {
     public static Path storeRoot(PlatformConfig config) {
         String dir = config.get(PlatformConfig.API_AUDIO_STORE_DIR);
         return dir.isBlank() ? config.home().resolve("audio") : Path.of(dir).toAbsolutePath().normalize();
-    }
-
-    /** The file of an object key under the store root; refuses a key that would leave it. */
-    public static Path file(Path root, String objectKey) {
-        Path r = root.toAbsolutePath().normalize();
-        Path f = r.resolve(objectKey).normalize();
-        if (!f.startsWith(r) || f.equals(r)) {
-            throw StoreException.invalid("object key '" + objectKey + "' leaves the audio store " + r,
-                    "Register audio only through ./tunetrail analyze or the API, which write keys under the store");
-        }
-        return f;
     }
 
     /** Registers (or replaces) a track's audio; returns true when the row changed (new track, or other bytes). */

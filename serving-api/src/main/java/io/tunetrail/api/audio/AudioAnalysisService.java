@@ -16,6 +16,7 @@ import io.tunetrail.audio.AudioInputException;
 import io.tunetrail.audio.decode.AudioContainer;
 import io.tunetrail.audio.document.AnalysisJson;
 import io.tunetrail.model.UsageEvent;
+import io.tunetrail.store.audio.AudioObjectStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -436,5 +437,6 @@ public final class AudioAnalysisService implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        objects.close();
     }
 }

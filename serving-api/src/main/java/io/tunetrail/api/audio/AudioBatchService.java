@@ -13,7 +13,9 @@ import io.tunetrail.audio.AudioInputException;
 import io.tunetrail.audio.document.AnalysisJson;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.UsageEvent;
+import io.tunetrail.store.StoreException;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
+import io.tunetrail.store.audio.AudioObjectStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -209,9 +211,15 @@ public final class AudioBatchService implements AutoCloseable {
         byte[] audio;
         try {
             audio = objects.get(f.orgId(), f.objectKey());
-        } catch (IllegalArgumentException e) {
-            refundThen(f, countedAt, "refused", "foreign_object_key", "object '" + f.objectKey() + "' is not under this org's audio; "
-                    + "name objects this org uploaded");
+        } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.NOT_FOUND && e.kind() != StoreException.Kind.INVALID) {
+                refundThen(f, countedAt, "failed", "object_unreadable", "object '" + f.objectKey() + "' could not be read from the audio store");
+                return;
+            }
+            // The store answers another org's key as "not found", like a missing object, so that neither reveals the
+            // other org's objects; both are a key this org cannot use.
+            refundThen(f, countedAt, "refused", "foreign_object_key", "object '" + f.objectKey() + "' is not an object of this org's "
+                    + "audio; name objects this org uploaded");
             return;
         } catch (RuntimeException e) {
             refundThen(f, countedAt, "failed", "object_unreadable", "object '" + f.objectKey() + "' could not be read from the audio store");

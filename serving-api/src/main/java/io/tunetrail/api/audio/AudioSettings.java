@@ -5,6 +5,7 @@ import io.tunetrail.audio.AudioAnalysis;
 import io.tunetrail.audio.AudioInputException;
 import io.tunetrail.audio.AudioLimits;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.audio.AudioStoreSettings;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -16,12 +17,12 @@ import java.util.function.Function;
  * @param threads    analysis threads (CPU-bound work, off the request threads)
  * @param queue      uploads waiting for a thread; beyond it 503 with Retry-After (0: none wait)
  * @param syncMillis how long a request waits for its analysis before answering 202
- * @param storeRoot  where uploaded audio is kept, one folder per org
+ * @param store      where uploaded audio is kept, under the org's prefix (a folder or an S3 bucket)
  * @param analyser   the analysis itself ({@link AudioAnalyser}; tests put a gate in front of it)
  * @param matrixMaxIds most track ids one similarity matrix takes
  * @param batch      limits of batch analysis jobs
  */
-public record AudioSettings(long maxBytes, double maxSeconds, int threads, int queue, long syncMillis, Path storeRoot, Analyser analyser,
+public record AudioSettings(long maxBytes, double maxSeconds, int threads, int queue, long syncMillis, AudioStoreSettings store, Analyser analyser,
         int matrixMaxIds, Batch batch) {
 
     /**
@@ -50,21 +51,22 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
         }
     }
 
-    /** The defaults of {@link PlatformConfig}, keeping audio under {@code storeRoot}. */
+    /** The defaults of {@link PlatformConfig}, keeping audio in a folder under {@code storeRoot}. */
     public static AudioSettings defaults(Path storeRoot) {
-        return of(PlatformConfig.Key::defaultValue, storeRoot);
+        return of(PlatformConfig.Key::defaultValue, AudioStoreSettings.local(storeRoot,
+                Long.parseLong(PlatformConfig.API_AUDIO_MAX_UPLOAD_BYTES.defaultValue())));
     }
 
     public static AudioSettings from(PlatformConfig config) {
-        return of(config::get, io.tunetrail.store.audio.TrackAudioStore.storeRoot(config));
+        return of(config::get, AudioStoreSettings.from(config));
     }
 
-    private static AudioSettings of(Function<PlatformConfig.Key, String> value, Path storeRoot) {
+    private static AudioSettings of(Function<PlatformConfig.Key, String> value, AudioStoreSettings store) {
         AudioAnalyser analyser = new AudioAnalyser();
         return new AudioSettings(Long.parseLong(value.apply(PlatformConfig.API_AUDIO_MAX_UPLOAD_BYTES)),
                 Double.parseDouble(value.apply(PlatformConfig.API_AUDIO_MAX_SECONDS)), Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_THREADS)),
                 Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_QUEUE)), Long.parseLong(value.apply(PlatformConfig.API_AUDIO_SYNC_MS)),
-                storeRoot, analyser::analyse, Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_MATRIX_MAX_IDS)),
+                store, analyser::analyse, Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_MATRIX_MAX_IDS)),
                 new Batch(Long.parseLong(value.apply(PlatformConfig.API_AUDIO_BATCH_MAX_BYTES)),
                         Integer.parseInt(value.apply(PlatformConfig.API_AUDIO_BATCH_MAX_FILES)),
                         Long.parseLong(value.apply(PlatformConfig.API_AUDIO_BATCH_LEASE_MS))));
@@ -75,22 +77,26 @@ public record AudioSettings(long maxBytes, double maxSeconds, int threads, int q
     }
 
     public AudioSettings withPool(int threadCount, int queueLength) {
-        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, storeRoot, analyser, matrixMaxIds, batch);
+        return new AudioSettings(maxBytes, maxSeconds, threadCount, queueLength, syncMillis, store, analyser, matrixMaxIds, batch);
     }
 
     public AudioSettings withAnalyser(Analyser other) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, other, matrixMaxIds, batch);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, store, other, matrixMaxIds, batch);
     }
 
     public AudioSettings withLimits(long bytes, double seconds) {
-        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds, batch);
+        return new AudioSettings(bytes, seconds, threads, queue, syncMillis, store, analyser, matrixMaxIds, batch);
     }
 
     public AudioSettings withBatch(Batch other) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, storeRoot, analyser, matrixMaxIds, other);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, store, analyser, matrixMaxIds, other);
+    }
+
+    public AudioSettings withStore(AudioStoreSettings other) {
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, syncMillis, other, analyser, matrixMaxIds, batch);
     }
 
     public AudioSettings withSyncMillis(long millis) {
-        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, storeRoot, analyser, matrixMaxIds, batch);
+        return new AudioSettings(maxBytes, maxSeconds, threads, queue, millis, store, analyser, matrixMaxIds, batch);
     }
 }

@@ -1,30 +1,32 @@
-package io.tunetrail.api.audio;
+package io.tunetrail.store.audio;
 
 import io.tunetrail.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Audio kept in one folder per org under a root. Org ids may contain '/' and '.', so the folder is the URL-encoded id
- * (a single path segment that can never climb out of the root); every resolved path is checked to stay under it.
+ * Audio kept in one folder per org under a root: the object key ({@link AudioObjectKeys}) is the file's path relative
+ * to the root, and every resolved path is checked again to stay in the org's folder.
  */
 public final class LocalAudioObjectStore implements AudioObjectStore {
     private final Path root;
+    private final long maxReadBytes;
 
-    public LocalAudioObjectStore(Path root) {
+    public LocalAudioObjectStore(Path root, long maxReadBytes) {
         this.root = root.toAbsolutePath().normalize();
+        this.maxReadBytes = maxReadBytes;
     }
 
     @Override
     public String put(String orgId, String name, byte[] bytes) {
-        Path target = resolve(orgId, name);
+        String key = AudioObjectKeys.key(orgId, name);
+        Path target = inOrgFolder(orgId, key);
         try {
             Files.createDirectories(target.getParent());
             // Written aside and moved, so a reader never sees half a file.
@@ -34,17 +36,20 @@ public final class LocalAudioObjectStore implements AudioObjectStore {
         } catch (IOException e) {
             throw StoreException.unavailable("audio store", root.toString(), e);
         }
-        return root.relativize(target).toString();
+        return key;
     }
 
     @Override
     public byte[] get(String orgId, String key) {
-        Path file = root.resolve(key).normalize();
-        if (!file.startsWith(orgFolder(orgId)) || file.equals(orgFolder(orgId))) {
-            throw new IllegalArgumentException("object '" + key + "' is not under the audio of org '" + orgId + "'");
-        }
+        Path file = inOrgFolder(orgId, AudioObjectKeys.requireOfOrg(orgId, key));
         try {
+            long size = Files.size(file);
+            if (size > maxReadBytes) {
+                throw AudioStoreSettings.tooLarge(key, size, maxReadBytes);
+            }
             return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw StoreException.notFound("audio object '" + key + "' does not exist", "Upload or register the audio again");
         } catch (IOException e) {
             throw StoreException.unavailable("audio store", root.toString(), e);
         }
@@ -71,25 +76,25 @@ public final class LocalAudioObjectStore implements AudioObjectStore {
 
     /** The file of object {@code name} of the org (tests read it back). */
     public Path resolve(String orgId, String name) {
-        Path target = orgFolder(orgId).resolve(segment(name)).normalize();
-        if (!target.startsWith(root) || target.equals(root)) {
-            throw new IllegalArgumentException("object '" + name + "' of org '" + orgId + "' would leave the audio store");
+        return inOrgFolder(orgId, AudioObjectKeys.key(orgId, name));
+    }
+
+    // The key rule already keeps a key in one segment under the org's; the path check is the second lock.
+    private Path inOrgFolder(String orgId, String key) {
+        Path folder = orgFolder(orgId);
+        Path file = root.resolve(key).normalize();
+        if (!file.startsWith(folder) || !file.getParent().equals(folder)) {
+            throw StoreException.invalid("audio object '" + key + "' of org '" + orgId + "' would leave the org's folder",
+                    "Use a key the audio store returned for this org");
         }
-        return target;
+        return file;
     }
 
     private Path orgFolder(String orgId) {
-        Path folder = root.resolve(segment(orgId)).normalize();
-        if (!folder.getParent().equals(root)) {
-            throw new IllegalArgumentException("org '" + orgId + "' would leave the audio store");
+        Path folder = root.resolve(AudioObjectKeys.segment(orgId)).normalize();
+        if (!root.equals(folder.getParent())) {
+            throw StoreException.invalid("org '" + orgId + "' would leave the audio store", "Org ids are single path segments");
         }
         return folder;
-    }
-
-    private static String segment(String id) {
-        String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
-        // URLEncoder keeps '.', so "." and ".." would still name the folder itself or its parent: a leading dot is
-        // escaped, which is enough (no other segment of dots exists) and keeps an object's extension readable.
-        return encoded.startsWith(".") ? "%2E" + encoded.substring(1) : encoded;
     }
 }
