@@ -146,9 +146,9 @@ class SparkClusterJobsIT {
         CompletableFuture<JobLauncher.JobRun> job = CompletableFuture.supplyAsync(
                 () -> clusterJobs.run(JobLauncher.Engine.SPARK, List.of("--job", "temporal-patterns"), output::add));
 
-        // Killed as soon as the application has an executor on it: the job's stages are still ahead.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (executorFolders("spark-worker-1").size() == appsBefore && !job.isDone() && System.nanoTime() < deadline) {
+        // Killed once its executor runs tasks of the job: their results, and its shuffle files, are lost with it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (!runsTasks(appsBefore) && !job.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         assertThat(job).as("the job is still running when its worker is killed").isNotDone();
@@ -158,7 +158,8 @@ class SparkClusterJobsIT {
 
         JobLauncher.JobRun run = job.get(10, TimeUnit.MINUTES);
         assertThat(run.ok()).as("exit code %d; last lines %s", run.exitCode(), run.tail()).isTrue();
-        assertThat(String.join("\n", output)).as("the driver noticed the lost executor").containsIgnoringCase("lost executor");
+        assertThat(String.join("\n", output)).as("the driver noticed the lost executor")
+                .containsPattern("(?i)lost executor|ExecutorLostFailure");
         assertThat(rows(CLUSTER_DB.dataSource(), "temporal_patterns")).as("the re-run's new version holds the same rows").isEqualTo(before);
     }
 
@@ -185,6 +186,23 @@ class SparkClusterJobsIT {
         Map<String, Long> out = new HashMap<>();
         run.result().path("tables").forEach(t -> out.put(t.path("table").asText(), t.path("rows_landed").asLong()));
         return out;
+    }
+
+    /** True once worker 1 runs an executor of a new application (after {@code appsBefore}) that has started a task. */
+    private static boolean runsTasks(int appsBefore) throws Exception {
+        List<Path> apps = executorFolders("spark-worker-1");
+        if (apps.size() <= appsBefore) {
+            return false;
+        }
+        Path newest = apps.stream().max(java.util.Comparator.comparing(Path::toString)).orElseThrow();
+        try (Stream<Path> executors = Files.list(newest)) {
+            for (Path stderr : executors.map(e -> e.resolve("stderr")).filter(Files::isRegularFile).toList()) {
+                if (Files.readString(stderr).contains("Running task")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The application folders a worker made for its executors ({@code work/app-*}). */
