@@ -31,7 +31,7 @@ class ClusterSubmitTest {
         assertThat(c.indexOf(flags.get(0))).isLessThan(c.indexOf("org.apache.spark.deploy.SparkSubmit"));
         assertThat(c).containsSubsequence("--master", "spark://127.0.0.1:41077").containsSubsequence("--deploy-mode", "client")
                 .contains("spark.executor.extraJavaOptions=" + String.join(" ", flags))
-                .contains("-Dlog4j2.configurationFile=jar:file:" + jar + "!/tunetrail/batch-log4j2.properties");
+                .contains("-Dlog4j2.configurationFile=jar:" + jar.toUri() + "!/tunetrail/batch-log4j2.properties");
         // The jar's own arguments come last, unchanged: the same as local mode.
         assertThat(c.subList(c.size() - 5, c.size())).containsExactly(jar.toString(), "--job", "als", "--org", "o1");
         assertThat(s.env()).containsEntry("SPARK_SCALA_VERSION", "2.12").containsEntry("SPARK_LOCAL_IP", "127.0.0.1")

@@ -63,6 +63,7 @@ class FlinkClusterJobsIT {
         Map<String, String> overrides = new HashMap<>(ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-flink")));
         overrides.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "1000");
         config = TestStack.withFreshTopics("clusterflink", overrides);
+        KafkaTopics.ensure(config, topics());
         cluster = new LocalCluster(config, root, System.out::println);
         cluster.stopOnExit(FLINK);
         cluster.start(FLINK);
@@ -74,10 +75,8 @@ class FlinkClusterJobsIT {
             cluster.stop(FLINK);
         }
         if (config != null) {
-            List<String> topics = new ArrayList<>(KafkaTopics.names(config));
-            topics.addAll(KafkaTopics.resultNames(config));
             try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
-                admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -119,6 +118,13 @@ class FlinkClusterJobsIT {
                 .hasMessageContaining("the local Flink cluster is not running")
                 .hasMessageContaining("./tunetrail cluster start --flink")
                 .satisfies(e -> assertThat(((CliError) e).exitCode()).isEqualTo(CliError.ENVIRONMENT));
+    }
+
+    /** The job's input and result topics, fresh for the class. */
+    private static List<String> topics() {
+        List<String> topics = new ArrayList<>(KafkaTopics.names(config));
+        topics.addAll(KafkaTopics.resultNames(config));
+        return topics;
     }
 
     /** Usage events in time order (so none is late), in the last hours; returns the ledger's expected day totals. */
