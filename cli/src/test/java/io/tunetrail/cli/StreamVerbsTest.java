@@ -18,6 +18,15 @@ class StreamVerbsTest {
     }
 
     @Test
+    void stopWithoutTheClusterIsAUsageError() {
+        for (String[] args : new String[][] {{"stream", "--stop"}, {"stream", "--cluster", "--stop", "--until-idle"}}) {
+            Object[] result = run(args);
+            assertThat(result[0]).isEqualTo(CliError.USAGE);
+            assertThat((String) result[1]).contains("--stop applies to --cluster only");
+        }
+    }
+
+    @Test
     void theStreamingBenchmarkRefusesAnAbsurdEventCount() {
         Object[] result = run("bench", "streaming", "--events", "5");
         assertThat(result[0]).isEqualTo(CliError.USAGE);

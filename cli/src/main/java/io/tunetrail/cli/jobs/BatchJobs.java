@@ -26,7 +26,12 @@ public final class BatchJobs {
 
     /** Runs the jar with {@code args}; output lines go to {@code output}; returns the run when it succeeded. */
     public static JobLauncher.JobRun run(PlatformConfig config, Path root, List<String> args, String what, Consumer<String> output) {
-        JobLauncher.JobRun run = new JobLauncher(config, root).run(JobLauncher.Engine.SPARK, args, output);
+        return run(JobLauncher.of(config, root, false), args, what, output);
+    }
+
+    /** {@link #run(PlatformConfig, Path, List, String, Consumer)} through {@code launcher} (local or on the cluster). */
+    public static JobLauncher.JobRun run(JobLauncher launcher, List<String> args, String what, Consumer<String> output) {
+        JobLauncher.JobRun run = launcher.run(JobLauncher.Engine.SPARK, args, output);
         if (!run.ok() || run.result() == null) {
             List<String> tail = run.tail().subList(Math.max(0, run.tail().size() - 3), run.tail().size());
             String reason = reason(tail);

@@ -2,6 +2,7 @@ package io.tunetrail.cli.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.stack.ClusterSubmit;
 import io.tunetrail.cli.stack.Exec;
 import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.PlatformConfig;
@@ -14,13 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
  * Runs a job jar in a JVM of its own, the same jar a cluster runs with {@code spark-submit} or {@code flink run}:
  * locally its engine's jars (Maven's "provided" scope, copied to {@code target/provided-lib}) join the classpath.
- * Spark and Flink never share a JVM with each other or with the CLI.
+ * Spark and Flink never share a JVM with each other or with the CLI. {@link #onCluster} submits the same jar with the
+ * same arguments to the local cluster instead ({@code train --cluster}, {@code stream --cluster}).
  */
 public final class JobLauncher {
 
@@ -47,15 +50,33 @@ public final class JobLauncher {
         }
     }
 
-    private static final Duration LOCAL_RUN_LIMIT = Duration.ofHours(12);
+    /** Long production runs belong to a real cluster's scheduler, so a generous bound is enough here. */
+    private static final Duration RUN_LIMIT = Duration.ofHours(12);
 
     private final PlatformConfig config;
     private final Path root;
+    /** Null: a JVM of its own (local mode). */
+    private final ClusterSubmit cluster;
 
     /** @param root the repository, whose modules' {@code target/} hold the jars */
     public JobLauncher(PlatformConfig config, Path root) {
+        this(config, root, null);
+    }
+
+    private JobLauncher(PlatformConfig config, Path root, ClusterSubmit cluster) {
         this.config = config;
         this.root = root;
+        this.cluster = cluster;
+    }
+
+    /** A launcher that submits to the local cluster ({@code ./tunetrail cluster start}); its runs fail with one line when it is down. */
+    public static JobLauncher onCluster(PlatformConfig config, Path root) {
+        return new JobLauncher(config, root, new ClusterSubmit(config, root));
+    }
+
+    /** {@link #onCluster} when {@code cluster} is set, else a local launcher. */
+    public static JobLauncher of(PlatformConfig config, Path root, boolean cluster) {
+        return cluster ? onCluster(config, root) : new JobLauncher(config, root);
     }
 
     /** Runs {@code engine}'s jar with {@code args}; every output line goes to {@code output} as it comes. */
@@ -72,6 +93,9 @@ public final class JobLauncher {
             throw CliError.environment("the " + engine.module + " job jar is not built", jar + " or " + lib + " is missing",
                     "Run ./tunetrail setup, which builds every module");
         }
+        if (cluster != null) {
+            return submit(engine, jar, jvmFlags, args, false, output);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
@@ -85,8 +109,41 @@ public final class JobLauncher {
         command.addAll(jvmFlags);
         command.addAll(List.of("-cp", jar + ":" + lib + "/*", engine.mainClass));
         command.addAll(args);
-        // A local run; long production runs belong to a cluster's scheduler, so a generous bound is enough here.
-        Exec.Result r = Exec.run(command, root, config.asEnv(), null, LOCAL_RUN_LIMIT, output);
+        return exec(command, config.asEnv(), output);
+    }
+
+    /**
+     * Submits the Flink jar to the cluster and returns once the cluster has accepted the job (a continuous
+     * {@code stream --cluster}): the job then runs there until cancelled.
+     */
+    public JobRun submitDetached(Engine engine, List<String> args, Consumer<String> output) {
+        if (cluster == null || engine != Engine.FLINK) {
+            throw new IllegalStateException("only a Flink job on the cluster runs detached");
+        }
+        Path jar = root.resolve(engine.module).resolve("target").resolve(engine.jar);
+        if (!Files.isRegularFile(jar)) {
+            throw CliError.environment("the " + engine.module + " job jar is not built", jar + " is missing",
+                    "Run ./tunetrail setup, which builds every module");
+        }
+        return submit(engine, jar, List.of(), args, true, output);
+    }
+
+    private JobRun submit(Engine engine, Path jar, List<String> jvmFlags, List<String> args, boolean detached, Consumer<String> output) {
+        ClusterSubmit.Submission s;
+        if (engine == Engine.SPARK) {
+            cluster.requireSpark();
+            List<String> flags = new ArrayList<>(sparkJvmFlags());
+            flags.addAll(jvmFlags);
+            s = cluster.spark(jar, engine.mainClass, ("tunetrail " + String.join(" ", args)).replaceAll("[^A-Za-z0-9]+", "-"), flags, args);
+        } else {
+            cluster.requireFlink();
+            s = cluster.flink(jar, engine.mainClass, detached, args);
+        }
+        return exec(s.command(), s.env(), output);
+    }
+
+    private JobRun exec(List<String> command, Map<String, String> env, Consumer<String> output) {
+        Exec.Result r = Exec.run(command, root, env, null, RUN_LIMIT, output);
         return new JobRun(r.exitCode(), lastJson(r.tail()), r.tail());
     }
 

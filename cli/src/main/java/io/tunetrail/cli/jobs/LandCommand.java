@@ -7,14 +7,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./tunetrail land}: the event topics into the offline store's raw Delta tables, exactly once. */
 @Command(name = "land", mixinStandardHelpOptions = true,
         description = {"Land the event topics in the offline store's Delta tables, exactly once.",
             "Runs the batch-training jar's lander on Spark local[*]: each run takes what arrived since the last",
             "(offsets live in Delta checkpoints) and stops. Records that do not parse land in dead_letters.",
-            "A cluster runs the same jar: spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --job land"})
+            "With --cluster it submits the jar to the local Spark standalone cluster, as any cluster runs it:",
+            "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --job land"})
 public final class LandCommand implements Callable<Integer> {
+
+    @Option(names = "--cluster", description = "Submit to the local Spark standalone cluster instead of running Spark local[*].")
+    boolean cluster;
 
     @Override
     public Integer call() {
@@ -22,7 +27,7 @@ public final class LandCommand implements Callable<Integer> {
         if (root == null) {
             throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run it through ./tunetrail land");
         }
-        JobLauncher.JobRun run = new JobLauncher(TunetrailCli.config(), root)
+        JobLauncher.JobRun run = JobLauncher.of(TunetrailCli.config(), root, cluster)
                 .run(JobLauncher.Engine.SPARK, List.of("--job", "land"), System.out::println);
         if (!run.ok()) {
             List<String> tail = run.tail().subList(Math.max(0, run.tail().size() - 3), run.tail().size());

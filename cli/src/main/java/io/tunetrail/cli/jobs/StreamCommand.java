@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
         description = {"Run the streaming jobs: per-org usage counters and per-user session features, exactly once.",
             "Runs the streaming-jobs jar on a Flink MiniCluster in a JVM of its own. Without --until-idle it runs until",
             "stopped (Ctrl-C), resuming from the committed offsets; with it, it reads what the topics hold now and stops.",
-            "A cluster runs the same jar: flink run -c io.tunetrail.streaming.StreamingJobsMain <jar> --job usage-counters"})
+            "With --cluster the jar goes to the local Flink session cluster (./tunetrail cluster start --flink), as",
+            "flink run -c io.tunetrail.streaming.StreamingJobsMain <jar> does on any cluster: with --until-idle the command",
+            "waits for the job; without, it returns once the job runs there, and --cluster --stop cancels it."})
 public final class StreamCommand implements Callable<Integer> {
 
     /** The jobs of the jar. */
@@ -32,16 +34,40 @@ public final class StreamCommand implements Callable<Integer> {
     @Option(names = "--until-idle", description = "Stop once the events the topics hold at the start are processed")
     boolean untilIdle;
 
+    @Option(names = "--cluster", description = "Submit to the local Flink session cluster, checkpoints under "
+            + "<home>/cluster/flink/checkpoints.")
+    boolean cluster;
+
+    @Option(names = "--stop", description = "With --cluster: cancel the streaming jobs running there (their retained "
+            + "checkpoint is what the next 'stream --cluster' resumes from).")
+    boolean stop;
+
     @Override
     public Integer call() {
         if (!JOBS.contains(job)) {
             throw CliError.usage("unknown job '" + job + "'", "Use --job with one of " + String.join(", ", JOBS));
         }
+        if (stop && (!cluster || untilIdle)) {
+            throw CliError.usage("--stop applies to --cluster only, without --until-idle", "use: tunetrail stream --cluster --stop");
+        }
         Path root = Setup.repositoryRoot();
         if (root == null) {
             throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run it through ./tunetrail stream");
         }
-        JsonNode result = run(TunetrailCli.config(), root, job, untilIdle, System.out::println);
+        PlatformConfig config = TunetrailCli.config();
+        if (cluster && stop) {
+            List<String> cancelled = new FlinkSessionJobs(config, root).cancelStreamingJobs();
+            System.out.println(cancelled.isEmpty() ? "No streaming job runs on the local Flink cluster."
+                    : "Cancelled " + String.join(", ", cancelled) + "; their retained checkpoints are under "
+                    + new io.tunetrail.cli.stack.ClusterSubmit(config, root).flinkCheckpoints());
+            return 0;
+        }
+        if (cluster && !untilIdle) {
+            String id = new FlinkSessionJobs(config, root).submit(job, System.out::println);
+            System.out.println("Job " + id + " runs on the local Flink cluster; stop it with ./tunetrail stream --cluster --stop");
+            return 0;
+        }
+        JsonNode result = run(JobLauncher.of(config, root, cluster), job, untilIdle, System.out::println);
         System.out.println();
         System.out.println(describe(result));
         return 0;
@@ -49,11 +75,16 @@ public final class StreamCommand implements Callable<Integer> {
 
     /** Runs the jar and returns its final JSON line (counters per job); fails with the job's last lines. */
     public static JsonNode run(PlatformConfig config, Path root, String job, boolean untilIdle, Consumer<String> output) {
+        return run(new JobLauncher(config, root), job, untilIdle, output);
+    }
+
+    /** {@link #run(PlatformConfig, Path, String, boolean, Consumer)} through {@code launcher} (local or on the cluster). */
+    public static JsonNode run(JobLauncher launcher, String job, boolean untilIdle, Consumer<String> output) {
         List<String> args = new ArrayList<>(List.of("--job", job));
         if (untilIdle) {
             args.add("--until-idle");
         }
-        JobLauncher.JobRun run = new JobLauncher(config, root).run(JobLauncher.Engine.FLINK, args, output);
+        JobLauncher.JobRun run = launcher.run(JobLauncher.Engine.FLINK, args, output);
         if (!run.ok() || run.result() == null) {
             List<String> tail = run.tail().subList(Math.max(0, run.tail().size() - 3), run.tail().size());
             throw CliError.failed("the streaming job " + job + " failed", "the Flink job exited with " + run.exitCode() + ": "

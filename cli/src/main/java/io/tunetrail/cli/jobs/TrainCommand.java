@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
         description = {"Run the nightly batch: ALS, similarities, correlations, embeddings, evaluation, materialisation.",
             "Reads the offline store's interactions (./tunetrail land first) and the catalog in PostgreSQL; writes",
             "versioned Delta tables, registers model versions, promotes them under each org's plan policy, and",
-            "serves them from Redis and PostgreSQL. Runs the batch-training jar on Spark local[*]; a cluster runs",
-            "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --all"})
+            "serves them from Redis and PostgreSQL. Runs the batch-training jar on Spark local[*]; with --cluster it submits",
+            "it to the local Spark standalone cluster (./tunetrail cluster start --spark), as",
+            "spark-submit --class io.tunetrail.batch.BatchJobsMain <jar> --all does on any cluster"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--job", paramLabel = "NAME", description = "Only this job (als, als-global, track-similarity, user-similarity, "
             + "genre-correlations, temporal-patterns, context-correlations, audio-analysis, audio-embeddings, evaluate, materialise, catalog-snapshot, marts).")
@@ -36,6 +37,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--list-orgs", description = "Print the orgs a run would train (those with landed interactions) as one "
             + "JSON line, for a scheduler that runs one task per org.")
     boolean listOrgs;
+
+    @Option(names = "--cluster", description = "Submit to the local Spark standalone cluster (executors on its workers) "
+            + "instead of running Spark local[*].")
+    boolean cluster;
 
     @Override
     public Integer call() {
@@ -69,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         JobLauncher.JobRun run;
         try (TrainProgress progress = TrainProgress.on(System.out, System.out::println)) {
-            run = BatchJobs.run(TunetrailCli.config(), BatchJobs.root("train"), args, "training", progress);
+            run = BatchJobs.run(JobLauncher.of(TunetrailCli.config(), BatchJobs.root("train"), cluster), args, "training", progress);
         }
         if (listOrgs) {
             // Last, whatever the job logged after it: a scheduler reads the final line (Airflow's BashOperator XCom).

@@ -34,6 +34,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Exit once no job is queued or running anywhere, instead of waiting for more.")
     boolean once;
 
+    @Option(names = "--cluster", description = "Run the worker's Spark driver against the local Spark standalone cluster "
+            + "(its jobs' executors on the workers) instead of Spark local[*].")
+    boolean cluster;
+
     @Override
     public Integer call() {
         // Refused here, before a Spark JVM starts; an IllegalArgumentException is a usage error (exit 2).
@@ -53,7 +57,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         Thread forward = new Thread(WorkerCommand::stopChildren, "tunetrail-worker-forward-stop");
         Runtime.getRuntime().addShutdownHook(forward);
-        BatchJobs.run(TunetrailCli.config(), BatchJobs.root("worker"), args, "worker", System.out::println);
+        BatchJobs.run(JobLauncher.of(TunetrailCli.config(), BatchJobs.root("worker"), cluster), args, "worker", System.out::println);
         return 0;
     }
 

@@ -30,6 +30,12 @@ public final class ClusterHttp {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** A PATCH without a body (Flink's job cancellation); the JSON it answers with 2xx (empty JSON: a missing node), or empty. */
+    public static Optional<JsonNode> patch(String url) {
+        return send(HttpRequest.newBuilder(loopback(url)).timeout(Duration.ofSeconds(10))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     private static Optional<JsonNode> send(HttpRequest request) {
         try {
             HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,53 @@
+package io.tunetrail.cli.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tunetrail.cli.jobs.JobLauncher;
+import io.tunetrail.model.PlatformConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The submission command lines: what spark-submit and flink run would be given on any cluster. */
+class ClusterSubmitTest {
+    @TempDir
+    Path home;
+
+    private PlatformConfig config() {
+        return PlatformConfig.load(Map.of(), Map.of(PlatformConfig.HOME.name(), home.toString(),
+                PlatformConfig.CLUSTER_SPARK_MASTER_PORT.name(), "41077", PlatformConfig.CLUSTER_FLINK_REST_PORT.name(), "41081"));
+    }
+
+    @Test
+    void sparkRunsInClientModeWithTheJava17FlagsOnDriverAndExecutors() {
+        List<String> flags = JobLauncher.sparkJvmFlags();
+        Path jar = Path.of("/repo/batch-training/target/tunetrail-batch-training.jar");
+        ClusterSubmit.Submission s = new ClusterSubmit(config(), Path.of("/repo"))
+                .spark(jar, "io.tunetrail.batch.BatchJobsMain", "tunetrail-job-als", flags, List.of("--job", "als", "--org", "o1"));
+        List<String> c = s.command();
+        assertThat(c).containsSubsequence(flags);
+        assertThat(c.indexOf(flags.get(0))).isLessThan(c.indexOf("org.apache.spark.deploy.SparkSubmit"));
+        assertThat(c).containsSubsequence("--master", "spark://127.0.0.1:41077").containsSubsequence("--deploy-mode", "client")
+                .contains("spark.executor.extraJavaOptions=" + String.join(" ", flags))
+                .contains("-Dlog4j2.configurationFile=jar:" + jar.toUri() + "!/tunetrail/batch-log4j2.properties");
+        // The jar's own arguments come last, unchanged: the same as local mode.
+        assertThat(c.subList(c.size() - 5, c.size())).containsExactly(jar.toString(), "--job", "als", "--org", "o1");
+        assertThat(s.env()).containsEntry("SPARK_SCALA_VERSION", "2.12").containsEntry("SPARK_LOCAL_IP", "127.0.0.1")
+                .containsEntry("SPARK_HOME", home.resolve("cluster/spark/home").toString())
+                .containsEntry(PlatformConfig.HOME.envVar(), home.toString());
+    }
+
+    @Test
+    void flinkRunsTheJarThroughTheCliFrontendWithCheckpointsInTheClusterHome() {
+        ClusterSubmit submit = new ClusterSubmit(config(), Path.of("/repo"));
+        Path jar = Path.of("/repo/streaming-jobs/target/tunetrail-streaming-jobs.jar");
+        ClusterSubmit.Submission attached = submit.flink(jar, "io.tunetrail.streaming.StreamingJobsMain", false, List.of("--job", "all"));
+        assertThat(attached.command()).containsSubsequence("org.apache.flink.client.cli.CliFrontend", "run", "-c",
+                "io.tunetrail.streaming.StreamingJobsMain", jar.toString(), "--job", "all").doesNotContain("-d");
+        assertThat(submit.flink(jar, "M", true, List.of()).command()).containsSubsequence("run", "-d");
+        assertThat(attached.env()).containsEntry("FLINK_CONF_DIR", home.resolve("cluster/flink/conf").toString())
+                .containsEntry(PlatformConfig.STREAM_CHECKPOINT_DIR.envVar(), home.resolve("cluster/flink/checkpoints").toUri().toString());
+    }
+}

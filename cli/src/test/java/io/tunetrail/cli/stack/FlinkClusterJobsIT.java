@@ -1,0 +1,206 @@
+package io.tunetrail.cli.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.jobs.JobLauncher;
+import io.tunetrail.cli.jobs.StreamCommand;
+import io.tunetrail.ingestion.kafka.KafkaEventPublisher;
+import io.tunetrail.ingestion.kafka.KafkaTopics;
+import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.UsageEvent;
+import io.tunetrail.model.testing.TestStack;
+import io.tunetrail.store.online.RedisKeys;
+import io.tunetrail.store.testing.RedisNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The streaming jar submitted to the local Flink session cluster ({@code stream --cluster}): a TaskManager running the
+ * usage-counters job is SIGKILLed after a checkpoint, the job restarts from that checkpoint on the other TaskManager,
+ * and the per-org usage ledger in Redis equals the units sent, none lost and none counted twice.
+ */
+class FlinkClusterJobsIT {
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
+
+    private static final Set<LocalCluster.Part> FLINK = EnumSet.of(LocalCluster.Part.FLINK);
+    /** Enough usage events that the job is still reading when its TaskManager dies, a second after a checkpoint. */
+    private static final int EVENTS = 100_000;
+
+    private static PlatformConfig config;
+    private static LocalCluster cluster;
+    private static Path root;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        root = ClusterTestSupport.repositoryRoot();
+        Map<String, String> overrides = new HashMap<>(ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-flink")));
+        overrides.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "1000");
+        config = TestStack.withFreshTopics("clusterflink", overrides);
+        KafkaTopics.ensure(config, topics());
+        cluster = new LocalCluster(config, root, System.out::println);
+        cluster.stopOnExit(FLINK);
+        cluster.start(FLINK);
+    }
+
+    @AfterAll
+    static void stopAndDeleteTopics() throws Exception {
+        if (cluster != null) {
+            cluster.stop(FLINK);
+        }
+        if (config != null) {
+            try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
+                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void usageCountersSurviveAKilledTaskManagerExactlyOnce() throws Exception {
+        String orgA = REDIS.newOrgId("flink-a");
+        String orgB = REDIS.newOrgId("flink-b");
+        Map<String, Long> truth = sendUsage(orgA, orgB);
+
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> StreamCommand.run(JobLauncher.onCluster(config, root),
+                "usage-counters", true, output::add));
+
+        String job = awaitRunningJob(run);
+        awaitCompletedCheckpoint(job, run);
+        String victim = taskManagerRunning(job);
+        ProcessHandle tm = cluster.process(victim).orElseThrow();
+        assertThat(run).as("the job still runs when its TaskManager is killed").isNotDone();
+        tm.destroyForcibly();
+        tm.onExit().get(30, TimeUnit.SECONDS);
+
+        JsonNode result = run.get(5, TimeUnit.MINUTES);
+        assertThat(result.path("usage_counters").isObject()).as("the job's report: %s", result).isTrue();
+        JsonNode checkpoints = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/checkpoints").orElseThrow();
+        assertThat(checkpoints.path("counts").path("restored").asInt()).as("restored from a checkpoint: %s", checkpoints).isPositive();
+        assertThat(ledger(orgA, orgB)).as("the Redis ledger equals the units sent").isEqualTo(truth);
+        try (Stream<Path> dirs = Files.list(cluster.flinkHome().path().resolve("checkpoints"))) {
+            assertThat(dirs.map(p -> p.getFileName().toString())).as("checkpoints under <home>/cluster/flink/checkpoints")
+                    .contains("usage-counters-until-idle");
+        }
+    }
+
+    @Test
+    void aClusterThatIsNotRunningIsOneClearError() throws Exception {
+        PlatformConfig nowhere = PlatformConfig.load(config.asEnv(), ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-none")));
+        assertThatThrownBy(() -> StreamCommand.run(JobLauncher.onCluster(nowhere, root), "usage-counters", true, line -> { }))
+                .isInstanceOf(CliError.class)
+                .hasMessageContaining("the local Flink cluster is not running")
+                .hasMessageContaining("./tunetrail cluster start --flink")
+                .satisfies(e -> assertThat(((CliError) e).exitCode()).isEqualTo(CliError.ENVIRONMENT));
+    }
+
+    /** The job's input and result topics, fresh for the class. */
+    private static List<String> topics() {
+        List<String> topics = new ArrayList<>(KafkaTopics.names(config));
+        topics.addAll(KafkaTopics.resultNames(config));
+        return topics;
+    }
+
+    /** Usage events in time order (so none is late), in the last hours; returns the ledger's expected day totals. */
+    private static Map<String, Long> sendUsage(String orgA, String orgB) {
+        Map<String, Long> truth = new HashMap<>();
+        Random rnd = new Random(13);
+        Instant t = Instant.now().minus(4, ChronoUnit.HOURS);
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+            for (int i = 0; i < EVENTS; i++) {
+                t = t.plusMillis(rnd.nextInt(60));
+                String org = rnd.nextInt(3) == 0 ? orgB : orgA;
+                UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t, "req-" + i);
+                publisher.publish(e);
+                truth.merge(RedisKeys.ledgerDay(org, "api_calls", LocalDate.ofInstant(t, ZoneOffset.UTC)), e.units(), Long::sum);
+            }
+            publisher.flush();
+        }
+        return truth;
+    }
+
+    /** The ledger's day keys of the two orgs with their values. */
+    private static Map<String, Long> ledger(String... orgs) {
+        Map<String, Long> out = new HashMap<>();
+        for (String org : orgs) {
+            ScanParams match = new ScanParams().match(RedisKeys.org(org) + ":ledger:*:d:*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = REDIS.jedis().scan(cursor, match);
+                for (String key : page.getResult()) {
+                    out.put(key, Long.parseLong(REDIS.jedis().get(key)));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+        return out;
+    }
+
+    private static String awaitRunningJob(CompletableFuture<?> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && !run.isDone()) {
+            Optional<JsonNode> jobs = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/overview");
+            for (JsonNode j : jobs.map(n -> n.path("jobs")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance())) {
+                if (j.path("state").asText().equals("RUNNING") && j.path("name").asText().startsWith("tunetrail ")) {
+                    return j.path("jid").asText();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no streaming job ran on the cluster; done early: " + run.isDone());
+    }
+
+    private static void awaitCompletedCheckpoint(String job, CompletableFuture<?> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && !run.isDone()) {
+            Optional<JsonNode> c = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/checkpoints");
+            if (c.isPresent() && c.get().path("counts").path("completed").asInt() > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no checkpoint completed while the job ran");
+    }
+
+    /** The cluster's name of a TaskManager that runs a task of the job ({@code flink-taskmanager-N}). */
+    private static String taskManagerRunning(String job) {
+        JsonNode detail = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job).orElseThrow();
+        for (JsonNode vertex : detail.path("vertices")) {
+            JsonNode tms = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/vertices/" + vertex.path("id").asText()
+                    + "/taskmanagers").orElseThrow();
+            for (JsonNode tm : tms.path("taskmanagers")) {
+                String id = tm.path("taskmanager-id").asText();
+                if (id.startsWith("tunetrail-tm-")) {
+                    return "flink-taskmanager-" + id.substring("tunetrail-tm-".length());
+                }
+            }
+        }
+        throw new AssertionError("no TaskManager runs a task of " + job + ": " + detail);
+    }
+}
