@@ -138,8 +138,88 @@ class AudioSimilaritySearchIT {
         });
     }
 
+    @Test
+    void theRecommendationFiltersApplyToEveryAudioSimilarityRouteAndTheCatalogEmbeddingSaysItsSource() {
+        String org = stack.org("audio-filters", "pro");
+        String key = stack.key(org, "read", "write");
+        for (String artist : new String[] {"a-x", "a-y"}) {
+            stack.sql().update("add an artist", "INSERT INTO artists (org_id, artist_id, name) VALUES (?, ?, ?)", ps -> {
+                ps.setString(1, org);
+                ps.setString(2, artist);
+                ps.setString(3, "Artist " + artist);
+            });
+        }
+        // f-2 is a-x's; the others a-y's. f-1 and f-2 are the same recording; f-4 has a catalog embedding only.
+        String[][] tracks = {{"f-1", "a-y"}, {"f-2", "a-x"}, {"f-3", "a-y"}, {"f-4", "a-y"}};
+        for (String[] t : tracks) {
+            track(org, t[0]);
+            stack.sql().update("set the artist", "UPDATE tracks SET artist_id = ? WHERE org_id = ? AND track_id = ?", ps -> {
+                ps.setString(1, t[1]);
+                ps.setString(2, org);
+                ps.setString(3, t[0]);
+            });
+        }
+        catalogEmbeddings(org, List.of("f-1", "f-2", "f-3", "f-4"));
+        // As the nightly audio-embeddings job records an embedding built from analysed audio (V73).
+        stack.sql().update("mark the source", "UPDATE track_embeddings SET source = 'audio_analysis', analyser_version = 'test-7' "
+                + "WHERE org_id = ? AND track_id = 'f-4'", ps -> ps.setString(1, org));
+        byte[] chords = chordsWav(new double[][] {{261.63, 329.63, 392.0}, {220.0, 261.63, 329.63}}, 12);
+        JavalinTest.test(app(), (server, client) -> {
+            analyse(client, key, "f-1", excerpt(chords, 0, 6));
+            analyse(client, key, "f-2", excerpt(chords, 6, 12));
+            analyse(client, key, "f-3", clicksWav(100, 6));
+
+            String search = "/api/v1/audio/similarity-search";
+            assertThat(ids(Http.post(client, search, key, "{\"track_id\": \"f-1\"}").json())).startsWith("f-2");
+            Http.Answer signal = Http.post(client, search + "?exclude_artists=a-x", key, "{\"track_id\": \"f-1\"}");
+            assertThat(signal.status()).as(signal.text()).isEqualTo(200);
+            assertThat(ids(signal.json())).containsExactly("f-3");
+            assertThat(ids(Http.post(client, search + "?include_artists=a-x", key, "{\"vector\": " + vector(512) + "}").json()))
+                    .containsExactly("f-2");
+
+            Http.Answer catalog = Http.post(client, search + "?exclude_artists=a-x", key, "{\"track_id\": \"f-4\"}");
+            assertThat(catalog.status()).as(catalog.text()).isEqualTo(200);
+            assertThat(catalog.json().get("embedding").asText()).isEqualTo("audio_analysis");
+            assertThat(catalog.json().get("analyser_version").asText()).isEqualTo("test-7");
+            assertThat(ids(catalog.json())).containsExactlyInAnyOrder("f-1", "f-3");
+            catalog.json().get("matches").forEach(m -> assertThat(m.get("source").asText()).isEqualTo("catalog_features"));
+
+            Http.Answer capped = Http.post(client, search + "?max_per_artist=1", key, "{\"track_id\": \"f-4\"}");
+            assertThat(ids(capped.json())).as("one track per artist").hasSize(2).contains("f-2");
+
+            assertThat(ids(Http.get(client, "/api/v1/tracks/similar-by-audio/f-1", key).json())).containsExactly("f-2", "f-3");
+            Http.Answer alike = Http.get(client, "/api/v1/tracks/similar-by-audio/f-1?include_artists=a-y", key);
+            assertThat(alike.status()).as(alike.text()).isEqualTo(200);
+            assertThat(ids(alike.json())).containsExactly("f-3");
+            Http.Answer fallback = Http.get(client, "/api/v1/tracks/similar-by-audio/f-4?include_artists=a-x", key);
+            assertThat(fallback.json().get("embedding").asText()).isEqualTo("audio_analysis");
+            assertThat(fallback.json().get("analyser_version").asText()).isEqualTo("test-7");
+            assertThat(ids(fallback.json())).containsExactly("f-2");
+
+            Http.Answer byAudio = clip(client, key, excerpt(chords, 0, 6), "&exclude_artists=a-x");
+            assertThat(byAudio.status()).as(byAudio.text()).isEqualTo(200);
+            assertThat(ids(byAudio.json())).startsWith("f-1").doesNotContain("f-2");
+
+            Http.Answer matrix = Http.get(client, "/api/v1/ml/tracks/similarity-matrix?ids=f-1,f-4", key);
+            assertThat(matrix.json().get("embeddings").get("f-1").asText()).isEqualTo("signal");
+            assertThat(matrix.json().get("embeddings").get("f-4").asText()).isEqualTo("audio_analysis");
+
+            long counted = used(org);
+            Http.assertProblem(clip(client, key, excerpt(chords, 0, 6), "&min_energy=2"), 400, "invalid_field", "min_energy");
+            assertThat(used(org)).as("a refused filter gives its unit back").isEqualTo(counted);
+            Http.assertProblem(Http.post(client, search + "?exclude_seen=true", key, "{\"track_id\": \"f-1\"}"), 400, "invalid_field",
+                    "exclude_seen");
+            Http.assertProblem(Http.get(client, "/api/v1/tracks/similar-by-audio/f-1?max_per_artist=0", key), 400, "invalid_field",
+                    "max_per_artist");
+        });
+    }
+
     private static Http.Answer clip(io.javalin.testtools.HttpClient client, String key, byte[] wav) {
-        return Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/audio/similarity-search/by-audio?limit=5")
+        return clip(client, key, wav, "");
+    }
+
+    private static Http.Answer clip(io.javalin.testtools.HttpClient client, String key, byte[] wav, String query) {
+        return Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/audio/similarity-search/by-audio?limit=5" + query)
                 .header("Authorization", "Bearer " + key).post(RequestBody.create(wav, MediaType.get("audio/wav"))).build());
     }
 

@@ -4,14 +4,19 @@ import io.tunetrail.store.Ids;
 import io.tunetrail.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
  * What each catalog embedding of {@code track_embeddings} was built from (V73): the catalog's audio features, or the
  * features of the track's analysed audio with the analyser version. Written by the audio-embeddings job beside the
- * vectors; the readers (similar tracks, cold start) need nothing of it to use the better vector.
+ * vectors; the readers (similar tracks, cold start) need nothing of it to use the better vector, and the audio routes
+ * read it ({@link #of}) to say which embedding answered.
  */
 public final class TrackEmbeddingSources {
     public static final String CATALOG_FEATURES = "catalog_features";
@@ -56,6 +61,28 @@ public final class TrackEmbeddingSources {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw StoreException.rejectedByDatabase("recording the embedding sources of org " + orgId, e);
+        }
+    }
+
+    /** The sources of those of {@code trackIds} that have a catalog embedding in the org (absent: no embedding). */
+    public Map<String, Source> of(String orgId, Collection<String> trackIds) {
+        Ids.require("org id", orgId);
+        Map<String, Source> out = new HashMap<>();
+        if (trackIds.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT track_id, source, analyser_version FROM track_embeddings WHERE org_id = ? AND track_id = ANY (?::text[])")) {
+            ps.setString(1, orgId);
+            ps.setArray(2, c.createArrayOf("text", trackIds.toArray(String[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Source(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw StoreException.rejectedByDatabase("reading the embedding sources of org " + orgId, e);
         }
     }
 }

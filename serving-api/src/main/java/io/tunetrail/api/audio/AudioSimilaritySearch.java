@@ -5,81 +5,247 @@ import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.RecommendationFilter;
 import io.tunetrail.api.service.RecommendationService;
+import io.tunetrail.api.service.TrackCard;
 import io.tunetrail.audio.embedding.SignalEmbedding;
 import io.tunetrail.store.vector.Neighbour;
+import io.tunetrail.store.vector.TrackEmbeddingSources;
 import io.tunetrail.store.vector.VectorStore;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * POST /api/v1/audio/similarity-search in the right embedding space: a track's 512-d signal embedding (its newest
- * analysed audio) when it has one, else the catalog's feature embedding; a vector by its dimension (512: signal, the
- * catalog's: catalog features). The answer says which space answered ({@code embedding}, {@code model},
- * {@code dimension}), as GET /tracks/similar-by-audio does.
+ * The audio similarity routes in the right embedding space: a track's 512-d signal embedding (its newest analysed
+ * audio) when it has one, else its catalog embedding; a vector by its dimension (512: signal, the catalog's: catalog).
+ * The answer says which embedding answered: {@code embedding} is {@code signal}, or the catalog embedding's source as
+ * {@code track_embeddings.source} records it ({@code catalog_features}, or {@code audio_analysis} with its
+ * {@code analyser_version} when the nightly job built it from the analysed audio); catalog-space matches carry their own
+ * {@code source}.
+ *
+ * <p>Every route takes the recommendation routes' filters and business rules ({@link RecommendationFilter}): the
+ * neighbours are read with room for what the filters drop, then filtered, reordered by the boosts and capped per
+ * artist like any recommendation list (never padded with tracks that do not sound alike).
  */
 public final class AudioSimilaritySearch {
     public static final String SIGNAL = "signal";
-    public static final String CATALOG = "catalog_features";
+    /** Neighbours read at most for one filtered answer. */
+    static final int MAX_CANDIDATES = 500;
+    /** Neighbours read per track asked for when a filter may drop some. */
+    private static final int HEADROOM = 5;
 
     private final AudioAnalysisStore store;
     private final CatalogService catalog;
     private final VectorStore catalogVectors;
+    private final TrackEmbeddingSources sources;
     private final RecommendationService recommendations;
+    private final Clock clock;
+    private final int matrixMaxIds;
 
-    public AudioSimilaritySearch(AudioAnalysisStore store, CatalogService catalog, VectorStore catalogVectors,
-            RecommendationService recommendations) {
+    public AudioSimilaritySearch(AudioAnalysisStore store, CatalogService catalog, VectorStore catalogVectors, TrackEmbeddingSources sources,
+            RecommendationService recommendations, Clock clock, int matrixMaxIds) {
+        this.matrixMaxIds = matrixMaxIds;
         this.store = store;
         this.catalog = catalog;
         this.catalogVectors = catalogVectors;
+        this.sources = sources;
         this.recommendations = recommendations;
+        this.clock = clock;
     }
 
-    public ObjectNode search(Principal p, RecommendationService.SimilaritySearchRequest r) {
+    /** POST /api/v1/audio/similarity-search: by a track of the org or by a vector. */
+    public ObjectNode search(Principal p, RecommendationService.SimilaritySearchRequest r, RecommendationFilter filter) {
+        checkNoListener(filter);
+        int fetch = candidates(r.limit(), filter);
         Set<String> exclude = new HashSet<>(r.excludeTrackIds());
         if (r.trackId() != null) {
             catalog.track(p, r.trackId());
             var signal = store.newestSignalOfTrack(p.orgId(), r.trackId());
             if (signal.isPresent()) {
                 exclude.add(r.trackId());
-                return answer(SIGNAL, signal.get().model(), SignalEmbedding.DIMENSION,
-                        store.nearestSignal(p.orgId(), signal.get().vector(), r.limit(), exclude));
+                return signalAnswer(p, signal.get().model(), store.nearestSignal(p.orgId(), signal.get().vector(), fetch, exclude),
+                        r.limit(), filter);
             }
-            return catalogAnswer(p, r);
+            return catalogAnswer(p, r, fetch, filter);
         }
         int dimension = r.vector().size();
         if (dimension == SignalEmbedding.DIMENSION) {
-            return answer(SIGNAL, SignalEmbedding.MODEL, dimension, store.nearestSignal(p.orgId(), signalVector(r.vector()), r.limit(), exclude));
+            return signalAnswer(p, SignalEmbedding.MODEL, store.nearestSignal(p.orgId(), signalVector(r.vector()), fetch, exclude),
+                    r.limit(), filter);
         }
         if (dimension != catalogVectors.dimension()) {
             throw Check.invalid("vector", "'vector' has " + dimension + " components; give a signal embedding (" + SignalEmbedding.DIMENSION
                     + ") or a catalog feature embedding (" + catalogVectors.dimension() + ")");
         }
-        return catalogAnswer(p, r);
+        return catalogAnswer(p, r, fetch, filter);
     }
 
     /** The org's tracks that sound like a clip analysed for this search (not kept), in the signal space. */
-    public ObjectNode byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit) {
-        return answer(SIGNAL, clip.embedding().model(), clip.embedding().dimension(),
-                store.nearestSignal(p.orgId(), clip.embedding().vector(), limit, Set.of()));
+    public ObjectNode byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit, RecommendationFilter filter) {
+        checkNoListener(filter);
+        return signalAnswer(p, clip.embedding().model(),
+                store.nearestSignal(p.orgId(), clip.embedding().vector(), candidates(limit, filter), Set.of()), limit, filter);
     }
 
-    private ObjectNode catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r) {
-        RecommendationService.SimilarityResult found = recommendations.similaritySearch(p, r);
-        ObjectNode out = head(CATALOG, found.modelVersion(), catalogVectors.dimension());
+    /**
+     * GET /api/v1/tracks/similar-by-audio/{id}: tracks of the caller's org that sound like one track, by the signal
+     * embeddings of analysed audio when the track has one, else by its catalog embedding (whose source the answer names).
+     */
+    public ObjectNode similarByAudio(Principal p, String trackId, int limit, RecommendationFilter filter) {
+        checkNoListener(filter);
+        catalog.track(p, trackId);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("track_id", trackId);
+        var model = store.signalModelOfTrack(p.orgId(), trackId);
+        int fetch = candidates(limit, filter);
+        List<Neighbour> found;
+        if (model.isPresent()) {
+            out.put("embedding", SIGNAL).put("model", model.get());
+            found = store.nearestBySignal(p.orgId(), trackId, fetch);
+        } else {
+            var source = sources.of(p.orgId(), List.of(trackId)).get(trackId);
+            out.put("embedding", source == null ? TrackEmbeddingSources.CATALOG_FEATURES : source.source()).putNull("model");
+            if (source != null && source.analyserVersion() != null) {
+                out.put("analyser_version", source.analyserVersion());
+            }
+            found = catalogVectors.nearestToTrack(p.orgId(), trackId, fetch, Set.of());
+        }
+        var matches = out.putArray("matches");
+        filtered(p, found, Neighbour::trackId, limit, filter)
+                .forEach(n -> matches.addObject().put("track_id", n.trackId()).put("similarity", n.similarity()));
+        return out;
+    }
+
+    /**
+     * GET /api/v1/ml/tracks/similarity-matrix: pairwise cosine similarities of up to {@code matrixMaxIds} tracks of the
+     * caller's org (comma-separated {@code ids}), each track by its newest signal embedding, else its catalog embedding
+     * ({@code embeddings} names each one's: {@code signal} or the catalog embedding's source). Two tracks embedded in
+     * different spaces cannot be compared: their cell is null, as is any cell of a track with no embedding at all.
+     */
+    public ObjectNode similarityMatrix(Principal p, String ids) {
+        if (ids == null || ids.isBlank()) {
+            throw io.tunetrail.api.http.ApiErrors.missingField("ids");
+        }
+        List<String> tracks = new ArrayList<>(new java.util.LinkedHashSet<>(List.of(ids.split(",", -1))));
+        if (tracks.size() < 2 || tracks.size() > matrixMaxIds) {
+            throw io.tunetrail.api.http.ApiErrors.invalidField("ids", "give 2 to " + matrixMaxIds + " distinct track ids, comma-separated; got "
+                    + tracks.size());
+        }
+        tracks.forEach(t -> catalog.track(p, Check.id("ids", t)));
+        Map<String, float[]> signal = store.signalEmbeddings(p.orgId(), tracks);
+        Map<String, TrackEmbeddingSources.Source> catalogSources = sources.of(p.orgId(), tracks);
+        boolean[] inSignal = new boolean[tracks.size()];
+        float[][] vectors = new float[tracks.size()][];
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.set("ids", Json.mapper().valueToTree(tracks));
+        ObjectNode embeddings = out.putObject("embeddings");
+        for (int i = 0; i < tracks.size(); i++) {
+            String t = tracks.get(i);
+            if (signal.containsKey(t)) {
+                inSignal[i] = true;
+                vectors[i] = signal.get(t);
+                embeddings.put(t, SIGNAL);
+            } else {
+                vectors[i] = catalogVectors.embedding(p.orgId(), t).map(io.tunetrail.store.vector.TrackEmbedding::vector).orElse(null);
+                var source = catalogSources.get(t);
+                embeddings.put(t, vectors[i] == null ? null : source == null ? TrackEmbeddingSources.CATALOG_FEATURES : source.source());
+            }
+        }
+        var matrix = out.putArray("matrix");
+        for (int i = 0; i < tracks.size(); i++) {
+            var row = matrix.addArray();
+            for (int j = 0; j < tracks.size(); j++) {
+                if (vectors[i] == null || vectors[j] == null || inSignal[i] != inSignal[j]) {
+                    row.addNull();
+                } else {
+                    row.add(cosine(vectors[i], vectors[j]));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        // Stored vectors are never all zero (VectorStore and the analyser both refuse it), so the norms are positive.
+        return dot / Math.sqrt(na * nb);
+    }
+
+    private ObjectNode catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r, int fetch, RecommendationFilter filter) {
+        var wide = new RecommendationService.SimilaritySearchRequest(r.trackId(), r.vector(), Math.min(fetch, 100), r.excludeTrackIds());
+        RecommendationService.SimilarityResult found = recommendations.similaritySearch(p, wide);
+        List<RecommendationService.Match> kept = filtered(p, found.matches(), RecommendationService.Match::trackId, r.limit(), filter);
+        List<String> ids = new ArrayList<>(kept.stream().map(RecommendationService.Match::trackId).toList());
+        if (r.trackId() != null) {
+            ids.add(r.trackId());
+        }
+        Map<String, TrackEmbeddingSources.Source> of = sources.of(p.orgId(), ids);
+        // A vector has no source of its own: it is searched in the catalog embeddings' space, named by its usual source.
+        TrackEmbeddingSources.Source own = r.trackId() == null ? null : of.get(r.trackId());
+        ObjectNode out = head(own == null ? TrackEmbeddingSources.CATALOG_FEATURES : own.source(), found.modelVersion(), catalogVectors.dimension());
+        if (own != null && own.analyserVersion() != null) {
+            out.put("analyser_version", own.analyserVersion());
+        }
         out.put("model_version", found.modelVersion());
         var matches = out.putArray("matches");
-        found.matches().forEach(m -> matches.addObject().put("track_id", m.trackId()).put("score", m.score()).put("distance", m.distance()));
+        for (RecommendationService.Match m : kept) {
+            var source = of.get(m.trackId());
+            matches.addObject().put("track_id", m.trackId()).put("score", m.score()).put("distance", m.distance())
+                    .put("source", source == null ? null : source.source());
+        }
         return out;
     }
 
-    private static ObjectNode answer(String embedding, String model, int dimension, List<Neighbour> found) {
-        ObjectNode out = head(embedding, model, dimension);
+    private ObjectNode signalAnswer(Principal p, String model, List<Neighbour> found, int limit, RecommendationFilter filter) {
+        ObjectNode out = head(SIGNAL, model, SignalEmbedding.DIMENSION);
         out.put("model_version", model);
         var matches = out.putArray("matches");
-        found.forEach(n -> matches.addObject().put("track_id", n.trackId()).put("score", n.similarity()).put("distance", n.distance()));
+        filtered(p, found, Neighbour::trackId, limit, filter)
+                .forEach(n -> matches.addObject().put("track_id", n.trackId()).put("score", n.similarity()).put("distance", n.distance()));
         return out;
+    }
+
+    /**
+     * The first {@code limit} of the ranked neighbours that pass the filter, in the filter's order (its boosts may
+     * reorder them). The catalog cards of all of them are read in one batch, and only when the filter needs them.
+     */
+    private <T> List<T> filtered(Principal p, List<T> ranked, java.util.function.Function<T, String> id, int limit, RecommendationFilter filter) {
+        if (!filter.needsCards()) {
+            return ranked.subList(0, Math.min(limit, ranked.size()));
+        }
+        Map<String, T> byId = new LinkedHashMap<>();
+        ranked.forEach(t -> byId.putIfAbsent(id.apply(t), t));
+        Map<String, TrackCard> cards = catalog.cards(p.orgId(), byId.keySet());
+        List<RecommendationService.Item> items = new ArrayList<>(byId.size());
+        ranked.forEach(t -> items.add(new RecommendationService.Item(id.apply(t), 0, null, null)));
+        int year = clock.instant().atZone(ZoneOffset.UTC).getYear();
+        return filter.apply(items, cards, Set.of(), year).stream().limit(limit).map(i -> byId.get(i.trackId())).toList();
+    }
+
+    /** How many neighbours to read for {@code limit}: more when the filter may drop some, within a bound. */
+    static int candidates(int limit, RecommendationFilter filter) {
+        return filter.restricts() ? Math.min(MAX_CANDIDATES, Math.max(limit, limit * HEADROOM)) : limit;
+    }
+
+    /** These routes have no listener whose plays could be left out. */
+    private static void checkNoListener(RecommendationFilter filter) {
+        if (filter.asksToExcludeSeen()) {
+            throw Check.invalid("exclude_seen", "'exclude_seen' needs a listener; the audio similarity routes have none (leave out "
+                    + "tracks with exclude_track_ids or exclude_artists)");
+        }
     }
 
     private static ObjectNode head(String embedding, String model, int dimension) {

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.limits.Gate;
+import io.tunetrail.api.service.RecommendationFilter;
 import java.util.List;
 
 /** HTTP for audio analysis: uploads in (raw body or multipart), analyses and a track's audio features out. */
@@ -49,20 +50,23 @@ public final class AudioController {
                             ctx.status(result.complete() ? 200 : 202).json(result);
                         }),
                 ApiRoute.get("/api/v1/tracks/similar-by-audio/{track_id}", SIMILAR, TAG, "Tracks that sound like a track: by the signal "
-                        + "embeddings of analysed audio when it has one, else by the catalog's feature embeddings ('embedding' says which)",
-                        ctx -> ctx.json(audio.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
-                                Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100)))).query("limit"),
+                        + "embeddings of analysed audio when it has one, else by its catalog embedding ('embedding' says which: signal, "
+                        + "catalog_features or audio_analysis); takes the recommendation filters",
+                        ctx -> ctx.json(search.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
+                                Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100), filter(ctx)))).query(withFilters("limit")),
                 ApiRoute.post("/api/v1/audio/similarity-search", SIMILAR, TAG, "Nearest tracks by audio embedding (pgvector): by track_id "
-                        + "in its signal embedding when its audio was analysed, else its catalog feature embedding; by vector in the space its "
-                        + "dimension names (512: signal). 'embedding', 'model' and 'dimension' say which answered",
+                        + "in its signal embedding when its audio was analysed, else its catalog embedding; by vector in the space its "
+                        + "dimension names (512: signal). 'embedding', 'model' and 'dimension' say which answered; takes the recommendation filters",
                         ctx -> ctx.json(search.search(principal(ctx), Json.read(ctx.bodyAsBytes(),
-                                io.tunetrail.api.service.RecommendationService.SimilaritySearchRequest.class)))).body("SimilaritySearchRequest"),
+                                io.tunetrail.api.service.RecommendationService.SimilaritySearchRequest.class), filter(ctx))))
+                        .body("SimilaritySearchRequest").query(withFilters()),
                 ApiRoute.post(SEARCH_BY_AUDIO_PATH, SEARCH_BY_AUDIO, TAG, "Tracks that sound like an uploaded clip (raw body or multipart "
                         + "'file', as for analyze): the clip is analysed, not kept, and counted against audio_analysis; answered from the "
-                        + "signal embeddings of the org's analysed tracks", this::searchByAudio).query("limit"),
+                        + "signal embeddings of the org's analysed tracks; takes the recommendation filters", this::searchByAudio)
+                        .query(withFilters("limit")),
                 ApiRoute.get("/api/v1/ml/tracks/similarity-matrix", MATRIX, TAG, "Pairwise audio similarities of up to api.audio.matrix-max-ids "
                         + "tracks (ids=a,b,c): signal embeddings where analysed, else catalog feature embeddings; null across the two",
-                        ctx -> ctx.json(audio.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
+                        ctx -> ctx.json(search.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
                 ApiRoute.get("/api/v1/audio/analyses/{analysis_id}", READ_ANALYSIS, TAG, "An audio analysis: features, track, bars, beats, "
                         + "tatums, sections, segments", ctx -> {
                             String id = ctx.pathParam("analysis_id");
@@ -82,9 +86,29 @@ public final class AudioController {
     }
 
     private void searchByAudio(Context ctx) {
-        int limit = Check.intParam("limit", ctx.queryParam("limit"), 10, 1, 100);
-        var clip = audio.analyseClip(principal(ctx), AccessHook.pendingUsage(ctx), upload(ctx));
-        ctx.json(search.byAudio(principal(ctx), clip, limit));
+        // The parameters are read as part of the upload, so a bad one is a refusal whose quota unit the service gives back.
+        var asked = new Object() {
+            int limit;
+            RecommendationFilter filter;
+        };
+        AudioAnalysisService.UploadReader upload = upload(ctx);
+        var clip = audio.analyseClip(principal(ctx), AccessHook.pendingUsage(ctx), () -> {
+            asked.limit = Check.intParam("limit", ctx.queryParam("limit"), 10, 1, 100);
+            asked.filter = filter(ctx);
+            return upload.read();
+        });
+        ctx.json(search.byAudio(principal(ctx), clip, asked.limit, asked.filter));
+    }
+
+    /** The recommendation routes' filters (a bad one: 400 naming it). */
+    private static RecommendationFilter filter(Context ctx) {
+        return RecommendationFilter.parse(ctx.queryParamMap());
+    }
+
+    private static String[] withFilters(String... own) {
+        List<String> all = new java.util.ArrayList<>(List.of(own));
+        all.addAll(RecommendationFilter.QUERY_PARAMS);
+        return all.toArray(String[]::new);
     }
 
     /** The request's audio: the raw body, or the multipart part 'file' (with its track_id field, if any). */
