@@ -186,14 +186,19 @@ public final class ServingApp {
                 new KeyUsageService(sql, stores.jedis(), accounts::key, clock), clock).routes());
         // One store for single and batch analysis; AudioAnalysisService closes it when the API stops, after the batches.
         io.tunetrail.store.audio.AudioObjectStore audioObjects = settings.audio().store().open();
-        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), audioObjects,
-                new AudioAnalysisStore(sql), catalogService, vectors, limiter, stores.events(), clock);
+        // Each analysis records its measured CPU time in usage_costs; a crossed cost-cap threshold becomes an alert.
+        io.tunetrail.api.audio.MeteredAnalyser analyser = new io.tunetrail.api.audio.MeteredAnalyser(settings.audio(),
+                new io.tunetrail.store.costs.CostMeter(stores.dataSource(), settings.plans(), CostCatalog.load(), clock,
+                        new io.tunetrail.store.alerts.CostCapAlerts(new io.tunetrail.store.alerts.AlertRecorder(stores.dataSource(), clock), clock)));
+        AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), analyser, audioObjects,
+                new AudioAnalysisStore(sql), catalogService, limiter, stores.events(), clock);
         AudioAnalysisStore audioAnalyses = new AudioAnalysisStore(sql);
         routes.addAll(new AudioController(audio, new io.tunetrail.api.audio.AudioSimilaritySearch(audioAnalyses, catalogService, vectors,
-                recommendations), settings.audio().maxBytes()).routes());
+                new io.tunetrail.store.vector.TrackEmbeddingSources(stores.dataSource()), recommendations, clock, settings.audio().matrixMaxIds()),
+                settings.audio().maxBytes()).routes());
         io.tunetrail.api.audio.AudioJobStore audioJobs = new io.tunetrail.api.audio.AudioJobStore(sql, (c, org, job, counts) -> webhooks.emit(c, org,
                 io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT, io.tunetrail.api.audio.AudioBatchService.completedEvent(job, counts), job));
-        io.tunetrail.api.audio.AudioBatchService batches = new io.tunetrail.api.audio.AudioBatchService(settings.audio(),
+        io.tunetrail.api.audio.AudioBatchService batches = new io.tunetrail.api.audio.AudioBatchService(settings.audio(), analyser,
                 audioObjects, audioJobs, audio, catalogService, new OrgStore(sql), settings.plans(), limiter,
                 stores.events(), clock);
         routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
@@ -206,6 +211,7 @@ public final class ServingApp {
         metrics.bind(authenticator);
         metrics.bind(webhooks.counters());
         metrics.bind(alertWriter);
+        metrics.bind(batches);
         Readiness readiness = new Readiness(stores.dataSource(), stores.jedis(), stores.events().bootstrapServers(), READINESS_TIMEOUT);
         routes.addAll(new OperatorController(readiness, metrics, settings.metricsToken()).routes());
         routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));

@@ -77,9 +77,9 @@ public final class AudioAnalysisService implements AutoCloseable {
 
     private final AudioSettings settings;
     private final AudioObjectStore objects;
+    private final MeteredAnalyser analyser;
     private final AudioAnalysisStore store;
     private final CatalogService catalog;
-    private final io.tunetrail.store.vector.VectorStore catalogVectors;
     private final UsageLimiter limiter;
     private final EventPublisher events;
     private final Clock clock;
@@ -87,9 +87,9 @@ public final class AudioAnalysisService implements AutoCloseable {
     /** Analyses running or waiting, as org + '\n' + analysis id: their GET answers "pending" rather than 404. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
-    public AudioAnalysisService(AudioSettings settings, AudioObjectStore objects, AudioAnalysisStore store, CatalogService catalog,
-            io.tunetrail.store.vector.VectorStore catalogVectors, UsageLimiter limiter, EventPublisher events, Clock clock) {
-        this.catalogVectors = catalogVectors;
+    public AudioAnalysisService(AudioSettings settings, MeteredAnalyser analyser, AudioObjectStore objects, AudioAnalysisStore store,
+            CatalogService catalog, UsageLimiter limiter, EventPublisher events, Clock clock) {
+        this.analyser = analyser;
         this.settings = settings;
         this.objects = objects;
         this.store = store;
@@ -163,7 +163,8 @@ public final class AudioAnalysisService implements AutoCloseable {
             }
             future = pool.submit(() -> {
                 try {
-                    AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
+                    AudioAnalysis a = analyser.analyse(p.orgId(), "clip_" + UUID.randomUUID().toString().replace("-", ""), "search_by_audio",
+                            audio);
                     if (outcome.compareAndSet(0, 1)) {
                         events.publishUsage(usage);
                     } else {
@@ -218,7 +219,7 @@ public final class AudioAnalysisService implements AutoCloseable {
             String pendingKey)
             throws AudioInputException {
         try {
-            AudioAnalysis a = settings.analyser().analyse(audio, settings.limits());
+            AudioAnalysis a = analyser.analyse(orgId, analysisId, "analyze", audio);
             String objectKey = storedKey != null ? storedKey : objects.put(orgId, objectName(analysisId, audio), audio);
             String features = AnalysisJson.write(a.features());
             store.insert(new AudioAnalysisStore.NewAnalysis(orgId, analysisId, trackId, a.analyserVersion(), features,
@@ -247,90 +248,6 @@ public final class AudioAnalysisService implements AutoCloseable {
                     + "' has no stored audio; upload it with POST /api/v1/audio/analyze?track_id=" + trackId));
             return new Upload(objects.get(p.orgId(), key), trackId, key);
         });
-    }
-
-    /**
-     * Tracks of the caller's org that sound like one track: by signal embeddings of analysed audio when the track has
-     * one ({@code embedding: signal}, with its model), else by the catalog's feature embeddings the route used before
-     * ({@code embedding: catalog_features}). The answer says which.
-     */
-    public ObjectNode similarByAudio(Principal p, String trackId, int limit) {
-        catalog.track(p, trackId);
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("track_id", trackId);
-        var model = store.signalModelOfTrack(p.orgId(), trackId);
-        List<io.tunetrail.store.vector.Neighbour> found;
-        if (model.isPresent()) {
-            out.put("embedding", "signal").put("model", model.get());
-            found = store.nearestBySignal(p.orgId(), trackId, limit);
-        } else {
-            out.put("embedding", "catalog_features").putNull("model");
-            found = catalogVectors.nearestToTrack(p.orgId(), trackId, limit, Set.of());
-        }
-        var matches = out.putArray("matches");
-        found.forEach(n -> matches.addObject().put("track_id", n.trackId()).put("similarity", n.similarity()));
-        return out;
-    }
-
-    /**
-     * Pairwise cosine similarities of up to {@code settings.matrixMaxIds()} tracks of the caller's org (comma-separated
-     * {@code ids}), each track by its newest signal embedding, else its catalog feature embedding ({@code embeddings}
-     * says which). Two tracks embedded in different spaces cannot be compared: their cell is null, as is any cell of a
-     * track with no embedding at all.
-     */
-    public ObjectNode similarityMatrix(Principal p, String ids) {
-        if (ids == null || ids.isBlank()) {
-            throw ApiErrors.missingField("ids");
-        }
-        List<String> tracks = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(List.of(ids.split(",", -1))));
-        if (tracks.size() < 2 || tracks.size() > settings.matrixMaxIds()) {
-            throw ApiErrors.invalidField("ids", "give 2 to " + settings.matrixMaxIds() + " distinct track ids, comma-separated; got "
-                    + tracks.size());
-        }
-        tracks.forEach(t -> catalog.track(p, Check.id("ids", t)));
-        java.util.Map<String, float[]> signal = store.signalEmbeddings(p.orgId(), tracks);
-        String[] source = new String[tracks.size()];
-        float[][] vectors = new float[tracks.size()][];
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.set("ids", Json.mapper().valueToTree(tracks));
-        ObjectNode embeddings = out.putObject("embeddings");
-        for (int i = 0; i < tracks.size(); i++) {
-            String t = tracks.get(i);
-            if (signal.containsKey(t)) {
-                source[i] = "signal";
-                vectors[i] = signal.get(t);
-            } else {
-                var features = catalogVectors.embedding(p.orgId(), t);
-                source[i] = features.isPresent() ? "catalog_features" : null;
-                vectors[i] = features.map(io.tunetrail.store.vector.TrackEmbedding::vector).orElse(null);
-            }
-            embeddings.put(t, source[i]);
-        }
-        var matrix = out.putArray("matrix");
-        for (int i = 0; i < tracks.size(); i++) {
-            var row = matrix.addArray();
-            for (int j = 0; j < tracks.size(); j++) {
-                if (source[i] == null || !source[i].equals(source[j])) {
-                    row.addNull();
-                } else {
-                    row.add(cosine(vectors[i], vectors[j]));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        // Stored vectors are never all zero (VectorStore and the analyser both refuse it), so the norms are positive.
-        return dot / Math.sqrt(na * nb);
     }
 
     /** The analysis document with its identity and audio features; pending ones answer with their status only. */

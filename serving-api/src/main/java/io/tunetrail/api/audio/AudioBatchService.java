@@ -78,14 +78,17 @@ public final class AudioBatchService implements AutoCloseable {
     private final UsageLimiter limiter;
     private final EventPublisher events;
     private final Clock clock;
+    private final MeteredAnalyser analyser;
     private final Semaphore inFlight;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Object wake = new Object();
     private Thread dispatcher;
 
-    public AudioBatchService(AudioSettings settings, AudioObjectStore objects, AudioJobStore jobs, AudioAnalysisService pool,
-            CatalogService catalog, OrgStore orgs, PlanCatalog plans, UsageLimiter limiter, EventPublisher events, Clock clock) {
+    public AudioBatchService(AudioSettings settings, MeteredAnalyser analyser, AudioObjectStore objects, AudioJobStore jobs,
+            AudioAnalysisService pool, CatalogService catalog, OrgStore orgs, PlanCatalog plans, UsageLimiter limiter, EventPublisher events,
+            Clock clock) {
         this.settings = settings;
+        this.analyser = analyser;
         this.objects = objects;
         this.jobs = jobs;
         this.pool = pool;
@@ -132,6 +135,20 @@ public final class AudioBatchService implements AutoCloseable {
             wake.notifyAll();
         }
         return new Accepted(jobId, statusUrl(jobId), files.size());
+    }
+
+    /** Batch files waiting in PostgreSQL, for every instance (a gauge: NaN while PostgreSQL does not answer). */
+    public double queuedFiles() {
+        try {
+            return jobs.queuedFiles();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Batch files this instance is analysing now. */
+    public int filesInFlight() {
+        return settings.threads() - inFlight.availablePermits();
     }
 
     public static String statusUrl(String jobId) {
@@ -227,7 +244,7 @@ public final class AudioBatchService implements AutoCloseable {
         }
         AudioAnalysis a;
         try {
-            a = settings.analyser().analyse(audio, settings.limits());
+            a = analyser.analyse(f.orgId(), f.jobId() + "/" + f.position(), "batch", audio);
         } catch (AudioInputException e) {
             refundThen(f, countedAt, "refused", AudioAnalysisService.refusal(e).code(), e.getMessage());
             return;

@@ -49,6 +49,12 @@ public final class AudioJobStore {
         this.onCompleted = onCompleted;
     }
 
+    /** Batch files of every org waiting to be analysed (claimed ones included until they settle). */
+    public long queuedFiles() {
+        return sql.one("count queued batch files", "SELECT count(*) FROM audio_job_files WHERE status = 'queued'", ps -> { },
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
     public void create(NewJob job) {
         sql.transaction("create an audio job", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audio_jobs (org_id, job_id, key_id, source, file_count) "

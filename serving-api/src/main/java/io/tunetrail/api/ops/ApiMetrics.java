@@ -177,6 +177,14 @@ public final class ApiMetrics implements AutoCloseable {
                 .description("Threshold alerts waiting to be written").register(registry);
     }
 
+    /** Batch audio analysis: files queued in PostgreSQL (every instance's) and those this instance is analysing. */
+    public void bind(io.tunetrail.api.audio.AudioBatchService batches) {
+        Gauge.builder("tunetrail.audio.batch.files.queued", batches, io.tunetrail.api.audio.AudioBatchService::queuedFiles)
+                .description("Batch audio files waiting to be analysed, all instances (read from PostgreSQL at each scrape)").register(registry);
+        Gauge.builder("tunetrail.audio.batch.files.running", batches, io.tunetrail.api.audio.AudioBatchService::filesInFlight)
+                .description("Batch audio files this instance is analysing").register(registry);
+    }
+
     /** The connection pool's state, when it is Hikari's (the API's own is; a test's may not be). */
     public void bind(DataSource dataSource) {
         HikariDataSource hikari;
