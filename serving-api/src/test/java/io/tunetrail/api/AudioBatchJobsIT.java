@@ -88,7 +88,89 @@ class AudioBatchJobsIT {
             List<UsageEvent> analysed = audioUsage(org);
             assertThat(analysed).as("exactly one usage event per analysed file").hasSize(3);
             assertThat(analysed.stream().map(UsageEvent::requestId).distinct()).hasSize(3);
+
+            // Each file the analyser read costs its measured CPU time; the foreign key was never read.
+            String jobId = accepted.json().get("job_id").asText();
+            Map<String, Cost> costs = costs(org);
+            assertThat(costs.keySet()).containsExactlyInAnyOrder(jobId + "/0", jobId + "/1", jobId + "/2", jobId + "/3");
+            for (int i = 0; i < 3; i++) {
+                Cost c = costs.get(jobId + "/" + i);
+                assertThat(c.cpuSeconds()).as("file %d", i).isGreaterThan(0).isLessThan(60);
+                assertThat(c.usd()).as("file %d", i).isGreaterThan(0);
+                assertThat(c.outcome() + "/" + c.source()).isEqualTo("analysed/batch");
+            }
+            assertThat(costs.get(jobId + "/3").outcome()).isEqualTo("refused");
+            assertThat(costs(other)).isEmpty();
         });
+    }
+
+    @Test
+    void everyUploadRecordsItsAnalysisCpuTimeAndTheMetricsShowQueuedBatchFiles() {
+        String org = stack.org("batch-costs", "pro");
+        String key = stack.key(org, "read", "write");
+        // Files another instance holds (lease far ahead): queued, and no dispatcher of this database takes them.
+        String held = "ajob_held_" + org.replaceAll("[^a-z0-9]", "");
+        stack.sql().update("a held job", "INSERT INTO audio_jobs (org_id, job_id, key_id, source, file_count) VALUES (?, ?, 'key_held', 'keys', 3)", ps -> {
+            ps.setString(1, org);
+            ps.setString(2, held);
+        });
+        for (int i = 0; i < 3; i++) {
+            int position = i;
+            stack.sql().update("a held file", "INSERT INTO audio_job_files (org_id, job_id, position, object_key, analysis_id, claim, "
+                    + "lease_until) VALUES (?, ?, ?, 'k', ?, 'elsewhere', now() + interval '1 hour')", ps -> {
+                        ps.setString(1, org);
+                        ps.setString(2, held);
+                        ps.setInt(3, position);
+                        ps.setString(4, "aud_held_" + position);
+                    });
+        }
+        String token = "audio-metrics-token";
+        Javalin app = io.tunetrail.api.ServingApp.create(stack.stores(), stack.clock, new io.tunetrail.api.ApiSettings(stack.plans,
+                ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0, io.tunetrail.api.webhook.WebhookSettings.local(new TestResolver()), 10_000,
+                65_536, token).withAudio(settings()));
+        JavalinTest.test(app, (server, client) -> {
+            Http.Answer ok = upload(client, key, CLICKS_120);
+            assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+            Http.assertProblem(upload(client, key, TRUNCATED), 422, "undecodable_audio", null);
+            Map<String, Cost> costs = costs(org);
+            Cost analysed = costs.get(ok.json().get("analysis_id").asText());
+            assertThat(analysed).as(costs.toString()).isNotNull();
+            assertThat(analysed.cpuSeconds()).isGreaterThan(0).isLessThan(60);
+            assertThat(analysed.outcome() + "/" + analysed.source()).isEqualTo("analysed/analyze");
+            assertThat(costs.values()).as("the refused upload's CPU time too").hasSize(2)
+                    .anyMatch(c -> c.outcome().equals("refused") && c.cpuSeconds() > 0);
+
+            String scrape = Http.answer(client, new Request.Builder().url(client.getOrigin() + "/metrics")
+                    .header("Authorization", "Bearer " + token).build()).text();
+            assertThat(gauge(scrape, "tunetrail_audio_batch_files_queued")).as(scrape).isGreaterThanOrEqualTo(3);
+            assertThat(gauge(scrape, "tunetrail_audio_batch_files_running")).isGreaterThanOrEqualTo(0);
+        });
+        stack.sql().update("drop the held job", "DELETE FROM audio_jobs WHERE org_id = ? AND job_id = ?", ps -> {
+            ps.setString(1, org);
+            ps.setString(2, held);
+        });
+    }
+
+    private static Http.Answer upload(io.javalin.testtools.HttpClient client, String key, byte[] wav) {
+        return Http.answer(client, new Request.Builder().url(client.getOrigin() + "/api/v1/audio/analyze").header("Authorization", "Bearer " + key)
+                .post(RequestBody.create(wav, MediaType.get("audio/wav"))).build());
+    }
+
+    private static double gauge(String scrape, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)$").matcher(scrape);
+        assertThat(m.find()).as(name + " in the scrape").isTrue();
+        return Double.parseDouble(m.group(2));
+    }
+
+    private record Cost(double cpuSeconds, double usd, String outcome, String source) {}
+
+    /** The org's audio_analysis rows of usage_costs, by job id. */
+    private static Map<String, Cost> costs(String org) {
+        Map<String, Cost> out = new java.util.TreeMap<>();
+        stack.sql().list("read audio costs", "SELECT job_id, cpu_seconds, usd, details->>'outcome', details->>'source' FROM usage_costs "
+                + "WHERE org_id = ? AND kind = 'audio_analysis'", ps -> ps.setString(1, org), rs -> out.put(rs.getString(1),
+                        new Cost(rs.getDouble(2), rs.getDouble(3), rs.getString(4), rs.getString(5))));
+        return out;
     }
 
     @Test
