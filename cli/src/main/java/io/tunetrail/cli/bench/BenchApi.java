@@ -15,7 +15,6 @@ import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
-import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.online.RedisOnlineStore;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -178,13 +177,6 @@ final class BenchApi implements AutoCloseable {
 
     private static void cleanUp(Sql sql, CountingRedis redis, String orgId) {
         sql.update("deleting the bench org", "DELETE FROM organisations WHERE org_id = ?", ps -> ps.setString(1, orgId));
-        String cursor = "0";
-        do {
-            var page = redis.jedis().scan(cursor, new redis.clients.jedis.params.ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000));
-            if (!page.getResult().isEmpty()) {
-                redis.jedis().del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals("0"));
+        io.tunetrail.store.OrgDeletion.deleteOnlineKeys(redis.jedis(), orgId);
     }
 }

@@ -13,13 +13,11 @@ import io.tunetrail.api.store.Sql;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
-import io.tunetrail.store.online.RedisKeys;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import redis.clients.jedis.params.ScanParams;
 
 /**
  * Scenario 8: another org's key on every route with an id, with every method ({@link CrossOrgProbe} over the API's own
@@ -96,13 +94,6 @@ public final class CrossOrgScenario implements ChaosScenario {
 
     private static void remove(Sql sql, ApiStores stores, String orgId) {
         sql.update("removing chaos org " + orgId, "DELETE FROM organisations WHERE org_id = ?", ps -> ps.setString(1, orgId));
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            var page = stores.jedis().scan(cursor, new ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000));
-            if (!page.getResult().isEmpty()) {
-                stores.jedis().del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        io.tunetrail.store.OrgDeletion.deleteOnlineKeys(stores.jedis(), orgId);
     }
 }

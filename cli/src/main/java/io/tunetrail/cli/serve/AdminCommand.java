@@ -12,8 +12,12 @@ import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.Ids;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.OrgDeletion;
 import io.tunetrail.store.analyst.AnalystAccounts;
+import io.tunetrail.store.audio.AudioObjectStore;
+import io.tunetrail.store.audio.AudioStoreSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,13 +25,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import redis.clients.jedis.JedisPooled;
 
 /**
- * {@code ./tunetrail admin org create} and {@code admin key create}: what operators script, each printing what it
- * created as one JSON object on standard output (a key's secret appears only there).
+ * {@code ./tunetrail admin org create|delete} and {@code admin key create}: what operators script, each printing what it
+ * created or deleted as one JSON object on standard output (a key's secret appears only there).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Create organisations, API keys, web console sign-ins and SQL analyst logins; list parked Stripe events;",
+        description = {"Create and delete organisations; create API keys, web console sign-ins and SQL analyst logins; list parked Stripe events;",
             "freeze model promotions. Each command prints what it created as one JSON object."},
         subcommands = {AdminCommand.Org.class, AdminCommand.Key.class, StripeAdminCommand.class, AnalystAdminCommand.class,
             ModelsAdminCommand.class, ConsoleUserCommand.class})
@@ -40,7 +45,7 @@ public final class AdminCommand extends CommandGroup {
         return s.length() > 64 ? s.substring(0, 64) : s;
     }
 
-    @Command(name = "org", mixinStandardHelpOptions = true, description = "Organisations.", subcommands = Org.Create.class)
+    @Command(name = "org", mixinStandardHelpOptions = true, description = "Organisations.", subcommands = {Org.Create.class, Org.Delete.class})
     static final class Org extends CommandGroup {
         @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an organisation on a plan.")
         static final class Create implements Callable<Integer> {
@@ -69,6 +74,42 @@ public final class AdminCommand extends CommandGroup {
                     }
                     OrgStore.Org org = orgs.create(orgId, name, p.id(), "community".equals(p.edition()) ? "community" : "cloud");
                     System.out.println(JSON.writeValueAsString(org));
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = {"Delete an organisation and all its data: its "
+                + "PostgreSQL rows (one transaction), its audio objects and its Redis keys; prints what was deleted as one JSON object.",
+            "Offline Delta tables are not rewritten. Running it again completes a run that failed after the rows were deleted."})
+        static final class Delete implements Callable<Integer> {
+            @Option(names = "--org", required = true, description = "The org id.")
+            String org;
+
+            @Option(names = "--confirm", required = true, description = "The org id again: nothing is deleted unless it matches --org.")
+            String confirm;
+
+            @Override
+            public Integer call() throws Exception {
+                if (!Ids.isValid(org)) {
+                    throw CliError.usage("'" + org + "' is not a valid org id", "pass the org id (admin org create printed it)");
+                }
+                if (!org.equals(confirm)) {
+                    throw CliError.usage("--confirm '" + confirm + "' does not repeat --org '" + org + "'; nothing was deleted",
+                            "pass --confirm " + org + " to delete that organisation and all its data");
+                }
+                PlatformConfig config = TunetrailCli.config();
+                try (HikariDataSource ds = Database.connect(config, 2);
+                        JedisPooled jedis = new JedisPooled(config.get(PlatformConfig.REDIS_HOST), config.getInt(PlatformConfig.REDIS_PORT));
+                        AudioObjectStore audio = AudioStoreSettings.from(config).open()) {
+                    OrgDeletion.Deleted deleted = new OrgDeletion(ds, jedis, audio).delete(org);
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("org_id", deleted.orgId());
+                    out.put("org_existed", deleted.orgExisted());
+                    out.put("rows", deleted.rows());
+                    out.put("audio_objects", "deleted");
+                    out.put("redis_keys", deleted.onlineKeys());
+                    System.out.println(JSON.writeValueAsString(out));
                 }
                 return 0;
             }

@@ -1,6 +1,7 @@
 package io.tunetrail.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.api.auth.ApiKeySecrets;
@@ -10,7 +11,13 @@ import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.StoreException;
+import io.tunetrail.store.audio.AudioAnalysisWriter;
+import io.tunetrail.store.audio.LocalAudioObjectStore;
+import io.tunetrail.store.audio.TrackAudioStore;
+import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.testing.FreshDatabase;
+import io.tunetrail.store.testing.RedisNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./tunetrail admin org create}, {@code admin key create}, {@code admin stripe parked} and {@code admin models
+ * {@code ./tunetrail admin org create|delete}, {@code admin key create}, {@code admin stripe parked} and {@code admin models
  * freeze|unfreeze|status} as operators run them: the CLI's real main in a
  * JVM of its own, configured by environment variables to a fresh database, its standard output parsed as the one JSON
  * object it promises, and what it created read back through the API's stores.
@@ -31,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminCommandIT {
     @RegisterExtension
     static final FreshDatabase DB = new FreshDatabase();
+
+    @RegisterExtension
+    static final RedisNamespace REDIS = new RedisNamespace();
 
     @TempDir
     Path home;
@@ -193,5 +203,64 @@ class AdminCommandIT {
         assertThat(account.get("org_id").asText()).isEqualTo("bi-org");
         // The id has a '-', so the database name carries a short hash (OrgDatabase): the URL opens on exactly that one.
         assertThat(account.get("jdbc_url").asText()).matches("jdbc:hive2://127\\.0\\.0\\.1:\\d+/org_bi_org_[0-9a-f]{8}");
+    }
+
+    @Test
+    void orgDeleteRemovesOnlyThatOrgsRowsAudioObjectsAndRedisKeysAndOnlyWithAMatchingConfirm() throws Exception {
+        String gone = REDIS.newOrgId("gone");
+        String kept = REDIS.newOrgId("kept");
+        // The CLI's local audio store: <home>/audio, as the subprocess's configuration (an empty home) has it.
+        LocalAudioObjectStore objects = new LocalAudioObjectStore(home.resolve("audio"), Long.MAX_VALUE);
+        java.util.Map<String, String> objectKeys = new java.util.HashMap<>();
+        String usageKey = "audio_analysis";
+        for (String org : List.of(gone, kept)) {
+            DB.execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('" + org + "', 'Org " + org + "', 'pro')");
+            DB.execute("INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) VALUES ('" + org + "', 't-1', 'T', 1000, 1)");
+            String key = objects.put(org, "aud_1.wav", new byte[] {1, 2, 3});
+            objectKeys.put(org, key);
+            new TrackAudioStore(DB.dataSource()).register(new TrackAudioStore.TrackAudio(org, "t-1", key, "0".repeat(64), 3));
+            float[] embedding = new float[512];
+            java.util.Arrays.fill(embedding, 0.5f);
+            new AudioAnalysisWriter(DB.dataSource()).insert(new AudioAnalysisWriter.TrackAnalysis(org, AudioAnalysisWriter.newAnalysisId(),
+                    "t-1", "test-1", "{}", "{}", 1000, key, null, embedding, "test-model"));
+            DB.execute("INSERT INTO audio_jobs (org_id, job_id, key_id, source, file_count) VALUES ('" + org + "', 'job-1', 'key-1', 'keys', 1)");
+            DB.execute("INSERT INTO audio_job_files (org_id, job_id, position, object_key, analysis_id) VALUES ('" + org + "', 'job-1', 0, '"
+                    + key + "', 'aud_x')");
+            REDIS.jedis().set(RedisKeys.usageDay(org, usageKey, java.time.LocalDate.now()), "4");
+        }
+
+        Run refused = tunetrail("admin", "org", "delete", "--org", gone, "--confirm", kept);
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--confirm").contains("nothing was deleted");
+        assertThat(audioRows(gone)).as("nothing deleted without the matching confirm").containsOnly(1L);
+
+        Run deleted = tunetrail("admin", "org", "delete", "--org", gone, "--confirm", gone);
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        JsonNode report = Json.mapper().readTree(deleted.out());
+        assertThat(report.get("org_existed").asBoolean()).isTrue();
+        for (String table : List.of("tracks", "track_audio", "audio_analyses", "audio_embeddings", "audio_jobs", "audio_job_files")) {
+            assertThat(report.get("rows").get(table).asLong()).as(table).isEqualTo(1);
+        }
+        assertThat(report.get("redis_keys").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(audioRows(gone)).as("the org's rows are gone").containsOnly(0L);
+        assertThat(new OrgStore(new Sql(DB.dataSource())).get(gone)).isEmpty();
+        assertThatThrownBy(() -> objects.get(gone, objectKeys.get(gone))).isInstanceOf(StoreException.class)
+                .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+        assertThat(REDIS.jedis().exists(RedisKeys.usageDay(gone, usageKey, java.time.LocalDate.now()))).isFalse();
+
+        assertThat(audioRows(kept)).as("another org is untouched").containsOnly(1L);
+        assertThat(objects.get(kept, objectKeys.get(kept))).containsExactly(1, 2, 3);
+        assertThat(REDIS.jedis().get(RedisKeys.usageDay(kept, usageKey, java.time.LocalDate.now()))).isEqualTo("4");
+    }
+
+    /** The org's row counts in the organisation table and each audio table. */
+    private static List<Long> audioRows(String org) {
+        Sql sql = new Sql(DB.dataSource());
+        List<Long> out = new ArrayList<>();
+        for (String table : List.of("organisations", "tracks", "track_audio", "audio_analyses", "audio_embeddings", "audio_jobs", "audio_job_files")) {
+            out.add(sql.one("count", "SELECT count(*) FROM " + table + " WHERE org_id = ?", ps -> ps.setString(1, org), rs -> rs.getLong(1))
+                    .orElseThrow());
+        }
+        return out;
     }
 }

@@ -2,7 +2,6 @@ package io.tunetrail.store.testing;
 
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.testing.TestStack;
-import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.online.RedisOnlineStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Redis for one IT class: a client to the stack's Redis, org ids no other test uses, and the deletion of every key
@@ -76,16 +73,6 @@ public final class RedisNamespace implements BeforeAllCallback, AfterAllCallback
 
     /** Deletes every key of an org (SCAN, not KEYS: the stack's Redis may hold the demo data). */
     public long deleteOrg(String orgId) {
-        long deleted = 0;
-        ScanParams params = new ScanParams().match(RedisKeys.orgPattern(orgId)).count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            if (!page.getResult().isEmpty()) {
-                deleted += jedis.del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return deleted;
+        return io.tunetrail.store.OrgDeletion.deleteOnlineKeys(jedis, orgId);
     }
 }
