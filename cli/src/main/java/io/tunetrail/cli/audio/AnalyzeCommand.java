@@ -7,19 +7,26 @@ import io.tunetrail.audio.AudioLimits;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.Progress;
 import io.tunetrail.cli.TunetrailCli;
+import io.tunetrail.model.CostCatalog;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.alerts.AlertRecorder;
+import io.tunetrail.store.alerts.CostCapAlerts;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
 import io.tunetrail.store.audio.AudioObjectStore;
 import io.tunetrail.store.audio.AudioStoreSettings;
 import io.tunetrail.store.audio.TrackAudioAnalyser;
 import io.tunetrail.store.audio.TrackAudioStore;
+import io.tunetrail.store.costs.CostMeter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -87,13 +94,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
             try (Progress progress = Progress.start(registerOnly ? "register" : "analyse", "files", files.size())) {
                 s = work.run(files, ignored.get(), progress::step);
             }
-            System.out.println(Json.mapper().writeValueAsString(json(s)));
+            Map<String, Object> out = json(s);
+            if (s.cpuSeconds() > 0) {
+                try {
+                    out.put("cost_usd", recordCost(ds, s).usd());
+                } catch (RuntimeException e) {
+                    // The analyses are stored; a missing cost row must not turn the run into a failure.
+                    System.err.println("analyze: the run's CPU cost was not recorded: " + e.getMessage());
+                }
+            }
+            System.out.println(Json.mapper().writeValueAsString(out));
             if (!s.allDone()) {
                 throw CliError.failed("analyze", s.unmatched() + " unmatched and " + s.refused() + " refused of " + s.files() + " files",
                         "see the lines above; name files by track id (or tag them with the track's ISRC) and give audio the analyser reads");
             }
         }
         return 0;
+    }
+
+    /** The run's analysis CPU time as one usage_costs row of the org (kind audio_analysis), as the API's analyses are. */
+    private CostMeter.Recorded recordCost(HikariDataSource ds, FolderAnalysis.Summary s) {
+        Clock clock = Clock.systemUTC();
+        PlanCatalog plans = PlanCatalog.load();
+        CostMeter meter = new CostMeter(ds, plans, CostCatalog.load(), clock, new CostCapAlerts(new AlertRecorder(ds, clock), clock));
+        return meter.record(new CostMeter.Run(org, "audio_analysis", "analyze_" + UUID.randomUUID().toString().replace("-", ""), 1, 0,
+                s.cpuSeconds(), Map.of("source", "cli_analyze", "files", s.files(), "analysed", s.analysed(), "refused", s.refused())));
     }
 
     private Map<String, Object> json(FolderAnalysis.Summary s) {
@@ -108,6 +133,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.put("ignored", s.ignored());
         out.put("audio_seconds", Math.round(s.audioSeconds() * 10) / 10.0);
         out.put("wall_seconds", Math.round(s.wallSeconds() * 10) / 10.0);
+        out.put("cpu_seconds", Math.round(s.cpuSeconds() * 1000) / 1000.0);
         out.put("analyser_version", TrackAudioAnalyser.version());
         return out;
     }

@@ -43,7 +43,7 @@ public final class FolderAnalysis {
 
     /** What a run did, in counts. */
     public record Summary(int files, int analysed, int registered, int alreadyAnalysed, int unmatched, int refused, int ignored,
-            double audioSeconds, double wallSeconds) {
+            double audioSeconds, double wallSeconds, double cpuSeconds) {
         public boolean allDone() {
             return unmatched == 0 && refused == 0;
         }
@@ -129,7 +129,7 @@ public final class FolderAnalysis {
         }
         return new Summary(files.size(), counts.analysed.intValue(), counts.registered.intValue(), counts.already.intValue(),
                 counts.unmatched.intValue(), counts.refused.intValue(), ignored, counts.audioMillis.sum() / 1000.0,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, counts.cpuNanos.sum() / 1e9);
     }
 
     private static final class Counts {
@@ -139,6 +139,7 @@ public final class FolderAnalysis {
         final LongAdder unmatched = new LongAdder();
         final LongAdder refused = new LongAdder();
         final LongAdder audioMillis = new LongAdder();
+        final LongAdder cpuNanos = new LongAdder();
     }
 
     private void one(Path file, Set<String> trackIds, Map<String, String> byIsrc, Counts counts) {
@@ -173,7 +174,17 @@ public final class FolderAnalysis {
             counts.registered.increment();
             return;
         }
-        TrackAudioAnalyser.Outcome outcome = analyser.analyse(orgId, trackId, null, audio);
+        // The analysis thread's CPU time, refused files included: what the run's cost row prices.
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = cpu.getCurrentThreadCpuTime();
+        TrackAudioAnalyser.Outcome outcome;
+        try {
+            outcome = analyser.analyse(orgId, trackId, null, audio);
+        } finally {
+            if (cpuStart >= 0) {
+                counts.cpuNanos.add(cpu.getCurrentThreadCpuTime() - cpuStart);
+            }
+        }
         if (!outcome.analysed()) {
             line(outcome.refusal(), file, outcome.message());
             counts.refused.increment();

@@ -121,6 +121,12 @@ class AnalyzeCommandIT {
         assertThat(home.resolve("audio").resolve(key)).as("kept in the audio store under the org").hasSameBinaryContentAs(dir.resolve("tr-90.wav"));
         assertThat(string("SELECT a.object_key FROM audio_analyses a WHERE org_id = 'acme' AND track_id = 'tr-90'")).isEqualTo(key);
         assertThat(query("SELECT track_id, 1 FROM track_audio WHERE org_id = 'other'")).isEmpty();
+        // The run's analysis CPU time (the refused file's too) is one cost row of the org.
+        assertThat(s.get("cpu_seconds").asDouble()).isGreaterThan(0);
+        Map<String, Double> cost = query("SELECT details->>'source', cpu_seconds FROM usage_costs WHERE org_id = 'acme' AND kind = 'audio_analysis'");
+        assertThat(cost).containsOnlyKeys("cli_analyze");
+        assertThat(cost.get("cli_analyze")).isCloseTo(s.get("cpu_seconds").asDouble(), within(0.001));
+        assertThat(s.get("cost_usd").asDouble()).isGreaterThan(0);
     }
 
     @Test
