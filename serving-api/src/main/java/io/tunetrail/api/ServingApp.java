@@ -164,6 +164,7 @@ public final class ServingApp {
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
         OrgCosts costs = new OrgCosts(CostCatalog.load());
+        CostCap costCap = new CostCap(settings.plans(), costs, clock);
 
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new AccountController(accounts).routes());
@@ -178,7 +179,7 @@ public final class ServingApp {
         io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable = new io.tunetrail.api.service.VersionAvailableAnnouncer(sql, webhooks);
         routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
         routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
-                new TrainingQueue(stores.dataSource(), settings.plans(), new CostCap(settings.plans(), costs, clock)), webhooks)).routes());
+                new TrainingQueue(stores.dataSource(), settings.plans(), costCap), webhooks)).routes());
         routes.addAll(new CostsController(new CostService(sql, costs, clock)).routes());
         routes.addAll(new WebhooksController(webhooks).routes());
         routes.addAll(new ExperimentsController(experiments, new FlagService(sql, settings.plans())).routes());
@@ -199,7 +200,7 @@ public final class ServingApp {
         io.tunetrail.api.audio.AudioJobStore audioJobs = new io.tunetrail.api.audio.AudioJobStore(sql, (c, org, job, counts) -> webhooks.emit(c, org,
                 io.tunetrail.api.audio.AudioBatchService.COMPLETED_EVENT, io.tunetrail.api.audio.AudioBatchService.completedEvent(job, counts), job));
         io.tunetrail.api.audio.AudioBatchService batches = new io.tunetrail.api.audio.AudioBatchService(settings.audio(), analyser,
-                audioObjects, audioJobs, audio, catalogService, new OrgStore(sql), settings.plans(), limiter,
+                audioObjects, audioJobs, audio, catalogService, new OrgStore(sql), settings.plans(), costCap, limiter,
                 stores.events(), clock);
         routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
                 settings.audio().batch().maxFiles()).routes());

@@ -112,6 +112,25 @@ class CostsIT {
     }
 
     @Test
+    void aBatchAudioJobAtAHardStopCapIsRefusedBeforeAnythingIsKept() {
+        String org = stack.org("capped-audio", "enterprise");
+        String key = stack.key(org, "read", "write");
+        String body = "{\"files\": [{\"key\": \"" + org + "/a.wav\"}]}";
+        cost(org, "audio_analysis", "earlier", "2026-12-02", 1, Double.toString(CappedPlans.CAP_USD - 0.01));
+        JavalinTest.test(app(), (server, client) -> {
+            Http.Answer below = post(client, "/api/v1/audio/batch-analyze", key, body);
+            assertThat(below.status()).as(below.text()).isEqualTo(202);
+            cost(org, "audio_analysis", "later", "2026-12-02", 1, "0.01");
+            Http.Answer at = post(client, "/api/v1/audio/batch-analyze", key, body);
+            assertProblem(at, 402, "cost_cap_reached", null);
+            assertThat(at.json().get("cap_usd").decimalValue()).isEqualByComparingTo(Integer.toString(CappedPlans.CAP_USD));
+            long jobs = stack.sql().one("count", "SELECT count(*) FROM audio_jobs WHERE org_id = ?", ps -> ps.setString(1, org),
+                    rs -> rs.getLong(1)).orElseThrow();
+            assertThat(jobs).as("only the job below the cap").isEqualTo(1);
+        });
+    }
+
+    @Test
     void costsAreListedByKindAndDayWithTheMonthAgainstTheCap() {
         String org = stack.org("costs", "enterprise");
         String other = stack.org("costs-other", "enterprise");
@@ -189,6 +208,8 @@ class CostsIT {
             assertThat(train.get("content").get("application/problem+json").get("schema").get("$ref").asText())
                     .isEqualTo("#/components/schemas/CostCapReached");
             assertThat(train.get("content").has("application/json")).as("the plan refusal stays").isTrue();
+            assertThat(doc.get("paths").get("/api/v1/audio/batch-analyze").get("post").get("responses").get("402").get("content")
+                    .get("application/problem+json").get("schema").get("$ref").asText()).isEqualTo("#/components/schemas/CostCapReached");
             assertThat(doc.get("paths").get("/api/v1/usage/costs").get("get").get("x-required-role").asText()).isEqualTo("admin");
             assertThat(doc.get("components").get("schemas").get("CostCapReached").get("properties").has("resets_at")).isTrue();
         });

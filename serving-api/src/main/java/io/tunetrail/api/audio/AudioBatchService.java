@@ -79,15 +79,17 @@ public final class AudioBatchService implements AutoCloseable {
     private final EventPublisher events;
     private final Clock clock;
     private final MeteredAnalyser analyser;
+    private final io.tunetrail.store.costs.CostCap costCap;
     private final Semaphore inFlight;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Object wake = new Object();
     private Thread dispatcher;
 
     public AudioBatchService(AudioSettings settings, MeteredAnalyser analyser, AudioObjectStore objects, AudioJobStore jobs,
-            AudioAnalysisService pool, CatalogService catalog, OrgStore orgs, PlanCatalog plans, UsageLimiter limiter, EventPublisher events,
-            Clock clock) {
+            AudioAnalysisService pool, CatalogService catalog, OrgStore orgs, PlanCatalog plans, io.tunetrail.store.costs.CostCap costCap,
+            UsageLimiter limiter, EventPublisher events, Clock clock) {
         this.settings = settings;
+        this.costCap = costCap;
         this.analyser = analyser;
         this.objects = objects;
         this.jobs = jobs;
@@ -117,6 +119,8 @@ public final class AudioBatchService implements AutoCloseable {
                 catalog.track(p, Check.id("track_id", f.trackId()));
             }
         }
+        // Batch audio is costly work: at a hard-stop cost cap it is refused before a file is kept.
+        jobs.admit(costCap, p.orgId());
         String jobId = "ajob_" + UUID.randomUUID().toString().replace("-", "");
         List<AudioJobStore.NewFile> rows = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {

@@ -49,6 +49,15 @@ public final class AudioJobStore {
         this.onCompleted = onCompleted;
     }
 
+    /**
+     * Refuses a new job of the org while its plan's hard-stop cost cap is reached ({@code CostCapReached}: 402
+     * {@code cost_cap_reached}). Called before any file of the job is kept; a batch holds nothing against the cap (each
+     * file's measured CPU time is recorded as it is analysed), so the check needs no transaction beyond its own.
+     */
+    public void admit(io.tunetrail.store.costs.CostCap cap, String orgId) {
+        sql.transaction("admit an audio batch under the cost cap", c -> cap.admit(c, orgId));
+    }
+
     /** Batch files of every org waiting to be analysed (claimed ones included until they settle). */
     public long queuedFiles() {
         return sql.one("count queued batch files", "SELECT count(*) FROM audio_job_files WHERE status = 'queued'", ps -> { },

@@ -13,7 +13,7 @@ import java.util.List;
 public final class CostsController {
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
     /** The routes that start costly work and so answer 402 cost_cap_reached at a hard-stop cap (for the API document). */
-    public static final List<String> CAPPED_ROUTES = List.of("POST /api/v1/models/train");
+    public static final List<String> CAPPED_ROUTES = List.of("POST /api/v1/models/train", io.tunetrail.api.audio.AudioBatchService.ROUTE);
 
     private final CostService costs;
 
