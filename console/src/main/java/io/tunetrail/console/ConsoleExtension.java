@@ -72,7 +72,10 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.GET, "/api/v1/models/policy"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/pin"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/rollback"),
-                        gateOf(parts, HandlerType.GET, "/api/v1/models/train")),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/train"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/canary"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/canary/approve"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/canary/abort")),
                 new ConsoleRoutes.InsightGates(
                         gateOf(parts, HandlerType.GET, "/api/v1/analytics/correlations/genres"),
                         gateOf(parts, HandlerType.GET, "/api/v1/tracks/top")),

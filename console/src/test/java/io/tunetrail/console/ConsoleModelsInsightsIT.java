@@ -99,6 +99,65 @@ class ConsoleModelsInsightsIT {
     }
 
     @Test
+    void theOwnerAbortsAndApprovesACanaryAnAdminAForgerAndAnotherOrgDecideNothing() {
+        String org = stack.org("canary", "pro");
+        String other = stack.org("canary-other", "pro");
+        ModelData data = new ModelData(stack.sql());
+        List<ModelVersion> mine = data.alsVersions(org, 2, 1);
+        List<ModelVersion> theirs = data.alsVersions(other, 2, 1);
+        long running = stack.canaries().promoteOrStart(mine.get(1).id()).canaryId();
+        long theirCanary = stack.canaries().promoteOrStart(theirs.get(1).id()).canaryId();
+
+        ConsoleClient admin = signedIn(stack.user(org, "admin", Role.ADMIN));
+        String adminPage = admin.get("/console/models").body();
+        assertThat(adminPage).contains("data-canary-id=\"" + running + "\"", "id=\"canary-state\">running<", "1.1 (served to 10 % of listeners)",
+                "id=\"canary-refused\"", "owner role").doesNotContain("canary-approve-form");
+        HttpResponse<String> byAdmin = admin.post("/console/models/canary/approve", "csrf", ConsoleClient.csrfOf(adminPage), "algorithm", "als",
+                "canary_id", Long.toString(running));
+        assertThat(byAdmin.statusCode()).isEqualTo(403);
+        assertThat(byAdmin.body()).contains("Not allowed");
+
+        ConsoleClient owner = signedIn(stack.user(org, "owner", Role.OWNER));
+        String page = owner.get("/console/models").body();
+        assertThat(page).contains("id=\"canary-approve-form\"", "id=\"canary-abort-form\"", "candidate: 1.1, 0 positive / 0 negative");
+        String csrf = ConsoleClient.csrfOf(page);
+        assertThat(owner.post("/console/models/canary/abort", "algorithm", "als", "canary_id", Long.toString(running)).statusCode())
+                .as("no CSRF token").isEqualTo(403);
+        HttpResponse<String> foreign = owner.post("/console/models/canary/abort", "csrf", csrf, "algorithm", "als", "canary_id",
+                Long.toString(theirCanary));
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(stack.canaries().byId(other, theirCanary).orElseThrow().state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.RUNNING);
+        HttpResponse<String> bad = owner.post("/console/models/canary/abort", "csrf", csrf, "algorithm", "als", "canary_id", "latest");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("canary_id").doesNotContain("Exception");
+        assertThat(stack.canaries().byId(org, running).orElseThrow().state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.RUNNING);
+
+        HttpResponse<String> abort = owner.post("/console/models/canary/abort", "csrf", csrf, "algorithm", "als", "canary_id", Long.toString(running));
+        assertThat(abort.statusCode()).isEqualTo(303);
+        assertThat(abort.headers().firstValue("Location")).hasValue("/console/models?algorithm=als&done=canary-aborted");
+        assertThat(stack.canaries().byId(org, running).orElseThrow().state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.ABORTED);
+        assertThat(active(data, org)).isEqualTo("1.0");
+        assertThat(owner.get("/console/models?done=canary-aborted").body()).contains("id=\"canary-state\">aborted<", "Canary aborted",
+                "id=\"canary-decided\"").doesNotContain("canary-abort-form");
+        HttpResponse<String> again = owner.post("/console/models/canary/approve", "csrf", csrf, "algorithm", "als", "canary_id", Long.toString(running));
+        assertThat(again.statusCode()).as("decided already").isEqualTo(409);
+        assertThat(again.body()).contains("nothing to approve");
+
+        ModelVersion next = data.registry().register(org, "als", java.util.Map.of("rank", 10), java.util.Map.of("days", 30));
+        long second = stack.canaries().promoteOrStart(next.id()).canaryId();
+        HttpResponse<String> approve = owner.post("/console/models/canary/approve", "csrf", csrf, "algorithm", "als", "canary_id",
+                Long.toString(second));
+        assertThat(approve.statusCode()).isEqualTo(303);
+        assertThat(active(data, org)).isEqualTo(next.version().toString());
+        assertThat(new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, "model.canary_promoted", null, null), null, 10).items()).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.actorType()).isEqualTo("console");
+                    assertThat(e.targetId()).isEqualTo(Long.toString(next.id()));
+                });
+        assertThat(active(data, other)).isEqualTo("1.0");
+    }
+
+    @Test
     void membersForgersAndOtherOrgsChangeNothing() {
         String org = stack.org("modelgate", "enterprise");
         String other = stack.org("modelgate-other", "enterprise");

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.ServingExtension;
 import io.tunetrail.api.service.AnalyticsService;
+import io.tunetrail.api.service.CanaryService;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.model.PlanCatalog;
@@ -40,7 +41,8 @@ public final class ConsoleRoutes {
     public record OverviewGates(Gate alerts, Gate acknowledgeAlert, Gate costs) {}
 
     /** The gates of the models page's parts, each the API route's for the same thing; {@code page}: what opening the page takes. */
-    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests) {}
+    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests, Gate canary,
+            Gate approveCanary, Gate abortCanary) {}
 
     /** The gates of the insights page: the API's analytics routes and its top tracks route. */
     public record InsightGates(Gate analytics, Gate topTracks) {}
@@ -110,7 +112,7 @@ public final class ConsoleRoutes {
         ModelService models = new ModelService(registry, new ModelSwitch(ds, registry, online, ModelService::audit), new TrainingQueue(ds, plans),
                 ServingApp.webhooks(app));
         Sql sql = new Sql(ds);
-        new ModelsController(models, new OrgAlgorithms(sql), http).install(app, guard, modelGates);
+        new ModelsController(models, new CanaryService(ServingApp.canaries(app)), new OrgAlgorithms(sql), http).install(app, guard, modelGates);
         new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
                 parts.clock(), http).install(app, guard, insightGates);
         new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);

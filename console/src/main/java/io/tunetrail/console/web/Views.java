@@ -130,7 +130,14 @@ public final class Views {
      */
     public record Models(Frame frame, String csrf, String algorithm, List<String> algorithms, Action list, List<VersionRow> versions,
             String activeVersion, String pinnedVersion, String promotions, Action pin, Action rollback, Action training, List<TrainingRow> requests,
-            String notice) {}
+            String notice, CanaryView canary, Action decideCanary) {}
+
+    /**
+     * The lineage's running (else latest) canary as the API's {@code GET /api/v1/models/canary} shows it; {@code figures}
+     * in words; {@code running}: still undecided, so an owner may approve or abort it.
+     */
+    public record CanaryView(String canaryId, String state, String candidate, String active, int sharePercent, String endsAt, String figures,
+            String decided, boolean running) {}
 
     /** The rollback's confirmation: from which version of which algorithm (null: the active one when it is sent). */
     public record RollbackConfirm(Frame frame, String csrf, String algorithm, String fromVersion) {}

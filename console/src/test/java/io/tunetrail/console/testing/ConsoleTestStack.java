@@ -69,6 +69,11 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
         return api.sql();
     }
 
+    /** The app's canaries: tests start one as the nightly promotion does. */
+    public io.tunetrail.store.registry.ModelCanaries canaries() {
+        return ServingApp.canaries(app);
+    }
+
     public ApiStores stores() {
         return api.stores();
     }
