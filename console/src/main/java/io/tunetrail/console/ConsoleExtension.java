@@ -82,6 +82,16 @@ public final class ConsoleExtension implements ServingExtension {
                 new ConsoleRoutes.WebhookGates(
                         gateOf(parts, HandlerType.GET, "/api/v1/webhooks"),
                         gateOf(parts, HandlerType.GET, "/api/v1/webhooks/{webhook_id}/deliveries")));
+        routes.installAudio(app, new ConsoleRoutes.AudioGates(
+                gateOf(parts, HandlerType.GET, "/api/v1/audio/analyses/{analysis_id}"),
+                gateOf(parts, HandlerType.POST, "/api/v1/audio/analyze")));
+    }
+
+    /** The audio upload form takes files as large as the API's audio routes do, with room for the form around them. */
+    @Override
+    public java.util.Map<String, Long> bodyLimits(io.tunetrail.api.ApiSettings apiSettings) {
+        return java.util.Map.of(io.tunetrail.console.web.ConsoleRoutes.AUDIO_PATH,
+                apiSettings.audio().maxBytes() + io.tunetrail.api.http.AudioUploads.MULTIPART_ENVELOPE_BYTES);
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Models, Insights and Webhooks pages at the HTTP level, against the real API server on the local stack: each part decided by
+ * The Models, Insights, Webhooks and Audio pages at the HTTP level, against the real API server on the local stack: each part decided by
  * the gate of the API route doing the same thing, actions through the API's model service (audited as the member),
  * another org's version not found, forged forms refused.
  */
@@ -155,6 +155,74 @@ class ConsoleModelsInsightsIT {
                     assertThat(e.targetId()).isEqualTo(Long.toString(next.id()));
                 });
         assertThat(active(data, other)).isEqualTo("1.0");
+    }
+
+    @Test
+    void aMemberUploadsAudioSeesItDrawnAndBadUploadsOtherOrgsAndPlansCountNothing() throws Exception {
+        String org = stack.org("audio", "starter");
+        String other = stack.org("audio-other", "starter");
+        ConsoleClient c = signedIn(stack.user(org, "member", Role.MEMBER));
+        HttpResponse<String> empty = c.get("/console/audio");
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.body()).contains("id=\"audio-form\"", "id=\"audio-empty\"");
+        String csrf = ConsoleClient.csrfOf(empty.body());
+        byte[] wav = io.tunetrail.api.testing.AudioFixtures.clickTrackWav(120, 8);
+
+        assertThat(c.upload("/console/audio", "clicks.wav", wav).statusCode()).as("no CSRF token").isEqualTo(403);
+        HttpResponse<String> noFile = c.upload("/console/audio", "", new byte[0], "csrf", csrf);
+        assertThat(noFile.statusCode()).isEqualTo(400);
+        assertThat(noFile.body()).contains("id=\"error-file\"", "Choose an audio file");
+        HttpResponse<String> noTrack = c.upload("/console/audio", "clicks.wav", wav, "csrf", csrf, "track_id", "missing-track");
+        assertThat(noTrack.statusCode()).isEqualTo(404);
+        assertThat(noTrack.body()).contains("id=\"error-track_id\"", "no track 'missing-track'");
+        HttpResponse<String> notAudio = c.upload("/console/audio", "notes.txt", "just text, not audio".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "csrf", csrf);
+        assertThat(notAudio.statusCode()).isBetween(400, 422);
+        assertThat(notAudio.body()).contains("id=\"error-file\"").doesNotContain("Exception");
+        assertThat(stack.audioUsedToday(org)).as("refusals count nothing").isZero();
+
+        HttpResponse<String> done = c.upload("/console/audio", "clicks.wav", wav, "csrf", csrf);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        String location = done.headers().firstValue("Location").orElseThrow();
+        assertThat(location).matches("/console/audio\\?analysis=aud_[0-9a-f]+");
+        assertThat(stack.audioUsedToday(org)).isEqualTo(1);
+        String analysisId = location.substring(location.indexOf('=') + 1);
+        String page = c.get(location).body();
+        assertThat(page).contains("<svg id=\"audio-waveform\"", "data-analysis-id=\"" + analysisId + "\"", "<th>tempo</th>", "<th>danceability</th>");
+        String svg = page.substring(page.indexOf("<svg id=\"audio-waveform\""), page.indexOf("</svg>", page.indexOf("<svg id=\"audio-waveform\"")));
+        // 8 s at 120 BPM: about 16 beats ticked along the top.
+        assertThat(svg.split("<line ", -1).length - 1).isBetween(12, 18);
+        assertThat(svg).contains("segment at ", "peak ");
+        assertThat(page).contains("id=\"audio-recent\"", "8.0 s");
+
+        ConsoleClient elsewhere = signedIn(stack.user(other, "member", Role.MEMBER));
+        HttpResponse<String> foreign = elsewhere.get(location);
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(foreign.body()).contains("Not found").doesNotContain(analysisId);
+        assertThat(elsewhere.get("/console/audio").body()).contains("id=\"audio-empty\"");
+
+        // The day's quota used up: refused beside the field, nothing analysed or counted.
+        stack.stores().jedis().set(io.tunetrail.store.online.RedisKeys.usageDay(org, "audio_analysis",
+                java.time.LocalDate.ofInstant(stack.clock.instant(), java.time.ZoneOffset.UTC)), "100");
+        HttpResponse<String> over = c.upload("/console/audio", "clicks.wav", wav, "csrf", csrf);
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.body()).contains("id=\"error-file\"", "daily audio_analysis quota of 100 is used up");
+        assertThat(stack.audioUsedToday(org)).isEqualTo(100);
+
+        // A declared body over the limit is refused before any of it is read.
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", java.net.URI.create(stack.base()).getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /console/audio HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                    + "Content-Length: 999999999\r\n\r\n--x").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(status).startsWith("HTTP/1.1 413");
+        }
+
+        String free = stack.org("audio-free", "free");
+        HttpResponse<String> gated = signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/audio");
+        assertThat(gated.statusCode()).isEqualTo(403);
+        assertThat(gated.body()).contains("Not allowed", "starter", "Upgrade");
     }
 
     @Test

@@ -30,6 +30,9 @@ import io.tunetrail.console.auth.SignInLimiter;
 
 /** Wires the console's controllers onto the app under {@link ConsoleHttp#BASE}. */
 public final class ConsoleRoutes {
+    /** The audio upload form's path, whose body limit the console declares to the API's server. */
+    public static final String AUDIO_PATH = AudioController.PATH;
+
     /** The gates of the console's pages, each the gate of the API route for the same thing. */
     public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate revokeKey, Gate signedIn) {}
 
@@ -49,6 +52,9 @@ public final class ConsoleRoutes {
 
     /** The gates of the webhooks page: the API's endpoint list and deliveries routes. */
     public record WebhookGates(Gate list, Gate deliveries) {}
+
+    /** The gates of the audio page: reading an analysis (the page) and uploading one. */
+    public record AudioGates(Gate read, Gate analyze) {}
 
     private final ConsoleHttp http;
     private final MemberResolver members;
@@ -116,5 +122,12 @@ public final class ConsoleRoutes {
         new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
                 parts.clock(), http).install(app, guard, insightGates);
         new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);
+    }
+
+    /** The audio page, analysing through the app's own audio service and counting against the app's own limiter. */
+    public void installAudio(Javalin app, AudioGates gates) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        new AudioController(ServingApp.audio(app), ServingApp.limiter(app), new Sql(parts.stores().dataSource()), parts.settings().audio().maxBytes(),
+                parts.clock(), http).install(app, guard, gates.read(), gates.analyze());
     }
 }

@@ -178,4 +178,16 @@ public final class Views {
 
     /** {@code deliveries}: whether the member may read deliveries (the deliveries route's gate). */
     public record Webhooks(Frame frame, List<WebhookView> endpoints, Action deliveries) {}
+
+    public record AudioRow(String analysisId, String trackId, String duration, String tempo, String created) {}
+
+    /** One analysis: its features by name and its chart; {@code pending}: still being analysed (neither yet). */
+    public record AudioAnalysisView(String analysisId, boolean pending, String trackId, Map<String, String> features, Svg chart) {}
+
+    /**
+     * The audio page: the upload form when {@code upload} allows it (files up to {@code maxMegabytes}), {@code errors} by
+     * form field, the analysis asked for (null: none) and the org's recent analyses.
+     */
+    public record Audio(Frame frame, String csrf, Action upload, long maxMegabytes, Map<String, String> errors, AudioAnalysisView shown,
+            List<AudioRow> recent) {}
 }
