@@ -85,6 +85,9 @@ public final class ConsoleExtension implements ServingExtension {
         routes.installAudio(app, new ConsoleRoutes.AudioGates(
                 gateOf(parts, HandlerType.GET, "/api/v1/audio/analyses/{analysis_id}"),
                 gateOf(parts, HandlerType.POST, "/api/v1/audio/analyze")));
+        routes.installFlags(app, new ConsoleRoutes.FlagGates(
+                gateOf(parts, HandlerType.GET, "/api/v1/feature-flags"),
+                gateOf(parts, HandlerType.PUT, "/api/v1/feature-flags/{flag_key}")));
     }
 
     /** The audio upload form takes files as large as the API's audio routes do, with room for the form around them. */

@@ -25,7 +25,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The Models and Insights pages in a real browser (one Chromium for the class) on a demo-like enterprise org with
+ * The Models, Insights and Audio pages in a real browser (one Chromium for the class) on a demo-like enterprise org with
  * versions, a training run in progress and analytics: the charts are drawn, a pin is made and seen, the training
  * progress moves without a reload, and no script error or CSP refusal reaches the browser's log.
  */
@@ -103,7 +103,7 @@ class ConsoleModelsBrowserIT {
                 + " && Math.abs(d[i + 2] - 176) < 20) { n++; } } return n;");
         assertThat(drawn).as("the metric's line drawn on the canvas").isGreaterThan(50);
         assertThat(browser.findElement(By.id("active-version")).getText()).isEqualTo("1.1");
-        assertThat(browser.findElement(By.id("canary")).getText()).startsWith("No canary");
+        assertThat(browser.findElement(By.id("canary-none")).getText()).startsWith("No canary");
         chromium.screenshot("11-models");
 
         // The worker reports progress; the page shows it without a reload.
@@ -139,5 +139,26 @@ class ConsoleModelsBrowserIT {
         waiting().until(d -> !d.findElements(By.id("taste-profile")).isEmpty());
         assertThat(browser.findElement(By.id("taste-profile")).getText()).contains("Fri 21:00 UTC");
         chromium.screenshot("15-insights-taste");
+    }
+
+    @Test
+    void aMemberUploadsAudioAndSeesItsWaveformBeatsAndSections() throws Exception {
+        java.nio.file.Path clip = java.nio.file.Files.createTempFile("console-clicks", ".wav");
+        try {
+            java.nio.file.Files.write(clip, io.tunetrail.api.testing.AudioFixtures.clickTrackWav(120, 8));
+            signIn(stack.user(org, "listener-ops", Role.MEMBER));
+            browser.get(stack.base() + "/console/audio");
+            browser.findElement(By.id("file")).sendKeys(clip.toString());
+            browser.findElement(By.id("audio-submit")).click();
+            waiting().until(d -> !d.findElements(By.id("audio-waveform")).isEmpty());
+            assertThat(script("return document.querySelectorAll('#audio-waveform line').length;")).as("beats of 8 s at 120 BPM").isBetween(12L, 18L);
+            assertThat(script("return document.querySelectorAll('#audio-waveform rect').length;")).as("segments and sections").isGreaterThan(8);
+            assertThat(script("var b = document.getElementById('audio-waveform').getBoundingClientRect(); return Math.round(b.width * b.height);"))
+                    .isGreaterThan(50_000);
+            assertThat(browser.findElement(By.id("audio-recent")).getText()).contains("8.0 s");
+            chromium.screenshot("16-audio");
+        } finally {
+            java.nio.file.Files.deleteIfExists(clip);
+        }
     }
 }

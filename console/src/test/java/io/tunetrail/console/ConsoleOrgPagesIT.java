@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The org's pages at the HTTP level, against the real API server on the local stack: Teams & members (the owner rules
  * refused beside their row, changes audited as the signed-in member), Usage (the analytics of real API calls, its CSV
- * export) and the Audit log (filters, paging).
+ * export), the Audit log (filters, paging) and Feature flags (through the API's flag service).
  */
 class ConsoleOrgPagesIT {
     @RegisterExtension
@@ -168,6 +168,77 @@ class ConsoleOrgPagesIT {
         assertThat(hourlyLedger.statusCode()).isEqualTo(400);
         assertThat(hourlyLedger.body()).contains("id=\"error-granularity\"");
         assertThat(c.get("/console/usage.csv?group_by=nonsense").statusCode()).isEqualTo(400);
+    }
+
+    private java.util.Optional<io.tunetrail.api.service.FlagService.Flag> flag(String org, String key) {
+        return new io.tunetrail.api.service.FlagService(stack.sql(), io.tunetrail.model.PlanCatalog.load()).list(
+                new io.tunetrail.api.auth.Principal(org, null, null, java.util.Set.of(), io.tunetrail.model.PlanCatalog.load().plan("pro"), false, null,
+                        Role.ADMIN, null)).stream().filter(f -> f.key().equals(key)).findFirst();
+    }
+
+    @Test
+    void anAdminCreatesTogglesAndRollsOutFlagsAMemberAForgerAndAnotherOrgChangeNothing() {
+        String org = stack.org("flags", "pro");
+        String other = stack.org("flags-other", "pro");
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
+        ConsoleClient c = signedIn(admin);
+        String page = c.get("/console/flags").body();
+        assertThat(page).contains("id=\"flags-empty\"", "id=\"flag-form\"");
+        String csrf = ConsoleClient.csrfOf(page);
+
+        HttpResponse<String> badKey = c.post("/console/flags", "csrf", csrf, "flag_key", "New Player", "description", "x", "rollout_percent", "50",
+                "enabled", "on");
+        assertThat(badKey.statusCode()).isEqualTo(400);
+        assertThat(badKey.body()).contains("id=\"error-flag_key\"", "value=\"New Player\"");
+        HttpResponse<String> badRollout = c.post("/console/flags", "csrf", csrf, "flag_key", "new-player", "rollout_percent", "150");
+        assertThat(badRollout.statusCode()).isEqualTo(400);
+        assertThat(badRollout.body()).contains("id=\"error-rollout_percent\"", "'150'");
+        HttpResponse<String> badPlan = c.post("/console/flags", "csrf", csrf, "flag_key", "new-player", "plans", "pro", "plans", "platinum",
+                "rollout_percent", "50");
+        assertThat(badPlan.statusCode()).isEqualTo(400);
+        assertThat(badPlan.body()).contains("id=\"error-plans\"", "platinum");
+        assertThat(flag(org, "new-player")).as("nothing saved by a refused form").isEmpty();
+
+        HttpResponse<String> created = c.post("/console/flags", "csrf", csrf, "flag_key", "new-player", "description", "The new player",
+                "plans", "pro", "plans", "enterprise", "rollout_percent", "25", "enabled", "on");
+        assertThat(created.statusCode()).isEqualTo(303);
+        assertThat(flag(org, "new-player")).hasValueSatisfying(f -> {
+            assertThat(f.enabled()).isTrue();
+            assertThat(f.rolloutPercent()).isEqualTo(25);
+            assertThat(f.plans()).containsExactly("pro", "enterprise");
+        });
+        assertThat(c.get("/console/flags?done=written").body()).contains("data-flag=\"new-player\"", "pro, enterprise", "Switch off", "id=\"flags-notice\"");
+
+        assertThat(c.post("/console/flags/toggle", "csrf", csrf, "flag_key", "new-player", "enabled", "false").statusCode()).isEqualTo(303);
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+        assertThat(flag(org, "new-player").orElseThrow().rolloutPercent()).as("the rest written back as read").isEqualTo(25);
+        HttpResponse<String> rolloutBad = c.post("/console/flags/rollout", "csrf", csrf, "flag_key", "new-player", "rollout_percent", "half");
+        assertThat(rolloutBad.statusCode()).isEqualTo(400);
+        assertThat(rolloutBad.body()).contains("class=\"field-error rollout-error\"");
+        assertThat(c.post("/console/flags/rollout", "csrf", csrf, "flag_key", "new-player", "rollout_percent", "80").statusCode()).isEqualTo(303);
+        assertThat(flag(org, "new-player").orElseThrow().rolloutPercent()).isEqualTo(80);
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+        assertThat(audited(org, "flag.written")).hasSize(3).allSatisfy(e -> {
+            assertThat(e.actorType()).isEqualTo("console");
+            assertThat(e.actorMemberId()).isEqualTo(admin.memberId());
+        });
+
+        // Another org's flag: not found, not created, not changed.
+        ConsoleClient otherAdmin = signedIn(stack.user(other, "admin", Role.ADMIN));
+        String otherCsrf = ConsoleClient.csrfOf(otherAdmin.get("/console/flags").body());
+        HttpResponse<String> foreign = otherAdmin.post("/console/flags/toggle", "csrf", otherCsrf, "flag_key", "new-player", "enabled", "true");
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(flag(other, "new-player")).isEmpty();
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+        assertThat(otherAdmin.get("/console/flags").body()).doesNotContain("new-player");
+
+        assertThat(c.post("/console/flags/toggle", "flag_key", "new-player", "enabled", "true").statusCode()).as("no CSRF token").isEqualTo(403);
+        ConsoleClient member = signedIn(stack.user(org, "member", Role.MEMBER));
+        HttpResponse<String> memberPage = member.get("/console/flags");
+        assertThat(memberPage.statusCode()).isEqualTo(403);
+        assertThat(memberPage.body()).contains("Not allowed", "admin role");
+        assertThat(member.post("/console/flags/toggle", "csrf", csrf, "flag_key", "new-player", "enabled", "true").statusCode()).isEqualTo(403);
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.tunetrail.api.ServingExtension;
 import io.tunetrail.api.service.AnalyticsService;
 import io.tunetrail.api.service.CanaryService;
 import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
@@ -52,6 +53,9 @@ public final class ConsoleRoutes {
 
     /** The gates of the webhooks page: the API's endpoint list and deliveries routes. */
     public record WebhookGates(Gate list, Gate deliveries) {}
+
+    /** The gates of the feature flags page: the API's flag list and its flag write. */
+    public record FlagGates(Gate list, Gate write) {}
 
     /** The gates of the audio page: reading an analysis (the page) and uploading one. */
     public record AudioGates(Gate read, Gate analyze) {}
@@ -122,6 +126,13 @@ public final class ConsoleRoutes {
         new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
                 parts.clock(), http).install(app, guard, insightGates);
         new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);
+    }
+
+    /** The feature flags page, through the API's own flag service. */
+    public void installFlags(Javalin app, FlagGates gates) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        new FlagsController(new FlagService(new Sql(parts.stores().dataSource()), parts.settings().plans()), parts.settings().plans(), http)
+                .install(app, guard, gates.list(), gates.write());
     }
 
     /** The audio page, analysing through the app's own audio service and counting against the app's own limiter. */

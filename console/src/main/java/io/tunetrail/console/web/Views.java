@@ -190,4 +190,15 @@ public final class Views {
      */
     public record Audio(Frame frame, String csrf, Action upload, long maxMegabytes, Map<String, String> errors, AudioAnalysisView shown,
             List<AudioRow> recent) {}
+
+    public record FlagRow(String key, String description, boolean enabled, String plans, int rolloutPercent, String updated) {}
+
+    /** The create form as sent ({@code rolloutPercent} as typed), shown back with its errors. */
+    public record FlagForm(String key, String description, List<String> plans, String rolloutPercent, boolean enabled) {
+        public static final FlagForm EMPTY = new FlagForm("", "", List.of(), "100", true);
+    }
+
+    /** The flags page; {@code errors} by field, a row's rollout under {@code rollout:<key>}. */
+    public record Flags(Frame frame, String csrf, List<FlagRow> flags, List<String> planIds, FlagForm form, Map<String, String> errors,
+            String notice) {}
 }
