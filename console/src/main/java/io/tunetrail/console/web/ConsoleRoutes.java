@@ -84,7 +84,7 @@ public final class ConsoleRoutes {
         this.overview = new OverviewController(parts.usage(), new OverviewData(sql, parts), http);
         this.keys = new KeysController(parts.accounts(), parts.stores().jedis(), parts.clock(), http);
         OrgMembers orgMembers = new OrgMembers(sql);
-        Invitations invitations = new Invitations(sql, parts.clock(), settings.invitationLifetime(), settings.publicUrl());
+        Invitations invitations = new Invitations(sql, parts.settings().plans(), parts.clock(), settings.invitationLifetime(), settings.publicUrl());
         this.teamPages = new TeamsController(parts.accounts(), orgMembers, invitations, http);
         this.invitationPages = new InvitationsController(invitations, passwords, teamPages, clientAddress, http);
         this.resetPages = new PasswordResetController(new PasswordResets(sql, accounts, parts.clock(), settings.resetLifetime(), settings.publicUrl()),
