@@ -85,6 +85,9 @@ public final class ConsoleExtension implements ServingExtension {
         routes.installAudio(app, new ConsoleRoutes.AudioGates(
                 gateOf(parts, HandlerType.GET, "/api/v1/audio/analyses/{analysis_id}"),
                 gateOf(parts, HandlerType.POST, "/api/v1/audio/analyze")));
+        // The API has no white label route to mirror: the gate is built here with the API's Gate, for owners of plans with it.
+        routes.installBranding(app, Gate.unmetered(Scope.ADMIN, "white_label").requiring(io.tunetrail.api.auth.Role.OWNER),
+                Gate.unmetered(Scope.READ, null));
         routes.installFlags(app, new ConsoleRoutes.FlagGates(
                 gateOf(parts, HandlerType.GET, "/api/v1/feature-flags"),
                 gateOf(parts, HandlerType.PUT, "/api/v1/feature-flags/{flag_key}")));

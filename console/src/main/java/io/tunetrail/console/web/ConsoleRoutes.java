@@ -71,12 +71,14 @@ public final class ConsoleRoutes {
     private final InvitationsController invitationPages;
     private final PasswordResetController resetPages;
     private final ServingExtension.Parts parts;
+    private final Branding branding;
 
     public ConsoleRoutes(ConsoleSettings settings, ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
             TeamStore teams, OrgStore orgs, ServingExtension.Parts parts) {
         this.parts = parts;
         this.http = new ConsoleHttp(settings.cookieSecure());
-        this.members = new MemberResolver(sessions, teams, orgs, parts.settings().plans());
+        this.branding = new Branding(new Sql(parts.stores().dataSource()), parts.clock());
+        this.members = new MemberResolver(sessions, teams, orgs, parts.settings().plans(), branding);
         ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
         ConsoleMetrics metrics = new ConsoleMetrics(parts.metrics().registry());
         this.signIn = new SignInController(accounts, passwords, sessions, limiter, members, http, clientAddress, metrics);
@@ -133,6 +135,12 @@ public final class ConsoleRoutes {
         PageGuard guard = new PageGuard(members, http, parts.settings().plans());
         new FlagsController(new FlagService(new Sql(parts.stores().dataSource()), parts.settings().plans()), parts.settings().plans(), http)
                 .install(app, guard, gates.list(), gates.write());
+    }
+
+    /** The white label page (gate {@code manage}) and the header's style and logo for every signed-in member ({@code signedIn}). */
+    public void installBranding(Javalin app, Gate manage, Gate signedIn) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        new BrandingController(branding, http).install(app, guard, manage, signedIn);
     }
 
     /** The audio page, analysing through the app's own audio service and counting against the app's own limiter. */

@@ -11,8 +11,14 @@ public final class Views {
     /** The frame around every page; {@code member} is null on the sign-in page. */
     public record Frame(String title, String active, MemberLine member) {}
 
-    /** Who is signed in, for the header, and the token its sign-out form carries. */
-    public record MemberLine(String email, String role, String orgName, String planName, String csrf) {}
+    /**
+     * Who is signed in, for the header, and the token its sign-out form carries; {@code brand}: the org's white label,
+     * null unless its plan has one and an owner set it.
+     */
+    public record MemberLine(String email, String role, String orgName, String planName, String csrf, Brand brand) {}
+
+    /** An org's white label as stored; {@code version} changes with every save (the header's links carry it). */
+    public record Brand(String name, String accent, boolean hasLogo, long version) {}
 
     public record SignIn(Frame frame, String csrf, String email, String error) {}
 
@@ -200,5 +206,12 @@ public final class Views {
 
     /** The flags page; {@code errors} by field, a row's rollout under {@code rollout:<key>}. */
     public record Flags(Frame frame, String csrf, List<FlagRow> flags, List<String> planIds, FlagForm form, Map<String, String> errors,
+            String notice) {}
+
+    /** The white label form as shown: stored or as sent. */
+    public record BrandingForm(String displayName, String accentColor) {}
+
+    /** The white label page; {@code logoVersion} makes the preview's link change with every save. */
+    public record BrandingPage(Frame frame, String csrf, BrandingForm form, boolean hasLogo, long logoVersion, Map<String, String> errors,
             String notice) {}
 }

@@ -51,13 +51,18 @@ public final class ConsoleClient {
      * {@code file} named {@code fileName} holding {@code content} (empty: no file chosen).
      */
     public HttpResponse<String> upload(String path, String fileName, byte[] content, String... fields) {
+        return upload(path, "file", fileName, content, fields);
+    }
+
+    /** As {@link #upload(String, String, byte[], String...)}, the file part named {@code fileField}. */
+    public HttpResponse<String> upload(String path, String fileField, String fileName, byte[] content, String... fields) {
         String boundary = "----tunetrail" + Long.toHexString(System.nanoTime());
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < fields.length; i += 2) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fields[i] + "\"\r\n\r\n" + fields[i + 1] + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + fileName + "\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
