@@ -33,7 +33,11 @@ import java.util.UUID;
  */
 final class AudioController {
     static final String PATH = ConsoleHttp.BASE + "/audio";
-    /** What the usage ledger and the per-key counters name the console's uploads by. */
+    /**
+     * What the quota's per-key counters and the usage event name the console's uploads by. The billing ledger keeps only
+     * keys of {@code api_keys}, so these units count against the quota but are not billed until the usage schema has a
+     * keyless event.
+     */
     static final String CONSOLE_KEY = "console";
     private static final int RECENT = 20;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
