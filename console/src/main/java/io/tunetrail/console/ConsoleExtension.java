@@ -72,13 +72,32 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.GET, "/api/v1/models/policy"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/pin"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/rollback"),
-                        gateOf(parts, HandlerType.GET, "/api/v1/models/train")),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/train"),
+                        gateOf(parts, HandlerType.GET, "/api/v1/models/canary"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/canary/approve"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/canary/abort")),
                 new ConsoleRoutes.InsightGates(
                         gateOf(parts, HandlerType.GET, "/api/v1/analytics/correlations/genres"),
                         gateOf(parts, HandlerType.GET, "/api/v1/tracks/top")),
                 new ConsoleRoutes.WebhookGates(
                         gateOf(parts, HandlerType.GET, "/api/v1/webhooks"),
                         gateOf(parts, HandlerType.GET, "/api/v1/webhooks/{webhook_id}/deliveries")));
+        routes.installAudio(app, new ConsoleRoutes.AudioGates(
+                gateOf(parts, HandlerType.GET, "/api/v1/audio/analyses/{analysis_id}"),
+                gateOf(parts, HandlerType.POST, "/api/v1/audio/analyze")));
+        // The API has no white label route to mirror: the gate is built here with the API's Gate, for owners of plans with it.
+        routes.installBranding(app, Gate.unmetered(Scope.ADMIN, "white_label").requiring(io.tunetrail.api.auth.Role.OWNER),
+                Gate.unmetered(Scope.READ, null));
+        routes.installFlags(app, new ConsoleRoutes.FlagGates(
+                gateOf(parts, HandlerType.GET, "/api/v1/feature-flags"),
+                gateOf(parts, HandlerType.PUT, "/api/v1/feature-flags/{flag_key}")));
+    }
+
+    /** The audio upload form takes files as large as the API's audio routes do, with room for the form around them. */
+    @Override
+    public java.util.Map<String, Long> bodyLimits(io.tunetrail.api.ApiSettings apiSettings) {
+        return java.util.Map.of(io.tunetrail.console.web.ConsoleRoutes.AUDIO_PATH,
+                apiSettings.audio().maxBytes() + io.tunetrail.api.http.AudioUploads.MULTIPART_ENVELOPE_BYTES);
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

@@ -97,6 +97,38 @@ class ConsoleAccountsFlowIT {
     }
 
     @Test
+    void anInvitationAcceptedWhenThePlansSeatsFilledMeanwhileIsRefusedSavesNothingAndWorksOnceASeatIsFree() {
+        String org = stack.org("seats", "starter");
+        ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);
+        TeamStore teams = new TeamStore(stack.sql());
+        teams.createTeam(org, "t-ops", "Ops");
+        ConsoleClient c = signedIn(owner.email(), owner.password());
+        String invited = "late.joiner@" + org + ".example";
+        assertThat(invite(c, invited, "member", "t-ops").statusCode()).isEqualTo(200);
+        String token = token(INVITE_LINK, outbox(invited).get(0));
+        // Meanwhile the API adds members until the starter plan's 5 seats are taken.
+        List<String> added = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            added.add(teams.addMember(org, "t-ops", "member-seat-" + i + "-" + org, "seat" + i + "@" + org + ".example", "member").memberId());
+        }
+
+        HttpResponse<String> refused = choosePassword("/console/invitation", token, PASSWORD);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("cannot be accepted now", "includes 5 team members", "your link still works").doesNotContain("Exception");
+        assertThat(teams.memberByEmail(org, invited)).as("no member half-made").isEmpty();
+        assertThat(count("SELECT count(*) FROM console_credentials WHERE lower(login_email) = lower(?)", invited)).isZero();
+        assertThat(count("SELECT count(*) FROM console_invitations WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL", invited))
+                .as("the invitation stays open").isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM audit_log WHERE org_id = ? AND action = 'member.invitation_accepted'", org)).isZero();
+
+        teams.removeMember(org, added.get(0), stack.clock.instant(), io.tunetrail.api.audit.AuditLog.Actor.OPERATOR);
+        HttpResponse<String> accepted = choosePassword("/console/invitation", token, PASSWORD);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(teams.memberCount(org)).isEqualTo(5);
+        assertThat(signedIn(invited, PASSWORD).get("/console").body()).contains(invited + " · member");
+    }
+
+    @Test
     void aUsedExpiredRevokedOrUnknownLinkGetsTheSamePageAndChangesNothing() {
         String org = stack.org("links", "pro");
         ConsoleAccounts.CreatedUser owner = stack.user(org, "owner", Role.OWNER);

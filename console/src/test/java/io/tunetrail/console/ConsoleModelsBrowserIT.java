@@ -22,10 +22,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The Models and Insights pages in a real browser (one Chromium for the class) on a demo-like enterprise org with
+ * The Models, Insights, Audio, Feature flags and White label pages in a real browser (one Chromium for the class) on a demo-like enterprise org with
  * versions, a training run in progress and analytics: the charts are drawn, a pin is made and seen, the training
  * progress moves without a reload, and no script error or CSP refusal reaches the browser's log.
  */
@@ -103,7 +104,7 @@ class ConsoleModelsBrowserIT {
                 + " && Math.abs(d[i + 2] - 176) < 20) { n++; } } return n;");
         assertThat(drawn).as("the metric's line drawn on the canvas").isGreaterThan(50);
         assertThat(browser.findElement(By.id("active-version")).getText()).isEqualTo("1.1");
-        assertThat(browser.findElement(By.id("canary")).getText()).startsWith("No canary");
+        assertThat(browser.findElement(By.id("canary-none")).getText()).startsWith("No canary");
         chromium.screenshot("11-models");
 
         // The worker reports progress; the page shows it without a reload.
@@ -139,5 +140,72 @@ class ConsoleModelsBrowserIT {
         waiting().until(d -> !d.findElements(By.id("taste-profile")).isEmpty());
         assertThat(browser.findElement(By.id("taste-profile")).getText()).contains("Fri 21:00 UTC");
         chromium.screenshot("15-insights-taste");
+    }
+
+    @Test
+    void aMemberUploadsAudioAndSeesItsWaveformBeatsAndSections() throws Exception {
+        java.nio.file.Path clip = java.nio.file.Files.createTempFile("console-clicks", ".wav");
+        try {
+            java.nio.file.Files.write(clip, io.tunetrail.api.testing.AudioFixtures.clickTrackWav(120, 8));
+            signIn(stack.user(org, "listener-ops", Role.MEMBER));
+            browser.get(stack.base() + "/console/audio");
+            browser.findElement(By.id("file")).sendKeys(clip.toString());
+            browser.findElement(By.id("audio-submit")).click();
+            waiting().until(d -> !d.findElements(By.id("audio-waveform")).isEmpty());
+            assertThat(script("return document.querySelectorAll('#audio-waveform line').length;")).as("beats of 8 s at 120 BPM").isBetween(12L, 18L);
+            assertThat(script("return document.querySelectorAll('#audio-waveform rect').length;")).as("segments and sections").isGreaterThan(8);
+            assertThat(script("var b = document.getElementById('audio-waveform').getBoundingClientRect(); return Math.round(b.width * b.height);"))
+                    .isGreaterThan(50_000);
+            assertThat(browser.findElement(By.id("audio-recent")).getText()).contains("8.0 s");
+            chromium.screenshot("16-audio");
+        } finally {
+            java.nio.file.Files.deleteIfExists(clip);
+        }
+    }
+
+    @Test
+    void anAdminSwitchesAFeatureFlagAndTheOwnerSetsTheWhiteLabelEveryPageShows() throws Exception {
+        signIn(admin);
+        browser.get(stack.base() + "/console/flags");
+        browser.findElement(By.id("flag_key")).sendKeys("browser-flag");
+        browser.findElement(By.id("description")).sendKeys("Made in a browser");
+        WebElement rollout = browser.findElement(By.id("rollout_percent"));
+        rollout.clear();
+        rollout.sendKeys("30");
+        browser.findElement(By.id("flag-create")).click();
+        String row = "#flags-table tr[data-flag='browser-flag']";
+        waiting().until(d -> d.findElement(By.cssSelector(row + " .flag-state")).getText().equals("on"));
+        browser.findElement(By.cssSelector(row + " .toggle-form button")).click();
+        waiting().until(d -> d.findElement(By.cssSelector(row + " .flag-state")).getText().equals("off"));
+        chromium.screenshot("17-flags");
+
+        java.nio.file.Path logo = java.nio.file.Files.createTempFile("console-logo", ".png");
+        try {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(96, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int x = 0; x < 96; x++) {
+                for (int y = 0; y < 32; y++) {
+                    image.setRGB(x, y, x < 48 ? 0xffcc00 : 0x1a202c);
+                }
+            }
+            javax.imageio.ImageIO.write(image, "png", logo.toFile());
+            browser.manage().deleteAllCookies();
+            signIn(stack.user(org, "owner", Role.OWNER));
+            browser.get(stack.base() + "/console/branding");
+            WebElement name = browser.findElement(By.id("display_name"));
+            name.clear();
+            name.sendKeys("Browser Beats");
+            WebElement accent = browser.findElement(By.id("accent_color"));
+            accent.clear();
+            accent.sendKeys("#2f855a");
+            browser.findElement(By.id("logo")).sendKeys(logo.toString());
+            browser.findElement(By.id("branding-save")).click();
+            waiting().until(d -> !d.findElements(By.id("branding-notice")).isEmpty());
+            assertThat(browser.findElement(By.id("org-brand")).getText()).isEqualTo("Browser Beats");
+            assertThat(script("var i = document.getElementById('org-logo'); return i.complete ? i.naturalWidth : -1;")).as("the logo loaded").isEqualTo(96);
+            assertThat(browser.findElement(By.cssSelector("header.top")).getCssValue("background-color")).isEqualTo("rgba(47, 133, 90, 1)");
+            chromium.screenshot("18-white-label");
+        } finally {
+            java.nio.file.Files.deleteIfExists(logo);
+        }
     }
 }

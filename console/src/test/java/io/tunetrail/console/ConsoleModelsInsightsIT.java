@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Models, Insights and Webhooks pages at the HTTP level, against the real API server on the local stack: each part decided by
+ * The Models, Insights, Webhooks and Audio pages at the HTTP level, against the real API server on the local stack: each part decided by
  * the gate of the API route doing the same thing, actions through the API's model service (audited as the member),
  * another org's version not found, forged forms refused.
  */
@@ -96,6 +96,133 @@ class ConsoleModelsInsightsIT {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("no longer active");
         assertThat(active(data, org)).isEqualTo("1.0");
+    }
+
+    @Test
+    void theOwnerAbortsAndApprovesACanaryAnAdminAForgerAndAnotherOrgDecideNothing() {
+        String org = stack.org("canary", "pro");
+        String other = stack.org("canary-other", "pro");
+        ModelData data = new ModelData(stack.sql());
+        List<ModelVersion> mine = data.alsVersions(org, 2, 1);
+        List<ModelVersion> theirs = data.alsVersions(other, 2, 1);
+        long running = stack.canaries().promoteOrStart(mine.get(1).id()).canaryId();
+        long theirCanary = stack.canaries().promoteOrStart(theirs.get(1).id()).canaryId();
+
+        ConsoleClient admin = signedIn(stack.user(org, "admin", Role.ADMIN));
+        String adminPage = admin.get("/console/models").body();
+        assertThat(adminPage).contains("data-canary-id=\"" + running + "\"", "id=\"canary-state\">running<", "1.1 (served to 10 % of listeners)",
+                "id=\"canary-refused\"", "owner role").doesNotContain("canary-approve-form");
+        HttpResponse<String> byAdmin = admin.post("/console/models/canary/approve", "csrf", ConsoleClient.csrfOf(adminPage), "algorithm", "als",
+                "canary_id", Long.toString(running));
+        assertThat(byAdmin.statusCode()).isEqualTo(403);
+        assertThat(byAdmin.body()).contains("Not allowed");
+
+        ConsoleClient owner = signedIn(stack.user(org, "owner", Role.OWNER));
+        String page = owner.get("/console/models").body();
+        assertThat(page).contains("id=\"canary-approve-form\"", "id=\"canary-abort-form\"", "candidate: 1.1, 0 positive / 0 negative");
+        String csrf = ConsoleClient.csrfOf(page);
+        assertThat(owner.post("/console/models/canary/abort", "algorithm", "als", "canary_id", Long.toString(running)).statusCode())
+                .as("no CSRF token").isEqualTo(403);
+        HttpResponse<String> foreign = owner.post("/console/models/canary/abort", "csrf", csrf, "algorithm", "als", "canary_id",
+                Long.toString(theirCanary));
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(stack.canaries().byId(other, theirCanary).orElseThrow().state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.RUNNING);
+        HttpResponse<String> bad = owner.post("/console/models/canary/abort", "csrf", csrf, "algorithm", "als", "canary_id", "latest");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("canary_id").doesNotContain("Exception");
+        assertThat(stack.canaries().byId(org, running).orElseThrow().state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.RUNNING);
+
+        HttpResponse<String> abort = owner.post("/console/models/canary/abort", "csrf", csrf, "algorithm", "als", "canary_id", Long.toString(running));
+        assertThat(abort.statusCode()).isEqualTo(303);
+        assertThat(abort.headers().firstValue("Location")).hasValue("/console/models?algorithm=als&done=canary-aborted");
+        assertThat(stack.canaries().byId(org, running).orElseThrow().state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.ABORTED);
+        assertThat(active(data, org)).isEqualTo("1.0");
+        assertThat(owner.get("/console/models?done=canary-aborted").body()).contains("id=\"canary-state\">aborted<", "Canary aborted",
+                "id=\"canary-decided\"").doesNotContain("canary-abort-form");
+        HttpResponse<String> again = owner.post("/console/models/canary/approve", "csrf", csrf, "algorithm", "als", "canary_id", Long.toString(running));
+        assertThat(again.statusCode()).as("decided already").isEqualTo(409);
+        assertThat(again.body()).contains("nothing to approve");
+
+        ModelVersion next = data.registry().register(org, "als", java.util.Map.of("rank", 10), java.util.Map.of("days", 30));
+        long second = stack.canaries().promoteOrStart(next.id()).canaryId();
+        HttpResponse<String> approve = owner.post("/console/models/canary/approve", "csrf", csrf, "algorithm", "als", "canary_id",
+                Long.toString(second));
+        assertThat(approve.statusCode()).isEqualTo(303);
+        assertThat(active(data, org)).isEqualTo(next.version().toString());
+        assertThat(new AuditLog(stack.sql()).list(org, new AuditLog.Filter(null, "model.canary_promoted", null, null), null, 10).items()).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.actorType()).isEqualTo("console");
+                    assertThat(e.targetId()).isEqualTo(Long.toString(next.id()));
+                });
+        assertThat(active(data, other)).isEqualTo("1.0");
+    }
+
+    @Test
+    void aMemberUploadsAudioSeesItDrawnAndBadUploadsOtherOrgsAndPlansCountNothing() throws Exception {
+        String org = stack.org("audio", "starter");
+        String other = stack.org("audio-other", "starter");
+        ConsoleClient c = signedIn(stack.user(org, "member", Role.MEMBER));
+        HttpResponse<String> empty = c.get("/console/audio");
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.body()).contains("id=\"audio-form\"", "id=\"audio-empty\"");
+        String csrf = ConsoleClient.csrfOf(empty.body());
+        byte[] wav = io.tunetrail.api.testing.AudioFixtures.clickTrackWav(120, 8);
+
+        assertThat(c.upload("/console/audio", "clicks.wav", wav).statusCode()).as("no CSRF token").isEqualTo(403);
+        HttpResponse<String> noFile = c.upload("/console/audio", "", new byte[0], "csrf", csrf);
+        assertThat(noFile.statusCode()).isEqualTo(400);
+        assertThat(noFile.body()).contains("id=\"error-file\"", "Choose an audio file");
+        HttpResponse<String> noTrack = c.upload("/console/audio", "clicks.wav", wav, "csrf", csrf, "track_id", "missing-track");
+        assertThat(noTrack.statusCode()).isEqualTo(404);
+        assertThat(noTrack.body()).contains("id=\"error-track_id\"", "no track 'missing-track'");
+        HttpResponse<String> notAudio = c.upload("/console/audio", "notes.txt", "just text, not audio".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "csrf", csrf);
+        assertThat(notAudio.statusCode()).isBetween(400, 422);
+        assertThat(notAudio.body()).contains("id=\"error-file\"").doesNotContain("Exception");
+        assertThat(stack.audioUsedToday(org)).as("refusals count nothing").isZero();
+
+        HttpResponse<String> done = c.upload("/console/audio", "clicks.wav", wav, "csrf", csrf);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        String location = done.headers().firstValue("Location").orElseThrow();
+        assertThat(location).matches("/console/audio\\?analysis=aud_[0-9a-f]+");
+        assertThat(stack.audioUsedToday(org)).isEqualTo(1);
+        String analysisId = location.substring(location.indexOf('=') + 1);
+        String page = c.get(location).body();
+        assertThat(page).contains("<svg id=\"audio-waveform\"", "data-analysis-id=\"" + analysisId + "\"", "<th>tempo</th>", "<th>danceability</th>");
+        String svg = page.substring(page.indexOf("<svg id=\"audio-waveform\""), page.indexOf("</svg>", page.indexOf("<svg id=\"audio-waveform\"")));
+        // 8 s at 120 BPM: about 16 beats ticked along the top.
+        assertThat(svg.split("<line ", -1).length - 1).isBetween(12, 18);
+        assertThat(svg).contains("segment at ", "peak ");
+        assertThat(page).contains("id=\"audio-recent\"", "8.0 s");
+
+        ConsoleClient elsewhere = signedIn(stack.user(other, "member", Role.MEMBER));
+        HttpResponse<String> foreign = elsewhere.get(location);
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(foreign.body()).contains("Not found").doesNotContain(analysisId);
+        assertThat(elsewhere.get("/console/audio").body()).contains("id=\"audio-empty\"");
+
+        // The day's quota used up: refused beside the field, nothing analysed or counted.
+        stack.stores().jedis().set(io.tunetrail.store.online.RedisKeys.usageDay(org, "audio_analysis",
+                java.time.LocalDate.ofInstant(stack.clock.instant(), java.time.ZoneOffset.UTC)), "100");
+        HttpResponse<String> over = c.upload("/console/audio", "clicks.wav", wav, "csrf", csrf);
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.body()).contains("id=\"error-file\"", "daily audio_analysis quota of 100 is used up");
+        assertThat(stack.audioUsedToday(org)).isEqualTo(100);
+
+        // A declared body over the limit is refused before any of it is read.
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", java.net.URI.create(stack.base()).getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /console/audio HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                    + "Content-Length: 999999999\r\n\r\n--x").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(status).startsWith("HTTP/1.1 413");
+        }
+
+        String free = stack.org("audio-free", "free");
+        HttpResponse<String> gated = signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/audio");
+        assertThat(gated.statusCode()).isEqualTo(403);
+        assertThat(gated.body()).contains("Not allowed", "starter", "Upgrade");
     }
 
     @Test

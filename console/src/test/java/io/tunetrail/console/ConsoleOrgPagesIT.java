@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The org's pages at the HTTP level, against the real API server on the local stack: Teams & members (the owner rules
  * refused beside their row, changes audited as the signed-in member), Usage (the analytics of real API calls, its CSV
- * export) and the Audit log (filters, paging).
+ * export), the Audit log (filters, paging), Feature flags (through the API's flag service) and the White label.
  */
 class ConsoleOrgPagesIT {
     @RegisterExtension
@@ -168,6 +168,159 @@ class ConsoleOrgPagesIT {
         assertThat(hourlyLedger.statusCode()).isEqualTo(400);
         assertThat(hourlyLedger.body()).contains("id=\"error-granularity\"");
         assertThat(c.get("/console/usage.csv?group_by=nonsense").statusCode()).isEqualTo(400);
+    }
+
+    private java.util.Optional<io.tunetrail.api.service.FlagService.Flag> flag(String org, String key) {
+        return new io.tunetrail.api.service.FlagService(stack.sql(), io.tunetrail.model.PlanCatalog.load()).list(
+                new io.tunetrail.api.auth.Principal(org, null, null, java.util.Set.of(), io.tunetrail.model.PlanCatalog.load().plan("pro"), false, null,
+                        Role.ADMIN, null)).stream().filter(f -> f.key().equals(key)).findFirst();
+    }
+
+    @Test
+    void anAdminCreatesTogglesAndRollsOutFlagsAMemberAForgerAndAnotherOrgChangeNothing() {
+        String org = stack.org("flags", "pro");
+        String other = stack.org("flags-other", "pro");
+        ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
+        ConsoleClient c = signedIn(admin);
+        String page = c.get("/console/flags").body();
+        assertThat(page).contains("id=\"flags-empty\"", "id=\"flag-form\"");
+        String csrf = ConsoleClient.csrfOf(page);
+
+        HttpResponse<String> badKey = c.post("/console/flags", "csrf", csrf, "flag_key", "New Player", "description", "x", "rollout_percent", "50",
+                "enabled", "on");
+        assertThat(badKey.statusCode()).isEqualTo(400);
+        assertThat(badKey.body()).contains("id=\"error-flag_key\"", "value=\"New Player\"");
+        HttpResponse<String> badRollout = c.post("/console/flags", "csrf", csrf, "flag_key", "new-player", "rollout_percent", "150");
+        assertThat(badRollout.statusCode()).isEqualTo(400);
+        assertThat(badRollout.body()).contains("id=\"error-rollout_percent\"", "'150'");
+        HttpResponse<String> badPlan = c.post("/console/flags", "csrf", csrf, "flag_key", "new-player", "plans", "pro", "plans", "platinum",
+                "rollout_percent", "50");
+        assertThat(badPlan.statusCode()).isEqualTo(400);
+        assertThat(badPlan.body()).contains("id=\"error-plans\"", "platinum");
+        assertThat(flag(org, "new-player")).as("nothing saved by a refused form").isEmpty();
+
+        HttpResponse<String> created = c.post("/console/flags", "csrf", csrf, "flag_key", "new-player", "description", "The new player",
+                "plans", "pro", "plans", "enterprise", "rollout_percent", "25", "enabled", "on");
+        assertThat(created.statusCode()).isEqualTo(303);
+        assertThat(flag(org, "new-player")).hasValueSatisfying(f -> {
+            assertThat(f.enabled()).isTrue();
+            assertThat(f.rolloutPercent()).isEqualTo(25);
+            assertThat(f.plans()).containsExactly("pro", "enterprise");
+        });
+        assertThat(c.get("/console/flags?done=written").body()).contains("data-flag=\"new-player\"", "pro, enterprise", "Switch off", "id=\"flags-notice\"");
+
+        assertThat(c.post("/console/flags/toggle", "csrf", csrf, "flag_key", "new-player", "enabled", "false").statusCode()).isEqualTo(303);
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+        assertThat(flag(org, "new-player").orElseThrow().rolloutPercent()).as("the rest written back as read").isEqualTo(25);
+        HttpResponse<String> rolloutBad = c.post("/console/flags/rollout", "csrf", csrf, "flag_key", "new-player", "rollout_percent", "half");
+        assertThat(rolloutBad.statusCode()).isEqualTo(400);
+        assertThat(rolloutBad.body()).contains("class=\"field-error rollout-error\"");
+        assertThat(c.post("/console/flags/rollout", "csrf", csrf, "flag_key", "new-player", "rollout_percent", "80").statusCode()).isEqualTo(303);
+        assertThat(flag(org, "new-player").orElseThrow().rolloutPercent()).isEqualTo(80);
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+        assertThat(audited(org, "flag.written")).hasSize(3).allSatisfy(e -> {
+            assertThat(e.actorType()).isEqualTo("console");
+            assertThat(e.actorMemberId()).isEqualTo(admin.memberId());
+        });
+
+        // Another org's flag: not found, not created, not changed.
+        ConsoleClient otherAdmin = signedIn(stack.user(other, "admin", Role.ADMIN));
+        String otherCsrf = ConsoleClient.csrfOf(otherAdmin.get("/console/flags").body());
+        HttpResponse<String> foreign = otherAdmin.post("/console/flags/toggle", "csrf", otherCsrf, "flag_key", "new-player", "enabled", "true");
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(flag(other, "new-player")).isEmpty();
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+        assertThat(otherAdmin.get("/console/flags").body()).doesNotContain("new-player");
+
+        assertThat(c.post("/console/flags/toggle", "flag_key", "new-player", "enabled", "true").statusCode()).as("no CSRF token").isEqualTo(403);
+        ConsoleClient member = signedIn(stack.user(org, "member", Role.MEMBER));
+        HttpResponse<String> memberPage = member.get("/console/flags");
+        assertThat(memberPage.statusCode()).isEqualTo(403);
+        assertThat(memberPage.body()).contains("Not allowed", "admin role");
+        assertThat(member.post("/console/flags/toggle", "csrf", csrf, "flag_key", "new-player", "enabled", "true").statusCode()).isEqualTo(403);
+        assertThat(flag(org, "new-player").orElseThrow().enabled()).isFalse();
+    }
+
+    private static byte[] png(int width, int height) throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, 0xffcc00);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private long brandingRows(String org) {
+        return stack.sql().one("counting", "SELECT count(*) FROM org_branding WHERE org_id = ?", ps -> ps.setString(1, org), rs -> rs.getLong(1))
+                .orElseThrow();
+    }
+
+    @Test
+    void anEnterpriseOwnerSetsTheWhiteLabelEveryMemberSeesItAndBadLogosAndOtherOrgsGetNothing() throws Exception {
+        String org = stack.org("brand", "enterprise");
+        ConsoleClient owner = signedIn(stack.user(org, "owner", Role.OWNER));
+        String page = owner.get("/console/branding").body();
+        assertThat(page).contains("id=\"branding-form\"").doesNotContain("id=\"org-brand\"");
+        String csrf = ConsoleClient.csrfOf(page);
+        byte[] logo = png(64, 32);
+
+        String svg = "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+        HttpResponse<String> bad = owner.upload("/console/branding", "logo", "logo.svg", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8), "csrf", csrf,
+                "display_name", " ", "accent_color", "red");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("id=\"error-display_name\"", "id=\"error-accent_color\"", "'red' is not a colour", "id=\"error-logo\"",
+                "SVG logos are refused").doesNotContain("<script>alert");
+        byte[] huge = java.util.Arrays.copyOf(png(64, 32), 300 * 1024);
+        assertThat(owner.upload("/console/branding", "logo", "big.png", huge, "csrf", csrf, "display_name", "Acme", "accent_color", "#ffcc00").body())
+                .contains("id=\"error-logo\"", "at most 262144");
+        byte[] bomb = png(8, 8);
+        java.nio.ByteBuffer.wrap(bomb, 16, 8).putInt(50_000).putInt(50_000);
+        assertThat(owner.upload("/console/branding", "logo", "bomb.png", bomb, "csrf", csrf, "display_name", "Acme", "accent_color", "#ffcc00").body())
+                .contains("id=\"error-logo\"", "50000 × 50000 pixels");
+        assertThat(owner.upload("/console/branding", "logo", "logo.png", logo, "display_name", "Acme", "accent_color", "#ffcc00").statusCode())
+                .as("no CSRF token").isEqualTo(403);
+        assertThat(brandingRows(org)).as("nothing saved by refused forms").isZero();
+
+        HttpResponse<String> saved = owner.upload("/console/branding", "logo", "logo.png", logo, "csrf", csrf, "display_name", "Acme Sound",
+                "accent_color", "#FFCC00");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
+        assertThat(audited(org, "org.branding_changed")).singleElement().satisfies(e -> assertThat(e.actorType()).isEqualTo("console"));
+
+        ConsoleClient member = signedIn(stack.user(org, "member", Role.MEMBER));
+        String overview = member.get("/console").body();
+        assertThat(overview).contains("id=\"org-brand\"", "Acme Sound", "id=\"org-logo\"", "/console/branding.css?v=");
+        HttpResponse<String> css = member.get("/console/branding.css");
+        assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+        assertThat(css.body()).contains(".top { background: #ffcc00; color: #1a202c; }");
+        java.net.http.HttpResponse<byte[]> served = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(stack.base() + "/console/branding/logo")).header("Cookie", member.cookies.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("; "))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(served.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(served.body()).isEqualTo(logo);
+        assertThat(member.get("/console/branding").statusCode()).as("owners only").isEqualTo(403);
+
+        // Another enterprise org: its own (none), never this one's.
+        String other = stack.org("brand-other", "enterprise");
+        ConsoleClient stranger = signedIn(stack.user(other, "owner", Role.OWNER));
+        assertThat(stranger.get("/console").body()).doesNotContain("Acme Sound", "org-brand");
+        assertThat(stranger.get("/console/branding/logo").statusCode()).isEqualTo(404);
+        assertThat(stranger.get("/console/branding.css").body()).isEmpty();
+
+        // A plan without it: what it needs and the upgrade; a downgraded org's label is no longer shown.
+        String pro = stack.org("brand-pro", "pro");
+        HttpResponse<String> gated = signedIn(stack.user(pro, "owner", Role.OWNER)).get("/console/branding");
+        assertThat(gated.statusCode()).isEqualTo(403);
+        assertThat(gated.body()).contains("Not allowed", "enterprise", "Upgrade");
+
+        HttpResponse<String> removed = owner.upload("/console/branding", "logo", "", new byte[0], "csrf", csrf, "display_name", "Acme Sound",
+                "accent_color", "#1a365d", "remove_logo", "on");
+        assertThat(removed.statusCode()).isEqualTo(303);
+        assertThat(member.get("/console/branding/logo").statusCode()).isEqualTo(404);
+        assertThat(member.get("/console").body()).contains("Acme Sound").doesNotContain("org-logo");
+        stack.sql().update("downgrade", "UPDATE organisations SET plan_id = 'pro' WHERE org_id = ?", ps -> ps.setString(1, org));
+        assertThat(member.get("/console").body()).doesNotContain("Acme Sound").contains("TuneTrail console");
     }
 
     @Test

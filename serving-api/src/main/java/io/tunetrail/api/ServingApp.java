@@ -94,6 +94,7 @@ public final class ServingApp {
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
     private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
+    private static final io.javalin.config.Key<AudioAnalysisService> AUDIO = new io.javalin.config.Key<>("tunetrail.audio");
     /** How often this instance decides the canaries whose period is over (each decision locks its canary: instances may race). */
     private static final long CANARY_DECIDE_SECONDS = 60;
 
@@ -225,10 +226,12 @@ public final class ServingApp {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
-            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes(),
+            Map<String, Long> bodyLimits = new java.util.HashMap<>(Map.of(BillingController.STRIPE_WEBHOOK, settings.stripeMaxBodyBytes(),
                     AudioController.ANALYZE_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES,
                     io.tunetrail.api.http.AudioJobsController.BATCH_PATH, settings.audio().batch().maxBytes(),
-                    AudioController.SEARCH_BY_AUDIO_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES),
+                    AudioController.SEARCH_BY_AUDIO_PATH, settings.audio().maxBytes() + AudioUploads.MULTIPART_ENVELOPE_BYTES));
+            extensions.forEach(e -> e.bodyLimits(settings).forEach(bodyLimits::putIfAbsent));
+            BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), bodyLimits,
                     Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
                             io.tunetrail.api.http.AudioJobsController.BATCH_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
                             AudioController.SEARCH_BY_AUDIO_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
@@ -248,6 +251,7 @@ public final class ServingApp {
             // Queued batch files, those of earlier runs included, are claimed once the API serves.
             config.events.serverStarted(batches::start);
             config.appData(CANARIES, canaries);
+            config.appData(AUDIO, audio);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 batches.close();
@@ -310,6 +314,11 @@ public final class ServingApp {
     /** The app's canaries (tests decide due canaries through them instead of waiting for the schedule). */
     public static io.tunetrail.store.registry.ModelCanaries canaries(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(CANARIES);
+    }
+
+    /** The app's audio analysis (the console's upload page analyses through it, under the same limits and pool). */
+    public static AudioAnalysisService audio(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(AUDIO);
     }
 
     private static void announce(io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable) {

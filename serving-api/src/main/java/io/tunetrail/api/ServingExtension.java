@@ -29,6 +29,14 @@ public interface ServingExtension {
     /** Adds routes (and their own error handling) to {@code app}, before it starts. */
     void install(Javalin app, Parts parts);
 
+    /**
+     * Body limits of the extension's own paths (exact request paths, as {@code BodyLimits} matches them) where the API's
+     * default {@code api.max-body-bytes} does not fit, such as an upload form; by default none.
+     */
+    default java.util.Map<String, Long> bodyLimits(ApiSettings settings) {
+        return java.util.Map.of();
+    }
+
     /** Makes an extension from the platform's configuration; listed in {@code META-INF/services} of its jar. */
     interface Provider {
         ServingExtension create(PlatformConfig config);

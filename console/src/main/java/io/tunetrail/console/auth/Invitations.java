@@ -8,6 +8,7 @@ import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.store.TeamStore;
+import io.tunetrail.model.PlanCatalog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,12 +45,14 @@ public final class Invitations {
     static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     private final Sql sql;
+    private final PlanCatalog plans;
     private final TeamStore teams;
     private final Clock clock;
     private final Duration lifetime;
     private final String publicUrl;
 
-    public Invitations(Sql sql, Clock clock, Duration lifetime, String publicUrl) {
+    public Invitations(Sql sql, PlanCatalog plans, Clock clock, Duration lifetime, String publicUrl) {
+        this.plans = plans;
         this.sql = sql;
         this.teams = new TeamStore(sql);
         this.clock = clock;
@@ -219,6 +222,7 @@ public final class Invitations {
                 // Someone took the address for a sign-in since the invitation was sent: the link has nothing left to do.
                 return Optional.<Accepted>empty();
             }
+            requireFreeSeat(c, row.orgId(), row.email());
             String memberId = memberIdOf(c, row.orgId(), row.email());
             AuditLog.Actor actor = new AuditLog.Actor("console", null, memberId);
             TeamStore.Member member = TeamStore.addMember(c, row.orgId(), row.teamId(), memberId, row.email(), row.role(), actor);
@@ -242,6 +246,48 @@ public final class Invitations {
                     Map.of("invitation_id", row.id(), "email", row.email(), "role", member.role(), "client_address", clientAddress));
             return Optional.of(new Accepted(row.orgId(), member.memberId(), row.email()));
         });
+    }
+
+    /**
+     * Refuses (409, the transaction rolled back, the link left open) an acceptance that would take a seat the org's
+     * plan no longer has: the invitation held one when it was sent, but the plan may have been downgraded or members
+     * added through the API since. The org's row is locked first, as every change of membership locks it, so two
+     * acceptances racing for the last seat are decided one after the other. A current member takes no new seat.
+     */
+    private void requireFreeSeat(Connection c, String orgId, String email) throws SQLException {
+        String planId;
+        try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ? FOR NO KEY UPDATE")) {
+            ps.setString(1, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("the invitation's org " + orgId + " does not exist");
+                }
+                planId = rs.getString(1);
+            }
+        }
+        PlanCatalog.Plan plan = plans.plan(planId);
+        Long seats = plan.limit("team_members").max();
+        if (seats == null) {
+            return;
+        }
+        long members;
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE removed_at IS NULL), "
+                + "count(*) FILTER (WHERE removed_at IS NULL AND lower(email) = lower(?)) FROM members WHERE org_id = ?")) {
+            ps.setString(1, email);
+            ps.setString(2, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(2) > 0) {
+                    return;
+                }
+                members = rs.getLong(1);
+            }
+        }
+        if (members >= seats) {
+            throw ApiErrors.seatLimit(String.format(Locale.ROOT, "This invitation cannot be accepted now: the %s plan of the organisation "
+                    + "includes %d team members and all %d seats are taken. Nothing was saved and your link still works: ask the person who "
+                    + "invited you to free a seat or upgrade the plan, then open the link again.", plan.displayName(), seats, members));
+        }
     }
 
     /** The id of the org's member with {@code email}, removed ones included (they get their seat back); a new id if none. */

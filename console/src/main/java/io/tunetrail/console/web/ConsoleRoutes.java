@@ -4,7 +4,9 @@ import io.javalin.Javalin;
 import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.ServingExtension;
 import io.tunetrail.api.service.AnalyticsService;
+import io.tunetrail.api.service.CanaryService;
 import io.tunetrail.api.service.CatalogService;
+import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
@@ -29,6 +31,9 @@ import io.tunetrail.console.auth.SignInLimiter;
 
 /** Wires the console's controllers onto the app under {@link ConsoleHttp#BASE}. */
 public final class ConsoleRoutes {
+    /** The audio upload form's path, whose body limit the console declares to the API's server. */
+    public static final String AUDIO_PATH = AudioController.PATH;
+
     /** The gates of the console's pages, each the gate of the API route for the same thing. */
     public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate revokeKey, Gate signedIn) {}
 
@@ -40,13 +45,20 @@ public final class ConsoleRoutes {
     public record OverviewGates(Gate alerts, Gate acknowledgeAlert, Gate costs) {}
 
     /** The gates of the models page's parts, each the API route's for the same thing; {@code page}: what opening the page takes. */
-    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests) {}
+    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests, Gate canary,
+            Gate approveCanary, Gate abortCanary) {}
 
     /** The gates of the insights page: the API's analytics routes and its top tracks route. */
     public record InsightGates(Gate analytics, Gate topTracks) {}
 
     /** The gates of the webhooks page: the API's endpoint list and deliveries routes. */
     public record WebhookGates(Gate list, Gate deliveries) {}
+
+    /** The gates of the feature flags page: the API's flag list and its flag write. */
+    public record FlagGates(Gate list, Gate write) {}
+
+    /** The gates of the audio page: reading an analysis (the page) and uploading one. */
+    public record AudioGates(Gate read, Gate analyze) {}
 
     private final ConsoleHttp http;
     private final MemberResolver members;
@@ -59,12 +71,14 @@ public final class ConsoleRoutes {
     private final InvitationsController invitationPages;
     private final PasswordResetController resetPages;
     private final ServingExtension.Parts parts;
+    private final Branding branding;
 
     public ConsoleRoutes(ConsoleSettings settings, ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
             TeamStore teams, OrgStore orgs, ServingExtension.Parts parts) {
         this.parts = parts;
         this.http = new ConsoleHttp(settings.cookieSecure());
-        this.members = new MemberResolver(sessions, teams, orgs, parts.settings().plans());
+        this.branding = new Branding(new Sql(parts.stores().dataSource()), parts.clock());
+        this.members = new MemberResolver(sessions, teams, orgs, parts.settings().plans(), branding);
         ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
         ConsoleMetrics metrics = new ConsoleMetrics(parts.metrics().registry());
         this.signIn = new SignInController(accounts, passwords, sessions, limiter, members, http, clientAddress, metrics);
@@ -72,7 +86,7 @@ public final class ConsoleRoutes {
         this.overview = new OverviewController(parts.usage(), new OverviewData(sql, parts), http);
         this.keys = new KeysController(parts.accounts(), parts.stores().jedis(), parts.clock(), http);
         OrgMembers orgMembers = new OrgMembers(sql);
-        Invitations invitations = new Invitations(sql, parts.clock(), settings.invitationLifetime(), settings.publicUrl());
+        Invitations invitations = new Invitations(sql, parts.settings().plans(), parts.clock(), settings.invitationLifetime(), settings.publicUrl());
         this.teamPages = new TeamsController(parts.accounts(), orgMembers, invitations, http);
         this.invitationPages = new InvitationsController(invitations, passwords, teamPages, clientAddress, http);
         this.resetPages = new PasswordResetController(new PasswordResets(sql, accounts, parts.clock(), settings.resetLifetime(), settings.publicUrl()),
@@ -110,9 +124,29 @@ public final class ConsoleRoutes {
         ModelService models = new ModelService(registry, new ModelSwitch(ds, registry, online, ModelService::audit), new TrainingQueue(ds, plans),
                 ServingApp.webhooks(app));
         Sql sql = new Sql(ds);
-        new ModelsController(models, new OrgAlgorithms(sql), http).install(app, guard, modelGates);
+        new ModelsController(models, new CanaryService(ServingApp.canaries(app)), new OrgAlgorithms(sql), http).install(app, guard, modelGates);
         new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
                 parts.clock(), http).install(app, guard, insightGates);
         new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);
+    }
+
+    /** The feature flags page, through the API's own flag service. */
+    public void installFlags(Javalin app, FlagGates gates) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        new FlagsController(new FlagService(new Sql(parts.stores().dataSource()), parts.settings().plans()), parts.settings().plans(), http)
+                .install(app, guard, gates.list(), gates.write());
+    }
+
+    /** The white label page (gate {@code manage}) and the header's style and logo for every signed-in member ({@code signedIn}). */
+    public void installBranding(Javalin app, Gate manage, Gate signedIn) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        new BrandingController(branding, http).install(app, guard, manage, signedIn);
+    }
+
+    /** The audio page, analysing through the app's own audio service and counting against the app's own limiter. */
+    public void installAudio(Javalin app, AudioGates gates) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        new AudioController(ServingApp.audio(app), ServingApp.limiter(app), new Sql(parts.stores().dataSource()), parts.settings().audio().maxBytes(),
+                parts.clock(), http).install(app, guard, gates.read(), gates.analyze());
     }
 }

@@ -24,7 +24,10 @@ final class MemberResolver {
     private final OrgStore orgs;
     private final PlanCatalog plans;
 
-    MemberResolver(SessionStore sessions, TeamStore teams, OrgStore orgs, PlanCatalog plans) {
+    private final Branding branding;
+
+    MemberResolver(SessionStore sessions, TeamStore teams, OrgStore orgs, PlanCatalog plans, Branding branding) {
+        this.branding = branding;
         this.sessions = sessions;
         this.teams = teams;
         this.orgs = orgs;
@@ -49,6 +52,8 @@ final class MemberResolver {
         Set<Scope> scopes = Arrays.stream(Scope.values()).filter(role::allows).collect(Collectors.toCollection(() -> EnumSet.noneOf(Scope.class)));
         Principal principal = new Principal(s.orgId(), null, null, scopes, plan.get(), "community".equals(org.get().edition()),
                 s.memberId(), role, null);
-        return Optional.of(new Member(principal, s, person.get().email(), org.get().name()));
+        // A plan without white label (a downgrade) keeps the stored one for later but shows the console's own.
+        Views.Brand brand = plan.get().hasFeature(Branding.FEATURE) ? branding.of(s.orgId()).orElse(null) : null;
+        return Optional.of(new Member(principal, s, person.get().email(), org.get().name(), brand));
     }
 }

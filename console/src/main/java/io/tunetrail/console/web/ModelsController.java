@@ -2,8 +2,11 @@ package io.tunetrail.console.web;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.tunetrail.api.http.ApiException;
 import io.tunetrail.api.http.Check;
+import io.tunetrail.api.service.CanaryService;
 import io.tunetrail.api.service.ModelService;
+import io.tunetrail.store.registry.ModelCanaries;
 import io.tunetrail.store.registry.TrainingRequest;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * The models page: the org's versions of one algorithm with their evaluation metrics (drawn over time by
  * {@code models.js} from {@link #METRICS_JSON}), the active and pinned versions, pin and rollback, and the training
- * requests with their progress ({@link #TRAINING_JSON}, polled while one is unfinished). Every part is decided by the
+ * requests with their progress ({@link #TRAINING_JSON}, polled while one is unfinished), and the lineage's canary with
+ * the owner's approve and abort (the API's {@link CanaryService}). Every part is decided by the
  * gate of the API route doing the same thing and done through the API's {@link ModelService}, so a plan or role sees
  * here exactly what the API would answer; another org's version is not found.
  *
@@ -36,11 +40,13 @@ final class ModelsController {
     private static final String DEFAULT_ALGORITHM = "als";
 
     private final ModelService models;
+    private final CanaryService canaries;
     private final OrgAlgorithms algorithms;
     private final ConsoleHttp http;
 
-    ModelsController(ModelService models, OrgAlgorithms algorithms, ConsoleHttp http) {
+    ModelsController(ModelService models, CanaryService canaries, OrgAlgorithms algorithms, ConsoleHttp http) {
         this.models = models;
+        this.canaries = canaries;
         this.algorithms = algorithms;
         this.http = http;
     }
@@ -52,6 +58,8 @@ final class ModelsController {
         app.post(PATH + "/pin", guard.page(gates.pin(), "Pinning a model version", this::pin));
         app.get(PATH + "/rollback", guard.page(gates.rollback(), "Rolling back a model", this::confirmRollback));
         app.post(PATH + "/rollback", guard.page(gates.rollback(), "Rolling back a model", this::rollback));
+        app.post(PATH + "/canary/approve", guard.page(gates.approveCanary(), "Approving a canary", (ctx, m) -> decideCanary(ctx, m, true)));
+        app.post(PATH + "/canary/abort", guard.page(gates.abortCanary(), "Aborting a canary", (ctx, m) -> decideCanary(ctx, m, false)));
     }
 
     private void page(Context ctx, Member m, PageGuard guard, ConsoleRoutes.ModelGates gates) {
@@ -86,7 +94,42 @@ final class ModelsController {
         }
         http.render(ctx, 200, "models.jte", new Views.Models(m.frame("Models", "models"), m.session().csrfToken(), algorithm, choices, list, rows,
                 active, pinned, promotions, guard.action(gates.pin(), m, "Pinning a version"), guard.action(gates.rollback(), m, "Rolling back"),
-                training, requests, notice(ctx.queryParam("done"))));
+                training, requests, notice(ctx.queryParam("done")), canary(m, guard, gates, algorithm),
+                guard.action(gates.approveCanary(), m, "Approving or aborting a canary")));
+    }
+
+    /** The lineage's running (else latest) canary as the API shows it; null when the org never had one or may not read it. */
+    private Views.CanaryView canary(Member m, PageGuard guard, ConsoleRoutes.ModelGates gates, String algorithm) {
+        if (!guard.action(gates.canary(), m, "Reading the canary").allowed()) {
+            return null;
+        }
+        CanaryService.Canary c;
+        try {
+            c = canaries.get(m.principal(), algorithm);
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+        boolean running = "running".equals(c.state());
+        String decided = c.decidedAt() == null ? "" : when(c.decidedAt()) + (c.decidedBy() == null ? "" : " by " + c.decidedBy());
+        return new Views.CanaryView(Long.toString(c.canaryId()), c.state(), c.candidate().version(), c.active().version(), c.sharePercent(),
+                when(c.endsAt()), figuresText(c.figures()), decided, running);
+    }
+
+    /**
+     * Approve or abort through the API's service, naming the canary the owner looked at: when another one runs by now,
+     * or it was decided meanwhile, nothing is decided (the API's 409, shown as a page).
+     */
+    private void decideCanary(Context ctx, Member m, boolean approve) {
+        String raw = Objects.requireNonNullElse(ctx.formParam("canary_id"), "").trim();
+        if (!raw.matches("\\d{1,18}")) {
+            throw Check.invalid("canary_id", "'canary_id' must be a canary id such as 7");
+        }
+        CanaryService.DecisionRequest request = new CanaryService.DecisionRequest(algorithm(ctx.formParam("algorithm")), Long.parseLong(raw));
+        CanaryService.Decided d = approve ? canaries.approve(m.principal(), request) : canaries.abort(m.principal(), request);
+        ConsoleHttp.redirect(ctx, PATH + "?algorithm=" + d.canary().algorithm() + "&done=" + (approve ? "canary-approved" : "canary-aborted"));
     }
 
     /** One series per numeric metric over the versions' creation times, oldest first, for uPlot. */
@@ -159,7 +202,25 @@ final class ModelsController {
         if ("pinned".equals(done)) {
             return "Pinned: the version is active from the next request on and stays until it is unpinned.";
         }
-        return "rolled-back".equals(done) ? "Rolled back: the previous retained version is active from the next request on." : null;
+        return switch (Objects.requireNonNullElse(done, "")) {
+            case "rolled-back" -> "Rolled back: the previous retained version is active from the next request on.";
+            case "canary-approved" -> "Canary approved: its candidate is the active version for every listener from the next request on.";
+            case "canary-aborted" -> "Canary aborted: every listener is served the active version again from the next request on.";
+            default -> null;
+        };
+    }
+
+    private static String figuresText(Map<String, Object> figures) {
+        if (figures == null || figures.isEmpty()) {
+            return "no figures yet";
+        }
+        return figures.entrySet().stream().map(e -> e.getKey().replace('_', ' ') + ": " + (e.getValue() instanceof ModelCanaries.Arm a ? armText(a)
+                : number(e.getValue()))).collect(Collectors.joining("; "));
+    }
+
+    private static String armText(ModelCanaries.Arm a) {
+        return a.version() + ", " + a.positive() + " positive / " + a.negative() + " negative"
+                + (a.positiveRate() == null ? "" : String.format(Locale.ROOT, " (%.1f %%)", 100 * a.positiveRate()));
     }
 
     private static Views.TrainingRow trainingRow(TrainingRequest r) {

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.tunetrail.api.http.ApiException;
+import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.console.auth.SessionStore;
 import io.tunetrail.model.PlanCatalog;
@@ -36,7 +37,44 @@ final class PageGuard {
         this.plans = plans;
     }
 
+    /** An upload form's handler: its multipart body parsed (bounded) and its CSRF token already checked. */
+    @FunctionalInterface
+    interface UploadHandler {
+        void handle(Context ctx, Member member, AudioUploads.Form form) throws Exception;
+    }
+
     Handler page(Gate gate, String title, MemberHandler handler) {
+        return signedIn(gate, title, (ctx, m) -> {
+            if (ctx.method() == HandlerType.POST && !SessionStore.sameToken(m.session().csrfToken(), ctx.formParam(ConsoleHttp.CSRF_FIELD))) {
+                forged(ctx, m);
+                return;
+            }
+            handler.handle(ctx, m);
+        });
+    }
+
+    /**
+     * A multipart upload form: as {@link #page}, but the body is parsed here through the API's bounded reader (files of at
+     * most {@code maxFileBytes}, one file part) before the token in it is checked, since reading a form field the
+     * usual way would buffer the whole body unbounded. Nothing runs before the token matched.
+     */
+    Handler upload(Gate gate, String title, long maxFileBytes, UploadHandler handler) {
+        return signedIn(gate, title, (ctx, m) -> {
+            if (!AudioUploads.isMultipart(ctx)) {
+                forged(ctx, m);
+                return;
+            }
+            try (AudioUploads.Form form = AudioUploads.multipart(ctx, maxFileBytes, 1)) {
+                if (!SessionStore.sameToken(m.session().csrfToken(), form.field(ConsoleHttp.CSRF_FIELD))) {
+                    forged(ctx, m);
+                    return;
+                }
+                handler.handle(ctx, m, form);
+            }
+        });
+    }
+
+    private Handler signedIn(Gate gate, String title, MemberHandler handler) {
         return ctx -> {
             ConsoleHttp.securityHeaders(ctx);
             java.util.concurrent.atomic.AtomicReference<Member> signedIn = new java.util.concurrent.atomic.AtomicReference<>();
@@ -52,14 +90,14 @@ final class PageGuard {
                     notAllowed(ctx, m, gate, refusal, title);
                     return;
                 }
-                if (ctx.method() == HandlerType.POST && !SessionStore.sameToken(m.session().csrfToken(), ctx.formParam(ConsoleHttp.CSRF_FIELD))) {
-                    http.message(ctx, 403, m.frame("Refused", ""), "Refused: the form's security token is missing or wrong",
-                            "Nothing was changed. Open the page again and resend the form from it.", ConsoleHttp.BASE, "Overview");
-                    return;
-                }
                 handler.handle(ctx, m);
             });
         };
+    }
+
+    private void forged(Context ctx, Member m) {
+        http.message(ctx, 403, m.frame("Refused", ""), "Refused: the form's security token is missing or wrong",
+                "Nothing was changed. Open the page again and resend the form from it.", ConsoleHttp.BASE, "Overview");
     }
 
     /** A page for anyone (sign-in): the security headers and the same error pages, without a session. */

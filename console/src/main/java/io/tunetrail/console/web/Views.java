@@ -11,8 +11,14 @@ public final class Views {
     /** The frame around every page; {@code member} is null on the sign-in page. */
     public record Frame(String title, String active, MemberLine member) {}
 
-    /** Who is signed in, for the header, and the token its sign-out form carries. */
-    public record MemberLine(String email, String role, String orgName, String planName, String csrf) {}
+    /**
+     * Who is signed in, for the header, and the token its sign-out form carries; {@code brand}: the org's white label,
+     * null unless its plan has one and an owner set it.
+     */
+    public record MemberLine(String email, String role, String orgName, String planName, String csrf, Brand brand) {}
+
+    /** An org's white label as stored; {@code version} changes with every save (the header's links carry it). */
+    public record Brand(String name, String accent, boolean hasLogo, long version) {}
 
     public record SignIn(Frame frame, String csrf, String email, String error) {}
 
@@ -130,7 +136,14 @@ public final class Views {
      */
     public record Models(Frame frame, String csrf, String algorithm, List<String> algorithms, Action list, List<VersionRow> versions,
             String activeVersion, String pinnedVersion, String promotions, Action pin, Action rollback, Action training, List<TrainingRow> requests,
-            String notice) {}
+            String notice, CanaryView canary, Action decideCanary) {}
+
+    /**
+     * The lineage's running (else latest) canary as the API's {@code GET /api/v1/models/canary} shows it; {@code figures}
+     * in words; {@code running}: still undecided, so an owner may approve or abort it.
+     */
+    public record CanaryView(String canaryId, String state, String candidate, String active, int sharePercent, String endsAt, String figures,
+            String decided, boolean running) {}
 
     /** The rollback's confirmation: from which version of which algorithm (null: the active one when it is sent). */
     public record RollbackConfirm(Frame frame, String csrf, String algorithm, String fromVersion) {}
@@ -171,4 +184,34 @@ public final class Views {
 
     /** {@code deliveries}: whether the member may read deliveries (the deliveries route's gate). */
     public record Webhooks(Frame frame, List<WebhookView> endpoints, Action deliveries) {}
+
+    public record AudioRow(String analysisId, String trackId, String duration, String tempo, String created) {}
+
+    /** One analysis: its features by name and its chart; {@code pending}: still being analysed (neither yet). */
+    public record AudioAnalysisView(String analysisId, boolean pending, String trackId, Map<String, String> features, Svg chart) {}
+
+    /**
+     * The audio page: the upload form when {@code upload} allows it (files up to {@code maxMegabytes}), {@code errors} by
+     * form field, the analysis asked for (null: none) and the org's recent analyses.
+     */
+    public record Audio(Frame frame, String csrf, Action upload, long maxMegabytes, Map<String, String> errors, AudioAnalysisView shown,
+            List<AudioRow> recent) {}
+
+    public record FlagRow(String key, String description, boolean enabled, String plans, int rolloutPercent, String updated) {}
+
+    /** The create form as sent ({@code rolloutPercent} as typed), shown back with its errors. */
+    public record FlagForm(String key, String description, List<String> plans, String rolloutPercent, boolean enabled) {
+        public static final FlagForm EMPTY = new FlagForm("", "", List.of(), "100", true);
+    }
+
+    /** The flags page; {@code errors} by field, a row's rollout under {@code rollout:<key>}. */
+    public record Flags(Frame frame, String csrf, List<FlagRow> flags, List<String> planIds, FlagForm form, Map<String, String> errors,
+            String notice) {}
+
+    /** The white label form as shown: stored or as sent. */
+    public record BrandingForm(String displayName, String accentColor) {}
+
+    /** The white label page; {@code logoVersion} makes the preview's link change with every save. */
+    public record BrandingPage(Frame frame, String csrf, BrandingForm form, boolean hasLogo, long logoVersion, Map<String, String> errors,
+            String notice) {}
 }

@@ -46,6 +46,30 @@ public final class ConsoleClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /**
+     * POSTs a multipart form as a browser sends a file input: {@code fields} are name, value pairs, then one file part
+     * {@code file} named {@code fileName} holding {@code content} (empty: no file chosen).
+     */
+    public HttpResponse<String> upload(String path, String fileName, byte[] content, String... fields) {
+        return upload(path, "file", fileName, content, fields);
+    }
+
+    /** As {@link #upload(String, String, byte[], String...)}, the file part named {@code fileField}. */
+    public HttpResponse<String> upload(String path, String fileField, String fileName, byte[] content, String... fields) {
+        String boundary = "----tunetrail" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < fields.length; i += 2) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fields[i] + "\"\r\n\r\n" + fields[i + 1] + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     /** Signs in through the form, as a browser would; returns the answer to the POST. */
     public HttpResponse<String> signIn(String email, String password) {
         String csrf = csrfOf(get("/console/sign-in").body());

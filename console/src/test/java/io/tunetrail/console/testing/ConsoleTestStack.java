@@ -69,6 +69,16 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
         return api.sql();
     }
 
+    /** The org's audio_analysis units counted today, as the limiter keeps them. */
+    public long audioUsedToday(String org) {
+        return io.tunetrail.api.testing.AudioFixtures.audioUsedToday(api, org);
+    }
+
+    /** The app's canaries: tests start one as the nightly promotion does. */
+    public io.tunetrail.store.registry.ModelCanaries canaries() {
+        return ServingApp.canaries(app);
+    }
+
     public ApiStores stores() {
         return api.stores();
     }
