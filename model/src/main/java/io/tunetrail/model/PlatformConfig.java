@@ -88,6 +88,18 @@ public final class PlatformConfig {
             "Largest request body the API accepts, in bytes; larger ones get 413.");
     public static final Key API_STRIPE_MAX_BODY_BYTES = key("api.stripe.max-body-bytes", "262144",
             "Largest body the Stripe webhook route reads, in bytes; Stripe's events are a few KB, so a bigger body is refused with 413 early.");
+    public static final Key API_STRIPE_API_KEY = key("api.stripe.api-key", "",
+            "Secret API key (sk_... or rk_...) the platform calls Stripe with: checkout and portal sessions, billing meter events and their reconciliation; empty turns them off (503 billing_not_configured). Never logged.");
+    public static final Key API_STRIPE_API_BASE = key("api.stripe.api-base", "https://api.stripe.com",
+            "Base address of Stripe's API; tests point it at a local stand-in server on 127.0.0.1.");
+    public static final Key API_STRIPE_METERS = key("api.stripe.meters", "api_calls=tunetrail_api_calls,audio_analysis=tunetrail_audio_analysis,model_training=tunetrail_model_training",
+            "The Stripe billing meter (its event_name) each usage-ledger resource is reported to: resource=event_name,... A resource without a meter is not reported.");
+    public static final Key API_STRIPE_MAX_ATTEMPTS = key("api.stripe.max-attempts", "4",
+            "Attempts of one Stripe call before it counts as failed (connection errors, 409, 429 and 5xx are retried; other 4xx are not).");
+    public static final Key API_STRIPE_RETRY_BASE_MS = key("api.stripe.retry-base-ms", "500",
+            "Wait before the second attempt of a Stripe call (ms); each further attempt waits twice as long.");
+    public static final Key API_STRIPE_TIMEOUT_MS = key("api.stripe.timeout-ms", "10000",
+            "Connect and read timeout of one Stripe call (ms).");
     public static final Key API_METRICS_TOKEN = key("api.metrics.token", "",
             "Bearer token GET /metrics requires (Prometheus text); empty turns /metrics off.");
     public static final Key API_POSTGRES_STATEMENT_TIMEOUT_MS = key("api.postgres.statement-timeout-ms", "5000",
