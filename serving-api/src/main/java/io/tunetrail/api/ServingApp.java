@@ -121,6 +121,8 @@ public final class ServingApp {
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
+            java.util.Map.entry("CheckoutRequest", io.tunetrail.api.billing.BillingSessions.CheckoutRequest.class),
+            java.util.Map.entry("PortalRequest", io.tunetrail.api.billing.BillingSessions.PortalRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
     /** How long /ready waits for each backing service. */
@@ -199,7 +201,8 @@ public final class ServingApp {
         routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
                 settings.audio().batch().maxFiles()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
-        routes.addAll(new BillingController(stripe).routes());
+        routes.addAll(new BillingController(stripe, new io.tunetrail.api.billing.BillingSessions(sql, settings.plans(),
+                new io.tunetrail.api.billing.StripeApi(settings.stripe()))).routes());
         metrics.bind(stores.events());
         metrics.bind(stores.dataSource());
         metrics.bind(limiter);
