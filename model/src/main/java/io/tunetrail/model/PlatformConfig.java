@@ -100,6 +100,10 @@ public final class PlatformConfig {
             "Wait before the second attempt of a Stripe call (ms); each further attempt waits twice as long.");
     public static final Key API_STRIPE_TIMEOUT_MS = key("api.stripe.timeout-ms", "10000",
             "Connect and read timeout of one Stripe call (ms).");
+    public static final Key API_CANARY_MIN_JUDGEMENTS = key("api.canary.min-judgements", "100",
+            "Judgements (plays, skips and likes of served items) each arm of a model canary needs by the end of its period for a decision on the figures; with fewer the period is extended once, then the canary is rolled back.");
+    public static final Key API_CANARY_DECIDE_INTERVAL_SECONDS = key("api.canary.decide-interval-seconds", "60",
+            "How often the API decides the canaries whose period is over and announces newer model versions to pinned orgs (seconds).");
     public static final Key API_METRICS_TOKEN = key("api.metrics.token", "",
             "Bearer token GET /metrics requires (Prometheus text); empty turns /metrics off.");
     public static final Key API_POSTGRES_STATEMENT_TIMEOUT_MS = key("api.postgres.statement-timeout-ms", "5000",
@@ -446,7 +450,8 @@ public final class PlatformConfig {
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
                 SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS,
-                WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS)) {
+                WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS, API_CANARY_MIN_JUDGEMENTS,
+                API_CANARY_DECIDE_INTERVAL_SECONDS, API_STRIPE_MAX_ATTEMPTS, API_STRIPE_TIMEOUT_MS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }

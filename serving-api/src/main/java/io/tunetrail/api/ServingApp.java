@@ -94,8 +94,6 @@ public final class ServingApp {
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
     private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
-    /** How often this instance decides the canaries whose period is over (each decision locks its canary: instances may race). */
-    private static final long CANARY_DECIDE_SECONDS = 60;
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -176,7 +174,7 @@ public final class ServingApp {
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelSwitch modelSwitch = new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit);
         io.tunetrail.store.registry.ModelCanaries canaries = new io.tunetrail.store.registry.ModelCanaries(stores.dataSource(), registry,
-                modelSwitch, online, clock, io.tunetrail.store.registry.ModelCanaries.MIN_JUDGED);
+                modelSwitch, online, clock, settings.canary().minJudgements());
         io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable = new io.tunetrail.api.service.VersionAvailableAnnouncer(sql, webhooks);
         routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
         routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
@@ -262,8 +260,10 @@ public final class ServingApp {
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
+        // Each decision locks its canary, so instances deciding at once may race safely.
+        long decideSeconds = settings.canary().decideEvery().toSeconds();
+        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), decideSeconds, decideSeconds, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), decideSeconds, decideSeconds, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);

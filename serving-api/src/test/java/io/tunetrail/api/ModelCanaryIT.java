@@ -181,6 +181,21 @@ class ModelCanaryIT {
     }
 
     @Test
+    void theMinimumJudgementsComeFromTheConfiguration() {
+        Org org = proOrg("canary-config");
+        // api.canary.min-judgements above what the arms report: the same figures that promote above are too few here.
+        Javalin app = stack.app(s -> s.withCanary(new ApiSettings.Canary(1_000, Duration.ofSeconds(60))));
+        JavalinTest.test(app, (server, client) -> {
+            runCanary(app, client, org, new int[] {8, 4}, new int[] {2, 1});
+            List<ModelCanaries.Decision> decided = decideDue(app, org.id());
+            assertThat(decided).singleElement().satisfies(d -> {
+                assertThat(d.result()).as(d.reason()).isEqualTo("extended");
+                assertThat(d.reason()).contains("each arm needs 1000 judgements");
+            });
+        });
+    }
+
+    @Test
     void aWorseOutcomeIsRolledBackAndTheActiveVersionServesEveryone() {
         Org org = proOrg("canary-worse");
         Javalin app = stack.app();

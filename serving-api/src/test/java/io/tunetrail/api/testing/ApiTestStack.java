@@ -102,8 +102,13 @@ public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
 
     /** The app calling Stripe with these settings (a {@link StripeStandIn}'s). */
     public Javalin app(io.tunetrail.api.billing.StripeSettings stripe) {
-        return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, 0,
-                WebhookSettings.local(new TestResolver())).withStripe(stripe));
+        return app(settings -> settings.withStripe(stripe));
+    }
+
+    /** The app with the default test settings changed by {@code adjust}. */
+    public Javalin app(java.util.function.UnaryOperator<ApiSettings> adjust) {
+        return ServingApp.create(stores, clock, adjust.apply(new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, 0,
+                WebhookSettings.local(new TestResolver()))));
     }
 
     /** The app with {@code extensions} installed on the same server (the web console's tests). */
