@@ -95,8 +95,6 @@ public final class ServingApp {
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
     private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
     private static final io.javalin.config.Key<AudioAnalysisService> AUDIO = new io.javalin.config.Key<>("tunetrail.audio");
-    /** How often this instance decides the canaries whose period is over (each decision locks its canary: instances may race). */
-    private static final long CANARY_DECIDE_SECONDS = 60;
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -122,6 +120,8 @@ public final class ServingApp {
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
+            java.util.Map.entry("CheckoutRequest", io.tunetrail.api.billing.BillingSessions.CheckoutRequest.class),
+            java.util.Map.entry("PortalRequest", io.tunetrail.api.billing.BillingSessions.PortalRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
     /** How long /ready waits for each backing service. */
@@ -176,7 +176,7 @@ public final class ServingApp {
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelSwitch modelSwitch = new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit);
         io.tunetrail.store.registry.ModelCanaries canaries = new io.tunetrail.store.registry.ModelCanaries(stores.dataSource(), registry,
-                modelSwitch, online, clock, io.tunetrail.store.registry.ModelCanaries.MIN_JUDGED);
+                modelSwitch, online, clock, settings.canary().minJudgements());
         io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable = new io.tunetrail.api.service.VersionAvailableAnnouncer(sql, webhooks);
         routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
         routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
@@ -206,7 +206,8 @@ public final class ServingApp {
         routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
                 settings.audio().batch().maxFiles()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
-        routes.addAll(new BillingController(stripe).routes());
+        routes.addAll(new BillingController(stripe, new io.tunetrail.api.billing.BillingSessions(sql, settings.plans(),
+                new io.tunetrail.api.billing.StripeApi(settings.stripe()))).routes());
         metrics.bind(stores.events());
         metrics.bind(stores.dataSource());
         metrics.bind(limiter);
@@ -270,8 +271,10 @@ public final class ServingApp {
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
+        // Each decision locks its canary, so instances deciding at once may race safely.
+        long decideSeconds = settings.canary().decideEvery().toSeconds();
+        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), decideSeconds, decideSeconds, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), decideSeconds, decideSeconds, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);

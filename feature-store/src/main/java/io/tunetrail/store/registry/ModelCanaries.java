@@ -49,9 +49,10 @@ public final class ModelCanaries {
     /**
      * The judgements (likes, playlist adds, dislikes, skips) each arm needs by the end of the period for a decision on
      * the figures: at a 10 % share this is about 1,000 judged recommendations in all, enough that a 5 % regression is
-     * not mostly noise, and small enough for a modest org to reach in 48 hours.
+     * not mostly noise, and small enough for a modest org to reach in 48 hours. The API's deciders take
+     * {@code api.canary.min-judgements}, whose default this is.
      */
-    public static final long MIN_JUDGED = 100;
+    public static final long MIN_JUDGED = Long.parseLong(io.tunetrail.model.PlatformConfig.API_CANARY_MIN_JUDGEMENTS.defaultValue());
     /** {@code decided_by} of the scheduled decision. */
     public static final String DECIDER = "decider";
 

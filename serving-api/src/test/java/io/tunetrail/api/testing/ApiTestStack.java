@@ -100,6 +100,17 @@ public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
                 WebhookSettings.local(new TestResolver())));
     }
 
+    /** The app calling Stripe with these settings (a {@link StripeStandIn}'s). */
+    public Javalin app(io.tunetrail.api.billing.StripeSettings stripe) {
+        return app(settings -> settings.withStripe(stripe));
+    }
+
+    /** The app with the default test settings changed by {@code adjust}. */
+    public Javalin app(java.util.function.UnaryOperator<ApiSettings> adjust) {
+        return ServingApp.create(stores, clock, adjust.apply(new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, 0,
+                WebhookSettings.local(new TestResolver()))));
+    }
+
     /** The app with {@code extensions} installed on the same server (the web console's tests). */
     public Javalin app(List<io.tunetrail.api.ServingExtension> extensions) {
         return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, 0, WebhookSettings.local(new TestResolver())),
