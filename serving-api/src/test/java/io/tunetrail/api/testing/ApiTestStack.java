@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.tunetrail.api.ApiSettings;
 import io.tunetrail.api.ApiStores;
 import io.tunetrail.api.ServingApp;
+import io.tunetrail.model.testing.MutableClock;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.store.OrgStore;
