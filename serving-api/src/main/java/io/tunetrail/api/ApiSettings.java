@@ -25,6 +25,19 @@ import io.tunetrail.model.PlatformConfig;
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
         WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio, StripeSettings stripe, Canary canary) {
 
+    /** Without the webhook signing secret and the metrics token: settings end up in logs and error reports. */
+    @Override
+    public String toString() {
+        return "ApiSettings[plans=" + plans + ", stripeWebhookSecret=" + hidden(stripeWebhookSecret) + ", maxBodyBytes=" + maxBodyBytes
+                + ", keyCacheMillis=" + keyCacheMillis + ", webhookDispatchMillis=" + webhookDispatchMillis + ", webhooks=" + webhooks
+                + ", keyCacheMaxEntries=" + keyCacheMaxEntries + ", stripeMaxBodyBytes=" + stripeMaxBodyBytes + ", metricsToken="
+                + hidden(metricsToken) + ", audio=" + audio + ", stripe=" + stripe + ", canary=" + canary + "]";
+    }
+
+    private static String hidden(String secret) {
+        return secret == null || secret.isEmpty() ? "(none)" : "(set)";
+    }
+
     /** Judgements each canary arm needs for a decision on the figures, and how often this instance decides. */
     public record Canary(long minJudgements, java.time.Duration decideEvery) {
         public static final Canary DEFAULT = new Canary(Long.parseLong(PlatformConfig.API_CANARY_MIN_JUDGEMENTS.defaultValue()),

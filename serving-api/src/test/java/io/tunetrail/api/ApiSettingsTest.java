@@ -40,6 +40,11 @@ class ApiSettingsTest {
         assertThat(stripe.redirectOrigin()).isEqualTo("https://console.example.com");
         assertThat(stripe.toString()).doesNotContain("sk_live_secret123");
         assertThat(set.toString()).doesNotContain("sk_live_secret123");
+        ApiSettings secrets = from(Map.of("TUNETRAIL_API_STRIPE_WEBHOOK_SECRET", "whsec_never_printed", "TUNETRAIL_API_METRICS_TOKEN",
+                "metrics-token-never-printed"));
+        assertThat(secrets.stripeWebhookSecret()).isEqualTo("whsec_never_printed");
+        assertThat(secrets.toString()).doesNotContain("whsec_never_printed").doesNotContain("metrics-token-never-printed")
+                .contains("stripeWebhookSecret=(set)");
         assertThat(set.canary()).isEqualTo(new ApiSettings.Canary(7, Duration.ofSeconds(5)));
 
         assertThatThrownBy(() -> from(Map.of("TUNETRAIL_API_STRIPE_METERS", "api_calls")))
