@@ -12,16 +12,8 @@ import java.util.UUID;
  * dropped when the JVM exits. Its name is unique to the JVM, so concurrent builds on one stack never share one, and no
  * connection to it stays open (PostgreSQL copies a database only while nobody is connected to it).
  */
-final class MigratedTemplate {
+record MigratedTemplate(String name, int migrationsApplied) {
     private static MigratedTemplate instance;
-
-    private final String name;
-    private final int migrationsApplied;
-
-    private MigratedTemplate(String name, int migrationsApplied) {
-        this.name = name;
-        this.migrationsApplied = migrationsApplied;
-    }
 
     static synchronized MigratedTemplate get(PlatformConfig base) {
         if (instance == null) {
@@ -42,13 +34,5 @@ final class MigratedTemplate {
             instance = new MigratedTemplate(name, applied);
         }
         return instance;
-    }
-
-    String name() {
-        return name;
-    }
-
-    int migrationsApplied() {
-        return migrationsApplied;
     }
 }
