@@ -46,10 +46,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The streaming jar submitted to the local Flink session cluster ({@code stream --cluster}): a TaskManager running the
- * usage-counters job is SIGKILLed after a checkpoint, the job restarts from that checkpoint on the other TaskManager,
- * and the per-org usage ledger in Redis equals the units sent, none lost and none counted twice. A continuous job stopped
- * with a savepoint ({@code stream --cluster --stop}) is restored from it by the next submission, and counts on exactly.
+ * The local Flink session cluster and the streaming jar submitted to it ({@code stream --cluster}): the JobManager sees
+ * its TaskManagers; a continuous job stopped with a savepoint ({@code stream --cluster --stop}) is restored from it by
+ * the next submission and counts on exactly; a TaskManager running the usage-counters job is SIGKILLed after a
+ * checkpoint, the job restarts from that checkpoint on the other TaskManager, the per-org usage ledger in Redis equals
+ * the units sent, none lost and none counted twice, and the JobManager drops the dead TaskManager, which the cluster
+ * reports stopped.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterJobsIT {
@@ -81,7 +83,13 @@ class FlinkClusterJobsIT {
     @AfterAll
     static void stopAndDeleteTopics() throws Exception {
         if (cluster != null) {
+            List<ProcessHandle> all = new ArrayList<>();
+            for (String p : List.of("flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2")) {
+                cluster.process(p).ifPresent(all::add);
+            }
             cluster.stop(FLINK);
+            assertThat(all).noneMatch(ProcessHandle::isAlive);
+            assertThat(cluster.status(FLINK)).allMatch(s -> s.state() == ServiceStatus.State.STOPPED);
         }
         if (config != null) {
             try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
@@ -90,9 +98,17 @@ class FlinkClusterJobsIT {
         }
     }
 
-    /** Runs first: the kill test leaves one TaskManager. */
     @Test
     @Order(1)
+    void theJobManagerSeesItsTaskManagers() {
+        JsonNode tms = ClusterHttp.get(cluster.flinkRestUrl() + "/taskmanagers").orElseThrow().path("taskmanagers");
+        assertThat(tms).hasSize(2).allSatisfy(tm -> assertThat(tm.path("slotsNumber").asInt()).isEqualTo(FlinkHome.SLOTS));
+        assertThat(cluster.status(FLINK)).hasSize(3).allMatch(ServiceStatus::isRunning);
+    }
+
+    /** Before the kill test, which leaves one TaskManager. */
+    @Test
+    @Order(2)
     void aJobStoppedWithASavepointIsRestoredFromItByTheNextSubmission() throws Exception {
         String org = REDIS.newOrgId("flink-sp");
         FlinkSessionJobs jobs = new FlinkSessionJobs(config, root);
@@ -125,7 +141,7 @@ class FlinkClusterJobsIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void usageCountersSurviveAKilledTaskManagerExactlyOnce() throws Exception {
         String orgA = REDIS.newOrgId("flink-a");
         String orgB = REDIS.newOrgId("flink-b");
@@ -153,6 +169,18 @@ class FlinkClusterJobsIT {
             assertThat(dirs.map(p -> p.getFileName().toString())).as("checkpoints under <home>/cluster/flink/checkpoints")
                     .contains("usage-counters-until-idle");
         }
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int registered = 2;
+        while (registered != 1 && System.nanoTime() < deadline) {
+            registered = ClusterHttp.get(cluster.flinkRestUrl() + "/taskmanagers").map(j -> j.path("taskmanagers").size()).orElse(-1);
+            if (registered != 1) {
+                Thread.sleep(1_000);
+            }
+        }
+        assertThat(registered).as("the JobManager drops the dead TaskManager after its heartbeat timeout").isEqualTo(1);
+        assertThat(cluster.status(FLINK)).filteredOn(s -> s.service().equals(victim))
+                .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ServiceStatus.State.STOPPED));
     }
 
     @Test
