@@ -203,4 +203,43 @@ class QuotaAndRateLimitIT {
             assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u1", key).status()).as("premium ML still gated").isEqualTo(402);
         });
     }
+
+    @Test
+    void refusalsAreCountedPerOrgDayKeyRouteClassAndReasonAndAddedToPostgresInBatches() {
+        Instant now = today(14);
+        stack.clock.set(now);
+        String org = stack.org("refusals", "starter");
+        String key = stack.key(org, "read");
+        String bystander = stack.key(stack.org("refusals-other", "starter"), "read");
+        io.javalin.Javalin app = stack.app();
+        JavalinTest.test(app, (server, client) -> {
+            // advanced_analytics is not in starter: 402, on a route metering api_calls.
+            assertThat(get(client, "/api/v1/ml/tracks/similarity-matrix?track_ids=a,b", key).status()).isEqualTo(402);
+            for (int i = 0; i < 60; i++) {
+                assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            }
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            assertThat(get(client, METERED, bystander).status()).as("admitted calls are no refusals").isEqualTo(200);
+            assertThat(refusalRows(org)).as("nothing is written per request").isEmpty();
+
+            assertThat(ServingApp.refusals(app).flush()).isEqualTo(3);
+            assertThat(refusalRows(org)).containsExactly(
+                    TODAY + " api_calls plan_feature:advanced_analytics 402 x1",
+                    TODAY + " api_calls rate_limited 429 x2");
+            assertThat(ServingApp.refusals(app).flush()).as("a flush writes each refusal once").isZero();
+
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            ServingApp.refusals(app).flush();
+            assertThat(refusalRows(org)).contains(TODAY + " api_calls rate_limited 429 x3");
+            assertThat(stack.sql().one("others", "SELECT count(*) FROM api_refusals_daily WHERE org_id <> ?", ps -> ps.setString(1, org),
+                    rs -> rs.getLong(1)).orElseThrow()).isZero();
+        });
+    }
+
+    private static List<String> refusalRows(String org) {
+        return stack.sql().list("refusals", "SELECT day, route_class, reason, status, refusals, api_key_id FROM api_refusals_daily "
+                + "WHERE org_id = ? ORDER BY reason", ps -> ps.setString(1, org),
+                rs -> rs.getDate(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getInt(4) + " x" + rs.getLong(5));
+    }
 }
