@@ -16,5 +16,4 @@ CREATE TABLE api_refusals_daily (
     updated_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (org_id, day, api_key_id, route_class, reason)
 );
-CREATE INDEX api_refusals_daily_by_day ON api_refusals_daily (day);
 COMMENT ON TABLE api_refusals_daily IS 'Refused API calls (402, 429) per org, UTC day, API key, route class and reason, added in batches by the serving API; read by the nightly marts job into mart_usage_daily.';
