@@ -33,6 +33,7 @@ import io.tunetrail.api.http.ModelsController;
 import io.tunetrail.api.http.OperatorController;
 import io.tunetrail.api.http.UsageAnalyticsController;
 import io.tunetrail.api.http.WebhooksController;
+import io.tunetrail.api.limits.RefusalCounter;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.ops.ApiMetrics;
 import io.tunetrail.api.ops.Readiness;
@@ -59,6 +60,7 @@ import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.costs.CostCap;
 import io.tunetrail.store.costs.OrgCosts;
 import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.usage.ApiRefusals;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.TrainingQueue;
@@ -93,6 +95,9 @@ public final class ServingApp {
     private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
+    private static final io.javalin.config.Key<RefusalCounter> REFUSALS = new io.javalin.config.Key<>("tunetrail.refusals");
+    /** How often this instance adds its counted refusals to PostgreSQL: what a crash can lose. */
+    private static final long REFUSALS_FLUSH_SECONDS = 10;
     private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
     private static final io.javalin.config.Key<AudioAnalysisService> AUDIO = new io.javalin.config.Key<>("tunetrail.audio");
 
@@ -150,8 +155,9 @@ public final class ServingApp {
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
         AlertStore alertStore = new AlertStore(sql, clock);
         AlertWriter alertWriter = new AlertWriter(alertStore::record);
+        RefusalCounter refusals = new RefusalCounter(new ApiRefusals(stores.dataSource())::add, clock);
         AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics,
-                new ThresholdAlerts(alertWriter::offer));
+                new ThresholdAlerts(alertWriter::offer), refusals);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
@@ -249,6 +255,7 @@ public final class ServingApp {
             config.appData(ROUTES, List.copyOf(routes));
             config.appData(LIMITER, limiter);
             config.appData(ALERTS, alertWriter);
+            config.appData(REFUSALS, refusals);
             // Queued batch files, those of earlier runs included, are claimed once the API serves.
             config.events.serverStarted(batches::start);
             config.appData(CANARIES, canaries);
@@ -260,6 +267,7 @@ public final class ServingApp {
                 alertWriter.close();
                 webhooks.close();
                 flush(authenticator);
+                flush(refusals);
             });
             config.events.serverStopped(() -> {
                 readiness.close();
@@ -267,6 +275,7 @@ public final class ServingApp {
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> flush(refusals), REFUSALS_FLUSH_SECONDS, REFUSALS_FLUSH_SECONDS, TimeUnit.SECONDS);
         // Quota, limiter and ledger keys carry no TTL, so Redis's volatile-lru never evicts them; past periods go here.
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
@@ -312,6 +321,11 @@ public final class ServingApp {
     /** The app's threshold-alert writer (tests wait for it to record what was detected). */
     public static AlertWriter alerts(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(ALERTS);
+    }
+
+    /** The app's refusal counter (tests flush it instead of waiting for the schedule). */
+    public static RefusalCounter refusals(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(REFUSALS);
     }
 
     /** The app's canaries (tests decide due canaries through them instead of waiting for the schedule). */
@@ -371,6 +385,15 @@ public final class ServingApp {
             authenticator.flushLastUsed();
         } catch (RuntimeException e) {
             LOG.warn("could not record API key last use: {}", e.getMessage());
+        }
+    }
+
+    private static void flush(RefusalCounter refusals) {
+        try {
+            refusals.flush();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: log and keep the schedule.
+            LOG.warn("could not count refused API calls: {}", e.getMessage());
         }
     }
 }

@@ -141,6 +141,11 @@ public final class ModelCanaries {
         return run("reading the canary", c -> select(c, "WHERE org_id = ? AND canary_id = ?", orgId, canaryId).stream().findFirst());
     }
 
+    /** Every running canary, by org and id (the nightly marts snapshot their arms). */
+    public List<Canary> running() {
+        return run("listing running canaries", c -> select(c, "WHERE state = 'running' ORDER BY org_id, canary_id"));
+    }
+
     /** The figures so far: each arm's feedback since the canary started serving, and the regression. */
     public Outcome outcome(Canary canary) {
         Arm candidate = Arm.of(canary.candidate().label(), online.feedback(canary.orgId(), canary.candidate().label()));
