@@ -23,7 +23,6 @@ import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.S3TestServer;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -62,24 +61,13 @@ class S3aOfflineStoreIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        s3 = S3TestServer.startForHadoop(Path.of("target", "s3a-offline-store"));
+        s3 = S3TestServer.startForHadoop();
         bucket = s3.newBucket(1024).bucket();
         config = s3aConfig(bucket, S3TestServer.SECRET_KEY);
         KafkaTopics.ensure(config);
         KafkaTopics.ensure(config, KafkaTopics.resultNames(config));
         spark = LocalSpark.get();
         OfflineStoreS3a.applyTo(spark, config);
-        s3proxyCompatible(bucket);
-    }
-
-    /**
-     * s3proxy leaves S3A's bulk delete ({@code POST ?delete}) unanswered until the socket times out, so each write that
-     * tidies its parent directory markers waited minutes: single deletes instead, and the markers kept (nothing to tidy).
-     */
-    private static void s3proxyCompatible(String bucketName) {
-        var hadoop = spark.sparkContext().hadoopConfiguration();
-        hadoop.set("fs.s3a.bucket." + bucketName + ".multiobjectdelete.enable", "false");
-        hadoop.set("fs.s3a.bucket." + bucketName + ".directory.marker.retention", "keep");
     }
 
     @AfterAll
@@ -142,7 +130,6 @@ class S3aOfflineStoreIT {
             publisher.publish(interaction(0));
         }
         OfflineStoreS3a.applyTo(spark, wrong);
-        s3proxyCompatible(other);
         try {
             assertThatThrownBy(() -> new KafkaToDeltaLander(spark, LanderSettings.from(wrong),
                     new UsageLedgerPublisher(spark, DB.dataSource())).landAll())

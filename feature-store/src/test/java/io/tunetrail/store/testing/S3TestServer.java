@@ -30,22 +30,22 @@ public final class S3TestServer implements AutoCloseable {
 
     /** Starts a server keeping its buckets under {@code dir} (e.g. a folder under target/). */
     public static S3TestServer start(Path dir) throws Exception {
-        return start(dir, "filesystem");
-    }
-
-    /**
-     * As {@link #start(Path)} on jclouds' in-memory store, which keeps the empty directory markers ({@code key/}
-     * objects) that Hadoop's S3A creates and then lists as S3 does; the folder-backed stores map them to folders
-     * and lose them (filesystem) or answer for the folders themselves (filesystem-nio2). For small data only.
-     */
-    public static S3TestServer startForHadoop(Path dir) throws Exception {
-        return start(dir, "transient");
-    }
-
-    private static S3TestServer start(Path dir, String provider) throws Exception {
         Files.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
+        return start(p, "filesystem");
+    }
+
+    /**
+     * A server keeping its buckets in memory (small data only), for Hadoop's S3A: it keeps the empty directory markers
+     * ({@code key/} objects) S3A writes and lists them as S3 does, where the folder-backed stores lose them (filesystem)
+     * or answer for the folders themselves (filesystem-nio2).
+     */
+    public static S3TestServer startForHadoop() throws Exception {
+        return start(new Properties(), "transient");
+    }
+
+    private static S3TestServer start(Properties p, String provider) throws Exception {
         BlobStoreContext context = ContextBuilder.newBuilder(provider).overrides(p).credentials("unused", "unused")
                 .build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore())
