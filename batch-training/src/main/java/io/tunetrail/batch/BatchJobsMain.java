@@ -202,7 +202,7 @@ public final class BatchJobsMain {
             // The family evaluation is plain Java: no Spark session to start.
             spark = command.mode().equals("eval") ? null : command.mode().equals("bench")
                     ? SparkSessions.builder("tunetrail-bench", "local[2]").getOrCreate()
-                    : SparkSessions.forJob("tunetrail-" + command.what().replace(' ', '-'));
+                    : SparkSessions.forJob("tunetrail-" + command.what().replace(' ', '-'), config);
             Map<String, Object> json = switch (command.mode()) {
                 case "job" -> command.what().equals("land") ? land(spark, config) : nightly(spark, config, command);
                 case "all" -> nightly(spark, config, command);
@@ -312,7 +312,7 @@ public final class BatchJobsMain {
                 ? List.of(QualityChecks.byName(command.options().get("check"))) : QualityChecks.ALL;
         try (HikariDataSource db = Database.connect(config, 2)) {
             QualityContext context = new QualityContext(spark, config,
-                    new OfflineTables(spark, config.offlineStore().toString()), db, Clock.systemUTC());
+                    new OfflineTables(spark, config.offlineStoreUri()), db, Clock.systemUTC());
             DataQuality.Report report = new DataQuality(context, System.out::println).run(checks);
             DataQuality.requirePassed(report);
             return report.asMap();

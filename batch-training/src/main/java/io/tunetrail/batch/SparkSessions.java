@@ -1,5 +1,6 @@
 package io.tunetrail.batch;
 
+import io.tunetrail.model.PlatformConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -13,9 +14,15 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
     private SparkSessions() {}
 
-    /** A session for a job run by the CLI or by spark-submit. */
-    public static SparkSession forJob(String appName) {
-        return builder(appName, "local[*]").getOrCreate();
+    /**
+     * A session for a job run by the CLI or by spark-submit, reaching the offline store of {@code config}: an
+     * {@code s3a://} store's settings go in as {@code spark.hadoop.*}, so executors on a cluster get them too.
+     */
+    public static SparkSession forJob(String appName, PlatformConfig config) {
+        SparkConf given = new SparkConf();
+        SparkSession.Builder b = builder(appName, "local[*]");
+        OfflineStoreS3a.hadoopConf(config).forEach((key, value) -> defaultTo(b, given, "spark.hadoop." + key, value));
+        return b.getOrCreate();
     }
 
     /**

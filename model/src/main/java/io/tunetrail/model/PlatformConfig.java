@@ -202,7 +202,21 @@ public final class PlatformConfig {
                     + "does the console take the client address from X-Forwarded-For (the right-most hop that is not a trusted proxy); "
                     + "empty: always the connection's address.");
     public static final Key OFFLINE_STORE = key("offline.store", "",
-            "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml). Empty means <home>/lake.");
+            "Root of the offline store (Delta tables; layout in schemas/offline-store.yaml): a local folder, or "
+                    + "s3a://bucket/prefix on an S3 API (the offline.s3.* keys). Empty means <home>/lake.");
+    public static final Key OFFLINE_S3_ENDPOINT = key("offline.s3.endpoint", "",
+            "S3 endpoint URL (http(s)://host:port) of an S3-compatible server for an s3a:// offline store; empty: AWS's "
+                    + "endpoint of offline.s3.region.");
+    public static final Key OFFLINE_S3_REGION = key("offline.s3.region", "us-east-1",
+            "Region of the offline store's bucket (request signing; S3-compatible servers usually accept us-east-1).");
+    public static final Key OFFLINE_S3_PATH_STYLE = key("offline.s3.path-style", "false",
+            "Address the offline store's bucket as http://endpoint/bucket (true: most S3-compatible servers) instead of "
+                    + "http://bucket.endpoint.");
+    public static final Key OFFLINE_S3_ACCESS_KEY = key("offline.s3.access-key", "",
+            "Access key id of an s3a:// offline store; empty (with offline.s3.secret-key empty): Hadoop S3A's default "
+                    + "credentials chain (environment, instance role).");
+    public static final Key OFFLINE_S3_SECRET_KEY = key("offline.s3.secret-key", "",
+            "Secret access key going with offline.s3.access-key (give it as an environment variable, not in a file).");
     public static final Key EMBEDDING_DIMENSION = key("embedding.dimension", "32",
             "Dimension of audio embeddings (the pgvector column is created with it).");
     public static final Key STREAM_PARALLELISM = key("stream.parallelism", "2",
@@ -542,9 +556,42 @@ public final class PlatformConfig {
         return Path.of(get(HOME)).toAbsolutePath().normalize();
     }
 
+    /**
+     * The offline store's root as Spark and Delta address it: {@code s3a://bucket/prefix} as configured, or a local
+     * folder's absolute path. Every job resolves table locations from this.
+     */
+    public String offlineStoreUri() {
+        String v = get(OFFLINE_STORE).strip();
+        if (isObjectStoreUri(v)) {
+            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        }
+        if (v.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            // s3://, gs://, file://… would otherwise become a relative folder named after the scheme.
+            throw new IllegalStateException("the offline store " + v + " (" + OFFLINE_STORE.describe() + ") is neither a "
+                    + "local folder nor s3a://bucket/prefix, the one object store the batch jobs reach (Hadoop's S3A)");
+        }
+        return v.isEmpty() ? home().resolve("lake").toString() : Path.of(v).toAbsolutePath().normalize().toString();
+    }
+
+    /** Whether the offline store is on an S3 API ({@code s3a://}) rather than a local folder. */
+    public boolean offlineStoreOnS3() {
+        return isObjectStoreUri(get(OFFLINE_STORE).strip());
+    }
+
+    /**
+     * The offline store's local folder, for the tools that read Delta logs from disk (the demo's summaries, the SQL
+     * endpoint's table scan). Fails saying so when the store is on {@code s3a://}, which only Spark reads here.
+     */
     public Path offlineStore() {
-        String v = get(OFFLINE_STORE);
-        return v.isBlank() ? home().resolve("lake") : Path.of(v).toAbsolutePath().normalize();
+        if (offlineStoreOnS3()) {
+            throw new IllegalStateException("the offline store is " + get(OFFLINE_STORE) + " (" + OFFLINE_STORE.describe()
+                    + "); this reads a local offline store only. Use the batch jobs (--peek) for an s3a:// store.");
+        }
+        return Path.of(offlineStoreUri());
+    }
+
+    private static boolean isObjectStoreUri(String v) {
+        return v.regionMatches(true, 0, "s3a://", 0, 6);
     }
 
     public String kafkaBootstrap() {

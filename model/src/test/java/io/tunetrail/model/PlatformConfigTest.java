@@ -35,6 +35,26 @@ class PlatformConfigTest {
     }
 
     @Test
+    void anS3aOfflineStoreIsKeptAsAUriAndRefusedWhereOnlyALocalFolderWorks(@TempDir Path home) {
+        PlatformConfig s3 = PlatformConfig.load(Map.of("TUNETRAIL_HOME", home.toString(),
+                "TUNETRAIL_OFFLINE_STORE", "s3a://lake-bucket/tunetrail/"), Map.of());
+        assertThat(s3.offlineStoreOnS3()).isTrue();
+        assertThat(s3.offlineStoreUri()).isEqualTo("s3a://lake-bucket/tunetrail");
+        assertThatThrownBy(s3::offlineStore).hasMessageContaining("s3a://lake-bucket/tunetrail/")
+                .hasMessageContaining("TUNETRAIL_OFFLINE_STORE").hasMessageContaining("local offline store only");
+
+        PlatformConfig local = PlatformConfig.load(Map.of("TUNETRAIL_HOME", home.toString(),
+                "TUNETRAIL_OFFLINE_STORE", "relative/lake"), Map.of());
+        assertThat(local.offlineStoreOnS3()).isFalse();
+        assertThat(local.offlineStoreUri()).isEqualTo(Path.of("relative/lake").toAbsolutePath().normalize().toString());
+        assertThat(local.offlineStore()).isEqualTo(Path.of(local.offlineStoreUri()));
+
+        PlatformConfig s3Scheme = PlatformConfig.load(Map.of("TUNETRAIL_HOME", home.toString(),
+                "TUNETRAIL_OFFLINE_STORE", "s3://lake-bucket/tunetrail"), Map.of());
+        assertThatThrownBy(s3Scheme::offlineStoreUri).hasMessageContaining("s3a://bucket/prefix");
+    }
+
+    @Test
     void envVarNamesFollowTheKey() {
         assertThat(PlatformConfig.KAFKA_BOOTSTRAP.envVar()).isEqualTo("TUNETRAIL_KAFKA_BOOTSTRAP_SERVERS");
         assertThat(PlatformConfig.TOPIC_DEAD_LETTER.envVar()).isEqualTo("TUNETRAIL_KAFKA_TOPIC_DEAD_LETTER");

@@ -45,7 +45,7 @@ public record LanderSettings(
                 config.get(PlatformConfig.TOPIC_INTERACTIONS),
                 config.get(PlatformConfig.TOPIC_USAGE),
                 config.get(PlatformConfig.TOPIC_DEAD_LETTER),
-                config.offlineStore().toString(),
+                config.offlineStoreUri(),
                 DEFAULT_MAX_RECORDS_PER_BATCH,
                 config.get(PlatformConfig.TOPIC_USAGE_HOURLY),
                 config.get(PlatformConfig.TOPIC_USAGE_DAILY),

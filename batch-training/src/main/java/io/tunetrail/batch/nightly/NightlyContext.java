@@ -67,7 +67,7 @@ public final class NightlyContext implements AutoCloseable {
     private NightlyContext(Builder b) {
         this.spark = b.spark;
         this.config = b.config;
-        this.tables = new OfflineTables(b.spark, b.storeRoot != null ? b.storeRoot : b.config.offlineStore().toString());
+        this.tables = new OfflineTables(b.spark, b.storeRoot != null ? b.storeRoot : b.config.offlineStoreUri());
         this.asOf = Optional.ofNullable(b.asOf);
         // A run over a past day stamps what it writes with that day's end, not with when it happened to run.
         this.clock = b.clock != null ? b.clock

@@ -29,7 +29,7 @@ final class LandStage implements DemoStage {
             throw CliError.failed("the Spark lander failed (exit " + run.exitCode() + ")",
                     String.join(" | ", run.tail().subList(Math.max(0, run.tail().size() - 3), run.tail().size())), null);
         }
-        context.out().println("      offline store " + context.config().offlineStore() + ":");
+        context.out().println("      offline store " + context.config().offlineStoreUri() + ":");
         for (JsonNode t : run.result().path("tables")) {
             context.out().printf("        %-13s %,d rows landed from '%s' (%,d refused), Delta version %d%n", t.path("table").asText(),
                     t.path("rows_landed").asLong(), t.path("topic").asText(), t.path("rows_refused").asLong(),

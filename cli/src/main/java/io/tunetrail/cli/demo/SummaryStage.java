@@ -109,6 +109,12 @@ final class SummaryStage implements DemoStage {
 
     /** The streaming jobs' tables in the offline store, counted from their Delta logs (the CLI has no Spark). */
     static void printStreamingTables(PlatformConfig config, PrintStream out) {
+        if (config.offlineStoreOnS3()) {
+            // DeltaLogStats reads the log from disk; the CLI has neither Spark nor an S3 client for the lake.
+            out.printf(Locale.ROOT, "      offline store %s: on S3, read by the batch jobs only (the land stage's read-back above)%n",
+                    config.offlineStoreUri());
+            return;
+        }
         out.printf(Locale.ROOT, "      offline store %s, the streaming jobs' tables (from their Delta logs):%n", config.offlineStore());
         io.tunetrail.model.OfflineStoreLayout layout = io.tunetrail.model.OfflineStoreLayout.load();
         for (String table : List.of("usage_hourly", "usage_daily", "sessions")) {

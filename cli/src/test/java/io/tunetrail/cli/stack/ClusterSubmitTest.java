@@ -40,6 +40,22 @@ class ClusterSubmitTest {
     }
 
     @Test
+    void anS3aOfflineStoreReachesTheDriverThroughItsEnvironmentAndNoSecretIsOnTheCommandLine() {
+        PlatformConfig s3 = PlatformConfig.load(Map.of(PlatformConfig.OFFLINE_S3_SECRET_KEY.envVar(), "s3cr3t-value"), Map.of(
+                PlatformConfig.HOME.name(), home.toString(), PlatformConfig.CLUSTER_SPARK_MASTER_PORT.name(), "41077",
+                PlatformConfig.OFFLINE_STORE.name(), "s3a://lake-1/tunetrail", PlatformConfig.OFFLINE_S3_ACCESS_KEY.name(), "AK",
+                PlatformConfig.OFFLINE_S3_ENDPOINT.name(), "http://127.0.0.1:9000"));
+        ClusterSubmit.Submission s = new ClusterSubmit(s3, Path.of("/repo")).spark(Path.of("/repo/b.jar"),
+                "io.tunetrail.batch.BatchJobsMain", "tunetrail-job-land", JobLauncher.sparkJvmFlags(), List.of("--job", "land"));
+        // BatchJobsMain turns these into spark.hadoop.fs.s3a.* of its session, which the executors receive with it.
+        assertThat(s.env()).containsEntry(PlatformConfig.OFFLINE_STORE.envVar(), "s3a://lake-1/tunetrail")
+                .containsEntry(PlatformConfig.OFFLINE_S3_ENDPOINT.envVar(), "http://127.0.0.1:9000")
+                .containsEntry(PlatformConfig.OFFLINE_S3_ACCESS_KEY.envVar(), "AK")
+                .containsEntry(PlatformConfig.OFFLINE_S3_SECRET_KEY.envVar(), "s3cr3t-value");
+        assertThat(String.join(" ", s.command())).doesNotContain("s3cr3t-value").doesNotContain("fs.s3a");
+    }
+
+    @Test
     void flinkRunsTheJarThroughTheCliFrontendWithCheckpointsInTheClusterHome() {
         ClusterSubmit submit = new ClusterSubmit(config(), Path.of("/repo"));
         Path jar = Path.of("/repo/streaming-jobs/target/tunetrail-streaming-jobs.jar");

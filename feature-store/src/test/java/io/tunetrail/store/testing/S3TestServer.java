@@ -33,7 +33,20 @@ public final class S3TestServer implements AutoCloseable {
         Files.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(p).credentials("unused", "unused")
+        return start(p, "filesystem");
+    }
+
+    /**
+     * A server keeping its buckets in memory (small data only), for Hadoop's S3A: it keeps the empty directory markers
+     * ({@code key/} objects) S3A writes and lists them as S3 does, where the folder-backed stores lose them (filesystem)
+     * or answer for the folders themselves (filesystem-nio2).
+     */
+    public static S3TestServer startForHadoop() throws Exception {
+        return start(new Properties(), "transient");
+    }
+
+    private static S3TestServer start(Properties p, String provider) throws Exception {
+        BlobStoreContext context = ContextBuilder.newBuilder(provider).overrides(p).credentials("unused", "unused")
                 .build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore())
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
