@@ -1,7 +1,6 @@
 package io.tunetrail.batch.eval.family;
 
 import io.tunetrail.batch.eval.UserItemMatrix;
-import java.util.Random;
 import java.util.function.ToDoubleBiFunction;
 
 /**
@@ -20,16 +19,6 @@ public final class TruePreference implements Family {
     @Override
     public String name() {
         return "oracle";
-    }
-
-    @Override
-    public Hyperparameters defaults() {
-        return Hyperparameters.of();
-    }
-
-    @Override
-    public Hyperparameters sample(Random random) {
-        return defaults();
     }
 
     @Override
