@@ -9,6 +9,9 @@ import io.tunetrail.batch.eval.FamilyEvaluation;
 import io.tunetrail.batch.eval.Interactions;
 import io.tunetrail.batch.eval.RowSplit;
 import io.tunetrail.batch.eval.family.Families;
+import io.tunetrail.batch.eval.family.TruePreference;
+import io.tunetrail.batch.als.Preferences;
+import io.tunetrail.ingestion.synthetic.GeneratorSettings;
 import io.tunetrail.batch.land.KafkaToDeltaLander;
 import io.tunetrail.batch.land.LandResult;
 import io.tunetrail.batch.land.LanderSettings;
@@ -62,7 +65,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code --requests}: the queued custom training requests, most urgent first ({@link TrainingRequests}).</li>
  *   <li>{@code --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]
  *       [--families a,b] [--tune-budget SECONDS]}: every model family, tuned on a validation split, beside the
- *       popularity baseline on a public data set ({@link FamilyEvaluation}).</li>
+ *       popularity baseline on a public data set ({@link FamilyEvaluation}). {@code --dataset synthetic [--scale X]}
+ *       instead evaluates each of the generator's demo orgs beside an oracle of its listeners' true taste.</li>
  *   <li>{@code --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]}: the batch benchmark
  *       ({@link BatchBenchmark}).</li>
  * </ul>
@@ -81,14 +85,19 @@ public final class BatchJobsMain {
     private static final String LOCAL_LOG_CONFIG = "tunetrail/batch-log4j2.properties";
     private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] [--as-of DATE] | --all [--org ORG] [--as-of DATE] | --requests"
             + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
-            + " [--families a,b] [--tune-budget SECONDS]"
+            + " [--families a,b] [--tune-budget SECONDS] | --eval --dataset synthetic [--scale X] [same options]"
             + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]"
             + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]"
             + " | --worker [--id NAME] [--max-jobs N] [--poll-ms MS] [--once]";
+    /** The {@code --dataset} of the synthetic generator's demo orgs, evaluated beside an oracle of their true taste. */
+    static final String SYNTHETIC = "synthetic";
     private static final Set<String> MODES = Set.of("--all", "--requests", "--eval", "--bench", "--quality", "--orgs", "--worker");
     private static final Set<String> VALUED = Set.of("--job", "--org", "--dataset", "--data-dir", "--k", "--split", "--ratio",
             "--seed", "--rank", "--iterations", "--scales", "--peek", "--n", "--as-of", "--check", "--id", "--max-jobs", "--poll-ms",
-            "--families", "--tune-budget");
+            "--families", "--tune-budget", "--scale");
+
+    /** The synthetic evaluation's last generated day ends here: the same events every run. */
+    private static final java.time.Instant SYNTHETIC_END = java.time.Instant.parse("2026-03-01T00:00:00Z");
 
     private BatchJobsMain() {}
 
@@ -149,8 +158,17 @@ public final class BatchJobsMain {
             if (options.containsKey("n") && !options.get("n").matches("[1-9][0-9]{0,5}")) {
                 throw new IllegalArgumentException("--n needs a whole number from 1, got '" + options.get("n") + "'");
             }
-            if (mode.equals("eval") && (!options.containsKey("dataset") || !options.containsKey("data-dir"))) {
-                throw new IllegalArgumentException("--eval needs --dataset and --data-dir");
+            boolean synthetic = SYNTHETIC.equals(options.get("dataset"));
+            if (mode.equals("eval") && (!options.containsKey("dataset") || !synthetic && !options.containsKey("data-dir"))) {
+                throw new IllegalArgumentException("--eval needs --dataset and --data-dir (none for --dataset synthetic)");
+            }
+            if (options.containsKey("scale") && !(mode.equals("eval") && synthetic)) {
+                throw new IllegalArgumentException("--scale applies to --eval --dataset synthetic only");
+            }
+            if (options.containsKey("scale") && !options.get("scale").matches("(0|[1-9][0-9]?)(\\.[0-9]{1,3})?")
+                    || "0".equals(options.get("scale"))) {
+                throw new IllegalArgumentException("--scale needs a number above 0 and below 100, e.g. 0.5, got '"
+                        + options.get("scale") + "'");
             }
             if ((options.containsKey("families") || options.containsKey("tune-budget")) && !mode.equals("eval")) {
                 throw new IllegalArgumentException("--families and --tune-budget apply to --eval only");
@@ -336,8 +354,26 @@ public final class BatchJobsMain {
                 config.getDouble(PlatformConfig.EVAL_RATIO), seed);
         Duration budget = Duration.ofSeconds(Long.parseLong(command.options().getOrDefault("tune-budget",
                 config.get(PlatformConfig.EVAL_TUNE_BUDGET))));
+        FamilyEvaluation evaluation = new FamilyEvaluation(split, seed, config.getInt(PlatformConfig.EVAL_K), budget,
+                System.out::println);
+        if (SYNTHETIC.equals(dataset)) {
+            GeneratorSettings settings = GeneratorSettings.defaults(SYNTHETIC_END)
+                    .withScale(Double.parseDouble(command.options().getOrDefault("scale", "1")));
+            Map<String, Object> orgs = new LinkedHashMap<>();
+            for (DatasetEvaluation.SyntheticOrg org : DatasetEvaluation.synthetic(settings,
+                    Preferences.from(config).weights())) {
+                Map<String, Object> figures = evaluation.run(dataset + "/" + org.orgId() + " (" + org.planId() + ")",
+                        org.rows(), Families.parse(command.options().get("families")), new TruePreference(org.truth()));
+                figures.put("plan", org.planId());
+                orgs.put(org.orgId(), figures);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("dataset", dataset);
+            out.put("scale", settings.scale());
+            out.put("orgs", orgs);
+            return out;
+        }
         Interactions rows = DatasetEvaluation.interactions(dataset, Path.of(command.options().get("data-dir")), config.home());
-        return new FamilyEvaluation(split, seed, config.getInt(PlatformConfig.EVAL_K), budget, System.out::println)
-                .run(dataset, rows, Families.parse(command.options().get("families")));
+        return evaluation.run(dataset, rows, Families.parse(command.options().get("families")));
     }
 }

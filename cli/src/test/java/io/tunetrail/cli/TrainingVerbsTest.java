@@ -41,6 +41,19 @@ class TrainingVerbsTest {
     }
 
     @Test
+    void syntheticEvalReadsNoFilesAndTakesAScaleThatOnlyItAccepts() {
+        Object[] withDir = run("eval", "--dataset", "synthetic", "--data-dir", dir.toString());
+        assertThat(withDir[0]).isEqualTo(2);
+        assertThat((String) withDir[1]).contains("reads no --data-dir");
+        Object[] badScale = run("eval", "--dataset", "synthetic", "--scale", "0");
+        assertThat(badScale[0]).isEqualTo(2);
+        assertThat((String) badScale[1]).contains("--scale 0.0");
+        Object[] scaleElsewhere = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--scale", "2");
+        assertThat(scaleElsewhere[0]).isEqualTo(2);
+        assertThat((String) scaleElsewhere[1]).contains("--scale applies to --dataset synthetic only");
+    }
+
+    @Test
     void trainRefusesContradictoryModes() {
         Object[] both = run("train", "--all", "--requests");
         assertThat(both[0]).isEqualTo(2);

@@ -279,6 +279,15 @@ public final class PlatformConfig {
                     + "BLAS, several threads); a bigger one by MLlib's distributed ALS. 0 sends every org to MLlib.");
     public static final Key ALS_IN_MEMORY_THREADS = key("batch.als.in-memory-threads", "0",
             "ALS: threads of one in-memory fit; 0 for every processor of the executor.");
+    public static final Key BEST_OF_TUNE_SECONDS = key("batch.best-of.tune-seconds-per-100k-preferences", "30",
+            "Nightly model choice: seconds per org, for every 100,000 of its preferences, to tune the families its plan "
+                    + "allows, cheapest first; once spent, the dearer families are skipped (the cheapest always runs).");
+    public static final Key BEST_OF_FAMILY = key("batch.best-of.family", "",
+            "Nightly model choice: the family every org's lists come from, without a search (set by an enterprise "
+                    + "training request's family param); empty: the best of the plan's families on validation nDCG@10.");
+    public static final Key BEST_OF_FAMILY_PARAMS = key("batch.best-of.family-params", "",
+            "Nightly model choice: hyperparameters of the forced family, name:value pairs (e.g. lambda:500,min_support:2) "
+                    + "over its defaults; only with batch.best-of.family.");
     public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
             "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
                     + "it runs); after that another worker may take the request over.");
@@ -485,6 +494,9 @@ public final class PlatformConfig {
         getBoolean(ALS_EXCLUDE_HEARD);
         getLong(ALS_SEED);
         getLong(EVAL_SEED);
+        if (getDouble(BEST_OF_TUNE_SECONDS) < 0) {
+            throw new IllegalArgumentException(describe(BEST_OF_TUNE_SECONDS) + " must be 0 or more");
+        }
         if (getLong(EVAL_TUNE_BUDGET) < 0) {
             throw new IllegalArgumentException(describe(EVAL_TUNE_BUDGET) + " must be 0 or more");
         }

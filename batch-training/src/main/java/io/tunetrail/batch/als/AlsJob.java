@@ -10,6 +10,7 @@ import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.OfflineTables;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.registry.ModelVersion;
 import java.util.LinkedHashMap;
@@ -21,9 +22,12 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * The {@code als} job: per org, implicit ALS on the listeners' preferences ({@link Preferences}), registered as a
- * candidate version of algorithm {@code als}; writes {@code user_factors}, {@code track_factors} and the top-N
- * {@code recommendations} per listener (tracks they already interacted with left out unless
- * {@code batch.als.exclude-heard=false}) under that version.
+ * candidate version of algorithm {@code als} (the lineage that serves listeners' lists); writes {@code user_factors},
+ * {@code track_factors} and the top-N {@code recommendations} per listener (tracks they already interacted with left
+ * out unless {@code batch.als.exclude-heard=false}) under that version. The lists come from the family chosen for the
+ * org ({@link NightlyModelChoice}: the best of its plan's families on a validation split, or a forced one), which the
+ * version's {@code input_snapshot} names ({@code family}, {@code family_params}, {@code validation_ndcg}); an org too
+ * big for the in-memory solver keeps MLlib's ALS lists ({@code family: als}).
  *
  * <p>Community-edition orgs get no model of their own: {@link GlobalAlsJob} fits one for all of them.
  *
@@ -56,6 +60,8 @@ public final class AlsJob implements NightlyJob {
         Map<String, Long> outputs = new LinkedHashMap<>();
         Map<String, Object> perOrg = new LinkedHashMap<>();
         Map<String, Integer> solvers = new LinkedHashMap<>();
+        Map<String, Integer> families = new LinkedHashMap<>();
+        NightlyModelChoice choices = NightlyModelChoice.from(config, PlanCatalog.load());
         try {
             List<String> orgs = ctx.orgsWithOwnModel();
             OrgAls.Fitted fitted = OrgAls.from(config, params).fit(all.filter(col("org_id").isin(orgs.toArray())));
@@ -70,6 +76,17 @@ public final class AlsJob implements NightlyJob {
                     snapshot.put("tracks", tracks);
                     snapshot.put("preferences", fitted.preferences(org));
                     snapshot.put("solver", solver);
+                    // Heard = any event at all, also those whose weights cancel out or weigh nothing (not in prefs).
+                    Dataset<Row> orgEvents = interactions.rows().filter(col("org_id").equalTo(org));
+                    NightlyModelChoice.Outcome chosen = null;
+                    if (fitted.solver(org) == OrgAls.Solver.IN_MEMORY_CG) {
+                        chosen = choices.choose(ctx.planOf(org), all.filter(col("org_id").equalTo(org)), orgEvents,
+                                ctx.catalogTracks().filter(col("org_id").equalTo(org)), topN, excludeHeard);
+                        snapshot.putAll(choices.describe(chosen));
+                    } else {
+                        snapshot.put("family", NAME);
+                    }
+                    String family = (String) snapshot.get("family");
                     ModelVersion version = ctx.registry().register(org, NAME, params.asMap(), snapshot);
                     String v = version.version().toString();
                     Map<String, String> partition = Map.of("org_id", org, "model_version", v);
@@ -77,19 +94,24 @@ public final class AlsJob implements NightlyJob {
                             OfflineTables.versioned(factors.users(), org, v, ctx.runId()), partition));
                     outputs.put("track_factors", ctx.tables().replacePartition("track_factors",
                             OfflineTables.versioned(factors.tracks(), org, v, ctx.runId()), partition));
-                    // Heard = any event at all, also those whose weights cancel out or weigh nothing (not in prefs).
-                    Dataset<Row> heard = interactions.rows().filter(col("org_id").equalTo(org))
-                            .select("user_id", "track_id").distinct()
-                            .groupBy("user_id").agg(collect_list("track_id").as("heard"));
-                    Dataset<Row> queries = excludeHeard ? factors.users().join(heard, "user_id") : factors.users();
-                    Dataset<Row> recs = FactorTopK.topK(queries, "user_id", excludeHeard ? "heard" : null,
-                            factors.tracks(), "track_id", topN, false);
+                    Dataset<Row> recs;
+                    if (chosen != null) {
+                        recs = chosen.recommendations();
+                    } else {
+                        Dataset<Row> heard = orgEvents.select("user_id", "track_id").distinct()
+                                .groupBy("user_id").agg(collect_list("track_id").as("heard"));
+                        Dataset<Row> queries = excludeHeard ? factors.users().join(heard, "user_id") : factors.users();
+                        recs = FactorTopK.topK(queries, "user_id", excludeHeard ? "heard" : null,
+                                factors.tracks(), "track_id", topN, false);
+                    }
                     outputs.put("recommendations", ctx.tables().replacePartition("recommendations",
                             OfflineTables.versioned(recs, org, v, ctx.runId()), partition));
                     versions.put(org, v);
                     solvers.merge(solver, 1, Integer::sum);
+                    families.merge(family, 1, Integer::sum);
                     perOrg.put(org, Map.of("version_id", version.id(), "listeners", users, "tracks", tracks,
-                            "solver", solver));
+                            "solver", solver, "family", family, "validation_ndcg",
+                            snapshot.getOrDefault("validation_ndcg", Map.of())));
                 }
             } finally {
                 fitted.unpersist();
@@ -102,6 +124,7 @@ public final class AlsJob implements NightlyJob {
         figures.put("rank", params.rank());
         figures.put("iterations", params.iterations());
         figures.put("solvers", solvers);
+        figures.put("families", families);
         figures.put("per_org", perOrg);
         return new JobResult(NAME, ctx.runId(), versions, Map.of(interactions.table(), interactions.version()), outputs,
                 figures, (System.nanoTime() - start) / 1_000_000);

@@ -1,5 +1,12 @@
 package io.tunetrail.batch.eval;
 
+import io.tunetrail.ingestion.synthetic.GeneratorSettings;
+import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
+import io.tunetrail.model.Catalog;
+import io.tunetrail.model.EventType;
+import java.util.LinkedHashMap;
+import java.util.function.ToDoubleBiFunction;
+
 import io.tunetrail.ingestion.importers.DatasetImporter;
 import io.tunetrail.ingestion.importers.DatasetImporters;
 import io.tunetrail.ingestion.importers.ImportRequest;
@@ -71,6 +78,47 @@ public final class DatasetEvaluation {
             }
         }
         return rows.build(features);
+    }
+
+    /** One generated org's rows and the generator's truth about its listeners, for an evaluation with an oracle. */
+    public record SyntheticOrg(String orgId, String planId, Interactions rows, ToDoubleBiFunction<String, String> truth) {}
+
+    /**
+     * The synthetic generator's orgs ({@code ./tunetrail eval --dataset synthetic}): each org's listener × track pairs
+     * whose summed event weights ({@code weights}, the nightly model's preference weights) are positive, in order of
+     * their first event, weighted by that sum, with the tracks' genres as features, and each listener's planted
+     * preference for every track.
+     */
+    public static List<SyntheticOrg> synthetic(GeneratorSettings settings, Map<EventType, Double> weights) {
+        SyntheticGenerator generator = new SyntheticGenerator(settings);
+        Catalog catalog = generator.catalog();
+        Map<String, Map<String, float[]>> pairs = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> times = new HashMap<>();
+        generator.interactions(e -> {
+            String pair = e.userId() + "\u0000" + e.trackId();
+            float w = (float) (weights.getOrDefault(e.eventType(), 0.0) * e.count());
+            pairs.computeIfAbsent(e.orgId(), o -> new LinkedHashMap<>()).computeIfAbsent(pair, x -> new float[1])[0] += w;
+            times.computeIfAbsent(e.orgId(), o -> new HashMap<>()).merge(pair, e.eventTime().getEpochSecond(), Math::max);
+        });
+        Map<String, List<String>> features = new HashMap<>();
+        for (Track t : catalog.tracks()) {
+            if (!t.genreIds().isEmpty()) {
+                features.put(t.trackId(), t.genreIds());
+            }
+        }
+        List<SyntheticOrg> out = new ArrayList<>();
+        for (Org org : catalog.orgs()) {
+            Interactions.Builder rows = new Interactions.Builder();
+            Map<String, Long> orgTimes = times.getOrDefault(org.orgId(), Map.of());
+            pairs.getOrDefault(org.orgId(), Map.of()).forEach((pair, w) -> {
+                if (w[0] > 0) {
+                    int cut = pair.indexOf('\u0000');
+                    rows.addRow(pair.substring(0, cut), pair.substring(cut + 1), w[0], orgTimes.get(pair));
+                }
+            });
+            out.add(new SyntheticOrg(org.orgId(), org.planId(), rows.build(features), generator.truePreferences(org.orgId())));
+        }
+        return out;
     }
 
     private ImportResult importEvents(String dataset, Path dataDir, Consumer<InteractionEvent> sink) {

@@ -33,6 +33,15 @@ public final class FamilyEvaluation {
 
     /** The eval's JSON object: the split's sizes, one key per family, {@code baseline} and {@code best}. */
     public Map<String, Object> run(String dataset, Interactions rows, List<Family> families) {
+        return run(dataset, rows, families, null);
+    }
+
+    /**
+     * As {@link #run(String, Interactions, List)}, with an {@code oracle} (synthetic data's true preferences; null: none)
+     * scored on the same split beside the baseline, and {@code oracle_goal}: the best family's test precision as a
+     * share of the oracle's, and whether it is within 10% of it.
+     */
+    public Map<String, Object> run(String dataset, Interactions rows, List<Family> families, Family oracle) {
         boolean[] mask = split.trainMask(rows);
         Holdout holdout = Holdout.of(rows, mask, k);
         Interactions trainRows = rows.subset(mask, true);
@@ -52,7 +61,8 @@ public final class FamilyEvaluation {
         List<String> table = new ArrayList<>();
         table.add(String.format(Locale.ROOT, "%-10s %9s %9s %9s %9s %9s %9s %9s %8s %8s", "", "precision", "recall", "ndcg",
                 "map", "coverage", "novelty", "pop.bias", "val.ndcg", "fit s"));
-        Holdout.Score baseline = fitAndScore(Families.popularity(), holdout, null, out, table);
+        Holdout.Score baseline = fitAndScore("baseline", Families.popularity(), holdout, null, out, table);
+        Holdout.Score truth = oracle == null ? null : fitAndScore("oracle", oracle, holdout, null, out, table);
         String best = null;
         double bestValidation = Double.NEGATIVE_INFINITY;
         for (Family family : families) {
@@ -61,7 +71,7 @@ public final class FamilyEvaluation {
             double tuneSeconds = (System.nanoTime() - start) / 1e9;
             log.accept(String.format(Locale.ROOT, "%s: %d trials in %.1f s, validation ndcg %.4f with %s", family.name(),
                     tuned.trials(), tuneSeconds, tuned.validationNdcg(), tuned.best().values()));
-            fitAndScore(family, holdout, tuned, out, table);
+            fitAndScore(family.name(), family, holdout, tuned, out, table);
             figures(out, family.name()).put("tune_seconds", round(tuneSeconds));
             if (tuned.validationNdcg() > bestValidation) {
                 bestValidation = tuned.validationNdcg();
@@ -69,6 +79,14 @@ public final class FamilyEvaluation {
             }
         }
         out.put("best", best);
+        if (truth != null && best != null) {
+            double bestPrecision = ((Number) figures(out, best).get("precision")).doubleValue();
+            double share = truth.metrics().precision() == 0 ? 0 : bestPrecision / truth.metrics().precision();
+            out.put("oracle_goal", Map.of("best", best, "share_of_oracle_precision", RankingMetrics.round(share),
+                    "within_10_percent", share >= 0.9));
+            log.accept(String.format(Locale.ROOT, "best family %s reaches %.1f%% of the oracle's precision@%d", best,
+                    100 * share, k));
+        }
         table.forEach(log);
         if (best != null) {
             Map<String, Object> b = figures(out, best);
@@ -78,7 +96,7 @@ public final class FamilyEvaluation {
         return out;
     }
 
-    private Holdout.Score fitAndScore(Family family, Holdout holdout, RandomSearch.Result tuned, Map<String, Object> out,
+    private Holdout.Score fitAndScore(String key, Family family, Holdout holdout, RandomSearch.Result tuned, Map<String, Object> out,
             List<String> table) {
         long start = System.nanoTime();
         var recommender = family.fit(holdout.train(), tuned == null ? family.defaults() : tuned.best());
@@ -91,7 +109,6 @@ public final class FamilyEvaluation {
             figures.put("validation_ndcg", RankingMetrics.round(tuned.validationNdcg()));
             figures.put("trials", tuned.trials());
         }
-        String key = tuned == null ? "baseline" : family.name();
         out.put(key, figures);
         RankingMetrics m = score.metrics();
         table.add(String.format(Locale.ROOT, "%-10s %9.4f %9.4f %9.4f %9.4f %9.4f %9.3f %9.4f %8s %8.1f", key, m.precision(),

@@ -102,6 +102,19 @@ public final class Holdout {
         for (int e = train.rowStart(u); e < train.rowStart(u + 1); e++) {
             scores[train.col(e)] = Float.NEGATIVE_INFINITY;
         }
+        int[] best = bestK(scores, k);
+        List<String> out = new ArrayList<>(best.length);
+        for (int i : best) {
+            out.add(train.itemId(i));
+        }
+        return out;
+    }
+
+    /**
+     * The indices of the k highest scores, best first; scores of negative infinity (excluded items) and NaN never
+     * rank; ties go to the lower index. Fewer than k when fewer items are left.
+     */
+    static int[] bestK(float[] scores, int k) {
         int[] best = new int[k];
         int size = 0;
         for (int i = 0; i < scores.length; i++) {
@@ -119,11 +132,7 @@ public final class Holdout {
             }
             best[at] = i;
         }
-        List<String> out = new ArrayList<>(size);
-        for (int x = 0; x < size; x++) {
-            out.add(train.itemId(best[x]));
-        }
-        return out;
+        return java.util.Arrays.copyOf(best, size);
     }
 
     /** The 2.5th and 97.5th percentiles of the mean over users resampled with replacement (seeded: repeatable). */

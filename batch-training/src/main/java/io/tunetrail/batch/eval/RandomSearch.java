@@ -27,6 +27,11 @@ public final class RandomSearch {
     public record Result(Hyperparameters best, double validationNdcg, int trials) {}
 
     public Result tune(Family family) {
+        return tune(family, budget);
+    }
+
+    /** As {@link #tune(Family)} with another budget for this family. */
+    public Result tune(Family family, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         Random random = new Random(seed);
         Hyperparameters best = family.defaults();

@@ -63,6 +63,7 @@ public final class NightlyContext implements AutoCloseable {
     private Dataset<Row> catalog;
     private List<String> orgs;
     private Map<String, String> editions;
+    private Map<String, String> plans;
 
     private NightlyContext(Builder b) {
         this.spark = b.spark;
@@ -158,18 +159,31 @@ public final class NightlyContext implements AutoCloseable {
 
     /** The edition ({@code community} or {@code cloud}, {@code organisations.edition}) of each org of {@link #orgs()}. */
     public synchronized Map<String, String> editions() {
+        readOrganisations();
+        return editions;
+    }
+
+    /** The org's plan ({@code organisations.plan_id}); empty for events of an org that is not in PostgreSQL. */
+    public synchronized Optional<String> planOf(String orgId) {
+        readOrganisations();
+        return Optional.ofNullable(plans.get(orgId));
+    }
+
+    private void readOrganisations() {
         if (editions == null) {
             Map<String, String> found = new LinkedHashMap<>();
+            Map<String, String> planIds = new LinkedHashMap<>();
             try (java.sql.Connection c = dataSource().getConnection();
-                    java.sql.PreparedStatement ps = c.prepareStatement("SELECT org_id, edition FROM organisations WHERE org_id = ANY (?)")) {
+                    java.sql.PreparedStatement ps = c.prepareStatement("SELECT org_id, edition, plan_id FROM organisations WHERE org_id = ANY (?)")) {
                 ps.setArray(1, c.createArrayOf("text", orgs().toArray()));
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         found.put(rs.getString(1), rs.getString(2));
+                        planIds.put(rs.getString(1), rs.getString(3));
                     }
                 }
             } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("reading the orgs' editions from PostgreSQL failed: " + e.getMessage(), e);
+                throw new IllegalStateException("reading the orgs' editions and plans from PostgreSQL failed: " + e.getMessage(), e);
             }
             Map<String, String> ordered = new LinkedHashMap<>();
             for (String o : orgs()) {
@@ -177,8 +191,8 @@ public final class NightlyContext implements AutoCloseable {
                 ordered.put(o, found.getOrDefault(o, "cloud"));
             }
             editions = ordered;
+            plans = planIds;
         }
-        return editions;
     }
 
     /**

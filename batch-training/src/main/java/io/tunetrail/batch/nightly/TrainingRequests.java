@@ -36,7 +36,9 @@ import org.apache.spark.sql.SparkSession;
  * (new params: a new major version), promoted under its plan policy like a nightly one.
  *
  * <p>Params are the ALS hyperparameters by short name: {@code rank}, {@code iterations}, {@code regularization},
- * {@code alpha}, {@code seed}, {@code top_n}, {@code confidence_weights}, {@code log_scale}, {@code exclude_heard}.
+ * {@code alpha}, {@code seed}, {@code top_n}, {@code confidence_weights}, {@code log_scale}, {@code exclude_heard}, and
+ * the family the lists come from with its hyperparameters, {@code family} and {@code family_params} (instead of the
+ * nightly choice; a family outside the org's plan ladder is not applied).
  * Unknown names, values out of {@link TrainingParams}' bounds and unsupported algorithms fail the request with a
  * reason the customer sees; a failing request never stops the queue.
  *
@@ -45,12 +47,18 @@ import org.apache.spark.sql.SparkSession;
  * worker died once its lease has expired.
  */
 public final class TrainingRequests {
-    static final Map<String, PlatformConfig.Key> PARAMS = Map.of(
-            "rank", PlatformConfig.ALS_RANK, "iterations", PlatformConfig.ALS_ITERATIONS,
-            "regularization", PlatformConfig.ALS_REGULARIZATION, "alpha", PlatformConfig.ALS_ALPHA,
-            "seed", PlatformConfig.ALS_SEED, "top_n", PlatformConfig.ALS_TOP_N,
-            "confidence_weights", PlatformConfig.ALS_CONFIDENCE_WEIGHTS, "log_scale", PlatformConfig.ALS_LOG_SCALE,
-            "exclude_heard", PlatformConfig.ALS_EXCLUDE_HEARD);
+    static final Map<String, PlatformConfig.Key> PARAMS = Map.ofEntries(
+            Map.entry("rank", PlatformConfig.ALS_RANK),
+            Map.entry("iterations", PlatformConfig.ALS_ITERATIONS),
+            Map.entry("regularization", PlatformConfig.ALS_REGULARIZATION),
+            Map.entry("alpha", PlatformConfig.ALS_ALPHA),
+            Map.entry("seed", PlatformConfig.ALS_SEED),
+            Map.entry("top_n", PlatformConfig.ALS_TOP_N),
+            Map.entry("confidence_weights", PlatformConfig.ALS_CONFIDENCE_WEIGHTS),
+            Map.entry("log_scale", PlatformConfig.ALS_LOG_SCALE),
+            Map.entry("exclude_heard", PlatformConfig.ALS_EXCLUDE_HEARD),
+            Map.entry("family", PlatformConfig.BEST_OF_FAMILY),
+            Map.entry("family_params", PlatformConfig.BEST_OF_FAMILY_PARAMS));
     static final List<NightlyJob> CHAIN = List.of(new AlsJob(), new TrackSimilarityJob(), new UserSimilarityJob(),
             new EvaluateJob(), new MaterialiseJob());
 

@@ -200,6 +200,20 @@ class NightlyChainIT {
             ModelVersion als = registry.versions(org, "als").stream()
                     .filter(v -> v.version().toString().equals("1.0")).findFirst().orElseThrow();
             assertThat(als.metrics()).containsKeys("als", "baseline", "k", "split");
+            // The lists' family was chosen among the plan's ladder on validation nDCG, and the registry says which.
+            List<String> ladder = PlanCatalog.load().plan(org.equals(enterprise) ? "enterprise" : "pro").modelFamilies();
+            assertThat(als.inputSnapshot()).containsKeys("family", "family_params", "validation_ndcg", "trials");
+            @SuppressWarnings("unchecked")
+            Map<String, Number> validation = (Map<String, Number>) als.inputSnapshot().get("validation_ndcg");
+            @SuppressWarnings("unchecked")
+            List<String> skipped = (List<String>) als.inputSnapshot().get("skipped_for_budget");
+            List<String> considered = new ArrayList<>(validation.keySet());
+            considered.addAll(skipped);
+            assertThat(considered).containsExactlyInAnyOrderElementsOf(ladder.stream().filter(f -> !f.equals("custom")).toList());
+            assertThat(validation).containsKey("content");
+            String family = (String) als.inputSnapshot().get("family");
+            double best = validation.values().stream().mapToDouble(Number::doubleValue).max().orElseThrow();
+            assertThat(validation.get(family).doubleValue()).isEqualTo(best);
             List<Row> rows = table("model_metrics").filter(col("org_id").equalTo(org).and(col("model_version").equalTo("1.0")))
                     .collectAsList();
             assertThat(rows).extracting(r -> r.getString(r.fieldIndex("recommender"))).containsExactlyInAnyOrder("als", "popularity");
@@ -239,7 +253,8 @@ class NightlyChainIT {
     @Order(Integer.MAX_VALUE - 2) // before the pin test's second run, after the checks of the first
     void customTrainingRequestsRunOnTheOrgsDataOrFailWithAReason() {
         TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
-        TrainingRequest custom = queue.submit(enterprise, "als", Map.of("rank", 4, "iterations", 3), null);
+        TrainingRequest custom = queue.submit(enterprise, "als", Map.of("rank", 4, "iterations", 3, "family", "ease",
+                "family_params", "lambda:250,min_support:3"), null);
         // The queue refuses such params today; a request queued before the bounds existed must still fail in the batch.
         String badId = "tr_unbounded_" + System.nanoTime();
         try (java.sql.Connection c = DB.dataSource().getConnection();
@@ -261,6 +276,9 @@ class NightlyChainIT {
         // new params: a new major version of the org's own als lineage, with the request's params
         assertThat(version.version().toString()).isEqualTo("2.0");
         assertThat(version.params()).containsEntry("rank", 4);
+        // The request forced the lists' family and its hyperparameters: no search ran.
+        assertThat(version.inputSnapshot()).containsEntry("family", "ease").containsEntry("forced", true)
+                .containsEntry("family_params", Map.of("lambda", 250, "min_support", 3));
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo("2.0")))
                 .count()).isPositive();
         assertThat(table("user_factors").filter(col("org_id").equalTo(pro).and(col("model_version").equalTo("2.0"))).count())

@@ -33,4 +33,17 @@ class TrainingRequestsTest {
         assertThatThrownBy(() -> TrainingRequests.overrides(request(Map.of("iterations", 5000))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("params.iterations").hasMessageContaining("1..50");
     }
+
+    @Test
+    void aRequestMayForceTheListsFamilyAndItsHyperparametersButNotSmuggleAnythingElse() {
+        assertThat(TrainingRequests.overrides(request(Map.of("family", "ease", "family_params", "lambda:250,min_support:3"))))
+                .containsEntry(PlatformConfig.BEST_OF_FAMILY.name(), "ease")
+                .containsEntry(PlatformConfig.BEST_OF_FAMILY_PARAMS.name(), "lambda:250,min_support:3");
+        assertThatThrownBy(() -> TrainingRequests.overrides(request(Map.of("family", "Ease; drop"))))
+                .hasMessageContaining("params.family");
+        assertThatThrownBy(() -> TrainingRequests.overrides(request(Map.of("family_params", "lambda=250"))))
+                .hasMessageContaining("params.family_params").hasMessageContaining("lambda:500,min_support:2");
+        assertThatThrownBy(() -> TrainingRequests.overrides(request(Map.of("family", 7))))
+                .hasMessageContaining("params.family");
+    }
 }

@@ -24,12 +24,17 @@ import picocli.CommandLine.Option;
             "The last line is one JSON object with a key per family, \"baseline\" and \"best\" (highest validation NDCG)."})
 public final class EvalCommand implements Callable<Integer> {
     static final List<String> FAMILIES = List.of("als", "ease", "itemknn", "sar", "bpr", "content");
+    static final String SYNTHETIC = "synthetic";
 
-    @Option(names = "--dataset", required = true, description = "lastfm-2k or movielens (spotify has no listening events).")
+    @Option(names = "--dataset", required = true, description = "lastfm-2k or movielens (spotify has no listening events), or "
+            + "synthetic: the generator's demo orgs, each beside an oracle ranking by its listeners' planted taste.")
     String dataset;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Directory holding the data set's files.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory holding the data set's files (not for synthetic).")
     Path dataDir;
+
+    @Option(names = "--scale", paramLabel = "X", description = "synthetic only: the demo's data times X (default 1).")
+    Double scale;
 
     @Option(names = "--k", defaultValue = "10", description = "Cut-off of the ranking metrics (default ${DEFAULT-VALUE}).")
     int k;
@@ -51,7 +56,20 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DataOptions.requireDataset(dataset, dataDir);
+        boolean synthetic = SYNTHETIC.equals(dataset);
+        if (synthetic) {
+            if (dataDir != null) {
+                throw CliError.usage("--dataset synthetic is generated, it reads no --data-dir", "leave --data-dir out");
+            }
+            if (scale != null && !(scale > 0 && scale < 100)) {
+                throw CliError.usage("--scale " + scale + " is not a scale of the demo's data", "use a number above 0 and below 100, e.g. 0.5");
+            }
+        } else {
+            DataOptions.requireDataset(dataset, dataDir);
+            if (scale != null) {
+                throw CliError.usage("--scale applies to --dataset synthetic only", "leave --scale out");
+            }
+        }
         if (k < 1) {
             throw CliError.usage("--k " + k + " is not a cut-off", "use 1 or more, e.g. --k 10");
         }
@@ -74,9 +92,15 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
         }
-        List<String> args = new ArrayList<>(List.of("--eval", "--dataset", dataset, "--data-dir",
-                dataDir.toAbsolutePath().normalize().toString(), "--k", String.valueOf(k), "--split", split,
+        List<String> args = new ArrayList<>(List.of("--eval", "--dataset", dataset, "--k", String.valueOf(k), "--split", split,
                 "--ratio", String.format(Locale.ROOT, "%s", ratio), "--seed", String.valueOf(seed)));
+        if (synthetic) {
+            if (scale != null) {
+                args.addAll(List.of("--scale", String.format(Locale.ROOT, "%.3f", scale)));
+            }
+        } else {
+            args.addAll(List.of("--data-dir", dataDir.toAbsolutePath().normalize().toString()));
+        }
         if (families != null) {
             args.addAll(List.of("--families", families));
         }

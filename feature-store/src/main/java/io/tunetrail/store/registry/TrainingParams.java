@@ -22,13 +22,15 @@ public final class TrainingParams {
     /** A param's kind and range; {@code min}/{@code max} bound numbers, {@code maxLength} strings. */
     public record Bound(String name, Kind kind, double min, double max, String description) {}
 
-    public enum Kind { INTEGER, NUMBER, BOOLEAN, WEIGHTS }
+    public enum Kind { INTEGER, NUMBER, BOOLEAN, WEIGHTS, WORD, PAIRS }
 
     /** Why a request is refused, naming the field as the API reports it ({@code params.rank}). */
     public record Problem(String field, String detail) {}
 
     private static final Pattern WEIGHTS = Pattern.compile("[a-z_]{1,32}:-?\\d{1,3}(\\.\\d{1,6})?(,[a-z_]{1,32}:-?\\d{1,3}(\\.\\d{1,6})?){0,15}");
     private static final int WEIGHTS_MAX_LENGTH = 512;
+    private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final Pattern PAIRS = Pattern.compile("[a-z_]{1,32}:[A-Za-z0-9_.-]{1,32}(,[a-z_]{1,32}:[A-Za-z0-9_.-]{1,32}){0,15}");
 
     /** Every param a request may set, with its bounds, in the order the docs list them. */
     public static final Map<String, Bound> BOUNDS;
@@ -45,6 +47,10 @@ public final class TrainingParams {
                 "event_type:weight pairs, comma-separated (at most 16, weights -999..999)"));
         b.put("log_scale", new Bound("log_scale", Kind.BOOLEAN, 0, 1, "log-scale the summed weights"));
         b.put("exclude_heard", new Bound("exclude_heard", Kind.BOOLEAN, 0, 1, "leave heard tracks out"));
+        b.put("family", new Bound("family", Kind.WORD, 0, 32,
+                "the model family the lists come from instead of the nightly choice (als, ease, itemknn, sar, bpr, content)"));
+        b.put("family_params", new Bound("family_params", Kind.PAIRS, 0, WEIGHTS_MAX_LENGTH,
+                "the family's hyperparameters over its defaults, name:value pairs, comma-separated (at most 16)"));
         BOUNDS = java.util.Collections.unmodifiableMap(b);
     }
 
@@ -90,6 +96,9 @@ public final class TrainingParams {
             case BOOLEAN -> v instanceof Boolean ? null : "must be true or false";
             case WEIGHTS -> !(v instanceof String s) || s.length() > WEIGHTS_MAX_LENGTH || !WEIGHTS.matcher(s).matches()
                     ? "must be " + b.description() + ", e.g. play:1,like:4,skip:-1" : null;
+            case WORD -> !(v instanceof String s) || !WORD.matcher(s).matches() ? "must be " + b.description() : null;
+            case PAIRS -> !(v instanceof String s) || s.length() > WEIGHTS_MAX_LENGTH || !PAIRS.matcher(s).matches()
+                    ? "must be " + b.description() + ", e.g. lambda:500,min_support:2" : null;
         };
     }
 

@@ -104,6 +104,26 @@ final class Listener {
         }
     }
 
+    /**
+     * The listener's planted chance that a track pick outside activity sessions is this track: their heavy rotation's
+     * share, plus the genre they draw (their own weights, or any genre when exploring) times the track's weight in
+     * that genre for their cluster. The truth a perfect recommender would rank by; sessions' activity pulls are left
+     * out (they change which genre, not who likes what).
+     */
+    double truePreference(int track) {
+        int inRotation = 0;
+        for (int t : rotation) {
+            inRotation += t == track ? 1 : 0;
+        }
+        int g = tracks.genre[track];
+        int[] inGenre = tracks.genreTracks[g];
+        double[] cdf = tracks.clusterGenreCdf[cluster][g];
+        int at = java.util.Arrays.binarySearch(inGenre, track);
+        double withinGenre = at < 0 ? 0 : (cdf[at] - (at == 0 ? 0 : cdf[at - 1])) / cdf[cdf.length - 1];
+        double genreChance = (1 - explore) * genreWeights[g] + explore / GenreTaxonomy.COUNT;
+        return ROTATION_SHARE * inRotation / ROTATION_SIZE + (1 - ROTATION_SHARE) * genreChance * withinGenre;
+    }
+
     /** Moves to the listener's next event; false (and {@link #next} null) when the span is over. */
     boolean advance() {
         if (pending != null) {

@@ -5,6 +5,7 @@ import io.tunetrail.model.InteractionEvent;
 import io.tunetrail.model.PlanCatalog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -90,6 +91,29 @@ public final class SyntheticGenerator {
             groundTruth = new GroundTruth(worlds);
         }
         return groundTruth;
+    }
+
+    /**
+     * Each listener's planted preference for a track of their org: the chance that one of their track picks (outside
+     * activity sessions) is that track; 0 for a listener or track the generator did not make. What an oracle
+     * recommender ranks by; fails for an org the generator did not make.
+     */
+    public java.util.function.ToDoubleBiFunction<String, String> truePreferences(String orgId) {
+        OrgWorld w = worlds.stream().filter(x -> x.orgId().equals(orgId)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no generated org '" + orgId + "'"));
+        Map<String, Listener> listeners = new java.util.HashMap<>();
+        for (int u = 0; u < w.users.size(); u++) {
+            listeners.put(w.users.get(u).userId(), new Listener(w, u, Rand.mix(settings.seed(), w.index), settings.fingerprint()));
+        }
+        Map<String, Integer> tracks = new java.util.HashMap<>();
+        for (int t = 0; t < w.trackIndex.trackIds.length; t++) {
+            tracks.put(w.trackIndex.trackIds[t], t);
+        }
+        return (userId, trackId) -> {
+            Listener l = listeners.get(userId);
+            Integer t = tracks.get(trackId);
+            return l == null || t == null ? 0 : l.truePreference(t);
+        };
     }
 
     /**

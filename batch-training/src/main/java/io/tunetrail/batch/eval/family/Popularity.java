@@ -1,23 +1,12 @@
 package io.tunetrail.batch.eval.family;
 
 import io.tunetrail.batch.eval.UserItemMatrix;
-import java.util.Random;
 
 /** The baseline: every user gets the items with the most distinct training users. */
 public final class Popularity implements Family {
     @Override
     public String name() {
         return "popularity";
-    }
-
-    @Override
-    public Hyperparameters defaults() {
-        return Hyperparameters.of();
-    }
-
-    @Override
-    public Hyperparameters sample(Random random) {
-        return defaults();
     }
 
     @Override
