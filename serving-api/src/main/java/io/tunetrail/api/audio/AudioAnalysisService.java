@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -64,6 +65,17 @@ public final class AudioAnalysisService implements AutoCloseable {
     }
 
     public record Embedding(int dimension, String model) {}
+
+    /** Tracks that sound like {@code trackId}, and which embedding ({@code signal} or {@code catalog_features}) said so. */
+    public record SoundsLike(String trackId, String embedding, String model, List<SoundMatch> matches) {}
+
+    public record SoundMatch(String trackId, double similarity) {}
+
+    /**
+     * Pairwise similarities of {@code ids}, in their order; {@code embeddings} names each track's space (null: none), and
+     * a cell is null across two spaces.
+     */
+    public record SimilarityMatrix(List<String> ids, Map<String, String> embeddings, List<List<Double>> matrix) {}
 
     /**
      * The answer to an upload: {@code audioFeatures} and {@code embedding} are null while {@code status} is
@@ -254,22 +266,13 @@ public final class AudioAnalysisService implements AutoCloseable {
      * one ({@code embedding: signal}, with its model), else by the catalog's feature embeddings the route used before
      * ({@code embedding: catalog_features}). The answer says which.
      */
-    public ObjectNode similarByAudio(Principal p, String trackId, int limit) {
+    public SoundsLike similarByAudio(Principal p, String trackId, int limit) {
         catalog.track(p, trackId);
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("track_id", trackId);
         var model = store.signalModelOfTrack(p.orgId(), trackId);
-        List<io.tunetrail.store.vector.Neighbour> found;
-        if (model.isPresent()) {
-            out.put("embedding", "signal").put("model", model.get());
-            found = store.nearestBySignal(p.orgId(), trackId, limit);
-        } else {
-            out.put("embedding", "catalog_features").putNull("model");
-            found = catalogVectors.nearestToTrack(p.orgId(), trackId, limit, Set.of());
-        }
-        var matches = out.putArray("matches");
-        found.forEach(n -> matches.addObject().put("track_id", n.trackId()).put("similarity", n.similarity()));
-        return out;
+        List<io.tunetrail.store.vector.Neighbour> found = model.isPresent() ? store.nearestBySignal(p.orgId(), trackId, limit)
+                : catalogVectors.nearestToTrack(p.orgId(), trackId, limit, Set.of());
+        return new SoundsLike(trackId, model.isPresent() ? "signal" : "catalog_features", model.orElse(null),
+                found.stream().map(n -> new SoundMatch(n.trackId(), n.similarity())).toList());
     }
 
     /**
@@ -278,7 +281,7 @@ public final class AudioAnalysisService implements AutoCloseable {
      * says which). Two tracks embedded in different spaces cannot be compared: their cell is null, as is any cell of a
      * track with no embedding at all.
      */
-    public ObjectNode similarityMatrix(Principal p, String ids) {
+    public SimilarityMatrix similarityMatrix(Principal p, String ids) {
         if (ids == null || ids.isBlank()) {
             throw ApiErrors.missingField("ids");
         }
@@ -291,9 +294,7 @@ public final class AudioAnalysisService implements AutoCloseable {
         java.util.Map<String, float[]> signal = store.signalEmbeddings(p.orgId(), tracks);
         String[] source = new String[tracks.size()];
         float[][] vectors = new float[tracks.size()][];
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.set("ids", Json.mapper().valueToTree(tracks));
-        ObjectNode embeddings = out.putObject("embeddings");
+        Map<String, String> embeddings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < tracks.size(); i++) {
             String t = tracks.get(i);
             if (signal.containsKey(t)) {
@@ -306,18 +307,15 @@ public final class AudioAnalysisService implements AutoCloseable {
             }
             embeddings.put(t, source[i]);
         }
-        var matrix = out.putArray("matrix");
+        List<List<Double>> matrix = new java.util.ArrayList<>();
         for (int i = 0; i < tracks.size(); i++) {
-            var row = matrix.addArray();
+            List<Double> row = new java.util.ArrayList<>();
             for (int j = 0; j < tracks.size(); j++) {
-                if (source[i] == null || !source[i].equals(source[j])) {
-                    row.addNull();
-                } else {
-                    row.add(cosine(vectors[i], vectors[j]));
-                }
+                row.add(source[i] == null || !source[i].equals(source[j]) ? null : cosine(vectors[i], vectors[j]));
             }
+            matrix.add(row);
         }
-        return out;
+        return new SimilarityMatrix(tracks, embeddings, matrix);
     }
 
     private static double cosine(float[] a, float[] b) {

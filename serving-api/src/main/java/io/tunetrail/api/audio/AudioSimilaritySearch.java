@@ -1,9 +1,7 @@
 package io.tunetrail.api.audio;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.Check;
-import io.tunetrail.api.http.Json;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.audio.embedding.SignalEmbedding;
@@ -23,6 +21,9 @@ public final class AudioSimilaritySearch {
     public static final String SIGNAL = "signal";
     public static final String CATALOG = "catalog_features";
 
+    /** The nearest tracks, and the space that answered: {@code embedding} ({@code signal} or {@code catalog_features}), model, dimension. */
+    public record Neighbours(String embedding, String model, int dimension, String modelVersion, List<RecommendationService.Match> matches) {}
+
     private final AudioAnalysisStore store;
     private final CatalogService catalog;
     private final VectorStore catalogVectors;
@@ -36,7 +37,7 @@ public final class AudioSimilaritySearch {
         this.recommendations = recommendations;
     }
 
-    public ObjectNode search(Principal p, RecommendationService.SimilaritySearchRequest r) {
+    public Neighbours search(Principal p, RecommendationService.SimilaritySearchRequest r) {
         Set<String> exclude = new HashSet<>(r.excludeTrackIds());
         if (r.trackId() != null) {
             catalog.track(p, r.trackId());
@@ -60,32 +61,20 @@ public final class AudioSimilaritySearch {
     }
 
     /** The org's tracks that sound like a clip analysed for this search (not kept), in the signal space. */
-    public ObjectNode byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit) {
+    public Neighbours byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit) {
         return answer(SIGNAL, clip.embedding().model(), clip.embedding().dimension(),
                 store.nearestSignal(p.orgId(), clip.embedding().vector(), limit, Set.of()));
     }
 
-    private ObjectNode catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r) {
+    private Neighbours catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r) {
         RecommendationService.SimilarityResult found = recommendations.similaritySearch(p, r);
-        ObjectNode out = head(CATALOG, found.modelVersion(), catalogVectors.dimension());
-        out.put("model_version", found.modelVersion());
-        var matches = out.putArray("matches");
-        found.matches().forEach(m -> matches.addObject().put("track_id", m.trackId()).put("score", m.score()).put("distance", m.distance()));
-        return out;
+        return new Neighbours(CATALOG, found.modelVersion(), catalogVectors.dimension(), found.modelVersion(),
+                found.matches().stream().map(m -> new RecommendationService.Match(m.trackId(), m.score(), m.distance())).toList());
     }
 
-    private static ObjectNode answer(String embedding, String model, int dimension, List<Neighbour> found) {
-        ObjectNode out = head(embedding, model, dimension);
-        out.put("model_version", model);
-        var matches = out.putArray("matches");
-        found.forEach(n -> matches.addObject().put("track_id", n.trackId()).put("score", n.similarity()).put("distance", n.distance()));
-        return out;
-    }
-
-    private static ObjectNode head(String embedding, String model, int dimension) {
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("embedding", embedding).put("model", model).put("dimension", dimension);
-        return out;
+    private static Neighbours answer(String embedding, String model, int dimension, List<Neighbour> found) {
+        return new Neighbours(embedding, model, dimension, model,
+                found.stream().map(n -> new RecommendationService.Match(n.trackId(), n.similarity(), n.distance())).toList());
     }
 
     /** The vector of a signal search: finite and not all zero (a zero vector has no direction to compare). */
