@@ -117,9 +117,11 @@ public final class OpenApiDocument {
             }
             if (gate.resource() != null) {
                 op.put("x-metered-resource", gate.resource());
-                responses.put("429", Map.of("description", "Quota exhausted (UsageLimitExceeded) or rate limited (Problem); see Retry-After",
-                        "content", Map.of("application/json", Map.of("schema", Map.of("oneOf", List.of(
-                                Map.of("$ref", "#/components/schemas/UsageLimitExceeded"), Map.of("$ref", "#/components/schemas/Problem")))))));
+                // One schema per media type: the two bodies share no required field, so a oneOf of them would match both.
+                responses.put("429", Map.of("description", "Quota exhausted (UsageLimitExceeded, application/json) or rate limited "
+                        + "(Problem, application/problem+json); see Retry-After", "content", Map.of(
+                                "application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/UsageLimitExceeded")),
+                                "application/problem+json", Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")))));
             }
         }
         if (!route.pathParams().isEmpty()) {

@@ -2,9 +2,14 @@ package io.tunetrail.api.docs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.Json;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -164,13 +169,11 @@ final class RecordSchemas {
         }
         Map<String, Object> props = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
-        for (RecordComponent c : raw.getRecordComponents()) {
-            String prop = snake(c.getName());
-            Map<String, Object> schema = schema(c.getGenericType(), bound);
-            boolean omitsNulls = omitsNulls(raw, c);
-            props.put(prop, omitsNulls || c.getType().isPrimitive() ? schema : nullable(schema));
-            if (!omitsNulls || c.getType().isPrimitive()) {
-                required.add(prop);
+        for (Property p : properties(raw)) {
+            Map<String, Object> schema = schema(p.type(), bound);
+            props.put(p.name(), p.omitsNulls() || p.primitive() ? schema : nullable(schema));
+            if (!p.omitsNulls() || p.primitive()) {
+                required.add(p.name());
             }
         }
         Map<String, Object> schema = new LinkedHashMap<>();
@@ -184,14 +187,33 @@ final class RecordSchemas {
         return name;
     }
 
-    /** Whether Jackson leaves the component out when null: {@code @JsonInclude(NON_NULL)} on the record or the component. */
-    private static boolean omitsNulls(Class<?> record, RecordComponent c) {
-        JsonInclude include = c.getAccessor().getAnnotation(JsonInclude.class);
-        if (include == null) {
-            include = record.getAnnotation(JsonInclude.class);
+    /** One property Jackson writes: its wire name, its Java type, and whether it is left out when null. */
+    private record Property(String name, Type type, boolean primitive, boolean omitsNulls) {}
+
+    /**
+     * The properties the API's mapper writes for a type, in its order: a record's components and any other getter
+     * ({@code isUnlimited()}), by their snake_case names. Asked of Jackson itself, so the schema says what is written.
+     */
+    private static List<Property> properties(Class<?> raw) {
+        ObjectMapper mapper = Json.mapper();
+        List<Property> out = new ArrayList<>();
+        for (BeanPropertyDefinition p : mapper.getSerializationConfig().introspect(mapper.constructType(raw)).findProperties()) {
+            AnnotatedMember accessor = p.getAccessor();
+            if (accessor == null || !p.couldSerialize()) {
+                continue;
+            }
+            Type type = accessor.getAnnotated() instanceof Method m ? m.getGenericReturnType()
+                    : accessor.getAnnotated() instanceof Field f ? f.getGenericType() : accessor.getRawType();
+            JsonInclude include = accessor.getAnnotation(JsonInclude.class);
+            if (include == null) {
+                include = raw.getAnnotation(JsonInclude.class);
+            }
+            out.add(new Property(p.getName(), type, accessor.getRawType().isPrimitive(),
+                    include != null && include.value() == JsonInclude.Include.NON_NULL));
         }
-        return include != null && include.value() == JsonInclude.Include.NON_NULL;
+        return out;
     }
+
 
     private static Map<String, Object> nullable(Map<String, Object> schema) {
         Object type = schema.get("type");
@@ -323,10 +345,10 @@ final class RecordSchemas {
 
     private static Map<String, Object> recordExample(Class<?> raw, Map<TypeVariable<?>, Type> bound, int depth) {
         Map<String, Object> body = new LinkedHashMap<>();
-        for (RecordComponent c : raw.getRecordComponents()) {
-            Object value = example(c.getGenericType(), bound, snake(c.getName()), depth + 1);
-            if (value != null || !omitsNulls(raw, c)) {
-                body.put(snake(c.getName()), value);
+        for (Property p : properties(raw)) {
+            Object value = example(p.type(), bound, p.name(), depth + 1);
+            if (value != null || !p.omitsNulls()) {
+                body.put(p.name(), value);
             }
         }
         return body;

@@ -94,6 +94,12 @@ public final class ApiContract {
         }
         String media = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
         JsonNode described = content.get(media);
+        for (Iterator<Map.Entry<String, JsonNode>> it = content.fields(); described == null && it.hasNext();) {
+            Map.Entry<String, JsonNode> declaredType = it.next(); // a key with parameters: "text/plain; version=0.0.4"
+            if (declaredType.getKey().split(";")[0].strip().equalsIgnoreCase(media)) {
+                described = declaredType.getValue();
+            }
+        }
         if (described == null) {
             return List.of(where + " as '" + media + "', but the document declares " + fieldNames(content));
         }
@@ -107,7 +113,8 @@ public final class ApiContract {
             return List.of(where + " with a body that is not JSON: " + e.getMessage());
         }
         String key = method + " " + op.template() + " " + status + " " + media;
-        JsonSchema schema = compiled.computeIfAbsent(key, k -> compile(described.get("schema")));
+        JsonNode declaredSchema = described.get("schema");
+        JsonSchema schema = compiled.computeIfAbsent(key, k -> compile(declaredSchema));
         Set<ValidationMessage> errors = schema.validate(instance);
         return errors.stream().map(e -> where + " " + media + " that does not match the document at '" + e.getInstanceLocation() + "': "
                 + e.getMessage()).sorted().collect(Collectors.toList());
