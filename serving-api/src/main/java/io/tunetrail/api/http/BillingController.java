@@ -18,6 +18,6 @@ public final class BillingController {
     public List<ApiRoute> routes() {
         return List.of(ApiRoute.post(STRIPE_WEBHOOK, Gate.PUBLIC, "Billing",
                 "Stripe webhook (checkout.session.completed, customer.subscription.created|updated|deleted); verified by Stripe-Signature",
-                ctx -> ctx.json(webhooks.handle(ctx.bodyAsBytes(), ctx.header("Stripe-Signature")))).body("StripeEvent"));
+                ctx -> ctx.json(webhooks.handle(ctx.bodyAsBytes(), ctx.header("Stripe-Signature")))).body("StripeEvent").returns(StripeWebhooks.Outcome.class));
     }
 }
