@@ -50,6 +50,11 @@ def table(name):
     return f"{os.environ.get('TUNETRAIL_SQL_DATABASE', 'lake')}.{name}"
 
 
+def every_org():
+    """True for an every-org account (the lake database); false for an org-bound account reading its org's views."""
+    return os.environ.get("TUNETRAIL_SQL_DATABASE", "lake") == "lake"
+
+
 _INTEGERS = {-6, 5, 4, -5}  # java.sql.Types TINYINT, SMALLINT, INTEGER, BIGINT
 _DECIMALS = {6, 7, 8, 2, 3}  # FLOAT, REAL, DOUBLE, NUMERIC, DECIMAL
 _TIMES = {91, 93}  # DATE, TIMESTAMP

@@ -60,8 +60,9 @@ def edges(dag: DAG) -> set[tuple[str, str]]:
 
 
 def test_every_dag_file_is_known_and_loads_without_io():
-    assert DAG_FILES == ["tunetrail_audio_batch", "tunetrail_backfill", "tunetrail_data_quality", "tunetrail_nightly",
-                         "tunetrail_streaming_health", "tunetrail_training_requests"]
+    assert DAG_FILES == ["tunetrail_audio_batch", "tunetrail_backfill", "tunetrail_billing_sync",
+                         "tunetrail_data_quality", "tunetrail_nightly", "tunetrail_streaming_health",
+                         "tunetrail_training_requests"]
     for name in DAG_FILES:
         dag = load(name)
         assert dag.dag_id == name
@@ -175,6 +176,20 @@ def test_training_requests_hands_the_queue_to_the_worker_and_waits_one_run_at_a_
     assert dag.schedule == timedelta(minutes=10)
     assert dag.max_active_runs == 1
     assert [t.bash_command for t in dag.tasks] == ["./tunetrail worker --once --id airflow-{{ ts_nodash }}"]
+
+
+def test_billing_sync_sends_closed_days_after_the_nightly_landing_then_reconciles():
+    dag = load("tunetrail_billing_sync")
+    nightly = load("tunetrail_nightly")
+    assert nightly.schedule == "0 2 * * *" and dag.schedule == "0 5 * * *", "the sync follows the nightly landing"
+    assert dag.max_active_runs == 1 and dag.catchup is False
+    assert [t.bash_command for t in dag.tasks] == ["./tunetrail billing sync", "./tunetrail billing reconcile"]
+    assert edges(dag) == {("sync", "reconcile")}
+    sync = dag.get_task("sync")
+    # A retried sync sends nothing twice, so retrying is safe.
+    assert sync.retries == 3 and sync.retry_exponential_backoff
+    assert sync.env["TUNETRAIL_POSTGRES_HOST"] == "{{ conn.tunetrail_postgres.host }}"
+    assert dag.deadline
 
 
 def test_data_quality_has_one_task_per_java_check_named_after_it():

@@ -31,9 +31,7 @@ import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
-import io.tunetrail.store.alerts.AlertRecorder;
 import io.tunetrail.store.alerts.CostCapAlerts;
-import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -258,7 +256,8 @@ public final class BatchJobsMain {
     private static Map<String, Object> land(SparkSession spark, PlatformConfig config) {
         try (HikariDataSource db = Database.connect(config, 2)) {
             LandResult result = new KafkaToDeltaLander(spark, LanderSettings.from(config),
-                    new UsageLedgerPublisher(spark, db), haltBeforeLedger()).landAll();
+                    new UsageLedgerPublisher(spark, db, CostCapAlerts.alertingMeter(db, PlanCatalog.load(), CostCatalog.load(), Clock.systemUTC())),
+                    haltBeforeLedger()).landAll();
             result.tables().forEach(t -> System.out.println(t.summary()));
             System.out.println(result.ledgerSummary());
             return result.asMap();
@@ -292,9 +291,8 @@ public final class BatchJobsMain {
 
     /** The nightly run's cost meter; the cost cap's thresholds it crosses are alerted from here (CostCapAlerts). */
     private static ChainCosts chainCosts(SparkSession spark, NightlyContext context) {
-        return new ChainCosts(SparkCpuMeter.attach(spark), new CostMeter(context.dataSource(), PlanCatalog.load(), CostCatalog.load(),
-                Clock.systemUTC(), new CostCapAlerts(new AlertRecorder(context.dataSource(), Clock.systemUTC()), Clock.systemUTC())),
-                System.err::println);
+        return new ChainCosts(SparkCpuMeter.attach(spark), CostCapAlerts.alertingMeter(context.dataSource(), PlanCatalog.load(), CostCatalog.load(),
+                Clock.systemUTC()), System.err::println);
     }
 
     /** Each step of the chain as a {@link ChainProgress#LINE_PREFIX} line on stdout, which the CLI draws. */

@@ -8,7 +8,6 @@ import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
-import io.tunetrail.store.alerts.AlertRecorder;
 import io.tunetrail.store.alerts.CostCapAlerts;
 import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.jobs.JobKind;
@@ -58,8 +57,7 @@ final class WorkerMode {
     static List<JobKind> kinds(SparkSession spark, PlatformConfig config, HikariDataSource db, JobWorker.Options options) {
         PlanCatalog plans = PlanCatalog.load();
         TrainingQueue queue = new TrainingQueue(db, plans, options.id(), options.lease(), options.backoff());
-        CostMeter costs = new CostMeter(db, plans, CostCatalog.load(), Clock.systemUTC(),
-                new CostCapAlerts(new AlertRecorder(db, Clock.systemUTC()), Clock.systemUTC()));
+        CostMeter costs = CostCapAlerts.alertingMeter(db, plans, CostCatalog.load(), Clock.systemUTC());
         return List.of(new TrainingJobKind(spark, new TrainingRequests(spark, config, System.out::println), queue, db,
                 SparkCpuMeter.attach(spark), costs));
     }

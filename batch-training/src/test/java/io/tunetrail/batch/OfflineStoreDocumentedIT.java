@@ -29,6 +29,7 @@ import io.tunetrail.store.audio.TrackAudioStore;
 import io.tunetrail.store.testing.ClickTracks;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.RedisNamespace;
+import io.tunetrail.store.usage.ApiRefusals;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,10 @@ class OfflineStoreDocumentedIT {
                         Instant.parse("2026-03-02T10:00:00Z").plusSeconds(i), "req-" + i));
             }
         }
+        // Refused calls as the API adds them to PostgreSQL: beside key-1's metered calls, and a key refused only.
+        new ApiRefusals(DB.dataSource()).add(List.of(
+                new ApiRefusals.Count(org, java.time.LocalDate.of(2026, 3, 2), "key-1", "api_calls", "rate_limited", 429, 3),
+                new ApiRefusals.Count(org, java.time.LocalDate.of(2026, 3, 2), "key-2", "api_calls", "plan_feature:advanced_analytics", 402, 1)));
         new KafkaToDeltaLander(spark, LanderSettings.from(config).withStoreRoot(store.toString()),
                 new UsageLedgerPublisher(spark, DB.dataSource())).landAll();
 
@@ -160,7 +165,7 @@ class OfflineStoreDocumentedIT {
     void theMartsHoldTheRunsFigures() {
         assertThat(result.job(MartsJob.NAME).outputVersions())
                 .containsKeys("mart_listening_daily", "mart_usage_daily", "mart_model_quality", "mart_listener_retention",
-                        "mart_costs_daily", "mart_revenue_monthly");
+                        "mart_costs_daily", "mart_revenue_monthly", MartsJob.ARMS);
         OfflineTables tables = new OfflineTables(spark, store.toString());
         long plays = spark.read().format("delta").load(tables.location("interactions"))
                 .filter(col("event_type").isin("play", "complete", "skip"))
@@ -171,7 +176,8 @@ class OfflineStoreDocumentedIT {
         List<Row> usage = spark.read().format("delta").load(tables.location("mart_usage_daily"))
                 .orderBy("api_key_id").collectAsList();
         assertThat(usage).extracting(r -> r.getAs("api_key_id") + " " + r.getAs("requests") + " " + r.getAs("units")
-                + " " + r.getAs("plan_id")).containsExactly("key-0 2 4 " + plan(org), "key-1 1 2 " + plan(org));
+                + " " + r.getAs("plan_id") + " " + r.getAs("refused_402") + " " + r.getAs("refused_429"))
+                .containsExactly("key-0 2 4 " + plan(org) + " 0 0", "key-1 1 2 " + plan(org) + " 0 3", "key-2 0 0 " + plan(org) + " 1 0");
         assertThat(spark.read().format("delta").load(tables.location("mart_model_quality"))
                 .filter(col("recommender").equalTo("als")).filter(col("ndcg_vs_baseline").isNotNull()).count()).isPositive();
     }

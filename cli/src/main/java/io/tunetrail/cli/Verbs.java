@@ -27,6 +27,7 @@ final class Verbs {
                 new PeekCommand(),
                 new io.tunetrail.cli.serve.ServeCommand(),
                 new io.tunetrail.cli.serve.AdminCommand(),
+                new io.tunetrail.cli.serve.BillingCommand(),
                 new io.tunetrail.cli.sql.SqlCommand(),
                 new io.tunetrail.cli.sql.NotebooksCommand(),
                 new io.tunetrail.cli.chaos.ChaosCommand(),

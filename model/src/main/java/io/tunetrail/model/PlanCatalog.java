@@ -123,7 +123,11 @@ public final class PlanCatalog {
         public static final CostCaps NONE = new CostCaps(null, false);
     }
 
-    /** One plan of the catalog. {@code monthlyPriceUsd}: the list price of a month, null when the plan is not sold. */
+    /**
+     * One plan of the catalog. {@code monthlyPriceUsd}: the list price of a month, null when the plan is not sold.
+     * {@code stripeMeteredPrices}: per usage-ledger resource, the Stripe metered price its subscription carries (the
+     * resources the billing meter sync reports); empty when the plan bills no usage.
+     */
     public record Plan(
             String id,
             String displayName,
@@ -139,7 +143,8 @@ public final class PlanCatalog {
             Canary canary,
             CostCaps costCaps,
             List<Integer> alertThresholds,
-            Double monthlyPriceUsd) {
+            Double monthlyPriceUsd,
+            Map<String, String> stripeMeteredPrices) {
 
         public boolean hasFeature(String feature) {
             return features.contains(feature);
@@ -162,6 +167,7 @@ public final class PlanCatalog {
     private final Map<String, ModelFamily> families;
     private final Map<String, Plan> plans;
     private final Map<String, Plan> plansByStripePrice;
+    private final Set<String> meteredPrices;
 
     private PlanCatalog(String upgradeUrl, String subscriptionEndedPlan, Map<String, String> featureDescriptions,
             Map<String, ModelFamily> families, Map<String, Plan> plans) {
@@ -179,6 +185,18 @@ public final class PlanCatalog {
                 }
             }
         }
+        Set<String> metered = new java.util.HashSet<>();
+        for (Plan plan : plans.values()) {
+            for (Map.Entry<String, String> m : plan.stripeMeteredPrices().entrySet()) {
+                // A metered price never buys a plan: the webhooks pick the plan from the subscription's flat price.
+                if (byPrice.containsKey(m.getValue())) {
+                    throw PlanCatalogReader.invalid("plans." + plan.id() + ".stripe_metered_prices." + m.getKey(), "price '" + m.getValue()
+                            + "' is a plan's price under stripe_price_ids; a metered price must be a price of its own");
+                }
+                metered.add(m.getValue());
+            }
+        }
+        this.meteredPrices = Collections.unmodifiableSet(metered);
         this.plansByStripePrice = Collections.unmodifiableMap(byPrice);
         Plan ended = plans.get(subscriptionEndedPlan);
         if (ended == null || !"cloud".equals(ended.edition())) {
@@ -240,6 +258,11 @@ public final class PlanCatalog {
     /** The plan a Stripe price buys, for billing webhooks. */
     public Optional<Plan> planForStripePrice(String priceId) {
         return Optional.ofNullable(plansByStripePrice.get(priceId));
+    }
+
+    /** Whether a Stripe price is one of the plans' metered (usage) prices, which say nothing about the plan. */
+    public boolean isMeteredStripePrice(String priceId) {
+        return meteredPrices.contains(priceId);
     }
 
     /** The model families of the ladder, in catalog order. */

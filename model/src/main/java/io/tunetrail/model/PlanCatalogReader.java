@@ -29,7 +29,7 @@ final class PlanCatalogReader {
     private static final Set<String> ROOT_KEYS = Set.of("upgrade_url", "subscription_ended_plan", "model_families", "features", "plans");
     private static final Set<String> PLAN_KEYS = Set.of("display_name", "edition", "features", "limits", "rate_limit", "model_families",
             "model_policy", "canary", "priority", "concurrency", "cost_caps", "alerts", "stripe_price_ids",
-            "monthly_price_usd");
+            "monthly_price_usd", "stripe_metered_prices");
     private static final Set<String> LIMIT_KEYS = Set.of("per_day", "per_month", "max");
     private static final Set<String> RATE_KEYS = Set.of("requests_per_minute", "requests_per_second", "burst", "org_requests_per_minute", "org_burst");
     private static final Set<String> FAMILY_KEYS = Set.of("tier", "lineage", "description");
@@ -101,7 +101,30 @@ final class PlanCatalogReader {
                 policy(node, path), List.copyOf(strings(node, path, "stripe_price_ids")), priority(node, path),
                 concurrency(node, path), List.copyOf(names(node, path, "model_families", knownFamilies, "model_families")),
                 canary(node.get("canary"), path + ".canary"), costCaps(node.get("cost_caps"), path + ".cost_caps"),
-                alerts(node.get("alerts"), path + ".alerts"), number(node, path, "monthly_price_usd", 0, Double.MAX_VALUE));
+                alerts(node.get("alerts"), path + ".alerts"), number(node, path, "monthly_price_usd", 0, Double.MAX_VALUE),
+                meteredPrices(node.get("stripe_metered_prices"), path + ".stripe_metered_prices"));
+    }
+
+    /** Resource → Stripe metered price; the resource is a usage-ledger resource name. */
+    private static Map<String, String> meteredPrices(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw invalid(path, "must be a mapping of resource to Stripe price, such as { api_calls: price_pro_api_calls }");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().matches("[a-z][a-z0-9_]{0,63}")) {
+                throw invalid(path + "." + e.getKey(), "is not a resource name (lower-case letters, digits, underscores)");
+            }
+            if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                throw invalid(path + "." + e.getKey(), "must be a Stripe price id");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     private static Map<String, Limit> limits(JsonNode plan, String planPath) {

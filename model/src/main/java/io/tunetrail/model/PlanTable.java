@@ -45,6 +45,8 @@ public final class PlanTable {
         lines.add(row(plans, "job priority / concurrency", p -> lower(p.priority()) + " / " + p.concurrency()));
         lines.add(row(plans, "list price per month", p -> p.monthlyPriceUsd() == null ? "–"
                 : String.format(Locale.ROOT, "$%,.0f", p.monthlyPriceUsd())));
+        lines.add(row(plans, "usage billed per day (Stripe meters)", p -> p.stripeMeteredPrices().isEmpty() ? "–"
+                : String.join(", ", p.stripeMeteredPrices().keySet())));
         lines.add(row(plans, "monthly cost cap", p -> p.costCaps().monthlyUsd() == null ? "none"
                 : String.format(Locale.ROOT, "$%,.0f", p.costCaps().monthlyUsd()) + (p.costCaps().hardStop() ? ", hard stop" : ", alert only")));
         lines.add(row(plans, "alerts at", p -> String.join(" / ", p.alertThresholds().stream().map(t -> t + "%").toList())));

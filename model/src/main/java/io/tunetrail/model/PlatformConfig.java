@@ -88,6 +88,22 @@ public final class PlatformConfig {
             "Largest request body the API accepts, in bytes; larger ones get 413.");
     public static final Key API_STRIPE_MAX_BODY_BYTES = key("api.stripe.max-body-bytes", "262144",
             "Largest body the Stripe webhook route reads, in bytes; Stripe's events are a few KB, so a bigger body is refused with 413 early.");
+    public static final Key API_STRIPE_API_KEY = key("api.stripe.api-key", "",
+            "Secret API key (sk_... or rk_...) the platform calls Stripe with: checkout and portal sessions, billing meter events and their reconciliation; empty turns them off (503 billing_not_configured). Never logged.");
+    public static final Key API_STRIPE_API_BASE = key("api.stripe.api-base", "https://api.stripe.com",
+            "Base address of Stripe's API; tests point it at a local stand-in server on 127.0.0.1.");
+    public static final Key API_STRIPE_METERS = key("api.stripe.meters", "api_calls=tunetrail_api_calls,audio_analysis=tunetrail_audio_analysis,model_training=tunetrail_model_training",
+            "The Stripe billing meter (its event_name) each usage-ledger resource is reported to: resource=event_name,... A resource without a meter is not reported.");
+    public static final Key API_STRIPE_MAX_ATTEMPTS = key("api.stripe.max-attempts", "4",
+            "Attempts of one Stripe call before it counts as failed (connection errors, 409, 429 and 5xx are retried; other 4xx are not).");
+    public static final Key API_STRIPE_RETRY_BASE_MS = key("api.stripe.retry-base-ms", "500",
+            "Wait before the second attempt of a Stripe call (ms); each further attempt waits twice as long.");
+    public static final Key API_STRIPE_TIMEOUT_MS = key("api.stripe.timeout-ms", "10000",
+            "Connect and read timeout of one Stripe call (ms).");
+    public static final Key API_CANARY_MIN_JUDGEMENTS = key("api.canary.min-judgements", "100",
+            "Judgements (plays, skips and likes of served items) each arm of a model canary needs by the end of its period for a decision on the figures; with fewer the period is extended once, then the canary is rolled back.");
+    public static final Key API_CANARY_DECIDE_INTERVAL_SECONDS = key("api.canary.decide-interval-seconds", "60",
+            "How often the API decides the canaries whose period is over and announces newer model versions to pinned orgs (seconds).");
     public static final Key API_METRICS_TOKEN = key("api.metrics.token", "",
             "Bearer token GET /metrics requires (Prometheus text); empty turns /metrics off.");
     public static final Key API_POSTGRES_STATEMENT_TIMEOUT_MS = key("api.postgres.statement-timeout-ms", "5000",
@@ -434,7 +450,8 @@ public final class PlatformConfig {
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
                 SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS,
-                WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS)) {
+                WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS, API_CANARY_MIN_JUDGEMENTS,
+                API_CANARY_DECIDE_INTERVAL_SECONDS, API_STRIPE_MAX_ATTEMPTS, API_STRIPE_TIMEOUT_MS)) {
             if (getInt(key) < 1) {
                 throw new IllegalArgumentException(describe(key) + " must be at least 1");
             }

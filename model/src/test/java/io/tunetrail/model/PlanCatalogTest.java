@@ -123,6 +123,34 @@ class PlanCatalogTest {
     }
 
     @Test
+    void meteredPricesArePricesOfTheirOwnPerLedgerResource() {
+        assertThat(catalog.plan("free").stripeMeteredPrices()).isEmpty();
+        assertThat(catalog.plan("pro").stripeMeteredPrices()).containsKeys("api_calls", "audio_analysis");
+        String metered = catalog.plan("pro").stripeMeteredPrices().get("api_calls");
+        assertThat(catalog.isMeteredStripePrice(metered)).isTrue();
+        assertThat(catalog.planForStripePrice(metered)).as("a metered price never buys a plan").isEmpty();
+        assertThat(catalog.isMeteredStripePrice("price_pro_monthly")).isFalse();
+        assertThatThrownBy(() -> parse("""
+                subscription_ended_plan: basic
+                features: { a: A }
+                plans:
+                  basic: { features: [a], stripe_price_ids: [p1], stripe_metered_prices: { api_calls: p1 } }
+                """)).hasMessageContaining("plans.basic.stripe_metered_prices.api_calls: price 'p1' is a plan's price");
+        assertThatThrownBy(() -> parse("""
+                subscription_ended_plan: basic
+                features: { a: A }
+                plans:
+                  basic: { features: [a], stripe_metered_prices: { API-Calls: p2 } }
+                """)).hasMessageContaining("plans.basic.stripe_metered_prices.API-Calls: is not a resource name");
+        assertThatThrownBy(() -> parse("""
+                subscription_ended_plan: basic
+                features: { a: A }
+                plans:
+                  basic: { features: [a], stripe_metered_prices: [p2] }
+                """)).hasMessageContaining("plans.basic.stripe_metered_prices: must be a mapping");
+    }
+
+    @Test
     void unknownPlanNamesTheKnownOnes() {
         assertThatThrownBy(() -> catalog.plan("gold")).hasMessageContaining("gold").hasMessageContaining("starter");
     }

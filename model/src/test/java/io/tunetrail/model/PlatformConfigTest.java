@@ -46,6 +46,8 @@ class PlatformConfigTest {
                 .hasMessageContaining("redis.port").hasMessageContaining("TUNETRAIL_REDIS_PORT").hasMessageContaining("six");
         assertThatThrownBy(() -> PlatformConfig.load(Map.of("TUNETRAIL_HOME", home.toString(), "TUNETRAIL_API_PORT", "70000"), Map.of()))
                 .hasMessageContaining("api.port");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("TUNETRAIL_HOME", home.toString(), "TUNETRAIL_API_CANARY_MIN_JUDGEMENTS", "0"),
+                Map.of())).hasMessageContaining("api.canary.min-judgements").hasMessageContaining("at least 1");
         Files.writeString(home.resolve("tunetrail.properties"), "redis.prot=1\n");
         assertThatThrownBy(() -> PlatformConfig.load(Map.of("TUNETRAIL_HOME", home.toString()), Map.of()))
                 .hasMessageContaining("redis.prot");

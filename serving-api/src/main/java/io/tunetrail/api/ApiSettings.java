@@ -1,6 +1,7 @@
 package io.tunetrail.api;
 
 import io.tunetrail.api.audio.AudioSettings;
+import io.tunetrail.api.billing.StripeSettings;
 import io.tunetrail.api.webhook.HostResolver;
 import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.model.PlanCatalog;
@@ -18,9 +19,35 @@ import io.tunetrail.model.PlatformConfig;
  * @param stripeMaxBodyBytes the Stripe webhook's own, smaller body limit
  * @param metricsToken  the bearer token {@code /metrics} requires; blank: metrics are not served
  * @param audio         limits, pool and store of audio analysis
+ * @param stripe        how checkout and portal sessions call Stripe (off without an API key)
+ * @param canary        how much feedback a canary decision needs and how often canaries are decided
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio) {
+        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio, StripeSettings stripe, Canary canary) {
+
+    /** Without the webhook signing secret and the metrics token: settings end up in logs and error reports. */
+    @Override
+    public String toString() {
+        return "ApiSettings[plans=" + plans + ", stripeWebhookSecret=" + hidden(stripeWebhookSecret) + ", maxBodyBytes=" + maxBodyBytes
+                + ", keyCacheMillis=" + keyCacheMillis + ", webhookDispatchMillis=" + webhookDispatchMillis + ", webhooks=" + webhooks
+                + ", keyCacheMaxEntries=" + keyCacheMaxEntries + ", stripeMaxBodyBytes=" + stripeMaxBodyBytes + ", metricsToken="
+                + hidden(metricsToken) + ", audio=" + audio + ", stripe=" + stripe + ", canary=" + canary + "]";
+    }
+
+    private static String hidden(String secret) {
+        return secret == null || secret.isEmpty() ? "(none)" : "(set)";
+    }
+
+    /** Judgements each canary arm needs for a decision on the figures, and how often this instance decides. */
+    public record Canary(long minJudgements, java.time.Duration decideEvery) {
+        public static final Canary DEFAULT = new Canary(Long.parseLong(PlatformConfig.API_CANARY_MIN_JUDGEMENTS.defaultValue()),
+                java.time.Duration.ofSeconds(Long.parseLong(PlatformConfig.API_CANARY_DECIDE_INTERVAL_SECONDS.defaultValue())));
+
+        static Canary from(PlatformConfig config) {
+            return new Canary(config.getInt(PlatformConfig.API_CANARY_MIN_JUDGEMENTS),
+                    java.time.Duration.ofSeconds(config.getInt(PlatformConfig.API_CANARY_DECIDE_INTERVAL_SECONDS)));
+        }
+    }
 
     /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis) {
@@ -39,19 +66,32 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
     public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
             WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken) {
         this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries, stripeMaxBodyBytes,
-                metricsToken, AudioSettings.defaults(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tunetrail-audio")));
+                metricsToken, AudioSettings.defaults(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tunetrail-audio")),
+                StripeSettings.OFF, Canary.DEFAULT);
     }
 
     /** These settings with other webhook settings. */
     public ApiSettings withWebhooks(WebhookSettings newWebhooks) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, newWebhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken, audio);
+                stripeMaxBodyBytes, metricsToken, audio, stripe, canary);
+    }
+
+    /** These settings calling Stripe with other settings. */
+    public ApiSettings withStripe(StripeSettings newStripe) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken, audio, newStripe, canary);
+    }
+
+    /** These settings with other canary settings. */
+    public ApiSettings withCanary(Canary newCanary) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken, audio, stripe, newCanary);
     }
 
     /** These settings with other audio analysis settings. */
     public ApiSettings withAudio(AudioSettings newAudio) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken, newAudio);
+                stripeMaxBodyBytes, metricsToken, newAudio, stripe, canary);
     }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
@@ -59,6 +99,7 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
                 config.getInt(PlatformConfig.API_MAX_BODY_BYTES), config.getInt(PlatformConfig.API_KEY_CACHE_MS),
                 config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config),
                 config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES), config.getInt(PlatformConfig.API_STRIPE_MAX_BODY_BYTES),
-                config.get(PlatformConfig.API_METRICS_TOKEN), AudioSettings.from(config));
+                config.get(PlatformConfig.API_METRICS_TOKEN), AudioSettings.from(config), StripeSettings.from(config),
+                Canary.from(config));
     }
 }

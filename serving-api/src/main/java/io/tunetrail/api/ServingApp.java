@@ -33,6 +33,7 @@ import io.tunetrail.api.http.ModelsController;
 import io.tunetrail.api.http.OperatorController;
 import io.tunetrail.api.http.UsageAnalyticsController;
 import io.tunetrail.api.http.WebhooksController;
+import io.tunetrail.api.limits.RefusalCounter;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.ops.ApiMetrics;
 import io.tunetrail.api.ops.Readiness;
@@ -59,6 +60,7 @@ import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.costs.CostCap;
 import io.tunetrail.store.costs.OrgCosts;
 import io.tunetrail.store.online.RedisOnlineStore;
+import io.tunetrail.store.usage.ApiRefusals;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelSwitch;
 import io.tunetrail.store.registry.TrainingQueue;
@@ -93,11 +95,12 @@ public final class ServingApp {
     private static final io.javalin.config.Key<List<ApiRoute>> ROUTES = new io.javalin.config.Key<>("tunetrail.routes");
     private static final io.javalin.config.Key<UsageLimiter> LIMITER = new io.javalin.config.Key<>("tunetrail.limiter");
     private static final io.javalin.config.Key<AlertWriter> ALERTS = new io.javalin.config.Key<>("tunetrail.alerts");
+    private static final io.javalin.config.Key<RefusalCounter> REFUSALS = new io.javalin.config.Key<>("tunetrail.refusals");
+    /** How often this instance adds its counted refusals to PostgreSQL: what a crash can lose. */
+    private static final long REFUSALS_FLUSH_SECONDS = 10;
     private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
     private static final io.javalin.config.Key<AudioAnalysisService> AUDIO = new io.javalin.config.Key<>("tunetrail.audio");
     private static final io.javalin.config.Key<java.util.function.Supplier<Map<String, Object>>> DOCUMENT = new io.javalin.config.Key<>("tunetrail.openapi");
-    /** How often this instance decides the canaries whose period is over (each decision locks its canary: instances may race). */
-    private static final long CANARY_DECIDE_SECONDS = 60;
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -123,6 +126,8 @@ public final class ServingApp {
             java.util.Map.entry("CreateWebhookRequest", WebhookService.CreateWebhookRequest.class),
             java.util.Map.entry("CreateExperimentRequest", ExperimentService.CreateExperimentRequest.class),
             java.util.Map.entry("FlagRequest", FlagService.FlagRequest.class),
+            java.util.Map.entry("CheckoutRequest", io.tunetrail.api.billing.BillingSessions.CheckoutRequest.class),
+            java.util.Map.entry("PortalRequest", io.tunetrail.api.billing.BillingSessions.PortalRequest.class),
             java.util.Map.entry("StripeEvent", java.util.Map.class));
 
     /** How long /ready waits for each backing service. */
@@ -151,8 +156,9 @@ public final class ServingApp {
         WebhookService webhooks = new WebhookService(sql, clock, settings.webhooks());
         AlertStore alertStore = new AlertStore(sql, clock);
         AlertWriter alertWriter = new AlertWriter(alertStore::record);
+        RefusalCounter refusals = new RefusalCounter(new ApiRefusals(stores.dataSource())::add, clock);
         AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics,
-                new ThresholdAlerts(alertWriter::offer));
+                new ThresholdAlerts(alertWriter::offer), refusals);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
@@ -177,7 +183,7 @@ public final class ServingApp {
         routes.addAll(new DataController(recommendations, catalogService, interactions, feedback, usage).routes());
         ModelSwitch modelSwitch = new ModelSwitch(stores.dataSource(), registry, online, ModelService::audit);
         io.tunetrail.store.registry.ModelCanaries canaries = new io.tunetrail.store.registry.ModelCanaries(stores.dataSource(), registry,
-                modelSwitch, online, clock, io.tunetrail.store.registry.ModelCanaries.MIN_JUDGED);
+                modelSwitch, online, clock, settings.canary().minJudgements());
         io.tunetrail.api.service.VersionAvailableAnnouncer versionsAvailable = new io.tunetrail.api.service.VersionAvailableAnnouncer(sql, webhooks);
         routes.addAll(new io.tunetrail.api.http.CanaryController(new io.tunetrail.api.service.CanaryService(canaries)).routes());
         routes.addAll(new ModelsController(new ModelService(registry, modelSwitch,
@@ -207,7 +213,8 @@ public final class ServingApp {
         routes.addAll(new io.tunetrail.api.http.AudioJobsController(batches, audioJobs, settings.audio().maxBytes(),
                 settings.audio().batch().maxFiles()).routes());
         StripeWebhooks stripe = new StripeWebhooks(sql, settings.plans(), authenticator, settings.stripeWebhookSecret(), webhooks);
-        routes.addAll(new BillingController(stripe).routes());
+        routes.addAll(new BillingController(stripe, new io.tunetrail.api.billing.BillingSessions(sql, settings.plans(),
+                new io.tunetrail.api.billing.StripeApi(settings.stripe()))).routes());
         metrics.bind(stores.events());
         metrics.bind(stores.dataSource());
         metrics.bind(limiter);
@@ -250,6 +257,7 @@ public final class ServingApp {
             config.appData(ROUTES, List.copyOf(routes));
             config.appData(LIMITER, limiter);
             config.appData(ALERTS, alertWriter);
+            config.appData(REFUSALS, refusals);
             // Queued batch files, those of earlier runs included, are claimed once the API serves.
             config.events.serverStarted(batches::start);
             config.appData(CANARIES, canaries);
@@ -262,6 +270,7 @@ public final class ServingApp {
                 alertWriter.close();
                 webhooks.close();
                 flush(authenticator);
+                flush(refusals);
             });
             config.events.serverStopped(() -> {
                 readiness.close();
@@ -269,12 +278,15 @@ public final class ServingApp {
             });
         });
         background.scheduleWithFixedDelay(() -> flush(authenticator), 10, 10, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> flush(refusals), REFUSALS_FLUSH_SECONDS, REFUSALS_FLUSH_SECONDS, TimeUnit.SECONDS);
         // Quota, limiter and ledger keys carry no TTL, so Redis's volatile-lru never evicts them; past periods go here.
         io.tunetrail.store.online.RedisRetention retention = new io.tunetrail.store.online.RedisRetention(stores.jedis(), stores.redisWhere());
         background.scheduleWithFixedDelay(() -> prune(retention, clock), 60, 60, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> reconcile(limiter), 1, 1, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), CANARY_DECIDE_SECONDS, CANARY_DECIDE_SECONDS, TimeUnit.SECONDS);
+        // Each decision locks its canary, so instances deciding at once may race safely.
+        long decideSeconds = settings.canary().decideEvery().toSeconds();
+        background.scheduleWithFixedDelay(() -> decideCanaries(canaries), decideSeconds, decideSeconds, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> announce(versionsAvailable), decideSeconds, decideSeconds, TimeUnit.SECONDS);
         if (settings.webhookDispatchMillis() > 0) {
             background.scheduleWithFixedDelay(() -> dispatch(webhooks), settings.webhookDispatchMillis(), settings.webhookDispatchMillis(),
                     TimeUnit.MILLISECONDS);
@@ -317,6 +329,11 @@ public final class ServingApp {
     /** The app's OpenAPI document, as {@code /api/docs} serves it (a build writes it to a file for client generation). */
     public static Map<String, Object> openApiDocument(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(DOCUMENT).get();
+    }
+
+    /** The app's refusal counter (tests flush it instead of waiting for the schedule). */
+    public static RefusalCounter refusals(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(REFUSALS);
     }
 
     /** The app's canaries (tests decide due canaries through them instead of waiting for the schedule). */
@@ -376,6 +393,15 @@ public final class ServingApp {
             authenticator.flushLastUsed();
         } catch (RuntimeException e) {
             LOG.warn("could not record API key last use: {}", e.getMessage());
+        }
+    }
+
+    private static void flush(RefusalCounter refusals) {
+        try {
+            refusals.flush();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: log and keep the schedule.
+            LOG.warn("could not count refused API calls: {}", e.getMessage());
         }
     }
 }

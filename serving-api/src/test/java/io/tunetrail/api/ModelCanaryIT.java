@@ -181,6 +181,21 @@ class ModelCanaryIT {
     }
 
     @Test
+    void theMinimumJudgementsComeFromTheConfiguration() {
+        Org org = proOrg("canary-config");
+        // api.canary.min-judgements = 1: one like in each arm decides on the figures (the default, 100, would extend it).
+        Javalin app = stack.app(s -> s.withCanary(new ApiSettings.Canary(1, Duration.ofSeconds(60))));
+        JavalinTest.test(app, (server, client) -> {
+            long id = ServingApp.canaries(app).promoteOrStart(candidateId(org.id())).canaryId();
+            CanarySplit split = CanarySplit.of(org.id(), id, "1.1", 10);
+            feedback(client, org, LISTENERS.stream().filter(split::servesCandidate).findFirst().orElseThrow(), "1.1", 1, 0);
+            feedback(client, org, LISTENERS.stream().filter(u -> !split.servesCandidate(u)).findFirst().orElseThrow(), "1.0", 1, 0);
+            List<ModelCanaries.Decision> decided = decideDue(app, org.id());
+            assertThat(decided).singleElement().satisfies(d -> assertThat(d.result()).as(d.reason()).isEqualTo("promoted"));
+        });
+    }
+
+    @Test
     void aWorseOutcomeIsRolledBackAndTheActiveVersionServesEveryone() {
         Org org = proOrg("canary-worse");
         Javalin app = stack.app();

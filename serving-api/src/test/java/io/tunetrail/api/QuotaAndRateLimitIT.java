@@ -203,4 +203,64 @@ class QuotaAndRateLimitIT {
             assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u1", key).status()).as("premium ML still gated").isEqualTo(402);
         });
     }
+
+    @Test
+    void refusalsAreCountedPerOrgDayKeyRouteClassAndReasonAndAddedToPostgresInBatches() {
+        Instant now = today(14);
+        stack.clock.set(now);
+        String org = stack.org("refusals", "starter");
+        String key = stack.key(org, "read");
+        String bystanderOrg = stack.org("refusals-other", "starter");
+        String bystander = stack.key(bystanderOrg, "read");
+        io.javalin.Javalin app = stack.app();
+        JavalinTest.test(app, (server, client) -> {
+            // advanced_analytics is not in starter: 402, on a route metering api_calls.
+            assertThat(get(client, "/api/v1/ml/tracks/similarity-matrix?track_ids=a,b", key).status()).isEqualTo(402);
+            for (int i = 0; i < 60; i++) {
+                assertThat(get(client, METERED, key).status()).isEqualTo(200);
+            }
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            assertThat(get(client, METERED, bystander).status()).as("admitted calls are no refusals").isEqualTo(200);
+
+            // The app also flushes every 10 s (on a loaded machine that may come first): totals, not batches, are checked.
+            ServingApp.refusals(app).flush();
+            assertThat(refusalRows(org)).containsExactly(
+                    TODAY + " api_calls plan_feature:advanced_analytics 402 x1",
+                    TODAY + " api_calls rate_limited 429 x2");
+            assertThat(ServingApp.refusals(app).flush()).as("a flush writes each refusal once").isZero();
+
+            assertThat(get(client, METERED, key).status()).isEqualTo(429);
+            ServingApp.refusals(app).flush();
+            assertThat(refusalRows(org)).contains(TODAY + " api_calls rate_limited 429 x3");
+            assertThat(refusalRows(bystanderOrg)).isEmpty();
+        });
+    }
+
+    @Test
+    void refusalsAFlushCouldNotWriteAreKeptForTheNextOne() {
+        String org = stack.org("refusals-down", "starter");
+        Instant now = today(15);
+        // PostgreSQL down: a pool that was closed refuses every connection, as the real store meets it.
+        com.zaxxer.hikari.HikariDataSource closed = io.tunetrail.store.Database.connect(stack.db.config(), 1);
+        closed.close();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.tunetrail.store.usage.ApiRefusals live = new io.tunetrail.store.usage.ApiRefusals(stack.db.dataSource());
+        io.tunetrail.store.usage.ApiRefusals dead = new io.tunetrail.store.usage.ApiRefusals(closed);
+        io.tunetrail.api.limits.RefusalCounter counter = new io.tunetrail.api.limits.RefusalCounter(
+                counts -> (down.get() ? dead : live).add(counts), stack.clock);
+        counter.limited(org, "key_a", "api_calls", io.tunetrail.api.limits.UsageLimiter.Outcome.DAY_QUOTA, now);
+        counter.limited(org, "key_a", "api_calls", io.tunetrail.api.limits.UsageLimiter.Outcome.DAY_QUOTA, now);
+        assertThat(counter.flush()).as("nothing written while PostgreSQL is down").isZero();
+        counter.planModelFamily(org, "key_a", "api_calls", now);
+        down.set(false);
+        assertThat(counter.flush()).isEqualTo(3);
+        assertThat(refusalRows(org)).containsExactly(TODAY + " api_calls day_quota 429 x2", TODAY + " api_calls plan_model_family 402 x1");
+    }
+
+    private static List<String> refusalRows(String org) {
+        return stack.sql().list("refusals", "SELECT day, route_class, reason, status, refusals, api_key_id FROM api_refusals_daily "
+                + "WHERE org_id = ? ORDER BY reason", ps -> ps.setString(1, org),
+                rs -> rs.getDate(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getInt(4) + " x" + rs.getLong(5));
+    }
 }

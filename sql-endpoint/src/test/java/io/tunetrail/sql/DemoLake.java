@@ -7,8 +7,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A demo-like offline store for the notebooks: three weeks of plays and metered calls of two orgs, the dead letters of
  * a few refused records, a catalog, and the marts the nightly chain derives from them (computed here with the same
- * definitions in SQL), each table with its columns of {@code schemas/offline-store.yaml}. Deterministic: pseudo-random
- * values are hashes of the row number, and plays are skewed to the first tracks (a few hits, a long tail).
+ * definitions in SQL; refusals, revenue, costs and A/B snapshots, whose sources are PostgreSQL and Redis, are made
+ * up), each table with its columns of {@code schemas/offline-store.yaml}. Deterministic: pseudo-random values are
+ * hashes of the row number, and plays are skewed to the first tracks (a few hits, a long tail).
  */
 final class DemoLake {
     static final int DAYS = 21;
@@ -87,14 +88,36 @@ final class DemoLake {
                 FROM %s GROUP BY org_id, event_date
                 """.formatted(interactions))
                 .write().format("delta").partitionBy("org_id").save(layout.table("mart_listening_daily").location(root));
+        // Refusals: about one call in 40 refused for a plan feature, one in 15 for the rate limit.
         spark.sql("""
-                SELECT org_id, event_date AS usage_date, api_key_id, resource,
-                       IF(org_id = '%s', 'enterprise', 'pro') AS plan_id,
-                       count(DISTINCT request_id) AS requests, sum(units) AS units,
-                       min(event_time) AS first_request_at, max(event_time) AS last_request_at, 'demo-run' AS mart_run_id
-                FROM %s GROUP BY org_id, event_date, api_key_id, resource
+                SELECT *, IF(refused_402 + refused_429 = 0, NULL, map_filter(map('plan_feature:advanced_analytics', refused_402,
+                          'rate_limited', refused_429), (k, v) -> v > 0)) AS refusal_reasons, 'demo-run' AS mart_run_id
+                FROM (SELECT org_id, event_date AS usage_date, api_key_id, resource,
+                             IF(org_id = '%s', 'enterprise', 'pro') AS plan_id,
+                             count(DISTINCT request_id) AS requests, sum(units) AS units,
+                             min(event_time) AS first_request_at, max(event_time) AS last_request_at,
+                             CAST(sum(IF(pmod(hash(request_id, '402'), 40) = 0, 1, 0)) AS BIGINT) AS refused_402,
+                             CAST(sum(IF(pmod(hash(request_id, '429'), 15) = 0, 1, 0)) AS BIGINT) AS refused_429
+                      FROM %s GROUP BY org_id, event_date, api_key_id, resource)
                 """.formatted(orgs.get(0), usage))
                 .write().format("delta").partitionBy("org_id").save(layout.table("mart_usage_daily").location(root));
+        spark.sql("""
+                SELECT revenue_month, plan_id, orgs, paying_orgs, list_price_usd, paying_orgs * list_price_usd AS mrr_usd,
+                       map('api_calls', orgs * 900, 'audio_analysis', orgs * 40) AS metered_units, 'demo-run' AS mart_run_id
+                FROM VALUES (DATE'2026-11-01', 'free', 3L, 0L, 0.0D), (DATE'2026-11-01', 'starter', 4L, 3L, 49.0D),
+                            (DATE'2026-11-01', 'pro', 2L, 1L, 299.0D), (DATE'2026-11-01', 'enterprise', 1L, 1L, 1999.0D),
+                            (DATE'2026-12-01', 'free', 4L, 0L, 0.0D), (DATE'2026-12-01', 'starter', 5L, 4L, 49.0D),
+                            (DATE'2026-12-01', 'pro', 2L, 2L, 299.0D), (DATE'2026-12-01', 'enterprise', 1L, 1L, 1999.0D)
+                     AS t(revenue_month, plan_id, orgs, paying_orgs, list_price_usd)
+                """).write().format("delta").partitionBy("revenue_month").save(layout.table("mart_revenue_monthly").location(root));
+        spark.sql("""
+                SELECT org_id, date_add(DATE'2026-11-10', d) AS cost_date, kind, CAST(1 + pmod(hash(org_id, d, kind), 3) AS BIGINT) AS runs,
+                       CAST(cpu AS DOUBLE) AS cpu_seconds, CAST(cpu * 0.0000139D AS DECIMAL(18,8)) AS usd, 'demo-run' AS mart_run_id
+                FROM (SELECT org_id, d, kind, 30 + pmod(hash(org_id, d, kind, 'cpu'), 300) AS cpu
+                      FROM (SELECT explode(array('%s', '%s')) AS org_id) CROSS JOIN (SELECT CAST(id AS INT) AS d FROM range(%d))
+                           CROSS JOIN (SELECT explode(array('nightly', 'training')) AS kind))
+                """.formatted(orgs.get(0), orgs.get(1), DAYS))
+                .write().format("delta").partitionBy("org_id").save(layout.table("mart_costs_daily").location(root));
         // Four nightly evaluations per org: the org's ALS improving version by version beside the popularity baseline.
         spark.sql("""
                 SELECT org_id, model_version, model_family, model_family AS recommender, concat('run-', v) AS run_id, evaluated_at,
@@ -113,5 +136,18 @@ final class DemoLake {
                            CROSS JOIN (SELECT explode(array('als', 'popularity')) AS family))
                 """.formatted(orgs.get(0), orgs.get(1)))
                 .write().format("delta").partitionBy("org_id").save(layout.table("mart_model_quality").location(root));
+        // Ten nightly snapshots of one running experiment per org: the treatment pulling ahead of the control.
+        spark.sql("""
+                SELECT org_id, date_add(DATE'2026-11-20', d) AS snapshot_date, 'experiment' AS test_kind, 'exp-demo' AS test_id,
+                       'rank 16 against rank 8' AS test_name, TIMESTAMP'2026-11-19 12:00:00' AS test_started_at, arm, model_version,
+                       50.0D AS share_percent, positive, negative, positive + negative AS judged,
+                       positive / (positive + negative) AS positive_rate, map('like', positive, 'skip', negative) AS feedback,
+                       CAST(date_add(DATE'2026-11-20', d) AS TIMESTAMP) + INTERVAL 3 HOURS AS snapshot_at, 'demo-run' AS mart_run_id
+                FROM (SELECT org_id, d, arm, IF(arm = 'control', '1.2', '1.3') AS model_version,
+                             CAST((d + 1) * IF(arm = 'control', 12, 15) AS BIGINT) AS positive, CAST((d + 1) * 8 AS BIGINT) AS negative
+                      FROM (SELECT explode(array('%s', '%s')) AS org_id) CROSS JOIN (SELECT CAST(id AS INT) AS d FROM range(10))
+                           CROSS JOIN (SELECT explode(array('control', 'treatment')) AS arm))
+                """.formatted(orgs.get(0), orgs.get(1)))
+                .write().format("delta").partitionBy("org_id", "snapshot_date").save(layout.table("mart_model_arms_daily").location(root));
     }
 }

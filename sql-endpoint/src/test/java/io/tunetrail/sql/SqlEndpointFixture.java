@@ -52,10 +52,10 @@ final class SqlEndpointFixture implements AutoCloseable {
     }
 
     SqlEndpointFixture(FreshDatabase db, Path home) throws Exception {
-        this(db, home, MAX_ROWS, (spark, root, orgs) -> writeLake(spark, root, orgs.get(0), orgs.get(1)));
+        this(db, home, MAX_ROWS, TIME_LIMIT_SECONDS, (spark, root, orgs) -> writeLake(spark, root, orgs.get(0), orgs.get(1)));
     }
 
-    SqlEndpointFixture(FreshDatabase db, Path home, long maxRows, LakeWriter lake) throws Exception {
+    SqlEndpointFixture(FreshDatabase db, Path home, long maxRows, int timeLimitSeconds, LakeWriter lake) throws Exception {
         orgA = db.newOrg("enterprise");
         orgB = db.newOrg("pro");
         int port;
@@ -66,7 +66,7 @@ final class SqlEndpointFixture implements AutoCloseable {
         config = TestStack.config(Map.of(PlatformConfig.POSTGRES_DATABASE.name(), db.name(), PlatformConfig.HOME.name(), home.toString(),
                 PlatformConfig.OFFLINE_STORE.name(), home.resolve("lake").toString(), PlatformConfig.SQL_PORT.name(), String.valueOf(port),
                 PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(maxRows), PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(),
-                String.valueOf(TIME_LIMIT_SECONDS)));
+                String.valueOf(timeLimitSeconds)));
         AnalystAccounts accounts = new AnalystAccounts(db.dataSource(), Clock.systemUTC());
         everyOrg = accounts.create("all-" + UUID.randomUUID().toString().substring(0, 6), null);
         boundToA = accounts.create("a-" + UUID.randomUUID().toString().substring(0, 6), orgA);

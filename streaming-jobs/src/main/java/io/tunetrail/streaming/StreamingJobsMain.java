@@ -38,6 +38,9 @@ public final class StreamingJobsMain {
 
     private StreamingJobsMain() {}
 
+    /** The report's key for the Flink job id of a detached submission, which returns before the job has counters. */
+    static final String DETACHED_JOB_ID = "detached_job_id";
+
     public static void main(String[] args) throws Exception {
         String job = "all";
         boolean untilIdle = false;
@@ -85,11 +88,15 @@ public final class StreamingJobsMain {
         // its enumerator signals "no more splits" only after discovering partitions it had not assigned yet.
         Optional<Path> restore = untilIdle ? Optional.empty() : RetainedCheckpoints.newest(checkpointDirectory(settings, name));
         // On stderr so the last line of stdout stays the report.
-        System.err.println(restore.map(p -> "tunetrail-streaming-jobs: restoring " + name + " from the retained checkpoint " + p)
-                .orElse("tunetrail-streaming-jobs: no retained checkpoint of " + name + ": starting afresh"));
+        System.err.println(restore.map(p -> "tunetrail-streaming-jobs: restoring " + name + " from the "
+                + (p.getFileName().toString().startsWith("savepoint-") ? "savepoint " : "retained checkpoint ") + p)
+                .orElse("tunetrail-streaming-jobs: no retained checkpoint of " + name + " (nor a savepoint): starting afresh"));
         Map<String, Object> report = new LinkedHashMap<>(run(jobs, settings, restore.map(Path::toString).orElse(null)));
-        // Finished: a claimed checkpoint that nothing subsumed (the run ended first) must not be restored by the next run.
-        restore.ifPresent(RetainedCheckpoints::discard);
+        if (!report.containsKey(DETACHED_JOB_ID)) {
+            // Finished: a claimed checkpoint that nothing subsumed (the run ended first) must not be restored by the next
+            // run. A detached submission has only started restoring it: the cluster's job owns it now.
+            restore.ifPresent(RetainedCheckpoints::discard);
+        }
         report.put("restored_from", restore.map(Path::toString).orElse(null));
         report.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
         System.out.println(EventCodec.mapper().writeValueAsString(report));
@@ -98,9 +105,10 @@ public final class StreamingJobsMain {
     /**
      * Runs the jobs as one Flink job (so {@code --job all} runs both at once, also continuously) to its end (an
      * until-idle run, or a cancelled continuous one), restored from {@code restoreFrom} when it is not null, and
-     * returns each job's counters under its name (counted since the start or the restore).
+     * returns each job's counters under its name (counted since the start or the restore); submitted detached to a
+     * cluster ({@code flink run -d}), it returns at once with the job's id under {@link #DETACHED_JOB_ID} instead.
      */
-    static Map<String, Map<String, Long>> run(List<String> jobs, StreamSettings settings, String restoreFrom) throws Exception {
+    static Map<String, Object> run(List<String> jobs, StreamSettings settings, String restoreFrom) throws Exception {
         String name = String.join("+", jobs);
         StreamExecutionEnvironment env = environment(settings, name, restoreFrom);
         for (String job : jobs) {
@@ -111,7 +119,11 @@ public final class StreamingJobsMain {
             }
         }
         JobExecutionResult result = env.execute("tunetrail " + name);
-        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        if (!result.isJobExecutionResult()) {
+            // flink run -d: execute returns once the cluster accepted the job, which has no counters (nor an end) yet.
+            return Map.of(DETACHED_JOB_ID, result.getJobID().toHexString());
+        }
+        Map<String, Object> counters = new LinkedHashMap<>();
         for (String job : jobs) {
             counters.put(job.replace('-', '_'), JobCounters.of(result, job));
         }

@@ -5,12 +5,15 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 
+import io.tunetrail.store.StoreException;
+import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.usage.LedgerDirtyMonths;
 import io.tunetrail.store.usage.OrgMonth;
 import io.tunetrail.store.usage.UsageLedgerRow;
 import io.tunetrail.store.usage.UsageLedgerRow.Period;
 import io.tunetrail.store.usage.UsageLedgerStore;
 import java.sql.Date;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -24,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the billing ledger: sums the landed daily usage ({@code usage_daily} in Delta, written by the streaming
@@ -40,20 +45,32 @@ import javax.sql.DataSource;
  * (the streaming ledger); this table holds closed days, as invoices need.
  */
 public final class UsageLedgerPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageLedgerPublisher.class);
     private static final StructType ORG_MONTHS = new StructType().add("org_id", DataTypes.StringType).add("month", DataTypes.DateType);
 
     private final SparkSession spark;
     private final DataSource db;
     private final UsageLedgerStore store;
+    private final CostMeter costs;
     // This run's months, marked or not: months of orgs the database does not know get no mark, yet their rows are
     // still counted as unknown when this run publishes.
     private final Set<OrgMonth> changedThisRun = ConcurrentHashMap.newKeySet();
 
-    /** @param db PostgreSQL, which holds the ledger and the marks of the months owed a recomputation */
+    /** A publisher that writes the ledger only (no cost-cap alerts: for tests of the ledger alone). */
     public UsageLedgerPublisher(SparkSession spark, DataSource db) {
+        this(spark, db, null);
+    }
+
+    /**
+     * @param db    PostgreSQL, which holds the ledger and the marks of the months owed a recomputation
+     * @param costs the cost meter whose cap thresholds each published org-month is checked against: the API calls of
+     *              the closed days are priced from the ledger, so a month can reach its cap here, not in the meter
+     */
+    public UsageLedgerPublisher(SparkSession spark, DataSource db, CostMeter costs) {
         this.spark = spark;
         this.db = db;
         this.store = new UsageLedgerStore(db);
+        this.costs = costs;
     }
 
     /**
@@ -99,9 +116,25 @@ public final class UsageLedgerPublisher {
                     .forEach(r -> rows.add(row(r, Period.DAY)));
             daily.groupBy("org_id", "api_key_id", "resource", "month").agg(sum("units")).collectAsList()
                     .forEach(r -> rows.add(row(r, Period.MONTH)));
-            return store.write(rows, marks, months);
+            UsageLedgerStore.Written written = store.write(rows, marks, months);
+            alertCapsReached(months);
+            return written;
         } finally {
             daily.unpersist();
+        }
+    }
+
+    /** After the ledger's commit; an alert that cannot be written is logged, never undoes or fails the landing. */
+    private void alertCapsReached(Collection<OrgMonth> months) {
+        if (costs == null) {
+            return;
+        }
+        for (OrgMonth m : months) {
+            try {
+                costs.recheckMonth(m.orgId(), YearMonth.from(m.month()));
+            } catch (StoreException e) {
+                LOG.error("could not check the cost cap of org {} for {} after publishing its ledger: {}", m.orgId(), m.month(), e.getMessage());
+            }
         }
     }
 

@@ -10,8 +10,12 @@ import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.PostgresQuery;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.store.Ids;
+import io.tunetrail.store.registry.ModelCanaries;
+import io.tunetrail.store.registry.ModelSwitch;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +25,21 @@ import org.apache.spark.sql.SaveMode;
 
 /**
  * Writes the BI marts from the offline store: {@code mart_listening_daily} and {@code mart_listener_retention} (from
- * the run's interactions snapshot), {@code mart_usage_daily} (from the landed usage events and the orgs' plans),
- * {@code mart_model_quality} (from {@code model_metrics}, so it runs after evaluate), {@code mart_costs_daily} (from
- * PostgreSQL's {@code usage_costs}) and {@code mart_revenue_monthly} (the run's month, from PostgreSQL's orgs,
- * subscriptions and ledger, in runs over every org only). Each mart is recomputed whole for the run's orgs and replaces
- * their partitions, so a re-run writes the same rows. A mart whose source table does not exist yet (no usage landed,
- * nothing evaluated) is skipped and the result says so.
+ * the run's interactions snapshot), {@code mart_usage_daily} (from the landed usage events, the API's refusals in
+ * PostgreSQL and the orgs' plans), {@code mart_model_quality} (from {@code model_metrics}, so it runs after evaluate),
+ * {@code mart_model_arms_daily} (today's snapshot of the running A/B experiments' and canaries' arm outcomes, from
+ * PostgreSQL and the online store), {@code mart_costs_daily} (from PostgreSQL's {@code usage_costs}) and
+ * {@code mart_revenue_monthly} (the run's month, from PostgreSQL's orgs, subscriptions and ledger, in runs over every
+ * org only). Each mart is recomputed whole for the run's orgs and replaces their partitions (the arms: the day's), so
+ * a re-run writes the same rows. A mart whose source table does not exist yet (no usage landed, nothing evaluated) is
+ * skipped and the result says so.
  */
 public final class MartsJob implements NightlyJob {
     public static final String NAME = "marts";
     /** The run that wrote a mart row (model_quality's own run_id is the evaluation's). */
     public static final String RUN_COLUMN = "mart_run_id";
+    /** The A/B arms' daily snapshots ({@link ArmOutcomesMart}). */
+    public static final String ARMS = "mart_model_arms_daily";
 
     @Override
     public String name() {
@@ -54,7 +62,8 @@ public final class MartsJob implements NightlyJob {
         usage.ifPresent(u -> {
             inputs.put(u.table(), u.version());
             Dataset<Row> plans = PostgresQuery.rows(ctx.spark(), ctx.config(), "SELECT org_id, plan_id FROM organisations");
-            write(ctx, "mart_usage_daily", UsageMart.daily(u.rows(), plans), outputs, figures);
+            Dataset<Row> refusals = PostgresQuery.rows(ctx.spark(), ctx.config(), UsageMart.REFUSALS_QUERY);
+            write(ctx, "mart_usage_daily", UsageMart.daily(u.rows(), forOrg(ctx, refusals), plans), outputs, figures);
         });
 
         Optional<DeltaInput> metrics = source(ctx, "model_metrics", figures);
@@ -63,10 +72,14 @@ public final class MartsJob implements NightlyJob {
             write(ctx, "mart_model_quality", ModelQualityMart.of(m.rows()), outputs, figures);
         });
 
+        // The counters have no history: today's snapshot of them, whatever day the run is for.
+        LocalDate today = LocalDate.now(ctx.clock().withZone(ZoneOffset.UTC));
+        writeDay(ctx, ARMS, ArmOutcomesMart.rows(ctx.spark(), ArmOutcomesMart.arms(ctx.dataSource(), canaries(ctx), ctx.onlineStore(),
+                ctx.orgFilter()), today, ctx.clock().instant()), today, outputs, figures);
+
         write(ctx, "mart_listener_retention", RetentionMart.weekly(interactions.rows()), outputs, figures);
         Dataset<Row> costs = PostgresQuery.rows(ctx.spark(), ctx.config(), CostsMart.QUERY);
-        write(ctx, "mart_costs_daily", CostsMart.daily(ctx.orgFilter().map(o -> costs.filter(col("org_id").equalTo(o))).orElse(costs)),
-                outputs, figures);
+        write(ctx, "mart_costs_daily", CostsMart.daily(forOrg(ctx, costs)), outputs, figures);
         if (ctx.orgFilter().isPresent()) {
             // Revenue sums every org of a plan: a run for one org would replace the month with that org's share.
             figures.put("mart_revenue_monthly", "skipped in a run for one org");
@@ -80,6 +93,11 @@ public final class MartsJob implements NightlyJob {
         return new JobResult(NAME, ctx.runId(), Map.of(), inputs, outputs, figures, (System.nanoTime() - start) / 1_000_000);
     }
 
+    static ModelCanaries canaries(NightlyContext ctx) {
+        return new ModelCanaries(ctx.dataSource(), ctx.registry(), new ModelSwitch(ctx.dataSource(), ctx.registry(), ctx.onlineStore()),
+                ctx.onlineStore(), ctx.clock(), ModelCanaries.MIN_JUDGED);
+    }
+
     /** The table limited to the run's org filter; empty (and said in the figures) when it does not exist yet. */
     private static Optional<DeltaInput> source(NightlyContext ctx, String table, Map<String, Object> figures) {
         if (!ctx.tables().exists(table)) {
@@ -87,8 +105,32 @@ public final class MartsJob implements NightlyJob {
             return Optional.empty();
         }
         DeltaInput in = ctx.tables().read(table, "");
-        Dataset<Row> rows = ctx.orgFilter().map(o -> in.rows().filter(col("org_id").equalTo(o))).orElse(in.rows());
-        return Optional.of(new DeltaInput(in.table(), in.version(), rows));
+        return Optional.of(new DeltaInput(in.table(), in.version(), forOrg(ctx, in.rows())));
+    }
+
+    /** The rows of the run's org only, in a run for one org ({@code --org}). */
+    private static Dataset<Row> forOrg(NightlyContext ctx, Dataset<Row> rows) {
+        return ctx.orgFilter().map(o -> rows.filter(col("org_id").equalTo(o))).orElse(rows);
+    }
+
+    /**
+     * Replaces {@code day}'s rows (of the run's org only, in a run for one org) and keeps the other days: for snapshots of
+     * state that keeps no history elsewhere.
+     */
+    static void writeDay(NightlyContext ctx, String table, Dataset<Row> rows, LocalDate day, Map<String, Long> outputs,
+            Map<String, Object> figures) {
+        // A LocalDate and an id of the platform's id rule, which admits no quote: nothing here can carry SQL.
+        ctx.orgFilter().filter(o -> !Ids.isValid(o)).ifPresent(o -> {
+            throw new IllegalArgumentException("'" + o + "' is not an org id");
+        });
+        String where = "snapshot_date = DATE'" + day + "'" + ctx.orgFilter().map(o -> " AND org_id = '" + o + "'").orElse("");
+        rows.withColumn(RUN_COLUMN, lit(ctx.runId())).write().format("delta").mode(SaveMode.Overwrite)
+                .option("replaceWhere", where)
+                .partitionBy("org_id", "snapshot_date")
+                .save(ctx.tables().location(table));
+        outputs.put(table, ctx.tables().version(table));
+        figures.put(table + "_rows", ctx.spark().read().format("delta").load(ctx.tables().location(table))
+                .filter(col(RUN_COLUMN).equalTo(ctx.runId())).count());
     }
 
     private static void write(NightlyContext ctx, String table, Dataset<Row> rows, Map<String, Long> outputs,

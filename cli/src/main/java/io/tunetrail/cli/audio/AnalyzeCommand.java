@@ -11,7 +11,6 @@ import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
-import io.tunetrail.store.alerts.AlertRecorder;
 import io.tunetrail.store.alerts.CostCapAlerts;
 import io.tunetrail.store.audio.AudioAnalysisWriter;
 import io.tunetrail.store.audio.AudioObjectStore;
@@ -116,7 +115,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private CostMeter.Recorded recordCost(HikariDataSource ds, FolderAnalysis.Summary s) {
         Clock clock = Clock.systemUTC();
         PlanCatalog plans = PlanCatalog.load();
-        CostMeter meter = new CostMeter(ds, plans, CostCatalog.load(), clock, new CostCapAlerts(new AlertRecorder(ds, clock), clock));
+        CostMeter meter = CostCapAlerts.alertingMeter(ds, plans, CostCatalog.load(), clock);
         return meter.record(new CostMeter.Run(org, "audio_analysis", "analyze_" + UUID.randomUUID().toString().replace("-", ""), 1, 0,
                 s.cpuSeconds(), Map.of("source", "cli_analyze", "files", s.files(), "analysed", s.analysed(), "refused", s.refused())));
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,13 +40,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reload", description = "Publish the data again even if an earlier demo run loaded the same data.")
     boolean reload;
 
+    @Option(names = "--cluster", description = "Run the stream, land and train stages on the local Flink session and Spark "
+            + "standalone clusters (started when down, left running; ./tunetrail cluster stop stops them).")
+    boolean cluster;
+
     @Mixin
     DataOptions data = new DataOptions();
 
-    /** The demo's stages, in order. Streaming, training and serving add theirs here. */
-    static List<DemoStage> stages() {
-        return List.of(new SetupStage(), new StackStage(), new DataStage(), new StreamStage(), new LandStage(), new TrainStage(),
-                new SummaryStage(), new ServeStage());
+    /** The demo's stages, in order; with {@code cluster}, the clusters start before the first job is submitted. */
+    static List<DemoStage> stages(boolean cluster) {
+        List<DemoStage> stages = new ArrayList<>(List.of(new SetupStage(), new StackStage()));
+        if (cluster) {
+            stages.add(new ClusterStage());
+        }
+        stages.addAll(List.of(new DataStage(), new StreamStage(), new LandStage(), new TrainStage(), new SummaryStage(), new ServeStage()));
+        return List.copyOf(stages);
     }
 
     /**
@@ -77,8 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PlatformConfig config = TunetrailCli.config();
         rememberEnd(config.home().resolve("demo-end.txt"));
-        DemoContext context = new DemoContext(config, Setup.repositoryRoot(), dataset, dataDir, data, reload, System.out);
-        List<DemoStage> stages = stages();
+        DemoContext context = new DemoContext(config, Setup.repositoryRoot(), dataset, dataDir, data, reload, cluster,
+                System.out);
+        List<DemoStage> stages = stages(cluster);
         long demoStart = System.nanoTime();
         for (int i = 0; i < stages.size(); i++) {
             DemoStage stage = stages.get(i);

@@ -4,6 +4,7 @@ import io.tunetrail.cli.data.DataOptions;
 import io.tunetrail.cli.data.LoadSummary;
 import io.tunetrail.model.PlatformConfig;
 import java.io.PrintStream;
+import io.tunetrail.cli.jobs.JobLauncher;
 import java.nio.file.Path;
 
 /** What the demo's stages share: the configuration, the options, where to print, and what earlier stages produced. */
@@ -14,17 +15,19 @@ public final class DemoContext {
     private final Path dataDir;
     private final DataOptions data;
     private final boolean reload;
+    private final boolean cluster;
     private final PrintStream out;
     private LoadSummary loaded;
 
     DemoContext(PlatformConfig config, Path repositoryRoot, String dataset, Path dataDir, DataOptions data, boolean reload,
-            PrintStream out) {
+            boolean cluster, PrintStream out) {
         this.config = config;
         this.repositoryRoot = repositoryRoot;
         this.dataset = dataset;
         this.dataDir = dataDir;
         this.data = data;
         this.reload = reload;
+        this.cluster = cluster;
         this.out = out;
     }
 
@@ -53,6 +56,16 @@ public final class DemoContext {
     /** Whether to publish again data an earlier demo run already loaded. */
     public boolean reload() {
         return reload;
+    }
+
+    /** Whether the jobs go to the local clusters ({@code demo --cluster}) instead of Spark local and a Flink MiniCluster. */
+    public boolean cluster() {
+        return cluster;
+    }
+
+    /** Where the stages' jobs run: the local clusters with {@code --cluster}, else a JVM of their own. */
+    public JobLauncher jobs() {
+        return JobLauncher.of(config, repositoryRoot, cluster);
     }
 
     public PrintStream out() {

@@ -16,7 +16,7 @@ final class LandStage implements DemoStage {
 
     @Override
     public String description() {
-        return "land the topics in the offline store's Delta tables (Spark local, exactly once)";
+        return "land the topics in the offline store's Delta tables, exactly once (Spark local, or the Spark cluster with --cluster)";
     }
 
     @Override
@@ -24,8 +24,7 @@ final class LandStage implements DemoStage {
         if (context.repositoryRoot() == null) {
             throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run the demo through ./tunetrail demo");
         }
-        JobLauncher.JobRun run = new JobLauncher(context.config(), context.repositoryRoot())
-                .run(JobLauncher.Engine.SPARK, List.of("--job", "land"), line -> { });
+        JobLauncher.JobRun run = context.jobs().run(JobLauncher.Engine.SPARK, List.of("--job", "land"), line -> { });
         if (!run.ok() || run.result() == null) {
             throw CliError.failed("the Spark lander failed (exit " + run.exitCode() + ")",
                     String.join(" | ", run.tail().subList(Math.max(0, run.tail().size() - 3), run.tail().size())), null);

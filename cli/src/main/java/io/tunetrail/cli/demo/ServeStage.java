@@ -7,6 +7,7 @@ import io.tunetrail.console.auth.Argon2idPasswords;
 import io.tunetrail.console.auth.ConsoleAccounts;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
+import io.tunetrail.cli.stack.LocalCluster;
 import io.tunetrail.cli.stack.LocalStack;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
@@ -59,6 +60,11 @@ final class ServeStage implements DemoStage {
                 context.out().println("        console: " + base + "/console   sign in as " + owner.email() + " / " + owner.password());
             }
             context.out().println("\n      (community answers the daily mix with 402 Plan upgrade required: that gate is the point.)");
+            if (context.cluster()) {
+                LocalCluster cluster = new LocalCluster(context.config(), context.repositoryRoot(), line -> { });
+                context.out().println("      clusters (still running): Spark master " + cluster.sparkMasterUrl() + " (status "
+                        + cluster.sparkStatusUrl() + "), Flink " + cluster.flinkRestUrl() + "; ./tunetrail cluster stop stops them");
+            }
         }
     }
 }

@@ -41,7 +41,8 @@ final class StreamStage implements DemoStage {
 
     @Override
     public String description() {
-        return "stream the topics through the Flink jobs (usage counters, session features) into Redis and Kafka";
+        return "stream the topics through the Flink jobs (usage counters, session features) into Redis and Kafka"
+                + " (a MiniCluster, or the Flink session cluster with --cluster)";
     }
 
     @Override
@@ -49,7 +50,7 @@ final class StreamStage implements DemoStage {
         if (context.repositoryRoot() == null) {
             throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run the demo through ./tunetrail demo");
         }
-        JsonNode result = StreamCommand.run(context.config(), context.repositoryRoot(), "all", true, line -> { });
+        JsonNode result = StreamCommand.run(context.jobs(), "all", true, line -> { });
         PrintStream out = context.out();
         StreamCommand.describe(result).lines().forEach(l -> out.println("      " + l));
         try (RedisOnlineStore redis = RedisOnlineStore.connect(context.config())) {

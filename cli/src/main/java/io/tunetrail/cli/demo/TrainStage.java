@@ -21,7 +21,7 @@ final class TrainStage implements DemoStage {
 
     @Override
     public String description() {
-        return "the nightly chain: ALS, similarities, analytics, evaluation, materialisation (Spark local)";
+        return "the nightly chain: ALS, similarities, analytics, evaluation, materialisation (Spark local, or the Spark cluster with --cluster)";
     }
 
     @Override
@@ -32,8 +32,7 @@ final class TrainStage implements DemoStage {
         JsonNode result;
         // Only the progress shows while it runs; the jar's other lines are summarised below from its JSON line.
         try (TrainProgress progress = TrainProgress.on(context.out(), line -> { })) {
-            result = BatchJobs.run(context.config(), context.repositoryRoot(), List.of("--all"), "the nightly chain",
-                    progress).result();
+            result = BatchJobs.run(context.jobs(), List.of("--all"), "the nightly chain", progress).result();
         }
         print(result, context.out());
     }

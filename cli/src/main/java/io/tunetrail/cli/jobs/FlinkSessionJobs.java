@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.stack.ClusterHttp;
 import io.tunetrail.cli.stack.ClusterSubmit;
+import io.tunetrail.model.EventCodec;
 import io.tunetrail.model.PlatformConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -15,14 +19,15 @@ import java.util.regex.Pattern;
 
 /**
  * The streaming jobs as long-running jobs of the local Flink session cluster: submitted detached (the command returns,
- * the job stays) and cancelled through the JobManager's REST API. A cancelled job keeps its last checkpoint (the jobs
- * retain them on cancellation), which the next submission restores, as a local run stopped with Ctrl-C does.
+ * the job stays) and stopped with a savepoint through the JobManager's REST API, which the next submission restores.
+ * A cancelled or failed job keeps its last checkpoint instead (the jobs retain them), restored the same way.
  */
 public final class FlinkSessionJobs {
     /** Every Flink job the streaming jar starts is named so ({@code StreamingJobsMain}). */
     static final String NAME_PREFIX = "tunetrail ";
     private static final Pattern SUBMITTED = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})");
     private static final Set<String> ENDED = Set.of("CANCELED", "FINISHED", "FAILED");
+    private static final long SAVEPOINT_TIMEOUT_NANOS = 120_000_000_000L;
 
     private final PlatformConfig config;
     private final Path root;
@@ -48,18 +53,66 @@ public final class FlinkSessionJobs {
                 + String.join(" | ", tail), "See its output above and the JobManager's log under <home>/cluster/logs");
     }
 
+    /** A streaming job of the cluster: its Flink id and the name after {@link #NAME_PREFIX} (its checkpoint folder's name). */
+    record StreamingJob(String id, String job) {}
+
     /** The ids of the cluster's streaming jobs that have not ended. */
     public List<String> running() {
+        return streamingJobs().stream().map(StreamingJob::id).toList();
+    }
+
+    private List<StreamingJob> streamingJobs() {
         cluster.requireFlink();
         JsonNode jobs = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/overview").orElseThrow(() -> CliError.failed(
                 "cannot list the Flink cluster's jobs", cluster.flinkRestUrl() + "/jobs/overview did not answer", null));
-        List<String> ids = new ArrayList<>();
+        List<StreamingJob> out = new ArrayList<>();
         for (JsonNode j : jobs.path("jobs")) {
-            if (j.path("name").asText().startsWith(NAME_PREFIX) && !ENDED.contains(j.path("state").asText())) {
-                ids.add(j.path("jid").asText());
+            String name = j.path("name").asText();
+            if (name.startsWith(NAME_PREFIX) && !ENDED.contains(j.path("state").asText())) {
+                out.add(new StreamingJob(j.path("jid").asText(), name.substring(NAME_PREFIX.length())));
             }
         }
-        return ids;
+        return out;
+    }
+
+    /**
+     * Stops each running streaming job with a savepoint (Flink's stop-with-savepoint, not draining: windows stay open
+     * in the savepoint) and waits until the cluster reports it ended; returns each job id's savepoint path. The
+     * savepoint goes into the job's own checkpoint folder, where the next submission of the same job finds it as the
+     * newest snapshot ({@code RetainedCheckpoints}) and restores it. A savepoint that fails leaves its job running.
+     */
+    public Map<String, String> stopWithSavepoints() {
+        Map<String, String> savepoints = new LinkedHashMap<>();
+        for (StreamingJob job : streamingJobs()) {
+            String target = cluster.flinkCheckpoints().resolve(job.job()).toUri().toString();
+            String body = EventCodec.mapper().createObjectNode().put("targetDirectory", target).put("drain", false).toString();
+            String request = ClusterHttp.post(cluster.flinkRestUrl() + "/jobs/" + job.id() + "/stop", body)
+                    .map(n -> n.path("request-id").asText()).filter(r -> !r.isEmpty())
+                    .orElseThrow(() -> CliError.failed("stopping Flink job " + job.id() + " with a savepoint failed",
+                            "the JobManager refused or did not answer", "See the JobManager's log under <home>/cluster/logs"));
+            savepoints.put(job.id(), awaitSavepoint(job.id(), request));
+        }
+        awaitEnded(List.copyOf(savepoints.keySet()));
+        return savepoints;
+    }
+
+    private String awaitSavepoint(String jobId, String request) {
+        long deadline = System.nanoTime() + SAVEPOINT_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline) {
+            Optional<JsonNode> status = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + jobId + "/savepoints/" + request);
+            if (status.isPresent() && "COMPLETED".equals(status.get().path("status").path("id").asText())) {
+                JsonNode operation = status.get().path("operation");
+                if (operation.hasNonNull("location")) {
+                    return operation.path("location").asText();
+                }
+                throw CliError.failed("the savepoint of Flink job " + jobId + " failed; the job keeps running",
+                        operation.path("failure-cause").path("stack-trace").asText("no cause given").lines().findFirst().orElse(""),
+                        "See the JobManager's log under <home>/cluster/logs; try again once the job's checkpoints complete");
+            }
+            sleep();
+        }
+        throw CliError.failed("the savepoint of Flink job " + jobId + " did not complete within 2 minutes", null,
+                "See the JobManager's log under <home>/cluster/logs");
     }
 
     /** Cancels the running streaming jobs and waits (up to a minute) until the cluster reports them ended. */
@@ -70,15 +123,19 @@ public final class FlinkSessionJobs {
                 throw CliError.failed("cancelling Flink job " + id + " failed", "the JobManager refused or did not answer", null);
             }
         }
+        awaitEnded(ids);
+        return ids;
+    }
+
+    private void awaitEnded(List<String> ids) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!ids.isEmpty() && running().stream().anyMatch(ids::contains)) {
             if (System.nanoTime() > deadline) {
-                throw CliError.failed("the Flink jobs " + ids + " did not end within a minute of their cancellation", null,
+                throw CliError.failed("the Flink jobs " + ids + " did not end within a minute of being stopped", null,
                         "See the JobManager's log under <home>/cluster/logs");
             }
             sleep();
         }
-        return ids;
     }
 
     private static void sleep() {

@@ -38,8 +38,8 @@ public final class StreamCommand implements Callable<Integer> {
             + "<home>/cluster/flink/checkpoints.")
     boolean cluster;
 
-    @Option(names = "--stop", description = "With --cluster: cancel the streaming jobs running there (their retained "
-            + "checkpoint is what the next 'stream --cluster' resumes from).")
+    @Option(names = "--stop", description = "With --cluster: stop the streaming jobs running there with a savepoint each "
+            + "(in the job's checkpoint folder), which the next 'stream --cluster' restores.")
     boolean stop;
 
     @Override
@@ -56,10 +56,12 @@ public final class StreamCommand implements Callable<Integer> {
         }
         PlatformConfig config = TunetrailCli.config();
         if (cluster && stop) {
-            List<String> cancelled = new FlinkSessionJobs(config, root).cancelStreamingJobs();
-            System.out.println(cancelled.isEmpty() ? "No streaming job runs on the local Flink cluster."
-                    : "Cancelled " + String.join(", ", cancelled) + "; their retained checkpoints are under "
-                    + new io.tunetrail.cli.stack.ClusterSubmit(config, root).flinkCheckpoints());
+            Map<String, String> savepoints = new FlinkSessionJobs(config, root).stopWithSavepoints();
+            if (savepoints.isEmpty()) {
+                System.out.println("No streaming job runs on the local Flink cluster.");
+            }
+            savepoints.forEach((id, path) -> System.out.println("Stopped " + id + " with the savepoint " + path
+                    + "; the next ./tunetrail stream --cluster restores it"));
             return 0;
         }
         if (cluster && !untilIdle) {

@@ -1,8 +1,12 @@
 package io.tunetrail.cli.stack;
 
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import kafka.server.BrokerServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -17,6 +21,12 @@ import org.apache.kafka.common.utils.Time;
 public final class ClusterBrokerMain {
     static final int REPLICATION = 3;
     static final int MIN_IN_SYNC = 2;
+    /**
+     * How long a stopping broker waits for the controllers to approve its controlled shutdown (Kafka's own wait is 5
+     * minutes). {@code cluster stop} stops the three nodes together; a broker that asks after the other two
+     * controllers have left has no quorum to approve it, and would wait until the stop's grace period killed it.
+     */
+    static final Duration CONTROLLED_SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private ClusterBrokerMain() {}
 
@@ -32,7 +42,7 @@ public final class ClusterBrokerMain {
             KafkaBrokerMain.format(config, data, args[5]);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "kafka-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server), "kafka-shutdown"));
         try {
             server.startup();
         } catch (Throwable t) {
@@ -42,6 +52,30 @@ public final class ClusterBrokerMain {
         }
         System.out.println("TuneTrail cluster Kafka node " + args[1] + " started on 127.0.0.1:" + args[2]);
         server.awaitShutdown();
+    }
+
+    /**
+     * Stops the broker with a bounded controlled shutdown, then the rest (the broker is then stopped already, so the
+     * server's own shutdown goes on to the controller). Without the bound the last node of a stopping cluster waits
+     * for an approval that no quorum can give; with it, it gives up, still closes its logs cleanly, and exits.
+     */
+    static void shutdown(KafkaRaftServer server) {
+        brokerOf(server).ifPresent(broker -> broker.shutdown(CONTROLLED_SHUTDOWN_WAIT));
+        server.shutdown();
+    }
+
+    /** The server's broker: Kafka keeps it private and offers no bounded shutdown of the whole server. */
+    private static Optional<BrokerServer> brokerOf(KafkaRaftServer server) {
+        try {
+            Field field = KafkaRaftServer.class.getDeclaredField("broker");
+            field.setAccessible(true);
+            scala.Option<?> broker = (scala.Option<?>) field.get(server);
+            return broker.isDefined() ? Optional.of((BrokerServer) broker.get()) : Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Another Kafka release: its own, unbounded shutdown.
+            System.err.println("TuneTrail cluster Kafka node: no bounded broker shutdown (" + e + ")");
+            return Optional.empty();
+        }
     }
 
     /** The stack broker's settings, made a member of a three-voter quorum with replicated internal topics. */

@@ -1,7 +1,9 @@
 package io.tunetrail.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.data.LoadSummary;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
 import io.tunetrail.ingestion.kafka.TopicInspector;
@@ -52,7 +54,9 @@ class DemoIT {
     @AfterEach
     void deleteTopics() throws Exception {
         try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
-            admin.deleteTopics(KafkaTopics.names(config)).all().get(30, TimeUnit.SECONDS);
+            // Only those a test created: the cluster test submits nothing, so it creates none.
+            java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(KafkaTopics.names(config).stream().filter(existing::contains).toList()).all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -61,8 +65,23 @@ class DemoIT {
         new CommandLine(command).parseArgs(args);
         // Failsafe runs in the cli module's directory; the job jars are in its siblings' target/.
         Path repository = Path.of("").toAbsolutePath().getParent();
-        return new DemoContext(config, repository, command.dataset, command.dataDir, command.data, command.reload,
+        return new DemoContext(config, repository, command.dataset, command.dataDir, command.data, command.reload, command.cluster,
                 new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withClusterTheClustersStartFirstAndTheJobsAreSubmittedThere() {
+        assertThat(DemoCommand.stages(true)).extracting(DemoStage::name)
+                .containsExactly("setup", "stack", "cluster", "data", "stream", "land", "train", "summary", "serve");
+        assertThat(DemoCommand.stages(false)).extracting(DemoStage::name).doesNotContain("cluster");
+        // No cluster runs in this test's home: a stage that submits there says so in one line instead of running locally.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DemoContext onCluster = context(out, "--cluster", "--scale", "0.02", "--end", "2026-11-01");
+        assertThat(onCluster.cluster()).isTrue();
+        assertThatThrownBy(() -> new LandStage().run(onCluster)).isInstanceOf(CliError.class)
+                .hasMessageContaining("local Spark cluster is not running");
+        assertThatThrownBy(() -> new StreamStage().run(onCluster)).isInstanceOf(CliError.class)
+                .hasMessageContaining("local Flink cluster is not running");
     }
 
     @Test

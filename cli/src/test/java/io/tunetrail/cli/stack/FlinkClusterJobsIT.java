@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunetrail.cli.CliError;
+import io.tunetrail.cli.jobs.FlinkSessionJobs;
 import io.tunetrail.cli.jobs.JobLauncher;
 import io.tunetrail.cli.jobs.StreamCommand;
 import io.tunetrail.ingestion.kafka.KafkaEventPublisher;
@@ -14,6 +15,7 @@ import io.tunetrail.model.UsageEvent;
 import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.testing.RedisNamespace;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,14 +39,21 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The streaming jar submitted to the local Flink session cluster ({@code stream --cluster}): a TaskManager running the
- * usage-counters job is SIGKILLed after a checkpoint, the job restarts from that checkpoint on the other TaskManager,
- * and the per-org usage ledger in Redis equals the units sent, none lost and none counted twice.
+ * The local Flink session cluster and the streaming jar submitted to it ({@code stream --cluster}): the JobManager sees
+ * its TaskManagers; a continuous job stopped with a savepoint ({@code stream --cluster --stop}) is restored from it by
+ * the next submission and counts on exactly; a TaskManager running the usage-counters job is SIGKILLed after a
+ * checkpoint, the job restarts from that checkpoint on the other TaskManager, the per-org usage ledger in Redis equals
+ * the units sent, none lost and none counted twice, and the JobManager drops the dead TaskManager, which the cluster
+ * reports stopped.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterJobsIT {
     @RegisterExtension
     static final RedisNamespace REDIS = new RedisNamespace();
@@ -52,6 +61,8 @@ class FlinkClusterJobsIT {
     private static final Set<LocalCluster.Part> FLINK = EnumSet.of(LocalCluster.Part.FLINK);
     /** Enough usage events that the job is still reading when its TaskManager dies, a second after a checkpoint. */
     private static final int EVENTS = 100_000;
+    /** Per run of the savepoint test: the job only needs to have counted something before it is stopped. */
+    private static final int SAVEPOINT_EVENTS = 5_000;
 
     private static PlatformConfig config;
     private static LocalCluster cluster;
@@ -72,7 +83,13 @@ class FlinkClusterJobsIT {
     @AfterAll
     static void stopAndDeleteTopics() throws Exception {
         if (cluster != null) {
+            List<ProcessHandle> all = new ArrayList<>();
+            for (String p : List.of("flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2")) {
+                cluster.process(p).ifPresent(all::add);
+            }
             cluster.stop(FLINK);
+            assertThat(all).noneMatch(ProcessHandle::isAlive);
+            assertThat(cluster.status(FLINK)).allMatch(s -> s.state() == ServiceStatus.State.STOPPED);
         }
         if (config != null) {
             try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
@@ -82,10 +99,54 @@ class FlinkClusterJobsIT {
     }
 
     @Test
+    @Order(1)
+    void theJobManagerSeesItsTaskManagers() {
+        JsonNode tms = ClusterHttp.get(cluster.flinkRestUrl() + "/taskmanagers").orElseThrow().path("taskmanagers");
+        assertThat(tms).hasSize(2).allSatisfy(tm -> assertThat(tm.path("slotsNumber").asInt()).isEqualTo(FlinkHome.SLOTS));
+        assertThat(cluster.status(FLINK)).hasSize(3).allMatch(ServiceStatus::isRunning);
+    }
+
+    /** Before the kill test, which leaves one TaskManager. */
+    @Test
+    @Order(2)
+    void aJobStoppedWithASavepointIsRestoredFromItByTheNextSubmission() throws Exception {
+        String org = REDIS.newOrgId("flink-sp");
+        FlinkSessionJobs jobs = new FlinkSessionJobs(config, root);
+        Map<String, Long> truth = new HashMap<>();
+        Instant clock = advanceEventTime(org, sendUsage(truth, Instant.now().minus(6, ChronoUnit.HOURS), SAVEPOINT_EVENTS, 7, org, org));
+        try {
+            String first = jobs.submit("usage-counters", line -> { });
+            awaitLedger(org, truth, "the first run counts what was sent");
+
+            Map<String, String> savepoints = jobs.stopWithSavepoints();
+            assertThat(savepoints).containsOnlyKeys(first);
+            Path savepoint = Path.of(URI.create(savepoints.get(first)));
+            assertThat(savepoint).as("the savepoint goes to the job's checkpoint folder")
+                    .startsWith(cluster.flinkHome().path().resolve("checkpoints").resolve("usage-counters"));
+            assertThat(savepoint.resolve("_metadata")).isRegularFile();
+            assertThat(jobs.running()).as("stopped, not running").isEmpty();
+
+            // Events that arrive while no job runs: the restored job reads them from the savepoint's offsets, once.
+            advanceEventTime(org, sendUsage(truth, clock.plusSeconds(1), SAVEPOINT_EVENTS, 8, org, org));
+            String second = jobs.submit("usage-counters", line -> { });
+            JsonNode restored = awaitRestored(second);
+            // Flink reports a savepoint restored in claim mode with is_savepoint false; the path says which snapshot it was.
+            assertThat(Path.of(URI.create(restored.path("external_path").asText()))).as("restored from the savepoint: %s", restored)
+                    .isEqualTo(savepoint);
+            awaitLedger(org, truth, "the restored run adds the new events to the saved counts, none twice");
+        } finally {
+            // A job left running would hold the slots the next test needs.
+            jobs.cancelStreamingJobs();
+        }
+    }
+
+    @Test
+    @Order(3)
     void usageCountersSurviveAKilledTaskManagerExactlyOnce() throws Exception {
         String orgA = REDIS.newOrgId("flink-a");
         String orgB = REDIS.newOrgId("flink-b");
-        Map<String, Long> truth = sendUsage(orgA, orgB);
+        Map<String, Long> truth = new HashMap<>();
+        sendUsage(truth, Instant.now().minus(4, ChronoUnit.HOURS), EVENTS, 13, orgA, orgB);
 
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> StreamCommand.run(JobLauncher.onCluster(config, root),
@@ -108,6 +169,18 @@ class FlinkClusterJobsIT {
             assertThat(dirs.map(p -> p.getFileName().toString())).as("checkpoints under <home>/cluster/flink/checkpoints")
                     .contains("usage-counters-until-idle");
         }
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int registered = 2;
+        while (registered != 1 && System.nanoTime() < deadline) {
+            registered = ClusterHttp.get(cluster.flinkRestUrl() + "/taskmanagers").map(j -> j.path("taskmanagers").size()).orElse(-1);
+            if (registered != 1) {
+                Thread.sleep(1_000);
+            }
+        }
+        assertThat(registered).as("the JobManager drops the dead TaskManager after its heartbeat timeout").isEqualTo(1);
+        assertThat(cluster.status(FLINK)).filteredOn(s -> s.service().equals(victim))
+                .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ServiceStatus.State.STOPPED));
     }
 
     @Test
@@ -127,22 +200,71 @@ class FlinkClusterJobsIT {
         return topics;
     }
 
-    /** Usage events in time order (so none is late), in the last hours; returns the ledger's expected day totals. */
-    private static Map<String, Long> sendUsage(String orgA, String orgB) {
-        Map<String, Long> truth = new HashMap<>();
-        Random rnd = new Random(13);
-        Instant t = Instant.now().minus(4, ChronoUnit.HOURS);
+    /**
+     * {@code events} usage events from {@code from} on, in time order (so none is late), a third of them for
+     * {@code orgB}; adds them to the ledger's expected day totals in {@code truth} and returns the last event's time.
+     */
+    private static Instant sendUsage(Map<String, Long> truth, Instant from, int events, long seed, String orgA, String orgB) {
+        Random rnd = new Random(seed);
+        Instant t = from;
         try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
-            for (int i = 0; i < EVENTS; i++) {
+            for (int i = 0; i < events; i++) {
                 t = t.plusMillis(rnd.nextInt(60));
                 String org = rnd.nextInt(3) == 0 ? orgB : orgA;
-                UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t, "req-" + i);
+                UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t,
+                        "req-" + seed + "-" + i);
                 publisher.publish(e);
                 truth.merge(RedisKeys.ledgerDay(org, "api_calls", LocalDate.ofInstant(t, ZoneOffset.UTC)), e.units(), Long::sum);
             }
             publisher.flush();
         }
-        return truth;
+        return t;
+    }
+
+    /** The job's restore as its checkpoint statistics report it, once the job has restored. */
+    private static JsonNode awaitRestored(String job) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        JsonNode restored = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        while (System.nanoTime() < deadline) {
+            restored = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/checkpoints")
+                    .map(n -> n.path("latest").path("restored")).orElse(restored);
+            if (restored.isObject()) {
+                return restored;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("job " + job + " reported no restore within 2 minutes");
+    }
+
+    /**
+     * A continuous job emits a minute's totals once the watermark (newest event time minus out-of-orderness and allowed
+     * lateness) passes it: one later event of the org (same partition, another resource, kept out of the compared
+     * ledger) moves it past everything sent before. Returns that event's time; later events must not be older.
+     */
+    private static Instant advanceEventTime(String org, Instant last) {
+        Instant at = last.plus(10, ChronoUnit.MINUTES);
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+            publisher.publish(new UsageEvent(org, "key-1", "webhook_tests", 1, at, "clock-" + at.toEpochMilli()));
+            publisher.flush();
+        }
+        return at;
+    }
+
+    /** Waits until the org's {@code api_calls} day ledger equals {@code truth}. */
+    private static void awaitLedger(String org, Map<String, Long> truth, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        Map<String, Long> seen = apiCallsLedger(org);
+        while (!seen.equals(truth) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            seen = apiCallsLedger(org);
+        }
+        assertThat(seen).as(what).isEqualTo(truth);
+    }
+
+    private static Map<String, Long> apiCallsLedger(String org) {
+        Map<String, Long> out = new HashMap<>(ledger(org));
+        out.keySet().removeIf(k -> !k.contains(":ledger:api_calls:d:"));
+        return out;
     }
 
     /** The ledger's day keys of the two orgs with their values. */
@@ -185,7 +307,8 @@ class FlinkClusterJobsIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no checkpoint completed while the job ran");
+        throw new AssertionError("no checkpoint completed while the job ran; the run "
+                + (run.isDone() ? "ended: " + run.handle((r, e) -> e != null ? e.toString() : String.valueOf(r)).join() : "still runs"));
     }
 
     /** The cluster's name of a TaskManager that runs a task of the job ({@code flink-taskmanager-N}). */

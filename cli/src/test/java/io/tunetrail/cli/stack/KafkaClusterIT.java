@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,9 +30,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
-/** The local cluster's three Kafka nodes: replicated topics, and a node killed under load loses nothing acknowledged. */
+/**
+ * The local cluster's three Kafka nodes: replicated topics, a node killed under load loses nothing acknowledged, and the
+ * last node to stop exits on its own although no quorum is left to approve its broker's controlled shutdown.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaClusterIT {
     private static final Set<LocalCluster.Part> KAFKA = EnumSet.of(LocalCluster.Part.KAFKA);
     private static Path home;
@@ -56,6 +64,7 @@ class KafkaClusterIT {
     }
 
     @Test
+    @Order(1)
     void aNodeKilledWhileProducersAndConsumersRunLosesNothing() throws Exception {
         String topic = config.get(PlatformConfig.TOPIC_INTERACTIONS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
@@ -124,5 +133,27 @@ class KafkaClusterIT {
         assertThat(seen).as("every acknowledged record consumed").hasSize(total);
         assertThat(cluster.status(KAFKA)).filteredOn(s -> s.service().equals("kafka-2"))
                 .allMatch(s -> s.state() != ServiceStatus.State.RUNNING);
+    }
+
+    /**
+     * Stopped one after the other, the second node's broker asks for its controlled shutdown when it is the only
+     * controller left (the first test killed kafka-2): it must give up waiting and exit within the stop's grace
+     * period, not hang until {@code cluster stop} kills it.
+     */
+    @Test
+    @Order(2)
+    void theLastNodeToStopExitsOnItsOwnWithoutAQuorum() throws Exception {
+        ProcessHandle first = cluster.process("kafka-1").orElseThrow();
+        ProcessHandle last = cluster.process("kafka-3").orElseThrow();
+        first.destroy();
+        first.onExit().get(60, TimeUnit.SECONDS);
+        long t0 = System.nanoTime();
+        last.destroy();
+        try {
+            last.onExit().get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("kafka-3 did not stop within 30 s of SIGTERM with no quorum left", e);
+        }
+        System.out.printf("kafka-3 stopped %.1f s after SIGTERM, alone%n", (System.nanoTime() - t0) / 1e9);
     }
 }

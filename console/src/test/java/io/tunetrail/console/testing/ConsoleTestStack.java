@@ -10,7 +10,7 @@ import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.store.Sql;
 import io.tunetrail.api.testing.ApiTestStack;
-import io.tunetrail.api.testing.MutableClock;
+import io.tunetrail.model.testing.MutableClock;
 import io.tunetrail.console.ConsoleExtension;
 import io.tunetrail.console.ConsoleSettings;
 import io.tunetrail.console.auth.Argon2idPasswords;

@@ -1,10 +1,14 @@
 package io.tunetrail.store.alerts;
 
+import io.tunetrail.model.CostCatalog;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.StoreException;
 import io.tunetrail.store.costs.CapThresholds;
+import io.tunetrail.store.costs.CostMeter;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,11 @@ public final class CostCapAlerts implements CapThresholds {
     public CostCapAlerts(AlertRecorder recorder, Clock clock) {
         this.recorder = recorder;
         this.clock = clock;
+    }
+
+    /** A cost meter as every metering JVM needs it: the thresholds it sees crossed become alerts through this class. */
+    public static CostMeter alertingMeter(DataSource db, PlanCatalog plans, CostCatalog prices, Clock clock) {
+        return new CostMeter(db, plans, prices, clock, new CostCapAlerts(new AlertRecorder(db, clock), clock));
     }
 
     @Override

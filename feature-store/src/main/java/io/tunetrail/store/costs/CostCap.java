@@ -57,6 +57,16 @@ public final class CostCap {
         return month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
+    /** The org's plan id, or null for an unknown org (read without a lock: for alerts, not for admission). */
+    static String planOf(Connection c, String orgId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ?")) {
+            ps.setString(1, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** Locks the org's row for the rest of {@code tx} and returns its plan id; NOT_FOUND for an unknown org. */
     static String lockOrg(Connection tx, String orgId) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ? FOR NO KEY UPDATE")) {

@@ -92,6 +92,30 @@ public final class CostMeter {
         return recorded;
     }
 
+    /**
+     * Alerts the thresholds of the org's cap that its month-to-date cost has reached, for costs that reach the cap
+     * without passing through {@link #record}: the API calls, priced from the billing ledger's closed days when the
+     * lander writes them. Every threshold at or below what was spent is reported; the alerts' unique key (one per
+     * threshold and month) makes a threshold already alerted, by a job's cost or an earlier landing, a no-op.
+     *
+     * @return the thresholds reported (already alerted ones included)
+     */
+    public List<CapThresholds.Crossing> recheckMonth(String orgId, YearMonth month) {
+        List<CapThresholds.Crossing> reached = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            String planId = CostCap.planOf(c, orgId);
+            if (planId == null) {
+                return reached;
+            }
+            BigDecimal spent = costs.monthToDate(c, orgId, month).spentUsd();
+            plans.find(planId).ifPresent(plan -> reached.addAll(crossings(orgId, month, plan, BigDecimal.ZERO, spent)));
+        } catch (SQLException e) {
+            throw StoreException.rejectedByDatabase("reading an org's month-to-date cost", e);
+        }
+        reached.forEach(thresholds::crossed);
+        return reached;
+    }
+
     /** The thresholds of the plan's cap that lie in (before, after]. */
     static List<CapThresholds.Crossing> crossings(String orgId, YearMonth month, PlanCatalog.Plan plan, BigDecimal before, BigDecimal after) {
         Double cap = plan.costCaps().monthlyUsd();

@@ -49,9 +49,10 @@ public final class ModelCanaries {
     /**
      * The judgements (likes, playlist adds, dislikes, skips) each arm needs by the end of the period for a decision on
      * the figures: at a 10 % share this is about 1,000 judged recommendations in all, enough that a 5 % regression is
-     * not mostly noise, and small enough for a modest org to reach in 48 hours.
+     * not mostly noise, and small enough for a modest org to reach in 48 hours. The API's deciders take
+     * {@code api.canary.min-judgements}, whose default this is.
      */
-    public static final long MIN_JUDGED = 100;
+    public static final long MIN_JUDGED = Long.parseLong(io.tunetrail.model.PlatformConfig.API_CANARY_MIN_JUDGEMENTS.defaultValue());
     /** {@code decided_by} of the scheduled decision. */
     public static final String DECIDER = "decider";
 
@@ -138,6 +139,11 @@ public final class ModelCanaries {
     /** One of the org's canaries; empty for an unknown id or another org's. */
     public Optional<Canary> byId(String orgId, long canaryId) {
         return run("reading the canary", c -> select(c, "WHERE org_id = ? AND canary_id = ?", orgId, canaryId).stream().findFirst());
+    }
+
+    /** Every running canary, by org and id (the nightly marts snapshot their arms). */
+    public List<Canary> running() {
+        return run("listing running canaries", c -> select(c, "WHERE state = 'running' ORDER BY org_id, canary_id"));
     }
 
     /** The figures so far: each arm's feedback since the canary started serving, and the regression. */

@@ -149,6 +149,37 @@ class CostCapAlertsIT {
     }
 
     @Test
+    void apiCallsOfTheLedgerReachingTheCapAlertOnceWhenTheLanderRechecksTheMonth() throws Exception {
+        String org = orgWithOwnerAndWebhook("starter");
+        CostMeter lander = meter(DECEMBER);
+        // $0.0001 a call: 260,000 calls are $26, past 50% of starter's $50 cap; nothing went through record().
+        ledgerDay(org, "2026-12-03", 260_000);
+        assertThat(lander.recheckMonth(org, java.time.YearMonth.of(2026, 12))).extracting(c -> c.percent()).containsExactly(50);
+        assertThat(alerts(org)).containsExactly("cost_cap cost_usd month 2026-12-01 50");
+        // The next landing sees the same month again: the 50% alert is not repeated.
+        lander.recheckMonth(org, java.time.YearMonth.of(2026, 12));
+        assertThat(count("SELECT count(*) FROM email_outbox WHERE org_id = ?", org)).isEqualTo(1);
+        ledgerDay(org, "2026-12-04", 150_000);
+        lander.recheckMonth(org, java.time.YearMonth.of(2026, 12));
+        assertThat(alerts(org)).containsExactly("cost_cap cost_usd month 2026-12-01 50", "cost_cap cost_usd month 2026-12-01 80");
+        // A job's cost afterwards crosses nothing new: the API calls are part of the month it starts from.
+        meter(DECEMBER).record(costing(org, "after", 1));
+        assertThat(count("SELECT count(*) FROM webhook_deliveries WHERE org_id = ? AND event_type = 'usage.threshold_reached'", org)).isEqualTo(2);
+        assertThat(lander.recheckMonth("no-such-org", java.time.YearMonth.of(2026, 12))).isEmpty();
+    }
+
+    private static void ledgerDay(String org, String day, long apiCalls) throws Exception {
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO usage_ledger (org_id, api_key_id, resource, period, period_start, units) "
+                        + "VALUES (?, NULL, 'api_calls', 'day', ?::date, ?)")) {
+            ps.setString(1, org);
+            ps.setString(2, day);
+            ps.setLong(3, apiCalls);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
     void aPlanWithoutACapNeverAlerts() throws Exception {
         String org = orgWithOwnerAndWebhook("enterprise");
         assertThat(PLANS.plan("enterprise").costCaps().monthlyUsd()).isNull();

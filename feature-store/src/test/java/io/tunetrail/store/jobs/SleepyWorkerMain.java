@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * A worker in a JVM of its own for {@link JobWorkerIT} to kill mid-job: it claims one job with a one-second lease,
- * reports stage {@code sleeping} and sleeps until killed. Arguments: the database name and the worker id.
+ * reports stage {@code sleeping}, prints {@code sleeping <job id>} and sleeps until killed. Arguments: the database name and the worker id.
  */
 public final class SleepyWorkerMain {
     private SleepyWorkerMain() {}
@@ -26,6 +26,9 @@ public final class SleepyWorkerMain {
             @Override
             public Map<String, Object> run(LeasedJob job, JobControl control) throws Exception {
                 control.progress("sleeping", 10);
+                // Said on stdout, not only through the queue: a heartbeat that comes after the short lease is refused,
+                // so on a loaded machine the stage may never reach the table.
+                System.out.println("sleeping " + job.jobId());
                 Thread.sleep(Long.MAX_VALUE);
                 return Map.of();
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.testing.MutableClock;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.online.CanarySplit;
 import io.tunetrail.store.online.FeatureRow;
@@ -15,18 +16,14 @@ import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.RedisNamespace;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,31 +46,8 @@ class ModelCanaryIT {
     private static final List<String> LISTENERS = IntStream.range(0, 400).mapToObj(i -> "u-" + i).toList();
     private static HikariDataSource pool;
 
-    /** A clock the test moves past the canary's end. */
-    private static final class TestClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    /** Moved past the canary's end by the tests. */
+    private final MutableClock clock = new MutableClock(Instant.now());
     private ModelRegistry registry;
     private RedisOnlineStore online;
     private ModelCanaries canaries;

@@ -49,8 +49,14 @@ public final class AudioBatchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AudioBatchService.class);
     /** The route the per-file counts are attributed to in the key's usage by route. */
     public static final String ROUTE = "POST /api/v1/audio/batch-analyze";
-    /** How long the dispatcher sleeps when there is nothing to claim or the pool is full (a submit wakes it at once). */
-    private static final long IDLE_MILLIS = 500;
+    /**
+     * How long the dispatcher waits when there is nothing to claim. A submit on this instance wakes it at once; only a
+     * lease that ran out (an instance stopped mid-file) or another instance's submit is found by looking, and neither is
+     * urgent. It also looks once when it starts, so a restart takes up what a stopped instance left.
+     */
+    private static final long IDLE_MILLIS = 30_000;
+    /** The wait after the pool refused a file or the database failed: nothing wakes the dispatcher for those. */
+    private static final long RETRY_MILLIS = 500;
 
     /**
      * One file of a batch: its bytes (an upload, to be kept; read only when kept, so one file at a time is in memory) or
@@ -83,6 +89,8 @@ public final class AudioBatchService implements AutoCloseable {
     private final Semaphore inFlight;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Object wake = new Object();
+    /** A submit since the dispatcher last looked (guarded by {@code wake}): one between its empty claim and its wait counts. */
+    private boolean submitted;
     private Thread dispatcher;
 
     public AudioBatchService(AudioSettings settings, MeteredAnalyser analyser, AudioObjectStore objects, AudioJobStore jobs,
@@ -136,6 +144,7 @@ public final class AudioBatchService implements AutoCloseable {
         }
         jobs.create(new AudioJobStore.NewJob(p.orgId(), jobId, p.keyId(), source, rows));
         synchronized (wake) {
+            submitted = true;
             wake.notifyAll();
         }
         return new Accepted(jobId, statusUrl(jobId), files.size());
@@ -172,13 +181,14 @@ public final class AudioBatchService implements AutoCloseable {
     private void dispatch() {
         while (running.get() && !Thread.currentThread().isInterrupted()) {
             try {
+                // A finished file releases a permit, so this wait ends as soon as the pool has room again.
                 if (!inFlight.tryAcquire(IDLE_MILLIS, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
                 Optional<AudioJobStore.ClaimedFile> claimed = jobs.claimNext(UUID.randomUUID().toString(), settings.batch().leaseMillis());
                 if (claimed.isEmpty()) {
                     inFlight.release();
-                    idle();
+                    idle(IDLE_MILLIS);
                     continue;
                 }
                 AudioJobStore.ClaimedFile f = claimed.get();
@@ -196,23 +206,26 @@ public final class AudioBatchService implements AutoCloseable {
                 } catch (RejectedExecutionException e) {
                     inFlight.release();
                     jobs.release(f);
-                    idle();
+                    idle(RETRY_MILLIS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("claiming batch audio files failed, retrying: {}", e.toString());
-                idle();
+                idle(RETRY_MILLIS);
             }
         }
     }
 
-    /** Waits for a submit or the idle interval; an interrupt (close) is kept for the loop to see. */
-    private void idle() {
+    /** Waits for a submit or {@code millis}; an interrupt (close) is kept for the loop to see. */
+    private void idle(long millis) {
         synchronized (wake) {
             try {
-                wake.wait(IDLE_MILLIS);
+                if (!submitted) {
+                    wake.wait(millis);
+                }
+                submitted = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

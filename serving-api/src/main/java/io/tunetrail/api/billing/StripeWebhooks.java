@@ -244,8 +244,15 @@ public final class StripeWebhooks {
         if (!live) {
             return new Target(org.get(), customer, e.text("id"), status, null, cancelledPlan(), null);
         }
-        JsonNode firstItem = e.object().path("items").path("data").path(0);
-        String price = StripeEvent.text(firstItem.path("price"), "id");
+        // The plan is the subscription's flat price; its metered (usage) prices, in any order beside it, say nothing of the plan.
+        String price = null;
+        for (JsonNode item : e.object().path("items").path("data")) {
+            String itemPrice = StripeEvent.text(item.path("price"), "id");
+            if (itemPrice != null && !plans.isMeteredStripePrice(itemPrice)) {
+                price = itemPrice;
+                break;
+            }
+        }
         String plan = price == null ? null : planFromPrice(price);
         if (price != null && plan == null) {
             return Target.unresolved(Reason.UNKNOWN_PRICE, org.get(), customer, price);

@@ -8,6 +8,7 @@ import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.limits.LimitListener;
+import io.tunetrail.api.limits.RefusalCounter;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.ops.ApiMetrics;
 import io.tunetrail.api.service.ModelChoice;
@@ -56,9 +57,10 @@ public final class AccessHook {
     private final LimitListener onLimit;
     private final ApiMetrics metrics;
     private final ThresholdAlerts alerts;
+    private final RefusalCounter refusals;
 
     public AccessHook(Authenticator authenticator, UsageLimiter limiter, EventPublisher events, PlanCatalog plans, Clock clock,
-            LimitListener onLimit, ApiMetrics metrics, ThresholdAlerts alerts) {
+            LimitListener onLimit, ApiMetrics metrics, ThresholdAlerts alerts, RefusalCounter refusals) {
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.events = events;
@@ -67,6 +69,7 @@ public final class AccessHook {
         this.onLimit = onLimit;
         this.metrics = metrics;
         this.alerts = alerts;
+        this.refusals = refusals;
     }
 
     /**
@@ -102,6 +105,7 @@ public final class AccessHook {
         }
         if (refusal == Gate.Refusal.PLAN) {
             metrics.refused(principal.plan().id(), gate.feature(), 402);
+            refusals.planFeature(principal.orgId(), principal.keyId(), gate.resource(), gate.feature(), now);
             throw planRequired(ctx, principal.plan(), gate.feature());
         }
         if (gate.modelChoice()) {
@@ -110,6 +114,7 @@ public final class AccessHook {
             } catch (ApiException e) {
                 if (e.status() == 402) {
                     metrics.refused(principal.plan().id(), "model_families", 402);
+                    refusals.planModelFamily(principal.orgId(), principal.keyId(), gate.resource(), now);
                 }
                 throw e;
             }
@@ -134,6 +139,7 @@ public final class AccessHook {
         metrics.limiterCheck().record(System.nanoTime() - checkStart, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (d.outcome() != UsageLimiter.Outcome.ALLOWED) {
             metrics.refused(principal.plan().id(), gate.resource(), 429);
+            refusals.limited(principal.orgId(), principal.keyId(), gate.resource(), d.outcome(), now);
         }
         Map<String, String> headers = rateLimitHeaders(d);
         headers.forEach(ctx::header);

@@ -281,6 +281,60 @@ public final class ApiErrors {
                 + BACKING_SERVICE_RETRY_SECONDS + " s", null, null, Map.of("Retry-After", Integer.toString(BACKING_SERVICE_RETRY_SECONDS)));
     }
 
+    // --- Billing: checkout and portal sessions -------------------------------------------------------------------
+
+    public static ApiException unknownPlan(String planId) {
+        return problem(400, "unknown_plan", "Unknown plan", "'" + planId + "' is not a plan of the catalog; GET /api/v1/plans lists them",
+                "plan_id");
+    }
+
+    public static ApiException planNotForSale(String planId) {
+        return problem(400, "plan_not_for_sale", "Plan not sold through checkout", "Plan '" + planId
+                + "' has no Stripe price; choose a paid plan", "plan_id");
+    }
+
+    public static ApiException priceNotOfPlan(String priceId, String planId, List<String> prices) {
+        return problem(400, "unknown_price", "Unknown price", "'" + priceId + "' is not a price of plan '" + planId + "'; use one of "
+                + String.join(", ", prices), "price_id");
+    }
+
+    public static ApiException notAnUpgrade(String currentPlan, String planId) {
+        return problem(409, "not_an_upgrade", "Not an upgrade", "Plan '" + planId + "' is not above the current plan '" + currentPlan
+                + "'; checkout only upgrades. Change or cancel a subscription in the customer portal (POST /api/v1/billing/portal)", "plan_id");
+    }
+
+    public static ApiException subscriptionExists() {
+        return problem(409, "subscription_exists", "Subscription exists", "The organisation already has a live Stripe subscription; "
+                + "change its plan in the customer portal (POST /api/v1/billing/portal) rather than starting a second one", null);
+    }
+
+    public static ApiException noStripeCustomer() {
+        return problem(409, "no_stripe_customer", "No Stripe customer", "The organisation has no Stripe customer yet; the portal opens "
+                + "after a first checkout (POST /api/v1/billing/checkout)", null);
+    }
+
+    public static ApiException redirectNotAllowed(String field, String origin) {
+        return problem(400, "redirect_not_allowed", "Redirect not allowed", "'" + field + "' must be an address under " + origin
+                + " (the console's own address), at most 2048 characters", field);
+    }
+
+    public static ApiException billingNotConfigured() {
+        return problem(503, "billing_not_configured", "Billing not configured",
+                "This server has no Stripe API key (api.stripe.api-key); billing sessions are off", null);
+    }
+
+    /** Stripe could not be reached or failed after the retries; nothing changed on our side. */
+    public static ApiException stripeUnavailable() {
+        return problem(502, "stripe_unavailable", "Stripe unavailable",
+                "Stripe could not be reached or failed to answer; nothing was changed. Retry in a minute", null);
+    }
+
+    /** Stripe refused what we sent: our configuration (a price, the key), not the caller's input. */
+    public static ApiException stripeRefused(Integer status, String stripeCode) {
+        return problem(502, "stripe_refused", "Stripe refused the request", "Stripe refused the session (HTTP " + status
+                + (stripeCode == null ? "" : ", " + stripeCode) + "); the operator has been logged the reason", null);
+    }
+
     public static ApiException internal(String reference) {
         return problem(500, "internal_error", "Internal error",
                 "The server failed to handle the request; it has been logged with reference " + reference, null);

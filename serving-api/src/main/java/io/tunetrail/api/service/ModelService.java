@@ -124,7 +124,9 @@ public final class ModelService {
      */
     public TrainingRequest cancel(Principal p, String requestId) {
         TrainingRequest before = request(p, requestId);
-        if (!p.keyId().equals(before.requestedByKey()) && !p.has(Scope.ADMIN)) {
+        // A console member acts without a key (keyId null): only the admin scope lets them stop a key's request.
+        boolean requester = p.keyId() != null && p.keyId().equals(before.requestedByKey());
+        if (!requester && !p.has(Scope.ADMIN)) {
             throw ApiErrors.notRequester("training request", requestId);
         }
         TrainingRequest after = queue.cancel(p.orgId(), requestId);

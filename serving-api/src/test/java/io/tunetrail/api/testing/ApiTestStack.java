@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.tunetrail.api.ApiSettings;
 import io.tunetrail.api.ApiStores;
 import io.tunetrail.api.ServingApp;
+import io.tunetrail.model.testing.MutableClock;
 import io.tunetrail.api.auth.ApiKeyStore;
 import io.tunetrail.api.limits.EventPublisher;
 import io.tunetrail.api.store.OrgStore;
@@ -98,6 +99,17 @@ public final class ApiTestStack implements BeforeAllCallback, AfterAllCallback {
     public Javalin app(long maxBodyBytes) {
         return ServingApp.create(stores, clock, new ApiSettings(plans, WEBHOOK_SECRET, maxBodyBytes, 5_000, 0,
                 WebhookSettings.local(new TestResolver())));
+    }
+
+    /** The app calling Stripe with these settings (a {@link StripeStandIn}'s). */
+    public Javalin app(io.tunetrail.api.billing.StripeSettings stripe) {
+        return app(settings -> settings.withStripe(stripe));
+    }
+
+    /** The app with the default test settings changed by {@code adjust}. */
+    public Javalin app(java.util.function.UnaryOperator<ApiSettings> adjust) {
+        return ServingApp.create(stores, clock, adjust.apply(new ApiSettings(plans, WEBHOOK_SECRET, 1_048_576, 5_000, 0,
+                WebhookSettings.local(new TestResolver()))));
     }
 
     /** The app with {@code extensions} installed on the same server (the web console's tests). */

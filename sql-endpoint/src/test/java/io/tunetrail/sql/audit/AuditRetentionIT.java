@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.model.PlatformConfig;
+import io.tunetrail.model.testing.MutableClock;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.analyst.AuditWriterStatus;
 import io.tunetrail.store.analyst.QueryAuditLog;
@@ -16,12 +17,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,32 +78,16 @@ class AuditRetentionIT {
 
     @Test
     void thePurgeRunsAgainAnHourAfterItFinished() {
-        AtomicReference<Instant> now = new AtomicReference<>(NOW);
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MutableClock clock = new MutableClock(NOW);
         List<Instant> calls = new ArrayList<>();
         AuditRetention retention = new AuditRetention((before, n) -> {
             calls.add(before);
             return 0;
         }, Duration.ofDays(90), 10, clock);
         retention.step();
-        now.set(NOW.plus(Duration.ofMinutes(59)));
+        clock.set(NOW.plus(Duration.ofMinutes(59)));
         retention.step();
-        now.set(NOW.plus(Duration.ofMinutes(60)));
+        clock.set(NOW.plus(Duration.ofMinutes(60)));
         retention.step();
         assertThat(calls).containsExactly(NOW.minus(Duration.ofDays(90)), NOW.plus(Duration.ofMinutes(60)).minus(Duration.ofDays(90)));
         assertThatThrownBy(() -> new AuditRetention((b, n) -> 0, Duration.ofHours(5), 10, clock)).hasMessageContaining("sql.audit.retention-days");

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The newest complete checkpoint a stopped run left behind, so a local run picks up where a killed one stopped.
+ * The newest complete checkpoint, or savepoint, a stopped run left behind, so a run picks up where a killed or stopped one
+ * ended.
  *
  * <p>Flink writes {@code <dir>/<job id>/chk-<n>/_metadata} last, when a checkpoint completes, so a directory without it
  * is one the run died while taking. Checkpoints are retained on cancellation and on a crash and discarded when a job
@@ -23,7 +24,7 @@ public final class RetainedCheckpoints {
 
     private RetainedCheckpoints() {}
 
-    /** The newest complete checkpoint under {@code directory} (a URI or a path), if any. */
+    /** The newest complete checkpoint or savepoint under {@code directory} (a URI or a path), if any. */
     public static Optional<Path> newest(String directory) {
         Path root;
         if (directory.startsWith("file:")) {
@@ -36,8 +37,9 @@ public final class RetainedCheckpoints {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
+        // Checkpoints are <job id>/chk-<n>/_metadata; a savepoint a stop took into this folder is savepoint-<id>/_metadata.
         try (Stream<Path> files = Files.find(root, 3, (p, a) -> a.isRegularFile() && p.getFileName().toString().equals(METADATA)
-                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+                && (p.getParent().getFileName().toString().startsWith("chk-") || p.getParent().getFileName().toString().startsWith("savepoint-")))) {
             return files.max(Comparator.comparing(RetainedCheckpoints::modified)).map(Path::getParent);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot search " + root + " for retained checkpoints", e);

@@ -1,4 +1,4 @@
-package io.tunetrail.api.testing;
+package io.tunetrail.model.testing;
 
 import java.time.Clock;
 import java.time.Duration;
