@@ -100,6 +100,7 @@ public final class ServingApp {
     private static final long REFUSALS_FLUSH_SECONDS = 10;
     private static final io.javalin.config.Key<io.tunetrail.store.registry.ModelCanaries> CANARIES = new io.javalin.config.Key<>("tunetrail.canaries");
     private static final io.javalin.config.Key<AudioAnalysisService> AUDIO = new io.javalin.config.Key<>("tunetrail.audio");
+    private static final io.javalin.config.Key<java.util.function.Supplier<Map<String, Object>>> DOCUMENT = new io.javalin.config.Key<>("tunetrail.openapi");
 
     /** The request bodies the OpenAPI document describes, by the schema names routes refer to. */
     private static final java.util.Map<String, Class<?>> REQUEST_SCHEMAS = java.util.Map.ofEntries(
@@ -223,7 +224,8 @@ public final class ServingApp {
         metrics.bind(batches);
         Readiness readiness = new Readiness(stores.dataSource(), stores.jedis(), stores.events().bootstrapServers(), READINESS_TIMEOUT);
         routes.addAll(new OperatorController(readiness, metrics, settings.metricsToken()).routes());
-        routes.addAll(DocsController.routes(() -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS)));
+        java.util.function.Supplier<Map<String, Object>> document = () -> OpenApiDocument.build(routes, settings.plans(), REQUEST_SCHEMAS);
+        routes.addAll(DocsController.routes(document));
 
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tunetrail-api-last-used");
@@ -260,6 +262,7 @@ public final class ServingApp {
             config.events.serverStarted(batches::start);
             config.appData(CANARIES, canaries);
             config.appData(AUDIO, audio);
+            config.appData(DOCUMENT, document);
             config.events.serverStopping(() -> {
                 background.shutdown();
                 batches.close();
@@ -290,7 +293,7 @@ public final class ServingApp {
         }
         ErrorResponses.register(app, settings.maxBodyBytes());
         for (ApiRoute route : routes) {
-            app.addHttpHandler(route.method(), route.path(), hook.guard(route.gate(), route.handler()));
+            app.addHttpHandler(route.method(), route.path(), hook.guard(route.requireResponse().gate(), route.handler()));
         }
         ServingExtension.Parts parts = new ServingExtension.Parts(stores, clock, settings, authenticator, accounts, usage, List.copyOf(routes),
                 metrics);
@@ -321,6 +324,11 @@ public final class ServingApp {
     /** The app's threshold-alert writer (tests wait for it to record what was detected). */
     public static AlertWriter alerts(Javalin app) {
         return app.unsafeConfig().pvt.appDataManager.get(ALERTS);
+    }
+
+    /** The app's OpenAPI document, as {@code /api/docs} serves it (a build writes it to a file for client generation). */
+    public static Map<String, Object> openApiDocument(Javalin app) {
+        return app.unsafeConfig().pvt.appDataManager.get(DOCUMENT).get();
     }
 
     /** The app's refusal counter (tests flush it instead of waiting for the schedule). */

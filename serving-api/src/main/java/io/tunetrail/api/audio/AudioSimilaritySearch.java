@@ -1,9 +1,8 @@
 package io.tunetrail.api.audio;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.Check;
-import io.tunetrail.api.http.Json;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.RecommendationFilter;
 import io.tunetrail.api.service.RecommendationService;
@@ -40,6 +39,31 @@ public final class AudioSimilaritySearch {
     /** Neighbours read per track asked for when a filter may drop some. */
     private static final int HEADROOM = 5;
 
+    /**
+     * The nearest tracks, and the space that answered: {@code embedding} ({@code signal} or the catalog embedding's
+     * source), model, dimension, and the analyser version of a catalog embedding built from analysed audio.
+     */
+    public record Neighbours(String embedding, String model, int dimension, @JsonInclude(JsonInclude.Include.NON_NULL) String analyserVersion,
+            String modelVersion, List<AudioMatch> matches) {}
+
+    /** One neighbour; a catalog-space match names its embedding's {@code source}, a signal-space one has none. */
+    public record AudioMatch(String trackId, double score, double distance, @JsonInclude(JsonInclude.Include.NON_NULL) String source) {}
+
+    /**
+     * Tracks that sound like {@code trackId}, and which embedding said so: {@code signal} (with its model) or the
+     * catalog embedding's source (model null; the analyser version when built from analysed audio).
+     */
+    public record SoundsLike(String trackId, String embedding, String model, @JsonInclude(JsonInclude.Include.NON_NULL) String analyserVersion,
+            List<SoundMatch> matches) {}
+
+    public record SoundMatch(String trackId, double similarity) {}
+
+    /**
+     * Pairwise similarities of {@code ids}, in their order; {@code embeddings} names each track's space (null: none), and
+     * a cell is null across two spaces.
+     */
+    public record SimilarityMatrix(List<String> ids, Map<String, String> embeddings, List<List<Double>> matrix) {}
+
     private final AudioAnalysisStore store;
     private final CatalogService catalog;
     private final VectorStore catalogVectors;
@@ -60,7 +84,7 @@ public final class AudioSimilaritySearch {
     }
 
     /** POST /api/v1/audio/similarity-search: by a track of the org or by a vector. */
-    public ObjectNode search(Principal p, RecommendationService.SimilaritySearchRequest r, RecommendationFilter filter) {
+    public Neighbours search(Principal p, RecommendationService.SimilaritySearchRequest r, RecommendationFilter filter) {
         checkNoListener(filter);
         int fetch = candidates(r.limit(), filter);
         Set<String> exclude = new HashSet<>(r.excludeTrackIds());
@@ -87,7 +111,7 @@ public final class AudioSimilaritySearch {
     }
 
     /** The org's tracks that sound like a clip analysed for this search (not kept), in the signal space. */
-    public ObjectNode byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit, RecommendationFilter filter) {
+    public Neighbours byAudio(Principal p, io.tunetrail.audio.AudioAnalysis clip, int limit, RecommendationFilter filter) {
         checkNoListener(filter);
         return signalAnswer(p, clip.embedding().model(),
                 store.nearestSignal(p.orgId(), clip.embedding().vector(), candidates(limit, filter), Set.of()), limit, filter);
@@ -97,29 +121,25 @@ public final class AudioSimilaritySearch {
      * GET /api/v1/tracks/similar-by-audio/{id}: tracks of the caller's org that sound like one track, by the signal
      * embeddings of analysed audio when the track has one, else by its catalog embedding (whose source the answer names).
      */
-    public ObjectNode similarByAudio(Principal p, String trackId, int limit, RecommendationFilter filter) {
+    public SoundsLike similarByAudio(Principal p, String trackId, int limit, RecommendationFilter filter) {
         checkNoListener(filter);
         catalog.track(p, trackId);
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("track_id", trackId);
         var model = store.signalModelOfTrack(p.orgId(), trackId);
         int fetch = candidates(limit, filter);
+        String embedding;
+        String analyserVersion = null;
         List<Neighbour> found;
         if (model.isPresent()) {
-            out.put("embedding", SIGNAL).put("model", model.get());
+            embedding = SIGNAL;
             found = store.nearestBySignal(p.orgId(), trackId, fetch);
         } else {
             var source = sources.of(p.orgId(), List.of(trackId)).get(trackId);
-            out.put("embedding", source == null ? TrackEmbeddingSources.CATALOG_FEATURES : source.source()).putNull("model");
-            if (source != null && source.analyserVersion() != null) {
-                out.put("analyser_version", source.analyserVersion());
-            }
+            embedding = source == null ? TrackEmbeddingSources.CATALOG_FEATURES : source.source();
+            analyserVersion = source == null ? null : source.analyserVersion();
             found = catalogVectors.nearestToTrack(p.orgId(), trackId, fetch, Set.of());
         }
-        var matches = out.putArray("matches");
-        filtered(p, found, Neighbour::trackId, limit, filter)
-                .forEach(n -> matches.addObject().put("track_id", n.trackId()).put("similarity", n.similarity()));
-        return out;
+        return new SoundsLike(trackId, embedding, model.orElse(null), analyserVersion,
+                filtered(p, found, Neighbour::trackId, limit, filter).stream().map(n -> new SoundMatch(n.trackId(), n.similarity())).toList());
     }
 
     /**
@@ -128,7 +148,7 @@ public final class AudioSimilaritySearch {
      * ({@code embeddings} names each one's: {@code signal} or the catalog embedding's source). Two tracks embedded in
      * different spaces cannot be compared: their cell is null, as is any cell of a track with no embedding at all.
      */
-    public ObjectNode similarityMatrix(Principal p, String ids) {
+    public SimilarityMatrix similarityMatrix(Principal p, String ids) {
         if (ids == null || ids.isBlank()) {
             throw io.tunetrail.api.http.ApiErrors.missingField("ids");
         }
@@ -142,9 +162,7 @@ public final class AudioSimilaritySearch {
         Map<String, TrackEmbeddingSources.Source> catalogSources = sources.of(p.orgId(), tracks);
         boolean[] inSignal = new boolean[tracks.size()];
         float[][] vectors = new float[tracks.size()][];
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.set("ids", Json.mapper().valueToTree(tracks));
-        ObjectNode embeddings = out.putObject("embeddings");
+        Map<String, String> embeddings = new LinkedHashMap<>();
         for (int i = 0; i < tracks.size(); i++) {
             String t = tracks.get(i);
             if (signal.containsKey(t)) {
@@ -157,18 +175,15 @@ public final class AudioSimilaritySearch {
                 embeddings.put(t, vectors[i] == null ? null : source == null ? TrackEmbeddingSources.CATALOG_FEATURES : source.source());
             }
         }
-        var matrix = out.putArray("matrix");
+        List<List<Double>> matrix = new ArrayList<>(tracks.size());
         for (int i = 0; i < tracks.size(); i++) {
-            var row = matrix.addArray();
+            List<Double> row = new ArrayList<>(tracks.size());
             for (int j = 0; j < tracks.size(); j++) {
-                if (vectors[i] == null || vectors[j] == null || inSignal[i] != inSignal[j]) {
-                    row.addNull();
-                } else {
-                    row.add(cosine(vectors[i], vectors[j]));
-                }
+                row.add(vectors[i] == null || vectors[j] == null || inSignal[i] != inSignal[j] ? null : cosine(vectors[i], vectors[j]));
             }
+            matrix.add(row);
         }
-        return out;
+        return new SimilarityMatrix(tracks, embeddings, matrix);
     }
 
     private static double cosine(float[] a, float[] b) {
@@ -184,7 +199,7 @@ public final class AudioSimilaritySearch {
         return dot / Math.sqrt(na * nb);
     }
 
-    private ObjectNode catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r, int fetch, RecommendationFilter filter) {
+    private Neighbours catalogAnswer(Principal p, RecommendationService.SimilaritySearchRequest r, int fetch, RecommendationFilter filter) {
         var wide = new RecommendationService.SimilaritySearchRequest(r.trackId(), r.vector(), Math.min(fetch, 100), r.excludeTrackIds());
         RecommendationService.SimilarityResult found = recommendations.similaritySearch(p, wide);
         List<RecommendationService.Match> kept = filtered(p, found.matches(), RecommendationService.Match::trackId, r.limit(), filter);
@@ -195,27 +210,18 @@ public final class AudioSimilaritySearch {
         Map<String, TrackEmbeddingSources.Source> of = sources.of(p.orgId(), ids);
         // A vector has no source of its own: it is searched in the catalog embeddings' space, named by its usual source.
         TrackEmbeddingSources.Source own = r.trackId() == null ? null : of.get(r.trackId());
-        ObjectNode out = head(own == null ? TrackEmbeddingSources.CATALOG_FEATURES : own.source(), found.modelVersion(), catalogVectors.dimension());
-        if (own != null && own.analyserVersion() != null) {
-            out.put("analyser_version", own.analyserVersion());
-        }
-        out.put("model_version", found.modelVersion());
-        var matches = out.putArray("matches");
-        for (RecommendationService.Match m : kept) {
+        List<AudioMatch> matches = kept.stream().map(m -> {
             var source = of.get(m.trackId());
-            matches.addObject().put("track_id", m.trackId()).put("score", m.score()).put("distance", m.distance())
-                    .put("source", source == null ? null : source.source());
-        }
-        return out;
+            return new AudioMatch(m.trackId(), m.score(), m.distance(), source == null ? null : source.source());
+        }).toList();
+        return new Neighbours(own == null ? TrackEmbeddingSources.CATALOG_FEATURES : own.source(), found.modelVersion(), catalogVectors.dimension(),
+                own == null ? null : own.analyserVersion(), found.modelVersion(), matches);
     }
 
-    private ObjectNode signalAnswer(Principal p, String model, List<Neighbour> found, int limit, RecommendationFilter filter) {
-        ObjectNode out = head(SIGNAL, model, SignalEmbedding.DIMENSION);
-        out.put("model_version", model);
-        var matches = out.putArray("matches");
-        filtered(p, found, Neighbour::trackId, limit, filter)
-                .forEach(n -> matches.addObject().put("track_id", n.trackId()).put("score", n.similarity()).put("distance", n.distance()));
-        return out;
+    private Neighbours signalAnswer(Principal p, String model, List<Neighbour> found, int limit, RecommendationFilter filter) {
+        List<AudioMatch> matches = filtered(p, found, Neighbour::trackId, limit, filter).stream()
+                .map(n -> new AudioMatch(n.trackId(), n.similarity(), n.distance(), null)).toList();
+        return new Neighbours(SIGNAL, model, SignalEmbedding.DIMENSION, null, model, matches);
     }
 
     /**
@@ -246,12 +252,6 @@ public final class AudioSimilaritySearch {
             throw Check.invalid("exclude_seen", "'exclude_seen' needs a listener; the audio similarity routes have none (leave out "
                     + "tracks with exclude_track_ids or exclude_artists)");
         }
-    }
-
-    private static ObjectNode head(String embedding, String model, int dimension) {
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("embedding", embedding).put("model", model).put("dimension", dimension);
-        return out;
     }
 
     /** The vector of a signal search: finite and not all zero (a zero vector has no direction to compare). */

@@ -4,10 +4,6 @@ import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.CostsController;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.model.PlanCatalog;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +12,8 @@ import java.util.Map;
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the same {@link ApiRoute} list the app registers, so every
- * route is described and none that does not exist. Request bodies are described from their request records; each
+ * route is described and none that does not exist. Request bodies are described from their request records and every
+ * 2xx answer from its response type ({@link ApiRoute#returns}), with an example generated from the same type; each
  * operation lists the plans that may call it ({@code x-required-plans}) and the refusals it can give.
  */
 public final class OpenApiDocument {
@@ -30,10 +27,11 @@ public final class OpenApiDocument {
                         + "'Authorization: Bearer <key>' or 'X-API-Key: <key>'. Errors are application/problem+json; plan "
                         + "refusals (402) and exhausted quotas (429) have fixed bodies. Every metered response carries "
                         + "RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset."));
+        RecordSchemas responses = new RecordSchemas(new java.util.TreeSet<>(requestSchemas.keySet()));
         Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
         for (ApiRoute route : routes) {
             paths.computeIfAbsent(route.path(), p -> new LinkedHashMap<>())
-                    .put(route.method().name().toLowerCase(Locale.ROOT), operation(route, plans));
+                    .put(route.method().name().toLowerCase(Locale.ROOT), operation(route.requireResponse(), plans, responses));
         }
         doc.put("paths", paths);
         Map<String, Object> schemas = new LinkedHashMap<>();
@@ -45,18 +43,24 @@ public final class OpenApiDocument {
         schemas.put("CostCapReached", object(Map.of("type", str(), "title", str(), "status", integer(), "detail", str(), "code", str(),
                 "spent_usd", Map.of("type", "number"), "held_usd", Map.of("type", "number"), "cap_usd", Map.of("type", "number"),
                 "resets_at", Map.of("type", "string", "format", "date-time"))));
-        requestSchemas.forEach((name, type) -> schemas.put(name, schemaOf(type)));
+        requestSchemas.forEach((name, type) -> schemas.put(name, RecordSchemas.request(type)));
+        schemas.putAll(responses.components());
         doc.put("components", Map.of("schemas", schemas, "securitySchemes", Map.of(
                 "bearer", Map.of("type", "http", "scheme", "bearer"),
                 "apiKey", Map.of("type", "apiKey", "in", "header", "name", "X-API-Key"))));
         return doc;
     }
 
-    private static Map<String, Object> operation(ApiRoute route, PlanCatalog plans) {
+    /** The operation id of a route: its method and path, e.g. {@code get_api_v1_ml_daily_mix}. */
+    public static String operationId(ApiRoute route) {
+        return (route.method().name().toLowerCase(Locale.ROOT) + route.path()).replaceAll("[^A-Za-z0-9]+", "_");
+    }
+
+    private static Map<String, Object> operation(ApiRoute route, PlanCatalog plans, RecordSchemas schemas) {
         Map<String, Object> op = new LinkedHashMap<>();
         op.put("tags", List.of(route.tag()));
         op.put("summary", route.summary());
-        op.put("operationId", (route.method().name().toLowerCase(Locale.ROOT) + route.path()).replaceAll("[^A-Za-z0-9]+", "_"));
+        op.put("operationId", operationId(route));
         List<Map<String, Object>> params = new ArrayList<>();
         for (String p : route.pathParams()) {
             params.add(Map.of("name", p, "in", "path", "required", true, "schema", str()));
@@ -74,7 +78,9 @@ public final class OpenApiDocument {
         }
         Gate gate = route.gate();
         Map<String, Object> responses = new LinkedHashMap<>();
-        responses.put(Integer.toString(route.successStatus()), Map.of("description", "Success"));
+        for (int status : route.successStatuses()) {
+            responses.put(Integer.toString(status), success(route.response(), status, schemas));
+        }
         responses.put("400", problem("Invalid input; 'field' names it"));
         if (!gate.isPublic()) {
             op.put("security", List.of(Map.of("bearer", List.of()), Map.of("apiKey", List.of())));
@@ -111,9 +117,11 @@ public final class OpenApiDocument {
             }
             if (gate.resource() != null) {
                 op.put("x-metered-resource", gate.resource());
-                responses.put("429", Map.of("description", "Quota exhausted (UsageLimitExceeded) or rate limited (Problem); see Retry-After",
-                        "content", Map.of("application/json", Map.of("schema", Map.of("oneOf", List.of(
-                                Map.of("$ref", "#/components/schemas/UsageLimitExceeded"), Map.of("$ref", "#/components/schemas/Problem")))))));
+                // One schema per media type: the two bodies share no required field, so a oneOf of them would match both.
+                responses.put("429", Map.of("description", "Quota exhausted (UsageLimitExceeded, application/json) or rate limited "
+                        + "(Problem, application/problem+json); see Retry-After", "content", Map.of(
+                                "application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/UsageLimitExceeded")),
+                                "application/problem+json", Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")))));
             }
         }
         if (!route.pathParams().isEmpty()) {
@@ -136,48 +144,16 @@ public final class OpenApiDocument {
                 "schema", Map.of("type", "string", "enum", plans.modelFamilies().stream().map(PlanCatalog.ModelFamily::name).toList()));
     }
 
-    private static Map<String, Object> schemaOf(Class<?> type) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        if (type.isRecord()) {
-            for (RecordComponent c : type.getRecordComponents()) {
-                props.put(snake(c.getName()), typeOf(c.getGenericType()));
-            }
+    private static Map<String, Object> success(ApiRoute.Response response, int status, RecordSchemas schemas) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("description", status == 202 ? "Accepted" : status == 201 ? "Created" : status == 204 ? "No content" : "Success");
+        if (response.isJson()) {
+            answer.put("content", Map.of(response.mediaType(), Map.of("schema", schemas.response(response.type()),
+                    "example", RecordSchemas.example(response.type()))));
+        } else if (response.mediaType() != null) {
+            answer.put("content", Map.of(response.mediaType(), Map.of("schema", str())));
         }
-        Map<String, Object> schema = new LinkedHashMap<>(object(props));
-        schema.put("additionalProperties", false);
-        return schema;
-    }
-
-    private static Map<String, Object> typeOf(Type t) {
-        if (t instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw && List.class.isAssignableFrom(raw)) {
-            return Map.of("type", "array", "items", typeOf(pt.getActualTypeArguments()[0]));
-        }
-        if (t == String.class) {
-            return str();
-        }
-        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
-            return integer();
-        }
-        if (t == Double.class || t == double.class || t == Float.class) {
-            return Map.of("type", "number");
-        }
-        if (t == Boolean.class || t == boolean.class) {
-            return Map.of("type", "boolean");
-        }
-        if (t == Instant.class) {
-            return Map.of("type", "string", "format", "date-time");
-        }
-        if (t instanceof Class<?> c && c.isEnum()) {
-            return Map.of("type", "string");
-        }
-        if (t instanceof Class<?> c && c.isRecord()) {
-            return schemaOf(c);
-        }
-        return Map.of("type", "object");
-    }
-
-    private static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return answer;
     }
 
     private static Map<String, Object> problem(String description) {

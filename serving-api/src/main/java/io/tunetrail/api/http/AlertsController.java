@@ -9,9 +9,7 @@ import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.Page;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** HTTP for the org's threshold alerts: owners and admins list them, newest first, and acknowledge them. */
 public final class AlertsController {
@@ -19,6 +17,9 @@ public final class AlertsController {
     private static final String TAG = "Organisation";
 
     private final AlertStore alerts;
+
+    /** A page of alerts and the cursor of the next one (null on the last page). */
+    public record AlertPage(List<AlertStore.Alert> alerts, String nextCursor) {}
 
     public AlertsController(AlertStore alerts) {
         this.alerts = alerts;
@@ -33,14 +34,12 @@ public final class AlertsController {
                             Principal p = orgWide(ctx, "read the organisation's alerts");
                             Page<AlertStore.Alert> page = alerts.list(p.orgId(), AlertStore.acknowledgedFilter(ctx.queryParam("acknowledged")),
                                     ctx.queryParam("cursor"), Check.intParam("limit", ctx.queryParam("limit"), 50, 1, 100));
-                            Map<String, Object> body = new LinkedHashMap<>();
-                            body.put("alerts", page.items());
-                            body.put("next_cursor", page.nextCursor());
-                            ctx.json(body);
-                        }).query("acknowledged", "limit", "cursor"),
+                            ctx.json(new AlertPage(page.items(), page.nextCursor()));
+                        }).query("acknowledged", "limit", "cursor").returns(AlertPage.class),
                 ApiRoute.post("/api/v1/alerts/{alert_id}/acknowledge", ADMIN, TAG,
                         "Acknowledge an alert (once: acknowledging again keeps the first acknowledgement); audited as alert.acknowledged",
-                        ctx -> ctx.json(alerts.acknowledge(orgWide(ctx, "acknowledge the organisation's alerts"), ctx.pathParam("alert_id")))));
+                        ctx -> ctx.json(alerts.acknowledge(orgWide(ctx, "acknowledge the organisation's alerts"), ctx.pathParam("alert_id"))))
+                        .returns(AlertStore.Alert.class));
     }
 
     private static Principal orgWide(Context ctx, String action) {

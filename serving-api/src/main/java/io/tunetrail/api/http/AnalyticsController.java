@@ -32,31 +32,35 @@ public final class AnalyticsController {
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.get("/api/v1/ml/taste-profile", READ, TAG, "A listener's taste: recent genres, skip rate, listening hours, similar listeners",
-                        ctx -> ctx.json(analytics.tasteProfile(principal(ctx), ctx.queryParam("user_id")))).query("user_id"),
+                        ctx -> ctx.json(analytics.tasteProfile(principal(ctx), ctx.queryParam("user_id")))).query("user_id")
+                        .returns(AnalyticsService.TasteProfile.class),
                 ApiRoute.get("/api/v1/api-keys/{key_id}/usage", ADMIN, TAG,
                         "One key's usage per day: calls per route (last 35 days) and billed units per resource (ledger)",
                         ctx -> ctx.json(keyUsage.usage(principal(ctx), ctx.pathParam("key_id"), Check.intParam("days", ctx.queryParam("days"), 30, 1, 400))))
-                        .query("days"),
+                        .query("days").returns(KeyUsageService.KeyUsage.class),
                 ApiRoute.get("/api/v1/analytics/users/similar", READ, TAG, "Listeners with similar taste (active user-similarity version)",
-                        ctx -> ctx.json(analytics.similarUsers(principal(ctx), ctx.queryParam("user_id"), limit(ctx)))).query("user_id", "limit"),
+                        ctx -> ctx.json(analytics.similarUsers(principal(ctx), ctx.queryParam("user_id"), limit(ctx)))).query("user_id", "limit")
+                        .returns(AnalyticsService.Rows.class, AnalyticsService.SimilarUser.class),
                 ApiRoute.get("/api/v1/analytics/correlations/genres", READ, TAG, "Genres listened together: counts, lift, NPMI",
                         ctx -> ctx.json(analytics.genreCorrelations(principal(ctx), ctx.queryParam("scope"), ctx.queryParam("genre_id"), limit(ctx))))
-                        .query("scope", "genre_id", "limit"),
+                        .query("scope", "genre_id", "limit").returns(AnalyticsService.Rows.class, AnalyticsService.GenrePair.class),
                 ApiRoute.get("/api/v1/analytics/patterns/temporal", READ, TAG, "Listening by hour and weekday (UTC), for the org or one listener",
-                        ctx -> ctx.json(analytics.temporalPatterns(principal(ctx), ctx.queryParam("user_id")))).query("user_id"),
+                        ctx -> ctx.json(analytics.temporalPatterns(principal(ctx), ctx.queryParam("user_id")))).query("user_id")
+                        .returns(AnalyticsService.Rows.class, AnalyticsService.Cell.class),
                 ApiRoute.get("/api/v1/analytics/correlations/context", READ, TAG, "Activities vs audio features: effect sizes with 95% CIs",
-                        ctx -> ctx.json(analytics.contextCorrelations(principal(ctx), ctx.queryParam("activity")))).query("activity"),
+                        ctx -> ctx.json(analytics.contextCorrelations(principal(ctx), ctx.queryParam("activity")))).query("activity")
+                        .returns(AnalyticsService.Rows.class, AnalyticsService.ContextEffect.class),
                 ApiRoute.get("/api/v1/analytics/patterns/seasonal", READ, TAG, "Listening by month of the year and by season (UTC), for the org "
                                 + "or one listener; hemisphere (north, the default, or south) names the seasons",
                         ctx -> ctx.json(analytics.seasonal(principal(ctx), ctx.queryParam("user_id"), ctx.queryParam("hemisphere"))))
-                        .query("user_id", "hemisphere"),
+                        .query("user_id", "hemisphere").returns(AnalyticsService.Seasonal.class),
                 ApiRoute.get("/api/v1/analytics/insights/wrapped", READ, TAG, "A year in review: for the org, plays, minutes, listeners per month "
                                 + "and top genres; with user_id, that listener's plays, minutes, months, top tracks and top genres",
                         ctx -> {
                             int year = Check.intParam("year", ctx.queryParam("year"), LocalDate.now(clock.withZone(ZoneOffset.UTC)).getYear(), 2000, 2100);
                             String userId = ctx.queryParam("user_id");
                             ctx.json(userId == null ? analytics.wrapped(principal(ctx), year) : analytics.listenerWrapped(principal(ctx), userId, year));
-                        }).query("year", "user_id"));
+                        }).query("year", "user_id").returnsOneOf(AnalyticsService.Wrapped.class, AnalyticsService.ListenerWrapped.class));
     }
 
     private static int limit(Context ctx) {

@@ -2,6 +2,7 @@ package io.tunetrail.api.http;
 
 import static io.tunetrail.api.http.AccessHook.principal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.auth.Scope;
@@ -43,41 +44,44 @@ public final class AudioController {
         return List.of(
                 ApiRoute.post(ANALYZE_PATH, ANALYZE, TAG, "Analyse uploaded audio (WAV, Ogg Vorbis, FLAC, MP3; raw body or multipart "
                         + "'file'): Spotify-style audio features, an analysis document and a signal embedding; 202 when it outlives the wait",
-                        this::analyze).query("track_id"),
+                        this::analyze).query("track_id").status(200, 202).returns(AudioAnalysisService.AnalyzeResult.class),
                 ApiRoute.post("/api/v1/tracks/{track_id}/analyze", ANALYZE, TAG, "Analyse again the newest audio kept for a track (uploaded "
                         + "with its track_id): a new analysis, counted like an upload; 404 when the track has no stored audio", ctx -> {
                             var result = audio.analyzeTrack(principal(ctx), AccessHook.pendingUsage(ctx), ctx.pathParam("track_id"));
                             ctx.status(result.complete() ? 200 : 202).json(result);
-                        }),
+                        }).status(200, 202).returns(AudioAnalysisService.AnalyzeResult.class),
                 ApiRoute.get("/api/v1/tracks/similar-by-audio/{track_id}", SIMILAR, TAG, "Tracks that sound like a track: by the signal "
                         + "embeddings of analysed audio when it has one, else by its catalog embedding ('embedding' says which: signal, "
                         + "catalog_features or audio_analysis); takes the recommendation filters",
                         ctx -> ctx.json(search.similarByAudio(principal(ctx), ctx.pathParam("track_id"),
-                                Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100), filter(ctx)))).query(withFilters("limit")),
+                                Check.intParam("limit", ctx.queryParam("limit"), 20, 1, 100), filter(ctx)))).query(withFilters("limit"))
+                        .returns(io.tunetrail.api.audio.AudioSimilaritySearch.SoundsLike.class),
                 ApiRoute.post("/api/v1/audio/similarity-search", SIMILAR, TAG, "Nearest tracks by audio embedding (pgvector): by track_id "
                         + "in its signal embedding when its audio was analysed, else its catalog embedding; by vector in the space its "
                         + "dimension names (512: signal). 'embedding', 'model' and 'dimension' say which answered; takes the recommendation filters",
                         ctx -> ctx.json(search.search(principal(ctx), Json.read(ctx.bodyAsBytes(),
                                 io.tunetrail.api.service.RecommendationService.SimilaritySearchRequest.class), filter(ctx))))
-                        .body("SimilaritySearchRequest").query(withFilters()),
+                        .body("SimilaritySearchRequest").query(withFilters())
+                        .returns(io.tunetrail.api.audio.AudioSimilaritySearch.Neighbours.class),
                 ApiRoute.post(SEARCH_BY_AUDIO_PATH, SEARCH_BY_AUDIO, TAG, "Tracks that sound like an uploaded clip (raw body or multipart "
                         + "'file', as for analyze): the clip is analysed, not kept, and counted against audio_analysis; answered from the "
                         + "signal embeddings of the org's analysed tracks; takes the recommendation filters", this::searchByAudio)
-                        .query(withFilters("limit")),
+                        .query(withFilters("limit")).returns(io.tunetrail.api.audio.AudioSimilaritySearch.Neighbours.class),
                 ApiRoute.get("/api/v1/ml/tracks/similarity-matrix", MATRIX, TAG, "Pairwise audio similarities of up to api.audio.matrix-max-ids "
                         + "tracks (ids=a,b,c): signal embeddings where analysed, else catalog feature embeddings; null across the two",
-                        ctx -> ctx.json(search.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids"),
+                        ctx -> ctx.json(search.similarityMatrix(principal(ctx), ctx.queryParam("ids")))).query("ids")
+                        .returns(io.tunetrail.api.audio.AudioSimilaritySearch.SimilarityMatrix.class),
                 ApiRoute.get("/api/v1/audio/analyses/{analysis_id}", READ_ANALYSIS, TAG, "An audio analysis: features, track, bars, beats, "
                         + "tatums, sections, segments", ctx -> {
                             String id = ctx.pathParam("analysis_id");
                             var body = audio.analysis(principal(ctx), id);
                             ctx.status(audio.isPending(principal(ctx), id) ? 202 : 200).json(body);
-                        }),
+                        }).status(200, 202).returns(ObjectNode.class),
                 ApiRoute.get("/api/v1/tracks/{track_id}/audio-analysis", READ_ANALYSIS, TAG, "The newest audio analysis of a track",
-                        ctx -> ctx.json(audio.trackAnalysis(principal(ctx), ctx.pathParam("track_id")))),
+                        ctx -> ctx.json(audio.trackAnalysis(principal(ctx), ctx.pathParam("track_id")))).returns(ObjectNode.class),
                 ApiRoute.get("/api/v1/tracks/{track_id}/audio-features", READ, "Catalog", "Audio features of a track: from its newest "
                         + "audio analysis when it has one, else the imported catalog's (the answer's 'source' says which)",
-                        ctx -> ctx.json(audio.trackFeatures(principal(ctx), ctx.pathParam("track_id")))));
+                        ctx -> ctx.json(audio.trackFeatures(principal(ctx), ctx.pathParam("track_id")))).returns(ObjectNode.class));
     }
 
     private void analyze(Context ctx) {

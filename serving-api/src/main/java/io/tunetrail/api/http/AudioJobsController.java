@@ -2,7 +2,7 @@ package io.tunetrail.api.http;
 
 import static io.tunetrail.api.http.AccessHook.principal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
 import io.tunetrail.api.audio.AudioBatchService;
 import io.tunetrail.api.audio.AudioJobStore;
@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * HTTP for batch audio analysis: a job of many files (multipart uploads or object keys) in, its per-file status out.
@@ -37,6 +38,24 @@ public final class AudioJobsController {
 
     public record KeyedFile(String key, String trackId) {}
 
+    /** A batch job as listed: status (queued, running, completed), counts per file status, and where to poll it. */
+    public record JobSummary(String jobId, String status, String source, int fileCount, Map<String, Integer> counts, Instant createdAt,
+            Instant completedAt, String statusUrl) {}
+
+    /** A batch job with each of its files. */
+    public record Job(String jobId, String status, String source, int fileCount, Map<String, Integer> counts, Instant createdAt,
+            Instant completedAt, String statusUrl, List<JobFile> files) {}
+
+    /** One file of a job; the analysis only once analysed, the error only once refused or failed. */
+    public record JobFile(int position, String fileName, String key, String trackId, String status,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String analysisId, @JsonInclude(JsonInclude.Include.NON_NULL) String analysisUrl,
+            @JsonInclude(JsonInclude.Include.NON_NULL) FileError error, Instant startedAt, Instant finishedAt) {}
+
+    public record FileError(String code, String message) {}
+
+    /** A page of jobs, newest first, and the cursor of the next one (null on the last page). */
+    public record JobPage(List<JobSummary> jobs, String nextCursor) {}
+
     private final AudioBatchService batches;
     private final AudioJobStore jobs;
     private final long maxFileBytes;
@@ -54,12 +73,13 @@ public final class AudioJobsController {
                 ApiRoute.post(BATCH_PATH, SUBMIT, TAG, "Analyse many files as one job: multipart 'file' parts (each optionally followed by "
                         + "its 'track_id' field, or one 'track_ids' field listing them in order) or JSON {files: [{key, track_id}]} of objects "
                         + "already uploaded; 202 with job_id and status_url. Each analysed file counts once against audio_analysis; when the "
-                        + "quota runs out the rest are skipped_quota", this::submit).body("BatchAnalyzeRequest").status(202),
+                        + "quota runs out the rest are skipped_quota", this::submit).body("BatchAnalyzeRequest").status(202)
+                        .returns(AudioBatchService.Accepted.class),
                 ApiRoute.get("/api/v1/audio/jobs/{job_id}", READ, TAG, "A batch analysis job: status, counts, and each file's status "
                         + "(queued, analysed, refused, skipped_quota, failed) with its analysis_url or error",
-                        ctx -> ctx.json(job(principal(ctx), ctx.pathParam("job_id")))),
+                        ctx -> ctx.json(job(principal(ctx), ctx.pathParam("job_id")))).returns(Job.class),
                 ApiRoute.get("/api/v1/audio/jobs", READ, TAG, "The org's batch analysis jobs, newest first (keyset pagination: "
-                        + "next_cursor)", this::list).query("limit", "cursor"));
+                        + "next_cursor)", this::list).query("limit", "cursor").returns(JobPage.class));
     }
 
     private void submit(Context ctx) {
@@ -87,8 +107,7 @@ public final class AudioJobsController {
             throw ApiErrors.unsupportedMedia("Content-Type '" + AudioUploads.mediaType(ctx) + "' is not a batch; send multipart/form-data "
                     + "with 'file' parts, or application/json {\"files\": [{\"key\": ...}]}");
         }
-        ctx.status(202).header("Location", accepted.statusUrl()).json(java.util.Map.of("job_id", accepted.jobId(), "status_url",
-                accepted.statusUrl(), "files", accepted.files()));
+        ctx.status(202).header("Location", accepted.statusUrl()).json(accepted);
     }
 
     /** The files of a multipart batch in order, each with the track_id field after it or its place in track_ids. */
@@ -148,28 +167,16 @@ public final class AudioJobsController {
         }
     }
 
-    private ObjectNode job(Principal p, String jobId) {
+    private Job job(Principal p, String jobId) {
         AudioJobStore.JobView job = jobs.job(p.orgId(), Check.id("job_id", jobId)).orElseThrow(() -> ApiErrors.notFound("audio job", jobId));
-        ObjectNode out = summary(job);
-        var files = out.putArray("files");
-        for (AudioJobStore.FileView f : job.files()) {
-            ObjectNode file = files.addObject();
-            file.put("position", f.position());
-            file.put("file_name", f.fileName());
-            file.put("key", f.objectKey());
-            file.put("track_id", f.trackId());
-            file.put("status", f.status());
-            if ("analysed".equals(f.status())) {
-                file.put("analysis_id", f.analysisId());
-                file.put("analysis_url", "/api/v1/audio/analyses/" + f.analysisId());
-            }
-            if (f.errorCode() != null) {
-                file.putObject("error").put("code", f.errorCode()).put("message", f.errorMessage());
-            }
-            file.put("started_at", text(f.startedAt()));
-            file.put("finished_at", text(f.finishedAt()));
-        }
-        return out;
+        JobSummary s = summary(job);
+        List<JobFile> files = job.files().stream().map(f -> {
+            boolean analysed = "analysed".equals(f.status());
+            return new JobFile(f.position(), f.fileName(), f.objectKey(), f.trackId(), f.status(), analysed ? f.analysisId() : null,
+                    analysed ? "/api/v1/audio/analyses/" + f.analysisId() : null,
+                    f.errorCode() == null ? null : new FileError(f.errorCode(), f.errorMessage()), f.startedAt(), f.finishedAt());
+        }).toList();
+        return new Job(s.jobId(), s.status(), s.source(), s.fileCount(), s.counts(), s.createdAt(), s.completedAt(), s.statusUrl(), files);
     }
 
     private void list(Context ctx) {
@@ -179,29 +186,13 @@ public final class AudioJobsController {
         List<AudioJobStore.JobView> rows = jobs.jobs(p.orgId(), after == null ? null : Keyset.instantPart(after.get(0)),
                 after == null ? null : after.get(1), limit);
         var page = Keyset.page(rows, limit, j -> List.of(j.createdAt().toString(), j.jobId()));
-        ObjectNode out = Json.mapper().createObjectNode();
-        var items = out.putArray("jobs");
-        page.items().forEach(j -> items.add(summary(j)));
-        out.put("next_cursor", page.nextCursor());
-        ctx.json(out);
+        ctx.json(new JobPage(page.items().stream().map(AudioJobsController::summary).toList(), page.nextCursor()));
     }
 
-    private static ObjectNode summary(AudioJobStore.JobView job) {
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("job_id", job.jobId());
+    private static JobSummary summary(AudioJobStore.JobView job) {
         int queued = job.counts().getOrDefault("queued", 0);
-        out.put("status", job.completedAt() != null ? "completed" : queued < job.fileCount() ? "running" : "queued");
-        out.put("source", job.source());
-        out.put("file_count", job.fileCount());
-        ObjectNode counts = out.putObject("counts");
-        job.counts().forEach(counts::put);
-        out.put("created_at", text(job.createdAt()));
-        out.put("completed_at", text(job.completedAt()));
-        out.put("status_url", AudioBatchService.statusUrl(job.jobId()));
-        return out;
-    }
-
-    private static String text(Instant at) {
-        return at == null ? null : at.toString();
+        return new JobSummary(job.jobId(), job.completedAt() != null ? "completed" : queued < job.fileCount() ? "running" : "queued",
+                job.source(), job.fileCount(), new java.util.LinkedHashMap<>(job.counts()), job.createdAt(), job.completedAt(),
+                AudioBatchService.statusUrl(job.jobId()));
     }
 }

@@ -8,15 +8,16 @@ import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.Page;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** HTTP for the org's audit log: owners and admins read it, newest first, a keyset page at a time. */
 public final class AuditController {
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
 
     private final AuditLog audit;
+
+    /** A page of audit entries and the cursor of the next one (null on the last page). */
+    public record EntryPage(List<AuditLog.Entry> entries, String nextCursor) {}
 
     public AuditController(AuditLog audit) {
         this.audit = audit;
@@ -36,10 +37,7 @@ public final class AuditController {
                             ctx.queryParam("to"));
                     Page<AuditLog.Entry> page = audit.list(p.orgId(), filter, ctx.queryParam("cursor"),
                             Check.intParam("limit", ctx.queryParam("limit"), 50, 1, 200));
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("entries", page.items());
-                    body.put("next_cursor", page.nextCursor());
-                    ctx.json(body);
-                }).query("actor", "action", "from", "to", "limit", "cursor"));
+                    ctx.json(new EntryPage(page.items(), page.nextCursor()));
+                }).query("actor", "action", "from", "to", "limit", "cursor").returns(EntryPage.class));
     }
 }

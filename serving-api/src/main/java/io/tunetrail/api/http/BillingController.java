@@ -27,16 +27,16 @@ public final class BillingController {
     public List<ApiRoute> routes() {
         return List.of(ApiRoute.post(STRIPE_WEBHOOK, Gate.PUBLIC, BILLING,
                 "Stripe webhook (checkout.session.completed, customer.subscription.created|updated|deleted); verified by Stripe-Signature",
-                ctx -> ctx.json(webhooks.handle(ctx.bodyAsBytes(), ctx.header("Stripe-Signature")))).body("StripeEvent"),
+                ctx -> ctx.json(webhooks.handle(ctx.bodyAsBytes(), ctx.header("Stripe-Signature")))).body("StripeEvent").returns(StripeWebhooks.Outcome.class),
                 ApiRoute.post("/api/v1/billing/checkout", OWNER, BILLING,
                         "Start a Stripe Checkout session to upgrade to a paid plan (owner); the plan changes when Stripe's webhook confirms "
                                 + "the payment. success_url and cancel_url must be under the console's address",
                         ctx -> ctx.status(201).json(sessions.checkout(principal(ctx), Json.read(ctx.bodyAsBytes(), BillingSessions.CheckoutRequest.class))))
-                        .body("CheckoutRequest").status(201),
+                        .body("CheckoutRequest").status(201).returns(BillingSessions.SessionAnswer.class),
                 ApiRoute.post("/api/v1/billing/portal", OWNER, BILLING,
                         "Open a Stripe Customer Portal session (owner): invoices, payment method, plan changes and cancellation. "
                                 + "return_url must be under the console's address",
                         ctx -> ctx.status(201).json(sessions.portal(principal(ctx), Json.read(ctx.bodyAsBytes(), BillingSessions.PortalRequest.class))))
-                        .body("PortalRequest").status(201));
+                        .body("PortalRequest").status(201).returns(BillingSessions.SessionAnswer.class));
     }
 }

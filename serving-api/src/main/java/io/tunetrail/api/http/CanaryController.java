@@ -25,14 +25,15 @@ public final class CanaryController {
         return List.of(
                 ApiRoute.get("/api/v1/models/canary", READ, TAG, "Your running (else latest) canary of a model lineage (algorithm, default als): "
                                 + "its arms, share, period, state, and the figures so far or those that decided",
-                        ctx -> ctx.json(canaries.get(principal(ctx), ctx.queryParam("algorithm")))).query("algorithm"),
+                        ctx -> ctx.json(canaries.get(principal(ctx), ctx.queryParam("algorithm")))).query("algorithm")
+                        .returns(CanaryService.Canary.class),
                 ApiRoute.post("/api/v1/models/canary/approve", OWNER, TAG, "Promote the running canary's candidate now (owner; audited); "
                                 + "409 no_canary_running when none runs",
                         ctx -> ctx.json(canaries.approve(principal(ctx), Json.read(ctx.bodyAsBytes(), CanaryService.DecisionRequest.class))))
-                        .body("CanaryDecisionRequest"),
+                        .body("CanaryDecisionRequest").returns(CanaryService.Decided.class),
                 ApiRoute.post("/api/v1/models/canary/abort", OWNER, TAG, "Roll the running canary back now: everyone is served the active "
                                 + "version again (owner; audited); 409 no_canary_running when none runs",
                         ctx -> ctx.json(canaries.abort(principal(ctx), Json.read(ctx.bodyAsBytes(), CanaryService.DecisionRequest.class))))
-                        .body("CanaryDecisionRequest"));
+                        .body("CanaryDecisionRequest").returns(CanaryService.Decided.class));
     }
 }

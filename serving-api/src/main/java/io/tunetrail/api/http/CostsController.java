@@ -33,6 +33,6 @@ public final class CostsController {
                         throw ApiErrors.teamKeyNotAllowed("read the organisation's costs");
                     }
                     ctx.json(costs.report(p.orgId(), p.plan(), ctx.queryParam("from"), ctx.queryParam("to")));
-                }).query("from", "to"));
+                }).query("from", "to").returns(CostService.Report.class));
     }
 }

@@ -13,8 +13,8 @@ import io.tunetrail.api.service.Page;
 import io.tunetrail.api.service.RecommendationFilter;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageService;
+import io.tunetrail.model.Track;
 import java.util.List;
-import java.util.Map;
 
 /** HTTP for recommendations, the catalog, interactions and usage: parse, call a service, answer. */
 public final class DataController {
@@ -35,6 +35,22 @@ public final class DataController {
     private final FeedbackService feedback;
     private final UsageService usage;
 
+    /** A page of tracks and the cursor of the next one (null on the last page). */
+    public record TrackPage(List<Track> tracks, String nextCursor) {
+        static TrackPage of(Page<Track> page) {
+            return new TrackPage(page.items(), page.nextCursor());
+        }
+    }
+
+    /** A page of artists and the cursor of the next one (null on the last page). */
+    public record ArtistPage(List<CatalogService.Artist> artists, String nextCursor) {
+        static ArtistPage of(Page<CatalogService.Artist> page) {
+            return new ArtistPage(page.items(), page.nextCursor());
+        }
+    }
+
+    public record GenreList(List<CatalogService.Genre> genres) {}
+
     public DataController(RecommendationService recommendations, CatalogService catalog, InteractionService interactions,
             FeedbackService feedback, UsageService usage) {
         this.recommendations = recommendations;
@@ -49,68 +65,69 @@ public final class DataController {
                 // Community
                 ApiRoute.get("/api/v1/recommendations/genre-based", READ, RECS, "Popular tracks of a genre, or of a listener's recent genres",
                         ctx -> ctx.json(recommendations.genreBased(principal(ctx), ctx.queryParam("genre_id"), ctx.queryParam("user_id"),
-                                limit(ctx), ctx.queryParam("cursor"), options(ctx)))).query(listParams("genre_id", "user_id", "limit", "cursor")),
+                                limit(ctx), ctx.queryParam("cursor"), options(ctx)))).query(listParams("genre_id", "user_id", "limit", "cursor")).returns(RecommendationService.Recommendations.class),
                 ApiRoute.get("/api/v1/tracks/{track_id}/similar", SIMILAR, RECS, "Tracks similar to a track (item-item model, else audio "
                                 + "embeddings); model=content for audio embeddings only",
                         ctx -> ctx.json(recommendations.similar(principal(ctx), ctx.pathParam("track_id"), Check.optionalId("user_id",
                                 ctx.queryParam("user_id")), limit(ctx), ctx.queryParam("cursor"), ctx.queryParam(Gate.MODEL_PARAM), options(ctx))))
-                        .query(listParams("user_id", "limit", "cursor", Gate.MODEL_PARAM)),
+                        .query(listParams("user_id", "limit", "cursor", Gate.MODEL_PARAM)).returns(RecommendationService.Recommendations.class),
                 ApiRoute.post("/api/v1/recommendations/feedback", WRITE, RECS, "Feedback on a recommended track (like, dislike, skip, ...)",
                         ctx -> ctx.status(202).json(feedback.record(principal(ctx), Json.read(ctx.bodyAsBytes(), FeedbackService.FeedbackRequest.class))))
-                        .body("FeedbackRequest").status(202),
+                        .body("FeedbackRequest").status(202).returns(FeedbackService.FeedbackRecorded.class),
                 ApiRoute.get("/api/v1/tracks/top", READ, CATALOG, "The org's top tracks",
-                        ctx -> ctx.json(catalog.top(principal(ctx), ctx.queryParam("time_range"), limit(ctx)))).query("time_range", "limit"),
+                        ctx -> ctx.json(catalog.top(principal(ctx), ctx.queryParam("time_range"), limit(ctx)))).query("time_range", "limit").returns(CatalogService.TopTracks.class),
                 ApiRoute.post("/api/v1/interactions", WRITE, "Interactions",
                         "Listening events: one object, an array, or {\"events\": [...]} (up to 1000); idempotent by client_event_id",
-                        ctx -> ctx.status(202).json(interactions.accept(principal(ctx), ctx.bodyAsBytes()))).body("InteractionEvent").status(202),
+                        ctx -> ctx.status(202).json(interactions.accept(principal(ctx), ctx.bodyAsBytes()))).body("InteractionEvent").status(202).returns(InteractionService.Accepted.class),
                 ApiRoute.get("/api/v1/interactions/stats", READ, "Interactions", "Interactions accepted and duplicates, today and this month",
-                        ctx -> ctx.json(interactions.stats(principal(ctx)))),
+                        ctx -> ctx.json(interactions.stats(principal(ctx)))).returns(InteractionService.Stats.class),
                 ApiRoute.get("/api/v1/tracks", READ, CATALOG, "Search tracks by title, genre or artist, most popular first",
-                        ctx -> ctx.json(page("tracks", catalog.searchTracks(principal(ctx), ctx.queryParam("q"), ctx.queryParam("genre_id"),
-                                ctx.queryParam("artist_id"), limit(ctx), ctx.queryParam("cursor"))))).query("q", "genre_id", "artist_id", "limit", "cursor"),
+                        ctx -> ctx.json(TrackPage.of(catalog.searchTracks(principal(ctx), ctx.queryParam("q"), ctx.queryParam("genre_id"),
+                                ctx.queryParam("artist_id"), limit(ctx), ctx.queryParam("cursor"))))).query("q", "genre_id", "artist_id", "limit", "cursor")
+                        .returns(TrackPage.class),
                 ApiRoute.post("/api/v1/tracks", WRITE, CATALOG, "Add a track (the plan limits the catalog size)",
                         ctx -> ctx.status(201).json(catalog.createTrack(principal(ctx), Json.read(ctx.bodyAsBytes(), CatalogService.TrackRequest.class))))
-                        .body("TrackRequest").status(201),
+                        .body("TrackRequest").status(201).returns(Track.class),
                 ApiRoute.get("/api/v1/tracks/{track_id}", READ, CATALOG, "One track",
-                        ctx -> ctx.json(catalog.track(principal(ctx), ctx.pathParam("track_id")))),
+                        ctx -> ctx.json(catalog.track(principal(ctx), ctx.pathParam("track_id")))).returns(Track.class),
                 ApiRoute.put("/api/v1/tracks/{track_id}", WRITE, CATALOG, "Replace a track's fields",
                         ctx -> ctx.json(catalog.replaceTrack(principal(ctx), ctx.pathParam("track_id"),
-                                Json.read(ctx.bodyAsBytes(), CatalogService.TrackRequest.class)))).body("TrackRequest"),
+                                Json.read(ctx.bodyAsBytes(), CatalogService.TrackRequest.class)))).body("TrackRequest").returns(Track.class),
                 ApiRoute.delete("/api/v1/tracks/{track_id}", WRITE, CATALOG, "Delete a track",
                         ctx -> noContent(ctx, () -> catalog.deleteTrack(principal(ctx), ctx.pathParam("track_id")))).status(204),
                 ApiRoute.get("/api/v1/artists", READ, CATALOG, "Search artists by name",
-                        ctx -> ctx.json(page("artists", catalog.artists(principal(ctx), ctx.queryParam("q"), limit(ctx), ctx.queryParam("cursor")))))
-                        .query("q", "limit", "cursor"),
+                        ctx -> ctx.json(ArtistPage.of(catalog.artists(principal(ctx), ctx.queryParam("q"), limit(ctx), ctx.queryParam("cursor")))))
+                        .query("q", "limit", "cursor").returns(ArtistPage.class),
                 ApiRoute.post("/api/v1/artists", WRITE, CATALOG, "Add an artist",
                         ctx -> ctx.status(201).json(catalog.createArtist(principal(ctx), Json.read(ctx.bodyAsBytes(), CatalogService.ArtistRequest.class))))
-                        .body("ArtistRequest").status(201),
+                        .body("ArtistRequest").status(201).returns(CatalogService.Artist.class),
                 ApiRoute.get("/api/v1/artists/{artist_id}", READ, CATALOG, "One artist",
-                        ctx -> ctx.json(catalog.artist(principal(ctx), ctx.pathParam("artist_id")))),
+                        ctx -> ctx.json(catalog.artist(principal(ctx), ctx.pathParam("artist_id")))).returns(CatalogService.Artist.class),
                 ApiRoute.delete("/api/v1/artists/{artist_id}", WRITE, CATALOG, "Delete an artist without tracks",
                         ctx -> noContent(ctx, () -> catalog.deleteArtist(principal(ctx), ctx.pathParam("artist_id")))).status(204),
                 ApiRoute.get("/api/v1/genres", READ, CATALOG, "The org's genres",
-                        ctx -> ctx.json(Map.of("genres", catalog.genres(principal(ctx))))),
+                        ctx -> ctx.json(new GenreList(catalog.genres(principal(ctx))))).returns(GenreList.class),
                 ApiRoute.post("/api/v1/genres", WRITE, CATALOG, "Add a genre",
                         ctx -> ctx.status(201).json(catalog.createGenre(principal(ctx), Json.read(ctx.bodyAsBytes(), CatalogService.GenreRequest.class))))
-                        .body("GenreRequest").status(201),
+                        .body("GenreRequest").status(201).returns(CatalogService.Genre.class),
                 ApiRoute.get("/api/v1/genres/{genre_id}", READ, CATALOG, "One genre",
-                        ctx -> ctx.json(catalog.genre(principal(ctx), ctx.pathParam("genre_id")))),
+                        ctx -> ctx.json(catalog.genre(principal(ctx), ctx.pathParam("genre_id")))).returns(CatalogService.Genre.class),
                 ApiRoute.delete("/api/v1/genres/{genre_id}", WRITE, CATALOG, "Delete a genre",
                         ctx -> noContent(ctx, () -> catalog.deleteGenre(principal(ctx), ctx.pathParam("genre_id")))).status(204),
                 ApiRoute.get("/api/v1/usage", Gate.unmetered(Scope.READ, null), "Usage", "The org's usage today and this month, limits and what remains",
-                        ctx -> ctx.json(usage.usage(principal(ctx)))),
+                        ctx -> ctx.json(usage.usage(principal(ctx)))).returns(UsageService.Usage.class),
                 // Starter+
                 ApiRoute.get("/api/v1/ml/daily-mix", DAILY_MIX, RECS,
                         "A listener's daily mix: the org's active model version (or the model family model= names, within the plan's "
                                 + "ladder), filtered, never empty while the catalog is not",
                         ctx -> ctx.json(recommendations.dailyMix(principal(ctx), ctx.queryParam("user_id"), limit(ctx), ctx.queryParam("cursor"),
                                 options(ctx), AccessHook.prefetched(ctx, ctx.queryParam("user_id")), ctx.queryParam(Gate.MODEL_PARAM))))
-                        .query(listParams("user_id", "limit", "cursor", "exclude_recent", Gate.MODEL_PARAM)),
+                        .query(listParams("user_id", "limit", "cursor", "exclude_recent", Gate.MODEL_PARAM)).returns(RecommendationService.Recommendations.class),
                 ApiRoute.post("/api/v1/ml/radio", RADIO, RECS, "A radio station from a seed track, artist or genre, or from a listener's "
                                 + "taste (user_id alone); with user_id it leaves out what they just heard and favours their genres. A continuing list",
                         ctx -> ctx.json(recommendations.radio(principal(ctx), Json.read(ctx.bodyAsBytes(), RecommendationService.RadioRequest.class),
                                 ctx.queryParam(Gate.MODEL_PARAM), options(ctx))))
-                        .body("RadioRequest").query(listParams(Gate.MODEL_PARAM)));
+                        .body("RadioRequest").query(listParams(Gate.MODEL_PARAM)).returns(RecommendationService.Recommendations.class));
     }
 
     private static int limit(Context ctx) {
@@ -133,12 +150,6 @@ public final class DataController {
         return all.toArray(String[]::new);
     }
 
-    private static Map<String, Object> page(String name, Page<?> page) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put(name, page.items());
-        body.put("next_cursor", page.nextCursor());
-        return body;
-    }
 
     private static void noContent(Context ctx, Runnable action) {
         action.run();

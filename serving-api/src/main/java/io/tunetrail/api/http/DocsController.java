@@ -19,9 +19,11 @@ public final class DocsController {
         byte[] page = resource("tunetrail/api/docs.html");
         return List.of(
                 ApiRoute.get("/api/docs", Gate.PUBLIC, "Documentation", "This OpenAPI 3.1 document",
-                        ctx -> ctx.contentType("application/json").result(Json.write(document.get()))),
+                        ctx -> ctx.contentType("application/json").result(Json.write(document.get())))
+                        // The document is free-form JSON to this schema: OpenAPI's own meta-schema describes it.
+                        .returns(Map.class),
                 ApiRoute.get("/api/docs/ui", Gate.PUBLIC, "Documentation", "The OpenAPI document rendered as a page",
-                        ctx -> ctx.contentType("text/html; charset=utf-8").result(page)));
+                        ctx -> ctx.contentType("text/html; charset=utf-8").result(page)).returnsMedia("text/html"));
     }
 
     private static byte[] resource(String name) {

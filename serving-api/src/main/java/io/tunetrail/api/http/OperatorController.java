@@ -6,7 +6,6 @@ import io.tunetrail.api.ops.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The operator's routes: {@code /health} (liveness), {@code /ready} (readiness: PostgreSQL, Redis and Kafka, each
@@ -25,6 +24,9 @@ public final class OperatorController {
     private final ApiMetrics metrics;
     private final byte[] token;
 
+    /** Liveness: always ok while the server answers. */
+    public record Health(String status) {}
+
     public OperatorController(Readiness readiness, ApiMetrics metrics, String metricsToken) {
         this.readiness = readiness;
         this.metrics = metrics;
@@ -34,17 +36,17 @@ public final class OperatorController {
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.get("/health", Gate.PUBLIC, TAG, "Liveness: answers 200 while the server runs",
-                        ctx -> ctx.json(Map.of("status", "ok"))),
+                        ctx -> ctx.json(new Health("ok"))).returns(Health.class),
                 ApiRoute.get("/ready", Gate.PUBLIC, TAG, "Readiness: PostgreSQL, Redis and Kafka reachable, each with its latency; 503 when one is not",
                         ctx -> {
                             Readiness.Report report = readiness.check();
                             ctx.status(report.ready() ? 200 : 503).json(report.body());
-                        }),
+                        }).returns(Readiness.ReadinessStatus.class),
                 ApiRoute.get("/metrics", Gate.PUBLIC, TAG, "Prometheus metrics; needs 'Authorization: Bearer <api.metrics.token>'",
                         ctx -> {
                             requireToken(ctx.header("Authorization"));
                             ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape());
-                        }));
+                        }).returnsMedia(PROMETHEUS_TEXT));
     }
 
     private void requireToken(String authorization) {

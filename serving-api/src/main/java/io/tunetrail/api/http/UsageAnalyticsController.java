@@ -28,6 +28,6 @@ public final class UsageAnalyticsController {
                         + "in [from, to) (dates or instants, UTC; default the last 7 days); team_id (or a team's key) scopes it to one team",
                 ctx -> ctx.json(usage.usage(principal(ctx), ctx.queryParam("team_id"), UsageAnalyticsService.Query.parse(ctx.queryParam("group_by"),
                         ctx.queryParam("granularity"), ctx.queryParam("from"), ctx.queryParam("to"), clock.instant()))))
-                .query("group_by", "from", "to", "granularity", "team_id"));
+                .query("group_by", "from", "to", "granularity", "team_id").returns(UsageAnalyticsService.Report.class));
     }
 }

@@ -6,7 +6,6 @@ import io.tunetrail.api.auth.Scope;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.WebhookService;
 import java.util.List;
-import java.util.Map;
 
 /** Pro+ webhooks: register endpoints, list and delete them, see their deliveries, send a test event. */
 public final class WebhooksController {
@@ -17,6 +16,13 @@ public final class WebhooksController {
 
     private final WebhookService webhooks;
 
+    public record Webhooks(List<WebhookService.Webhook> webhooks) {}
+
+    public record Deliveries(List<WebhookService.Delivery> deliveries) {}
+
+    /** How many deliveries of the test event were queued. */
+    public record TestQueued(int queued) {}
+
     public WebhooksController(WebhookService webhooks) {
         this.webhooks = webhooks;
     }
@@ -25,19 +31,20 @@ public final class WebhooksController {
         return List.of(
                 ApiRoute.post("/api/v1/webhooks", ADMIN, TAG, "Register an endpoint for events; the response holds its signing secret, shown once",
                         ctx -> ctx.status(201).json(webhooks.create(principal(ctx), Json.read(ctx.bodyAsBytes(), WebhookService.CreateWebhookRequest.class))))
-                        .body("CreateWebhookRequest").status(201),
+                        .body("CreateWebhookRequest").status(201).returns(WebhookService.CreatedWebhook.class),
                 ApiRoute.get("/api/v1/webhooks", ADMIN, TAG, "The org's webhook endpoints, each with its circuit breaker's state",
-                        ctx -> ctx.json(Map.of("webhooks", webhooks.list(principal(ctx))))),
+                        ctx -> ctx.json(new Webhooks(webhooks.list(principal(ctx))))).returns(Webhooks.class),
                 ApiRoute.get("/api/v1/webhooks/{webhook_id}", ADMIN, TAG, "One endpoint, with its circuit breaker's state",
-                        ctx -> ctx.json(webhooks.get(principal(ctx), ctx.pathParam("webhook_id")))),
+                        ctx -> ctx.json(webhooks.get(principal(ctx), ctx.pathParam("webhook_id")))).returns(WebhookService.Webhook.class),
                 ApiRoute.delete("/api/v1/webhooks/{webhook_id}", ADMIN, TAG, "Delete an endpoint (its pending deliveries go with it)",
                         ctx -> {
                             webhooks.delete(principal(ctx), ctx.pathParam("webhook_id"));
                             ctx.status(204);
                         }).status(204),
                 ApiRoute.get("/api/v1/webhooks/{webhook_id}/deliveries", ADMIN, TAG, "The endpoint's latest deliveries: attempts, answers, status",
-                        ctx -> ctx.json(Map.of("deliveries", webhooks.deliveries(principal(ctx), ctx.pathParam("webhook_id"))))),
+                        ctx -> ctx.json(new Deliveries(webhooks.deliveries(principal(ctx), ctx.pathParam("webhook_id"))))).returns(Deliveries.class),
                 ApiRoute.post("/api/v1/webhooks/{webhook_id}/test", TEST, TAG, "Queue a webhook.test event to the endpoint (counts against webhook_tests per day)",
-                        ctx -> ctx.status(202).json(Map.of("queued", webhooks.test(principal(ctx), ctx.pathParam("webhook_id"))))).status(202));
+                        ctx -> ctx.status(202).json(new TestQueued(webhooks.test(principal(ctx), ctx.pathParam("webhook_id"))))).status(202)
+                        .returns(TestQueued.class));
     }
 }

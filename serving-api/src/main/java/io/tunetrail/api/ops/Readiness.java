@@ -1,5 +1,6 @@
 package io.tunetrail.api.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,23 +33,20 @@ public final class Readiness implements AutoCloseable {
 
     /** All three, and whether the API is ready (every one up). */
     public record Report(boolean ready, List<Check> checks) {
-        public Map<String, Object> body() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("status", ready ? "ready" : "not_ready");
-            Map<String, Object> services = new LinkedHashMap<>();
+        public ReadinessStatus body() {
+            Map<String, ServiceStatus> services = new LinkedHashMap<>();
             for (Check c : checks) {
-                Map<String, Object> s = new LinkedHashMap<>();
-                s.put("status", c.up() ? "up" : "down");
-                s.put("latency_ms", Math.round(c.latencyMs() * 100) / 100.0);
-                if (c.error() != null) {
-                    s.put("error", c.error());
-                }
-                services.put(c.name(), s);
+                services.put(c.name(), new ServiceStatus(c.up() ? "up" : "down", Math.round(c.latencyMs() * 100) / 100.0, c.error()));
             }
-            out.put("services", services);
-            return out;
+            return new ReadinessStatus(ready ? "ready" : "not_ready", services);
         }
     }
+
+    /** What {@code /ready} answers: ready or not_ready, and each service by name. */
+    public record ReadinessStatus(String status, Map<String, ServiceStatus> services) {}
+
+    /** One service in {@code /ready}'s answer; {@code error} (its kind) only when it is down. */
+    public record ServiceStatus(String status, double latencyMs, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {}
 
     private static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 

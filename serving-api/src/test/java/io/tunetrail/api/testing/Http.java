@@ -10,7 +10,10 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** Terse requests for ITs: a method, a path, a key, maybe a body; the answer's status, headers and JSON. */
+/**
+ * Terse requests for ITs: a method, a path, a key, maybe a body; the answer's status, headers and JSON. Every answer is
+ * checked against the API's OpenAPI document ({@link ApiContract}).
+ */
 public final class Http {
     public record Answer(int status, String contentType, JsonNode json, String text, Response response) {
         public String header(String name) {
@@ -61,6 +64,8 @@ public final class Http {
     public static Answer answer(HttpClient client, Request request) {
         try (Response r = client.getOkHttp().newCall(request).execute()) {
             String text = r.body() == null ? "" : r.body().string();
+            ApiContract.of(client.getOkHttp(), client.getOrigin()).require(request.method(), request.url().encodedPath(), r.code(),
+                    r.header("Content-Type"), text);
             JsonNode json = null;
             if (!text.isEmpty() && (text.startsWith("{") || text.startsWith("["))) {
                 json = Json.mapper().readTree(text);
