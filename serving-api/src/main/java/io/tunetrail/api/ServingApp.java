@@ -197,8 +197,7 @@ public final class ServingApp {
         io.tunetrail.store.audio.AudioObjectStore audioObjects = settings.audio().store().open();
         // Each analysis records its measured CPU time in usage_costs; a crossed cost-cap threshold becomes an alert.
         io.tunetrail.api.audio.MeteredAnalyser analyser = new io.tunetrail.api.audio.MeteredAnalyser(settings.audio(),
-                new io.tunetrail.store.costs.CostMeter(stores.dataSource(), settings.plans(), CostCatalog.load(), clock,
-                        new io.tunetrail.store.alerts.CostCapAlerts(new io.tunetrail.store.alerts.AlertRecorder(stores.dataSource(), clock), clock)));
+                io.tunetrail.store.alerts.CostCapAlerts.alertingMeter(stores.dataSource(), settings.plans(), CostCatalog.load(), clock));
         AudioAnalysisService audio = new AudioAnalysisService(settings.audio(), analyser, audioObjects,
                 new AudioAnalysisStore(sql), catalogService, limiter, stores.events(), clock);
         AudioAnalysisStore audioAnalyses = new AudioAnalysisStore(sql);
