@@ -12,3 +12,4 @@ CREATE TABLE org_branding (
     updated_by     tt_id NOT NULL,
     CONSTRAINT org_branding_logo_hashed CHECK ((logo_png IS NULL) = (logo_sha256 IS NULL))
 );
+COMMENT ON TABLE org_branding IS 'White label of an enterprise org''s web console, set by an owner: display name, accent colour and an optional PNG logo (at most 256 KiB, with its SHA-256), shown in its members'' console header.';
