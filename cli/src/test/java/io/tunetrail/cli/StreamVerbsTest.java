@@ -27,6 +27,15 @@ class StreamVerbsTest {
     }
 
     @Test
+    void noSavepointWithoutAClusterStopIsAUsageError() {
+        for (String[] args : new String[][] {{"stream", "--no-savepoint"}, {"stream", "--cluster", "--no-savepoint"}}) {
+            Object[] result = run(args);
+            assertThat(result[0]).isEqualTo(CliError.USAGE);
+            assertThat((String) result[1]).contains("--no-savepoint applies to --cluster --stop only");
+        }
+    }
+
+    @Test
     void theStreamingBenchmarkRefusesAnAbsurdEventCount() {
         Object[] result = run("bench", "streaming", "--events", "5");
         assertThat(result[0]).isEqualTo(CliError.USAGE);

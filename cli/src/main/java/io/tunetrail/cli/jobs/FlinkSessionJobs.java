@@ -107,7 +107,8 @@ public final class FlinkSessionJobs {
                 }
                 throw CliError.failed("the savepoint of Flink job " + jobId + " failed; the job keeps running",
                         operation.path("failure-cause").path("stack-trace").asText("no cause given").lines().findFirst().orElse(""),
-                        "See the JobManager's log under <home>/cluster/logs; try again once the job's checkpoints complete");
+                        "See the JobManager's log under <home>/cluster/logs; try again once the job's checkpoints complete, or cancel "
+                                + "without one: ./tunetrail stream --cluster --stop --no-savepoint");
             }
             sleep();
         }

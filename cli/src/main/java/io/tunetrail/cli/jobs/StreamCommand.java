@@ -42,6 +42,10 @@ public final class StreamCommand implements Callable<Integer> {
             + "(in the job's checkpoint folder), which the next 'stream --cluster' restores.")
     boolean stop;
 
+    @Option(names = "--no-savepoint", description = "With --cluster --stop: cancel instead (when a savepoint keeps failing); "
+            + "the next 'stream --cluster' resumes from the newest checkpoint the jobs retained.")
+    boolean noSavepoint;
+
     @Override
     public Integer call() {
         if (!JOBS.contains(job)) {
@@ -50,11 +54,21 @@ public final class StreamCommand implements Callable<Integer> {
         if (stop && (!cluster || untilIdle)) {
             throw CliError.usage("--stop applies to --cluster only, without --until-idle", "use: tunetrail stream --cluster --stop");
         }
+        if (noSavepoint && !(cluster && stop)) {
+            throw CliError.usage("--no-savepoint applies to --cluster --stop only", "use: tunetrail stream --cluster --stop --no-savepoint");
+        }
         Path root = Setup.repositoryRoot();
         if (root == null) {
             throw CliError.environment("the repository root is unknown", "TUNETRAIL_ROOT is not set", "Run it through ./tunetrail stream");
         }
         PlatformConfig config = TunetrailCli.config();
+        if (cluster && stop && noSavepoint) {
+            List<String> cancelled = new FlinkSessionJobs(config, root).cancelStreamingJobs();
+            System.out.println(cancelled.isEmpty() ? "No streaming job runs on the local Flink cluster."
+                    : "Cancelled " + String.join(", ", cancelled) + " without a savepoint; their retained checkpoints are under "
+                    + new io.tunetrail.cli.stack.ClusterSubmit(config, root).flinkCheckpoints());
+            return 0;
+        }
         if (cluster && stop) {
             Map<String, String> savepoints = new FlinkSessionJobs(config, root).stopWithSavepoints();
             if (savepoints.isEmpty()) {
