@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -34,7 +33,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console as a person uses it, in Debian's headless Chromium driven by Selenium (both binaries given explicitly:
@@ -97,11 +95,7 @@ class ConsoleBrowserIT {
     }
 
     private static void signIn(ConsoleAccounts.CreatedUser user) {
-        open("/console/sign-in");
-        browser.findElement(By.id("email")).sendKeys(user.email());
-        browser.findElement(By.id("password")).sendKeys(user.password());
-        browser.findElement(By.id("sign-in")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith("/console"));
+        chromium.signIn(stack.base(), user.email(), user.password());
     }
 
     private static long chartPixels(String chartId) {
@@ -135,14 +129,14 @@ class ConsoleBrowserIT {
         signIn(owner);
 
         assertThat(browser.findElement(By.id("alerts-table")).getText()).contains("api calls, daily quota: 80 % reached", "80,123", "100,000");
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "true".equals(d.findElement(By.id("chart-cost")).getAttribute("data-drawn")));
+        chromium.waiting().until(d -> "true".equals(d.findElement(By.id("chart-cost")).getAttribute("data-drawn")));
         assertThat(browser.findElement(By.id("cost-summary")).getText()).contains(today.getDayOfMonth() == 1 ? "$150.00" : "$300.00", "$500.00");
         assertThat(chartPixels("chart-cost")).as("the cost-to-date line drawn on the cost chart").isGreaterThan(50);
         ((JavascriptExecutor) browser).executeScript("document.getElementById('alerts').scrollIntoView()");
         screenshot("20-overview-alerts-and-cost");
 
         browser.findElement(By.cssSelector("#alerts-table button.acknowledge")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("no-alerts")).isEmpty());
+        chromium.waiting().until(d -> !d.findElements(By.id("no-alerts")).isEmpty());
         assertThat(stack.sql().one("ack", "SELECT acknowledged_by FROM alerts WHERE org_id = ?", ps -> ps.setString(1, alerting), rs -> rs.getString(1)))
                 .hasValue(owner.memberId());
         assertThat(stack.sql().list("audit", "SELECT action FROM audit_log WHERE org_id = ? AND actor_type = 'console'", ps -> ps.setString(1, alerting),
@@ -157,7 +151,7 @@ class ConsoleBrowserIT {
         screenshot("01-sign-in");
         signIn(admin);
 
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> "true".equals(d.findElement(By.id("chart-day")).getAttribute("data-drawn"))
+        chromium.waiting().until(d -> "true".equals(d.findElement(By.id("chart-day")).getAttribute("data-drawn"))
                 && "true".equals(d.findElement(By.id("chart-month")).getAttribute("data-drawn")));
         assertThat(browser.findElement(By.id("plan-name")).getText()).isEqualTo("Pro");
         assertThat(browser.findElement(By.id("usage-table")).getText()).contains("api calls 4,200 100,000 9,100 unlimited",
@@ -171,11 +165,11 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("key-name")).sendKeys("browser key");
         browser.findElement(By.id("scope-write")).click();
         browser.findElement(By.id("create-key-submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("secret-value")).isEmpty());
+        chromium.waiting().until(d -> !d.findElements(By.id("secret-value")).isEmpty());
         String secret = browser.findElement(By.id("secret-value")).getText();
         assertThat(secret).startsWith("tt_");
         browser.findElement(By.id("copy-secret")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> !d.findElement(By.id("copy-status")).getText().isEmpty());
+        chromium.waiting().until(d -> !d.findElement(By.id("copy-status")).getText().isEmpty());
         assertThat(browser.findElement(By.id("keys-table")).getText()).contains("browser key", "read, write");
         screenshot("03-keys-secret-shown");
         // The secret is a working key of the org, acting with the member's scopes.
@@ -200,10 +194,10 @@ class ConsoleBrowserIT {
 
         // Revoke through the page.
         browser.findElement(By.cssSelector("#keys-table tr[data-key-id] button.danger")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(By.id("keys-table")).getText().contains("revoked"));
+        chromium.waiting().until(d -> d.findElement(By.id("keys-table")).getText().contains("revoked"));
 
         browser.findElement(By.id("sign-out")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith("/console/sign-in"));
+        chromium.waiting().until(d -> d.getCurrentUrl().endsWith("/console/sign-in"));
         open("/console/keys");
         assertThat(browser.getCurrentUrl()).as("signed out: the keys page leads to sign-in").endsWith("/console/sign-in");
         screenshot("05-signed-out");
@@ -225,7 +219,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("email")).sendKeys(member.email());
         browser.findElement(By.id("password")).sendKeys("not the password");
         browser.findElement(By.id("sign-in")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("sign-in-error")).isEmpty());
+        chromium.waiting().until(d -> !d.findElements(By.id("sign-in-error")).isEmpty());
         assertThat(browser.findElement(By.id("sign-in-error")).getText()).contains("wrong");
         screenshot("07-sign-in-refused");
         // The 401 of the refused sign-in is expected here; clear it from the log so the check after the test sees only errors.
@@ -245,18 +239,18 @@ class ConsoleBrowserIT {
         String row = "#members-table tr[data-member-id='" + colleague.memberId() + "']";
         new Select(browser.findElement(By.cssSelector(row + " select[name=role]"))).selectByValue("admin");
         browser.findElement(By.cssSelector(row + " .role-form button")).click();
-        afterReload().until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
+        chromium.waiting().until(d -> "admin".equals(d.findElement(By.cssSelector(row + " td.role")).getText()));
 
         WebElement name = browser.findElement(By.id("name-team-band"));
         name.clear();
         name.sendKeys("The band");
         browser.findElement(By.cssSelector("[data-team-id=team-band] .rename-form button")).click();
-        afterReload().until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
+        chromium.waiting().until(d -> d.findElement(By.cssSelector("[data-team-id=team-band] h3")).getText().equals("The band"));
 
         String own = "#members-table tr[data-member-id='" + owner.memberId() + "']";
         new Select(browser.findElement(By.cssSelector(own + " select[name=role]"))).selectByValue("member");
         browser.findElement(By.cssSelector(own + " .role-form button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("error-member-" + owner.memberId())).isEmpty());
+        chromium.waiting().until(d -> !d.findElements(By.id("error-member-" + owner.memberId())).isEmpty());
         assertThat(browser.findElement(By.id("error-member-" + owner.memberId())).getText()).contains("last owner");
         screenshot("08-teams-last-owner-refused");
         // The refusal answered 409; that is the page's message, not a script error.
@@ -278,7 +272,7 @@ class ConsoleBrowserIT {
         open("/console/usage");
         new Select(browser.findElement(By.id("group_by"))).selectByValue("key");
         browser.findElement(By.id("usage-show")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("usage-chart")).isEmpty()
+        chromium.waiting().until(d -> !d.findElements(By.id("usage-chart")).isEmpty()
                 && "true".equals(d.findElement(By.id("usage-chart")).getAttribute("data-drawn")));
         assertThat(browser.findElement(By.id("usage-totals")).getText()).contains("chart key", "4");
         Object canvases = ((JavascriptExecutor) browser).executeScript("return document.querySelectorAll('#usage-chart canvas').length;");
@@ -293,22 +287,15 @@ class ConsoleBrowserIT {
         open("/console/keys");
         browser.findElement(By.id("key-name")).sendKeys("audited key");
         browser.findElement(By.id("create-key-submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("secret-value")).isEmpty());
+        chromium.waiting().until(d -> !d.findElements(By.id("secret-value")).isEmpty());
         open("/console/audit-log");
         browser.findElement(By.id("action")).sendKeys("api_key");
         browser.findElement(By.id("audit-filter")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().contains("action=api_key"));
+        chromium.waiting().until(d -> d.getCurrentUrl().contains("action=api_key"));
         List<WebElement> rows = browser.findElements(By.cssSelector("#audit-table tr.audit-entry"));
         assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.getText()).contains("api_key."));
         assertThat(browser.findElement(By.id("audit-table")).getText()).contains("api_key.created", admin.email() + " (console)");
         screenshot("10-audit-log");
-    }
-
-    /** A wait across a form's POST and reload: an element found on the old page goes stale mid-check, so look again. */
-    private static WebDriverWait afterReload() {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
     }
 
     /** Takes the entries of a refusal the test provoked on purpose out of the browser's log, failing on any other error. */

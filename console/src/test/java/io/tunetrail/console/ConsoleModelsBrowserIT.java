@@ -10,7 +10,6 @@ import io.tunetrail.console.testing.ModelData;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.TrainingRequest;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,10 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Models, Insights, Audio, Feature flags and White label pages in a real browser (one Chromium for the class) on a demo-like enterprise org with
@@ -72,18 +69,7 @@ class ConsoleModelsBrowserIT {
     }
 
     private static void signIn(ConsoleAccounts.CreatedUser user) {
-        browser.get(stack.base() + "/console/sign-in");
-        browser.findElement(By.id("email")).sendKeys(user.email());
-        browser.findElement(By.id("password")).sendKeys(user.password());
-        browser.findElement(By.id("sign-in")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith("/console"));
-    }
-
-    /** Also across a form's POST and reload, where an element found on the old page goes stale mid-check. */
-    private static WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
+        chromium.signIn(stack.base(), user.email(), user.password());
     }
 
     private static long script(String js, Object... args) {
@@ -94,7 +80,7 @@ class ConsoleModelsBrowserIT {
     void anAdminSeesTheMetricChartsPinsAVersionAndWatchesTrainingProgress() throws Exception {
         signIn(admin);
         browser.get(stack.base() + "/console/models");
-        waiting().until(d -> "true".equals(d.findElement(By.id("metrics-charts")).getAttribute("data-drawn")));
+        chromium.waiting().until(d -> "true".equals(d.findElement(By.id("metrics-charts")).getAttribute("data-drawn")));
         assertThat(script("return document.querySelectorAll('#metrics-charts figure[data-drawn=true] canvas').length;"))
                 .as("one drawn chart per metric: evaluated_users, ndcg_at_10, precision_at_10").isEqualTo(3);
         // Pixels of the first series colour (#2b6cb0) on the first chart's canvas: its line and points.
@@ -110,12 +96,12 @@ class ConsoleModelsBrowserIT {
         // The worker reports progress; the page shows it without a reload.
         data.progress(org, training.requestId(), "evaluating", 80);
         String row = "#training-table tr[data-request-id='" + training.requestId() + "']";
-        waiting().until(d -> d.findElement(By.cssSelector(row + " .stage")).getText().equals("evaluating")
+        chromium.waiting().until(d -> d.findElement(By.cssSelector(row + " .stage")).getText().equals("evaluating")
                 && d.findElement(By.cssSelector(row + " .percent")).getText().equals("80 %"));
         chromium.screenshot("12-models-training-progress");
 
         browser.findElement(By.cssSelector("#versions-table tr[data-version-id='" + versions.get(2).id() + "'] .pin-form button")).click();
-        waiting().until(d -> d.findElement(By.id("pinned-version")).getText().equals("1.2"));
+        chromium.waiting().until(d -> d.findElement(By.id("pinned-version")).getText().equals("1.2"));
         assertThat(browser.findElement(By.id("active-version")).getText()).isEqualTo("1.2");
         assertThat(browser.findElement(By.id("models-notice")).getText()).startsWith("Pinned");
         assertThat(data.registry().active(org, "als").orElseThrow().id()).isEqualTo(versions.get(2).id());
@@ -137,7 +123,7 @@ class ConsoleModelsBrowserIT {
 
         browser.findElement(By.id("user_id")).sendKeys("u1");
         browser.findElement(By.id("insights-show")).click();
-        waiting().until(d -> !d.findElements(By.id("taste-profile")).isEmpty());
+        chromium.waiting().until(d -> !d.findElements(By.id("taste-profile")).isEmpty());
         assertThat(browser.findElement(By.id("taste-profile")).getText()).contains("Fri 21:00 UTC");
         chromium.screenshot("15-insights-taste");
     }
@@ -151,7 +137,7 @@ class ConsoleModelsBrowserIT {
             browser.get(stack.base() + "/console/audio");
             browser.findElement(By.id("file")).sendKeys(clip.toString());
             browser.findElement(By.id("audio-submit")).click();
-            waiting().until(d -> !d.findElements(By.id("audio-waveform")).isEmpty());
+            chromium.waiting().until(d -> !d.findElements(By.id("audio-waveform")).isEmpty());
             assertThat(script("return document.querySelectorAll('#audio-waveform line').length;")).as("beats of 8 s at 120 BPM").isBetween(12L, 18L);
             assertThat(script("return document.querySelectorAll('#audio-waveform rect').length;")).as("segments and sections").isGreaterThan(8);
             assertThat(script("var b = document.getElementById('audio-waveform').getBoundingClientRect(); return Math.round(b.width * b.height);"))
@@ -174,9 +160,9 @@ class ConsoleModelsBrowserIT {
         rollout.sendKeys("30");
         browser.findElement(By.id("flag-create")).click();
         String row = "#flags-table tr[data-flag='browser-flag']";
-        waiting().until(d -> d.findElement(By.cssSelector(row + " .flag-state")).getText().equals("on"));
+        chromium.waiting().until(d -> d.findElement(By.cssSelector(row + " .flag-state")).getText().equals("on"));
         browser.findElement(By.cssSelector(row + " .toggle-form button")).click();
-        waiting().until(d -> d.findElement(By.cssSelector(row + " .flag-state")).getText().equals("off"));
+        chromium.waiting().until(d -> d.findElement(By.cssSelector(row + " .flag-state")).getText().equals("off"));
         chromium.screenshot("17-flags");
 
         java.nio.file.Path logo = java.nio.file.Files.createTempFile("console-logo", ".png");
@@ -199,7 +185,7 @@ class ConsoleModelsBrowserIT {
             accent.sendKeys("#2f855a");
             browser.findElement(By.id("logo")).sendKeys(logo.toString());
             browser.findElement(By.id("branding-save")).click();
-            waiting().until(d -> !d.findElements(By.id("branding-notice")).isEmpty());
+            chromium.waiting().until(d -> !d.findElements(By.id("branding-notice")).isEmpty());
             assertThat(browser.findElement(By.id("org-brand")).getText()).isEqualTo("Browser Beats");
             assertThat(script("var i = document.getElementById('org-logo'); return i.complete ? i.naturalWidth : -1;")).as("the logo loaded").isEqualTo(96);
             assertThat(browser.findElement(By.cssSelector("header.top")).getCssValue("background-color")).isEqualTo("rgba(47, 133, 90, 1)");
