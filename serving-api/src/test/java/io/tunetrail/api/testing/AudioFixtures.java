@@ -6,16 +6,14 @@ import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.audio.AudioSettings;
 import io.tunetrail.api.webhook.WebhookSettings;
 import io.tunetrail.store.online.RedisKeys;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import io.tunetrail.store.testing.ClickTracks;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 /** What the audio ITs share: WAVs made here, the app with given audio settings, tracks and the day's audio usage. */
 public final class AudioFixtures {
     /** The sample rate of every WAV made here. */
-    public static final int RATE = 22_050;
+    public static final int RATE = ClickTracks.SAMPLE_RATE;
 
     private AudioFixtures() {}
 
@@ -61,15 +59,6 @@ public final class AudioFixtures {
 
     /** A mono 16-bit WAV at {@link #RATE} of these samples. */
     public static byte[] wav(short[] pcm) {
-        int n = pcm.length;
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * n).put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1).putInt(RATE).putInt(RATE * 2)
-                .putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * n);
-        for (short s : pcm) {
-            b.putShort(s);
-        }
-        return b.array();
+        return ClickTracks.wav(pcm);
     }
 }
