@@ -258,7 +258,7 @@ class ModelCanaryIT {
     }
 
     @Test
-    void theWatcherAnnouncesANewerVersionOnceToAPinnedOrgAndNeverToAnUnpinnedOne() {
+    void theWatcherAnnouncesANewerVersionOnceWithAnAlertToAPinnedOrgAndNeverToAnUnpinnedOne() {
         String pinnedOrg = stack.org("watch-pinned", "enterprise");
         String freeOrg = stack.org("watch-free", "starter");
         String admin = stack.key(pinnedOrg, "read", "admin");
@@ -296,6 +296,23 @@ class ModelCanaryIT {
                     }, rs -> rs.getString(1));
             assertThat(payloads).hasSize(1);
             assertThat(payloads.get(0)).contains("\"version\": \"1.1\"").contains("\"pinned_version\": \"1.0\"");
+
+            // The same version as one alert, listed and acknowledged like the quota alerts; none for the unpinned org.
+            JsonNode alerts = get(client, "/api/v1/alerts", admin).json().get("alerts");
+            assertThat(alerts).hasSize(1);
+            JsonNode alert = alerts.get(0);
+            assertThat(alert.get("kind").asText()).isEqualTo("model_version");
+            assertThat(alert.get("algorithm").asText()).isEqualTo("als");
+            assertThat(alert.get("version").asText()).isEqualTo("1.1");
+            assertThat(alert.get("model_version_id").asLong()).isEqualTo(registry.versions(pinnedOrg, "als").get(0).id());
+            assertThat(alert.get("threshold_percent").isNull()).isTrue();
+            assertThat(payloads.get(0)).contains("\"alert_id\": " + alert.get("alert_id").asLong());
+            Http.Answer acknowledged = post(client, "/api/v1/alerts/" + alert.get("alert_id").asLong() + "/acknowledge", admin, "{}");
+            assertThat(acknowledged.status()).as(acknowledged.text()).isEqualTo(200);
+            assertThat(acknowledged.json().get("acknowledged").asBoolean()).isTrue();
+            assertThat(get(client, "/api/v1/alerts?acknowledged=false", admin).json().get("alerts")).isEmpty();
+            assertThat(stack.sql().list("alerts", "SELECT 1 FROM alerts WHERE org_id = ?", ps -> ps.setString(1, freeOrg), rs -> rs.getInt(1)))
+                    .isEmpty();
             assertThat(stack.sql().list("notices", "SELECT 1 FROM model_version_notices WHERE org_id = ?", ps -> ps.setString(1, freeOrg),
                     rs -> rs.getInt(1))).isEmpty();
         });
