@@ -14,6 +14,8 @@ public final class CliError extends RuntimeException {
     public static final int USAGE = 2;
     /** The machine is not ready: a missing program, a taken port, no permission. */
     public static final int ENVIRONMENT = 3;
+    /** A check ran and found differences (what {@code billing reconcile} compared does not agree). */
+    public static final int DIFFERENCES = 4;
 
     private final int exitCode;
 
@@ -34,6 +36,11 @@ public final class CliError extends RuntimeException {
     /** The machine is not ready for the command. */
     public static CliError environment(String what, String why, String fix) {
         return new CliError(ENVIRONMENT, join(what, why, fix), null);
+    }
+
+    /** A check that ran to the end and found {@code why} (differences) instead of agreement. */
+    public static CliError differences(String what, String why, String fix) {
+        return new CliError(DIFFERENCES, join(what, why, fix), null);
     }
 
     /** Arguments that parse but make no sense together. */

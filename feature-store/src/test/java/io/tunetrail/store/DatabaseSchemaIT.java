@@ -166,6 +166,16 @@ class DatabaseSchemaIT {
         assertRefused("INSERT INTO org_model_policy (org_id, pinned_model_version_id) VALUES ('o2', " + o1Version + ")",
                 "org_model_policy_org_id_pinned_model_version_id_fkey");
         execute("INSERT INTO org_model_policy (org_id, pinned_model_version_id) VALUES ('o1', " + o1Version + ")");
+        // A model-version alert (V98): once per version, of the org's own versions, without a quota's fields; a quota alert keeps them.
+        execute("INSERT INTO alerts (org_id, kind, version_id, reached_at) VALUES ('o1', 'model_version', " + o1Version + ", now())");
+        assertRefused("INSERT INTO alerts (org_id, kind, version_id, reached_at) VALUES ('o1', 'model_version', " + o1Version + ", now())",
+                "alerts_once_per_model_version");
+        assertRefused("INSERT INTO alerts (org_id, kind, version_id, reached_at) VALUES ('o2', 'model_version', " + o1Version + ", now())",
+                "alerts_org_id_version_id_fkey");
+        assertRefused("INSERT INTO alerts (org_id, kind, version_id, threshold_percent, reached_at) VALUES ('o1', 'model_version', "
+                + o1Version + ", 50, now())", "alerts_shape_of_kind");
+        assertRefused("INSERT INTO alerts (org_id, kind, period, period_start, threshold_percent, limit_value, used_value, reached_at) "
+                + "VALUES ('o1', 'quota', 'day', '2026-11-22', 50, 10, 5, now())", "alerts_shape_of_kind");
         assertRefused("DELETE FROM model_versions WHERE org_id = 'o1' AND version = 'ts1'", "org_model_policy");
         execute("DELETE FROM org_model_policy WHERE org_id = 'o1'");
         execute("DELETE FROM model_versions WHERE org_id = 'o1' AND version = 'ts1'");

@@ -19,6 +19,7 @@ import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.CanarySplit;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureViews;
+import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelCanaries;
 import io.tunetrail.store.registry.ModelRegistry;
@@ -196,6 +197,74 @@ class ModelCanaryIT {
     }
 
     @Test
+    void anExtendedCanaryKeepsBothArmsRowsAliveUntilTheViewsTtlAfterItsEnd() {
+        Org org = proOrg("canary-ttl");
+        Javalin app = stack.app();
+        JavalinTest.test(app, (server, client) -> {
+            // Rows written a while ago: an hour left. Starting the canary keeps them to its end plus the view's TTL.
+            expireArms(org.id(), Duration.ofHours(1));
+            long id = ServingApp.canaries(app).promoteOrStart(candidateId(org.id())).canaryId();
+            Duration afterEnd = FeatureViews.USER_RECOMMENDATIONS.ttl();
+            assertArmsLiveAtLeast(org.id(), Duration.ofHours(48).plus(afterEnd));
+
+            // 49 h later without feedback: extended by 48 h. Rows are as short-lived again as they would then be.
+            expireArms(org.id(), Duration.ofHours(1));
+            List<ModelCanaries.Decision> decided = decideDue(app, org.id());
+            assertThat(decided).singleElement().satisfies(d -> assertThat(d.result()).isEqualTo("extended"));
+            assertArmsLiveAtLeast(org.id(), Duration.ofHours(47).plus(afterEnd));
+            // Still served: the listeners in the share get the candidate's rows, the others the active version's.
+            CanarySplit split = CanarySplit.of(org.id(), id, "1.1", 10);
+            served(client, org).forEach((u, v) -> assertThat(v).as(u).isEqualTo(split.servesCandidate(u) ? "1.1" : "1.0"));
+        });
+    }
+
+    @Test
+    void whenACanaryIsDecidedTheNewestCandidateThatWaitedStartsTheNextOne() {
+        Org org = proOrg("canary-waiting");
+        Javalin app = stack.app();
+        JavalinTest.test(app, (server, client) -> {
+            long first = ServingApp.canaries(app).promoteOrStart(candidateId(org.id())).canaryId();
+            // Two nightly runs while it runs: both wait.
+            for (int track = 5; track < 7; track++) {
+                ModelVersion waiting = newVersion(org.id(), track);
+                assertThat(ServingApp.canaries(app).promoteOrStart(waiting.id()).reason()).contains("waits");
+            }
+            Http.Answer approved = post(client, "/api/v1/models/canary/approve", org.ownerKey(), "{}");
+            assertThat(approved.status()).as(approved.text()).isEqualTo(200);
+            assertThat(approved.json().get("canary").get("canary_id").asLong()).isEqualTo(first);
+
+            JsonNode next = get(client, "/api/v1/models/canary", org.readKey()).json();
+            assertThat(next.get("canary_id").asLong()).isNotEqualTo(first);
+            assertThat(next.get("state").asText()).isEqualTo("running");
+            assertThat(next.get("candidate").get("version").asText()).as("the newest waiting").isEqualTo("1.3");
+            assertThat(next.get("active").get("version").asText()).isEqualTo("1.1");
+            assertThat(new ModelRegistry(stack.db.dataSource(), stack.plans).versions(org.id(), "als"))
+                    .filteredOn(v -> v.label().equals("1.2")).singleElement()
+                    .satisfies(v -> assertThat(v.status()).as("superseded, left a candidate").isEqualTo(ModelVersion.Status.CANDIDATE));
+            CanarySplit split = CanarySplit.of(org.id(), next.get("canary_id").asLong(), "1.3", 10);
+            served(client, org).forEach((u, v) -> assertThat(v).as(u).isEqualTo(split.servesCandidate(u) ? "1.3" : "1.1"));
+        });
+    }
+
+    private static void expireArms(String org, Duration ttl) {
+        for (String version : List.of("1.0", "1.1")) {
+            for (String u : LISTENERS) {
+                stack.redis.jedis().pexpire(RedisKeys.versionedRow(org, FeatureViews.USER_RECOMMENDATIONS, u, version), ttl.toMillis());
+            }
+        }
+    }
+
+    private static void assertArmsLiveAtLeast(String org, Duration ttl) {
+        for (String version : List.of("1.0", "1.1")) {
+            for (String u : LISTENERS) {
+                // A minute of slack for the time the test itself takes.
+                assertThat(stack.redis.jedis().pttl(RedisKeys.versionedRow(org, FeatureViews.USER_RECOMMENDATIONS, u, version)))
+                        .as(version + " " + u).isGreaterThanOrEqualTo(ttl.minusMinutes(1).toMillis());
+            }
+        }
+    }
+
+    @Test
     void aWorseOutcomeIsRolledBackAndTheActiveVersionServesEveryone() {
         Org org = proOrg("canary-worse");
         Javalin app = stack.app();
@@ -258,7 +327,7 @@ class ModelCanaryIT {
     }
 
     @Test
-    void theWatcherAnnouncesANewerVersionOnceToAPinnedOrgAndNeverToAnUnpinnedOne() {
+    void theWatcherAnnouncesANewerVersionOnceWithAnAlertToAPinnedOrgAndNeverToAnUnpinnedOne() {
         String pinnedOrg = stack.org("watch-pinned", "enterprise");
         String freeOrg = stack.org("watch-free", "starter");
         String admin = stack.key(pinnedOrg, "read", "admin");
@@ -296,6 +365,23 @@ class ModelCanaryIT {
                     }, rs -> rs.getString(1));
             assertThat(payloads).hasSize(1);
             assertThat(payloads.get(0)).contains("\"version\": \"1.1\"").contains("\"pinned_version\": \"1.0\"");
+
+            // The same version as one alert, listed and acknowledged like the quota alerts; none for the unpinned org.
+            JsonNode alerts = get(client, "/api/v1/alerts", admin).json().get("alerts");
+            assertThat(alerts).hasSize(1);
+            JsonNode alert = alerts.get(0);
+            assertThat(alert.get("kind").asText()).isEqualTo("model_version");
+            assertThat(alert.get("algorithm").asText()).isEqualTo("als");
+            assertThat(alert.get("version").asText()).isEqualTo("1.1");
+            assertThat(alert.get("model_version_id").asLong()).isEqualTo(registry.versions(pinnedOrg, "als").get(0).id());
+            assertThat(alert.get("threshold_percent").isNull()).isTrue();
+            assertThat(payloads.get(0)).contains("\"alert_id\": " + alert.get("alert_id").asLong());
+            Http.Answer acknowledged = post(client, "/api/v1/alerts/" + alert.get("alert_id").asLong() + "/acknowledge", admin, "{}");
+            assertThat(acknowledged.status()).as(acknowledged.text()).isEqualTo(200);
+            assertThat(acknowledged.json().get("acknowledged").asBoolean()).isTrue();
+            assertThat(get(client, "/api/v1/alerts?acknowledged=false", admin).json().get("alerts")).isEmpty();
+            assertThat(stack.sql().list("alerts", "SELECT 1 FROM alerts WHERE org_id = ?", ps -> ps.setString(1, freeOrg), rs -> rs.getInt(1)))
+                    .isEmpty();
             assertThat(stack.sql().list("notices", "SELECT 1 FROM model_version_notices WHERE org_id = ?", ps -> ps.setString(1, freeOrg),
                     rs -> rs.getInt(1))).isEmpty();
         });

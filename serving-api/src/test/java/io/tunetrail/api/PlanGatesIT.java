@@ -140,6 +140,11 @@ class PlanGatesIT {
                             continue; // HTML, Prometheus text
                         }
                         typed++;
+                        JsonNode schema = json.get("schema");
+                        // Only the document itself is free-form (OpenAPI's meta-schema describes it); a client gets a map for anything else so.
+                        if (schema.size() == 1 && "object".equals(schema.path("type").asText()) && !path.getKey().equals("/api/docs")) {
+                            problems.add(name + " " + success.getKey() + " answers an untyped object");
+                        }
                         if (!json.has("example")) {
                             problems.add(name + " " + success.getKey() + " has no example");
                             continue;

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./tunetrail billing sync | reconcile}: closed usage days to Stripe Billing Meters, and what Stripe holds
- * against what we counted. Both print one JSON object; a sync with failed days exits 1.
+ * against what we counted. Both print one JSON object; a sync with failed days exits 1, a reconcile that finds days
+ * that differ exits {@value CliError#DIFFERENCES} with a one-line reason (after the report).
  */
 @Command(name = "billing", mixinStandardHelpOptions = true,
         description = {"Report closed usage days (usage_ledger) to Stripe Billing Meters and reconcile what Stripe holds.",
@@ -60,7 +61,8 @@ public final class BillingCommand extends CommandGroup {
     @Command(name = "reconcile", mixinStandardHelpOptions = true,
             description = {"Compare, per org, metered resource and UTC day, Stripe's meter event summaries with the units counted",
                 "(usage_ledger) and reported (billing_meter_reports); flag stripe_differs_from_report, not_reported and",
-                "ledger_changed_after_report. Prints the days that differ (all days with --all)."})
+                "ledger_changed_after_report. Prints the days that differ (all days with --all).",
+                "Exits 4 when a day differs (one line on stderr names how many), 0 when all agree."})
     static final class Reconcile implements Callable<Integer> {
         @Option(names = "--from", description = "First day (YYYY-MM-DD, UTC); default 30 days before --to.")
         String from;
@@ -83,6 +85,12 @@ public final class BillingCommand extends CommandGroup {
                 MeterReconciliation.Report r = new MeterReconciliation(new Sql(ds), PlanCatalog.load(), stripe(config), Clock.systemUTC())
                         .reconcile(start, end, org, all);
                 System.out.println(AdminCommand.JSON.writeValueAsString(r));
+                if (r.differences() > 0) {
+                    // Printed, then refused: a DAG or operator that only looks at the exit code must not read it as agreement.
+                    throw CliError.differences("billing reconcile", r.differences() + " of " + r.daysCompared()
+                            + " compared days differ between Stripe, what we reported and what we counted",
+                            "the report on stdout flags each day; ./tunetrail billing sync sends days not yet reported");
+                }
                 return 0;
             } catch (IllegalArgumentException e) {
                 throw CliError.usage(e.getMessage(), "pass --from and --to at most " + MeterReconciliation.MAX_DAYS + " days apart");

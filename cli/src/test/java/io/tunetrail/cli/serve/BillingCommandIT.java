@@ -30,7 +30,7 @@ class BillingCommandIT {
     Path home;
 
     @Test
-    void syncSendsEachClosedDayOnceReconcileAgreesAndBadInputExitsWithAReason() throws Exception {
+    void syncSendsEachClosedDayOnceReconcileAgreesOrExits4AndBadInputExitsWithAReason() throws Exception {
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         Sql sql = new Sql(DB.dataSource());
         new OrgStore(sql).create("acme", "Acme", "pro", "cloud");
@@ -66,6 +66,16 @@ class BillingCommandIT {
             JsonNode r = Json.mapper().readTree(reconcile.out());
             assertThat(r.get("days_compared").asInt()).isEqualTo(1);
             assertThat(r.get("differences").asInt()).isZero();
+
+            // The lander recomputes the day after it was sent: the report flags it and the exit code says so.
+            sql.update("recompute", "UPDATE usage_ledger SET units = 13 WHERE org_id = 'acme'", ps -> { });
+            CliProcess.Run differs = cli.run("billing", "reconcile");
+            assertThat(differs.exit()).as(differs.err()).isEqualTo(4);
+            assertThat(differs.err().strip().lines().count()).as(differs.err()).isEqualTo(1);
+            assertThat(differs.err()).contains("1 of 1 compared days differ");
+            JsonNode flagged = Json.mapper().readTree(differs.out());
+            assertThat(flagged.get("differences").asInt()).isEqualTo(1);
+            assertThat(flagged.get("rows").get(0).toString()).contains("ledger_changed_after_report");
 
             CliProcess.Run bad = cli.run("billing", "reconcile", "--from", "2026-13-01");
             assertThat(bad.exit()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.ApiException;
 import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.http.Check;
+import io.tunetrail.api.http.Json;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.store.Sql;
@@ -67,7 +68,7 @@ final class AudioController {
         String analysisId = ctx.queryParam("analysis");
         Views.AudioAnalysisView shown = null;
         if (analysisId != null && !analysisId.isBlank()) {
-            JsonNode doc = audio.analysis(m.principal(), Check.id("analysis", analysisId.trim()));
+            JsonNode doc = Json.mapper().valueToTree(audio.analysis(m.principal(), Check.id("analysis", analysisId.trim())));
             shown = view(doc);
         }
         http.render(ctx, status, "audio.jte", new Views.Audio(m.frame("Audio", "audio"), m.session().csrfToken(),

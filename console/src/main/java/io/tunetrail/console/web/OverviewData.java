@@ -42,6 +42,11 @@ final class OverviewData {
     List<Views.AlertRow> openAlerts(Principal p) {
         List<Views.AlertRow> rows = new ArrayList<>();
         for (AlertStore.Alert a : alerts.list(p.orgId(), false, null, ALERTS_SHOWN).items()) {
+            if (a.modelVersionId() != null) {
+                rows.add(new Views.AlertRow(Long.toString(a.alertId()), "New model version: " + a.algorithm() + " " + a.version()
+                        + " (the organisation stays pinned)", "", "", WHEN.format(a.reachedAt())));
+                continue;
+            }
             boolean cost = "cost_cap".equals(a.kind());
             String what = (cost ? "Cost cap" : a.resource().replace('_', ' ') + ", " + ("day".equals(a.period()) ? "daily" : "monthly") + " quota")
                     + ": " + a.thresholdPercent() + " % reached";

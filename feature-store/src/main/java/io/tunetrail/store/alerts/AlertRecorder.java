@@ -27,6 +27,8 @@ import javax.sql.DataSource;
 public final class AlertRecorder {
     /** The webhook event of an alert. */
     public static final String EVENT = "usage.threshold_reached";
+    /** The kind of alert the model watcher's announcement writes (V98); quotas and cost caps are {@link Crossing}'s kinds. */
+    public static final String MODEL_VERSION = "model_version";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -53,6 +55,24 @@ public final class AlertRecorder {
             mailOwners(c, id, x);
         }
         return id;
+    }
+
+    /**
+     * Records, inside the caller's transaction, that a newer model version ({@code versionId}) exists for an org that
+     * stays pinned: an alert of kind {@value #MODEL_VERSION}, once per version (its unique index); the new alert's id,
+     * or null when the version had one. The caller queues its webhook event; no e-mail is written for it (the outbox
+     * is for thresholds, which can stop work).
+     */
+    public static Long recordModelVersion(Connection c, String orgId, long versionId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (org_id, kind, version_id, reached_at) VALUES (?, '"
+                + MODEL_VERSION + "', ?, ?) ON CONFLICT (org_id, version_id) WHERE kind = '" + MODEL_VERSION + "' DO NOTHING RETURNING alert_id")) {
+            ps.setString(1, orgId);
+            ps.setLong(2, versionId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
     }
 
     private static Long insert(Connection c, Crossing x) throws SQLException {

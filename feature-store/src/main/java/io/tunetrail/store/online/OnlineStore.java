@@ -63,6 +63,13 @@ public interface OnlineStore extends AutoCloseable {
      */
     boolean hasVersionRows(String orgId, FeatureView view, String version);
 
+    /**
+     * Keeps every row of a VERSIONED view under {@code version} for at least {@code ttl} from now (a row's expiry is
+     * moved later, never earlier); returns how many rows it found. A canary serves two versions for longer than the
+     * view's TTL may leave them (an extended period), so its arms' rows are kept alive this way.
+     */
+    long keepVersionRows(String orgId, FeatureView view, String version, java.time.Duration ttl);
+
     /** The version readers of a VERSIONED view currently see. */
     Optional<String> activeVersion(String orgId, FeatureView view);
 

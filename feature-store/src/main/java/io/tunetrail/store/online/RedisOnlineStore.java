@@ -319,22 +319,13 @@ public final class RedisOnlineStore implements OnlineStore {
 
     @Override
     public boolean hasVersionRows(String orgId, FeatureView view, String version) {
-        redis.clients.jedis.params.ScanParams params = new redis.clients.jedis.params.ScanParams()
-                .match(RedisKeys.versionPattern(orgId, view, version)).count(1_000);
-        String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
-        try {
-            // SCAN until the first match: cheap when rows exist, one pass over the keyspace when none do.
-            do {
-                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
-                if (!page.getResult().isEmpty()) {
-                    return true;
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+        boolean[] found = {false};
+        // Stops at the first match: cheap when rows exist, one pass over the keyspace when none do.
+        scanVersionRows(orgId, view, version, keys -> {
+            found[0] = true;
             return false;
-        } catch (JedisException e) {
-            throw StoreException.unavailable("Redis", where, e);
-        }
+        });
+        return found[0];
     }
 
     @Override
@@ -343,23 +334,53 @@ public final class RedisOnlineStore implements OnlineStore {
             throw new IllegalArgumentException("version " + version + " of " + view.name() + " is the one org " + orgId
                     + " serves; activate another before deleting it");
         }
+        long[] deleted = {0};
+        scanVersionRows(orgId, view, version, keys -> {
+            deleted[0] += jedis.unlink(keys.toArray(String[]::new));
+            return true;
+        });
+        return deleted[0];
+    }
+
+    @Override
+    public long keepVersionRows(String orgId, FeatureView view, String version, java.time.Duration ttl) {
+        if (!view.versioned()) {
+            throw new IllegalArgumentException("feature view " + view.name() + " is not versioned");
+        }
+        long[] found = {0};
+        scanVersionRows(orgId, view, RedisKeys.requireVersion(version), keys -> {
+            try (AbstractTransaction tx = jedis.multi()) {
+                for (String key : keys) {
+                    // GT: a row whose expiry is later already (written again since) keeps it.
+                    tx.pexpire(key, ttl.toMillis(), redis.clients.jedis.args.ExpiryOption.GT);
+                }
+                tx.exec();
+            }
+            found[0] += keys.size();
+            return true;
+        });
+        return found[0];
+    }
+
+    /**
+     * Hands each non-empty SCAN page of the row keys of {@code version} to {@code page} until it answers false. SCAN, not
+     * KEYS: an org may hold millions of keys and Redis serves others meanwhile.
+     */
+    private void scanVersionRows(String orgId, FeatureView view, String version, java.util.function.Predicate<List<String>> page) {
         redis.clients.jedis.params.ScanParams params = new redis.clients.jedis.params.ScanParams()
                 .match(RedisKeys.versionPattern(orgId, view, version)).count(1_000);
         String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
-        long deleted = 0;
         try {
-            // SCAN, not KEYS: an org may hold millions of keys and Redis serves others meanwhile.
             do {
-                redis.clients.jedis.resps.ScanResult<String> page = jedis.scan(cursor, params);
-                if (!page.getResult().isEmpty()) {
-                    deleted += jedis.unlink(page.getResult().toArray(String[]::new));
+                redis.clients.jedis.resps.ScanResult<String> result = jedis.scan(cursor, params);
+                if (!result.getResult().isEmpty() && !page.test(result.getResult())) {
+                    return;
                 }
-                cursor = page.getCursor();
+                cursor = result.getCursor();
             } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
         } catch (JedisException e) {
             throw StoreException.unavailable("Redis", where, e);
         }
-        return deleted;
     }
 
     @Override

@@ -120,7 +120,7 @@ public final class ModelCanaries {
      * starts one (and serves its share from now) instead of becoming active. Freeze, hold, pin and plan policy come
      * first, as for any promotion: a frozen or pinned org starts no canary. Only lineages served per listener get one
      * (a canary splits listeners; the others are promoted as before). While a canary runs in the lineage, a newer
-     * candidate waits. Run again for the same candidate, it finds its canary and serves it again.
+     * candidate waits, and the newest one waiting is promoted when the canary is decided ({@link #promoteNewestWaiting}). Run again for the same candidate, it finds its canary and serves it again.
      */
     public Promotion promoteOrStart(long candidateId) {
         Promotion p = registry.promote(candidateId, (tx, candidate, active, plan) -> start(tx, candidate, active, plan));
@@ -261,7 +261,38 @@ public final class ModelCanaries {
         if (change.isEmpty()) {
             return new Decision("already_decided", after, outcome, "another decision came first: " + after.state().sql(), null);
         }
+        promoteNewestWaiting(after);
         return new Decision(state.sql(), after, outcome, reason, change.get());
+    }
+
+    /**
+     * The newest candidate that waited behind the canary just decided (registered after its candidate) gets the
+     * promotion the nightly chain gave it no chance of: {@link #promoteOrStart}, so on this plan it starts the next
+     * canary against the version now active (or is refused by a freeze, hold or pin like any promotion). Only while
+     * its rows are still in the online store: rows that expired while it waited would leave its share served the
+     * active version's, so it is left to the next nightly run, whose version supersedes it. Older waiting candidates
+     * stay candidates, superseded. A failure here is logged: the decision stands, and the next run promotes anyway.
+     */
+    private void promoteNewestWaiting(Canary decided) {
+        Optional<ModelVersion> waiting = registry.versions(decided.orgId(), decided.algorithm()).stream()
+                .filter(v -> v.status() == ModelVersion.Status.CANDIDATE && v.id() > decided.candidate().id()).findFirst();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        ModelVersion next = waiting.get();
+        try {
+            if (!online.hasVersionRows(decided.orgId(), servingView(decided.algorithm()), next.label())) {
+                LOG.info("org {}: {} {} waited behind canary {} and has no rows left; the next nightly run's version replaces it",
+                        decided.orgId(), decided.algorithm(), next.label(), decided.canaryId());
+                return;
+            }
+            Promotion p = promoteOrStart(next.id());
+            LOG.info("org {}: {} {} waited behind canary {}: {}", decided.orgId(), decided.algorithm(), next.label(), decided.canaryId(),
+                    p.reason());
+        } catch (RuntimeException e) {
+            LOG.error("org {}: {} {} waited behind canary {} and could not be promoted: {}", decided.orgId(), decided.algorithm(),
+                    next.label(), decided.canaryId(), e.getMessage());
+        }
     }
 
     private Decision extend(Canary canary, Outcome outcome) {
@@ -276,6 +307,9 @@ public final class ModelCanaries {
             }
         });
         Canary after = byId(canary.orgId(), canary.canaryId()).orElseThrow();
+        if (updated == 1) {
+            keepArmsServed(after);
+        }
         return updated == 0 ? new Decision("already_decided", after, outcome, "another decision came first", null)
                 : new Decision("extended", after, outcome, "too little feedback (each arm needs " + minJudged
                         + " judgements): the period was extended once, to " + endsAt, null);
@@ -317,7 +351,7 @@ public final class ModelCanaries {
             return r.candidate().id() == candidate.id()
                     ? new Promotion(false, candidate, active, "in canary " + r.canaryId() + " until " + r.endsAt(), r.canaryId())
                     : new Promotion(false, candidate, active, "the canary of " + r.candidate().version() + " runs until " + r.endsAt()
-                            + "; this version waits for the next run after it is decided");
+                            + "; this version waits: once that is decided, the newest waiting version is promoted or starts the next canary");
         }
         // PostgreSQL keeps microseconds: the period's end compares with the clock as stored.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -360,7 +394,27 @@ public final class ModelCanaries {
                 return null;
             });
         }
+        keepArmsServed(c);
         online.setCanary(orgId, servingView(c.algorithm()), CanarySplit.of(orgId, canaryId, c.candidate().label(), c.sharePercent()));
+    }
+
+    /**
+     * Keeps both arms' rows until the view's TTL after the canary's end: while it runs no newer version is activated (a
+     * newer candidate waits), so no nightly run writes the arms again, and an extended period (2 x period_hours) outlives
+     * rows written once. Without this the candidate's share would be served the active version's rows, unseen, and
+     * once those expire too, nothing. A candidate with no rows left at all is logged: its arm cannot be judged.
+     */
+    private void keepArmsServed(Canary c) {
+        FeatureView view = servingView(c.algorithm());
+        Duration ttl = Duration.between(clock.instant(), c.endsAt()).plus(view.ttl());
+        if (ttl.toMillis() <= 0) {
+            return; // a negative TTL would delete the rows
+        }
+        if (online.keepVersionRows(c.orgId(), view, c.candidate().label(), ttl) == 0) {
+            LOG.warn("org {}: the canary {} of {} has no rows of its candidate {} left: its share is served the active version",
+                    c.orgId(), c.canaryId(), c.algorithm(), c.candidate().label());
+        }
+        online.keepVersionRows(c.orgId(), view, c.active().label(), ttl);
     }
 
     private static FeatureView servingView(String algorithm) {

@@ -22,17 +22,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The org's threshold alerts (table {@code alerts}, V87): {@link #record} stores a {@link Crossing} once with its
- * webhook deliveries and owner e-mails ({@link AlertRecorder}); {@link #list} and {@link #acknowledge} serve the API.
+ * The org's alerts (table {@code alerts}, V87, V98): threshold alerts, which {@link #record} stores once per
+ * {@link Crossing} with their webhook deliveries and owner e-mails ({@link AlertRecorder}), and model-version alerts,
+ * which the model watcher's announcement writes; {@link #list} and {@link #acknowledge} serve the API for both.
  */
 public final class AlertStore {
-    /** An alert as the API shows it. {@code resetsAt} is when its period ends (the quota or cap starts again). */
-    public record Alert(long alertId, String kind, String resource, String period, LocalDate periodStart, int thresholdPercent,
-            BigDecimal limit, BigDecimal used, Instant reachedAt, Instant resetsAt, boolean acknowledged, Instant acknowledgedAt,
-            String acknowledgedBy) {}
+    /**
+     * An alert as the API shows it. A quota or cost-cap alert fills {@code resource} to {@code resetsAt} (when its period
+     * ends: the quota or cap starts again); a {@code model_version} alert fills {@code modelVersionId}, {@code algorithm}
+     * and {@code version} (the newer version an org that stays pinned may pin). The other kind's fields are null.
+     */
+    public record Alert(long alertId, String kind, String resource, String period, LocalDate periodStart, Integer thresholdPercent,
+            BigDecimal limit, BigDecimal used, Instant reachedAt, Instant resetsAt, Long modelVersionId, String algorithm, String version,
+            boolean acknowledged, Instant acknowledgedAt, String acknowledgedBy) {}
 
     private static final String COLUMNS = "alert_id, kind, resource, period, period_start, threshold_percent, limit_value, used_value, "
-            + "reached_at, acknowledged_at, acknowledged_by";
+            + "reached_at, acknowledged_at, acknowledged_by, version_id, "
+            + "(SELECT v.algorithm FROM model_versions v WHERE v.org_id = alerts.org_id AND v.model_version_id = alerts.version_id) AS algorithm, "
+            + "(SELECT v.version FROM model_versions v WHERE v.org_id = alerts.org_id AND v.model_version_id = alerts.version_id) AS version";
 
     private final Sql sql;
     private final Clock clock;
@@ -104,7 +111,8 @@ public final class AlertStore {
                 }
             }
             AuditLog.record(c, p.orgId(), AuditLog.Actor.of(p), "alert.acknowledged", "alert", Long.toString(alertId),
-                    Map.of("resource", current.resource(), "period", current.period(), "threshold_percent", current.thresholdPercent()));
+                    current.modelVersionId() != null ? Map.of("kind", current.kind(), "model_version_id", current.modelVersionId())
+                            : Map.of("resource", current.resource(), "period", current.period(), "threshold_percent", current.thresholdPercent()));
             return current;
         });
     }
@@ -136,16 +144,21 @@ public final class AlertStore {
     }
 
     private static Alert alert(ResultSet rs) throws SQLException {
-        LocalDate start = rs.getDate("period_start").toLocalDate();
+        java.sql.Date startDate = rs.getDate("period_start");
+        LocalDate start = startDate == null ? null : startDate.toLocalDate();
         String period = rs.getString("period");
         Instant ackAt = Sql.instant(rs, "acknowledged_at");
-        return new Alert(rs.getLong("alert_id"), rs.getString("kind"), rs.getString("resource"), period, start, rs.getInt("threshold_percent"),
-                plain(rs.getBigDecimal("limit_value")), plain(rs.getBigDecimal("used_value")),
-                Sql.instant(rs, "reached_at"), Crossing.resetsAt(period, start), ackAt != null, ackAt, rs.getString("acknowledged_by"));
+        return new Alert(rs.getLong("alert_id"), rs.getString("kind"), rs.getString("resource"), period, start,
+                rs.getObject("threshold_percent", Integer.class), plain(rs.getBigDecimal("limit_value")), plain(rs.getBigDecimal("used_value")),
+                Sql.instant(rs, "reached_at"), start == null ? null : Crossing.resetsAt(period, start), rs.getObject("version_id", Long.class),
+                rs.getString("algorithm"), rs.getString("version"), ackAt != null, ackAt, rs.getString("acknowledged_by"));
     }
 
-    /** A decimal as a plain JSON number: 10000, not 1E+4 or 10000.000. */
+    /** A decimal as a plain JSON number: 10000, not 1E+4 or 10000.000; null stays null. */
     private static BigDecimal plain(BigDecimal v) {
+        if (v == null) {
+            return null;
+        }
         BigDecimal s = v.stripTrailingZeros();
         return s.scale() < 0 ? s.setScale(0) : s;
     }

@@ -1,7 +1,6 @@
 package io.tunetrail.api.audio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.ApiException;
@@ -14,7 +13,13 @@ import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.audio.AudioAnalysis;
 import io.tunetrail.audio.AudioInputException;
 import io.tunetrail.audio.decode.AudioContainer;
+import io.tunetrail.audio.document.AnalysisDocument;
 import io.tunetrail.audio.document.AnalysisJson;
+import io.tunetrail.audio.document.AudioFeatures;
+import io.tunetrail.audio.document.Section;
+import io.tunetrail.audio.document.Segment;
+import io.tunetrail.audio.document.TimeInterval;
+import io.tunetrail.audio.document.TrackSummary;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.store.audio.AudioObjectStore;
 import java.time.Clock;
@@ -250,13 +255,33 @@ public final class AudioAnalysisService implements AutoCloseable {
         });
     }
 
+    /** What an analysis read answers: the finished document, or the status of one still being analysed. */
+    public sealed interface AnalysisAnswer permits Analysis, PendingAnalysis {}
+
+    /**
+     * A finished analysis: its identity and audio features, then the analyser's document (Spotify's shape: track,
+     * bars, beats, tatums, sections, segments).
+     */
+    public record Analysis(String analysisId, String status, String trackId, String analyserVersion, Instant createdAt,
+            AudioFeatures audioFeatures, TrackSummary track, List<TimeInterval> bars, List<TimeInterval> beats, List<TimeInterval> tatums,
+            List<Section> sections, List<Segment> segments) implements AnalysisAnswer {}
+
+    /** An analysis still running ({@code status: pending}, answered 202): poll again. */
+    public record PendingAnalysis(String analysisId, String status) implements AnalysisAnswer {}
+
+    /**
+     * A track's audio features and where they come from: {@code source} {@code audio_analysis} (its newest analysis,
+     * with {@code analysisId} and {@code analyserVersion}) or {@code catalog} (the imported ones; those two null).
+     */
+    public record TrackFeatures(String trackId, String source, String analysisId, String analyserVersion, double danceability,
+            double energy, int key, double loudness, int mode, double speechiness, double acousticness, double instrumentalness,
+            double liveness, double valence, double tempo, int timeSignature, long durationMs) {}
+
     /** The analysis document with its identity and audio features; pending ones answer with their status only. */
-    public ObjectNode analysis(Principal p, String analysisId) {
+    public AnalysisAnswer analysis(Principal p, String analysisId) {
         Check.id("analysis_id", analysisId);
         if (pending.contains(p.orgId() + "\n" + analysisId)) {
-            ObjectNode status = Json.mapper().createObjectNode();
-            status.put("analysis_id", analysisId).put("status", "pending");
-            return status;
+            return new PendingAnalysis(analysisId, "pending");
         }
         return document(store.find(p.orgId(), analysisId).orElseThrow(() -> ApiErrors.notFound("audio analysis", analysisId)));
     }
@@ -266,7 +291,7 @@ public final class AudioAnalysisService implements AutoCloseable {
     }
 
     /** The newest analysis attached to a track of the caller's org. */
-    public ObjectNode trackAnalysis(Principal p, String trackId) {
+    public Analysis trackAnalysis(Principal p, String trackId) {
         catalog.track(p, trackId);
         return document(store.newestOfTrack(p.orgId(), trackId)
                 .orElseThrow(() -> ApiErrors.notFoundDetail("track '" + trackId + "' has no audio analysis; POST its audio to "
@@ -277,42 +302,32 @@ public final class AudioAnalysisService implements AutoCloseable {
      * The track's audio features, from its newest analysis when it has one ({@code source: audio_analysis}), else from the
      * imported catalog ({@code source: catalog}).
      */
-    public ObjectNode trackFeatures(Principal p, String trackId) {
+    public TrackFeatures trackFeatures(Principal p, String trackId) {
         catalog.track(p, trackId);
         var analysed = store.newestOfTrack(p.orgId(), trackId);
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("track_id", trackId);
         if (analysed.isPresent()) {
-            out.setAll((ObjectNode) read(analysed.get().features()));
-            out.put("source", "audio_analysis");
-            out.put("analysis_id", analysed.get().analysisId());
-            out.put("analyser_version", analysed.get().analyserVersion());
-            return out;
+            AudioFeatures f = read(analysed.get().features(), AudioFeatures.class);
+            return new TrackFeatures(trackId, "audio_analysis", analysed.get().analysisId(), analysed.get().analyserVersion(), f.danceability(),
+                    f.energy(), f.key(), f.loudness(), f.mode(), f.speechiness(), f.acousticness(), f.instrumentalness(), f.liveness(),
+                    f.valence(), f.tempo(), f.timeSignature(), f.durationMs());
         }
-        ObjectNode imported = Json.mapper().valueToTree(catalog.audioFeatures(p, trackId));
-        imported.remove("org_id");
-        out.setAll(imported);
-        out.put("source", "catalog");
-        return out;
+        io.tunetrail.model.AudioFeatures c = catalog.audioFeatures(p, trackId);
+        return new TrackFeatures(trackId, "catalog", null, null, c.danceability(), c.energy(), c.key(), c.loudness(), c.mode(), c.speechiness(),
+                c.acousticness(), c.instrumentalness(), c.liveness(), c.valence(), c.tempo(), c.timeSignature(), c.durationMs());
     }
 
-    private ObjectNode document(AudioAnalysisStore.StoredAnalysis a) {
-        ObjectNode out = Json.mapper().createObjectNode();
-        out.put("analysis_id", a.analysisId());
-        out.put("status", "complete");
-        out.put("track_id", a.trackId());
-        out.put("analyser_version", a.analyserVersion());
-        out.put("created_at", a.createdAt().toString());
-        out.set("audio_features", read(a.features()));
-        out.setAll((ObjectNode) read(a.document()));
-        return out;
+    private Analysis document(AudioAnalysisStore.StoredAnalysis a) {
+        AnalysisDocument d = read(a.document(), AnalysisDocument.class);
+        return new Analysis(a.analysisId(), "complete", a.trackId(), a.analyserVersion(), a.createdAt(), read(a.features(), AudioFeatures.class),
+                d.track(), d.bars(), d.beats(), d.tatums(), d.sections(), d.segments());
     }
 
-    private static JsonNode read(String json) {
+    /** A stored record of the analyser, read back with the mapper that wrote it. */
+    private static <T> T read(String json, Class<T> type) {
         try {
-            return Json.mapper().readTree(json);
+            return AnalysisJson.mapper().readValue(json, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("stored analysis JSON does not parse", e);
+            throw new IllegalStateException("stored analysis JSON does not parse as " + type.getSimpleName(), e);
         }
     }
 

@@ -11,7 +11,7 @@ import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.Page;
 import java.util.List;
 
-/** HTTP for the org's threshold alerts: owners and admins list them, newest first, and acknowledge them. */
+/** HTTP for the org's alerts (thresholds and newer model versions): owners and admins list them, newest first, and acknowledge them. */
 public final class AlertsController {
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, null).requiring(Role.ADMIN);
     private static final String TAG = "Organisation";
@@ -28,8 +28,9 @@ public final class AlertsController {
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.get("/api/v1/alerts", ADMIN, TAG,
-                        "Threshold alerts (a quota reached 50/80/100% of its limit in a day or month, per the plan's alerts.thresholds), "
-                                + "newest first; filter acknowledged=true|false",
+                        "Alerts, newest first: kind quota or cost_cap (a quota or the cost cap reached 50/80/100% of its limit in a day "
+                                + "or month, per the plan's alerts.thresholds) and model_version (a newer model version exists while the org "
+                                + "stays pinned, once per version); filter acknowledged=true|false",
                         ctx -> {
                             Principal p = orgWide(ctx, "read the organisation's alerts");
                             Page<AlertStore.Alert> page = alerts.list(p.orgId(), AlertStore.acknowledgedFilter(ctx.queryParam("acknowledged")),

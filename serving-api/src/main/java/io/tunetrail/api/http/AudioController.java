@@ -2,7 +2,6 @@ package io.tunetrail.api.http;
 
 import static io.tunetrail.api.http.AccessHook.principal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.tunetrail.api.audio.AudioAnalysisService;
 import io.tunetrail.api.auth.Scope;
@@ -76,12 +75,12 @@ public final class AudioController {
                             String id = ctx.pathParam("analysis_id");
                             var body = audio.analysis(principal(ctx), id);
                             ctx.status(audio.isPending(principal(ctx), id) ? 202 : 200).json(body);
-                        }).status(200, 202).returns(ObjectNode.class),
+                        }).status(200, 202).returnsOneOf(AudioAnalysisService.Analysis.class, AudioAnalysisService.PendingAnalysis.class),
                 ApiRoute.get("/api/v1/tracks/{track_id}/audio-analysis", READ_ANALYSIS, TAG, "The newest audio analysis of a track",
-                        ctx -> ctx.json(audio.trackAnalysis(principal(ctx), ctx.pathParam("track_id")))).returns(ObjectNode.class),
+                        ctx -> ctx.json(audio.trackAnalysis(principal(ctx), ctx.pathParam("track_id")))).returns(AudioAnalysisService.Analysis.class),
                 ApiRoute.get("/api/v1/tracks/{track_id}/audio-features", READ, "Catalog", "Audio features of a track: from its newest "
                         + "audio analysis when it has one, else the imported catalog's (the answer's 'source' says which)",
-                        ctx -> ctx.json(audio.trackFeatures(principal(ctx), ctx.pathParam("track_id")))).returns(ObjectNode.class));
+                        ctx -> ctx.json(audio.trackFeatures(principal(ctx), ctx.pathParam("track_id")))).returns(AudioAnalysisService.TrackFeatures.class));
     }
 
     private void analyze(Context ctx) {
