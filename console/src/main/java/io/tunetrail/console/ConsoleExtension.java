@@ -48,6 +48,7 @@ public final class ConsoleExtension implements ServingExtension {
                 gateOf(parts, HandlerType.GET, "/api/v1/usage"),
                 gateOf(parts, HandlerType.GET, "/api/v1/api-keys"),
                 gateOf(parts, HandlerType.POST, "/api/v1/api-keys"),
+                gateOf(parts, HandlerType.POST, "/api/v1/api-keys/{key_id}/rotate"),
                 gateOf(parts, HandlerType.DELETE, "/api/v1/api-keys/{key_id}"),
                 // Signing out needs nothing but a session.
                 Gate.unmetered(Scope.READ, null)),
@@ -106,10 +107,10 @@ public final class ConsoleExtension implements ServingExtension {
                 apiSettings.audio().maxBytes() + io.tunetrail.api.http.AudioUploads.MULTIPART_ENVELOPE_BYTES);
     }
 
-    /** An audio file over the limit comes back as the audio page with its field marked, never the API's 413 problem. */
+    /** An audio file or logo over the limit comes back as its form's page with the field marked, never the API's 413 problem. */
     @Override
     public java.util.Set<String> oversizedBodiesAnsweredByHandler() {
-        return java.util.Set.of(io.tunetrail.console.web.ConsoleRoutes.AUDIO_PATH);
+        return java.util.Set.of(io.tunetrail.console.web.ConsoleRoutes.AUDIO_PATH, io.tunetrail.console.web.ConsoleRoutes.BRANDING_PATH);
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

@@ -38,9 +38,11 @@ import io.tunetrail.console.auth.SignInLimiter;
 public final class ConsoleRoutes {
     /** The audio upload form's path, whose body limit the console declares to the API's server. */
     public static final String AUDIO_PATH = AudioController.PATH;
+    /** The white label form's path, whose oversized body the console answers with its page too. */
+    public static final String BRANDING_PATH = BrandingController.PATH;
 
     /** The gates of the console's pages, each the gate of the API route for the same thing. */
-    public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate revokeKey, Gate signedIn) {}
+    public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate rotateKey, Gate revokeKey, Gate signedIn) {}
 
     /** The gates of the org's pages (teams and members, usage analytics, audit log), each the API route's for the same thing. */
     public record OrgGates(Gate listTeams, Gate renameTeam, Gate changeRole, Gate removeMember, Gate transferOwnership, Gate usageAnalytics,
@@ -112,7 +114,7 @@ public final class ConsoleRoutes {
         new StaticAssets().install(app);
         signIn.install(app, guard, gates.signedIn());
         overview.install(app, guard, gates.usage(), overviewGates);
-        keys.install(app, guard, gates.listKeys(), gates.createKey(), gates.revokeKey());
+        keys.install(app, guard, gates.listKeys(), gates.createKey(), gates.rotateKey(), gates.revokeKey());
         teamPages.install(app, guard, new TeamsController.Gates(orgGates.listTeams(), orgGates.renameTeam(), orgGates.changeRole(),
                 orgGates.removeMember(), orgGates.transferOwnership(), orgGates.addMember()));
         invitationPages.install(app, guard, orgGates.addMember());
