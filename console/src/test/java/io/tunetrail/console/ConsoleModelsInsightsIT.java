@@ -228,7 +228,7 @@ class ConsoleModelsInsightsIT {
     }
 
     @Test
-    void anEnterpriseAdminRequestsTrainingCountedAsThroughTheApiAndBadInputOrOtherPlansQueueNothing() {
+    void anEnterpriseAdminRequestsTrainingCountedAsThroughTheApiAndBadInputOrOtherPlansQueueNothing() throws Exception {
         String org = stack.org("train", "enterprise");
         ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
         String page = c.get("/console/models").body();
@@ -248,13 +248,19 @@ class ConsoleModelsInsightsIT {
         assertThat(trainingRequests(org)).as("nothing queued").isZero();
         assertThat(trainingUsedThisMonth(org)).as("nothing counted").isZero();
 
+        // Nine of the month's 20 used already: this request takes the quota to half, which alerts as the API's would.
+        stack.stores().jedis().set(io.tunetrail.store.online.RedisKeys.usageMonth(org, "model_training",
+                java.time.YearMonth.from(stack.clock.instant().atZone(java.time.ZoneOffset.UTC))), "9");
         HttpResponse<String> queued = c.post("/console/models/train", "csrf", csrf, "algorithm", "als", "params", "{\"rank\": 64}");
         assertThat(queued.statusCode()).as(queued.body()).isEqualTo(303);
         assertThat(queued.headers().firstValue("Location")).hasValue("/console/models?algorithm=als&done=training-queued");
         assertThat(trainingRequests(org)).isEqualTo(1);
         assertThat(stack.sql().one("params", "SELECT params->>'rank' FROM training_requests WHERE org_id = ?", ps -> ps.setString(1, org),
                 rs -> rs.getString(1))).hasValue("64");
-        assertThat(trainingUsedThisMonth(org)).as("one unit of model_training, as the API's route counts").isEqualTo(1);
+        assertThat(trainingUsedThisMonth(org)).as("one unit of model_training, as the API's route counts").isEqualTo(10);
+        stack.awaitAlerts();
+        assertThat(stack.sql().list("alerts", "SELECT resource || ' ' || period || ' ' || threshold_percent FROM alerts WHERE org_id = ?",
+                ps -> ps.setString(1, org), rs -> rs.getString(1))).containsExactly("model_training month 50");
         assertThat(c.get("/console/models?done=training-queued").body()).contains("Training queued", "class=\"status\">queued<");
 
         // The month's quota used up: refused beside the form, nothing queued, the counter as it was.
@@ -343,7 +349,8 @@ class ConsoleModelsInsightsIT {
         assertThat(body).contains("Fri 21:00 UTC: 0 plays");
 
         String taste = c.get("/console/insights?year=2026&user_id=u1").body();
-        assertThat(taste).contains("id=\"taste-profile\"", "Fri 21:00 UTC");
+        assertThat(taste).contains("id=\"taste-profile\"", "Fri 21:00 UTC", "Their 2026 Wrapped", "<td>65</td>", "<td>200</td>", "<td>March</td>",
+                "1. hit (30 plays)", "1. rock (50 plays)");
         HttpResponse<String> unknown = c.get("/console/insights?year=2026&user_id=nobody");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("id=\"error-user_id\"", "No listening history", "<svg id=\"genre-heatmap\"");

@@ -3,6 +3,7 @@ package io.tunetrail.console.web;
 import io.javalin.Javalin;
 import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.ServingExtension;
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.billing.BillingSessions;
 import io.tunetrail.api.billing.StripeApi;
 import io.tunetrail.api.service.AnalyticsService;
@@ -156,9 +157,10 @@ public final class ConsoleRoutes {
         new BrandingController(branding, http).install(app, guard, manage, signedIn);
     }
 
-    /** Counting console actions against the quotas with the app's own limiter, their usage events on the API's topic. */
+    /** Counting console actions against the quotas with the app's own limiter, alerts and webhooks, their usage events on the API's topic. */
     private ConsoleMetering metering(Javalin app) {
-        return new ConsoleMetering(ServingApp.limiter(app), parts.stores().events(), parts.clock());
+        return new ConsoleMetering(ServingApp.limiter(app), parts.stores().events(), new ThresholdAlerts(ServingApp.alerts(app)::offer),
+                ServingApp.webhooks(app)::limitReached, parts.clock());
     }
 
     /** The billing page, opening Stripe's checkout and portal sessions through the API's own {@link BillingSessions}. */

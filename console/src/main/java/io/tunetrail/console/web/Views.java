@@ -170,7 +170,10 @@ public final class Views {
             Svg months) {}
 
     public record TasteView(String userId, List<String> topGenres, String skipRate, String minutesLast7Days, String peak,
-            List<String> similarListeners) {}
+            List<String> similarListeners, ListenerYear year) {}
+
+    /** A listener's Wrapped for the form's year (the API's {@code /analytics/insights/wrapped?user_id=}); null when unreadable. */
+    public record ListenerYear(int year, String plays, String minutes, String peakMonth, List<String> topTracks, List<String> topGenres) {}
 
     /**
      * The insights page. A chart is null when the org's analytics job has not produced it yet ({@code *Version} null too);

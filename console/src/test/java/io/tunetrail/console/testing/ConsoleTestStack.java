@@ -80,6 +80,11 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
         return io.tunetrail.api.testing.AudioFixtures.audioUsedToday(api, org);
     }
 
+    /** Waits until the threshold alerts offered so far are written. */
+    public void awaitAlerts() throws InterruptedException {
+        ServingApp.alerts(app).awaitIdle(Duration.ofSeconds(10));
+    }
+
     /** The app's canaries: tests start one as the nightly promotion does. */
     public io.tunetrail.store.registry.ModelCanaries canaries() {
         return ServingApp.canaries(app);
