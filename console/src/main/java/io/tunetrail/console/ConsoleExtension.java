@@ -48,6 +48,7 @@ public final class ConsoleExtension implements ServingExtension {
                 gateOf(parts, HandlerType.GET, "/api/v1/usage"),
                 gateOf(parts, HandlerType.GET, "/api/v1/api-keys"),
                 gateOf(parts, HandlerType.POST, "/api/v1/api-keys"),
+                gateOf(parts, HandlerType.POST, "/api/v1/api-keys/{key_id}/rotate"),
                 gateOf(parts, HandlerType.DELETE, "/api/v1/api-keys/{key_id}"),
                 // Signing out needs nothing but a session.
                 Gate.unmetered(Scope.READ, null)),
@@ -73,6 +74,7 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.POST, "/api/v1/models/pin"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/rollback"),
                         gateOf(parts, HandlerType.GET, "/api/v1/models/train"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/models/train"),
                         gateOf(parts, HandlerType.GET, "/api/v1/models/canary"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/canary/approve"),
                         gateOf(parts, HandlerType.POST, "/api/v1/models/canary/abort")),
@@ -85,6 +87,11 @@ public final class ConsoleExtension implements ServingExtension {
         routes.installAudio(app, new ConsoleRoutes.AudioGates(
                 gateOf(parts, HandlerType.GET, "/api/v1/audio/analyses/{analysis_id}"),
                 gateOf(parts, HandlerType.POST, "/api/v1/audio/analyze")));
+        routes.installBilling(app, new ConsoleRoutes.BillingGates(
+                // Every member sees the plan; the actions are the owner's, as the API's routes say.
+                Gate.unmetered(Scope.READ, null),
+                gateOf(parts, HandlerType.POST, "/api/v1/billing/checkout"),
+                gateOf(parts, HandlerType.POST, "/api/v1/billing/portal")));
         // The API has no white label route to mirror: the gate is built here with the API's Gate, for owners of plans with it.
         routes.installBranding(app, Gate.unmetered(Scope.ADMIN, "white_label").requiring(io.tunetrail.api.auth.Role.OWNER),
                 Gate.unmetered(Scope.READ, null));
@@ -98,6 +105,12 @@ public final class ConsoleExtension implements ServingExtension {
     public java.util.Map<String, Long> bodyLimits(io.tunetrail.api.ApiSettings apiSettings) {
         return java.util.Map.of(io.tunetrail.console.web.ConsoleRoutes.AUDIO_PATH,
                 apiSettings.audio().maxBytes() + io.tunetrail.api.http.AudioUploads.MULTIPART_ENVELOPE_BYTES);
+    }
+
+    /** An audio file or logo over the limit comes back as its form's page with the field marked, never the API's 413 problem. */
+    @Override
+    public java.util.Set<String> oversizedBodiesAnsweredByHandler() {
+        return java.util.Set.of(io.tunetrail.console.web.ConsoleRoutes.AUDIO_PATH, io.tunetrail.console.web.ConsoleRoutes.BRANDING_PATH);
     }
 
     /** The gate of the API's route {@code method path}; the console refuses to start without it rather than guess one. */

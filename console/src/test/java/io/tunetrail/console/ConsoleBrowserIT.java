@@ -204,6 +204,28 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void anOwnerClicksUpgradeAndLandsOnStripesCheckoutWhileAMemberOnlyReadsThePlan() throws Exception {
+        String starter = stack.org("upgrading", "starter");
+        signIn(stack.user(starter, "owner", Role.OWNER));
+        open("/console/billing");
+        assertThat(browser.findElement(By.id("plan-name")).getText()).isEqualTo("Starter");
+        screenshot("22-billing");
+        browser.findElement(By.id("upgrade-pro")).click();
+        chromium.waiting().until(d -> d.getCurrentUrl().startsWith(stack.stripe.base() + "/c/pay/"));
+        assertThat(browser.findElement(By.id("stripe-session")).getText()).startsWith("cs_test_");
+        assertThat(stack.stripe.received("POST", "/v1/checkout/sessions")).anySatisfy(sent ->
+                assertThat(sent.param("client_reference_id")).isEqualTo(starter));
+
+        // Back on the console's path first: the browser deletes only the cookies the current page could send.
+        open("/console/billing");
+        browser.manage().deleteAllCookies();
+        signIn(member);
+        open("/console/billing");
+        assertThat(browser.findElement(By.id("checkout-refused")).getText()).contains("owner role");
+        assertThat(browser.findElements(By.cssSelector("#plan-offers button"))).isEmpty();
+    }
+
+    @Test
     void aPlainMemberIsRefusedOnTheAdminPage() throws Exception {
         signIn(member);
         open("/console/keys");

@@ -106,6 +106,11 @@ class ConsoleModelsBrowserIT {
         assertThat(browser.findElement(By.id("models-notice")).getText()).startsWith("Pinned");
         assertThat(data.registry().active(org, "als").orElseThrow().id()).isEqualTo(versions.get(2).id());
         chromium.screenshot("13-models-pinned");
+
+        // The webhooks page, read-only, for the record of every page.
+        browser.get(stack.base() + "/console/webhooks");
+        assertThat(browser.findElement(By.id("webhooks-empty")).getText()).contains("No webhook endpoints yet");
+        chromium.screenshot("19-webhooks");
     }
 
     @Test
@@ -125,6 +130,7 @@ class ConsoleModelsBrowserIT {
         browser.findElement(By.id("insights-show")).click();
         chromium.waiting().until(d -> !d.findElements(By.id("taste-profile")).isEmpty());
         assertThat(browser.findElement(By.id("taste-profile")).getText()).contains("Fri 21:00 UTC");
+        assertThat(browser.findElement(By.id("listener-top-tracks")).getText()).isEqualTo("1. hit (30 plays)");
         chromium.screenshot("15-insights-taste");
     }
 

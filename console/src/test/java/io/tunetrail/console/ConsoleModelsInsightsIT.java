@@ -209,20 +209,90 @@ class ConsoleModelsInsightsIT {
         assertThat(over.body()).contains("id=\"error-file\"", "daily audio_analysis quota of 100 is used up");
         assertThat(stack.audioUsedToday(org)).isEqualTo(100);
 
-        // A declared body over the limit is refused before any of it is read.
+        // A declared body over the limit is refused before any of it is read: the page, its file field marked, the connection closed.
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", java.net.URI.create(stack.base()).getPort())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("POST /console/audio HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
-                    + "Content-Length: 999999999\r\n\r\n--x").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
-                    .readLine();
-            assertThat(status).startsWith("HTTP/1.1 413");
+                    + "Cookie: " + c.cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("; "))
+                    + "\r\nContent-Length: 999999999\r\n\r\n--x").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("Connection: close").contains("text/html", "id=\"error-file\"",
+                    "over the limit of", "id=\"audio-form\"").doesNotContain("problem+json");
         }
+        assertThat(stack.audioUsedToday(org)).as("nothing counted for it").isEqualTo(100);
 
         String free = stack.org("audio-free", "free");
         HttpResponse<String> gated = signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/audio");
         assertThat(gated.statusCode()).isEqualTo(403);
         assertThat(gated.body()).contains("Not allowed", "starter", "Upgrade");
+    }
+
+    @Test
+    void anEnterpriseAdminRequestsTrainingCountedAsThroughTheApiAndBadInputOrOtherPlansQueueNothing() throws Exception {
+        String org = stack.org("train", "enterprise");
+        ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
+        String page = c.get("/console/models").body();
+        assertThat(page).contains("id=\"train-form\"", "id=\"training-empty\"");
+        String csrf = ConsoleClient.csrfOf(page);
+
+        HttpResponse<String> outOfBounds = c.post("/console/models/train", "csrf", csrf, "algorithm", "als", "params", "{\"rank\": 100000}");
+        assertThat(outOfBounds.statusCode()).isEqualTo(400);
+        assertThat(outOfBounds.body()).contains("id=\"error-params\"", "rank", "100000").doesNotContain("Exception");
+        HttpResponse<String> notJson = c.post("/console/models/train", "csrf", csrf, "algorithm", "als", "params", "rank=64");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("id=\"error-params\"", "JSON object", "rank=64");
+        HttpResponse<String> badAlgorithm = c.post("/console/models/train", "csrf", csrf, "algorithm", "Not An Algorithm");
+        assertThat(badAlgorithm.statusCode()).isEqualTo(400);
+        assertThat(badAlgorithm.body()).contains("id=\"error-algorithm\"");
+        assertThat(c.post("/console/models/train", "algorithm", "als").statusCode()).as("no CSRF token").isEqualTo(403);
+        assertThat(trainingRequests(org)).as("nothing queued").isZero();
+        assertThat(trainingUsedThisMonth(org)).as("nothing counted").isZero();
+
+        // Nine of the month's 20 used already: this request takes the quota to half, which alerts as the API's would.
+        stack.stores().jedis().set(io.tunetrail.store.online.RedisKeys.usageMonth(org, "model_training",
+                java.time.YearMonth.from(stack.clock.instant().atZone(java.time.ZoneOffset.UTC))), "9");
+        HttpResponse<String> queued = c.post("/console/models/train", "csrf", csrf, "algorithm", "als", "params", "{\"rank\": 64}");
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(303);
+        assertThat(queued.headers().firstValue("Location")).hasValue("/console/models?algorithm=als&done=training-queued");
+        assertThat(trainingRequests(org)).isEqualTo(1);
+        assertThat(stack.sql().one("params", "SELECT params->>'rank' FROM training_requests WHERE org_id = ?", ps -> ps.setString(1, org),
+                rs -> rs.getString(1))).hasValue("64");
+        assertThat(trainingUsedThisMonth(org)).as("one unit of model_training, as the API's route counts").isEqualTo(10);
+        stack.awaitAlerts();
+        assertThat(stack.sql().list("alerts", "SELECT resource || ' ' || period || ' ' || threshold_percent FROM alerts WHERE org_id = ?",
+                ps -> ps.setString(1, org), rs -> rs.getString(1))).containsExactly("model_training month 50");
+        assertThat(c.get("/console/models?done=training-queued").body()).contains("Training queued", "class=\"status\">queued<");
+
+        // The month's quota used up: refused beside the form, nothing queued, the counter as it was.
+        stack.stores().jedis().set(io.tunetrail.store.online.RedisKeys.usageMonth(org, "model_training",
+                java.time.YearMonth.from(stack.clock.instant().atZone(java.time.ZoneOffset.UTC))), "20");
+        HttpResponse<String> over = c.post("/console/models/train", "csrf", csrf, "algorithm", "als");
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.body()).contains("id=\"error-algorithm\"", "monthly model_training quota of 20 is used up");
+        assertThat(trainingRequests(org)).isEqualTo(1);
+        assertThat(trainingUsedThisMonth(org)).isEqualTo(20);
+
+        // Pro has no custom training: the page says which plan has it and links to billing; a POST is refused.
+        String pro = stack.org("train-pro", "pro");
+        ConsoleClient proAdmin = signedIn(stack.user(pro, "admin", Role.ADMIN));
+        String proPage = proAdmin.get("/console/models").body();
+        assertThat(proPage).contains("id=\"training-upgrade\"", "class=\"required-plans\">enterprise<", "href=\"/console/billing\"")
+                .doesNotContain("train-form");
+        HttpResponse<String> refused = proAdmin.post("/console/models/train", "csrf", ConsoleClient.csrfOf(proPage), "algorithm", "als");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("Not allowed", "enterprise", "/console/billing");
+        assertThat(trainingRequests(pro)).isZero();
+    }
+
+    private static long trainingRequests(String org) {
+        return stack.sql().one("requests", "SELECT count(*) FROM training_requests WHERE org_id = ?", ps -> ps.setString(1, org), rs -> rs.getLong(1))
+                .orElseThrow();
+    }
+
+    private static long trainingUsedThisMonth(String org) {
+        String v = stack.stores().jedis().get(io.tunetrail.store.online.RedisKeys.usageMonth(org, "model_training",
+                java.time.YearMonth.from(stack.clock.instant().atZone(java.time.ZoneOffset.UTC))));
+        return v == null ? 0 : Long.parseLong(v);
     }
 
     @Test
@@ -279,7 +349,8 @@ class ConsoleModelsInsightsIT {
         assertThat(body).contains("Fri 21:00 UTC: 0 plays");
 
         String taste = c.get("/console/insights?year=2026&user_id=u1").body();
-        assertThat(taste).contains("id=\"taste-profile\"", "Fri 21:00 UTC");
+        assertThat(taste).contains("id=\"taste-profile\"", "Fri 21:00 UTC", "Their 2026 Wrapped", "<td>65</td>", "<td>200</td>", "<td>March</td>",
+                "1. hit (30 plays)", "1. rock (50 plays)");
         HttpResponse<String> unknown = c.get("/console/insights?year=2026&user_id=nobody");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("id=\"error-user_id\"", "No listening history", "<svg id=\"genre-heatmap\"");

@@ -44,6 +44,52 @@ class ConsoleOrgPagesIT {
     }
 
     @Test
+    void anOwnerUpgradesThroughCheckoutAndTheApiRefusalsShowOnTheBillingPageWhileAnAdminOnlyReadsIt() {
+        String org = stack.org("billing", "starter");
+        ConsoleClient owner = signedIn(stack.user(org, "owner", Role.OWNER));
+        HttpResponse<String> page = owner.get("/console/billing");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"plan-name\">Starter<", "$49.00 a month", "none: the plan is not billed through Stripe",
+                "id=\"upgrade-pro\"", "id=\"upgrade-enterprise\"", "id=\"open-portal\"").doesNotContain("upgrade-starter", "upgrade-free");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .as("the forms may go on to Stripe's pages, here the stand-in's").contains("form-action 'self' https://checkout.stripe.com "
+                        + "https://billing.stripe.com " + stack.stripe.base() + ";");
+        assertThat(owner.get("/console/keys").headers().firstValue("Content-Security-Policy").orElseThrow()).contains("form-action 'self';");
+        String csrf = ConsoleClient.csrfOf(page.body());
+        stack.stripe.clear();
+
+        assertThat(owner.post("/console/billing/checkout", "plan_id", "pro").statusCode()).as("no CSRF token").isEqualTo(403);
+        HttpResponse<String> down = owner.post("/console/billing/checkout", "csrf", csrf, "plan_id", "starter");
+        assertThat(down.statusCode()).isEqualTo(409);
+        assertThat(down.body()).contains("id=\"billing-error\"", "not above the current plan").doesNotContain("Exception");
+        HttpResponse<String> portal = owner.post("/console/billing/portal", "csrf", csrf);
+        assertThat(portal.statusCode()).isEqualTo(409);
+        assertThat(portal.body()).contains("id=\"billing-error\"", "no Stripe customer yet");
+        assertThat(stack.stripe.received("POST", "/v1/")).as("nothing reached Stripe").isEmpty();
+
+        HttpResponse<String> checkout = owner.post("/console/billing/checkout", "csrf", csrf, "plan_id", "pro");
+        assertThat(checkout.statusCode()).isEqualTo(303);
+        assertThat(checkout.headers().firstValue("Location").orElseThrow()).startsWith(stack.stripe.base() + "/c/pay/cs_test_");
+        assertThat(stack.stripe.received("POST", "/v1/checkout/sessions")).singleElement().satisfies(sent -> {
+            assertThat(sent.param("client_reference_id")).isEqualTo(org);
+            assertThat(sent.param("line_items[0][price]")).isEqualTo("price_pro_monthly");
+            assertThat(sent.param("success_url")).isEqualTo("http://console.test/console/billing?done=checkout");
+            assertThat(sent.param("cancel_url")).isEqualTo("http://console.test/console/billing");
+        });
+        assertThat(owner.get("/console/billing?done=checkout").body()).contains("id=\"billing-notice\"", "Stripe confirms");
+
+        // An admin sees the plan but not the owner's actions; posting one anyway is refused as the API refuses it.
+        ConsoleClient admin = signedIn(stack.user(org, "admin", Role.ADMIN));
+        String adminPage = admin.get("/console/billing").body();
+        assertThat(adminPage).contains("id=\"plan-name\">Starter<", "id=\"checkout-refused\"", "owner role", "id=\"portal-refused\"")
+                .doesNotContain("upgrade-pro", "open-portal");
+        HttpResponse<String> refused = admin.post("/console/billing/checkout", "csrf", ConsoleClient.csrfOf(adminPage), "plan_id", "pro");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("Not allowed", "owner role");
+        assertThat(stack.stripe.received("POST", "/v1/checkout/sessions")).hasSize(1);
+    }
+
+    @Test
     void anOwnerManagesRolesTeamsAndOwnershipAndTheOwnerRulesAreShownBesideTheirRow() {
         String org = stack.org("teams", "pro");
         TeamStore teams = new TeamStore(stack.sql());

@@ -147,12 +147,39 @@ class ConsoleSecurityIT {
         assertThat(c.get("/console/keys").body()).contains("id=\"secret-value\"");
         assertThat(stack.stores().jedis().exists(held)).as("read once, then gone").isFalse();
 
+        // Rotating through the API's own rotation: a forged form changes nothing; a real one replaces the key (the old one
+        // revoked) and shows the new secret once.
+        String keyId = liveKey(org, "real");
+        assertThat(c.post("/console/keys/" + keyId + "/rotate").statusCode()).as("no CSRF token").isEqualTo(403);
+        assertThat(liveKey(org, "real")).isEqualTo(keyId);
+        assertThat(c.post("/console/keys/" + keyId + "/rotate", "csrf", token).statusCode()).isEqualTo(303);
+        String rotatedPage = c.get("/console/keys").body();
+        String secret = rotatedPage.replaceAll("(?s).*id=\"secret-value\"[^>]*>([^<]+)<.*", "$1").trim();
+        String newKeyId = liveKey(org, "real");
+        assertThat(newKeyId).isNotEqualTo(keyId);
+        assertThat(stack.sql().one("hash", "SELECT key_hash FROM api_keys WHERE key_id = ?", ps -> ps.setString(1, newKeyId), rs -> rs.getString(1)))
+                .hasValue(io.tunetrail.api.auth.ApiKeySecrets.hash(secret));
+        assertThat(c.get("/console/keys").body()).doesNotContain("id=\"secret-value\"");
+        String elsewhere = stack.org("csrf-other", "pro");
+        ConsoleClient stranger = signedIn(stack.user(elsewhere, "admin", Role.ADMIN));
+        HttpResponse<String> foreign = stranger.post("/console/keys/" + newKeyId + "/rotate", "csrf", ConsoleClient.csrfOf(stranger.get("/console").body()));
+        assertThat(foreign.statusCode()).as("another org's key").isEqualTo(404);
+        assertThat(liveKey(org, "real")).isEqualTo(newKeyId);
+
         // The sign-in form is protected too (login CSRF): its token must match the cookie the form came with.
         ConsoleAccounts.CreatedUser admin = stack.user(org, "victim", Role.ADMIN);
         ConsoleClient fresh = new ConsoleClient(stack.base());
         HttpResponse<String> forgedSignIn = fresh.post("/console/sign-in", "csrf", "y".repeat(43), "email", admin.email(), "password", admin.password());
         assertThat(forgedSignIn.statusCode()).isEqualTo(403);
         assertThat(fresh.cookies).doesNotContainKey("tt_console_session");
+    }
+
+    /** The id of the org's one unrevoked key named {@code name}. */
+    private static String liveKey(String org, String name) {
+        return stack.sql().one("key", "SELECT key_id FROM api_keys WHERE org_id = ? AND name = ? AND revoked_at IS NULL", ps -> {
+            ps.setString(1, org);
+            ps.setString(2, name);
+        }, rs -> rs.getString(1)).orElseThrow();
     }
 
     @Test

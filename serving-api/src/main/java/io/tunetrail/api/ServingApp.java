@@ -242,7 +242,9 @@ public final class ServingApp {
             BodyLimits limits = new BodyLimits(settings.maxBodyBytes(), bodyLimits,
                     Map.of(AudioController.ANALYZE_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
                             io.tunetrail.api.http.AudioJobsController.BATCH_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge,
-                            AudioController.SEARCH_BY_AUDIO_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge));
+                            AudioController.SEARCH_BY_AUDIO_PATH, io.tunetrail.api.http.ApiErrors::audioBodyTooLarge))
+                    .answeringInHandler(extensions.stream().flatMap(e -> e.oversizedBodiesAnsweredByHandler().stream())
+                            .collect(java.util.stream.Collectors.toSet()));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(limits), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
             // Called once per request after the response is written, with the status the exception mappers set.

@@ -37,6 +37,14 @@ public interface ServingExtension {
         return java.util.Map.of();
     }
 
+    /**
+     * Paths among {@link #bodyLimits} whose handlers answer a declared body over the limit themselves (a form page with
+     * the field marked) rather than the API's 413 problem; see {@code BodyLimits#answeringInHandler}. By default none.
+     */
+    default java.util.Set<String> oversizedBodiesAnsweredByHandler() {
+        return java.util.Set.of();
+    }
+
     /** Makes an extension from the platform's configuration; listed in {@code META-INF/services} of its jar. */
     interface Provider {
         ServingExtension create(PlatformConfig config);

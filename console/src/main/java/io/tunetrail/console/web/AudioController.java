@@ -10,12 +10,8 @@ import io.tunetrail.api.http.AudioUploads;
 import io.tunetrail.api.http.Check;
 import io.tunetrail.api.http.Json;
 import io.tunetrail.api.limits.Gate;
-import io.tunetrail.api.limits.UsageLimiter;
 import io.tunetrail.api.store.Sql;
-import io.tunetrail.model.UsageEvent;
 import jakarta.servlet.http.Part;
-import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -23,45 +19,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The audio page: upload a file for analysis through the API's {@link AudioAnalysisService} (its analyser pool, size
  * limit and refunds), see an analysis's features with its waveform, beats and sections drawn as SVG on the server
  * ({@link AudioChart}, no script), and the org's recent analyses. The page takes the gate of reading an analysis, the
  * upload the gate of {@code POST /api/v1/audio/analyze}; the upload counts one unit of the plan's
- * {@code audio_analysis} quota as the API's does, under the key id {@link #CONSOLE_KEY} (the console has no API key).
+ * {@code audio_analysis} quota as the API's does ({@link ConsoleMetering}: the console has no API key).
  */
 final class AudioController {
     static final String PATH = ConsoleHttp.BASE + "/audio";
-    /**
-     * What the quota's per-key counters and the usage event name the console's uploads by. The billing ledger keeps only
-     * keys of {@code api_keys}, so these units count against the quota but are not billed until the usage schema has a
-     * keyless event.
-     */
-    static final String CONSOLE_KEY = "console";
     private static final int RECENT = 20;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final AudioAnalysisService audio;
-    private final UsageLimiter limiter;
+    private final ConsoleMetering metering;
     private final Sql sql;
     private final long maxBytes;
-    private final Clock clock;
     private final ConsoleHttp http;
 
-    AudioController(AudioAnalysisService audio, UsageLimiter limiter, Sql sql, long maxBytes, Clock clock, ConsoleHttp http) {
+    AudioController(AudioAnalysisService audio, ConsoleMetering metering, Sql sql, long maxBytes, ConsoleHttp http) {
         this.audio = audio;
-        this.limiter = limiter;
+        this.metering = metering;
         this.sql = sql;
         this.maxBytes = maxBytes;
-        this.clock = clock;
         this.http = http;
     }
 
     void install(Javalin app, PageGuard guard, Gate read, Gate analyze) {
         app.get(PATH, guard.page(read, "The audio page", (ctx, m) -> page(ctx, m, guard, analyze, Map.of(), 200)));
-        app.post(PATH, guard.upload(analyze, "Analysing audio", maxBytes, (ctx, m, form) -> upload(ctx, m, guard, analyze, form)));
+        app.post(PATH, guard.upload(analyze, "Analysing audio", maxBytes, (ctx, m, form) -> upload(ctx, m, guard, analyze, form),
+                (ctx, m) -> page(ctx, m, guard, analyze, Map.of("file", "The file is over the limit of " + maxBytes / (1024 * 1024)
+                        + " MB; nothing was read, analysed or counted. Choose a shorter or more compressed file."), 413)));
     }
 
     private void page(Context ctx, Member m, PageGuard guard, Gate analyze, Map<String, String> errors, int status) {
@@ -85,19 +74,17 @@ final class AudioController {
             return;
         }
         Principal p = m.principal();
-        Instant now = clock.instant();
-        UsageLimiter.Decision d = limiter.checkQuota(p.orgId(), CONSOLE_KEY, p.plan(), Gate.AUDIO_ANALYSIS, 1, now, p.communityEdition(),
-                "POST " + PATH);
-        if (!d.allowed()) {
-            page(ctx, m, guard, analyze, Map.of("file", quotaRefusal(d, now)), 429);
+        ConsoleMetering.Counted counted;
+        try {
+            counted = metering.count(p, Gate.AUDIO_ANALYSIS, "POST " + PATH);
+        } catch (ConsoleMetering.QuotaRefused e) {
+            page(ctx, m, guard, analyze, Map.of("file", e.getMessage()), 429);
             return;
         }
-        UsageEvent usage = new UsageEvent(p.orgId(), CONSOLE_KEY, Gate.AUDIO_ANALYSIS, 1, now, "req_console_" + UUID.randomUUID().toString()
-                .replace("-", ""));
         AudioAnalysisService.AnalyzeResult result;
         try {
-            // The service gives the counted unit back on every refusal, as for the API's uploads.
-            result = audio.analyze(p, usage, () -> new AudioAnalysisService.Upload(bytes, trackId));
+            // The service publishes the usage event once analysed and gives the unit back on every refusal, as for the API's uploads.
+            result = audio.analyze(p, counted.usage(), () -> new AudioAnalysisService.Upload(bytes, trackId));
         } catch (ApiException e) {
             if (e.status() >= 500 || e.status() == 429) {
                 throw e;
@@ -108,17 +95,6 @@ final class AudioController {
             return;
         }
         ConsoleHttp.redirect(ctx, PATH + "?analysis=" + result.analysisId());
-    }
-
-    private static String quotaRefusal(UsageLimiter.Decision d, Instant now) {
-        boolean daily = d.outcome() == UsageLimiter.Outcome.DAY_QUOTA;
-        if (!daily && d.outcome() != UsageLimiter.Outcome.MONTH_QUOTA) {
-            return "Too many analyses at once; try again in a moment.";
-        }
-        java.time.LocalDate today = java.time.LocalDate.ofInstant(now, ZoneOffset.UTC);
-        java.time.LocalDate reset = daily ? today.plusDays(1) : today.withDayOfMonth(1).plusMonths(1);
-        return "Your plan's " + (daily ? "daily" : "monthly") + " audio_analysis quota of " + d.limit() + " is used up; it resets on " + reset
-                + " 00:00 UTC, or upgrade the plan for more. Nothing was analysed or counted.";
     }
 
     private List<Views.AudioRow> recent(String orgId) {

@@ -34,7 +34,9 @@ final class BrandingController {
     void install(Javalin app, PageGuard guard, Gate manage, Gate signedIn) {
         app.get(PATH, guard.page(manage, "The white label", (ctx, m) -> page(ctx, m, null, Map.of(), 200,
                 "saved".equals(ctx.queryParam("done")) ? "Saved: every member sees it from their next page on." : null)));
-        app.post(PATH, guard.upload(manage, "Changing the white label", FORM_FILE_BYTES, this::save));
+        app.post(PATH, guard.upload(manage, "Changing the white label", FORM_FILE_BYTES, this::save, (ctx, m) -> page(ctx, m, null,
+                Map.of("logo", "The form is over the limit of " + FORM_FILE_BYTES / 1024 + " KiB; nothing was read or saved. The logo must be a PNG "
+                        + "of at most 256 KiB."), 413, null)));
         app.get(CSS, guard.page(signedIn, "The white label's style", this::css));
         app.get(LOGO, guard.page(signedIn, "The logo", this::logo));
     }

@@ -3,12 +3,18 @@ package io.tunetrail.console.web;
 import io.javalin.Javalin;
 import io.tunetrail.api.ServingApp;
 import io.tunetrail.api.ServingExtension;
+import io.tunetrail.api.alerts.ThresholdAlerts;
+import io.tunetrail.api.billing.BillingSessions;
+import io.tunetrail.api.billing.StripeApi;
 import io.tunetrail.api.service.AnalyticsService;
 import io.tunetrail.api.service.CanaryService;
 import io.tunetrail.api.service.CatalogService;
 import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.ModelService;
+import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.costs.CostCap;
+import io.tunetrail.store.costs.OrgCosts;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.RedisOnlineStore;
 import io.tunetrail.store.registry.ModelRegistry;
@@ -33,9 +39,11 @@ import io.tunetrail.console.auth.SignInLimiter;
 public final class ConsoleRoutes {
     /** The audio upload form's path, whose body limit the console declares to the API's server. */
     public static final String AUDIO_PATH = AudioController.PATH;
+    /** The white label form's path, whose oversized body the console answers with its page too. */
+    public static final String BRANDING_PATH = BrandingController.PATH;
 
     /** The gates of the console's pages, each the gate of the API route for the same thing. */
-    public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate revokeKey, Gate signedIn) {}
+    public record Gates(Gate usage, Gate listKeys, Gate createKey, Gate rotateKey, Gate revokeKey, Gate signedIn) {}
 
     /** The gates of the org's pages (teams and members, usage analytics, audit log), each the API route's for the same thing. */
     public record OrgGates(Gate listTeams, Gate renameTeam, Gate changeRole, Gate removeMember, Gate transferOwnership, Gate usageAnalytics,
@@ -45,7 +53,7 @@ public final class ConsoleRoutes {
     public record OverviewGates(Gate alerts, Gate acknowledgeAlert, Gate costs) {}
 
     /** The gates of the models page's parts, each the API route's for the same thing; {@code page}: what opening the page takes. */
-    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests, Gate canary,
+    public record ModelGates(Gate page, Gate versions, Gate policy, Gate pin, Gate rollback, Gate trainingRequests, Gate train, Gate canary,
             Gate approveCanary, Gate abortCanary) {}
 
     /** The gates of the insights page: the API's analytics routes and its top tracks route. */
@@ -56,6 +64,9 @@ public final class ConsoleRoutes {
 
     /** The gates of the feature flags page: the API's flag list and its flag write. */
     public record FlagGates(Gate list, Gate write) {}
+
+    /** The gates of the billing page: opening it (any member) and the API's checkout and portal routes (owners). */
+    public record BillingGates(Gate page, Gate checkout, Gate portal) {}
 
     /** The gates of the audio page: reading an analysis (the page) and uploading one. */
     public record AudioGates(Gate read, Gate analyze) {}
@@ -72,10 +83,12 @@ public final class ConsoleRoutes {
     private final PasswordResetController resetPages;
     private final ServingExtension.Parts parts;
     private final Branding branding;
+    private final String publicUrl;
 
     public ConsoleRoutes(ConsoleSettings settings, ConsoleAccounts accounts, Argon2idPasswords passwords, SessionStore sessions, SignInLimiter limiter,
             TeamStore teams, OrgStore orgs, ServingExtension.Parts parts) {
         this.parts = parts;
+        this.publicUrl = settings.publicUrl();
         this.http = new ConsoleHttp(settings.cookieSecure());
         this.branding = new Branding(new Sql(parts.stores().dataSource()), parts.clock());
         this.members = new MemberResolver(sessions, teams, orgs, parts.settings().plans(), branding);
@@ -102,7 +115,7 @@ public final class ConsoleRoutes {
         new StaticAssets().install(app);
         signIn.install(app, guard, gates.signedIn());
         overview.install(app, guard, gates.usage(), overviewGates);
-        keys.install(app, guard, gates.listKeys(), gates.createKey(), gates.revokeKey());
+        keys.install(app, guard, gates.listKeys(), gates.createKey(), gates.rotateKey(), gates.revokeKey());
         teamPages.install(app, guard, new TeamsController.Gates(orgGates.listTeams(), orgGates.renameTeam(), orgGates.changeRole(),
                 orgGates.removeMember(), orgGates.transferOwnership(), orgGates.addMember()));
         invitationPages.install(app, guard, orgGates.addMember());
@@ -121,10 +134,11 @@ public final class ConsoleRoutes {
         PlanCatalog plans = parts.settings().plans();
         ModelRegistry registry = new ModelRegistry(ds, plans);
         RedisOnlineStore online = new RedisOnlineStore(parts.stores().jedis(), parts.stores().redisWhere());
-        ModelService models = new ModelService(registry, new ModelSwitch(ds, registry, online, ModelService::audit), new TrainingQueue(ds, plans),
-                ServingApp.webhooks(app));
+        // The queue admits requests by the org's cost cap, as the API's does.
+        ModelService models = new ModelService(registry, new ModelSwitch(ds, registry, online, ModelService::audit),
+                new TrainingQueue(ds, plans, new CostCap(plans, new OrgCosts(CostCatalog.load()), parts.clock())), ServingApp.webhooks(app));
         Sql sql = new Sql(ds);
-        new ModelsController(models, new CanaryService(ServingApp.canaries(app)), new OrgAlgorithms(sql), http).install(app, guard, modelGates);
+        new ModelsController(models, new CanaryService(ServingApp.canaries(app)), new OrgAlgorithms(sql), metering(app), http).install(app, guard, modelGates);
         new InsightsController(new AnalyticsService(sql, registry, online), new CatalogService(sql, new PostgresCatalogStore(ds, plans), parts.clock()),
                 parts.clock(), http).install(app, guard, insightGates);
         new WebhooksController(ServingApp.webhooks(app), http).install(app, guard, webhookGates);
@@ -143,10 +157,24 @@ public final class ConsoleRoutes {
         new BrandingController(branding, http).install(app, guard, manage, signedIn);
     }
 
+    /** Counting console actions against the quotas with the app's own limiter, alerts and webhooks, their usage events on the API's topic. */
+    private ConsoleMetering metering(Javalin app) {
+        return new ConsoleMetering(ServingApp.limiter(app), parts.stores().events(), new ThresholdAlerts(ServingApp.alerts(app)::offer),
+                ServingApp.webhooks(app)::limitReached, parts.clock());
+    }
+
+    /** The billing page, opening Stripe's checkout and portal sessions through the API's own {@link BillingSessions}. */
+    public void installBilling(Javalin app, BillingGates gates) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        Sql sql = new Sql(parts.stores().dataSource());
+        new BillingController(new BillingSessions(sql, parts.settings().plans(), new StripeApi(parts.settings().stripe())),
+                parts.settings().plans(), sql, publicUrl, parts.settings().stripe().apiBase(), http).install(app, guard, gates);
+    }
+
     /** The audio page, analysing through the app's own audio service and counting against the app's own limiter. */
     public void installAudio(Javalin app, AudioGates gates) {
         PageGuard guard = new PageGuard(members, http, parts.settings().plans());
-        new AudioController(ServingApp.audio(app), ServingApp.limiter(app), new Sql(parts.stores().dataSource()), parts.settings().audio().maxBytes(),
-                parts.clock(), http).install(app, guard, gates.read(), gates.analyze());
+        new AudioController(ServingApp.audio(app), metering(app), new Sql(parts.stores().dataSource()), parts.settings().audio().maxBytes(), http)
+                .install(app, guard, gates.read(), gates.analyze());
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * The insights page: genre correlations and listening by weekday and hour as heat maps, context correlations with
- * their confidence intervals, top tracks, the org's Wrapped and, for a listener asked for by id, their taste profile.
+ * their confidence intervals, top tracks, the org's Wrapped and, for a listener asked for by id, their taste profile and
+ * their Wrapped of the form's year.
  * Read from the services behind the API's analytics routes ({@link AnalyticsService}, and {@link CatalogService} for
  * top tracks) with the signed-in member's principal, and gated by those routes' gates. The charts are SVG drawn here,
  * so the page needs no script.
@@ -56,6 +57,8 @@ final class InsightsController {
         AnalyticsService.Rows<AnalyticsService.ContextEffect> context = analytics.contextCorrelations(m.principal(), null);
         AnalyticsService.Wrapped wrapped = read(errors, () -> analytics.wrapped(m.principal(), Check.intParam("year", yearText, 0, 2000, 2100)));
         AnalyticsService.TasteProfile taste = userId.isEmpty() ? null : read(errors, () -> analytics.tasteProfile(m.principal(), userId));
+        AnalyticsService.ListenerWrapped listenerYear = taste == null || errors.containsKey("year") ? null
+                : read(errors, () -> analytics.listenerWrapped(m.principal(), userId, Check.intParam("year", yearText, 0, 2000, 2100)));
         CatalogService.TopTracks top = topTracks.allowed() ? catalog.top(m.principal(), null, TOP_TRACKS) : null;
 
         Views.Insights view = new Views.Insights(m.frame("Insights", "insights"), form, errors,
@@ -63,7 +66,7 @@ final class InsightsController {
                 temporal.modelVersion(), InsightCharts.weekHeatMap(temporal.rows()),
                 context.modelVersion(), context.rows().isEmpty() ? null : InsightCharts.contextIntervals(context.rows()),
                 topTracks, top == null ? List.of() : topRows(top), top == null ? null : top.basis(),
-                wrapped == null ? null : wrappedView(wrapped), taste == null ? null : tasteView(taste));
+                wrapped == null ? null : wrappedView(wrapped), taste == null ? null : tasteView(taste, listenerYear));
         http.render(ctx, errors.isEmpty() ? 200 : 400, "insights.jte", view);
     }
 
@@ -109,12 +112,18 @@ final class InsightsController {
                 genres, w.months().isEmpty() ? null : InsightCharts.months(w.months()));
     }
 
-    private static Views.TasteView tasteView(AnalyticsService.TasteProfile t) {
+    private static Views.TasteView tasteView(AnalyticsService.TasteProfile t, AnalyticsService.ListenerWrapped w) {
         String skip = t.skipRate() == null ? "unknown" : String.format(Locale.ROOT, "%.0f %%", t.skipRate() * 100);
         String minutes = t.minutesLast7Days() == null ? "unknown" : count(Math.round(t.minutesLast7Days()));
         String peak = t.peakDayOfWeek() == null ? "unknown" : InsightCharts.dayName(t.peakDayOfWeek()) + " " + t.peakHourOfDay() + ":00 UTC";
         List<String> similar = t.similarUsers().stream().map(s -> s.userId() + String.format(Locale.ROOT, " (%.2f)", s.score())).toList();
-        return new Views.TasteView(t.userId(), t.topGenres(), skip, minutes, peak, similar);
+        return new Views.TasteView(t.userId(), t.topGenres(), skip, minutes, peak, similar, w == null ? null : new Views.ListenerYear(w.year(),
+                count(w.plays()), count(Math.round(w.minutes())), w.peakMonth() == null ? "none" : w.peakMonth().getMonth().getDisplayName(
+                        java.time.format.TextStyle.FULL, Locale.ENGLISH), topItems(w.topTracks()), topItems(w.topGenres())));
+    }
+
+    private static List<String> topItems(List<AnalyticsService.TopItem> items) {
+        return items.stream().map(i -> i.rank() + ". " + i.id() + " (" + count(i.plays()) + " plays)").toList();
     }
 
     private static String param(Context ctx, String name, String fallback) {

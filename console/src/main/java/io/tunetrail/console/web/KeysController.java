@@ -45,10 +45,11 @@ final class KeysController {
         this.http = http;
     }
 
-    /** The gates are those of the API's routes for the same actions: listing, creating and revoking keys. */
-    void install(Javalin app, PageGuard guard, Gate list, Gate create, Gate revoke) {
+    /** The gates are those of the API's routes for the same actions: listing, creating, rotating and revoking keys. */
+    void install(Javalin app, PageGuard guard, Gate list, Gate create, Gate rotate, Gate revoke) {
         app.get(PATH, guard.page(list, "The API keys page", this::page));
         app.post(PATH, guard.page(create, "Creating API keys", this::create));
+        app.post(PATH + "/{key_id}/rotate", guard.page(rotate, "Rotating API keys", this::rotate));
         app.post(PATH + "/{key_id}/revoke", guard.page(revoke, "Revoking API keys", this::revoke));
     }
 
@@ -93,6 +94,16 @@ final class KeysController {
             show(ctx, 400, m, null, form, errors);
             return;
         }
+        showOnce(ctx, m, key);
+    }
+
+    /** A new secret for the key through the API's own rotation (the old one stops working), shown once like a new key's. */
+    private void rotate(Context ctx, Member m) {
+        showOnce(ctx, m, accounts.rotate(m.principal(), ctx.pathParam("key_id")));
+    }
+
+    /** Holds the secret for the page the redirect leads to, which shows it once: a reload never shows it again. */
+    private void showOnce(Context ctx, Member m, AccountService.CreatedKey key) {
         jedis.setex(RedisKeys.consoleSecret(m.principal().orgId(), m.session().digest()), SECRET_SECONDS, key.secret() + "\n" + key.key().name());
         ConsoleHttp.redirect(ctx, PATH);
     }

@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * gate of the API route doing the same thing and done through the API's {@link ModelService}, so a plan or role sees
  * here exactly what the API would answer; another org's version is not found.
  *
- * <p>Training is not requested from here: the API's route counts it against the month's {@code model_training}
- * quota and bills it in its access hook, which a console form would bypass.
+ * <p>Training is requested here as through {@code POST /api/v1/models/train}: its gate, its request's validation, the
+ * service's queue (admitted by the cost cap), one unit of the plan's {@code model_training} quota counted before and
+ * billed after ({@link ConsoleMetering}), given back when the queue refuses.
  */
 final class ModelsController {
     static final String PATH = ConsoleHttp.BASE + "/models";
@@ -38,21 +39,26 @@ final class ModelsController {
     static final String TRAINING_JSON = ConsoleHttp.BASE + "/api/training-requests";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String DEFAULT_ALGORITHM = "als";
+    /** The params field's bound, checked before it is parsed; the API's whole request body is bounded likewise. */
+    static final int MAX_PARAMS_CHARS = 4_096;
 
     private final ModelService models;
     private final CanaryService canaries;
     private final OrgAlgorithms algorithms;
+    private final ConsoleMetering metering;
     private final ConsoleHttp http;
 
-    ModelsController(ModelService models, CanaryService canaries, OrgAlgorithms algorithms, ConsoleHttp http) {
+    ModelsController(ModelService models, CanaryService canaries, OrgAlgorithms algorithms, ConsoleMetering metering, ConsoleHttp http) {
         this.models = models;
         this.canaries = canaries;
         this.algorithms = algorithms;
+        this.metering = metering;
         this.http = http;
     }
 
     void install(Javalin app, PageGuard guard, ConsoleRoutes.ModelGates gates) {
-        app.get(PATH, guard.page(gates.page(), "The models page", (ctx, m) -> page(ctx, m, guard, gates)));
+        app.get(PATH, guard.page(gates.page(), "The models page", (ctx, m) -> page(ctx, m, guard, gates, null, Map.of(), 200)));
+        app.post(PATH + "/train", guard.page(gates.train(), "Requesting training", (ctx, m) -> train(ctx, m, guard, gates)));
         app.get(METRICS_JSON, guard.page(gates.versions(), "The model metrics", this::metrics));
         app.get(TRAINING_JSON, guard.page(gates.trainingRequests(), "The training requests", this::training));
         app.post(PATH + "/pin", guard.page(gates.pin(), "Pinning a model version", this::pin));
@@ -62,8 +68,10 @@ final class ModelsController {
         app.post(PATH + "/canary/abort", guard.page(gates.abortCanary(), "Aborting a canary", (ctx, m) -> decideCanary(ctx, m, false)));
     }
 
-    private void page(Context ctx, Member m, PageGuard guard, ConsoleRoutes.ModelGates gates) {
-        String algorithm = algorithm(ctx.queryParam("algorithm"));
+    private void page(Context ctx, Member m, PageGuard guard, ConsoleRoutes.ModelGates gates, Views.TrainForm trainForm,
+            Map<String, String> trainErrors, int status) {
+        String algorithm = trainForm != null && trainErrors.containsKey("algorithm") ? DEFAULT_ALGORITHM
+                : algorithm(trainForm != null ? trainForm.algorithm() : ctx.queryParam("algorithm"));
         Views.Action list = guard.action(gates.versions(), m, "Listing model versions");
         List<Views.VersionRow> rows = null;
         String active = null;
@@ -92,10 +100,80 @@ final class ModelsController {
         if (!choices.contains(algorithm)) {
             choices.add(algorithm);
         }
-        http.render(ctx, 200, "models.jte", new Views.Models(m.frame("Models", "models"), m.session().csrfToken(), algorithm, choices, list, rows,
+        http.render(ctx, status, "models.jte", new Views.Models(m.frame("Models", "models"), m.session().csrfToken(), algorithm, choices, list, rows,
                 active, pinned, promotions, guard.action(gates.pin(), m, "Pinning a version"), guard.action(gates.rollback(), m, "Rolling back"),
                 training, requests, notice(ctx.queryParam("done")), canary(m, guard, gates, algorithm),
-                guard.action(gates.approveCanary(), m, "Approving or aborting a canary")));
+                guard.action(gates.approveCanary(), m, "Approving or aborting a canary"), guard.action(gates.train(), m, "Requesting training"),
+                trainForm != null ? trainForm : new Views.TrainForm(algorithm, ""), trainErrors));
+    }
+
+    /**
+     * Queues a training request as the API's route does; bad input comes back beside its field with nothing queued
+     * or counted, and a unit counted for a request the queue then refuses is given back.
+     */
+    private void train(Context ctx, Member m, PageGuard guard, ConsoleRoutes.ModelGates gates) {
+        Views.TrainForm form = new Views.TrainForm(Objects.requireNonNullElse(ctx.formParam("algorithm"), "").trim(),
+                Objects.requireNonNullElse(ctx.formParam("params"), "").trim());
+        Map<String, String> errors = new LinkedHashMap<>();
+        ModelService.TrainRequest request = null;
+        Map<String, Object> params = trainParams(form.params(), errors);
+        if (errors.isEmpty()) {
+            try {
+                request = new ModelService.TrainRequest(form.algorithm().isEmpty() ? null : form.algorithm(), params);
+            } catch (ApiException e) {
+                errors.put("algorithm".equals(e.field()) ? "algorithm" : "params", e.detail());
+            }
+        }
+        if (!errors.isEmpty()) {
+            page(ctx, m, guard, gates, form, errors, 400);
+            return;
+        }
+        ConsoleMetering.Counted counted;
+        try {
+            counted = metering.count(m.principal(), gates.train().resource(), "POST " + PATH + "/train");
+        } catch (ConsoleMetering.QuotaRefused e) {
+            page(ctx, m, guard, gates, form, Map.of("algorithm", e.getMessage()), 429);
+            return;
+        }
+        TrainingRequest queued;
+        try {
+            queued = models.train(m.principal(), request);
+        } catch (RuntimeException e) {
+            metering.refund(counted);
+            String why = e instanceof io.tunetrail.store.costs.CostCapReached
+                    ? "Your organisation's cost cap for this month is reached; nothing was queued. Raise the cap or wait for the next month."
+                    : e instanceof io.tunetrail.store.StoreException s && s.kind() == io.tunetrail.store.StoreException.Kind.INVALID ? s.getMessage()
+                    : null;
+            if (why == null) {
+                throw e;
+            }
+            page(ctx, m, guard, gates, form, Map.of("params", why), e instanceof io.tunetrail.store.costs.CostCapReached ? 402 : 400);
+            return;
+        }
+        metering.publish(counted);
+        ConsoleHttp.redirect(ctx, PATH + "?algorithm=" + queued.algorithm() + "&done=training-queued");
+    }
+
+    /** The params field: empty for none, else a JSON object of at most {@link #MAX_PARAMS_CHARS} characters. */
+    private static Map<String, Object> trainParams(String raw, Map<String, String> errors) {
+        if (raw.isEmpty()) {
+            return Map.of();
+        }
+        if (raw.length() > MAX_PARAMS_CHARS) {
+            errors.put("params", "The parameters must be at most " + MAX_PARAMS_CHARS + " characters of JSON.");
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = io.tunetrail.api.http.Json.mapper().readTree(raw);
+            if (node != null && node.isObject()) {
+                return io.tunetrail.api.http.Json.mapper().convertValue(node,
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // answered below, as for any JSON that is not an object
+        }
+        errors.put("params", "The parameters must be a JSON object such as {\"rank\": 64}, or empty for the defaults.");
+        return null;
     }
 
     /** The lineage's running (else latest) canary as the API shows it; null when the org never had one or may not read it. */
@@ -199,6 +277,9 @@ final class ModelsController {
     }
 
     private static String notice(String done) {
+        if ("training-queued".equals(done)) {
+            return "Training queued: its progress shows below as the worker reports it; it counted one unit of your monthly model_training quota.";
+        }
         if ("pinned".equals(done)) {
             return "Pinned: the version is active from the next request on and stays until it is unpinned.";
         }

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PageGuard {
     private static final Logger LOG = LoggerFactory.getLogger(PageGuard.class);
+    /** Where a member is sent to upgrade: the billing page, which checks out through Stripe (the API's 402 names the public pricing page). */
+    private static final String UPGRADE = BillingController.PATH;
 
     @FunctionalInterface
     interface MemberHandler {
@@ -56,15 +58,34 @@ final class PageGuard {
     /**
      * A multipart upload form: as {@link #page}, but the body is parsed here through the API's bounded reader (files of at
      * most {@code maxFileBytes}, one file part) before the token in it is checked, since reading a form field the
-     * usual way would buffer the whole body unbounded. Nothing runs before the token matched.
+     * usual way would buffer the whole body unbounded. Nothing runs before the token matched. A body over the limit
+     * goes to {@code tooLarge} instead, unread (or read no further than the limit), with no token to check and nothing
+     * for it to change.
      */
-    Handler upload(Gate gate, String title, long maxFileBytes, UploadHandler handler) {
+    Handler upload(Gate gate, String title, long maxFileBytes, UploadHandler handler, MemberHandler tooLarge) {
         return signedIn(gate, title, (ctx, m) -> {
+            // A declared body over the limit arrives unread (BodyLimits): only the page saying so is shown, nothing runs.
+            if (ctx.attribute(io.tunetrail.api.http.BodyLimits.OVERSIZED) != null) {
+                tooLarge.handle(ctx, m);
+                return;
+            }
             if (!AudioUploads.isMultipart(ctx)) {
                 forged(ctx, m);
                 return;
             }
-            try (AudioUploads.Form form = AudioUploads.multipart(ctx, maxFileBytes, 1)) {
+            AudioUploads.Form form;
+            try {
+                form = AudioUploads.multipart(ctx, maxFileBytes, 1);
+            } catch (ApiException e) {
+                // A body that grew past the limit as it streamed in, or a file over it: the same page, nothing kept.
+                if (e.status() != 413) {
+                    throw e;
+                }
+                ctx.header("Connection", "close");
+                tooLarge.handle(ctx, m);
+                return;
+            }
+            try (form) {
                 if (!SessionStore.sameToken(m.session().csrfToken(), form.field(ConsoleHttp.CSRF_FIELD))) {
                     forged(ctx, m);
                     return;
@@ -139,7 +160,7 @@ final class PageGuard {
     }
 
     private void notAllowed(Context ctx, Member m, Gate gate, Gate.Refusal refusal, String title) {
-        String link = refusal == Gate.Refusal.PLAN ? plans.upgradeUrl() : ConsoleHttp.BASE;
+        String link = refusal == Gate.Refusal.PLAN ? UPGRADE : ConsoleHttp.BASE;
         http.message(ctx, 403, m.frame("Not allowed", ""), "Not allowed", refusalDetail(gate, refusal, m, title), link,
                 refusal == Gate.Refusal.PLAN ? "Upgrade" : "Overview");
     }
@@ -155,7 +176,7 @@ final class PageGuard {
         }
         String why = refusalDetail(gate, refusal, m, title);
         Views.Upgrade upgrade = refusal != Gate.Refusal.PLAN ? null : new Views.Upgrade(m.principal().plan().id(), plans.plansWith(gate.feature()),
-                plans.featureDescription(gate.feature()), plans.upgradeUrl(), why);
+                plans.featureDescription(gate.feature()), UPGRADE, why);
         return new Views.Action(false, why, upgrade);
     }
 

@@ -136,7 +136,10 @@ public final class Views {
      */
     public record Models(Frame frame, String csrf, String algorithm, List<String> algorithms, Action list, List<VersionRow> versions,
             String activeVersion, String pinnedVersion, String promotions, Action pin, Action rollback, Action training, List<TrainingRow> requests,
-            String notice, CanaryView canary, Action decideCanary) {}
+            String notice, CanaryView canary, Action decideCanary, Action train, TrainForm trainForm, Map<String, String> trainErrors) {}
+
+    /** The training request form as sent: the algorithm and its params as JSON text (empty: the defaults). */
+    public record TrainForm(String algorithm, String params) {}
 
     /**
      * The lineage's running (else latest) canary as the API's {@code GET /api/v1/models/canary} shows it; {@code figures}
@@ -167,7 +170,10 @@ public final class Views {
             Svg months) {}
 
     public record TasteView(String userId, List<String> topGenres, String skipRate, String minutesLast7Days, String peak,
-            List<String> similarListeners) {}
+            List<String> similarListeners, ListenerYear year) {}
+
+    /** A listener's Wrapped for the form's year (the API's {@code /analytics/insights/wrapped?user_id=}); null when unreadable. */
+    public record ListenerYear(int year, String plays, String minutes, String peakMonth, List<String> topTracks, List<String> topGenres) {}
 
     /**
      * The insights page. A chart is null when the org's analytics job has not produced it yet ({@code *Version} null too);
@@ -214,4 +220,11 @@ public final class Views {
     /** The white label page; {@code logoVersion} makes the preview's link change with every save. */
     public record BrandingPage(Frame frame, String csrf, BrandingForm form, boolean hasLogo, long logoVersion, Map<String, String> errors,
             String notice) {}
+
+    /** A plan checkout sells above the org's: {@code price} as the page shows it. */
+    public record PlanOffer(String planId, String name, String price) {}
+
+    /** The billing page; {@code subscription} null when the org never had one, {@code error} the API's refusal of the last action. */
+    public record Billing(Frame frame, String csrf, String planName, String planPrice, String subscription, List<PlanOffer> offers,
+            Action checkout, Action portal, String error, String notice) {}
 }

@@ -36,6 +36,8 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
             Duration.ofMinutes(15), "http://console.test", Duration.ofHours(72), Duration.ofMinutes(30), TrustedProxies.NONE);
 
     private final ApiTestStack api = new ApiTestStack();
+    /** Stripe on loopback, its checkout and portal pages too; sessions may send the browser back to the console's address. */
+    public final io.tunetrail.api.testing.StripeStandIn stripe = new io.tunetrail.api.testing.StripeStandIn().servingPagesHere();
     public final MutableClock clock = api.clock;
     /** The registry the API's {@code /metrics} renders, which the console's counters join. */
     public final ApiMetrics metrics = new ApiMetrics();
@@ -44,8 +46,11 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
     @Override
     public void beforeAll(ExtensionContext context) {
         api.beforeAll(context);
+        io.tunetrail.api.billing.StripeSettings s = stripe.settings();
         app = ServingApp.create(api.stores(), api.clock, new ApiSettings(api.plans, ApiTestStack.WEBHOOK_SECRET, 1_048_576, 5_000, 0,
-                WebhookSettings.local(new TestResolver())), metrics, List.of(new ConsoleExtension(SETTINGS)));
+                WebhookSettings.local(new TestResolver())).withStripe(new io.tunetrail.api.billing.StripeSettings(s.apiKey(), s.apiBase(),
+                        s.meters(), s.maxAttempts(), s.retryBase(), s.timeout(), SETTINGS.publicUrl())), metrics,
+                List.of(new ConsoleExtension(SETTINGS)));
         app.start("127.0.0.1", 0);
     }
 
@@ -55,6 +60,7 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
             if (app != null) {
                 app.stop();
             }
+            stripe.close();
         } finally {
             api.afterAll(context);
         }
@@ -72,6 +78,11 @@ public final class ConsoleTestStack implements BeforeAllCallback, AfterAllCallba
     /** The org's audio_analysis units counted today, as the limiter keeps them. */
     public long audioUsedToday(String org) {
         return io.tunetrail.api.testing.AudioFixtures.audioUsedToday(api, org);
+    }
+
+    /** Waits until the threshold alerts offered so far are written. */
+    public void awaitAlerts() throws InterruptedException {
+        ServingApp.alerts(app).awaitIdle(Duration.ofSeconds(10));
     }
 
     /** The app's canaries: tests start one as the nightly promotion does. */

@@ -65,6 +65,10 @@ public final class ModelData {
             }
         }
         insert("INSERT INTO temporal_patterns VALUES (?, ?, 'u1', 5, 21, 4, 12.0, 1.0)", org, temporal);
+        insert("INSERT INTO listener_monthly VALUES (?, ?, 'u1', DATE '2026-03-01', 40, 120.0, 9), (?, ?, 'u1', DATE '2026-05-01', 25, 80.0, 6)",
+                org, temporal, org, temporal);
+        insert("INSERT INTO listener_top_items VALUES (?, ?, 'u1', 2026, 'track', 1, 'hit', 30, 90.0), (?, ?, 'u1', 2026, 'genre', 1, 'rock', 50, 150.0)",
+                org, temporal, org, temporal);
         insert("INSERT INTO monthly_trends VALUES (?, ?, DATE '2026-03-01', '', 100, 7, 300.0)", org, temporal);
         insert("INSERT INTO monthly_trends VALUES (?, ?, DATE '2026-04-01', '', 50, 9, 150.0)", org, temporal);
         insert("INSERT INTO monthly_trends VALUES (?, ?, DATE '2026-03-01', 'rock', 60, 5, 180.0)", org, temporal);

@@ -1,6 +1,7 @@
 package io.tunetrail.store.usage;
 
 import io.tunetrail.store.Database;
+import io.tunetrail.model.UsageEvent;
 import io.tunetrail.store.StoreException;
 import java.sql.Connection;
 import java.sql.Date;
@@ -20,7 +21,8 @@ import javax.sql.DataSource;
  *
  * <p>A row whose org or API key the database does not know (an org deleted since, a key of another environment) cannot
  * be written: the ledger's foreign keys refuse it. Such rows are not lost: they stay in the offline store they were
- * computed from, and {@link Written#unknownOrgOrKey()} counts them, with examples, for the caller to report.
+ * computed from, and {@link Written#unknownOrgOrKey()} counts them, with examples, for the caller to report. Usage of
+ * the web console (key id {@link UsageEvent#CONSOLE_KEY_ID}, no API key) is the org's keyless usage.
  */
 public final class UsageLedgerStore {
     /** What a write did. */
@@ -66,7 +68,8 @@ public final class UsageLedgerStore {
                 try (PreparedStatement ps = conn.prepareStatement("INSERT INTO stage_usage_ledger VALUES (?, ?, ?, ?, ?, ?)")) {
                     for (UsageLedgerRow r : rows) {
                         ps.setString(1, r.orgId());
-                        ps.setString(2, r.apiKeyId());
+                        // The console's usage has no api_keys row to refer to: it is the org's keyless usage.
+                        ps.setString(2, UsageEvent.CONSOLE_KEY_ID.equals(r.apiKeyId()) ? null : r.apiKeyId());
                         ps.setString(3, r.resource());
                         ps.setString(4, r.period().column());
                         ps.setDate(5, Date.valueOf(r.periodStart()));
@@ -90,12 +93,20 @@ public final class UsageLedgerStore {
                 int changed;
                 try (Statement st = conn.createStatement()) {
                     // The unique index treats a null key as one value (NULLS NOT DISTINCT), so keyless usage upserts too.
+                    // Summed per ledger row: the console's rows and other keyless rows of a period land on the same one.
                     changed = st.executeUpdate("INSERT INTO usage_ledger AS l (org_id, api_key_id, resource, period, period_start, units) "
-                            + "SELECT org_id, api_key_id, resource, period, period_start, units FROM stage_usage_ledger s WHERE " + known
+                            + "SELECT org_id, api_key_id, resource, period, period_start, sum(units) FROM stage_usage_ledger s WHERE " + known
+                            + " GROUP BY org_id, api_key_id, resource, period, period_start"
                             + " ON CONFLICT (org_id, api_key_id, resource, period, period_start) DO UPDATE SET units = EXCLUDED.units"
                             + " WHERE l.units IS DISTINCT FROM EXCLUDED.units");
                 }
-                return new Written(changed, rows.size() - unknownCount - changed, unknownCount, unknown);
+                int merged;
+                try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) - count(DISTINCT (org_id, api_key_id, "
+                        + "resource, period, period_start)) FROM stage_usage_ledger s WHERE " + known)) {
+                    rs.next();
+                    merged = rs.getInt(1);
+                }
+                return new Written(changed, rows.size() - unknownCount - merged - changed, unknownCount, unknown);
             });
         } catch (SQLException e) {
             throw StoreException.rejectedByDatabase("writing the usage ledger", e);

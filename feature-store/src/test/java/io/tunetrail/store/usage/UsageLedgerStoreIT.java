@@ -73,6 +73,23 @@ class UsageLedgerStoreIT {
         assertThat(ledger()).containsExactly("api_calls day 2026-03-02 " + key + " 3");
     }
 
+    @Test
+    void theConsolesUsageIsBilledAsTheOrgsKeylessUsage() throws SQLException {
+        // The console has no API key: its usage arrives as key "console", which no api_keys row backs.
+        UsageLedgerStore.Written written = store.write(List.of(
+                new UsageLedgerRow(org, io.tunetrail.model.UsageEvent.CONSOLE_KEY_ID, "audio_analysis", Period.DAY, DAY, 2),
+                new UsageLedgerRow(org, io.tunetrail.model.UsageEvent.CONSOLE_KEY_ID, "model_training", Period.MONTH, MONTH, 1),
+                new UsageLedgerRow(org, null, "model_training", Period.MONTH, MONTH, 3),
+                new UsageLedgerRow(org, key, "audio_analysis", Period.DAY, DAY, 5)));
+        assertThat(written).isEqualTo(new UsageLedgerStore.Written(3, 0, 0, List.of()));
+        assertThat(ledger()).containsExactlyInAnyOrder(
+                "audio_analysis day 2026-03-02 - 2",
+                "audio_analysis day 2026-03-02 " + key + " 5",
+                "model_training month 2026-03-01 - 4");
+        assertThat(store.write(List.of(new UsageLedgerRow(org, io.tunetrail.model.UsageEvent.CONSOLE_KEY_ID, "audio_analysis", Period.DAY, DAY, 2))))
+                .as("the same total again").isEqualTo(new UsageLedgerStore.Written(0, 1, 0, List.of()));
+    }
+
     private List<String> ledger() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = DB.dataSource().getConnection(); Statement st = c.createStatement();

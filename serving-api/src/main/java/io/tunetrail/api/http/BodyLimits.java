@@ -25,9 +25,16 @@ import java.util.Map;
  * their own (Stripe's webhook).
  */
 public final class BodyLimits implements Filter {
+    /**
+     * On a request to a path that {@linkplain #answeringInHandler answers an oversized body itself}: the limit its
+     * declared Content-Length was over (a {@code Long}). Its body is then empty to the handler; nothing of it was read.
+     */
+    public static final String OVERSIZED = "tunetrail.body-oversized";
+
     private final long defaultMaxBytes;
     private final Map<String, Long> maxBytesByPath;
     private final Map<String, java.util.function.LongFunction<ApiException>> refusalByPath;
+    private java.util.Set<String> answeredInHandler = java.util.Set.of();
 
     public BodyLimits(long defaultMaxBytes, Map<String, Long> maxBytesByPath) {
         this(defaultMaxBytes, maxBytesByPath, Map.of());
@@ -41,6 +48,16 @@ public final class BodyLimits implements Filter {
         this.defaultMaxBytes = defaultMaxBytes;
         this.maxBytesByPath = Map.copyOf(maxBytesByPath);
         this.refusalByPath = Map.copyOf(refusalByPath);
+    }
+
+    /**
+     * These paths' handlers answer a declared body over the limit themselves (a page with the form's field marked, say)
+     * instead of this filter's 413: they run with {@link #OVERSIZED} set and an empty body, and the connection closes
+     * after their answer, so the unread rest is discarded as after the 413.
+     */
+    public BodyLimits answeringInHandler(java.util.Set<String> paths) {
+        this.answeredInHandler = java.util.Set.copyOf(paths);
+        return this;
     }
 
     /** The limit of a request path: its own, or the default. */
@@ -58,11 +75,59 @@ public final class BodyLimits implements Filter {
         }
         long max = maxBytes(http.getRequestURI());
         java.util.function.LongFunction<ApiException> refusal = refusalByPath.getOrDefault(http.getRequestURI(), ApiErrors::bodyTooLarge);
+        if (declared > max && answeredInHandler.contains(http.getRequestURI())) {
+            request.setAttribute(OVERSIZED, max);
+            ((HttpServletResponse) response).setHeader("Connection", "close");
+            chain.doFilter(new Unread(http), response);
+            return;
+        }
         if (declared > max) {
             ErrorResponses.write((HttpServletResponse) response, refusal.apply(max));
             return;
         }
         chain.doFilter(new Bounded(http, max, refusal), response);
+    }
+
+    /** The request with its body left unread: empty to whoever asks. */
+    private static final class Unread extends HttpServletRequestWrapper {
+        Unread(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return 0;
+        }
+
+        @Override
+        public int getContentLength() {
+            return 0;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return -1;
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return true;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("the oversized body of " + getRequestURI() + " is not read");
+                }
+            };
+        }
     }
 
     /** The request with its body stream capped. */

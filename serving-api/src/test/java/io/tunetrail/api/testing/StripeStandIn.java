@@ -52,6 +52,7 @@ public final class StripeStandIn implements AutoCloseable {
     private final List<Event> planted = new CopyOnWriteArrayList<>();
     private final Map<String, String> meters = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private volatile boolean pagesHere;
 
     public StripeStandIn() {
         try {
@@ -74,6 +75,15 @@ public final class StripeStandIn implements AutoCloseable {
                 .withMeters(Map.of("api_calls", "tunetrail_api_calls", "audio_analysis", "tunetrail_audio_analysis",
                         "model_training", "tunetrail_model_training"))
                 .withRetries(3, java.time.Duration.ofMillis(5));
+    }
+
+    /**
+     * Session URLs on this stand-in ({@code /c/pay/ID}, {@code /p/session/ID}) instead of Stripe's hosts, each a small
+     * page naming its session: a browser test follows the redirect and stays on loopback.
+     */
+    public StripeStandIn servingPagesHere() {
+        pagesHere = true;
+        return this;
     }
 
     /** A meter the account has, by the event name the platform sends to. */
@@ -115,6 +125,10 @@ public final class StripeStandIn implements AutoCloseable {
             x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
             Received r = new Received(method, path, form(raw), headers);
             received.add(r);
+            if ("GET".equals(method) && pagesHere && (path.startsWith("/c/pay/") || path.startsWith("/p/session/"))) {
+                page(x, path.substring(path.lastIndexOf('/') + 1));
+                return;
+            }
             for (Map.Entry<String, Failure> f : failures.entrySet()) {
                 if (path.startsWith(f.getKey()) && f.getValue().remaining().getAndDecrement() > 0) {
                     String type = f.getValue().status() >= 500 ? "api_error" : "invalid_request_error";
@@ -170,12 +184,12 @@ public final class StripeStandIn implements AutoCloseable {
             String id = "cs_test_" + ids.incrementAndGet();
             return ordered("id", id, "object", "checkout.session", "mode", r.param("mode"), "client_reference_id", r.param("client_reference_id"),
                     "customer", r.param("customer"), "success_url", r.param("success_url"), "cancel_url", r.param("cancel_url"),
-                    "status", "open", "url", "https://checkout.stripe.com/c/pay/" + id, "livemode", false, "created", now);
+                    "status", "open", "url", (pagesHere ? base() : "https://checkout.stripe.com") + "/c/pay/" + id, "livemode", false, "created", now);
         }
         if ("POST".equals(method) && path.equals("/v1/billing_portal/sessions")) {
             String id = "bps_test_" + ids.incrementAndGet();
             return ordered("id", id, "object", "billing_portal.session", "customer", r.param("customer"), "return_url", r.param("return_url"),
-                    "url", "https://billing.stripe.com/p/session/" + id, "livemode", false, "created", now);
+                    "url", (pagesHere ? base() : "https://billing.stripe.com") + "/p/session/" + id, "livemode", false, "created", now);
         }
         throw new IllegalArgumentException("the stand-in does not serve " + method + " " + path);
     }
@@ -202,6 +216,16 @@ public final class StripeStandIn implements AutoCloseable {
             out.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    private static void page(HttpExchange x, String sessionId) throws IOException {
+        byte[] bytes = ("<!DOCTYPE html><html><head><title>Stripe stand-in</title><link rel=\"icon\" href=\"data:,\"></head><body>"
+                + "<h1 id=\"stripe-session\">" + sessionId.replaceAll("[^A-Za-z0-9_]", "") + "</h1></body></html>").getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        x.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private static void answer(HttpExchange x, int status, Object body) throws IOException {
