@@ -1,53 +1,12 @@
 package io.tunetrail.batch;
 
+import io.tunetrail.model.OfflineStoreS3aConf;
 import io.tunetrail.model.PlatformConfig;
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/**
- * Hadoop S3A settings for an offline store on {@code s3a://bucket/prefix}, from the {@code offline.s3.*} keys.
- *
- * <p>They are scoped to the store's bucket ({@code fs.s3a.bucket.NAME.*}), so other {@code s3a://} data a job reads keeps
- * S3A's own defaults. Delta picks its LogStore by scheme: {@code s3a} gets {@code S3SingleDriverLogStore}, safe only
- * while one cluster writes a table at a time (concurrent writers from several clusters need Delta's DynamoDB LogStore).
- * Spark redacts keys matching {@code secret} from its UI and logs; nothing here logs values.
- */
+/** The offline store's S3A settings ({@link OfflineStoreS3aConf}) on a running Spark session. */
 public final class OfflineStoreS3a {
     private OfflineStoreS3a() {}
-
-    /** The Hadoop keys and values for the store's bucket; empty when the store is a local folder. */
-    public static Map<String, String> hadoopConf(PlatformConfig config) {
-        Map<String, String> conf = new LinkedHashMap<>();
-        if (!config.offlineStoreOnS3()) {
-            return conf;
-        }
-        String bucket = URI.create(config.offlineStoreUri()).getHost();
-        if (bucket == null || bucket.isBlank()) {
-            throw new IllegalArgumentException("the offline store " + config.offlineStoreUri() + " names no bucket ("
-                    + PlatformConfig.OFFLINE_STORE.describe() + "); give s3a://bucket/prefix");
-        }
-        String prefix = "fs.s3a.bucket." + bucket + ".";
-        String endpoint = config.get(PlatformConfig.OFFLINE_S3_ENDPOINT).strip();
-        if (!endpoint.isEmpty()) {
-            conf.put(prefix + "endpoint", endpoint);
-            conf.put(prefix + "connection.ssl.enabled", String.valueOf(!endpoint.startsWith("http://")));
-        }
-        conf.put(prefix + "endpoint.region", config.get(PlatformConfig.OFFLINE_S3_REGION));
-        conf.put(prefix + "path.style.access", String.valueOf(config.getBoolean(PlatformConfig.OFFLINE_S3_PATH_STYLE)));
-        String accessKey = config.get(PlatformConfig.OFFLINE_S3_ACCESS_KEY);
-        String secretKey = config.get(PlatformConfig.OFFLINE_S3_SECRET_KEY);
-        if (accessKey.isEmpty() != secretKey.isEmpty()) {
-            throw new IllegalArgumentException("give both " + PlatformConfig.OFFLINE_S3_ACCESS_KEY.describe() + " and "
-                    + PlatformConfig.OFFLINE_S3_SECRET_KEY.describe() + ", or neither (S3A's default credentials chain)");
-        }
-        if (!accessKey.isEmpty()) {
-            conf.put(prefix + "access.key", accessKey);
-            conf.put(prefix + "secret.key", secretKey);
-        }
-        return conf;
-    }
 
     /**
      * Sets the store's S3A settings on a running session's Hadoop configuration, for a session started before the
@@ -55,6 +14,6 @@ public final class OfflineStoreS3a {
      * where they reach the executors of a cluster too.
      */
     public static void applyTo(SparkSession spark, PlatformConfig config) {
-        hadoopConf(config).forEach(spark.sparkContext().hadoopConfiguration()::set);
+        OfflineStoreS3aConf.hadoopConf(config).forEach(spark.sparkContext().hadoopConfiguration()::set);
     }
 }

@@ -1,5 +1,6 @@
 package io.tunetrail.batch;
 
+import io.tunetrail.model.OfflineStoreS3aConf;
 import io.tunetrail.model.PlatformConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +22,7 @@ public final class SparkSessions {
     public static SparkSession forJob(String appName, PlatformConfig config) {
         SparkConf given = new SparkConf();
         SparkSession.Builder b = builder(appName, "local[*]");
-        OfflineStoreS3a.hadoopConf(config).forEach((key, value) -> defaultTo(b, given, "spark.hadoop." + key, value));
+        OfflineStoreS3aConf.hadoopConf(config).forEach((key, value) -> defaultTo(b, given, "spark.hadoop." + key, value));
         return b.getOrCreate();
     }
 

@@ -1,6 +1,7 @@
 package io.tunetrail.sql;
 
 import io.tunetrail.model.OfflineStoreLayout;
+import io.tunetrail.model.OfflineStoreS3aConf;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.sql.audit.AuditWriter;
 import io.tunetrail.sql.audit.StatementAudit;
@@ -68,7 +69,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
         this.session = session;
         this.accounts = accounts;
         this.maxRows = config.getLong(PlatformConfig.SQL_MAX_ROWS);
-        this.lake = new LakeCatalog(session, config.offlineStore().toString(), OfflineStoreLayout.load());
+        this.lake = new LakeCatalog(session, config.offlineStoreUri(), OfflineStoreLayout.load());
         long timeout = config.getLong(PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS);
         this.timeLimit = timeout > 0 ? new QueryTimeLimit(session.sparkContext(), Duration.ofSeconds(timeout)) : null;
         this.jdbcUrl = jdbcUrl(config, "default");
@@ -95,7 +96,7 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
         // server's configuration.
         System.setProperty("hive.server2.custom.authentication.class", EndpointAuthenticator.class.getName());
         String host = config.get(PlatformConfig.SQL_HOST);
-        SparkSession spark = SparkSession.builder()
+        SparkSession.Builder builder = SparkSession.builder()
                 .appName("tunetrail-sql-endpoint")
                 .master("local[2]")
                 .config("spark.driver.host", "127.0.0.1")
@@ -113,14 +114,16 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
                 .config("spark.hadoop.hive.server2.transport.mode", "binary")
                 .config("spark.hadoop.hive.server2.authentication", "CUSTOM")
                 .config("spark.hadoop.hive.server2.custom.authentication.class", EndpointAuthenticator.class.getName())
-                .config("spark.hadoop.hive.server2.enable.doAs", "false")
-                .getOrCreate();
+                .config("spark.hadoop.hive.server2.enable.doAs", "false");
+        // An s3a:// offline store: the batch jobs' S3A settings, so the endpoint reads the tables where they write them.
+        OfflineStoreS3aConf.hadoopConf(config).forEach((key, value) -> builder.config("spark.hadoop." + key, value));
+        SparkSession spark = builder.getOrCreate();
         SqlEndpointServer server = new SqlEndpointServer(spark, config, accounts, auditLog);
         Guards.install(server);
         EndpointAuthenticator.install(server);
         try {
             List<String> tables = server.lake.refresh();
-            LOG.info("offline store {}: registered {}", config.offlineStore(), tables);
+            LOG.info("offline store {}: registered {}", config.offlineStoreUri(), tables);
             server.startThrift();
             LOG.info("SQL endpoint ready on {}", server.jdbcUrl);
             return server;

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,10 +53,16 @@ final class SqlEndpointFixture implements AutoCloseable {
     }
 
     SqlEndpointFixture(FreshDatabase db, Path home) throws Exception {
-        this(db, home, MAX_ROWS, TIME_LIMIT_SECONDS, (spark, root, orgs) -> writeLake(spark, root, orgs.get(0), orgs.get(1)));
+        this(db, home, MAX_ROWS, TIME_LIMIT_SECONDS, SqlEndpointFixture::writeLake);
     }
 
     SqlEndpointFixture(FreshDatabase db, Path home, long maxRows, int timeLimitSeconds, LakeWriter lake) throws Exception {
+        this(db, home, maxRows, timeLimitSeconds, lake, Map.of(PlatformConfig.OFFLINE_STORE.name(), home.resolve("lake").toString()));
+    }
+
+    /** {@code store}: the offline store's keys ({@code offline.store} and, for {@code s3a://}, {@code offline.s3.*}). */
+    SqlEndpointFixture(FreshDatabase db, Path home, long maxRows, int timeLimitSeconds, LakeWriter lake, Map<String, String> store)
+            throws Exception {
         orgA = db.newOrg("enterprise");
         orgB = db.newOrg("pro");
         int port;
@@ -63,10 +70,11 @@ final class SqlEndpointFixture implements AutoCloseable {
             port = s.getLocalPort();
         }
         Files.createDirectories(home);
-        config = TestStack.config(Map.of(PlatformConfig.POSTGRES_DATABASE.name(), db.name(), PlatformConfig.HOME.name(), home.toString(),
-                PlatformConfig.OFFLINE_STORE.name(), home.resolve("lake").toString(), PlatformConfig.SQL_PORT.name(), String.valueOf(port),
-                PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(maxRows), PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(),
-                String.valueOf(timeLimitSeconds)));
+        Map<String, String> overrides = new HashMap<>(store);
+        overrides.putAll(Map.of(PlatformConfig.POSTGRES_DATABASE.name(), db.name(), PlatformConfig.HOME.name(), home.toString(),
+                PlatformConfig.SQL_PORT.name(), String.valueOf(port), PlatformConfig.SQL_MAX_ROWS.name(), String.valueOf(maxRows),
+                PlatformConfig.SQL_QUERY_TIMEOUT_SECONDS.name(), String.valueOf(timeLimitSeconds)));
+        config = TestStack.config(overrides);
         AnalystAccounts accounts = new AnalystAccounts(db.dataSource(), Clock.systemUTC());
         everyOrg = accounts.create("all-" + UUID.randomUUID().toString().substring(0, 6), null);
         boundToA = accounts.create("a-" + UUID.randomUUID().toString().substring(0, 6), orgA);
@@ -74,7 +82,7 @@ final class SqlEndpointFixture implements AutoCloseable {
         key(db, READ_KEY_ID, READ_KEY, "{read}");
         audit = new QueryAuditLog(db.dataSource());
         server = SqlEndpointServer.start(config, accounts, audit);
-        lake.write(server.spark(), config.offlineStore().toString(), List.of(orgA, orgB));
+        lake.write(server.spark(), config.offlineStoreUri(), List.of(orgA, orgB));
     }
 
     private void key(FreshDatabase db, String id, String secret, String scopes) throws SQLException {
@@ -82,7 +90,10 @@ final class SqlEndpointFixture implements AutoCloseable {
                 + "', 'bi', '" + ApiKeyHash.of(secret) + "', 'tt_abcdefgh', '" + scopes + "')");
     }
 
-    private static void writeLake(SparkSession spark, String root, String orgA, String orgB) {
+    /** The fixture's lake: {@code interactions} in two versions and {@code dead_letters}. */
+    static void writeLake(SparkSession spark, String root, List<String> orgs) {
+        String orgA = orgs.get(0);
+        String orgB = orgs.get(1);
         OfflineStoreLayout layout = OfflineStoreLayout.load();
         String interactions = layout.table("interactions").location(root);
         append(spark, interactions, rows(orgA, 0, 20) + ", " + rows(orgB, 100, 15));

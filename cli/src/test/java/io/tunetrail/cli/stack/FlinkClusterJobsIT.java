@@ -10,12 +10,16 @@ import io.tunetrail.cli.jobs.JobLauncher;
 import io.tunetrail.cli.jobs.StreamCommand;
 import io.tunetrail.ingestion.kafka.KafkaEventPublisher;
 import io.tunetrail.ingestion.kafka.KafkaTopics;
+import io.tunetrail.model.EventType;
+import io.tunetrail.model.InteractionContext;
+import io.tunetrail.model.InteractionEvent;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.UsageEvent;
 import io.tunetrail.model.testing.TestStack;
 import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.testing.RedisNamespace;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Utils;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import org.junit.jupiter.api.AfterAll;
@@ -64,6 +69,8 @@ class FlinkClusterJobsIT {
     /** Per run of the savepoint test: the job only needs to have counted something before it is stopped. */
     private static final int SAVEPOINT_EVENTS = 5_000;
 
+    /** The cluster's keys (ports, home, checkpoints) without topics: each config made from them gets fresh topics. */
+    private static Map<String, String> overrides;
     private static PlatformConfig config;
     private static LocalCluster cluster;
     private static Path root;
@@ -71,12 +78,12 @@ class FlinkClusterJobsIT {
     @BeforeAll
     static void startCluster() throws Exception {
         root = ClusterTestSupport.repositoryRoot();
-        Map<String, String> overrides = new HashMap<>(ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-flink")));
+        overrides = new HashMap<>(ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-flink")));
         // Short, so a checkpoint completes early in the kill test's run: on a quiet machine 100,000 events took 7-11 s,
         // and the first checkpoint sometimes came after the job had ended (hence also 300,000 events).
         overrides.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "200");
         config = TestStack.withFreshTopics("clusterflink", overrides);
-        KafkaTopics.ensure(config, topics());
+        KafkaTopics.ensure(config, topics(config));
         cluster = new LocalCluster(config, root, System.out::println);
         cluster.stopOnExit(FLINK);
         cluster.start(FLINK);
@@ -94,9 +101,7 @@ class FlinkClusterJobsIT {
             assertThat(cluster.status(FLINK)).allMatch(s -> s.state() == ServiceStatus.State.STOPPED);
         }
         if (config != null) {
-            try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
-                admin.deleteTopics(topics()).all().get(30, TimeUnit.SECONDS);
-            }
+            deleteTopics(config);
         }
     }
 
@@ -110,15 +115,21 @@ class FlinkClusterJobsIT {
 
     /**
      * After the kill test, on the TaskManager left: run before it, the cancelled continuous job made the kill test's
-     * bounded run end before any checkpoint completed (twice in five runs).
+     * bounded run end before any checkpoint completed (twice in five runs). On topics of its own: on the class's, the
+     * continuous job first read the kill test's 300,000 events, whose newer event times made this test's events late
+     * (never counted) whenever its org shared a partition with one of the kill test's.
      */
     @Test
     @Order(4)
     void aJobStoppedWithASavepointIsRestoredFromItByTheNextSubmission() throws Exception {
+        PlatformConfig own = TestStack.withFreshTopics("clusterflinksp", overrides);
+        KafkaTopics.ensure(own, topics(own));
         String org = REDIS.newOrgId("flink-sp");
-        FlinkSessionJobs jobs = new FlinkSessionJobs(config, root);
+        FlinkSessionJobs jobs = new FlinkSessionJobs(own, root);
         Map<String, Long> truth = new HashMap<>();
-        Instant clock = advanceEventTime(org, sendUsage(truth, Instant.now().minus(6, ChronoUnit.HOURS), SAVEPOINT_EVENTS, 7, org, org));
+        EventClock later = EventClock.covering(own, org);
+        Instant clock = advanceEventTime(own, later,
+                sendUsage(own, truth, Instant.now().minus(6, ChronoUnit.HOURS), SAVEPOINT_EVENTS, 7, org, org));
         try {
             String first = jobs.submit("usage-counters", line -> { });
             awaitLedger(org, truth, "the first run counts what was sent");
@@ -132,7 +143,7 @@ class FlinkClusterJobsIT {
             assertThat(jobs.running()).as("stopped, not running").isEmpty();
 
             // Events that arrive while no job runs: the restored job reads them from the savepoint's offsets, once.
-            advanceEventTime(org, sendUsage(truth, clock.plusSeconds(1), SAVEPOINT_EVENTS, 8, org, org));
+            advanceEventTime(own, later, sendUsage(own, truth, clock.plusSeconds(1), SAVEPOINT_EVENTS, 8, org, org));
             String second = jobs.submit("usage-counters", line -> { });
             JsonNode restored = awaitRestored(second);
             // Flink reports a savepoint restored in claim mode with is_savepoint false; the path says which snapshot it was.
@@ -142,6 +153,7 @@ class FlinkClusterJobsIT {
         } finally {
             // A job left running would hold the slots the next test needs.
             jobs.cancelStreamingJobs();
+            deleteTopics(own);
         }
     }
 
@@ -151,7 +163,7 @@ class FlinkClusterJobsIT {
         String orgA = REDIS.newOrgId("flink-a");
         String orgB = REDIS.newOrgId("flink-b");
         Map<String, Long> truth = new HashMap<>();
-        sendUsage(truth, Instant.now().minus(4, ChronoUnit.HOURS), EVENTS, 13, orgA, orgB);
+        sendUsage(config, truth, Instant.now().minus(4, ChronoUnit.HOURS), EVENTS, 13, orgA, orgB);
 
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> StreamCommand.run(JobLauncher.onCluster(config, root),
@@ -198,21 +210,28 @@ class FlinkClusterJobsIT {
                 .satisfies(e -> assertThat(((CliError) e).exitCode()).isEqualTo(CliError.ENVIRONMENT));
     }
 
-    /** The job's input and result topics, fresh for the class. */
-    private static List<String> topics() {
-        List<String> topics = new ArrayList<>(KafkaTopics.names(config));
-        topics.addAll(KafkaTopics.resultNames(config));
+    /** The job's input and result topics of {@code c} (fresh ones). */
+    private static List<String> topics(PlatformConfig c) {
+        List<String> topics = new ArrayList<>(KafkaTopics.names(c));
+        topics.addAll(KafkaTopics.resultNames(c));
         return topics;
+    }
+
+    private static void deleteTopics(PlatformConfig c) throws Exception {
+        try (Admin admin = Admin.create(KafkaTopics.adminProperties(c))) {
+            admin.deleteTopics(topics(c)).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /**
      * {@code events} usage events from {@code from} on, in time order (so none is late), a third of them for
      * {@code orgB}; adds them to the ledger's expected day totals in {@code truth} and returns the last event's time.
      */
-    private static Instant sendUsage(Map<String, Long> truth, Instant from, int events, long seed, String orgA, String orgB) {
+    private static Instant sendUsage(PlatformConfig c, Map<String, Long> truth, Instant from, int events, long seed, String orgA,
+            String orgB) {
         Random rnd = new Random(seed);
         Instant t = from;
-        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(c)) {
             for (int i = 0; i < events; i++) {
                 t = t.plusMillis(rnd.nextInt(60));
                 String org = rnd.nextInt(3) == 0 ? orgB : orgA;
@@ -243,16 +262,53 @@ class FlinkClusterJobsIT {
 
     /**
      * A continuous job emits a minute's totals once the watermark (newest event time minus out-of-orderness and allowed
-     * lateness) passes it: one later event of the org (same partition, another resource, kept out of the compared
-     * ledger) moves it past everything sent before. Returns that event's time; later events must not be older.
+     * lateness) passes it on every partition it reads, of the usage and the interactions topic: a partition that saw
+     * nothing holds it back until the source marks it idle, a minute later (that wait, twice, was most of this test's
+     * 129 s). So one later event goes to every partition: on the usage topic the org's own on its partition (another
+     * resource, kept out of the compared ledger) and orgs of this class's namespace on the others, on the interactions
+     * topic plays of those orgs' users. Returns that time; later events must not be older.
      */
-    private static Instant advanceEventTime(String org, Instant last) {
+    private static Instant advanceEventTime(PlatformConfig c, EventClock clock, Instant last) {
         Instant at = last.plus(10, ChronoUnit.MINUTES);
-        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
-            publisher.publish(new UsageEvent(org, "key-1", "webhook_tests", 1, at, "clock-" + at.toEpochMilli()));
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(c)) {
+            for (String org : clock.usageOrgs()) {
+                publisher.publish(new UsageEvent(org, "key-1", "webhook_tests", 1, at, "clock-" + at.toEpochMilli()));
+            }
+            for (String[] orgAndUser : clock.listeners()) {
+                publisher.publish(new InteractionEvent(orgAndUser[0], orgAndUser[1], "t-clock", EventType.PLAY, 1_000, 2_000, at,
+                        InteractionContext.UNKNOWN, "clock-" + at.toEpochMilli(), 1));
+            }
             publisher.flush();
         }
         return at;
+    }
+
+    /**
+     * Who sends the later events of {@link #advanceEventTime}: usage orgs whose keys cover every partition of the usage
+     * topic ({@code org} first), and (org, user) pairs of the other orgs covering the interactions topic's.
+     */
+    private record EventClock(List<String> usageOrgs, List<String[]> listeners) {
+        static EventClock covering(PlatformConfig c, String org) {
+            int partitions = c.getInt(PlatformConfig.KAFKA_PARTITIONS);
+            Map<Integer, String> orgs = new HashMap<>(Map.of(partitionOf(org, partitions), org));
+            for (int i = 0; orgs.size() < partitions; i++) {
+                String candidate = REDIS.newOrgId("flink-sp-clock-" + i);
+                orgs.putIfAbsent(partitionOf(candidate, partitions), candidate);
+            }
+            List<String> others = orgs.values().stream().filter(o -> !o.equals(org)).toList();
+            Map<Integer, String[]> listeners = new HashMap<>();
+            for (int i = 0; listeners.size() < partitions; i++) {
+                InteractionEvent play = new InteractionEvent(others.get(i % others.size()), "u-clock-" + i, "t", EventType.PLAY, 0, 0,
+                        Instant.EPOCH, null, "", 1);
+                listeners.putIfAbsent(partitionOf(play.partitionKey(), partitions), new String[] {play.orgId(), play.userId()});
+            }
+            return new EventClock(List.copyOf(orgs.values()), List.copyOf(listeners.values()));
+        }
+    }
+
+    /** The partition Kafka's default partitioner gives a record with this key (the events' {@code partitionKey()}). */
+    private static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** Waits until the org's {@code api_calls} day ledger equals {@code truth}. */
@@ -316,7 +372,11 @@ class FlinkClusterJobsIT {
                 + (run.isDone() ? "ended: " + run.handle((r, e) -> e != null ? e.toString() : String.valueOf(r)).join() : "still runs"));
     }
 
-    /** The cluster's name of a TaskManager that runs a task of the job ({@code flink-taskmanager-N}). */
+    /**
+     * The cluster's name of a TaskManager that runs a task of the job ({@code flink-taskmanager-N}), one still running:
+     * on a loaded machine the bounded sources can have read everything and finished before the first checkpoint, and
+     * losing a TaskManager that holds only finished tasks restarts nothing.
+     */
     private static String taskManagerRunning(String job) {
         JsonNode detail = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job).orElseThrow();
         for (JsonNode vertex : detail.path("vertices")) {
@@ -324,7 +384,7 @@ class FlinkClusterJobsIT {
                     + "/taskmanagers").orElseThrow();
             for (JsonNode tm : tms.path("taskmanagers")) {
                 String id = tm.path("taskmanager-id").asText();
-                if (id.startsWith("tunetrail-tm-")) {
+                if (id.startsWith("tunetrail-tm-") && tm.path("status").asText().equals("RUNNING")) {
                     return "flink-taskmanager-" + id.substring("tunetrail-tm-".length());
                 }
             }

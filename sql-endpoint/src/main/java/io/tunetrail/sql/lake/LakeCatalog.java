@@ -2,13 +2,14 @@ package io.tunetrail.sql.lake;
 
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.store.analyst.OrgDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -49,17 +50,10 @@ public final class LakeCatalog {
         boolean added = false;
         for (OfflineStoreLayout.Table t : layout.tables()) {
             String location = t.location(root);
-            if (tables.contains(t.name()) || !isDeltaTable(location)) {
+            if (tables.contains(t.name()) || !hasDeltaLog(location)) {
                 continue;
             }
-            try {
-                session.sql("CREATE TABLE IF NOT EXISTS " + LAKE + "." + t.name() + " USING DELTA LOCATION '" + location.replace("'", "\\'") + "'");
-            } catch (RuntimeException e) {
-                if (isLocal(location)) {
-                    throw e;
-                }
-                continue; // not written yet in the object store
-            }
+            session.sql("CREATE TABLE IF NOT EXISTS " + LAKE + "." + t.name() + " USING DELTA LOCATION '" + location.replace("'", "\\'") + "'");
             tables.add(t.name());
             if (Arrays.asList(session.table(LAKE + "." + t.name()).columns()).contains(ORG_COLUMN)) {
                 orgTables.add(t.name());
@@ -93,15 +87,17 @@ public final class LakeCatalog {
         return new ArrayList<>(orgTables);
     }
 
-    private static boolean isLocal(String location) {
-        return !location.contains("://") || location.startsWith("file:");
-    }
-
-    private static boolean isDeltaTable(String location) {
-        if (!isLocal(location)) {
-            return true; // an object store: Delta says whether the table is there
+    /**
+     * Whether a table was written at {@code location} (a folder or an {@code s3a://} key prefix), asked first because
+     * CREATE TABLE over a location without one would write an empty table there, in the store the batch jobs own. One
+     * listing through the session's Hadoop filesystems: it runs for every table not landed yet at every login.
+     */
+    private boolean hasDeltaLog(String location) {
+        Path log = new Path(location, "_delta_log");
+        try {
+            return log.getFileSystem(session.sessionState().newHadoopConf()).exists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look for a Delta table at " + location, e);
         }
-        Path dir = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
-        return Files.isDirectory(dir.resolve("_delta_log"));
     }
 }

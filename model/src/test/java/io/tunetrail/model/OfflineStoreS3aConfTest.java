@@ -1,16 +1,15 @@
-package io.tunetrail.batch;
+package io.tunetrail.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tunetrail.model.PlatformConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OfflineStoreS3aTest {
+class OfflineStoreS3aConfTest {
     @TempDir
     Path home;
 
@@ -22,13 +21,13 @@ class OfflineStoreS3aTest {
 
     @Test
     void aLocalStoreNeedsNoS3aSettings() {
-        assertThat(OfflineStoreS3a.hadoopConf(config(Map.of()))).isEmpty();
-        assertThat(OfflineStoreS3a.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "/data/lake")))).isEmpty();
+        assertThat(OfflineStoreS3aConf.hadoopConf(config(Map.of()))).isEmpty();
+        assertThat(OfflineStoreS3aConf.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "/data/lake")))).isEmpty();
     }
 
     @Test
     void settingsAreScopedToTheStoresBucket() {
-        Map<String, String> conf = OfflineStoreS3a.hadoopConf(config(Map.of(
+        Map<String, String> conf = OfflineStoreS3aConf.hadoopConf(config(Map.of(
                 PlatformConfig.OFFLINE_STORE.name(), "s3a://lake-1/prefix",
                 PlatformConfig.OFFLINE_S3_ENDPOINT.name(), "http://127.0.0.1:9000",
                 PlatformConfig.OFFLINE_S3_PATH_STYLE.name(), "true",
@@ -46,7 +45,7 @@ class OfflineStoreS3aTest {
 
     @Test
     void withoutKeysS3aUsesItsDefaultCredentialsChain() {
-        Map<String, String> conf = OfflineStoreS3a.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "s3a://lake-1/p")));
+        Map<String, String> conf = OfflineStoreS3aConf.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "s3a://lake-1/p")));
         assertThat(conf).doesNotContainKeys("fs.s3a.bucket.lake-1.access.key", "fs.s3a.bucket.lake-1.secret.key",
                 "fs.s3a.bucket.lake-1.endpoint");
         assertThat(conf).containsEntry("fs.s3a.bucket.lake-1.endpoint.region", "us-east-1");
@@ -54,10 +53,10 @@ class OfflineStoreS3aTest {
 
     @Test
     void halfACredentialOrNoBucketIsRefused() {
-        assertThatThrownBy(() -> OfflineStoreS3a.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "s3a://lake-1/p",
+        assertThatThrownBy(() -> OfflineStoreS3aConf.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "s3a://lake-1/p",
                 PlatformConfig.OFFLINE_S3_ACCESS_KEY.name(), "AK"))))
                 .hasMessageContaining("offline.s3.secret-key").hasMessageContaining("TUNETRAIL_OFFLINE_S3_SECRET_KEY");
-        assertThatThrownBy(() -> OfflineStoreS3a.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "s3a:///lake"))))
+        assertThatThrownBy(() -> OfflineStoreS3aConf.hadoopConf(config(Map.of(PlatformConfig.OFFLINE_STORE.name(), "s3a:///lake"))))
                 .hasMessageContaining("names no bucket");
     }
 }
