@@ -83,7 +83,8 @@ public final class ConsoleExtension implements ServingExtension {
                         gateOf(parts, HandlerType.GET, "/api/v1/tracks/top")),
                 new ConsoleRoutes.WebhookGates(
                         gateOf(parts, HandlerType.GET, "/api/v1/webhooks"),
-                        gateOf(parts, HandlerType.GET, "/api/v1/webhooks/{webhook_id}/deliveries")));
+                        gateOf(parts, HandlerType.GET, "/api/v1/webhooks/{webhook_id}/deliveries"),
+                        gateOf(parts, HandlerType.POST, "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry")));
         routes.installAudio(app, new ConsoleRoutes.AudioGates(
                 gateOf(parts, HandlerType.GET, "/api/v1/audio/analyses/{analysis_id}"),
                 gateOf(parts, HandlerType.POST, "/api/v1/audio/analyze")));

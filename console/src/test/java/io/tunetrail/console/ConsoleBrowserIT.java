@@ -320,6 +320,43 @@ class ConsoleBrowserIT {
         screenshot("10-audit-log");
     }
 
+    @Test
+    void theForgotPasswordResetAndInvitationPagesAreReachedFromTheirLinks() throws Exception {
+        // A user of their own: a reset request counts against the account's sign-in limit, which the other tests use.
+        ConsoleAccounts.CreatedUser forgetful = stack.user(org, "forgetful", Role.MEMBER);
+        open("/console/sign-in");
+        browser.findElement(By.id("forgot-link")).click();
+        chromium.waiting().until(d -> !d.findElements(By.id("forgot-form")).isEmpty());
+        browser.findElement(By.id("email")).sendKeys(forgetful.email());
+        screenshot("23-forgot-password");
+        browser.findElement(By.id("send-reset")).click();
+        chromium.waiting().until(d -> d.findElement(By.id("message-heading")).getText().equals("Check your e-mail"));
+        screenshot("24-forgot-password-sent");
+
+        // The links the e-mails carry, taken from the outbox, opened in the browser as the recipient would.
+        open("/console/reset?token=" + mailedToken(forgetful.email(), "reset"));
+        assertThat(browser.findElement(By.id("password-form")).getAttribute("action")).endsWith("/console/reset");
+        screenshot("25-password-reset");
+
+        ConsoleClient inviter = new ConsoleClient(stack.base());
+        assertThat(inviter.signIn(admin.email(), admin.password()).statusCode()).isEqualTo(303);
+        String invited = "invited.in.browser@" + org + ".example";
+        assertThat(inviter.post("/console/invitations", "csrf", ConsoleClient.csrfOf(inviter.get("/console/teams").body()), "email", invited,
+                "role", "member", "team", "").statusCode()).isEqualTo(200);
+        open("/console/invitation?token=" + mailedToken(invited, "invitation"));
+        assertThat(browser.findElement(By.id("password-form")).getAttribute("action")).endsWith("/console/invitation");
+        screenshot("26-invitation-acceptance");
+    }
+
+    /** The token of the {@code page} link (reset, invitation) in the latest e-mail to {@code to} in the outbox. */
+    private static String mailedToken(String to, String page) {
+        String body = stack.sql().one("reading the outbox", "SELECT body FROM email_outbox WHERE lower(to_address) = lower(?) "
+                + "ORDER BY email_id DESC LIMIT 1", ps -> ps.setString(1, to), rs -> rs.getString(1)).orElseThrow();
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("/console/" + page + "\\?token=([A-Za-z0-9_-]{43})").matcher(body);
+        assertThat(link.find()).as("a " + page + " link in: " + body).isTrue();
+        return link.group(1);
+    }
+
     /** Takes the entries of a refusal the test provoked on purpose out of the browser's log, failing on any other error. */
     private static void clearExpectedStatus(int status) {
         List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();

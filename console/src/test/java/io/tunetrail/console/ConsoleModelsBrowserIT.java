@@ -107,7 +107,16 @@ class ConsoleModelsBrowserIT {
         assertThat(data.registry().active(org, "als").orElseThrow().id()).isEqualTo(versions.get(2).id());
         chromium.screenshot("13-models-pinned");
 
-        // The webhooks page, read-only, for the record of every page.
+        // Rollback asks first, on a page of its own: reached from the models page, left by Cancel with nothing changed.
+        browser.findElement(By.id("rollback-start")).click();
+        chromium.waiting().until(d -> !d.findElements(By.id("rollback-confirm")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("#rollback-confirm h1")).getText()).isEqualTo("Roll back als?");
+        chromium.screenshot("27-models-rollback-confirm");
+        browser.findElement(By.linkText("Cancel")).click();
+        chromium.waiting().until(d -> d.findElement(By.id("active-version")).getText().equals("1.2"));
+        assertThat(data.registry().active(org, "als").orElseThrow().id()).isEqualTo(versions.get(2).id());
+
+        // The webhooks page, for the record of every page.
         browser.get(stack.base() + "/console/webhooks");
         assertThat(browser.findElement(By.id("webhooks-empty")).getText()).contains("No webhook endpoints yet");
         chromium.screenshot("19-webhooks");

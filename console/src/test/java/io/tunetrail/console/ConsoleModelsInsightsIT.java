@@ -389,6 +389,13 @@ class ConsoleModelsInsightsIT {
         });
     }
 
+    private String deliveryState(String org, String deliveryId) {
+        return stack.sql().one("delivery", "SELECT status || '/' || attempts FROM webhook_deliveries WHERE org_id = ? AND delivery_id = ?", ps -> {
+            ps.setString(1, org);
+            ps.setString(2, deliveryId);
+        }, rs -> rs.getString(1)).orElseThrow();
+    }
+
     /** An endpoint with a delivered and a failed delivery; none pending, so the API's dispatcher never sends them. */
     private void webhookWithDeliveries(String org, String webhookId) {
         insert("INSERT INTO webhook_endpoints (org_id, webhook_id, url, secret, events, consecutive_failures) VALUES (?, ?, ?, "
@@ -409,16 +416,37 @@ class ConsoleModelsInsightsIT {
         webhookWithDeliveries(org, "wh_mine");
         webhookWithDeliveries(other, "wh_theirs");
 
-        HttpResponse<String> page = signedIn(stack.user(org, "admin", Role.ADMIN)).get("/console/webhooks");
+        ConsoleClient admin = signedIn(stack.user(org, "admin", Role.ADMIN));
+        HttpResponse<String> page = admin.get("/console/webhooks");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("https://hooks.example.com/wh_mine", "plan.changed, training.queued", "closed (2 failures in a row)",
                 "data-delivery-id=\"dlv_ok_wh_mine\"", "data-delivery-id=\"dlv_bad_wh_mine\"", "HTTP 503 (http_error)", ">failed<", ">delivered<")
                 .doesNotContain("wh_theirs", "whsec_");
         assertThat(page.body().indexOf("dlv_bad_wh_mine")).as("newest first").isLessThan(page.body().indexOf("dlv_ok_wh_mine"));
 
-        HttpResponse<String> member = signedIn(stack.user(org, "member", Role.MEMBER)).get("/console/webhooks");
+        // Retry: only the failed delivery has the button; the form needs its token; another org's delivery is not found,
+        // a delivered one a conflict; the failed one is queued again (the stack's dispatcher is off, so it stays pending).
+        String retry = "/console/webhooks/wh_mine/deliveries/dlv_bad_wh_mine/retry";
+        assertThat(page.body()).contains("action=\"" + retry + "\"").doesNotContain("dlv_ok_wh_mine/retry");
+        String csrf = ConsoleClient.csrfOf(page.body());
+        assertThat(admin.post(retry).statusCode()).as("no CSRF token").isEqualTo(403);
+        assertThat(admin.post("/console/webhooks/wh_theirs/deliveries/dlv_bad_wh_theirs/retry", "csrf", csrf).statusCode()).isEqualTo(404);
+        assertThat(admin.post("/console/webhooks/wh_mine/deliveries/dlv_ok_wh_mine/retry", "csrf", csrf).statusCode()).isEqualTo(409);
+        assertThat(deliveryState(other, "dlv_bad_wh_theirs")).isEqualTo("failed/8");
+        assertThat(deliveryState(org, "dlv_bad_wh_mine")).isEqualTo("failed/8");
+        HttpResponse<String> retried = admin.post(retry, "csrf", csrf);
+        assertThat(retried.statusCode()).isEqualTo(303);
+        assertThat(retried.headers().firstValue("Location")).hasValue("/console/webhooks");
+        assertThat(deliveryState(org, "dlv_bad_wh_mine")).isEqualTo("pending/8");
+        assertThat(admin.get("/console/webhooks").body()).doesNotContain("dlv_bad_wh_mine/retry");
+
+        ConsoleClient memberClient = signedIn(stack.user(org, "member", Role.MEMBER));
+        HttpResponse<String> member = memberClient.get("/console/webhooks");
         assertThat(member.statusCode()).isEqualTo(403);
         assertThat(member.body()).contains("Not allowed", "admin role").doesNotContain("wh_mine");
+        HttpResponse<String> memberRetry = memberClient.post(retry, "csrf", csrf);
+        assertThat(memberRetry.statusCode()).as("a member's retry").isEqualTo(403);
+        assertThat(memberRetry.body()).contains("Not allowed", "admin role");
         String starter = stack.org("hooks-starter", "starter");
         HttpResponse<String> plan = signedIn(stack.user(starter, "owner", Role.OWNER)).get("/console/webhooks");
         assertThat(plan.statusCode()).isEqualTo(403);

@@ -165,14 +165,7 @@ class WebhooksIT {
         String admin = stack.key(org, "admin");
         AtomicInteger calls = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            calls.incrementAndGet();
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(failing.get() ? 503 : 204, -1);
-            exchange.close();
-        });
-        receiver.start();
+        HttpServer receiver = failingReceiver(failing, calls);
         try {
             JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()).withBreaker(3, Duration.ofSeconds(60)), 0),
                     (server, client) -> {
@@ -221,5 +214,75 @@ class WebhooksIT {
         } finally {
             receiver.stop(0);
         }
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedOnceMoreOnlyByItsOrgAndOnlyWhenFailed() throws Exception {
+        String org = stack.org("hooks-retry", "pro");
+        String admin = stack.key(org, "admin");
+        String other = stack.key(stack.org("hooks-retry-other", "pro"), "admin");
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        HttpServer receiver = failingReceiver(failing, new AtomicInteger());
+        try {
+            // A breaker that never opens here: the delivery must give up by its attempts, not wait on the circuit.
+            JavalinTest.test(stack.app(ApiTestStack.loopbackWebhooks(new TestResolver()).withBreaker(100, Duration.ofSeconds(1)), 0),
+                    (server, client) -> {
+                String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+                String id = post(client, "/api/v1/webhooks", admin, "{\"url\": \"" + url + "\", \"events\": [\"webhook.test\"]}")
+                        .json().get("webhook").get("webhook_id").asText();
+                post(client, "/api/v1/webhooks/" + id + "/test", admin, null);
+                WebhookService webhooks = ServingApp.webhooks(server);
+                String deliveries = "/api/v1/webhooks/" + id + "/deliveries";
+                String deliveryId = get(client, deliveries, admin).json().get("deliveries").get(0).get("delivery_id").asText();
+                String retry = deliveries + "/" + deliveryId + "/retry";
+
+                Http.Answer pending = post(client, retry, admin, null);
+                assertThat(pending.status()).isEqualTo(409);
+                assertThat(pending.json().get("code").asText()).isEqualTo("delivery_not_failed");
+                for (int attempt = 0; attempt < 8; attempt++) {
+                    assertThat(webhooks.deliverDue()).isEqualTo(1);
+                    stack.clock.advance(Duration.ofHours(1));
+                }
+                JsonNode failed = get(client, deliveries, admin).json().get("deliveries").get(0);
+                assertThat(failed.get("status").asText()).isEqualTo("failed");
+                assertThat(failed.get("attempts").asInt()).isEqualTo(8);
+                assertThat(webhooks.deliverDue()).as("a failed delivery is not sent again by itself").isZero();
+
+                assertThat(post(client, retry, other, null).status()).as("another org's delivery").isEqualTo(404);
+                assertThat(post(client, "/api/v1/webhooks/wh_elsewhere/deliveries/" + deliveryId + "/retry", admin, null).status())
+                        .as("under an endpoint that is not the delivery's").isEqualTo(404);
+                assertThat(get(client, deliveries, admin).json().get("deliveries").get(0).get("status").asText()).isEqualTo("failed");
+
+                Http.Answer queued = post(client, retry, admin, null);
+                assertThat(queued.status()).isEqualTo(200);
+                assertThat(queued.json().get("status").asText()).isEqualTo("pending");
+                assertThat(queued.json().get("attempts").asInt()).isEqualTo(8);
+                assertThat(Duration.between(stack.clock.instant(), java.time.Instant.parse(queued.json().get("next_attempt_at").asText())).abs())
+                        .as("due now").isLessThan(Duration.ofMillis(1));
+                failing.set(false);
+                assertThat(webhooks.deliverDue()).isEqualTo(1);
+                JsonNode delivered = get(client, deliveries, admin).json().get("deliveries").get(0);
+                assertThat(delivered.get("status").asText()).isEqualTo("delivered");
+                assertThat(delivered.get("attempts").asInt()).isEqualTo(9);
+                Http.Answer again = post(client, retry, admin, null);
+                assertThat(again.status()).isEqualTo(409);
+                assertThat(again.json().get("code").asText()).isEqualTo("delivery_not_failed");
+            });
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /** A receiver on loopback at {@code /hook} answering 503 while {@code failing}, 204 otherwise, counting its calls. */
+    private static HttpServer failingReceiver(java.util.concurrent.atomic.AtomicBoolean failing, AtomicInteger calls) throws java.io.IOException {
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(failing.get() ? 503 : 204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        return receiver;
     }
 }

@@ -59,8 +59,8 @@ public final class ConsoleRoutes {
     /** The gates of the insights page: the API's analytics routes and its top tracks route. */
     public record InsightGates(Gate analytics, Gate topTracks) {}
 
-    /** The gates of the webhooks page: the API's endpoint list and deliveries routes. */
-    public record WebhookGates(Gate list, Gate deliveries) {}
+    /** The gates of the webhooks page: the API's endpoint list, deliveries and delivery retry routes. */
+    public record WebhookGates(Gate list, Gate deliveries, Gate retry) {}
 
     /** The gates of the feature flags page: the API's flag list and its flag write. */
     public record FlagGates(Gate list, Gate write) {}

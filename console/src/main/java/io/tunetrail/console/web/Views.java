@@ -188,8 +188,11 @@ public final class Views {
 
     public record WebhookView(String webhookId, String url, String events, String created, String circuit, List<DeliveryRow> deliveries) {}
 
-    /** {@code deliveries}: whether the member may read deliveries (the deliveries route's gate). */
-    public record Webhooks(Frame frame, List<WebhookView> endpoints, Action deliveries) {}
+    /**
+     * {@code deliveries}: whether the member may read deliveries (the deliveries route's gate); {@code retryCsrf}: the
+     * token a failed delivery's Retry form carries, null when the retry route's gate refuses the member (no button).
+     */
+    public record Webhooks(Frame frame, List<WebhookView> endpoints, Action deliveries, String retryCsrf) {}
 
     public record AudioRow(String analysisId, String trackId, String duration, String tempo, String created) {}
 

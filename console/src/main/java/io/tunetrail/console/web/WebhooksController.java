@@ -13,8 +13,8 @@ import java.util.Objects;
 /**
  * The webhooks page: the org's endpoints with their circuit breakers and each one's latest deliveries (status,
  * attempts, the receiver's last answer), read through the API's {@link WebhookService} with the gates of
- * {@code GET /api/v1/webhooks} and its deliveries route. Read-only: the API has no retry route yet, and the console
- * does nothing the API cannot.
+ * {@code GET /api/v1/webhooks} and its deliveries route. A failed delivery has a Retry button: the API's
+ * {@link WebhookService#retry} behind the gate of its retry route, so the console does nothing the API cannot.
  */
 final class WebhooksController {
     static final String PATH = ConsoleHttp.BASE + "/webhooks";
@@ -31,15 +31,21 @@ final class WebhooksController {
     }
 
     void install(Javalin app, PageGuard guard, ConsoleRoutes.WebhookGates gates) {
-        app.get(PATH, guard.page(gates.list(), "The webhooks page", (ctx, m) -> page(ctx, m, guard.action(gates.deliveries(), m, "Deliveries"))));
+        app.get(PATH, guard.page(gates.list(), "The webhooks page", (ctx, m) -> page(ctx, m, guard.action(gates.deliveries(), m, "Deliveries"),
+                gates.retry().refusal(m.principal()) == null)));
+        app.post(PATH + "/{webhook_id}/deliveries/{delivery_id}/retry", guard.page(gates.retry(), "Retrying webhook deliveries", (ctx, m) -> {
+            webhooks.retry(m.principal(), ctx.pathParam("webhook_id"), ctx.pathParam("delivery_id"));
+            ConsoleHttp.redirect(ctx, PATH);
+        }));
     }
 
-    private void page(Context ctx, Member m, Views.Action deliveries) {
+    private void page(Context ctx, Member m, Views.Action deliveries, boolean retries) {
         List<Views.WebhookView> endpoints = webhooks.list(m.principal()).stream().map(w -> new Views.WebhookView(w.webhookId(), w.url(),
                 String.join(", ", w.events()), when(w.createdAt()), circuit(w.circuit()), deliveries.allowed()
                         ? webhooks.deliveries(m.principal(), w.webhookId()).stream().limit(DELIVERIES).map(WebhooksController::row).toList()
                         : List.of())).toList();
-        http.render(ctx, 200, "webhooks.jte", new Views.Webhooks(m.frame("Webhooks", "webhooks"), endpoints, deliveries));
+        http.render(ctx, 200, "webhooks.jte", new Views.Webhooks(m.frame("Webhooks", "webhooks"), endpoints, deliveries,
+                retries ? m.session().csrfToken() : null));
     }
 
     private static Views.DeliveryRow row(WebhookService.Delivery d) {

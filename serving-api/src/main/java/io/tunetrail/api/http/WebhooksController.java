@@ -7,7 +7,7 @@ import io.tunetrail.api.limits.Gate;
 import io.tunetrail.api.service.WebhookService;
 import java.util.List;
 
-/** Pro+ webhooks: register endpoints, list and delete them, see their deliveries, send a test event. */
+/** Pro+ webhooks: register endpoints, list and delete them, see their deliveries, retry a failed one, send a test event. */
 public final class WebhooksController {
     private static final Gate ADMIN = Gate.unmetered(Scope.ADMIN, "advanced_analytics");
     // A test makes us send a request on the caller's behalf: counted against its own daily limit (config/plans.yaml).
@@ -45,6 +45,10 @@ public final class WebhooksController {
                         ctx -> ctx.json(new Deliveries(webhooks.deliveries(principal(ctx), ctx.pathParam("webhook_id"))))).returns(Deliveries.class),
                 ApiRoute.post("/api/v1/webhooks/{webhook_id}/test", TEST, TAG, "Queue a webhook.test event to the endpoint (counts against webhook_tests per day)",
                         ctx -> ctx.status(202).json(new TestQueued(webhooks.test(principal(ctx), ctx.pathParam("webhook_id"))))).status(202)
-                        .returns(TestQueued.class));
+                        .returns(TestQueued.class),
+                ApiRoute.post("/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", ADMIN, TAG,
+                        "Queue a failed delivery once more, due now (its attempts kept: one more attempt); 409 delivery_not_failed otherwise",
+                        ctx -> ctx.json(webhooks.retry(principal(ctx), ctx.pathParam("webhook_id"), ctx.pathParam("delivery_id"))))
+                        .returns(WebhookService.Delivery.class));
     }
 }

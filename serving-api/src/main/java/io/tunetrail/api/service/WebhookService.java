@@ -96,6 +96,8 @@ public final class WebhookService implements AutoCloseable {
     public record Delivery(String deliveryId, String eventType, String status, int attempts, Instant nextAttemptAt,
             Integer lastStatusCode, String lastError, Instant createdAt, Instant deliveredAt) {}
 
+    private static final String DELIVERY_COLUMNS = "delivery_id, event_type, status, attempts, next_attempt_at, last_status_code, "
+            + "last_error, created_at, delivered_at";
     private static final String ENDPOINT_COLUMNS = "webhook_id, url, events, created_at, consecutive_failures, circuit_open_until";
 
     private final Sql sql;
@@ -193,17 +195,65 @@ public final class WebhookService implements AutoCloseable {
     public List<Delivery> deliveries(Principal p, String webhookId) {
         Check.id("webhook_id", webhookId);
         get(p, webhookId);
-        return sql.list("listing deliveries", "SELECT delivery_id, event_type, status, attempts, next_attempt_at, last_status_code, "
-                + "last_error, created_at, delivered_at FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? "
+        return sql.list("listing deliveries", "SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? "
                 + "ORDER BY created_at DESC, delivery_id LIMIT 100", ps -> {
                     ps.setString(1, p.orgId());
                     ps.setString(2, webhookId);
-                }, rs -> {
-                    int code = rs.getInt("last_status_code");
-                    Integer statusCode = rs.wasNull() ? null : code; // wasNull speaks of the last column read: ask it at once
-                    return new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), Sql.instant(rs, "next_attempt_at"),
-                            statusCode, rs.getString("last_error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "delivered_at"));
-                });
+                }, WebhookService::delivery);
+    }
+
+    private static Delivery delivery(ResultSet rs) throws java.sql.SQLException {
+        int code = rs.getInt("last_status_code");
+        Integer statusCode = rs.wasNull() ? null : code; // wasNull speaks of the last column read: ask it at once
+        return new Delivery(rs.getString("delivery_id"), rs.getString("event_type"), rs.getString("status"), rs.getInt("attempts"),
+                Sql.instant(rs, "next_attempt_at"), statusCode, rs.getString("last_error"), Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "delivered_at"));
+    }
+
+    /**
+     * Queues a delivery that has given up ({@code failed}: its last attempt failed) once more, due now, in one
+     * transaction. Its attempts are kept, so the record stays honest and the retry is one attempt: a 2xx marks it
+     * delivered, anything else marks it failed again (the dispatcher fails a delivery at its eighth attempt
+     * or any later one). Another org's webhook or delivery, or a delivery of another endpoint, is not found; a pending or
+     * delivered one is a conflict ({@code delivery_not_failed}).
+     */
+    public Delivery retry(Principal p, String webhookId, String deliveryId) {
+        Check.id("webhook_id", webhookId);
+        Check.id("delivery_id", deliveryId);
+        Instant now = clock.instant();
+        return sql.transaction("retrying a webhook delivery", c -> {
+            String status;
+            try (var ps = c.prepareStatement("SELECT status FROM webhook_deliveries WHERE org_id = ? AND webhook_id = ? AND delivery_id = ? "
+                    + "FOR UPDATE")) {
+                ps.setString(1, p.orgId());
+                ps.setString(2, webhookId);
+                ps.setString(3, deliveryId);
+                try (var rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiErrors.notFound("delivery", deliveryId);
+                    }
+                    status = rs.getString(1);
+                }
+            }
+            if (!"failed".equals(status)) {
+                throw ApiErrors.conflict("delivery_not_failed", "Delivery " + deliveryId + " is " + status
+                        + "; only a failed delivery can be retried.");
+            }
+            Delivery queued;
+            try (var ps = c.prepareStatement("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL "
+                    + "WHERE org_id = ? AND delivery_id = ? RETURNING " + DELIVERY_COLUMNS)) {
+                ps.setTimestamp(1, Sql.ts(now));
+                ps.setString(2, p.orgId());
+                ps.setString(3, deliveryId);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    queued = delivery(rs);
+                }
+            }
+            io.tunetrail.api.audit.AuditLog.record(c, p.orgId(), io.tunetrail.api.audit.AuditLog.Actor.of(p), "webhook.delivery_retried",
+                    "webhook", webhookId, Map.of("delivery_id", deliveryId));
+            return queued;
+        });
     }
 
     /** Sends a {@code webhook.test} event to one endpoint (queued like any other). */
