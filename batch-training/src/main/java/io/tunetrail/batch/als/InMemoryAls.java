@@ -237,13 +237,23 @@ public final class InMemoryAls {
             }
         }
 
-        /** out[oo ..] += w * v[vo ..], rank entries */
+        /** out[oo ..] += w * v[vo ..], rank entries; v is the fixed side's float copy or one of the block's vectors. */
         private void addScaled(double w, float[] v, int vo, double[] out, int oo) {
             for (int d = 0; d < rank; d++) {
                 out[oo + d] += w * v[vo + d];
             }
         }
 
+        private void addScaled(double w, double[] v, int vo, double[] out, int oo) {
+            for (int d = 0; d < rank; d++) {
+                out[oo + d] += w * v[vo + d];
+            }
+        }
+
+        /**
+         * A row of the fixed side times a vector, the step's hot dot product (one per preference), with four partial
+         * sums: HotSpot does not reorder a floating-point sum itself, and one chain stalls on each add.
+         */
         private double dot(float[] a, int ao, double[] b, int bo) {
             double s0 = 0;
             double s1 = 0;
@@ -262,30 +272,13 @@ public final class InMemoryAls {
             return (s0 + s1) + (s2 + s3);
         }
 
-        /** out[oo ..] += w * v[vo ..], rank entries */
-        private void addScaled(double w, double[] v, int vo, double[] out, int oo) {
-            for (int d = 0; d < rank; d++) {
-                out[oo + d] += w * v[vo + d];
-            }
-        }
-
-        /** Four partial sums: HotSpot does not reorder a floating-point sum itself, and one chain stalls on each add. */
+        /** Two of the block's vectors (a few per row and step, so no partial sums). */
         private double dot(double[] a, int ao, double[] b, int bo) {
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            int d = 0;
-            for (; d + 3 < rank; d += 4) {
-                s0 += a[ao + d] * b[bo + d];
-                s1 += a[ao + d + 1] * b[bo + d + 1];
-                s2 += a[ao + d + 2] * b[bo + d + 2];
-                s3 += a[ao + d + 3] * b[bo + d + 3];
+            double s = 0;
+            for (int d = 0; d < rank; d++) {
+                s += a[ao + d] * b[bo + d];
             }
-            for (; d < rank; d++) {
-                s0 += a[ao + d] * b[bo + d];
-            }
-            return (s0 + s1) + (s2 + s3);
+            return s;
         }
     }
 
