@@ -67,8 +67,8 @@ import org.apache.spark.sql.SparkSession;
  *       [--families a,b] [--tune-budget SECONDS]}: every model family, tuned on a validation split, beside the
  *       popularity baseline on a public data set ({@link FamilyEvaluation}). {@code --dataset synthetic [--scale X]}
  *       instead evaluates each of the generator's demo orgs beside an oracle of its listeners' true taste.</li>
- *   <li>{@code --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]}: the batch benchmark
- *       ({@link BatchBenchmark}).</li>
+ *   <li>{@code --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16] [--skip-mllib]}: the batch
+ *       benchmark ({@link BatchBenchmark}).</li>
  * </ul>
  *
  * <p>Output contract: a short human summary on stdout, then as the last stdout line one JSON object with the figures
@@ -86,7 +86,7 @@ public final class BatchJobsMain {
     private static final String USAGE = "usage: --job land | --job <nightly job> [--org ORG] [--as-of DATE] | --all [--org ORG] [--as-of DATE] | --requests"
             + " | --eval --dataset NAME --data-dir DIR [--k N] [--split stratified|time] [--ratio R] [--seed S]"
             + " [--families a,b] [--tune-budget SECONDS] | --eval --dataset synthetic [--scale X] [same options]"
-            + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16]"
+            + " | --bench [--data-dir DIR] [--rank N] [--iterations N] [--scales 1,4,16] [--skip-mllib]"
             + " | --peek TABLE[,TABLE] [--org ORG] [--n N] | --quality [--check NAME] | --orgs [--as-of DATE]"
             + " | --worker [--id NAME] [--max-jobs N] [--poll-ms MS] [--once]";
     /** The {@code --dataset} of the synthetic generator's demo orgs, evaluated beside an oracle of their true taste. */
@@ -115,8 +115,8 @@ public final class BatchJobsMain {
                     }
                     mode = m;
                 }
-                if (a.equals("--once")) {
-                    options.put("once", "true");
+                if (a.equals("--once") || a.equals("--skip-mllib")) {
+                    options.put(a.substring(2), "true");
                 } else if (VALUED.contains(a)) {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new IllegalArgumentException(a + " needs a value");
@@ -128,6 +128,9 @@ public final class BatchJobsMain {
             }
             if (mode == null) {
                 throw new IllegalArgumentException("say what to run");
+            }
+            if (options.containsKey("skip-mllib") && !mode.equals("bench")) {
+                throw new IllegalArgumentException("--skip-mllib applies to --bench only");
             }
             if (mode.equals("job") && !options.get("job").equals("land")) {
                 NightlyJobs.byName(options.get("job"));
@@ -236,7 +239,7 @@ public final class BatchJobsMain {
                         command.options().containsKey("data-dir") ? Path.of(command.options().get("data-dir")) : null,
                         Integer.parseInt(command.options().getOrDefault("rank", "64")),
                         Integer.parseInt(command.options().getOrDefault("iterations", "10")),
-                        command.options().getOrDefault("scales", "1,4,16"));
+                        command.options().getOrDefault("scales", "1,4,16"), !command.options().containsKey("skip-mllib"));
                 default -> throw new IllegalStateException(command.mode());
             };
             System.out.println(new ObjectMapper().writeValueAsString(json));

@@ -19,6 +19,8 @@ class BatchJobsMainTest {
         assertThat(parse("--eval", "--dataset", "lastfm-2k", "--data-dir", "/d", "--k", "5").options())
                 .containsEntry("k", "5").containsEntry("dataset", "lastfm-2k");
         assertThat(parse("--bench", "--scales", "1,2").options()).containsEntry("scales", "1,2");
+        assertThat(parse("--bench", "--skip-mllib").options()).containsEntry("skip-mllib", "true");
+        assertThatThrownBy(() -> parse("--all", "--skip-mllib")).hasMessageContaining("applies to --bench only");
         BatchJobsMain.Command peek = parse("--peek", "usage_daily,sessions", "--org", "acme", "--n", "3");
         assertThat(peek.mode()).isEqualTo("peek");
         assertThat(peek.options()).containsEntry("peek", "usage_daily,sessions").containsEntry("org", "acme").containsEntry("n", "3");

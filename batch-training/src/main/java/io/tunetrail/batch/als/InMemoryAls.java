@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InMemoryAls {
     /** CG steps per row and half-step: three, warm-started, reach Spark's precision@10 (OrgAlsIT compares them). */
     static final int CG_STEPS = 3;
-    private static final int CHUNK = 64;
+    /** Rows solved in lockstep by one thread: YᵀY times their vectors is one level-3 BLAS call (see BlockSolver). */
+    private static final int BLOCK = 64;
 
     private final AlsParams params;
     private final int threads;
@@ -117,17 +118,23 @@ public final class InMemoryAls {
         double[] gram = new double[rank * rank];
         // YᵀY (upper triangle) of y seen as a column-major rank × rows matrix: its column n is row n's factors.
         BLAS.getInstance().dsyrk("U", "N", rank, y.length / rank, 1.0, y, 0, rank, 0.0, gram, 0, rank);
+        // Blocks start at multiples of BLOCK whatever the number of threads, so the model does not depend on it.
+        // The sparse part reads a float copy of y: those reads are scattered, and half the bytes is most of their cost.
+        float[] yFloat = toFloat(y);
         if (pool == null) {
-            new RowSolver(m, x, y, gram).solve(0, m.rows());
+            BlockSolver solver = new BlockSolver(m, x, yFloat, gram);
+            for (int from = 0; from < m.rows(); from += BLOCK) {
+                solver.solve(from, Math.min(m.rows(), from + BLOCK));
+            }
             return;
         }
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> running = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             running.add(pool.submit(() -> {
-                RowSolver solver = new RowSolver(m, x, y, gram);
-                for (int from = next.getAndAdd(CHUNK); from < m.rows(); from = next.getAndAdd(CHUNK)) {
-                    solver.solve(from, Math.min(m.rows(), from + CHUNK));
+                BlockSolver solver = new BlockSolver(m, x, yFloat, gram);
+                for (int from = next.getAndAdd(BLOCK); from < m.rows(); from = next.getAndAdd(BLOCK)) {
+                    solver.solve(from, Math.min(m.rows(), from + BLOCK));
                 }
             }));
         }
@@ -143,19 +150,30 @@ public final class InMemoryAls {
         }
     }
 
-    /** One thread's CG over a range of rows, with its own scratch vectors (rows never share them). */
-    private final class RowSolver {
+    /**
+     * One thread's CG over blocks of up to {@link #BLOCK} consecutive rows, with its own scratch (threads never share
+     * it). The rows of a block take their CG steps in lockstep, so the dense part of every step, YᵀY times each row's
+     * vector, is one matrix-matrix product (BLAS {@code dsymm}: YᵀY times the block's vectors side by side, which is
+     * how a block of {@code x} and the scratch below are laid out) instead of one matrix-vector product per row; that
+     * product is most of a step's arithmetic (rank² per row against rank per preference) and level-3 BLAS runs it
+     * several times faster. The sparse part, Yᵀ(C_u - I)Y times the vector, stays per row in plain loops: a BLAS call on
+     * a rank-long vector costs more in argument checks than in arithmetic, and HotSpot vectorises these loops itself.
+     */
+    private final class BlockSolver {
         private final BLAS blas = BLAS.getInstance();
         private final Csr m;
         private final double[] x;
-        private final double[] y;
+        private final float[] y;
         private final double[] gram;
         private final int rank = params.rank();
-        private final double[] r = new double[rank];
-        private final double[] p = new double[rank];
-        private final double[] ap = new double[rank];
+        // Column j (offset j * rank) belongs to the block's row j.
+        private final double[] r = new double[rank * BLOCK];
+        private final double[] p = new double[rank * BLOCK];
+        private final double[] ap = new double[rank * BLOCK];
+        private final double[] reg = new double[BLOCK];
+        private final double[] rsOld = new double[BLOCK];
 
-        RowSolver(Csr m, double[] x, double[] y, double[] gram) {
+        BlockSolver(Csr m, double[] x, float[] y, double[] gram) {
             this.m = m;
             this.x = x;
             this.y = y;
@@ -163,45 +181,104 @@ public final class InMemoryAls {
         }
 
         void solve(int fromRow, int toRow) {
+            int n = toRow - fromRow;
             double alpha = params.alpha();
-            for (int row = fromRow; row < toRow; row++) {
+            int[] start = m.start();
+            int[] col = m.col();
+            float[] value = m.value();
+            // r = b - A x, with A = YᵀY + Yᵀ(C - I)Y + reg I and b = Yᵀ C p
+            blas.dsymm("L", "U", rank, n, -1.0, gram, 0, rank, x, fromRow * rank, rank, 0.0, r, 0, rank);
+            for (int j = 0; j < n; j++) {
+                int row = fromRow + j;
                 int xo = row * rank;
-                int from = m.start()[row];
-                int to = m.start()[row + 1];
+                int ro = j * rank;
                 int positives = 0;
-                for (int e = from; e < to; e++) {
-                    positives += m.value()[e] > 0 ? 1 : 0;
+                for (int e = start[row]; e < start[row + 1]; e++) {
+                    positives += value[e] > 0 ? 1 : 0;
                 }
-                double reg = params.regularization() * positives;
-                // r = b - A x, with A = YᵀY + Yᵀ(C - I)Y + reg I and b = Yᵀ C p
-                blas.dsymv("U", rank, -1.0, gram, 0, rank, x, xo, 1, 0.0, r, 0, 1);
-                blas.daxpy(rank, -reg, x, xo, 1, r, 0, 1);
-                for (int e = from; e < to; e++) {
-                    int yo = m.col()[e] * rank;
-                    double value = m.value()[e];
-                    double c = 1 + alpha * Math.abs(value);
-                    double w = (value > 0 ? c : 0) - (c - 1) * blas.ddot(rank, y, yo, 1, x, xo, 1);
-                    blas.daxpy(rank, w, y, yo, 1, r, 0, 1);
+                reg[j] = params.regularization() * positives;
+                addScaled(-reg[j], x, xo, r, ro);
+                for (int e = start[row]; e < start[row + 1]; e++) {
+                    int yo = col[e] * rank;
+                    double v = value[e];
+                    double c = 1 + alpha * Math.abs(v);
+                    addScaled((v > 0 ? c : 0) - (c - 1) * dot(y, yo, x, xo), y, yo, r, ro);
                 }
-                System.arraycopy(r, 0, p, 0, rank);
-                double rsOld = blas.ddot(rank, r, 0, 1, r, 0, 1);
-                for (int step = 0; step < CG_STEPS && rsOld > 1e-20; step++) {
-                    blas.dsymv("U", rank, 1.0, gram, 0, rank, p, 0, 1, 0.0, ap, 0, 1);
-                    blas.daxpy(rank, reg, p, 0, 1, ap, 0, 1);
-                    for (int e = from; e < to; e++) {
-                        int yo = m.col()[e] * rank;
-                        double c = 1 + alpha * Math.abs(m.value()[e]);
-                        blas.daxpy(rank, (c - 1) * blas.ddot(rank, y, yo, 1, p, 0, 1), y, yo, 1, ap, 0, 1);
+                rsOld[j] = dot(r, ro, r, ro);
+            }
+            System.arraycopy(r, 0, p, 0, n * rank);
+            for (int step = 0; step < CG_STEPS; step++) {
+                blas.dsymm("L", "U", rank, n, 1.0, gram, 0, rank, p, 0, rank, 0.0, ap, 0, rank);
+                for (int j = 0; j < n; j++) {
+                    // A row whose residual vanished stops, as it would on its own (its column is still multiplied).
+                    if (!(rsOld[j] > 1e-20)) {
+                        rsOld[j] = 0;
+                        continue;
                     }
-                    double a = rsOld / blas.ddot(rank, p, 0, 1, ap, 0, 1);
-                    blas.daxpy(rank, a, p, 0, 1, x, xo, 1);
-                    blas.daxpy(rank, -a, ap, 0, 1, r, 0, 1);
-                    double rsNew = blas.ddot(rank, r, 0, 1, r, 0, 1);
-                    blas.dscal(rank, rsNew / rsOld, p, 0, 1);
-                    blas.daxpy(rank, 1.0, r, 0, 1, p, 0, 1);
-                    rsOld = rsNew;
+                    int row = fromRow + j;
+                    int xo = row * rank;
+                    int o = j * rank;
+                    addScaled(reg[j], p, o, ap, o);
+                    for (int e = start[row]; e < start[row + 1]; e++) {
+                        int yo = col[e] * rank;
+                        double c = 1 + alpha * Math.abs(value[e]);
+                        addScaled((c - 1) * dot(y, yo, p, o), y, yo, ap, o);
+                    }
+                    double a = rsOld[j] / dot(p, o, ap, o);
+                    addScaled(a, p, o, x, xo);
+                    addScaled(-a, ap, o, r, o);
+                    double rsNew = dot(r, o, r, o);
+                    double beta = rsNew / rsOld[j];
+                    for (int d = 0; d < rank; d++) {
+                        p[o + d] = r[o + d] + beta * p[o + d];
+                    }
+                    rsOld[j] = rsNew;
                 }
             }
+        }
+
+        /** out[oo ..] += w * v[vo ..], rank entries; v is the fixed side's float copy or one of the block's vectors. */
+        private void addScaled(double w, float[] v, int vo, double[] out, int oo) {
+            for (int d = 0; d < rank; d++) {
+                out[oo + d] += w * v[vo + d];
+            }
+        }
+
+        private void addScaled(double w, double[] v, int vo, double[] out, int oo) {
+            for (int d = 0; d < rank; d++) {
+                out[oo + d] += w * v[vo + d];
+            }
+        }
+
+        /**
+         * A row of the fixed side times a vector, the step's hot dot product (one per preference), with four partial
+         * sums: HotSpot does not reorder a floating-point sum itself, and one chain stalls on each add.
+         */
+        private double dot(float[] a, int ao, double[] b, int bo) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int d = 0;
+            for (; d + 3 < rank; d += 4) {
+                s0 += a[ao + d] * b[bo + d];
+                s1 += a[ao + d + 1] * b[bo + d + 1];
+                s2 += a[ao + d + 2] * b[bo + d + 2];
+                s3 += a[ao + d + 3] * b[bo + d + 3];
+            }
+            for (; d < rank; d++) {
+                s0 += a[ao + d] * b[bo + d];
+            }
+            return (s0 + s1) + (s2 + s3);
+        }
+
+        /** Two of the block's vectors (a few per row and step, so no partial sums). */
+        private double dot(double[] a, int ao, double[] b, int bo) {
+            double s = 0;
+            for (int d = 0; d < rank; d++) {
+                s += a[ao + d] * b[bo + d];
+            }
+            return s;
         }
     }
 

@@ -115,7 +115,11 @@ public final class OrgAls {
         return new Fitted(solvers, sizes, inMemory, distributed);
     }
 
-    /** One task per org (an exact partitioner, so two big orgs never share a task), factors as rows of FACTORS. */
+    /**
+     * One task per org (an exact partitioner, so two big orgs never share a task), factors as rows of FACTORS. Each
+     * input partition sends an org's preferences as one {@link Chunk} rather than a row each: the shuffle's Java
+     * serialisation of a row apiece (a tuple, a row object and its boxed fields) cost more than the org's fit.
+     */
     private Dataset<Row> solveInMemory(Dataset<Row> prefs, List<String> orgs) {
         Map<String, Integer> slots = new java.util.HashMap<>();
         for (String org : orgs) {
@@ -125,49 +129,92 @@ public final class OrgAls {
         int t = threads;
         JavaRDD<Row> rows = prefs.select(col("org_id"), col("user_id"), col("track_id"),
                         col(Preferences.PREFERENCE).cast("float")).javaRDD()
-                .mapToPair(r -> new Tuple2<>(r.getString(0), r))
+                .mapPartitionsToPair(OrgAls::chunksByOrg)
                 .partitionBy(new OrgPartitioner(slots))
                 .mapPartitions(it -> solvePartition(it, p, t));
         return prefs.sparkSession().createDataFrame(rows, FACTORS);
     }
 
-    private static Iterator<Row> solvePartition(Iterator<Tuple2<String, Row>> it, AlsParams params, int threads) {
-        List<Row> in = new ArrayList<>();
-        String org = null;
+    /** Some of one org's preferences: entry k is (users[k], tracks[k], values[k]). */
+    record Chunk(String[] users, String[] tracks, float[] values) implements Serializable {}
+
+    /** One input partition's rows ({@code org_id, user_id, track_id, preference}) as one chunk per org. */
+    private static Iterator<Tuple2<String, Chunk>> chunksByOrg(Iterator<Row> it) {
+        Map<String, List<Row>> byOrg = new LinkedHashMap<>();
         while (it.hasNext()) {
-            Row r = it.next()._2();
-            org = r.getString(0);
-            in.add(r);
+            Row r = it.next();
+            byOrg.computeIfAbsent(r.getString(0), org -> new ArrayList<>()).add(r);
+        }
+        List<Tuple2<String, Chunk>> out = new ArrayList<>(byOrg.size());
+        byOrg.forEach((org, rows) -> {
+            String[] users = new String[rows.size()];
+            String[] tracks = new String[rows.size()];
+            float[] values = new float[rows.size()];
+            for (int k = 0; k < rows.size(); k++) {
+                users[k] = rows.get(k).getString(1);
+                tracks[k] = rows.get(k).getString(2);
+                values[k] = rows.get(k).getFloat(3);
+            }
+            out.add(new Tuple2<>(org, new Chunk(users, tracks, values)));
+        });
+        return out.iterator();
+    }
+
+    private static Iterator<Row> solvePartition(Iterator<Tuple2<String, Chunk>> it, AlsParams params, int threads) {
+        List<Chunk> chunks = new ArrayList<>();
+        String org = null;
+        int size = 0;
+        while (it.hasNext()) {
+            Tuple2<String, Chunk> c = it.next();
+            org = c._1();
+            chunks.add(c._2());
+            size += c._2().values().length;
         }
         if (org == null) {
             return java.util.Collections.emptyIterator();
         }
-        // Shuffles deliver rows in no fixed order; sorted, a fit numbers (and so initialises) ids the same every run.
-        in.sort(Comparator.comparing((Row r) -> r.getString(1)).thenComparing(r -> r.getString(2)));
-        List<String> users = new ArrayList<>(in.size());
-        List<String> items = new ArrayList<>(in.size());
-        float[] values = new float[in.size()];
-        for (int k = 0; k < in.size(); k++) {
-            users.add(in.get(k).getString(1));
-            items.add(in.get(k).getString(2));
-            values[k] = in.get(k).getFloat(3);
+        String[] users = new String[size];
+        String[] tracks = new String[size];
+        float[] values = new float[size];
+        int at = 0;
+        for (Chunk c : chunks) {
+            int n = c.values().length;
+            System.arraycopy(c.users(), 0, users, at, n);
+            System.arraycopy(c.tracks(), 0, tracks, at, n);
+            System.arraycopy(c.values(), 0, values, at, n);
+            at += n;
         }
-        in.clear();
-        InMemoryAls.Model m = new InMemoryAls(params, threads).fit(users, items, values);
+        chunks.clear();
+        // Shuffles deliver chunks in no fixed order; sorted, a fit numbers (and so initialises) ids the same every run.
+        Integer[] order = new Integer[size];
+        for (int k = 0; k < size; k++) {
+            order[k] = k;
+        }
+        java.util.Arrays.sort(order, Comparator.comparing((Integer k) -> users[k]).thenComparing(k -> tracks[k]));
+        List<String> sortedUsers = new ArrayList<>(size);
+        List<String> sortedItems = new ArrayList<>(size);
+        float[] sortedValues = new float[size];
+        for (int k = 0; k < size; k++) {
+            sortedUsers.add(users[order[k]]);
+            sortedItems.add(tracks[order[k]]);
+            sortedValues[k] = values[order[k]];
+        }
+        InMemoryAls.Model m = new InMemoryAls(params, threads).fit(sortedUsers, sortedItems, sortedValues);
         List<Row> out = new ArrayList<>(m.userIds().size() + m.itemIds().size());
         for (int n = 0; n < m.userIds().size(); n++) {
-            out.add(RowFactory.create(org, "user", m.userIds().get(n), boxed(m.user(n))));
+            out.add(RowFactory.create(org, "user", m.userIds().get(n), boxed(m.userFactors(), n, m.rank())));
         }
         for (int n = 0; n < m.itemIds().size(); n++) {
-            out.add(RowFactory.create(org, "track", m.itemIds().get(n), boxed(m.item(n))));
+            out.add(RowFactory.create(org, "track", m.itemIds().get(n), boxed(m.itemFactors(), n, m.rank())));
         }
         return out.iterator();
     }
 
-    private static Float[] boxed(float[] v) {
-        Float[] out = new Float[v.length];
-        for (int d = 0; d < v.length; d++) {
-            out[d] = v[d];
+    /** Row {@code n} of a factor matrix (see {@link InMemoryAls.Model}), boxed as Spark's array column needs. */
+    private static Float[] boxed(float[] factors, int n, int rank) {
+        Float[] out = new Float[rank];
+        for (int d = 0; d < rank; d++) {
+            out[d] = factors[n * rank + d];
         }
         return out;
     }

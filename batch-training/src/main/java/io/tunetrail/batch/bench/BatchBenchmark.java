@@ -95,12 +95,13 @@ public final class BatchBenchmark {
      * @param rank factors of the ALS comparison (the chain uses the configured {@code batch.als.*})
      * @param iterations iterations of the ALS comparison
      * @param scales comma-separated scales of the chain measurement; empty skips it
+     * @param withMllib whether the ALS comparison fits MLlib's block ALS too (the slowest part by far)
      */
-    public Map<String, Object> run(Path lastfmDir, int rank, int iterations, String scales) {
+    public Map<String, Object> run(Path lastfmDir, int rank, int iterations, String scales, boolean withMllib) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "batch");
         if (lastfmDir != null) {
-            compareAls(lastfmDir, AlsParams.from(config).with(rank, iterations), json);
+            compareAls(lastfmDir, AlsParams.from(config).with(rank, iterations), withMllib, json);
         }
         List<Double> list = Arrays.stream(scales.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Double::parseDouble).sorted().toList();
@@ -113,7 +114,7 @@ public final class BatchBenchmark {
         return json;
     }
 
-    private void compareAls(Path dir, AlsParams params, Map<String, Object> json) {
+    private void compareAls(Path dir, AlsParams params, boolean withMllib, Map<String, Object> json) {
         int k = 10;
         Dataset<Row> events = new DatasetEvaluation(spark, config.home()).events("lastfm-2k", dir).withColumn("org_id",
                 org.apache.spark.sql.functions.lit("bench"));
@@ -135,17 +136,15 @@ public final class BatchBenchmark {
 
         out.accept(String.format("ALS on Last.fm-2k: %,d training preferences, rank %d, %d iterations, lambda %s, alpha %s",
                 prefRows.size(), params.rank(), params.iterations(), params.regularization(), params.alpha()));
-        long t0 = System.nanoTime();
-        ImplicitAls.Factors spark2 = new ImplicitAls(params).fit(prefs).cache();
-        spark2.users().count();
-        spark2.tracks().count();
-        long sparkMs = (System.nanoTime() - t0) / 1_000_000;
-
-        // The nightly chain's path for an org of this size: one Spark task solving it in memory on local[2]'s cores.
-        long t2 = System.nanoTime();
-        OrgAls.Fitted inMemory = new OrgAls(params, Long.MAX_VALUE, SPARK_CORES)
-                .fit(prefs.withColumn("org_id", org.apache.spark.sql.functions.lit("bench")));
-        long inMemoryMs = (System.nanoTime() - t2) / 1_000_000;
+        ImplicitAls.Factors spark2 = null;
+        long sparkMs = 0;
+        if (withMllib) {
+            long t0 = System.nanoTime();
+            spark2 = new ImplicitAls(params).fit(prefs).cache();
+            spark2.users().count();
+            spark2.tracks().count();
+            sparkMs = (System.nanoTime() - t0) / 1_000_000;
+        }
 
         List<String> u = new ArrayList<>(prefRows.size());
         List<String> i = new ArrayList<>(prefRows.size());
@@ -155,24 +154,38 @@ public final class BatchBenchmark {
             i.add(prefRows.get(n).getString(1));
             r[n] = (float) prefRows.get(n).getDouble(2);
         }
+        Dataset<Row> orgPrefs = prefs.withColumn("org_id", org.apache.spark.sql.functions.lit("bench"));
+        // Warm-up, not counted: each solver's path once with one iteration, so that neither time includes the JIT's
+        // compilation or Spark's first use of the in-memory path's jobs (without --skip-mllib, MLlib's fit did some of
+        // that for the in-memory path alone).
+        new OrgAls(params.with(params.rank(), 1), Long.MAX_VALUE, SPARK_CORES).fit(orgPrefs).unpersist();
+        baseline(params.with(params.rank(), 1)).fit(u, i, r);
+
+        // The nightly chain's path for an org of this size: one Spark task solving it in memory on local[2]'s cores.
+        long t2 = System.nanoTime();
+        OrgAls.Fitted inMemory = new OrgAls(params, Long.MAX_VALUE, SPARK_CORES).fit(orgPrefs);
+        long inMemoryMs = (System.nanoTime() - t2) / 1_000_000;
+
         long t1 = System.nanoTime();
-        ConjugateGradientAls.Model cg = new ConjugateGradientAls(params.rank(), params.iterations(), params.regularization(),
-                params.alpha(), params.seed(), 3).fit(u, i, r);
+        ConjugateGradientAls.Model cg = baseline(params).fit(u, i, r);
         long cgMs = (System.nanoTime() - t1) / 1_000_000;
         // The same in-memory solver on one thread without Spark: what BLAS alone gives over the baseline.
         long t3 = System.nanoTime();
         new InMemoryAls(params, 1).fit(u, i, r);
         long oneThreadMs = (System.nanoTime() - t3) / 1_000_000;
 
-        RankingMetrics sparkM = RankingMetrics.compute(k, Evaluator.topLists(spark2, heard, k), heldOut, listeners, users,
-                listeners.size());
+        RankingMetrics sparkM = spark2 == null ? null : RankingMetrics.compute(k, Evaluator.topLists(spark2, heard, k), heldOut,
+                listeners, users, listeners.size());
         RankingMetrics inMemoryM = RankingMetrics.compute(k, Evaluator.topLists(inMemory.factors("bench"), heard, k), heldOut,
                 listeners, users, listeners.size());
         RankingMetrics cgM = RankingMetrics.compute(k, Evaluator.topLists(factors(cg), heard, k), heldOut, listeners, users,
                 listeners.size());
-        boolean agree = agree(cgM.precision(), sparkM.precision()) && agree(cgM.precision(), inMemoryM.precision());
+        boolean agree = (sparkM == null || agree(cgM.precision(), sparkM.precision()))
+                && agree(cgM.precision(), inMemoryM.precision());
         out.accept(String.format("%-44s %12s %14s", "", "fit (ms)", "precision@10"));
-        out.accept(String.format("%-44s %,12d %14.4f", "MLlib block ALS, Spark local[2]", sparkMs, sparkM.precision()));
+        if (sparkM != null) {
+            out.accept(String.format("%-44s %,12d %14.4f", "MLlib block ALS, Spark local[2]", sparkMs, sparkM.precision()));
+        }
         out.accept(String.format("%-44s %,12d %14.4f", "in-memory CG ALS in a Spark task, 2 threads", inMemoryMs,
                 inMemoryM.precision()));
         out.accept(String.format("%-44s %,12d %14s", "in-memory CG ALS, 1 thread, no Spark", oneThreadMs, ""));
@@ -186,23 +199,37 @@ public final class BatchBenchmark {
         als.put("iterations", params.iterations());
         als.put("regularization", params.regularization());
         als.put("alpha", params.alpha());
-        als.put("spark_local2_ms", sparkMs);
+        if (sparkM != null) {
+            als.put("spark_local2_ms", sparkMs);
+        }
         als.put("in_memory_spark_task_ms", inMemoryMs);
         als.put("in_memory_one_thread_ms", oneThreadMs);
         als.put("cg_single_thread_ms", cgMs);
-        als.put("spark_precision_at_10", sparkM.precision());
+        if (sparkM != null) {
+            als.put("spark_precision_at_10", sparkM.precision());
+        }
         als.put("in_memory_precision_at_10", inMemoryM.precision());
         als.put("cg_precision_at_10", cgM.precision());
         als.put("precision_agree", agree);
         json.put("als", als);
-        json.put("als_spark_over_cg_time_ratio", round((double) sparkMs / Math.max(1, cgMs)));
+        if (sparkM != null) {
+            json.put("als_spark_over_cg_time_ratio", round((double) sparkMs / Math.max(1, cgMs)));
+        }
         json.put("als_in_memory_spark_over_cg_time_ratio", round((double) inMemoryMs / Math.max(1, cgMs)));
         json.put("als_in_memory_one_thread_over_cg_time_ratio", round((double) oneThreadMs / Math.max(1, cgMs)));
         inMemory.unpersist();
-        spark2.unpersist();
+        if (spark2 != null) {
+            spark2.unpersist();
+        }
         prefs.unpersist();
         heard.unpersist();
         pairs.unpersist();
+    }
+
+    /** The single-threaded baseline with the same hyperparameters and the in-memory solver's CG steps. */
+    private static ConjugateGradientAls baseline(AlsParams params) {
+        return new ConjugateGradientAls(params.rank(), params.iterations(), params.regularization(), params.alpha(),
+                params.seed(), 3);
     }
 
     /** Within 10% of each other: the same model quality for the purpose of comparing times. */

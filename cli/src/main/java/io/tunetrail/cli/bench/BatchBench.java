@@ -39,6 +39,10 @@ public final class BatchBench implements Callable<Integer> {
     @Option(names = "--skip-als", description = "Only the chain measurement.")
     boolean skipAls;
 
+    @Option(names = "--skip-mllib", description = "Leave MLlib's block ALS (minutes on 2 cores) out of the ALS comparison: "
+            + "the in-memory solver and the baseline only.")
+    boolean skipMllib;
+
     @Override
     public Integer call() {
         if (!skipAls && dataDir != null) {
@@ -51,6 +55,9 @@ public final class BatchBench implements Callable<Integer> {
         if (!skipAls) {
             requireLastFm(dir);
             args.addAll(List.of("--data-dir", dir.toAbsolutePath().normalize().toString()));
+        }
+        if (skipMllib) {
+            args.add("--skip-mllib");
         }
         BatchJobs.run(TunetrailCli.config(), root, args, "the batch benchmark", System.out::println);
         return 0;
