@@ -136,6 +136,16 @@ class DatabaseSchemaIT {
                 "model_versions_active_was_promoted");
         assertRefused("INSERT INTO usage_ledger (org_id, resource, period, period_start, units) VALUES ('o1', 'api_calls', 'month', '2026-11-02', 1)",
                 "usage_ledger_month_starts_on_the_first");
+        // A storage cost (V99): one row per org and day, keyed by the day, with no CPU time.
+        execute("INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES ('o1', 'storage', '2026-11-22', '2026-11-22', 0, 0.01)");
+        assertRefused("INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES ('o1', 'storage', '2026-11-22', '2026-11-22', 0, 0.01)",
+                "usage_costs_once");
+        assertRefused("INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES ('o1', 'storage', 'x', '2026-11-23', 0, 0)",
+                "usage_costs_storage_shape");
+        assertRefused("INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES ('o1', 'storage', '2026-11-23', '2026-11-23', 1, 0)",
+                "usage_costs_storage_shape");
+        assertRefused("INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES ('o1', 'disk', 'j', '2026-11-23', 0, 0)",
+                "usage_costs_kind_check");
         // A track of org o1 cannot point at an artist of another org, even one with the same id.
         execute("INSERT INTO organisations (org_id, name, plan_id) VALUES ('o2', 'Org two', 'pro')");
         execute("INSERT INTO artists (org_id, artist_id, name) VALUES ('o2', 'a1', 'Artist')");

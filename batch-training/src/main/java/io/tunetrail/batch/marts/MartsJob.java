@@ -3,20 +3,24 @@ package io.tunetrail.batch.marts;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.tunetrail.batch.costs.StorageMeter;
 import io.tunetrail.batch.nightly.DeltaInput;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.NightlyJob;
 import io.tunetrail.batch.nightly.PostgresQuery;
+import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Ids;
+import io.tunetrail.store.alerts.CostCapAlerts;
 import io.tunetrail.store.registry.ModelCanaries;
 import io.tunetrail.store.registry.ModelSwitch;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -28,7 +32,8 @@ import org.apache.spark.sql.SaveMode;
  * the run's interactions snapshot), {@code mart_usage_daily} (from the landed usage events, the API's refusals in
  * PostgreSQL and the orgs' plans), {@code mart_model_quality} (from {@code model_metrics}, so it runs after evaluate),
  * {@code mart_model_arms_daily} (today's snapshot of the running A/B experiments' and canaries' arm outcomes, from
- * PostgreSQL and the online store), {@code mart_costs_daily} (from PostgreSQL's {@code usage_costs}) and
+ * PostgreSQL and the online store), {@code mart_costs_daily} (from PostgreSQL's {@code usage_costs}, after recording
+ * each org's storage of the day there: {@link StorageMeter}) and
  * {@code mart_revenue_monthly} (the run's month, from PostgreSQL's orgs, subscriptions and ledger, in runs over every
  * org only). Each mart is recomputed whole for the run's orgs and replaces their partitions (the arms: the day's), so
  * a re-run writes the same rows. A mart whose source table does not exist yet (no usage landed, nothing evaluated) is
@@ -78,6 +83,15 @@ public final class MartsJob implements NightlyJob {
                 ctx.orgFilter()), today, ctx.clock().instant()), today, outputs, figures);
 
         write(ctx, "mart_listener_retention", RetentionMart.weekly(interactions.rows()), outputs, figures);
+        // Storage before the costs mart, so the mart has today's storage rows too.
+        Map<String, StorageMeter.Stored> stored = StorageMeter.measure(ctx.spark(), ctx.tables().root(), ctx.dataSource(), ctx.orgFilter());
+        List<String> unrecorded = StorageMeter.record(CostCapAlerts.alertingMeter(ctx.dataSource(), PlanCatalog.load(), CostCatalog.load(),
+                ctx.clock()), stored);
+        figures.put("storage_orgs", stored.size() - unrecorded.size());
+        if (!unrecorded.isEmpty()) {
+            // The marts matter more than a cost row; the figures say which are missing.
+            figures.put("storage_not_recorded", String.join(", ", unrecorded));
+        }
         Dataset<Row> costs = PostgresQuery.rows(ctx.spark(), ctx.config(), CostsMart.QUERY);
         write(ctx, "mart_costs_daily", CostsMart.daily(forOrg(ctx, costs)), outputs, figures);
         if (ctx.orgFilter().isPresent()) {

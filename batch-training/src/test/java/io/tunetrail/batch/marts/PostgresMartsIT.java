@@ -2,18 +2,26 @@ package io.tunetrail.batch.marts;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import io.delta.tables.DeltaTable;
+import io.tunetrail.batch.costs.StorageMeter;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.PostgresQuery;
 import io.tunetrail.batch.testing.LocalSpark;
 import io.tunetrail.batch.testing.SmallChain;
+import io.tunetrail.model.CostCatalog;
+import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.store.costs.CapThresholds;
+import io.tunetrail.store.costs.CostMeter;
 import io.tunetrail.store.online.RedisKeys;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.RedisNamespace;
 import io.tunetrail.store.usage.ApiRefusals;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -25,7 +33,9 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -63,6 +73,9 @@ class PostgresMartsIT {
     static final YearMonth DECEMBER = YearMonth.of(2026, 12);
     static String s1;
     static String p2;
+    /** The storage test's orgs, which store audio and offline rows. */
+    static String storing;
+    static String storingToo;
 
     @BeforeAll
     static void seed() throws Exception {
@@ -89,6 +102,8 @@ class PostgresMartsIT {
         cost(s1, "training", "j2", "2026-12-01", 20, "1.25");
         cost(s1, "nightly", "r1/als", "2026-12-02", 5, "0.1");
         cost(p2, "training", "j3", "2026-12-01", 1, "0.01");
+        storing = DB.newOrg("pro");
+        storingToo = DB.newOrg("pro");
         abTests();
     }
 
@@ -121,9 +136,9 @@ class PostgresMartsIT {
     @Test
     void revenuePerPlanCountsPayingSubscriptionsAtListPriceWithTheMonthsLedgerUnits() {
         SparkSession spark = LocalSpark.get();
-        // The A/B tests' orgs are not part of these figures.
+        // The A/B tests' and the storage test's orgs are not part of these figures.
         List<Row> rows = RevenueMart.monthly(DECEMBER, PostgresQuery.rows(spark, DB.config(), RevenueMart.ORGS_QUERY)
-                        .filter(functions.not(col("org_id").isin(abOrg, canaryOrg))),
+                        .filter(functions.not(col("org_id").isin(abOrg, canaryOrg, storing, storingToo))),
                 PostgresQuery.rows(spark, DB.config(), RevenueMart.ledgerQuery(DECEMBER)),
                 RevenueMart.prices(spark, PlanCatalog.load())).orderBy("plan_id").collectAsList();
         assertThat(rows.stream().map(PostgresMartsIT::revenue)).containsExactly(
@@ -136,7 +151,8 @@ class PostgresMartsIT {
     @Test
     void costsPerOrgDayAndKindSumTheMeasuredRuns() {
         SparkSession spark = LocalSpark.get();
-        List<String> rows = CostsMart.daily(PostgresQuery.rows(spark, DB.config(), CostsMart.QUERY))
+        // The storage test's orgs are not part of these figures.
+        List<String> rows = CostsMart.daily(PostgresQuery.rows(spark, DB.config(), CostsMart.QUERY).filter(col("org_id").isin(s1, p2)))
                 .orderBy("org_id", "cost_date", "kind").collectAsList().stream()
                 .map(r -> r.getAs("org_id") + " " + r.getAs("cost_date") + " " + r.getAs("kind") + " runs " + r.getAs("runs")
                         + " cpu " + r.getAs("cpu_seconds") + " usd " + r.getAs("usd"))
@@ -145,6 +161,49 @@ class PostgresMartsIT {
                 p2 + " 2026-12-01 training runs 1 cpu 1.0 usd 0.01000000",
                 s1 + " 2026-12-01 training runs 2 cpu 30.0 usd 1.75000000",
                 s1 + " 2026-12-02 nightly runs 1 cpu 5.0 usd 0.10000000");
+    }
+
+    @Test
+    void storageIsEachOrgsAudioAndTheLiveFilesOfItsOfflinePartitionsRecordedOncePerDay() throws Exception {
+        String org = storing;
+        String other = storingToo;
+        audio(org, "t1", 1000);
+        audio(org, "t2", 2000);
+        audio(other, "t1", 500);
+        SparkSession spark = LocalSpark.get();
+        String root = home.resolve("storage-lake").toString();
+        Path factors = Path.of(OfflineStoreLayout.load().table("user_factors").location(root));
+        StructType schema = new StructType().add("org_id", DataTypes.StringType).add("model_version", DataTypes.StringType)
+                .add("user_id", DataTypes.StringType);
+        spark.createDataFrame(List.of(RowFactory.create(org, "1.0", "u1"), RowFactory.create(org, "1.1", "u2"),
+                RowFactory.create(other, "1.0", "u3")), schema).write().format("delta").partitionBy("org_id", "model_version").save(factors.toString());
+        Path orgDir = factors.resolve("org_id=" + org);
+
+        assertThat(StorageMeter.measure(spark, root, DB.dataSource(), Optional.empty())).containsOnly(
+                entry(org, new StorageMeter.Stored(3000, parquetBytes(orgDir))),
+                entry(other, new StorageMeter.Stored(500, parquetBytes(factors.resolve("org_id=" + other)))));
+        // A version deleted from the log no longer counts, though VACUUM has not removed its file yet.
+        DeltaTable.forPath(spark, factors.toString()).delete("org_id = '" + org + "' AND model_version = '1.1'");
+        assertThat(parquetBytes(orgDir.resolve("model_version=1.1"))).isPositive();
+        Map<String, StorageMeter.Stored> stored = StorageMeter.measure(spark, root, DB.dataSource(), Optional.of(org));
+        assertThat(stored).containsOnly(entry(org, new StorageMeter.Stored(3000, parquetBytes(orgDir.resolve("model_version=1.0")))));
+
+        CostMeter meter = new CostMeter(DB.dataSource(), PlanCatalog.load(), CostCatalog.load(), Clock.fixed(DAY_2, ZoneOffset.UTC),
+                CapThresholds.NONE);
+        assertThat(StorageMeter.record(meter, stored)).isEmpty();
+        // A second run the same day records nothing more.
+        assertThat(StorageMeter.record(meter, Map.of(org, new StorageMeter.Stored(9000, 9000)))).isEmpty();
+        List<Row> rows = PostgresQuery.rows(spark, DB.config(), "SELECT org_id, kind, job_id, day, cpu_seconds, "
+                + "(details->>'bytes_audio')::bigint AS bytes_audio, (details->>'bytes_offline')::bigint AS bytes_offline FROM usage_costs")
+                .filter(col("org_id").equalTo(org)).collectAsList();
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.<String>getAs("kind")).isEqualTo(CostMeter.STORAGE);
+            assertThat(r.<String>getAs("job_id")).isEqualTo("2026-12-02");
+            assertThat(r.<Object>getAs("day").toString()).isEqualTo("2026-12-02");
+            assertThat(r.<Double>getAs("cpu_seconds")).isZero();
+            assertThat(r.<Long>getAs("bytes_audio")).isEqualTo(3000L);
+            assertThat(r.<Long>getAs("bytes_offline")).isEqualTo(stored.get(org).bytesOffline());
+        });
     }
 
     @Test
@@ -245,6 +304,20 @@ class PostgresMartsIT {
     private static void cost(String org, String kind, String job, String day, double cpu, String usd) throws Exception {
         DB.execute("INSERT INTO usage_costs (org_id, kind, job_id, day, cpu_seconds, usd) VALUES ('" + org + "', '" + kind + "', '" + job
                 + "', DATE '" + day + "', " + cpu + ", " + usd + ")");
+    }
+
+    private static void audio(String org, String track, long bytes) throws Exception {
+        DB.execute("INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) VALUES ('" + org + "', '" + track + "', 'x', 1, 1)");
+        DB.execute("INSERT INTO track_audio (org_id, track_id, object_key, sha256, size_bytes) VALUES ('" + org + "', '" + track + "', '"
+                + org + "/" + track + "', repeat('a', 64), " + bytes + ")");
+    }
+
+    /** The sizes of the Parquet data files under a directory, as they lie on disk. */
+    private static long parquetBytes(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet") && !f.getFileName().toString().startsWith("."))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     private static void feedback(String orgId, String version, Map<String, Long> counts) {

@@ -134,6 +134,21 @@ class NightlyChainIT {
         // Jobs that do Spark work in their loop over orgs charge each org its own part of it.
         assertThat(executorByJob.get("evaluate")).isPositive();
         assertThat(executorByJob.get("user-similarity")).isPositive();
+        // The marts job recorded each org's storage of the day: at least the Delta partitions the chain wrote for it.
+        assertThat(first.job("marts").figures()).containsKey("storage_orgs").doesNotContainKey("storage_not_recorded");
+        for (String org : List.of(enterprise, pro)) {
+            try (Connection c = DB.dataSource().getConnection();
+                    PreparedStatement st = c.prepareStatement("SELECT job_id = day::text, cpu_seconds, (details->>'bytes_offline')::bigint "
+                            + "FROM usage_costs WHERE org_id = ? AND kind = 'storage'")) {
+                st.setString(1, org);
+                try (ResultSet rs = st.executeQuery()) {
+                    assertThat(rs.next()).as("a storage row for " + org).isTrue();
+                    assertThat(rs.getBoolean(1)).isTrue();
+                    assertThat(rs.getDouble(2)).isZero();
+                    assertThat(rs.getLong(3)).as(org).isPositive();
+                }
+            }
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.StoreException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -23,10 +24,14 @@ import javax.sql.DataSource;
 
 /**
  * Records what a run of costly work measured for an org in {@code usage_costs}, priced with the cost table, and tells
- * {@link CapThresholds} which of the plan's cap thresholds that cost crossed. A measurement recorded again (same org,
- * kind, job and attempt) counts once.
+ * {@link CapThresholds} which of the plan's cap thresholds that cost crossed; likewise a day of an org's storage. A
+ * measurement recorded again (same org, kind, job and attempt) counts once.
  */
 public final class CostMeter {
+    /** The cost kind of what an org keeps stored ({@link #recordStorage}); not a job kind: it has no CPU time. */
+    public static final String STORAGE = "storage";
+    private static final long BYTES_PER_GB = 1L << 30;
+
     /**
      * One measured run. {@code executorCpuSeconds}: CPU time of the run's own Spark tasks; {@code driverCpuSeconds}: CPU
      * time of the thread that drove it. Both are priced.
@@ -69,19 +74,50 @@ public final class CostMeter {
 
     public Recorded record(Run run) {
         LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        YearMonth month = YearMonth.from(day);
         BigDecimal usd = OrgCosts.scaled(BigDecimal.valueOf(prices.cpuSecondUsd(run.kind())).multiply(BigDecimal.valueOf(run.cpuSeconds())));
+        Map<String, Object> details = new LinkedHashMap<>(run.details());
+        details.put("executor_cpu_seconds", run.executorCpuSeconds());
+        details.put("driver_cpu_seconds", run.driverCpuSeconds());
+        return record(run.orgId(), run.kind(), run.jobId(), run.attempt(), day, run.cpuSeconds(), usd, details);
+    }
+
+    /**
+     * Records what an org keeps stored today (UTC, by the meter's clock): {@value #STORAGE} cost of the day's share of
+     * its GB-month price, {@code (bytesAudio + bytesOffline) / 2^30 x storage_gb_month_usd / days in the month}. The
+     * row's job is the day, so a second measurement the same day counts once (the first one stands).
+     */
+    public Recorded recordStorage(String orgId, long bytesAudio, long bytesOffline) {
+        if (bytesAudio < 0 || bytesOffline < 0) {
+            throw new IllegalArgumentException("stored bytes are >= 0");
+        }
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        BigDecimal usd = storageUsd(bytesAudio + bytesOffline, prices.storageGbMonthUsd(), YearMonth.from(day));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("bytes_audio", bytesAudio);
+        details.put("bytes_offline", bytesOffline);
+        return record(orgId, STORAGE, day.toString(), 1, day, 0, usd, details);
+    }
+
+    /** A day of {@code bytes} kept: GB (2^30 bytes, as object stores bill) x the GB-month price / the month's days. */
+    static BigDecimal storageUsd(long bytes, double gbMonthUsd, YearMonth month) {
+        BigDecimal gb = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(BYTES_PER_GB), MathContext.DECIMAL64);
+        return OrgCosts.scaled(gb.multiply(BigDecimal.valueOf(gbMonthUsd)).divide(BigDecimal.valueOf(month.lengthOfMonth()), MathContext.DECIMAL64));
+    }
+
+    private Recorded record(String orgId, String kind, String jobId, int attempt, LocalDate day, double cpuSeconds, BigDecimal usd,
+            Map<String, Object> details) {
+        YearMonth month = YearMonth.from(day);
         List<CapThresholds.Crossing> crossed = new ArrayList<>();
         Recorded recorded;
         try (Connection c = dataSource.getConnection()) {
             recorded = Database.inTransaction(c, tx -> {
                 // The admission's lock: a cost and a cap decision of one org never interleave.
-                String planId = CostCap.lockOrg(tx, run.orgId());
-                BigDecimal before = costs.monthToDate(tx, run.orgId(), month).spentUsd();
-                boolean first = insert(tx, run, day, usd);
+                String planId = CostCap.lockOrg(tx, orgId);
+                BigDecimal before = costs.monthToDate(tx, orgId, month).spentUsd();
+                boolean first = insert(tx, orgId, kind, jobId, attempt, day, cpuSeconds, usd, details);
                 BigDecimal added = first ? usd : BigDecimal.ZERO;
                 BigDecimal after = before.add(added);
-                plans.find(planId).ifPresent(plan -> crossed.addAll(crossings(run.orgId(), month, plan, before, after)));
+                plans.find(planId).ifPresent(plan -> crossed.addAll(crossings(orgId, month, plan, before, after)));
                 return new Recorded(first, added, after);
             });
         } catch (SQLException e) {
@@ -133,18 +169,16 @@ public final class CostMeter {
         return out;
     }
 
-    private static boolean insert(Connection tx, Run run, LocalDate day, BigDecimal usd) throws SQLException {
-        Map<String, Object> details = new LinkedHashMap<>(run.details());
-        details.put("executor_cpu_seconds", run.executorCpuSeconds());
-        details.put("driver_cpu_seconds", run.driverCpuSeconds());
+    private static boolean insert(Connection tx, String orgId, String kind, String jobId, int attempt, LocalDate day, double cpuSeconds,
+            BigDecimal usd, Map<String, Object> details) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO usage_costs (org_id, kind, job_id, attempt, day, cpu_seconds, usd, details) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (org_id, kind, job_id, attempt) DO NOTHING")) {
-            ps.setString(1, run.orgId());
-            ps.setString(2, run.kind());
-            ps.setString(3, run.jobId());
-            ps.setInt(4, run.attempt());
+            ps.setString(1, orgId);
+            ps.setString(2, kind);
+            ps.setString(3, jobId);
+            ps.setInt(4, attempt);
             ps.setDate(5, Date.valueOf(day));
-            ps.setDouble(6, run.cpuSeconds());
+            ps.setDouble(6, cpuSeconds);
             ps.setBigDecimal(7, usd);
             ps.setString(8, json(details));
             return ps.executeUpdate() == 1;

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an org's work cost, read from PostgreSQL: the measured runs ({@code usage_costs}) and the API calls of the closed
+ * What an org's work cost, read from PostgreSQL: the measured runs and stored days ({@code usage_costs}) and the API calls of the closed
  * days in the billing ledger ({@code usage_ledger}, priced per route class at read time), plus what its queued and
  * running jobs hold against its cap until they are measured.
  */
@@ -30,7 +30,7 @@ public final class OrgCosts {
     }
 
     /**
-     * An org's month so far: {@code measuredUsd} (jobs), {@code apiUsd} (ledger days), {@code heldUsd} (queued and
+     * An org's month so far: {@code measuredUsd} (jobs and storage), {@code apiUsd} (ledger days), {@code heldUsd} (queued and
      * running jobs not yet measured). What a cap compares is {@link #committedUsd()}; what was spent, {@link #spentUsd()}.
      */
     public record MonthToDate(YearMonth month, BigDecimal measuredUsd, BigDecimal apiUsd, BigDecimal heldUsd) {
@@ -45,7 +45,8 @@ public final class OrgCosts {
 
     /**
      * One line of cost: a job kind's measured runs on a day ({@code source} job: {@code kind}, cpu seconds, runs), or a
-     * route class's metered units on a day ({@code source} api: {@code kind} is the route class, {@code units}).
+     * route class's metered units on a day ({@code source} api: {@code kind} is the route class, {@code units}), or the
+     * day's stored bytes ({@code source} and {@code kind} storage, one run, no CPU seconds).
      */
     public record Line(LocalDate day, String source, String kind, double cpuSeconds, long runs, long units, BigDecimal usd) {}
 
@@ -82,14 +83,16 @@ public final class OrgCosts {
         return new MonthToDate(month, scaled(measured), scaled(api), scaled(held));
     }
 
-    /** The org's cost in the days [from, to), by day and kind: measured jobs first, then API route classes. */
+    /** The org's cost in the days [from, to), by day and kind: measured jobs and storage first, then API route classes. */
     public List<Line> lines(Connection c, String orgId, LocalDate from, LocalDate to) throws SQLException {
         List<Line> out = new ArrayList<>();
         try (PreparedStatement ps = inRange(c, "SELECT day, kind, sum(cpu_seconds), count(*), sum(usd) FROM usage_costs "
                 + "WHERE org_id = ? AND day >= ? AND day < ? GROUP BY day, kind ORDER BY day, kind", orgId, from, to)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Line(rs.getDate(1).toLocalDate(), "job", rs.getString(2), rs.getDouble(3), rs.getLong(4), 0,
+                    String kind = rs.getString(2);
+                    String source = kind.equals(CostMeter.STORAGE) ? "storage" : "job";
+                    out.add(new Line(rs.getDate(1).toLocalDate(), source, kind, rs.getDouble(3), rs.getLong(4), 0,
                             scaled(rs.getBigDecimal(5))));
                 }
             }

@@ -10,6 +10,8 @@ import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.testing.FreshDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -95,5 +97,46 @@ class CostMeterIT {
         CostMeter meter = new CostMeter(pool, PLANS, PRICES, Clock.fixed(NOW, ZoneOffset.UTC), CapThresholds.NONE);
         assertThatThrownBy(() -> meter.record(new CostMeter.Run("no-such-org", "training", "j", 1, 1, 0, Map.of())))
                 .hasMessageContaining("no-such-org");
+    }
+
+    @Test
+    void aDayOfStorageCostsItsShareOfTheGbMonthOnceAndCountsTowardTheCap() throws Exception {
+        String org = DB.newOrg("starter");
+        List<CapThresholds.Crossing> crossed = new CopyOnWriteArrayList<>();
+        CostMeter meter = new CostMeter(pool, PLANS, PRICES, Clock.fixed(NOW, ZoneOffset.UTC), crossed::add);
+        long gib = 1L << 30;
+        // 31 GiB for one day of December's 31: one GB-month's price.
+        CostMeter.Recorded first = meter.recordStorage(org, 30 * gib, gib);
+        assertThat(first.firstTime()).isTrue();
+        assertThat(first.usd().doubleValue()).isCloseTo(PRICES.storageGbMonthUsd(), within(1e-8));
+        // The nightly run again the same day: the day's row stands, nothing is added.
+        CostMeter.Recorded again = meter.recordStorage(org, 60 * gib, gib);
+        assertThat(again.firstTime()).isFalse();
+        assertThat(again.usd()).isZero();
+        try (Connection c = pool.getConnection()) {
+            assertThat(new OrgCosts(PRICES).lines(c, org, LocalDate.of(2026, 12, 1), LocalDate.of(2027, 1, 1))).singleElement().satisfies(l -> {
+                assertThat(l.source()).isEqualTo("storage");
+                assertThat(l.kind()).isEqualTo(CostMeter.STORAGE);
+                assertThat(l.day()).isEqualTo(LocalDate.of(2026, 12, 6));
+                assertThat(l.cpuSeconds()).isZero();
+                assertThat(l.runs()).isEqualTo(1);
+            });
+            assertThat(new OrgCosts(PRICES).monthToDate(c, org, YearMonth.of(2026, 12)).spentUsd().doubleValue())
+                    .isCloseTo(PRICES.storageGbMonthUsd(), within(1e-8));
+            try (PreparedStatement ps = c.prepareStatement("SELECT job_id || ' ' || (details->>'bytes_audio') || ' ' || (details->>'bytes_offline') "
+                    + "FROM usage_costs WHERE org_id = ?")) {
+                ps.setString(1, org);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("2026-12-06 " + 30 * gib + " " + gib);
+                }
+            }
+        }
+        // Storage is month-to-date cost like any job's: enough of it crosses the cap's first threshold.
+        double cap = PLANS.plan("starter").costCaps().monthlyUsd();
+        CostMeter nextDay = new CostMeter(pool, PLANS, PRICES, Clock.fixed(NOW.plusSeconds(86_400), ZoneOffset.UTC), crossed::add);
+        long halfCapGib = (long) Math.ceil(0.5 * cap * 31 / PRICES.storageGbMonthUsd());
+        nextDay.recordStorage(org, halfCapGib * gib, 0);
+        assertThat(crossed).extracting(CapThresholds.Crossing::percent).containsExactly(50);
     }
 }

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The org's costs for {@code GET /usage/costs}: measured jobs and costed API calls by kind and day in [from, to), and
+ * The org's costs for {@code GET /usage/costs}: measured jobs, stored days and costed API calls by kind and day in [from, to), and
  * the current month against the plan's cost cap.
  */
 public final class CostService {
@@ -29,7 +29,7 @@ public final class CostService {
     public record Report(LocalDate from, LocalDate to, String currency, List<OrgCosts.Line> days, List<KindTotal> byKind,
             BigDecimal totalUsd, Month month) {}
 
-    /** One kind's total in the range: a job kind ({@code source} job) or a route class ({@code source} api). */
+    /** One kind's total in the range: a job kind ({@code source} job), storage ({@code source} storage) or a route class ({@code source} api). */
     public record KindTotal(String source, String kind, double cpuSeconds, long runs, long units, BigDecimal usd) {}
 
     /**
