@@ -103,6 +103,9 @@ public final class SqlEndpointServer implements AutoCloseable, SessionDirectory,
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
+                // Delta rebuilds a table's state from its log in 50 tasks by default, sized for big logs; on two local
+                // cores every query of a small table paid for them (a table on s3a:// most: each task reads the bucket).
+                .config("spark.databricks.delta.snapshotPartitions", "2")
                 .config("spark.sql.catalogImplementation", "in-memory")
                 .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension," + AnalystGuardExtension.class.getName())
