@@ -84,8 +84,8 @@ public final class ModelChoice {
         String served = active.get().family();
         if (!served.equals(family.name())) {
             throw ApiErrors.conflict("model_not_chosen", "Your org's lists come from the " + served + " model family (version "
-                    + active.get().version() + ", the best of your plan's families on the nightly validation split), not from "
-                    + family.name() + "; ask for model=" + served + " or model=content, or leave model out");
+                    + active.get().version() + ", as the nightly training chose), not from " + family.name() + "; ask for model="
+                    + served + " or model=content, or leave model out");
         }
         return Source.MODEL;
     }
