@@ -47,6 +47,7 @@ import io.tunetrail.api.service.FeedbackService;
 import io.tunetrail.api.service.FlagService;
 import io.tunetrail.api.service.InteractionService;
 import io.tunetrail.api.service.ModelChoice;
+import io.tunetrail.api.service.ServedFamilies;
 import io.tunetrail.api.service.ModelService;
 import io.tunetrail.api.service.RecommendationService;
 import io.tunetrail.api.service.UsageAnalyticsService;
@@ -168,7 +169,7 @@ public final class ServingApp {
         ExperimentService experiments = new ExperimentService(sql, stores.jedis(), clock);
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
         RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments,
-                new ModelChoice(settings.plans(), registry), clock);
+                new ModelChoice(settings.plans(), registry), new ServedFamilies(registry), clock);
         InteractionService interactions = new InteractionService(stores.jedis(), online, stores.events(), clock);
         UsageService usage = new UsageService(online, clock);
         OrgCosts costs = new OrgCosts(CostCatalog.load());

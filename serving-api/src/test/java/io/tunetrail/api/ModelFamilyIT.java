@@ -28,8 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code ?model=FAMILY} on the recommendation routes follows the plan's model ladder (config/plans.yaml): outside it
- * 402 with the plan-upgrade body and nothing counted; inside it but never trained 409 {@code model_not_trained}; the
- * content family answers from the catalog and audio embeddings without the trained model.
+ * 402 with the plan-upgrade body and nothing counted; inside it but never trained 409 {@code model_not_trained};
+ * trained but not the family the nightly choice serves the org from, 409 {@code model_not_chosen} naming it; the
+ * content family answers from the catalog and audio embeddings without the trained model. Every answer names its family.
  */
 class ModelFamilyIT {
 
@@ -114,7 +115,59 @@ class ModelFamilyIT {
             Http.Answer served = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=5&model=als", key);
             assertThat(served.status()).isEqualTo(200);
             assertThat(served.json().get("model_version").asText()).isEqualTo("1.0");
+            assertThat(served.json().get("family").asText()).as("a version without a recorded choice is ALS's").isEqualTo("als");
             assertThat(trackIds(served.json())).containsExactlyElementsOf(recommended.subList(0, 5));
+
+            Http.Answer notChosen = get(client, "/api/v1/ml/daily-mix?user_id=u-1&model=ease", key);
+            assertProblem(notChosen, 409, "model_not_chosen", null);
+            assertThat(notChosen.json().get("detail").asText()).contains("come from the als model family").contains("model=als");
+        });
+    }
+
+    @Test
+    void theFamilyTheNightlyChoicePickedIsServedByNameAndEveryAnswerNamesItsFamily() {
+        String chosen = stack.redis.newOrgId("chosen");
+        Catalog catalog = TestCatalogs.synthetic(chosen, "starter", 60, 7);
+        new PostgresCatalogStore(stack.db.dataSource()).load(catalog);
+        String chosenKey = stack.key(chosen, "read");
+        List<String> list = catalog.tracks().stream().map(Track::trackId).skip(10).limit(20).toList();
+        ModelRegistry registry = new ModelRegistry(stack.db.dataSource(), stack.plans);
+        // As the nightly als job registers an org whose lists EASE won: the family in the version's input_snapshot.
+        ModelVersion ease = registry.register(chosen, "als", Map.of("rank", 8), Map.of("family", "ease",
+                "family_params", Map.of("lambda", 500.0, "min_support", 2)));
+        assertThat(registry.promote(ease.id()).promoted()).isTrue();
+        ModelVersion similar = registry.register(chosen, "track-similarity", Map.of("k", 20), Map.of());
+        assertThat(registry.promote(similar.id()).promoted()).isTrue();
+        RedisOnlineStore online = stack.redis.store();
+        OnlineSeeds.activeRecommendations(online, chosen, "u-1", ease.label(), list);
+        String seed = catalog.tracks().get(0).trackId();
+        online.writeBatch(chosen, FeatureViews.SIMILAR_TRACKS, similar.label(), List.of(new FeatureRow(seed, Map.of(
+                "track_ids", list.subList(0, 2), "scores", List.of(0.9, 0.8), "model_version", similar.label()))));
+        online.activateVersion(chosen, FeatureViews.SIMILAR_TRACKS, similar.label());
+        JavalinTest.test(stack.app(), (server, client) -> {
+            Http.Answer byName = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=5&model=ease", chosenKey);
+            assertThat(byName.status()).isEqualTo(200);
+            assertThat(byName.json().get("model_version").asText()).isEqualTo(ease.label());
+            assertThat(byName.json().get("family").asText()).isEqualTo("ease");
+            assertThat(trackIds(byName.json())).containsExactlyElementsOf(list.subList(0, 5));
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=5", chosenKey).json().get("family").asText())
+                    .as("the default answer names the family too").isEqualTo("ease");
+            assertThat(post(client, "/api/v1/ml/radio", chosenKey, "{\"user_id\": \"u-1\", \"limit\": 5}").json().get("family").asText())
+                    .isEqualTo("ease");
+
+            Http.Answer als = get(client, "/api/v1/ml/daily-mix?user_id=u-1&model=als", chosenKey);
+            assertProblem(als, 409, "model_not_chosen", null);
+            assertThat(als.json().get("detail").asText()).contains("come from the ease model family").contains("model=ease");
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u-1&model=bpr", chosenKey).status())
+                    .as("outside the starter ladder: the plan upgrade").isEqualTo(402);
+
+            Http.Answer similarTracks = get(client, "/api/v1/tracks/" + seed + "/similar?limit=5", chosenKey);
+            assertThat(similarTracks.json().get("model_version").asText()).isEqualTo(similar.label());
+            assertThat(similarTracks.json().get("family").asText()).as("cosines of ALS factors").isEqualTo("als");
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=5&model=content", chosenKey).json().get("family").asText())
+                    .isEqualTo("content");
+            assertThat(get(client, "/api/v1/ml/daily-mix?user_id=nobody&limit=5", chosenKey).json().get("family").asText())
+                    .as("the catalog's fallback").isEqualTo("content");
         });
     }
 

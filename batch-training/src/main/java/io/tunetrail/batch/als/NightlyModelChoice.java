@@ -98,26 +98,9 @@ public final class NightlyModelChoice {
      */
     public Outcome choose(Optional<String> planId, Dataset<Row> prefs, Dataset<Row> events, Dataset<Row> tracks, int topN,
             boolean excludeHeard) {
-        Map<String, Long> newest = new HashMap<>();
-        Map<String, Set<String>> heard = new HashMap<>();
-        for (Row r : events.groupBy("user_id", "track_id").agg(max(col("event_time")).cast("long").as("t")).collectAsList()) {
-            newest.put(r.getString(0) + "\u0000" + r.getString(1), r.isNullAt(2) ? 0L : r.getLong(2));
-            heard.computeIfAbsent(r.getString(0), u -> new HashSet<>()).add(r.getString(1));
-        }
-        Map<String, List<String>> features = new HashMap<>();
-        for (Row r : tracks.select("track_id", "genres").collectAsList()) {
-            if (!r.isNullAt(1)) {
-                features.put(r.getString(0), r.getList(1));
-            }
-        }
-        Interactions.Builder rows = new Interactions.Builder();
-        // Sorted, the split draws the same rows every run of the same data.
-        for (Row r : prefs.filter(col(Preferences.PREFERENCE).gt(0)).select(col("user_id"), col("track_id"),
-                col(Preferences.PREFERENCE).cast("float")).orderBy("user_id", "track_id").collectAsList()) {
-            rows.addRow(r.getString(0), r.getString(1), r.getFloat(2),
-                    newest.getOrDefault(r.getString(0) + "\u0000" + r.getString(1), 0L));
-        }
-        Interactions interactions = rows.build(features);
+        OrgRows org = OrgRows.of(prefs, events, tracks);
+        Interactions interactions = org.interactions();
+        Map<String, Set<String>> heard = org.heard();
         BestFamily best = new BestFamily(new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, seed), seed + 1, K);
         List<Family> candidates = candidates(planId);
         Optional<Family> forced = candidates.stream().filter(f -> f.name().equals(forcedFamily)).findFirst();
@@ -129,6 +112,40 @@ public final class NightlyModelChoice {
         }
         SparkSession spark = prefs.sparkSession();
         return new Outcome(choice, spark.createDataFrame(out, RECOMMENDATIONS));
+    }
+
+    /**
+     * An org's positive preferences as the families' interactions (each pair's newest event time, the catalog's genres
+     * as item features), and every pair heard per listener, also those without a positive preference.
+     */
+    public record OrgRows(Interactions interactions, Map<String, Set<String>> heard) {
+        /**
+         * @param prefs {@code user_id, track_id, preference}
+         * @param events {@code user_id, track_id, event_time}
+         * @param tracks {@code track_id, genres}
+         */
+        public static OrgRows of(Dataset<Row> prefs, Dataset<Row> events, Dataset<Row> tracks) {
+            Map<String, Long> newest = new HashMap<>();
+            Map<String, Set<String>> heard = new HashMap<>();
+            for (Row r : events.groupBy("user_id", "track_id").agg(max(col("event_time")).cast("long").as("t")).collectAsList()) {
+                newest.put(r.getString(0) + "\u0000" + r.getString(1), r.isNullAt(2) ? 0L : r.getLong(2));
+                heard.computeIfAbsent(r.getString(0), u -> new HashSet<>()).add(r.getString(1));
+            }
+            Map<String, List<String>> features = new HashMap<>();
+            for (Row r : tracks.select("track_id", "genres").collectAsList()) {
+                if (!r.isNullAt(1)) {
+                    features.put(r.getString(0), r.getList(1));
+                }
+            }
+            Interactions.Builder rows = new Interactions.Builder();
+            // Sorted, the split draws the same rows every run of the same data.
+            for (Row r : prefs.filter(col(Preferences.PREFERENCE).gt(0)).select(col("user_id"), col("track_id"),
+                    col(Preferences.PREFERENCE).cast("float")).orderBy("user_id", "track_id").collectAsList()) {
+                rows.addRow(r.getString(0), r.getString(1), r.getFloat(2),
+                        newest.getOrDefault(r.getString(0) + "\u0000" + r.getString(1), 0L));
+            }
+            return new OrgRows(rows.build(features), heard);
+        }
     }
 
     /** What the registry keeps of an org's choice, with the reason a forced family was not applied. */

@@ -124,11 +124,16 @@ public final class BestFamily {
      * heard without a positive preference) left out when {@code excludeHeard}; rank 1 is the best.
      */
     public static List<Ranked> topN(Choice choice, int n, boolean excludeHeard, Map<String, Set<String>> alsoExcluded) {
-        UserItemMatrix m = choice.matrix();
+        return topN(choice.matrix(), choice.model(), n, excludeHeard, alsoExcluded);
+    }
+
+    /** {@link #topN(Choice, int, boolean, Map)} of a model fitted on {@code m}. */
+    public static List<Ranked> topN(UserItemMatrix m, Recommender model, int n, boolean excludeHeard,
+            Map<String, Set<String>> alsoExcluded) {
         List<Ranked> out = new ArrayList<>(m.users() * Math.min(n, m.items()));
         float[] scores = new float[m.items()];
         for (int u = 0; u < m.users(); u++) {
-            choice.model().score(u, scores);
+            model.score(u, scores);
             if (excludeHeard) {
                 for (int e = m.rowStart(u); e < m.rowStart(u + 1); e++) {
                     scores[m.col(e)] = Float.NEGATIVE_INFINITY;

@@ -1,6 +1,7 @@
 package io.tunetrail.batch.als;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tunetrail.batch.eval.DatasetEvaluation;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The in-memory solver and MLlib's distributed ALS learn models of the same quality: precision@10 of the same
  * full-ranking evaluation (same split, preferences and hyperparameters) agrees within {@link #TOLERANCE} (relative),
- * the tolerance {@code bench batch} uses to call two models "like with like"; and orgs are routed by size.
+ * the tolerance {@code bench batch} uses to call two models "like with like"; and orgs are routed by size. On the
+ * same evaluation, a family the nightly choice picked instead of ALS is what gets scored, under its own name.
  */
 class OrgAlsIT {
     /** Relative difference of precision@10 allowed between the solvers. */
@@ -39,6 +41,8 @@ class OrgAlsIT {
             .add("user_id", DataTypes.StringType).add("track_id", DataTypes.StringType)
             .add("event_type", DataTypes.StringType).add("count", DataTypes.IntegerType)
             .add("event_time", DataTypes.TimestampType);
+    private static final StructType TRACKS = new StructType().add("track_id", DataTypes.StringType)
+            .add("genres", DataTypes.createArrayType(DataTypes.StringType));
 
     @TempDir
     Path rejects;
@@ -51,10 +55,25 @@ class OrgAlsIT {
         Evaluator.Report inMemory = evaluate(Long.MAX_VALUE, events, 16, 10);
         Evaluator.Report mllib = evaluate(0, events, 16, 10);
         assertThat(inMemory.users()).isEqualTo(mllib.users()).isGreaterThan(300);
-        assertAgree(inMemory.als().precision(), mllib.als().precision());
+        assertAgree(inMemory.model().precision(), mllib.model().precision());
         // Both actually learnt the tastes: far above ranking by popularity.
         assertThat(inMemory.precisionRatio()).isGreaterThan(2);
         assertThat(mllib.precisionRatio()).isGreaterThan(2);
+        assertThat(inMemory.family()).isEqualTo("als");
+
+        // The nightly evaluate job scores the family that serves the org (the registry's family and family_params).
+        Dataset<Row> tracks = LocalSpark.get().createDataFrame(List.of(RowFactory.create("tr-0", List.of("jazz"))), TRACKS);
+        Evaluator.Report ease = evaluator(Long.MAX_VALUE, 16, 10).evaluate(events,
+                new Evaluator.Served("ease", Map.of("lambda", 100.0), tracks));
+        assertThat(ease.family()).isEqualTo("ease");
+        assertThat(ease.asMap()).containsEntry("family", "ease").containsKey("ease").doesNotContainKey("als");
+        assertThat(List.of(ease.users(), ease.trainPairs(), ease.heldOutPairs())).as("the same split")
+                .isEqualTo(List.of(inMemory.users(), inMemory.trainPairs(), inMemory.heldOutPairs()));
+        assertThat(ease.baseline()).isEqualTo(inMemory.baseline());
+        assertThat(ease.model()).as("EASE's own lists, not ALS's").isNotEqualTo(inMemory.model());
+        assertThat(ease.precisionRatio()).as("EASE learnt the tastes too").isGreaterThan(2);
+        assertThatThrownBy(() -> evaluator(Long.MAX_VALUE, 16, 10).evaluate(events, new Evaluator.Served("lightgcn", Map.of(), tracks)))
+                .hasMessageContaining("unknown family 'lightgcn'");
     }
 
     @Test
@@ -64,8 +83,8 @@ class OrgAlsIT {
         Dataset<Row> events = new DatasetEvaluation(LocalSpark.get(), rejects).events("lastfm-2k", LASTFM).cache();
         Evaluator.Report inMemory = evaluate(Long.MAX_VALUE, events, 16, 8);
         Evaluator.Report mllib = evaluate(0, events, 16, 8);
-        assertThat(inMemory.als().precision()).isGreaterThan(0.1);
-        assertAgree(inMemory.als().precision(), mllib.als().precision());
+        assertThat(inMemory.model().precision()).isGreaterThan(0.1);
+        assertAgree(inMemory.model().precision(), mllib.model().precision());
         events.unpersist();
     }
 
@@ -98,9 +117,13 @@ class OrgAlsIT {
     }
 
     private Evaluator.Report evaluate(long maxInMemory, Dataset<Row> events, int rank, int iterations) {
+        return evaluator(maxInMemory, rank, iterations).evaluate(events);
+    }
+
+    private Evaluator evaluator(long maxInMemory, int rank, int iterations) {
         AlsParams params = AlsParams.from(config).with(rank, iterations);
         return new Evaluator(params, Preferences.from(config), new HoldoutSplit(HoldoutSplit.Kind.STRATIFIED, 0.75, 42), 10,
-                new OrgAls(params, maxInMemory, 2)).evaluate(events);
+                new OrgAls(params, maxInMemory, 2));
     }
 
     private static void assertAgree(double a, double b) {

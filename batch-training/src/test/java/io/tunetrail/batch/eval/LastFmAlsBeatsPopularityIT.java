@@ -33,8 +33,8 @@ class LastFmAlsBeatsPopularityIT {
                 new HoldoutSplit(HoldoutSplit.Kind.STRATIFIED, 0.75, 42), 10);
         Evaluator.Report report = evaluator.evaluate(new DatasetEvaluation(LocalSpark.get(), rejects).events("lastfm-2k", LASTFM));
         assertThat(report.users()).isGreaterThan(1800);
-        assertThat(report.als().precision()).isGreaterThan(0.1);
+        assertThat(report.model().precision()).isGreaterThan(0.1);
         assertThat(report.precisionRatio()).as("ALS precision@10 / popularity precision@10").isGreaterThan(1.5);
-        assertThat(report.als().coverage()).isGreaterThan(report.baseline().coverage());
+        assertThat(report.model().coverage()).isGreaterThan(report.baseline().coverage());
     }
 }

@@ -214,7 +214,7 @@ class NightlyChainIT {
         for (String org : List.of(enterprise, pro)) {
             ModelVersion als = registry.versions(org, "als").stream()
                     .filter(v -> v.version().toString().equals("1.0")).findFirst().orElseThrow();
-            assertThat(als.metrics()).containsKeys("als", "baseline", "k", "split");
+            assertThat(als.metrics()).containsKeys("family", "baseline", "k", "split");
             // The lists' family was chosen among the plan's ladder on validation nDCG, and the registry says which.
             List<String> ladder = PlanCatalog.load().plan(org.equals(enterprise) ? "enterprise" : "pro").modelFamilies();
             assertThat(als.inputSnapshot()).containsKeys("family", "family_params", "validation_ndcg", "trials");
@@ -229,9 +229,11 @@ class NightlyChainIT {
             String family = (String) als.inputSnapshot().get("family");
             double best = validation.values().stream().mapToDouble(Number::doubleValue).max().orElseThrow();
             assertThat(validation.get(family).doubleValue()).isEqualTo(best);
+            // The evaluation scored what serves: the chosen family, under its own name.
+            assertThat(als.metrics()).containsEntry("family", family).containsKey(family);
             List<Row> rows = table("model_metrics").filter(col("org_id").equalTo(org).and(col("model_version").equalTo("1.0")))
                     .collectAsList();
-            assertThat(rows).extracting(r -> r.getString(r.fieldIndex("recommender"))).containsExactlyInAnyOrder("als", "popularity");
+            assertThat(rows).extracting(r -> r.getString(r.fieldIndex("recommender"))).containsExactlyInAnyOrder(family, "popularity");
             assertThat(rows).allSatisfy(r -> assertThat(r.getDouble(r.fieldIndex("precision"))).isBetween(0.0, 1.0));
         }
     }

@@ -57,14 +57,16 @@ final class TrainStage implements DemoStage {
             JsonNode r = org.getValue();
             String version = evaluate.path("model_versions").path(org.getKey()).asText();
             JsonNode decision = materialise == null ? null : materialise.path("figures").path("per_org").path(org.getKey()).path("als");
+            // The family that served the version is scored under its own name (evaluations before it: als).
+            String family = r.path("family").asText("als");
             out.printf("      org %s: als %s%s, %d listeners evaluated (k %d, %s split)%n", org.getKey(), version,
                     decision == null || decision.isMissingNode() ? "" : " -> active " + decision.path("active").asText()
                             + " (" + decision.path("decision").asText() + ")",
-                    r.path("als").path("users").asInt(), r.path("k").asInt(), r.path("split").asText());
+                    r.path(family).path("users").asInt(), r.path("k").asInt(), r.path("split").asText());
             out.printf("        %-11s %9s %9s %9s %9s %9s%n", "", "precision", "recall", "ndcg", "map", "coverage");
-            for (String which : List.of("als", "baseline")) {
+            for (String which : List.of(family, "baseline")) {
                 JsonNode m = r.path(which);
-                out.printf("        %-11s %9.4f %9.4f %9.4f %9.4f %9.4f%n", which.equals("als") ? "als" : "popularity",
+                out.printf("        %-11s %9.4f %9.4f %9.4f %9.4f %9.4f%n", which.equals(family) ? family : "popularity",
                         m.path("precision").asDouble(), m.path("recall").asDouble(), m.path("ndcg").asDouble(),
                         m.path("map").asDouble(), m.path("coverage").asDouble());
             }

@@ -35,4 +35,16 @@ class TrainStageTest {
         assertThat(out).containsPattern("als\\s+0\\.2500\\s+0\\.2000\\s+0\\.3000\\s+0\\.1500\\s+0\\.4000");
         assertThat(out).containsPattern("popularity\\s+0\\.1000\\s+0\\.0800\\s+0\\.1200\\s+0\\.0500\\s+0\\.0100");
     }
+
+    @Test
+    void printsTheFamilyThatServesTheOrgUnderItsName() throws Exception {
+        // The evaluate job scores the family the nightly choice picked and names it (here EASE).
+        String chain = CHAIN.replace("\"als\":{\"precision\"", "\"family\":\"ease\",\"ease\":{\"precision\"");
+        assertThat(chain).contains("\"family\":\"ease\"");
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        TrainStage.print(new ObjectMapper().readTree(chain), new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        String out = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("900 listeners evaluated");
+        assertThat(out).containsPattern("ease\\s+0\\.2500\\s+0\\.2000\\s+0\\.3000\\s+0\\.1500\\s+0\\.4000");
+    }
 }

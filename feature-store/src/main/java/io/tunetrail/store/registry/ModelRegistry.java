@@ -235,6 +235,19 @@ public final class ModelRegistry {
         return run("reading model version " + versionId, c -> byId(c, orgId, versionId));
     }
 
+    /**
+     * The version whose rows carry {@code label} ({@link ModelVersion#label}): the org's own, or the global one for a
+     * {@code global-} label (the community edition's rows, written under each community org). Empty when unknown.
+     */
+    public Optional<ModelVersion> byLabel(String orgId, String algorithm, String label) {
+        Objects.requireNonNull(orgId, "orgId");
+        boolean global = label.startsWith(ModelVersion.GLOBAL_LABEL_PREFIX);
+        String version = global ? label.substring(ModelVersion.GLOBAL_LABEL_PREFIX.length()) : label;
+        return run("reading " + algorithm + " version " + label, c -> query(c, "SELECT " + COLUMNS + " FROM model_versions "
+                + "WHERE org_id IS NOT DISTINCT FROM ? AND algorithm = ? AND version = ?", global ? null : orgId, algorithm, version)
+                .stream().findFirst());
+    }
+
     /** The org's versions of {@code algorithm}, newest first. */
     public List<ModelVersion> versions(String orgId, String algorithm) {
         return run("listing " + algorithm + " versions", c -> query(c, "SELECT " + COLUMNS + " FROM model_versions "

@@ -41,6 +41,18 @@ public record ModelVersion(
         return orgId == null;
     }
 
+    /** The family nobody chose: ALS before the nightly per-org choice, and the lineages built on ALS factors. */
+    public static final String DEFAULT_FAMILY = "als";
+
+    /**
+     * The model family whose lists this version's rows hold: {@code input_snapshot.family}, which the nightly per-org
+     * choice records ({@code ease}, {@code itemknn}, ...). A version without one is ALS's: those registered before the
+     * choice existed, an org too big for it, the global model and the similarity lineages (cosines of ALS factors).
+     */
+    public String family() {
+        return inputSnapshot != null && inputSnapshot.get("family") instanceof String f && !f.isBlank() ? f : DEFAULT_FAMILY;
+    }
+
     /**
      * The {@code model_version} its rows carry in Delta and Redis and the online pointer names: {@code 1.3} for an
      * org's own version, {@code global-1.3} for the global (community edition) model, whose rows are written under each

@@ -135,6 +135,25 @@ class ModelRegistryIT {
     }
 
     @Test
+    void aServedLabelFindsItsOwnOrgsVersionAndItsFamily() {
+        // As the nightly als job registers an org whose lists another family won.
+        ModelVersion ease = registry.register(starter, "als", PARAMS, Map.of("family", "ease"));
+        assertThat(registry.byLabel(starter, "als", ease.label())).hasValueSatisfying(v -> {
+            assertThat(v.id()).isEqualTo(ease.id());
+            assertThat(v.family()).isEqualTo("ease");
+        });
+        assertThat(registry.byLabel(pro, "als", ease.label())).as("another org's version is unknown").isEmpty();
+        assertThat(registry.byLabel(starter, "track-similarity", ease.label())).isEmpty();
+        ModelVersion similar = registry.register(starter, "track-similarity", PARAMS, Map.of());
+        assertThat(registry.byLabel(starter, "track-similarity", similar.label()).map(ModelVersion::family))
+                .as("no recorded choice: ALS's").contains("als");
+        ModelVersion global = registry.register(null, "als", PARAMS, Map.of());
+        assertThat(global.label()).startsWith(ModelVersion.GLOBAL_LABEL_PREFIX);
+        assertThat(registry.byLabel(pro, "als", global.label()).map(ModelVersion::id)).as("the global rows any org is served")
+                .contains(global.id());
+    }
+
+    @Test
     void globalModelsHaveTheirOwnLineage() {
         ModelVersion global = registry.register(null, "popularity", Map.of(), Map.of());
         assertThat(registry.promote(global.id()).promoted()).isTrue();

@@ -102,8 +102,9 @@ public final class OpenApiDocument {
                 responses.put("402", Map.of("description", "Plan upgrade required: needs " + gate.feature() + ", or model= names a family "
                         + "outside the plan's model ladder", "content",
                         Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/PlanUpgradeRequired")))));
-                responses.put("409", problem("model_not_trained (the family model= names has no active version for your org) or "
-                        + "model_not_served (this API cannot read that family's lists yet)"));
+                responses.put("409", problem("model_not_trained (the family model= names has no active version for your org), "
+                        + "model_not_chosen (the nightly choice serves your org's lists from another family, which the detail names) "
+                        + "or model_not_served (this API cannot read that family's lists yet)"));
             }
             if (CostsController.CAPPED_ROUTES.contains(route.method().name() + " " + route.path())) {
                 Map<String, Object> content = new LinkedHashMap<>();

@@ -15,10 +15,15 @@ import java.util.Set;
  * {@code ?model=FAMILY} on the recommendation routes: which model family a list is answered from, within the plan's
  * model ladder ({@code model_families} in config/plans.yaml).
  *
- * <p>Three refusals, in this order: a family the catalog does not know (400 naming {@code model}); a family the plan's
- * ladder does not include (402, the plan-upgrade body, before the request is counted: {@link #checkPlan} runs in the
- * access hook); an included family with no active version for the org (409 {@code model_not_trained}) or one this API
- * cannot read yet (409 {@code model_not_served}). Without {@code ?model=} the route answers as it always did.
+ * <p>The trained families share one lineage, {@code als}: the nightly chain picks one family per org and registers its
+ * lists there, naming it in the version's {@code input_snapshot.family} ({@link ModelVersion#family}). So a family is
+ * served when it is the one the org's active version holds.
+ *
+ * <p>Refusals, in this order: a family the catalog does not know (400 naming {@code model}); a family the plan's ladder
+ * does not include (402, the plan-upgrade body, before the request is counted: {@link #checkPlan} runs in the access
+ * hook); an included family with no active version for the org (409 {@code model_not_trained}); one whose lineage
+ * this API cannot read yet (409 {@code model_not_served}); an included family the nightly choice did not pick for the
+ * org (409 {@code model_not_chosen}, naming the family served). Without {@code ?model=} the route answers as it always did.
  */
 public final class ModelChoice {
     /** The registry lineages whose versions this API reads from the online store (the daily mix and similar tracks). */
@@ -75,6 +80,12 @@ public final class ModelChoice {
             throw ApiErrors.conflict("model_not_served", "Version " + active.get().version() + " of the " + family.name()
                     + " model family is active for your org, but this API does not serve " + family.name()
                     + " lists yet; ask for model=als or model=content, or leave model out");
+        }
+        String served = active.get().family();
+        if (!served.equals(family.name())) {
+            throw ApiErrors.conflict("model_not_chosen", "Your org's lists come from the " + served + " model family (version "
+                    + active.get().version() + ", as the nightly training chose), not from " + family.name() + "; ask for model="
+                    + served + " or model=content, or leave model out");
         }
         return Source.MODEL;
     }

@@ -23,8 +23,9 @@ import java.util.Set;
 /**
  * Recommendations: the nightly model's lists from the online store (the version the org's pointer names, never a
  * mix), and the fallbacks that keep every list non-empty while the catalog is not: popularity (in the listener's
- * genres when known) and audio-embedding neighbours. Every answer names the model version that produced it and gives
- * each track a reason. Every route's list goes through the same end ({@link #finish}): the caller's
+ * genres when known) and audio-embedding neighbours. Every answer names the model version that produced it and its
+ * model family ({@link ServedFamilies}: the registry's, for a trained version; {@code content} for the catalog's
+ * fallbacks), and gives each track a reason. Every route's list goes through the same end ({@link #finish}): the caller's
  * {@link RecommendationFilter}, paging, and the catalog fields each item carries ({@link ItemFields}), read for the whole
  * list in one batch ({@link TrackCards}).
  */
@@ -32,6 +33,11 @@ public final class RecommendationService {
     /** The version label of answers that come from the catalog rather than a trained model. */
     public static final String POPULARITY = "popularity";
     public static final String AUDIO_EMBEDDING = "audio-embedding";
+    /** The family of answers from the catalog and audio embeddings (plans.yaml's request-time family). */
+    public static final String CONTENT = "content";
+    /** The registry lineages whose versions the two versioned views hold ({@code FeatureViews.servingView}). */
+    private static final String USER_LISTS = "als";
+    private static final String SIMILAR_LISTS = "track-similarity";
     /** Catalog tracks a filtered list that came out short is topped up from, at most (the popular list's cache holds 500). */
     static final int TOP_UP = 500;
 
@@ -64,16 +70,17 @@ public final class RecommendationService {
     }
 
     /**
-     * A list, the model version that produced it and, when the listener is in an A/B experiment whose arm answered,
-     * that experiment and arm (null otherwise).
+     * A list, the model version that produced it, that version's model family ({@code ease}, {@code als}, ...;
+     * {@code content} for the catalog's lists; null only for a version the registry does not know) and, when the
+     * listener is in an A/B experiment whose arm answered, that experiment and arm (null otherwise).
      */
-    public record Recommendations(String modelVersion, List<Item> items, String nextCursor, ExperimentArm experiment) {
-        Recommendations(String modelVersion, List<Item> items, String nextCursor) {
-            this(modelVersion, items, nextCursor, null);
+    public record Recommendations(String modelVersion, String family, List<Item> items, String nextCursor, ExperimentArm experiment) {
+        Recommendations(String modelVersion, String family, List<Item> items, String nextCursor) {
+            this(modelVersion, family, items, nextCursor, null);
         }
 
         Recommendations inExperiment(ExperimentArm arm) {
-            return new Recommendations(modelVersion, items, nextCursor, arm);
+            return new Recommendations(modelVersion, family, items, nextCursor, arm);
         }
     }
 
@@ -133,15 +140,17 @@ public final class RecommendationService {
     private final VectorStore vectors;
     private final ExperimentService experiments;
     private final ModelChoice models;
+    private final ServedFamilies families;
     private final Clock clock;
 
     public RecommendationService(OnlineStore online, CatalogService catalog, VectorStore vectors, ExperimentService experiments,
-            ModelChoice models, Clock clock) {
+            ModelChoice models, ServedFamilies families, Clock clock) {
         this.online = online;
         this.catalog = catalog;
         this.vectors = vectors;
         this.experiments = experiments;
         this.models = models;
+        this.families = families;
         this.clock = clock;
     }
 
@@ -197,7 +206,7 @@ public final class RecommendationService {
                 }
             }
         }
-        return finish(p, version, items, seen, taste.topGenres(), offset, limit, options);
+        return finish(p, version, family(p, USER_LISTS, version), items, seen, taste.topGenres(), offset, limit, options);
     }
 
     private static void addModelList(Map<String, Item> items, FeatureRow recs, Set<String> seen, String reason) {
@@ -229,7 +238,7 @@ public final class RecommendationService {
             throw Check.invalid("genre_id", "give genre_id, or user_id to use the listener's recent genres");
         }
         requireListenerForSeen(userId, options.filter());
-        return finish(p, POPULARITY, new LinkedHashMap<>(), seen, genres, offset, limit, options);
+        return finish(p, POPULARITY, CONTENT, new LinkedHashMap<>(), seen, genres, offset, limit, options);
     }
 
     /**
@@ -243,10 +252,10 @@ public final class RecommendationService {
         Set<String> seen = userId == null ? Set.of() : seen(p, userId, options.filter());
         boolean content = models.resolve(p, model) == ModelChoice.Source.CONTENT;
         Ranked similar = similarTo(p, seed, offset + limit + 1 + seen.size(), content);
-        return finish(p, similar.version(), similar.items(), union(seen, trackId), seed.genreIds(), offset, limit, options);
+        return finish(p, similar.version(), similar.family(), similar.items(), union(seen, trackId), seed.genreIds(), offset, limit, options);
     }
 
-    private record Ranked(String version, Map<String, Item> items) {}
+    private record Ranked(String version, String family, Map<String, Item> items) {}
 
     /**
      * The item-item model's neighbours of {@code seed}, then its audio-embedding neighbours, up to {@code wanted};
@@ -280,7 +289,7 @@ public final class RecommendationService {
         if (row == null && items.isEmpty()) {
             version = POPULARITY;
         }
-        return new Ranked(version, items);
+        return new Ranked(version, family(p, SIMILAR_LISTS, version), items);
     }
 
     /**
@@ -301,26 +310,29 @@ public final class RecommendationService {
         ListOptions personal = taste == null ? options : new ListOptions(options.filter().boosting(taste.topGenres()), options.fields());
         if (r.seedTrackId() != null) {
             Ranked similar = similarTo(p, catalog.track(p, r.seedTrackId()), wanted + seen.size(), content);
-            return finish(p, similar.version(), similar.items(), union(seen, r.seedTrackId()), List.of(), offset, r.limit(), personal);
+            return finish(p, similar.version(), similar.family(), similar.items(), union(seen, r.seedTrackId()), List.of(), offset, r.limit(),
+                    personal);
         }
         if (r.seedArtistId() != null) {
             String artistName = catalog.artist(p, r.seedArtistId()).name();
             List<Track> own = catalog.tracksByArtist(p.orgId(), r.seedArtistId(), 5);
             Map<String, Item> items = new LinkedHashMap<>();
             String version = POPULARITY;
+            String family = CONTENT;
             for (Track t : own) {
                 items.putIfAbsent(t.trackId(), new Item(t.trackId(), t.popularity() / 100.0, "by " + artistName, POPULARITY));
             }
             if (!own.isEmpty()) {
                 Ranked similar = similarTo(p, own.get(0), wanted + seen.size(), content);
                 version = similar.version();
+                family = similar.family();
                 similar.items().forEach(items::putIfAbsent);
             }
-            return finish(p, version, items, seen, List.of(), offset, r.limit(), personal);
+            return finish(p, version, family, items, seen, List.of(), offset, r.limit(), personal);
         }
         if (r.seedGenreId() != null) {
             catalog.genre(p, r.seedGenreId());
-            return finish(p, POPULARITY, new LinkedHashMap<>(), seen, List.of(r.seedGenreId()), offset, r.limit(), personal);
+            return finish(p, POPULARITY, CONTENT, new LinkedHashMap<>(), seen, List.of(r.seedGenreId()), offset, r.limit(), personal);
         }
         return tasteRadio(p, taste, seen, wanted, content, offset, r.limit(), personal);
     }
@@ -352,8 +364,12 @@ public final class RecommendationService {
                 }
             }
         }
-        String version = taste.recs() != null ? taste.recs().getString(FeatureView.MODEL_VERSION) : around != null ? around.version() : POPULARITY;
-        return finish(p, version, items, seen, taste.topGenres(), offset, limit, options);
+        if (taste.recs() != null) {
+            String version = taste.recs().getString(FeatureView.MODEL_VERSION);
+            return finish(p, version, family(p, USER_LISTS, version), items, seen, taste.topGenres(), offset, limit, options);
+        }
+        return finish(p, around != null ? around.version() : POPULARITY, around != null ? around.family() : CONTENT, items, seen,
+                taste.topGenres(), offset, limit, options);
     }
 
     /** Nearest tracks by audio embedding, to a track of the org or to a vector. */
@@ -398,6 +414,17 @@ public final class RecommendationService {
         return Taste.of(rows.get(FeatureViews.USER_RECOMMENDATIONS), rows.get(FeatureViews.USER_SESSIONS));
     }
 
+    /**
+     * The family of the answer a {@code version} of {@code lineage} gave: the registry's for a trained version,
+     * {@link #CONTENT} for the catalog's fallbacks ({@link #POPULARITY}, {@link #AUDIO_EMBEDDING} and both).
+     */
+    private String family(Principal p, String lineage, String version) {
+        if (version.equals(POPULARITY) || version.equals(AUDIO_EMBEDDING) || version.equals(POPULARITY + "+" + AUDIO_EMBEDDING)) {
+            return CONTENT;
+        }
+        return families.of(p.orgId(), lineage, version).orElse(null);
+    }
+
     /** What the listener just heard, when the filter leaves it out (the default once a listener is named). */
     private Set<String> seen(Principal p, String userId, RecommendationFilter filter) {
         if (!filter.excludeSeen(true)) {
@@ -426,8 +453,8 @@ public final class RecommendationService {
      * the filters among those. The page's items then carry the chosen fields. The catalog is read in at most two
      * batches (the candidates, then a top-up's), never per item.
      */
-    private Recommendations finish(Principal p, String version, Map<String, Item> candidates, Set<String> exclude, List<String> genres,
-            int offset, int limit, ListOptions options) {
+    private Recommendations finish(Principal p, String version, String family, Map<String, Item> candidates, Set<String> exclude,
+            List<String> genres, int offset, int limit, ListOptions options) {
         RecommendationFilter filter = options.filter();
         int wanted = offset + limit + 1;
         if (candidates.size() < wanted) {
@@ -460,7 +487,7 @@ public final class RecommendationService {
             TrackCard card = cards == null ? null : cards.get(i.trackId());
             page.add(card == null || options.fields().isEmpty() ? i : i.shown(card, options.fields()));
         }
-        return new Recommendations(version, page, kept.size() > offset + limit ? Page.cursor(offset + limit) : null);
+        return new Recommendations(version, family, page, kept.size() > offset + limit ? Page.cursor(offset + limit) : null);
     }
 
     private List<Item> topUp(Principal p, Map<String, Item> candidates, Map<String, TrackCard> cards, Set<String> exclude, int year,
