@@ -169,7 +169,7 @@ class PlanGatesIT {
     void anAnswerThatDriftedFromTheDocumentFailsNamingTheOperationStatusAndPointer() {
         JavalinTest.test(stack.app(), (server, client) -> {
             ApiContract contract = new ApiContract(get(client, "/api/docs", null).json());
-            String good = "{\"model_version\": \"als-1.0\", \"items\": [{\"track_id\": \"t1\", \"score\": 0.9, \"reason\": \"r\", "
+            String good = "{\"model_version\": \"als-1.0\", \"family\": \"als\", \"items\": [{\"track_id\": \"t1\", \"score\": 0.9, \"reason\": \"r\", "
                     + "\"source\": \"model\"}], \"next_cursor\": null, \"experiment\": null}";
             assertThat(contract.check("GET", "/api/v1/ml/daily-mix", 200, "application/json", good)).isEmpty();
 

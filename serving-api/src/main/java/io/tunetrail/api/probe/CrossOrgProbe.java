@@ -42,9 +42,9 @@ public final class CrossOrgProbe {
     }
 
     /**
-     * The victim's webhook endpoint. It is registered, never called: nothing the probe does emits the one event it
-     * subscribes to, and the probe's APIs send nothing. An API that resolves webhook hosts at registration must be
-     * given a resolver that maps {@value #WEBHOOK_HOST} to an address its policy accepts.
+     * The victim's webhook endpoint. It is registered, never called: the probe's APIs run with webhook dispatch off, so
+     * the one test event queued for it (the delivery the probe needs) stays pending. An API that resolves webhook hosts
+     * at registration must be given a resolver that maps {@value #WEBHOOK_HOST} to an address its policy accepts.
      */
     public static final String WEBHOOK_HOST = "hooks.example.com";
     public static final String WEBHOOK_URL = "https://" + WEBHOOK_HOST + "/tunetrail-probe";

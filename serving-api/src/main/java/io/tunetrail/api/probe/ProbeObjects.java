@@ -48,8 +48,9 @@ final class ProbeObjects {
             new Kind("request_id", (http, ids) -> http.create("POST", "/api/v1/models/train", "{\"algorithm\":\"als\"}").path("request_id").asText(),
                     "/api/v1/models/train/{request_id}", false),
             new Kind("webhook_id", (http, ids) -> http.create("POST", "/api/v1/webhooks",
-                    "{\"url\":\"" + CrossOrgProbe.WEBHOOK_URL + "\",\"events\":[\"plan.changed\"]}").path("webhook").path("webhook_id").asText(),
+                    "{\"url\":\"" + CrossOrgProbe.WEBHOOK_URL + "\",\"events\":[\"plan.changed\",\"webhook.test\"]}").path("webhook").path("webhook_id").asText(),
                     "/api/v1/webhooks", false),
+            new Kind("delivery_id", ProbeObjects::delivery, "/api/v1/webhooks/{webhook_id}/deliveries", false),
             new Kind("experiment_id", (http, ids) -> http.create("POST", "/api/v1/experiments", "{\"name\":\"probe\",\"arms\":["
                     + "{\"name\":\"a\",\"model_version\":\"probe-a\"},{\"name\":\"b\",\"model_version\":\"probe-b\"}]}").path("experiment_id").asText(),
                     "/api/v1/experiments/{experiment_id}", false),
@@ -105,6 +106,13 @@ final class ProbeObjects {
             out = out.replace("{" + e.getKey() + "}", e.getValue());
         }
         return out;
+    }
+
+    /** A delivery of the victim: the webhook's test event, queued. */
+    private static String delivery(ProbeHttp http, Map<String, String> ids) {
+        String webhook = ids.get("webhook_id");
+        http.create("POST", "/api/v1/webhooks/" + webhook + "/test", "{}");
+        return http.read("/api/v1/webhooks/" + webhook + "/deliveries").path("deliveries").path(0).path("delivery_id").asText();
     }
 
     /**
