@@ -54,9 +54,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The local Flink session cluster and the streaming jar submitted to it ({@code stream --cluster}): the JobManager sees
  * its TaskManagers; a continuous job stopped with a savepoint ({@code stream --cluster --stop}) is restored from it by
  * the next submission and counts on exactly; a TaskManager running the usage-counters job is SIGKILLed after a
- * checkpoint, the job restarts from that checkpoint on the other TaskManager, the per-org usage ledger in Redis equals
- * the units sent, none lost and none counted twice, and the JobManager drops the dead TaskManager, which the cluster
- * reports stopped.
+ * checkpoint while events keep arriving, the job restarts from that checkpoint on the other TaskManager, the per-org
+ * usage ledger in Redis equals the units sent, none lost and none counted twice, and the JobManager drops the dead
+ * TaskManager, which the cluster reports stopped; a bounded run ({@code stream --cluster --until-idle}) counts what
+ * the topics hold and ends with its report.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterJobsIT {
@@ -64,8 +65,10 @@ class FlinkClusterJobsIT {
     static final RedisNamespace REDIS = new RedisNamespace();
 
     private static final Set<LocalCluster.Part> FLINK = EnumSet.of(LocalCluster.Part.FLINK);
-    /** Enough usage events that the job is still reading when its TaskManager dies, a second after a checkpoint. */
-    private static final int EVENTS = 300_000;
+    /** Usage events per second the kill test's feed sends: fewer than the job reads on a loaded machine, so checkpoints complete. */
+    private static final int FEED_EVENTS_PER_SECOND = 4_000;
+    /** The bounded run's input: enough for several records per minute window, small enough to read in seconds. */
+    private static final int BOUNDED_EVENTS = 20_000;
     /** Per run of the savepoint test: the job only needs to have counted something before it is stopped. */
     private static final int SAVEPOINT_EVENTS = 5_000;
 
@@ -79,9 +82,8 @@ class FlinkClusterJobsIT {
     static void startCluster() throws Exception {
         root = ClusterTestSupport.repositoryRoot();
         overrides = new HashMap<>(ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-flink")));
-        // Short, so a checkpoint completes early in the kill test's run: on a quiet machine 100,000 events took 7-11 s,
-        // and the first checkpoint sometimes came after the job had ended (hence also 300,000 events).
-        overrides.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "200");
+        // Short, so the kill test's first checkpoint completes within seconds of the job's start.
+        overrides.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "500");
         config = TestStack.withFreshTopics("clusterflink", overrides);
         KafkaTopics.ensure(config, topics(config));
         cluster = new LocalCluster(config, root, System.out::println);
@@ -114,10 +116,9 @@ class FlinkClusterJobsIT {
     }
 
     /**
-     * After the kill test, on the TaskManager left: run before it, the cancelled continuous job made the kill test's
-     * bounded run end before any checkpoint completed (twice in five runs). On topics of its own: on the class's, the
-     * continuous job first read the kill test's 300,000 events, whose newer event times made this test's events late
-     * (never counted) whenever its org shared a partition with one of the kill test's.
+     * After the kill test, on the TaskManager left. On topics of its own: on the class's, the job would first read the
+     * kill test's events, whose newer event times would make this test's events late (never counted) whenever its org
+     * shared a partition with one of the kill test's.
      */
     @Test
     @Order(4)
@@ -132,7 +133,7 @@ class FlinkClusterJobsIT {
                 sendUsage(own, truth, Instant.now().minus(6, ChronoUnit.HOURS), SAVEPOINT_EVENTS, 7, org, org));
         try {
             String first = jobs.submit("usage-counters", line -> { });
-            awaitLedger(org, truth, "the first run counts what was sent");
+            awaitLedger(truth, "the first run counts what was sent", org);
 
             Map<String, String> savepoints = jobs.stopWithSavepoints();
             assertThat(savepoints).containsOnlyKeys(first);
@@ -149,7 +150,7 @@ class FlinkClusterJobsIT {
             // Flink reports a savepoint restored in claim mode with is_savepoint false; the path says which snapshot it was.
             assertThat(Path.of(URI.create(restored.path("external_path").asText()))).as("restored from the savepoint: %s", restored)
                     .isEqualTo(savepoint);
-            awaitLedger(org, truth, "the restored run adds the new events to the saved counts, none twice");
+            awaitLedger(truth, "the restored run adds the new events to the saved counts, none twice", org);
         } finally {
             // A job left running would hold the slots the next test needs.
             jobs.cancelStreamingJobs();
@@ -157,34 +158,38 @@ class FlinkClusterJobsIT {
         }
     }
 
+    /**
+     * A continuous job, fed while it runs: the kill cannot come too late. (A bounded run over 300,000 events sent
+     * beforehand ended before its first checkpoint completed on a fast machine, and once on CI.) Events keep arriving
+     * across the checkpoint, the kill and the restart, so the restored job replays some of them from the checkpoint's
+     * offsets: the ledger equal to the units sent means none lost and none counted twice.
+     */
     @Test
     @Order(2)
     void usageCountersSurviveAKilledTaskManagerExactlyOnce() throws Exception {
         String orgA = REDIS.newOrgId("flink-a");
         String orgB = REDIS.newOrgId("flink-b");
-        Map<String, Long> truth = new HashMap<>();
-        sendUsage(config, truth, Instant.now().minus(4, ChronoUnit.HOURS), EVENTS, 13, orgA, orgB);
+        FlinkSessionJobs jobs = new FlinkSessionJobs(config, root);
+        String victim;
+        try (UsageFeed feed = new UsageFeed(config, Instant.now().minus(4, ChronoUnit.HOURS), 13, orgA, orgB)) {
+            String job = jobs.submit("usage-counters", line -> { });
+            awaitCompletedCheckpoint(job);
+            victim = taskManagerRunning(job);
+            ProcessHandle tm = cluster.process(victim).orElseThrow();
+            long sentBeforeKill = feed.sent();
+            tm.destroyForcibly();
+            tm.onExit().get(30, TimeUnit.SECONDS);
 
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<JsonNode> run = CompletableFuture.supplyAsync(() -> StreamCommand.run(JobLauncher.onCluster(config, root),
-                "usage-counters", true, output::add));
-
-        String job = awaitRunningJob(run);
-        awaitCompletedCheckpoint(job, run);
-        String victim = taskManagerRunning(job);
-        ProcessHandle tm = cluster.process(victim).orElseThrow();
-        assertThat(run).as("the job still runs when its TaskManager is killed").isNotDone();
-        tm.destroyForcibly();
-        tm.onExit().get(30, TimeUnit.SECONDS);
-
-        JsonNode result = run.get(5, TimeUnit.MINUTES);
-        assertThat(result.path("usage_counters").isObject()).as("the job's report: %s", result).isTrue();
-        JsonNode checkpoints = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/checkpoints").orElseThrow();
-        assertThat(checkpoints.path("counts").path("restored").asInt()).as("restored from a checkpoint: %s", checkpoints).isPositive();
-        assertThat(ledger(orgA, orgB)).as("the Redis ledger equals the units sent").isEqualTo(truth);
-        try (Stream<Path> dirs = Files.list(cluster.flinkHome().path().resolve("checkpoints"))) {
-            assertThat(dirs.map(p -> p.getFileName().toString())).as("checkpoints under <home>/cluster/flink/checkpoints")
-                    .contains("usage-counters-until-idle");
+            JsonNode restored = awaitRestored(job);
+            assertThat(restored.path("is_savepoint").asBoolean()).as("restored from a checkpoint: %s", restored).isFalse();
+            Map<String, Long> truth = feed.stop();
+            assertThat(feed.sent()).as("events kept arriving after the kill").isGreaterThan(sentBeforeKill);
+            advanceEventTime(config, EventClock.covering(config, orgA), feed.lastEventTime());
+            awaitLedger(truth, "the Redis ledger equals the units sent, across the kill", orgA, orgB);
+        } finally {
+            jobs.cancelStreamingJobs();
+            // Its retained checkpoint reads this class's topics: the savepoint test's job must start afresh on its own.
+            deleteRecursively(cluster.flinkHome().path().resolve("checkpoints").resolve("usage-counters"));
         }
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -198,6 +203,29 @@ class FlinkClusterJobsIT {
         assertThat(registered).as("the JobManager drops the dead TaskManager after its heartbeat timeout").isEqualTo(1);
         assertThat(cluster.status(FLINK)).filteredOn(s -> s.service().equals(victim))
                 .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ServiceStatus.State.STOPPED));
+    }
+
+    /** {@code stream --cluster --until-idle}: the bounded job reads what the topics hold, counts it and ends with its report. */
+    @Test
+    @Order(3)
+    void aBoundedRunOnTheClusterCountsWhatTheTopicsHoldAndEnds() throws Exception {
+        PlatformConfig own = TestStack.withFreshTopics("clusterflinkbd", overrides);
+        KafkaTopics.ensure(own, topics(own));
+        String org = REDIS.newOrgId("flink-bd");
+        Map<String, Long> truth = new HashMap<>();
+        try {
+            sendUsage(own, truth, Instant.now().minus(5, ChronoUnit.HOURS), BOUNDED_EVENTS, 11, org, org);
+            JsonNode report = StreamCommand.run(JobLauncher.onCluster(own, root), "usage-counters", true, line -> { });
+            assertThat(report.path("usage_counters").path("records_read").asLong()).as("the report: %s", report).isEqualTo(BOUNDED_EVENTS);
+            assertThat(report.path("usage_counters").path("accepted").asLong()).isEqualTo(BOUNDED_EVENTS);
+            assertThat(apiCallsLedger(org)).as("the ledger once the bounded run ended").isEqualTo(truth);
+            try (Stream<Path> dirs = Files.list(cluster.flinkHome().path().resolve("checkpoints"))) {
+                assertThat(dirs.map(p -> p.getFileName().toString())).as("a bounded run's checkpoints have a folder of their own")
+                        .contains("usage-counters-until-idle");
+            }
+        } finally {
+            deleteTopics(own);
+        }
     }
 
     @Test
@@ -311,21 +339,89 @@ class FlinkClusterJobsIT {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    /** Waits until the org's {@code api_calls} day ledger equals {@code truth}. */
-    private static void awaitLedger(String org, Map<String, Long> truth, String what) throws InterruptedException {
+    /** Waits until the orgs' {@code api_calls} day ledgers equal {@code truth}. */
+    private static void awaitLedger(Map<String, Long> truth, String what, String... orgs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        Map<String, Long> seen = apiCallsLedger(org);
+        Map<String, Long> seen = apiCallsLedger(orgs);
         while (!seen.equals(truth) && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            seen = apiCallsLedger(org);
+            seen = apiCallsLedger(orgs);
         }
         assertThat(seen).as(what).isEqualTo(truth);
     }
 
-    private static Map<String, Long> apiCallsLedger(String org) {
-        Map<String, Long> out = new HashMap<>(ledger(org));
+    private static Map<String, Long> apiCallsLedger(String... orgs) {
+        Map<String, Long> out = new HashMap<>(ledger(orgs));
         out.keySet().removeIf(k -> !k.contains(":ledger:api_calls:d:"));
         return out;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Usage events for two orgs (a third for {@code orgB}), sent from a thread of its own at {@link #FEED_EVENTS_PER_SECOND}
+     * in event-time order from {@code from} on, until {@link #stop()}, which returns the ledger's expected day totals.
+     */
+    private static final class UsageFeed implements AutoCloseable {
+        private final Map<String, Long> truth = new HashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final CompletableFuture<Instant> last;
+
+        UsageFeed(PlatformConfig c, Instant from, long seed, String orgA, String orgB) {
+            last = CompletableFuture.supplyAsync(() -> {
+                Random rnd = new Random(seed);
+                Instant t = from;
+                int perTick = FEED_EVENTS_PER_SECOND / 20;
+                try (KafkaEventPublisher publisher = new KafkaEventPublisher(c)) {
+                    for (long i = 0; running.get(); ) {
+                        for (int n = 0; n < perTick; n++, i++) {
+                            t = t.plusMillis(rnd.nextInt(60));
+                            String org = rnd.nextInt(3) == 0 ? orgB : orgA;
+                            UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t,
+                                    "req-" + seed + "-" + i);
+                            publisher.publish(e);
+                            truth.merge(RedisKeys.ledgerDay(org, "api_calls", LocalDate.ofInstant(t, ZoneOffset.UTC)), e.units(), Long::sum);
+                        }
+                        sent.addAndGet(perTick);
+                        publisher.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                return t;
+            });
+        }
+
+        long sent() {
+            return sent.get();
+        }
+
+        /** Stops sending; the expected ledger of everything sent (the feed's thread wrote it, and has ended). */
+        Map<String, Long> stop() throws Exception {
+            running.set(false);
+            last.get(1, TimeUnit.MINUTES);
+            return truth;
+        }
+
+        Instant lastEventTime() {
+            return last.join();
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+        }
     }
 
     /** The ledger's day keys of the two orgs with their values. */
@@ -359,17 +455,17 @@ class FlinkClusterJobsIT {
         throw new AssertionError("no streaming job ran on the cluster; done early: " + run.isDone());
     }
 
-    private static void awaitCompletedCheckpoint(String job, CompletableFuture<?> run) throws Exception {
+    private static void awaitCompletedCheckpoint(String job) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && !run.isDone()) {
-            Optional<JsonNode> c = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/checkpoints");
-            if (c.isPresent() && c.get().path("counts").path("completed").asInt() > 0) {
+        JsonNode counts = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        while (System.nanoTime() < deadline) {
+            counts = ClusterHttp.get(cluster.flinkRestUrl() + "/jobs/" + job + "/checkpoints").map(c -> c.path("counts")).orElse(counts);
+            if (counts.path("completed").asInt() > 0) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no checkpoint completed while the job ran; the run "
-                + (run.isDone() ? "ended: " + run.handle((r, e) -> e != null ? e.toString() : String.valueOf(r)).join() : "still runs"));
+        throw new AssertionError("no checkpoint of job " + job + " completed within 2 minutes: " + counts);
     }
 
     /**
