@@ -112,6 +112,8 @@ public final class PlatformConfig {
             "How long the API reuses an API key lookup (ms); revocations on another API instance take at most this long.");
     public static final Key API_KEY_CACHE_MAX_ENTRIES = key("api.key-cache-max-entries", "10000",
             "Most API key lookups the API caches; beyond it the oldest are evicted (memory stays bounded however many keys call).");
+    public static final Key API_FAMILIES_MISS_TTL_MS = key("api.families.miss-ttl-ms", "5000",
+            "How long the API remembers that the model registry does not know a served version label (ms), so rows written under an unregistered label cost no PostgreSQL query per request; a label registered later shows its family within this bound. 0: ask every time.");
     public static final Key API_WEBHOOK_DISPATCH_MS = key("api.webhook.dispatch-ms", "1000",
             "How often the API sends due webhook deliveries (ms); 0 turns sending off on this instance.");
     public static final Key API_WEBHOOK_ALLOW_HTTP_HOSTS = key("api.webhook.allow-http-hosts", "",
@@ -485,6 +487,9 @@ public final class PlatformConfig {
         }
         if (getInt(RETENTION_KEEP_RETIRED) < 0) {
             throw new IllegalArgumentException(describe(RETENTION_KEEP_RETIRED) + " must be 0 or more");
+        }
+        if (getLong(API_FAMILIES_MISS_TTL_MS) < 0) {
+            throw new IllegalArgumentException(describe(API_FAMILIES_MISS_TTL_MS) + " must be 0 or more");
         }
         if (getLong(ALS_IN_MEMORY_MAX_PREFERENCES) < 0 || getInt(ALS_IN_MEMORY_THREADS) < 0) {
             throw new IllegalArgumentException(describe(ALS_IN_MEMORY_MAX_PREFERENCES) + " and "

@@ -21,9 +21,12 @@ import io.tunetrail.model.PlatformConfig;
  * @param audio         limits, pool and store of audio analysis
  * @param stripe        how checkout and portal sessions call Stripe (off without an API key)
  * @param canary        how much feedback a canary decision needs and how often canaries are decided
+ * @param familiesMissTtlMillis how long a served version label the model registry does not know is remembered as
+ *                      unknown (a label registered later shows its family within this bound)
  */
 public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
-        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio, StripeSettings stripe, Canary canary) {
+        WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio, StripeSettings stripe, Canary canary,
+        long familiesMissTtlMillis) {
 
     /** Without the webhook signing secret and the metrics token: settings end up in logs and error reports. */
     @Override
@@ -31,7 +34,8 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
         return "ApiSettings[plans=" + plans + ", stripeWebhookSecret=" + hidden(stripeWebhookSecret) + ", maxBodyBytes=" + maxBodyBytes
                 + ", keyCacheMillis=" + keyCacheMillis + ", webhookDispatchMillis=" + webhookDispatchMillis + ", webhooks=" + webhooks
                 + ", keyCacheMaxEntries=" + keyCacheMaxEntries + ", stripeMaxBodyBytes=" + stripeMaxBodyBytes + ", metricsToken="
-                + hidden(metricsToken) + ", audio=" + audio + ", stripe=" + stripe + ", canary=" + canary + "]";
+                + hidden(metricsToken) + ", audio=" + audio + ", stripe=" + stripe + ", canary=" + canary
+                + ", familiesMissTtlMillis=" + familiesMissTtlMillis + "]";
     }
 
     private static String hidden(String secret) {
@@ -47,6 +51,14 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
             return new Canary(config.getInt(PlatformConfig.API_CANARY_MIN_JUDGEMENTS),
                     java.time.Duration.ofSeconds(config.getInt(PlatformConfig.API_CANARY_DECIDE_INTERVAL_SECONDS)));
         }
+    }
+
+    /** These settings with the default expiry of remembered unknown version labels. */
+    public ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long maxBodyBytes, long keyCacheMillis, long webhookDispatchMillis,
+            WebhookSettings webhooks, int keyCacheMaxEntries, long stripeMaxBodyBytes, String metricsToken, AudioSettings audio,
+            StripeSettings stripe, Canary canary) {
+        this(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries, stripeMaxBodyBytes,
+                metricsToken, audio, stripe, canary, Long.parseLong(PlatformConfig.API_FAMILIES_MISS_TTL_MS.defaultValue()));
     }
 
     /** Webhooks with the settings of a loopback-bound API (loopback targets refused, the local-only sealing key). */
@@ -73,25 +85,25 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
     /** These settings with other webhook settings. */
     public ApiSettings withWebhooks(WebhookSettings newWebhooks) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, newWebhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken, audio, stripe, canary);
+                stripeMaxBodyBytes, metricsToken, audio, stripe, canary, familiesMissTtlMillis);
     }
 
     /** These settings calling Stripe with other settings. */
     public ApiSettings withStripe(StripeSettings newStripe) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken, audio, newStripe, canary);
+                stripeMaxBodyBytes, metricsToken, audio, newStripe, canary, familiesMissTtlMillis);
     }
 
     /** These settings with other canary settings. */
     public ApiSettings withCanary(Canary newCanary) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken, audio, stripe, newCanary);
+                stripeMaxBodyBytes, metricsToken, audio, stripe, newCanary, familiesMissTtlMillis);
     }
 
     /** These settings with other audio analysis settings. */
     public ApiSettings withAudio(AudioSettings newAudio) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
-                stripeMaxBodyBytes, metricsToken, newAudio, stripe, canary);
+                stripeMaxBodyBytes, metricsToken, newAudio, stripe, canary, familiesMissTtlMillis);
     }
 
     public static ApiSettings from(PlatformConfig config, PlanCatalog plans) {
@@ -100,6 +112,6 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
                 config.getInt(PlatformConfig.API_WEBHOOK_DISPATCH_MS), WebhookSettings.from(config),
                 config.getInt(PlatformConfig.API_KEY_CACHE_MAX_ENTRIES), config.getInt(PlatformConfig.API_STRIPE_MAX_BODY_BYTES),
                 config.get(PlatformConfig.API_METRICS_TOKEN), AudioSettings.from(config), StripeSettings.from(config),
-                Canary.from(config));
+                Canary.from(config), config.getLong(PlatformConfig.API_FAMILIES_MISS_TTL_MS));
     }
 }

@@ -12,6 +12,7 @@ import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.api.testing.OnlineSeeds;
 import io.tunetrail.model.Catalog;
+import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.Track;
 import io.tunetrail.store.catalog.PostgresCatalogStore;
 import io.tunetrail.store.online.FeatureRow;
@@ -112,6 +113,11 @@ class ModelFamilyIT {
             ModelRegistry registry = new ModelRegistry(stack.db.dataSource(), stack.plans);
             ModelVersion als = registry.register(org, "als", Map.of("rank", 8), Map.of());
             assertThat(registry.promote(als.id()).promoted()).isTrue();
+            // The label was served unregistered above: that miss is remembered for api.families.miss-ttl-ms, and the
+            // family shows once it expires, not later.
+            JsonNode remembered = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=5&model=als", key).json().path("family");
+            assertThat(remembered.isNull() || remembered.isMissingNode()).as("within the bound the miss is remembered: " + remembered).isTrue();
+            stack.clock.advance(java.time.Duration.ofMillis(Long.parseLong(PlatformConfig.API_FAMILIES_MISS_TTL_MS.defaultValue())));
             Http.Answer served = get(client, "/api/v1/ml/daily-mix?user_id=u-1&limit=5&model=als", key);
             assertThat(served.status()).isEqualTo(200);
             assertThat(served.json().get("model_version").asText()).isEqualTo("1.0");

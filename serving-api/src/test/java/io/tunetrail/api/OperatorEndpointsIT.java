@@ -62,6 +62,23 @@ class OperatorEndpointsIT {
         });
     }
 
+    /** The app skips Javalin's before-matched step while no such handler exists; one added later still runs, on matched paths only. */
+    @Test
+    void aBeforeMatchedHandlerAddedToTheAppStillRunsOnMatchedRoutesOnly() {
+        Javalin app = app(stack.stores(), "");
+        app.beforeMatched(ctx -> ctx.header("X-Before-Matched", ctx.endpointHandlerPath()));
+        JavalinTest.test(app, (server, client) -> {
+            Http.Answer health = get(client, "/health", null);
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.header("X-Before-Matched")).isEqualTo("/health");
+            Http.Answer unknown = get(client, "/no-such-route", null);
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.header("X-Before-Matched")).isNull();
+        });
+        JavalinTest.test(app(stack.stores(), ""), (server, client) ->
+                assertThat(get(client, "/health", null).header("X-Before-Matched")).as("an app without the handler").isNull());
+    }
+
     @Test
     void readinessIs503AndNamesRedisWhenRedisIsDown() throws Exception {
         int closed;

@@ -62,8 +62,8 @@ public final class UsageLimiter {
     // KEYS: 1 rate state, 2 day counter, 3 month counter, 4 the key's calls of the day by route, 5 the org's rate state,
     //       6 the key's per-second state.
     // ARGV: 1 now ms, 2 emission interval T ms (0 = no rate limit), 3 burst, 4 day limit (-1 = none),
-    //       5 month limit (-1 = none), 6 units, 7 and 8 unused (the counters' expiries before they were protected),
-    //       9 route, 10 expiry of the key's day hash, 11 the org's emission interval (0 = no ceiling), 12 the org's
+    //       5 month limit (-1 = none), 6 units, 7 the route's field of this UTC hour ("@HH route"), 8 unused (a
+    //       counter's expiry before they were protected), 9 route, 10 expiry of the key's day hash, 11 the org's emission interval (0 = no ceiling), 12 the org's
     //       burst, 13 the per-second emission interval (0 = no per-second cap), 14 its burst, 15.. the rows to
     //       prefetch (RedisOnlineStore.rowReadArgs).
     // Returns {outcome, remaining, retry_after_ms, reset_ms, day_used, month_used, prefetched rows (allowed only)};
@@ -135,12 +135,14 @@ public final class UsageLimiter {
             "  day = redis.call('DECRBY', KEYS[2], units)",
             "  return {3, remaining, 0, resetMs, day, month}",
             "end",
-            "if t > 0 then redis.call('SET', KEYS[1], string.format('%.3f', newTat)) end",
-            "if orgT > 0 then redis.call('SET', KEYS[5], string.format('%.3f', newOrgTat)) end",
-            "if secT > 0 then redis.call('SET', KEYS[6], string.format('%.3f', newSecTat)) end",
+            // A Lua number goes to Redis as its shortest exact text: no string.format needed for the stored states.
+            "if t > 0 then redis.call('SET', KEYS[1], newTat) end",
+            "if orgT > 0 then redis.call('SET', KEYS[5], newOrgTat) end",
+            "if secT > 0 then redis.call('SET', KEYS[6], newSecTat) end",
             "if redis.call('HINCRBY', KEYS[4], ARGV[9], 1) == 1 then redis.call('PEXPIREAT', KEYS[4], ARGV[10]) end",
-            // The same call by UTC hour, in the same hash (so under the same expiry): field "@HH route" (usage analytics).
-            "redis.call('HINCRBY', KEYS[4], string.format('@%02d %s', math.floor(now / 3600000) % 24, ARGV[9]), 1)",
+            // The same call by UTC hour, in the same hash (so under the same expiry): field "@HH route" (usage analytics),
+            // built by the caller so the script builds no strings.
+            "redis.call('HINCRBY', KEYS[4], ARGV[7], 1)",
             "return {0, remaining, 0, resetMs, day, month, read_rows(15)}");
     private static final String SHA = sha1(SCRIPT);
     /** How many days a key's per-route call counts are kept (GET /api-keys/{id}/usage reads up to this many). */
@@ -239,7 +241,7 @@ public final class UsageLimiter {
         boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
         List<String> args = new ArrayList<>(14 + (prefetch ? prefetchViews.size() * 3 : 0));
         args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
-                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), "0", "0", route, Long.toString(keyUsageExpires),
+                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), hourField(now, route), "0", route, Long.toString(keyUsageExpires),
                 Double.toString(orgInterval), Integer.toString(orgBurst), Double.toString(secondInterval),
                 Integer.toString(perSecond == null ? 0 : perSecond)));
         if (prefetch) {
@@ -275,6 +277,12 @@ public final class UsageLimiter {
                 : null;
         return new Decision(outcome, rate.isUnlimited() ? null : burst, (Long) out.get(1), (Long) out.get(2), (Long) out.get(3),
                 (Long) out.get(4), (Long) out.get(5), refusedLimit, rows);
+    }
+
+    /** The field of the key's day hash that counts {@code route}'s calls in the UTC hour of {@code now}: "@HH route". */
+    static String hourField(Instant now, String route) {
+        long hour = Math.floorDiv(now.toEpochMilli(), 3_600_000L) % 24;
+        return (hour < 10 ? "@0" : "@") + hour + ' ' + route;
     }
 
     /**
