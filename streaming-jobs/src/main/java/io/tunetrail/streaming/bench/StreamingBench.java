@@ -145,7 +145,7 @@ public final class StreamingBench {
     /**
      * Events/s of one pipeline and the CPU time this JVM spent on it per event. On a machine shared with other work
      * the rate moves with the load; the CPU time far less, so it is what to compare between runs. For the Flink
-     * pipelines it includes the MiniCluster's start and stop (a few CPU seconds, small against a million events).
+     * pipelines it includes the MiniCluster's start and stop (a few CPU seconds: a few us per event at a million).
      */
     record Pipeline(double eventsPerSecond, double cpuMicrosPerEvent) {}
 
