@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /**
  * Decodes the common, well-formed interaction event straight from its bytes into the record: one pass over Jackson's
@@ -102,7 +103,7 @@ final class InteractionFastPath {
                 }
                 case "event_type" -> {
                     bit = TYPE;
-                    type = value == JsonToken.VALUE_STRING ? eventType(p.getText()) : null;
+                    type = value == JsonToken.VALUE_STRING ? EventType.byWireName(p.getText()) : null;
                     if (type == null) {
                         return null;
                     }
@@ -190,15 +191,6 @@ final class InteractionFastPath {
         return v < min || v > max ? -1 : v;
     }
 
-    private static EventType eventType(String s) {
-        for (EventType t : EventType.values()) {
-            if (t.wireName().equals(s)) {
-                return t;
-            }
-        }
-        return null;
-    }
-
     private static InteractionContext context(JsonParser p) throws IOException {
         Device device = null;
         Activity activity = null;
@@ -214,13 +206,13 @@ final class InteractionFastPath {
             String s = p.getText();
             if (name.equals("device") && !sawDevice) {
                 sawDevice = true;
-                device = device(s);
+                device = Device.byWireName(s);
                 if (device == null) {
                     return null;
                 }
             } else if (name.equals("activity") && !sawActivity) {
                 sawActivity = true;
-                activity = activity(s);
+                activity = Activity.byWireName(s);
                 if (activity == null) {
                     return null;
                 }
@@ -229,24 +221,6 @@ final class InteractionFastPath {
             }
         }
         return t == JsonToken.END_OBJECT ? new InteractionContext(device, activity) : null;
-    }
-
-    private static Device device(String s) {
-        for (Device d : Device.values()) {
-            if (d.wireName().equals(s)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private static Activity activity(String s) {
-        for (Activity a : Activity.values()) {
-            if (a.wireName().equals(s)) {
-                return a;
-            }
-        }
-        return null;
     }
 
     /**
@@ -277,11 +251,37 @@ final class InteractionFastPath {
         if (!zulu && !offset || offset && s.startsWith("-00:00", i)) {
             return null;
         }
+        // The fields are checked digits by now: read them directly rather than through a DateTimeFormatter, which
+        // was the largest cost of this path. LocalDateTime.of and ZoneOffset refuse what is out of range.
+        int nanos = 0;
+        if (s.charAt(19) == '.') {
+            int fractionEnd = zulu ? n - 1 : n - 6;
+            nanos = number(s, 20, fractionEnd);
+            for (int k = fractionEnd - 20; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
         try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
+            LocalDateTime local = LocalDateTime.of(number(s, 0, 4), number(s, 5, 7), number(s, 8, 10), number(s, 11, 13),
+                    number(s, 14, 16), number(s, 17, 19), nanos);
+            ZoneOffset zone = ZoneOffset.UTC;
+            if (offset) {
+                int sign = s.charAt(i) == '-' ? -1 : 1;
+                zone = ZoneOffset.ofHoursMinutes(sign * number(s, i + 1, i + 3), sign * number(s, i + 4, i + 6));
+            }
+            return Instant.ofEpochSecond(local.toEpochSecond(zone), nanos);
+        } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /** The decimal value of s[from, to), which holds digits only (checked by the caller). */
+    private static int number(String s, int from, int to) {
+        int v = 0;
+        for (int k = from; k < to; k++) {
+            v = v * 10 + (s.charAt(k) - '0');
+        }
+        return v;
     }
 
     private static boolean digits(String s, int from, int to) {

@@ -138,6 +138,22 @@ class InteractionFastPathTest {
     }
 
     @Test
+    void readsEveryFieldOfATimestampAsOffsetDateTimeDoes() {
+        // The path reads the digits itself (no DateTimeFormatter): each field, fraction length and offset sign must
+        // land where java.time puts it, and what java.time refuses must be refused.
+        String[] same = {"1970-01-01T00:00:00Z", "2026-12-31T23:59:59.999999999Z", "2026-06-15T07:08:09.1Z",
+            "2026-06-15T07:08:09.123456+14:00", "2026-06-15T07:08:09.05-00:30", "2026-06-15T07:08:09+18:00",
+            "2026-06-15T07:08:09-18:00", "2024-02-29T12:00:00-11:45", "0001-01-01T00:00:00Z"};
+        for (String s : same) {
+            assertThat(InteractionFastPath.dateTime(s)).as(s).isEqualTo(java.time.OffsetDateTime.parse(s).toInstant());
+        }
+        for (String refused : new String[] {"2026-06-15T07:08:09+18:01", "2026-06-15T07:08:09+05:60", "2026-04-31T00:00:00Z",
+            "2026-00-10T00:00:00Z", "2026-01-00T00:00:00Z"}) {
+            assertThat(InteractionFastPath.dateTime(refused)).as(refused).isNull();
+        }
+    }
+
+    @Test
     void aContextWithOneFieldGetsTheSchemaDefaultForTheOther() {
         Decoded<InteractionEvent> d = codec.decode(("{\"org_id\":\"o\",\"user_id\":\"u\",\"track_id\":\"t\",\"event_type\":\"play\","
                 + "\"event_time\":\"2026-01-01T10:00:00Z\",\"client_event_id\":\"c\",\"context\":{\"device\":\"car\"}}").getBytes(StandardCharsets.UTF_8));

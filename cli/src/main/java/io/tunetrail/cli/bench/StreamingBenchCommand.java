@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         description = {"Measure the streaming jobs against a plain KafkaConsumer loop over the same events.",
             "Pre-loads N synthetic interactions into a fresh topic, then measures events/s of (a) a KafkaConsumer that",
             "decodes and validates them, (d) a Flink job that only decodes them, (b) usage-counters and (c) session-features",
-            "(bounded runs with all their sinks). Prints a table and, last, one JSON line with the *_ratio keys (vs a)."})
+            "(bounded runs with all their sinks), and the CPU time per event of each. Prints a table and, last, one JSON",
+            "line with the *_ratio keys (vs a) and the *_cpu_us_per_event keys."})
 public final class StreamingBenchCommand implements Callable<Integer> {
 
     @Option(names = "--events", paramLabel = "N", description = "Events to pre-load and process (default: 1000000)")

@@ -11,11 +11,13 @@ import io.tunetrail.streaming.common.Listen;
 import io.tunetrail.streaming.common.StreamSettings;
 import io.tunetrail.streaming.session.SessionFeaturesJob;
 import io.tunetrail.streaming.usage.UsageCountersJob;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * (the same work the jobs' sources do, nothing else), (d) a Flink job that only decodes and routes (source, router,
  * discarding sink: Flink's own cost), (b) usage-counters and (c) session-features, each a bounded run over the same
  * events with their real sinks (Redis, exactly-once Kafka, checkpoints). Prints a table, then one JSON line whose
- * ratio keys end in {@code _ratio}. The baseline is measured on a second pass, after a warm-up pass. Job times are Flink's net runtime (submission to end, the MiniCluster's start
+ * ratio keys end in {@code _ratio}, and the CPU time per event of each pipeline ({@code *_cpu_us_per_event}). The baseline is measured on a second pass, after a warm-up pass. Job times are Flink's net runtime (submission to end, the MiniCluster's start
  * excluded), which includes the final checkpoint and transaction commit.
  */
 public final class StreamingBench {
@@ -50,15 +52,15 @@ public final class StreamingBench {
             // One unmeasured pass first: the decoder's JIT warm-up would otherwise be charged to the baseline alone
             // (the jobs run later in the same JVM and inherit the compiled decoder).
             baseline(world.config(), n, true);
-            double fetchOnly = baseline(world.config(), n, false);
-            double baseline = baseline(world.config(), n, true);
-            double decodeOnly = flinkDecodeOnly(s, n);
-            double usage = job(s, n, UsageCountersJob.NAME);
-            double sessions = job(s, n, SessionFeaturesJob.NAME);
+            Pipeline fetchOnly = measure(n, () -> baseline(world.config(), n, false));
+            Pipeline baseline = measure(n, () -> baseline(world.config(), n, true));
+            Pipeline decodeOnly = measure(n, () -> flinkDecodeOnly(s, n));
+            Pipeline usage = measure(n, () -> job(s, n, UsageCountersJob.NAME));
+            Pipeline sessions = measure(n, () -> job(s, n, SessionFeaturesJob.NAME));
 
             System.out.println();
-            System.out.printf("%-44s %14s %10s%n", "pipeline (" + String.format("%,d", n) + " events, parallelism " + s.parallelism() + ")",
-                    "events/s", "vs (a)");
+            System.out.printf("%-44s %14s %10s %12s%n", "pipeline (" + String.format("%,d", n) + " events, parallelism " + s.parallelism() + ")",
+                    "events/s", "vs (a)", "CPU us/event");
             row("(a0) KafkaConsumer only, no decoding", fetchOnly, baseline);
             row("(a) KafkaConsumer + EventCodec.decode", baseline, baseline);
             row("(d) Flink: Kafka source + decode/route only", decodeOnly, baseline);
@@ -68,14 +70,20 @@ public final class StreamingBench {
             json.put("bench", "streaming");
             json.put("events", n);
             json.put("parallelism", s.parallelism());
-            json.put("consumer_fetch_only_events_per_s", Math.round(fetchOnly));
-            json.put("baseline_events_per_s", Math.round(baseline));
-            json.put("flink_decode_only_events_per_s", Math.round(decodeOnly));
-            json.put("usage_counters_events_per_s", Math.round(usage));
-            json.put("session_features_events_per_s", Math.round(sessions));
-            json.put("flink_decode_only_ratio", round(decodeOnly / baseline));
-            json.put("usage_counters_ratio", round(usage / baseline));
-            json.put("session_features_ratio", round(sessions / baseline));
+            json.put("consumer_fetch_only_events_per_s", Math.round(fetchOnly.eventsPerSecond()));
+            json.put("baseline_events_per_s", Math.round(baseline.eventsPerSecond()));
+            json.put("flink_decode_only_events_per_s", Math.round(decodeOnly.eventsPerSecond()));
+            json.put("usage_counters_events_per_s", Math.round(usage.eventsPerSecond()));
+            json.put("session_features_events_per_s", Math.round(sessions.eventsPerSecond()));
+            json.put("consumer_fetch_only_cpu_us_per_event", round(fetchOnly.cpuMicrosPerEvent()));
+            json.put("baseline_cpu_us_per_event", round(baseline.cpuMicrosPerEvent()));
+            json.put("flink_decode_only_cpu_us_per_event", round(decodeOnly.cpuMicrosPerEvent()));
+            json.put("usage_counters_cpu_us_per_event", round(usage.cpuMicrosPerEvent()));
+            json.put("session_features_cpu_us_per_event", round(sessions.cpuMicrosPerEvent()));
+            json.put("baseline_vs_fetch_only_ratio", round(baseline.eventsPerSecond() / fetchOnly.eventsPerSecond()));
+            json.put("flink_decode_only_ratio", round(decodeOnly.eventsPerSecond() / baseline.eventsPerSecond()));
+            json.put("usage_counters_ratio", round(usage.eventsPerSecond() / baseline.eventsPerSecond()));
+            json.put("session_features_ratio", round(sessions.eventsPerSecond() / baseline.eventsPerSecond()));
             System.out.println(EventCodec.mapper().writeValueAsString(json));
         }
     }
@@ -134,14 +142,32 @@ public final class StreamingBench {
         return rate(env.execute("bench " + name), n, name);
     }
 
+    /**
+     * Events/s of one pipeline and the CPU time this JVM spent on it per event. On a machine shared with other work
+     * the rate moves with the load; the CPU time far less, so it is what to compare between runs. For the Flink
+     * pipelines it includes the MiniCluster's start and stop (a few CPU seconds: a few us per event at a million).
+     */
+    record Pipeline(double eventsPerSecond, double cpuMicrosPerEvent) {}
+
+    private static Pipeline measure(long n, Callable<Double> pipeline) throws Exception {
+        long cpuBefore = processCpuNanos();
+        double eventsPerSecond = pipeline.call();
+        return new Pipeline(eventsPerSecond, (processCpuNanos() - cpuBefore) / 1000.0 / n);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static double rate(JobExecutionResult r, long n, String what) {
         double seconds = r.getNetRuntime() / 1000.0;
         System.out.printf("%s: %,d events in %.1f s%n", what, n, seconds);
         return n / seconds;
     }
 
-    private static void row(String name, double eventsPerSecond, double baseline) {
-        System.out.printf("%-44s %,14.0f %10.2f%n", name, eventsPerSecond, eventsPerSecond / baseline);
+    private static void row(String name, Pipeline p, Pipeline baseline) {
+        System.out.printf("%-44s %,14.0f %10.2f %12.1f%n", name, p.eventsPerSecond(), p.eventsPerSecond() / baseline.eventsPerSecond(),
+                p.cpuMicrosPerEvent());
     }
 
     private static double round(double v) {

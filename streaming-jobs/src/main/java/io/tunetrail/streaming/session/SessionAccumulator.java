@@ -3,6 +3,7 @@ package io.tunetrail.streaming.session;
 import io.tunetrail.model.Activity;
 import io.tunetrail.streaming.common.Listen;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +56,11 @@ public class SessionAccumulator {
             }
         }
         recent.merge(e.trackId(), e.eventTimeMs(), Math::max);
-        prune(limit);
+        if (recent.size() > limit) {
+            // One event adds at most one track, so dropping the single oldest keeps the newest `limit`: a scan, not
+            // the sort of prune(), on every event of a long session.
+            recent.remove(Collections.max(recent.entrySet(), NEWEST_FIRST).getKey());
+        }
     }
 
     public SessionAccumulator merge(SessionAccumulator o, int limit) {

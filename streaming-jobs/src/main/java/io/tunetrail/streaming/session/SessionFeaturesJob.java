@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
@@ -94,13 +96,20 @@ public final class SessionFeaturesJob {
                 .name("sessions").uid(NAME + "-sessions");
         DataStream<Rejected> windowLate = closed.getSideOutput(late).process(new WindowLate<>(NAME)).name("window-late")
                 .uid(NAME + "-window-late");
-        DataStream<UserFeatures> users = closed.keyBy(s -> s.orgId() + "|" + s.userId())
+        // A session leaves its window on the subtask that owns its listener's key, the same key user-features uses:
+        // reinterpreted rather than keyBy'd again, the two chain and a session is not serialised and shuffled.
+        DataStream<UserFeatures> users = DataStreamUtils.reinterpretAsKeyedStream(closed, SessionFeaturesJob::userKey, Types.STRING)
                 .process(new UserFeaturesFunction(recent)).name("user-features").uid(NAME + "-user-features");
 
         closed.sinkTo(sessions).name("sessions-topic").uid(NAME + "-sessions-sink");
         users.sinkTo(features).name("user-sessions-redis").uid(NAME + "-features-sink");
         routed.getSideOutput(EventRouter.DEAD_LETTERS).union(windowLate).sinkTo(deadLetters).name("dead-letters")
                 .uid(NAME + "-dead-letter-sink");
+    }
+
+    /** The listener's key, as {@link Listen#userKey} keys the session windows. */
+    static String userKey(SessionSummary s) {
+        return s.orgId() + "|" + s.userId();
     }
 
     static String key(SessionSummary s) {

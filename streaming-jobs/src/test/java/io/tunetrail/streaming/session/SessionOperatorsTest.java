@@ -90,6 +90,26 @@ class SessionOperatorsTest {
         }
     }
 
+    @Test
+    void aLongSessionKeepsTheNewestTracksTiesByTrackId() {
+        // The accumulator drops one track per event once over the limit: it must keep what sorting and cutting to
+        // the limit after every event keeps (the reference below).
+        SessionAccumulator acc = new SessionAccumulator();
+        java.util.Map<String, Long> reference = new java.util.HashMap<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(16);
+        for (int i = 0; i < 2_000; i++) {
+            String track = "t" + random.nextInt(40);
+            long ts = T0 + random.nextInt(300) * 1000L; // many equal times: the tie rule decides
+            acc.add(listen(track, "play", 1_000, ts, "none", "", ""), 5);
+            reference.merge(track, ts, Math::max);
+            List<String> expected = reference.entrySet().stream().sorted(SessionAccumulator.NEWEST_FIRST).limit(5)
+                    .map(java.util.Map.Entry::getKey).toList();
+            reference.keySet().retainAll(expected);
+            assertThat(acc.recentTracks(5)).as("after event %d", i).isEqualTo(expected);
+            assertThat(acc.recent).hasSizeLessThanOrEqualTo(5);
+        }
+    }
+
     private static void add(KeyedOneInputStreamOperatorTestHarness<String, Listen, SessionSummary> h, Listen l) throws Exception {
         h.processElement(l, l.eventTimeMs());
     }
