@@ -29,9 +29,9 @@ class TrainingVerbsTest {
 
     @Test
     void evalRefusesUnknownFamiliesAndBadBudgetsInOneLine() {
-        Object[] family = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--families", "ease,lightgcn");
+        Object[] family = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--families", "ease,ncf");
         assertThat(family[0]).isEqualTo(2);
-        assertThat((String) family[1]).contains("'lightgcn'").contains("als,ease,itemknn,sar,bpr,content").doesNotContain("\n\n");
+        assertThat((String) family[1]).contains("'ncf'").contains("als,ease,itemknn,sar,bpr,lightgcn,content").doesNotContain("\n\n");
         Object[] budget = run("eval", "--dataset", "lastfm-2k", "--data-dir", dir.toString(), "--tune-budget", "-5");
         assertThat(budget[0]).isEqualTo(2);
         assertThat((String) budget[1]).contains("--tune-budget -5");

@@ -184,8 +184,8 @@ class PlanCatalogTest {
     @Test
     void theModelLadderRisesWithThePlanAndNamesOnlyDeclaredFamilies() {
         assertThat(catalog.plan("community").modelFamilies()).containsExactly("content");
-        assertThat(catalog.plan("starter").modelFamilies()).contains("content", "als").doesNotContain("bpr", "custom");
-        assertThat(catalog.plan("pro").modelFamilies()).contains("bpr").doesNotContain("custom");
+        assertThat(catalog.plan("starter").modelFamilies()).contains("content", "als").doesNotContain("bpr", "lightgcn", "custom");
+        assertThat(catalog.plan("pro").modelFamilies()).contains("bpr", "lightgcn").doesNotContain("custom");
         assertThat(catalog.plan("enterprise").modelFamilies()).contains("custom");
         List<PlanCatalog.Plan> cloud = catalog.plans().stream().filter(p -> "cloud".equals(p.edition())).toList();
         for (int i = 1; i < cloud.size(); i++) {

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class BestFamily {
     /** Cheapest fit first at the sizes of an org: a tie in validation nDCG goes to the family earlier here. */
-    static final List<String> BY_COST = List.of("content", "sar", "itemknn", "ease", "als", "bpr");
+    static final List<String> BY_COST = List.of("content", "sar", "itemknn", "ease", "als", "bpr", "lightgcn");
 
     private final RowSplit split;
     private final long seed;

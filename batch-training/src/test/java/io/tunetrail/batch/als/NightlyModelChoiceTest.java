@@ -18,7 +18,7 @@ class NightlyModelChoiceTest {
         assertThat(choice.candidates(Optional.of("starter"))).extracting(Family::name)
                 .containsExactly("content", "sar", "itemknn", "ease", "als");
         assertThat(choice.candidates(Optional.of("enterprise"))).extracting(Family::name)
-                .containsExactly("content", "sar", "itemknn", "ease", "als", "bpr");
+                .containsExactly("content", "sar", "itemknn", "ease", "als", "bpr", "lightgcn");
         assertThat(choice.candidates(Optional.of("free"))).extracting(Family::name).containsExactly("content", "als");
         // Events of an org PostgreSQL does not know: trained as before.
         assertThat(choice.candidates(Optional.empty())).extracting(Family::name).containsExactly("als");
@@ -34,8 +34,8 @@ class NightlyModelChoiceTest {
 
     @Test
     void aForcedFamilyMustExistAndParamsNeedAFamily() {
-        assertThatThrownBy(() -> new NightlyModelChoice(PlanCatalog.load(), 10, "lightgcn", Map.of(), 42))
-                .hasMessageContaining("unknown family 'lightgcn'");
+        assertThatThrownBy(() -> new NightlyModelChoice(PlanCatalog.load(), 10, "ncf", Map.of(), 42))
+                .hasMessageContaining("unknown family 'ncf'");
         assertThatThrownBy(() -> new NightlyModelChoice(PlanCatalog.load(), 10, "", Map.of("lambda", 5), 42))
                 .hasMessageContaining("batch.best-of.family");
     }

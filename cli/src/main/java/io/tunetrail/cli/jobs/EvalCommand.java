@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./tunetrail eval}: every model family against the popularity baseline on a public data set, offline. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate every model family (als, ease, itemknn, sar, bpr, content) on one split of a public",
+        description = {"Evaluate every model family (als, ease, itemknn, sar, bpr, lightgcn, content) on one split of a public",
             "data set, beside a popularity baseline. Split per user: stratified draws numpy.random.seed(SEED);",
             "rand(N) per row in file order and trains on each user's first round(RATIO n) rows by draw (Microsoft",
             "Recommenders' split), time trains on each user's earliest rows. Each family is tuned by random search",
@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             "chosen hyperparameters. Reads the files directly; writes nothing to the platform's stores.",
             "The last line is one JSON object with a key per family, \"baseline\" and \"best\" (highest validation NDCG)."})
 public final class EvalCommand implements Callable<Integer> {
-    static final List<String> FAMILIES = List.of("als", "ease", "itemknn", "sar", "bpr", "content");
+    static final List<String> FAMILIES = List.of("als", "ease", "itemknn", "sar", "bpr", "lightgcn", "content");
     static final String SYNTHETIC = "synthetic";
 
     @Option(names = "--dataset", required = true, description = "lastfm-2k or movielens (spotify has no listening events), or "
@@ -48,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the stratified split (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--families", paramLabel = "a,b", description = "Only these families (default: all of als, ease, itemknn, sar, bpr, content).")
+    @Option(names = "--families", paramLabel = "a,b", description = "Only these families (default: all of als, ease, itemknn, sar, bpr, lightgcn, content).")
     String families;
 
     @Option(names = "--tune-budget", paramLabel = "SECONDS", description = "Seconds of hyperparameter search per family (default: batch.eval.tune-budget-seconds, 30; 0 runs the defaults).")

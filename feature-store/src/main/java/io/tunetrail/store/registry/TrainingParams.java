@@ -48,7 +48,7 @@ public final class TrainingParams {
         b.put("log_scale", new Bound("log_scale", Kind.BOOLEAN, 0, 1, "log-scale the summed weights"));
         b.put("exclude_heard", new Bound("exclude_heard", Kind.BOOLEAN, 0, 1, "leave heard tracks out"));
         b.put("family", new Bound("family", Kind.WORD, 0, 32,
-                "the model family the lists come from instead of the nightly choice (als, ease, itemknn, sar, bpr, content)"));
+                "the model family the lists come from instead of the nightly choice (als, ease, itemknn, sar, bpr, lightgcn, content)"));
         b.put("family_params", new Bound("family_params", Kind.PAIRS, 0, WEIGHTS_MAX_LENGTH,
                 "the family's hyperparameters over its defaults, name:value pairs, comma-separated (at most 16)"));
         BOUNDS = java.util.Collections.unmodifiableMap(b);

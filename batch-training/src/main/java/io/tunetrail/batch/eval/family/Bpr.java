@@ -1,7 +1,6 @@
 package io.tunetrail.batch.eval.family;
 
 import io.tunetrail.batch.eval.UserItemMatrix;
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -35,17 +34,13 @@ public final class Bpr implements Family {
         Model model = new Model(train.users(), train.items(), d, new Random(42));
         double lr = params.number("learning_rate");
         double reg = params.number("reg");
-        Random random = new Random(7);
-        int[] entryUser = new int[train.nnz()];
-        for (int u = 0; u < train.users(); u++) {
-            Arrays.fill(entryUser, train.rowStart(u), train.rowStart(u + 1), u);
-        }
+        TripleSampler triples = new TripleSampler(train, new Random(7));
         int epochs = params.integer("epochs");
         for (int epoch = 0; epoch < epochs; epoch++) {
             for (int s = 0; s < train.nnz(); s++) {
-                int e = random.nextInt(train.nnz());
-                int u = entryUser[e];
-                int j = negative(train, u, random);
+                int e = triples.entry();
+                int u = triples.user(e);
+                int j = triples.negative(u);
                 if (j >= 0) {
                     model.step(u, train.col(e), j, lr, reg);
                 }
@@ -62,38 +57,6 @@ public final class Bpr implements Family {
                 out[i] = s;
             }
         };
-    }
-
-    /** An item u does not have, uniformly; -1 when u has them all. */
-    private static int negative(UserItemMatrix m, int u, Random random) {
-        int from = m.rowStart(u);
-        int to = m.rowStart(u + 1);
-        if (to - from >= m.items()) {
-            return -1;
-        }
-        while (true) {
-            int j = random.nextInt(m.items());
-            // Rows are sorted by item: a binary search says whether u has j.
-            int lo = from;
-            int hi = to - 1;
-            boolean has = false;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int c = m.col(mid);
-                if (c == j) {
-                    has = true;
-                    break;
-                }
-                if (c < j) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            if (!has) {
-                return j;
-            }
-        }
     }
 
     /** The parameters and one ascent step; package-private so the step's gradient can be checked. */

@@ -10,7 +10,7 @@ public final class Families {
     private static final Map<String, Family> ALL = new LinkedHashMap<>();
 
     static {
-        for (Family f : List.of(new Als(), new Ease(), new ItemKnn(), new Sar(), new Bpr(), new Content())) {
+        for (Family f : List.of(new Als(), new Ease(), new ItemKnn(), new Sar(), new Bpr(), new LightGcn(), new Content())) {
             ALL.put(f.name(), f);
         }
     }
