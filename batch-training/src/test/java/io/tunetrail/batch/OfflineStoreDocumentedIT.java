@@ -7,33 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.delta.tables.DeltaTable;
-import io.tunetrail.batch.land.KafkaToDeltaLander;
-import io.tunetrail.batch.land.LanderSettings;
-import io.tunetrail.batch.land.UsageLedgerPublisher;
 import io.tunetrail.batch.marts.MartsJob;
 import io.tunetrail.batch.nightly.NightlyChain;
-import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.batch.nightly.OfflineTables;
-import io.tunetrail.batch.synthetic.SyntheticLake;
 import io.tunetrail.batch.testing.LocalSpark;
-import io.tunetrail.batch.testing.SmallChain;
-import io.tunetrail.ingestion.kafka.KafkaEventPublisher;
-import io.tunetrail.ingestion.kafka.KafkaTopics;
-import io.tunetrail.ingestion.synthetic.GeneratorSettings;
+import io.tunetrail.batch.testing.SharedNightlyRun;
 import io.tunetrail.model.OfflineStoreLayout;
-import io.tunetrail.model.PlatformConfig;
-import io.tunetrail.model.Track;
-import io.tunetrail.model.UsageEvent;
-import io.tunetrail.store.audio.TrackAudioAnalyser;
-import io.tunetrail.store.audio.TrackAudioStore;
-import io.tunetrail.store.testing.ClickTracks;
-import io.tunetrail.store.testing.FreshDatabase;
-import io.tunetrail.store.testing.RedisNamespace;
-import io.tunetrail.store.usage.ApiRefusals;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -41,89 +23,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code schemas/offline-store.yaml} against the tables the platform really writes: a small synthetic week landed
  * (with usage events through Kafka) and run through the whole nightly chain, with one registered audio file so the
- * audio tables are written too. Then every Delta table under the store root must be documented, every documented
- * table must exist, and their columns and types must agree both ways.
+ * audio tables are written too ({@link SharedNightlyRun}, the run other ITs of the JVM look at as well). Then every
+ * Delta table under the store root must be documented, every documented table must exist, and their columns and
+ * types must agree both ways.
  */
 class OfflineStoreDocumentedIT {
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
-
-    @TempDir
-    static Path home;
+    static final SharedNightlyRun RUN = new SharedNightlyRun();
 
     private static SparkSession spark;
-    private static PlatformConfig config;
     private static Path store;
     private static NightlyChain.Result result;
     private static String org;
 
     @BeforeAll
-    static void landAndRunTheChain() throws Exception {
+    static void takeTheSharedRun() {
         spark = LocalSpark.get();
-        store = home.resolve("lake");
-        Map<String, String> extra = new HashMap<>(PlatformConfig.topicsNamed("it-lakedocs-" + UUID.randomUUID().toString().substring(0, 8) + "-"));
-        extra.put(PlatformConfig.API_AUDIO_STORE_DIR.name(), home.resolve("audio").toString());
-        config = SmallChain.config(DB, store, extra);
-        KafkaTopics.ensure(config);
-
-        Map<String, String> renamed = new HashMap<>();
-        GeneratorSettings settings = GeneratorSettings.defaults(Instant.parse("2026-03-01T00:00:00Z"))
-                .withScale(0.02).withOrgs(2).withSpan(Instant.parse("2026-03-01T00:00:00Z"), 7);
-        SyntheticLake.Loaded world = new SyntheticLake(spark, new OfflineTables(spark, store.toString()))
-                .load(settings, id -> renamed.computeIfAbsent(id, REDIS::newOrgId), DB.dataSource());
-        org = world.orgIds().get(0);
-
-        try (KafkaEventPublisher publisher = new KafkaEventPublisher(config)) {
-            for (int i = 0; i < 3; i++) {
-                publisher.publish(new UsageEvent(org, "key-" + (i % 2), "api_calls", 1 + i,
-                        Instant.parse("2026-03-02T10:00:00Z").plusSeconds(i), "req-" + i));
-            }
-        }
-        // Refused calls as the API adds them to PostgreSQL: beside key-1's metered calls, and a key refused only.
-        new ApiRefusals(DB.dataSource()).add(List.of(
-                new ApiRefusals.Count(org, java.time.LocalDate.of(2026, 3, 2), "key-1", "api_calls", "rate_limited", 429, 3),
-                new ApiRefusals.Count(org, java.time.LocalDate.of(2026, 3, 2), "key-2", "api_calls", "plan_feature:advanced_analytics", 402, 1)));
-        new KafkaToDeltaLander(spark, LanderSettings.from(config).withStoreRoot(store.toString()),
-                new UsageLedgerPublisher(spark, DB.dataSource())).landAll();
-
-        Track track = world.catalog().tracks().stream().filter(t -> t.orgId().equals(org)).findFirst().orElseThrow();
-        byte[] audio = ClickTracks.wav(120, 8, 1000);
-        String key = org + "/track_" + track.trackId() + ".wav";
-        Path file = home.resolve("audio").resolve(key);
-        Files.createDirectories(file.getParent());
-        Files.write(file, audio);
-        new TrackAudioStore(DB.dataSource()).register(new TrackAudioStore.TrackAudio(org, track.trackId(), key,
-                TrackAudioAnalyser.sha256(audio), audio.length));
-
-        try (NightlyContext ctx = NightlyContext.builder(spark, config).storeRoot(store.toString())
-                .dataSource(DB.dataSource()).onlineStore(REDIS.store()).build()) {
-            result = NightlyChain.all().run(ctx);
-        }
-    }
-
-    @AfterAll
-    static void deleteTopics() throws Exception {
-        try (Admin admin = Admin.create(KafkaTopics.adminProperties(config))) {
-            admin.deleteTopics(KafkaTopics.names(config)).all().get(30, TimeUnit.SECONDS);
-        }
+        store = RUN.store();
+        result = RUN.first();
+        org = RUN.usageOrg();
     }
 
     @Test
@@ -183,7 +112,7 @@ class OfflineStoreDocumentedIT {
     }
 
     private static String plan(String orgId) {
-        try (java.sql.Connection c = DB.dataSource().getConnection();
+        try (java.sql.Connection c = RUN.db().dataSource().getConnection();
                 java.sql.PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ?")) {
             ps.setString(1, orgId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {

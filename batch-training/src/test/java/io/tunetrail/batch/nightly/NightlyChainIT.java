@@ -6,8 +6,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.tunetrail.batch.synthetic.SyntheticLake;
 import io.tunetrail.batch.testing.LocalSpark;
-import io.tunetrail.batch.testing.SmallChain;
-import io.tunetrail.ingestion.synthetic.GeneratorSettings;
+import io.tunetrail.batch.testing.SharedNightlyRun;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.online.FeatureRow;
@@ -19,11 +18,9 @@ import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.registry.TrainingRequest;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.testing.RedisNamespace;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,24 +36,20 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole nightly chain on generated data (two orgs, enterprise and pro, a week at a tenth of the demo's scale) in a
- * temporary offline store, a fresh database and fresh Redis orgs; results read back from Delta, PostgreSQL and Redis.
- * Then the enterprise org pins its version and the chain runs again: the pro org moves to the new minor version, the
- * pinned org keeps serving the pinned one.
+ * temporary offline store, a fresh database and fresh Redis orgs ({@link SharedNightlyRun}, one metered run shared with
+ * other ITs of the JVM); results read back from Delta, PostgreSQL and Redis. Then the enterprise org pins its version
+ * and the chain runs again: the pro org moves to the new minor version, the pinned org keeps serving the pinned one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyChainIT {
     @RegisterExtension
-    static final FreshDatabase DB = new FreshDatabase();
-    @RegisterExtension
-    static final RedisNamespace REDIS = new RedisNamespace();
+    static final SharedNightlyRun RUN = new SharedNightlyRun();
 
-    @TempDir
-    static Path store;
-
+    private static FreshDatabase db;
+    private static RedisNamespace redis;
     private static SparkSession spark;
     private static PlatformConfig config;
     private static SyntheticLake.Loaded world;
@@ -65,21 +58,15 @@ class NightlyChainIT {
     private static String pro;
 
     @BeforeAll
-    static void runTheChain() {
+    static void takeTheSharedRun() {
         spark = LocalSpark.get();
-        config = SmallChain.config(DB, store, Map.of());
-        Map<String, String> renamed = new HashMap<>();
-        GeneratorSettings settings = GeneratorSettings.defaults(Instant.parse("2026-03-01T00:00:00Z"))
-                .withScale(0.1).withOrgs(2).withSpan(Instant.parse("2026-03-01T00:00:00Z"), 7);
-        world = new SyntheticLake(spark, new OfflineTables(spark, store.toString()))
-                .load(settings, id -> renamed.computeIfAbsent(id, REDIS::newOrgId), DB.dataSource());
+        db = RUN.db();
+        redis = RUN.redis();
+        config = RUN.config();
+        world = RUN.world();
+        first = RUN.first();
         enterprise = orgOnPlan("enterprise");
         pro = orgOnPlan("pro");
-        first = run(NightlyChain.all().metered(new ChainCosts(io.tunetrail.batch.costs.SparkCpuMeter.attach(spark),
-                new io.tunetrail.store.costs.CostMeter(DB.dataSource(), PlanCatalog.load(), io.tunetrail.model.CostCatalog.load(),
-                        java.time.Clock.systemUTC(), io.tunetrail.store.costs.CapThresholds.NONE), line -> {
-                            throw new AssertionError(line);
-                        })));
     }
 
     private static String orgOnPlan(String plan) {
@@ -87,14 +74,13 @@ class NightlyChainIT {
     }
 
     private static NightlyChain.Result run(NightlyChain chain) {
-        try (NightlyContext ctx = NightlyContext.builder(spark, config).storeRoot(store.toString())
-                .dataSource(DB.dataSource()).onlineStore(REDIS.store()).build()) {
+        try (NightlyContext ctx = RUN.context()) {
             return chain.run(ctx);
         }
     }
 
     private static Dataset<Row> table(String name) {
-        return spark.read().format("delta").load(new OfflineTables(spark, store.toString()).location(name));
+        return spark.read().format("delta").load(new OfflineTables(spark, RUN.store().toString()).location(name));
     }
 
     @Test
@@ -110,7 +96,7 @@ class NightlyChainIT {
     @Test
     void eachJobOfTheMeteredRunRecordedItsMeasuredCostPerOrg() throws Exception {
         Map<String, Double> executorByJob = new HashMap<>();
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = db.dataSource().getConnection();
                 PreparedStatement st = c.prepareStatement("SELECT org_id, kind, job_id, cpu_seconds, "
                         + "(details->>'own_executor_cpu_seconds')::float8, (details->>'sharing_orgs')::int FROM usage_costs "
                         + "WHERE job_id LIKE ? ORDER BY job_id, org_id")) {
@@ -137,7 +123,7 @@ class NightlyChainIT {
         // The marts job recorded each org's storage of the day: at least the Delta partitions the chain wrote for it.
         assertThat(first.job("marts").figures()).containsKey("storage_orgs").doesNotContainKey("storage_not_recorded");
         for (String org : List.of(enterprise, pro)) {
-            try (Connection c = DB.dataSource().getConnection();
+            try (Connection c = db.dataSource().getConnection();
                     PreparedStatement st = c.prepareStatement("SELECT job_id = day::text, cpu_seconds, (details->>'bytes_offline')::bigint "
                             + "FROM usage_costs WHERE org_id = ? AND kind = 'storage'")) {
                 st.setString(1, org);
@@ -153,7 +139,7 @@ class NightlyChainIT {
 
     @Test
     void recommendationsAreInDeltaAndServedFromRedisUnderTheActiveVersion() {
-        OnlineStore online = REDIS.store();
+        OnlineStore online = redis.store();
         for (String org : List.of(enterprise, pro)) {
             Dataset<Row> recs = table("recommendations").filter(col("org_id").equalTo(org).and(col("model_version").equalTo("1.0")));
             assertThat(recs.select("run_id").distinct().collectAsList()).extracting(r -> r.getString(0))
@@ -178,7 +164,7 @@ class NightlyChainIT {
 
     @Test
     void similaritiesAreInDeltaPostgresAndRedis() throws Exception {
-        ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        ModelRegistry registry = new ModelRegistry(db.dataSource(), PlanCatalog.load());
         for (String org : List.of(enterprise, pro)) {
             ModelVersion tracks = registry.active(org, "track-similarity").orElseThrow();
             ModelVersion users = registry.active(org, "user-similarity").orElseThrow();
@@ -201,16 +187,16 @@ class NightlyChainIT {
             assertThat(trackRows.filter(col("track_id").equalTo(col("similar_track_id"))).count()).isZero();
             assertThat(trackRows.filter(col("support").lt(2)).count()).isZero();
             assertThat(userRows.filter(col("user_id").equalTo(col("similar_user_id"))).count()).isZero();
-            assertThat(REDIS.store().activeVersion(org, FeatureViews.SIMILAR_TRACKS)).contains(tracks.version().toString());
+            assertThat(redis.store().activeVersion(org, FeatureViews.SIMILAR_TRACKS)).contains(tracks.version().toString());
             String someTrack = trackRows.filter(col("rank").equalTo(1)).first().getString(trackRows.schema().fieldIndex("track_id"));
-            assertThat(REDIS.store().read(org, FeatureViews.SIMILAR_TRACKS, List.of(someTrack)).get(someTrack).getIds("track_ids"))
+            assertThat(redis.store().read(org, FeatureViews.SIMILAR_TRACKS, List.of(someTrack)).get(someTrack).getIds("track_ids"))
                     .isNotEmpty();
         }
     }
 
     @Test
     void metricsGoToTheRegistryAndModelMetricsBesideTheBaseline() {
-        ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        ModelRegistry registry = new ModelRegistry(db.dataSource(), PlanCatalog.load());
         for (String org : List.of(enterprise, pro)) {
             ModelVersion als = registry.versions(org, "als").stream()
                     .filter(v -> v.version().toString().equals("1.0")).findFirst().orElseThrow();
@@ -241,7 +227,7 @@ class NightlyChainIT {
     @Test
     @Order(Integer.MAX_VALUE) // runs the chain again: the other tests look at the first run
     void aPinnedOrgKeepsServingItsVersionWhileOthersMoveOn() {
-        ModelRegistry registry = new ModelRegistry(DB.dataSource(), PlanCatalog.load());
+        ModelRegistry registry = new ModelRegistry(db.dataSource(), PlanCatalog.load());
         ModelVersion pinned = registry.active(enterprise, "als").orElseThrow();
         registry.pin(enterprise, pinned.id());
         String held = pinned.version().toString();
@@ -250,31 +236,31 @@ class NightlyChainIT {
         NightlyChain.Result second = run(new NightlyChain(List.of(NightlyJobs.byName("als"), NightlyJobs.byName("materialise"))));
         assertThat(second.job("als").modelVersions()).containsEntry(enterprise, "1.1").containsEntry(pro, "1.1");
         // The pro plan tries a new version in a canary first: 1.0 stays active, 1.1 serves the canary's share.
-        assertThat(REDIS.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.0");
-        io.tunetrail.store.registry.ModelCanaries.Canary canary = new io.tunetrail.store.registry.ModelCanaries(DB.dataSource(), registry,
-                new io.tunetrail.store.registry.ModelSwitch(DB.dataSource(), registry, REDIS.store()), REDIS.store(),
+        assertThat(redis.store().activeVersion(pro, FeatureViews.USER_RECOMMENDATIONS)).contains("1.0");
+        io.tunetrail.store.registry.ModelCanaries.Canary canary = new io.tunetrail.store.registry.ModelCanaries(db.dataSource(), registry,
+                new io.tunetrail.store.registry.ModelSwitch(db.dataSource(), registry, redis.store()), redis.store(),
                 java.time.Clock.systemUTC(), 1).latest(pro, "als").orElseThrow();
         assertThat(canary.state()).isEqualTo(io.tunetrail.store.registry.ModelCanaries.State.RUNNING);
         assertThat(canary.candidate().version()).hasToString("1.1");
-        assertThat(REDIS.jedis().get(io.tunetrail.store.online.RedisKeys.canary(pro, FeatureViews.USER_RECOMMENDATIONS)))
+        assertThat(redis.jedis().get(io.tunetrail.store.online.RedisKeys.canary(pro, FeatureViews.USER_RECOMMENDATIONS)))
                 .startsWith("1.1 1000 ");
-        assertThat(REDIS.store().activeVersion(enterprise, FeatureViews.USER_RECOMMENDATIONS)).contains(held);
+        assertThat(redis.store().activeVersion(enterprise, FeatureViews.USER_RECOMMENDATIONS)).contains(held);
         assertThat(registry.active(enterprise, "als").orElseThrow().id()).isEqualTo(pinned.id());
         String user = table("recommendations").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo(held)))
                 .first().getString(3);
-        assertThat(REDIS.store().read(enterprise, FeatureViews.USER_RECOMMENDATIONS, List.of(user)).get(user)
+        assertThat(redis.store().read(enterprise, FeatureViews.USER_RECOMMENDATIONS, List.of(user)).get(user)
                 .getString("model_version")).isEqualTo(held);
     }
 
     @Test
     @Order(Integer.MAX_VALUE - 2) // before the pin test's second run, after the checks of the first
     void customTrainingRequestsRunOnTheOrgsDataOrFailWithAReason() {
-        TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
+        TrainingQueue queue = new TrainingQueue(db.dataSource(), PlanCatalog.load());
         TrainingRequest custom = queue.submit(enterprise, "als", Map.of("rank", 4, "iterations", 3, "family", "ease",
                 "family_params", "lambda:250,min_support:3"), null);
         // The queue refuses such params today; a request queued before the bounds existed must still fail in the batch.
         String badId = "tr_unbounded_" + System.nanoTime();
-        try (java.sql.Connection c = DB.dataSource().getConnection();
+        try (java.sql.Connection c = db.dataSource().getConnection();
                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO training_requests (org_id, request_id, algorithm, params, priority)"
                         + " VALUES (?, ?, 'als', '{\"depth\": 3}'::jsonb, 1)")) {
             ps.setString(1, enterprise);
@@ -288,7 +274,7 @@ class NightlyChainIT {
         assertThat((List<?>) result.get("requests")).hasSize(2);
         TrainingRequest done = queue.get(enterprise, custom.requestId()).orElseThrow();
         assertThat(done.status()).isEqualTo(TrainingRequest.Status.SUCCEEDED);
-        ModelVersion version = new ModelRegistry(DB.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
+        ModelVersion version = new ModelRegistry(db.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
                 .orElseThrow();
         // new params: a new major version of the org's own als lineage, with the request's params
         assertThat(version.version().toString()).isEqualTo("2.0");
@@ -308,17 +294,17 @@ class NightlyChainIT {
     @Test
     @Order(Integer.MAX_VALUE - 1) // after the request test above, whose version numbers it would otherwise shift
     void theStandingWorkerRunsARealTrainingRequestToItsEnd() {
-        TrainingQueue queue = new TrainingQueue(DB.dataSource(), PlanCatalog.load());
+        TrainingQueue queue = new TrainingQueue(db.dataSource(), PlanCatalog.load());
         TrainingRequest request = queue.submit(enterprise, "als", Map.of("rank", 6, "iterations", 2), null);
         JobWorker.Options options = new JobWorker.Options("it-worker", 1, java.time.Duration.ofMillis(100), true,
                 java.time.Duration.ofMinutes(2), java.time.Duration.ofMillis(500),
                 new JobLeases.Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)));
-        TrainingQueue workerQueue = new TrainingQueue(DB.dataSource(), PlanCatalog.load(), options.id(), options.lease(), options.backoff());
+        TrainingQueue workerQueue = new TrainingQueue(db.dataSource(), PlanCatalog.load(), options.id(), options.lease(), options.backoff());
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.tunetrail.store.costs.CostMeter costs = new io.tunetrail.store.costs.CostMeter(DB.dataSource(), PlanCatalog.load(),
+        io.tunetrail.store.costs.CostMeter costs = new io.tunetrail.store.costs.CostMeter(db.dataSource(), PlanCatalog.load(),
                 io.tunetrail.model.CostCatalog.load(), java.time.Clock.systemUTC(), io.tunetrail.store.costs.CapThresholds.NONE);
-        JobWorker worker = new JobWorker(DB.dataSource(), PlanCatalog.load(), List.of(new TrainingJobKind(spark,
-                new TrainingRequests(spark, config, line -> { }), workerQueue, DB.dataSource(),
+        JobWorker worker = new JobWorker(db.dataSource(), PlanCatalog.load(), List.of(new TrainingJobKind(spark,
+                new TrainingRequests(spark, config, line -> { }), workerQueue, db.dataSource(),
                 io.tunetrail.batch.costs.SparkCpuMeter.attach(spark), costs)), options, log::add);
 
         JobWorker.Summary summary = worker.run();
@@ -329,13 +315,13 @@ class NightlyChainIT {
         assertThat(done.status()).isEqualTo(TrainingRequest.Status.SUCCEEDED);
         assertThat(done.worker()).isEqualTo("it-worker");
         assertThat(done.percent()).isEqualTo(100);
-        ModelVersion version = new ModelRegistry(DB.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
+        ModelVersion version = new ModelRegistry(db.dataSource(), PlanCatalog.load()).version(enterprise, done.modelVersionId())
                 .orElseThrow();
         assertThat(version.params()).containsEntry("rank", 6);
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise)
                 .and(col("model_version").equalTo(version.version().toString()))).count()).isPositive();
         // The attempt's measured cost: its own Spark tasks' CPU plus the driver thread's, priced as training.
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = db.dataSource().getConnection();
                 PreparedStatement st = c.prepareStatement("SELECT attempt, cpu_seconds, usd, (details->>'executor_cpu_seconds')::float8 "
                         + "FROM usage_costs WHERE org_id = ? AND kind = 'training' AND job_id = ?")) {
             st.setString(1, enterprise);
@@ -359,7 +345,7 @@ class NightlyChainIT {
     }
 
     private static long count(String table, String org, long versionId) throws Exception {
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = db.dataSource().getConnection();
                 PreparedStatement st = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE org_id = ? AND model_version_id = ?")) {
             st.setString(1, org);
             st.setLong(2, versionId);
