@@ -226,13 +226,6 @@ final class AnalyticsMaterialiser {
      */
     private <T> List<T> inParallel(List<Callable<T>> actions) {
         int threads = Math.max(1, Math.min(actions.size(), ctx.config().getInt(PlatformConfig.BATCH_PARALLEL_TABLES)));
-        if (threads == 1) {
-            List<T> out = new ArrayList<>();
-            for (Callable<T> a : actions) {
-                out.add(call(a));
-            }
-            return out;
-        }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<T>> futures = actions.stream().map(pool::submit).toList();
@@ -243,16 +236,6 @@ final class AnalyticsMaterialiser {
             return out;
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static <T> T call(Callable<T> action) {
-        try {
-            return action.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
