@@ -230,26 +230,27 @@ final class AnalyticsMaterialiser {
         try {
             List<Future<T>> futures = actions.stream().map(pool::submit).toList();
             List<T> out = new ArrayList<>();
+            RuntimeException failed = null;
+            // Every action is waited for, even after one failed: none may still write once the caller unpersists.
             for (Future<T> f : futures) {
-                out.add(await(f));
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (failed == null) {
+                        failed = e.getCause() instanceof RuntimeException r ? r
+                                : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
             }
             return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the analytics tables", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("interrupted while the analytics tables were written", e);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -24,8 +24,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Everything a {@link NightlyJob} reads and writes, for one run of the chain: the SparkSession, the offline store,
