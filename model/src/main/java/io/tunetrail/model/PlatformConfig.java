@@ -290,6 +290,9 @@ public final class PlatformConfig {
     public static final Key BEST_OF_FAMILY_PARAMS = key("batch.best-of.family-params", "",
             "Nightly model choice: hyperparameters of the forced family, name:value pairs (e.g. lambda:500,min_support:2) "
                     + "over its defaults; only with batch.best-of.family.");
+    public static final Key BATCH_PARALLEL_TABLES = key("batch.parallel-tables", "4",
+            "Nightly analytics jobs: output tables one job computes and writes to Delta at once (their Spark jobs share "
+                    + "the executor's cores); 1 writes them one after another.");
     public static final Key TRAINING_LEASE_SECONDS = key("batch.training.lease-seconds", "900",
             "Custom training: how long a worker owns a claimed request without renewing (it renews every third of this while "
                     + "it runs); after that another worker may take the request over.");
@@ -474,7 +477,7 @@ public final class PlatformConfig {
             throw new IllegalArgumentException(describe(EMBEDDING_DIMENSION) + " must be 2..2000 (pgvector's HNSW limit)");
         }
         for (Key key : List.of(ALS_RANK, ALS_ITERATIONS, ALS_TOP_N, ALS_MIN_INTERACTIONS, SIMILARITY_TOP_K,
-                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS,
+                SIMILARITY_MIN_SUPPORT, SIMILARITY_MAX_HISTORY, EVAL_K, TRAINING_LEASE_SECONDS, BATCH_PARALLEL_TABLES,
                 WORKER_POLL_MS, WORKER_HEARTBEAT_MS, WORKER_RETRY_BASE_MS, WORKER_RETRY_MAX_MS, API_CANARY_MIN_JUDGEMENTS,
                 API_CANARY_DECIDE_INTERVAL_SECONDS, API_STRIPE_MAX_ATTEMPTS, API_STRIPE_TIMEOUT_MS)) {
             if (getInt(key) < 1) {

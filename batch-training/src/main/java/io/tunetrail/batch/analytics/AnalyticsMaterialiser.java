@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.tunetrail.batch.nightly.JobResult;
 import io.tunetrail.batch.nightly.NightlyContext;
 import io.tunetrail.model.OfflineStoreLayout;
+import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.registry.ModelVersion;
 import io.tunetrail.store.registry.Promotion;
 import io.tunetrail.store.vector.TrackEmbedding;
@@ -19,6 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -73,13 +79,20 @@ final class AnalyticsMaterialiser {
                 .map(d -> d.persist(StorageLevel.MEMORY_AND_DISK())).toList();
         try {
             Set<String> orgs = new TreeSet<>();
-            for (Dataset<Row> d : tables.values()) {
-                orgs.addAll(orgsOf(d));
+            for (Set<String> some : inParallel(tables.values().stream().map(d -> (Callable<Set<String>>) () -> orgsOf(d)).toList())) {
+                orgs.addAll(some);
             }
             Map<String, ModelVersion> versions = register(algorithm, params, orgs);
+            Map<String, Dataset<Row>> outputs = new LinkedHashMap<>();
+            tables.forEach((t, rows) -> outputs.put(t.deltaTable(), rows));
+            outputs.putAll(deltaOnly);
+            List<String> names = List.copyOf(outputs.keySet());
+            List<Long> written = inParallel(names.stream()
+                    .map(t -> (Callable<Long>) () -> writeDelta(t, outputs.get(t), versions)).toList());
             Map<String, Long> outputVersions = new LinkedHashMap<>();
-            tables.forEach((t, rows) -> outputVersions.put(t.deltaTable(), writeDelta(t.deltaTable(), rows, versions)));
-            deltaOnly.forEach((t, rows) -> outputVersions.put(t, writeDelta(t, rows, versions)));
+            for (int i = 0; i < names.size(); i++) {
+                outputVersions.put(names.get(i), written.get(i));
+            }
             Map<String, Object> perOrg = new LinkedHashMap<>();
             versions.forEach((org, v) -> {
                 Map<AnalyticsTable, Iterator<Row>> rows = new LinkedHashMap<>();
@@ -203,6 +216,42 @@ final class AnalyticsMaterialiser {
                 .partitionBy(t.partitionBy().toArray(new String[0]))
                 .save(ctx.tables().location(table));
         return ctx.tables().version(table);
+    }
+
+    /**
+     * Runs independent Spark actions (one table each) on a bounded pool, results in the order given. Each table's jobs
+     * are small at nightly sizes, so one after another they leave the executor's cores idle between stages and while a
+     * Delta commit is written; at once they fill them. Pool threads inherit the caller's Spark local properties (the
+     * cost meter's tag, a training request's job group), because they are created here, after those were set.
+     */
+    private <T> List<T> inParallel(List<Callable<T>> actions) {
+        int threads = Math.max(1, Math.min(actions.size(), ctx.config().getInt(PlatformConfig.BATCH_PARALLEL_TABLES)));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> futures = actions.stream().map(pool::submit).toList();
+            List<T> out = new ArrayList<>();
+            RuntimeException failed = null;
+            // Every action is waited for, even after one failed: none may still write once the caller unpersists.
+            for (Future<T> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (failed == null) {
+                        failed = e.getCause() instanceof RuntimeException r ? r
+                                : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the analytics tables were written", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private Dataset<Row> readBack(String table, String org, ModelVersion v) {

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Everything a {@link NightlyJob} reads and writes, for one run of the chain: the SparkSession, the offline store,
@@ -137,7 +138,10 @@ public final class NightlyContext implements AutoCloseable {
             String whatToDo = "land the topics first (./tunetrail land), after generating or importing data";
             DeltaInput all = asOf.isPresent() ? tables.readAsOf("interactions", endOf(asOf.get()), whatToDo)
                     : tables.read("interactions", whatToDo);
-            Dataset<Row> rows = org.map(o -> all.rows().filter(col("org_id").equalTo(o))).orElse(all.rows());
+            // Every job of the chain scans these rows, several per org: one cached scan of the pinned version
+            // instead of reading its Parquet files again each time. Spilled to disk when memory is short.
+            Dataset<Row> rows = org.map(o -> all.rows().filter(col("org_id").equalTo(o))).orElse(all.rows())
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             interactions = new DeltaInput(all.table(), all.version(), rows);
         }
         return interactions;
@@ -302,6 +306,9 @@ public final class NightlyContext implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (interactions != null) {
+            interactions.rows().unpersist();
+        }
         if (catalog != null) {
             catalog.unpersist();
         }
