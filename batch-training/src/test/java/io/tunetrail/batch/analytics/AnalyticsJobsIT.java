@@ -18,7 +18,6 @@ import io.tunetrail.ingestion.synthetic.SyntheticGenerator;
 import io.tunetrail.model.OfflineStoreLayout;
 import io.tunetrail.model.Org;
 import io.tunetrail.model.PlanCatalog;
-import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.registry.ModelRegistry;
 import io.tunetrail.store.testing.FreshDatabase;
 import io.tunetrail.store.vector.Neighbour;
@@ -227,30 +226,6 @@ class AnalyticsJobsIT {
                 + "AND status = 'active' AND version = '1.0'", frozen)).containsExactly(1.0);
         assertThat(query("SELECT count(*) FROM context_correlations c JOIN model_versions v USING (org_id, model_version_id) "
                 + "WHERE v.status = 'candidate' AND c.org_id = ?", frozen)).isEqualTo(query(activeRows, frozen));
-    }
-
-    @Test
-    void tablesWrittenOneAfterAnotherHoldTheSameRowsAsTablesWrittenAtOnce() {
-        JobResult atOnce = result.job(AnalyticsJobs.TEMPORAL_PATTERNS);
-        PlatformConfig sequential = PlatformConfig.load(DB.config().asEnv(), Map.of(PlatformConfig.BATCH_PARALLEL_TABLES.name(), "1"));
-        JobResult oneByOne;
-        try (NightlyContext ctx = NightlyContext.builder(spark, sequential).storeRoot(store.toString()).dataSource(DB.dataSource()).build()) {
-            oneByOne = new TemporalPatternsJob().run(ctx);
-        }
-        assertThat(atOnce.outputVersions().keySet()).containsExactlyElementsOf(oneByOne.outputVersions().keySet()).hasSize(7);
-        for (String table : atOnce.outputVersions().keySet()) {
-            String location = OfflineStoreLayout.load().table(table).location(store.toString());
-            // Each reported version is the commit that holds that run's rows of that table.
-            Dataset<Row> first = runRows(location, atOnce.outputVersions().get(table), atOnce.runId());
-            Dataset<Row> second = runRows(location, oneByOne.outputVersions().get(table), oneByOne.runId());
-            assertThat(first.count()).as(table).isPositive().isEqualTo(second.count());
-            assertThat(first.exceptAll(second).count()).as(table).isZero();
-        }
-    }
-
-    private static Dataset<Row> runRows(String location, long deltaVersion, String runId) {
-        return spark.read().format("delta").option("versionAsOf", deltaVersion).load(location)
-                .filter(col("run_id").equalTo(runId)).drop("model_version", "run_id");
     }
 
     private static List<Double> query(String sql, Object... args) throws SQLException {
