@@ -72,8 +72,8 @@ class OrgAlsIT {
         assertThat(ease.baseline()).isEqualTo(inMemory.baseline());
         assertThat(ease.model()).as("EASE's own lists, not ALS's").isNotEqualTo(inMemory.model());
         assertThat(ease.precisionRatio()).as("EASE learnt the tastes too").isGreaterThan(2);
-        assertThatThrownBy(() -> evaluator(Long.MAX_VALUE, 16, 10).evaluate(events, new Evaluator.Served("lightgcn", Map.of(), tracks)))
-                .hasMessageContaining("unknown family 'lightgcn'");
+        assertThatThrownBy(() -> evaluator(Long.MAX_VALUE, 16, 10).evaluate(events, new Evaluator.Served("ncf", Map.of(), tracks)))
+                .hasMessageContaining("unknown family 'ncf'");
     }
 
     @Test
