@@ -91,9 +91,9 @@ class ModelFamilyIT {
     @Test
     void anUnknownFamilyIsA400NamingTheParameter() {
         JavalinTest.test(stack.app(), (server, client) -> {
-            Http.Answer a = get(client, "/api/v1/ml/daily-mix?user_id=u-1&model=lightgcn", key);
+            Http.Answer a = get(client, "/api/v1/ml/daily-mix?user_id=u-1&model=ncf", key);
             assertProblem(a, 400, "invalid_field", "model");
-            assertThat(a.json().get("detail").asText()).contains("'lightgcn' is not a model family").contains("content, als");
+            assertThat(a.json().get("detail").asText()).contains("'ncf' is not a model family").contains("content, als");
         });
     }
 
