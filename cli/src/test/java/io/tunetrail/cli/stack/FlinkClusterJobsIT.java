@@ -84,8 +84,7 @@ class FlinkClusterJobsIT {
         overrides = new HashMap<>(ClusterTestSupport.overrides(Files.createTempDirectory(ClusterTestSupport.scratch(), "tt-cj-flink")));
         // Short, so the kill test's first checkpoint completes within seconds of the job's start.
         overrides.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "500");
-        config = TestStack.withFreshTopics("clusterflink", overrides);
-        KafkaTopics.ensure(config, topics(config));
+        config = withOwnTopics("clusterflink");
         cluster = new LocalCluster(config, root, System.out::println);
         cluster.stopOnExit(FLINK);
         cluster.start(FLINK);
@@ -123,8 +122,7 @@ class FlinkClusterJobsIT {
     @Test
     @Order(4)
     void aJobStoppedWithASavepointIsRestoredFromItByTheNextSubmission() throws Exception {
-        PlatformConfig own = TestStack.withFreshTopics("clusterflinksp", overrides);
-        KafkaTopics.ensure(own, topics(own));
+        PlatformConfig own = withOwnTopics("clusterflinksp");
         String org = REDIS.newOrgId("flink-sp");
         FlinkSessionJobs jobs = new FlinkSessionJobs(own, root);
         Map<String, Long> truth = new HashMap<>();
@@ -209,8 +207,7 @@ class FlinkClusterJobsIT {
     @Test
     @Order(3)
     void aBoundedRunOnTheClusterCountsWhatTheTopicsHoldAndEnds() throws Exception {
-        PlatformConfig own = TestStack.withFreshTopics("clusterflinkbd", overrides);
-        KafkaTopics.ensure(own, topics(own));
+        PlatformConfig own = withOwnTopics("clusterflinkbd");
         String org = REDIS.newOrgId("flink-bd");
         Map<String, Long> truth = new HashMap<>();
         try {
@@ -238,6 +235,13 @@ class FlinkClusterJobsIT {
                 .satisfies(e -> assertThat(((CliError) e).exitCode()).isEqualTo(CliError.ENVIRONMENT));
     }
 
+    /** The cluster's configuration with fresh topics named after {@code prefix}, created. */
+    private static PlatformConfig withOwnTopics(String prefix) throws Exception {
+        PlatformConfig c = TestStack.withFreshTopics(prefix, overrides);
+        KafkaTopics.ensure(c, topics(c));
+        return c;
+    }
+
     /** The job's input and result topics of {@code c} (fresh ones). */
     private static List<String> topics(PlatformConfig c) {
         List<String> topics = new ArrayList<>(KafkaTopics.names(c));
@@ -257,20 +261,51 @@ class FlinkClusterJobsIT {
      */
     private static Instant sendUsage(PlatformConfig c, Map<String, Long> truth, Instant from, int events, long seed, String orgA,
             String orgB) {
-        Random rnd = new Random(seed);
-        Instant t = from;
+        UsageDraws draws = new UsageDraws(truth, from, seed, orgA, orgB);
         try (KafkaEventPublisher publisher = new KafkaEventPublisher(c)) {
             for (int i = 0; i < events; i++) {
-                t = t.plusMillis(rnd.nextInt(60));
-                String org = rnd.nextInt(3) == 0 ? orgB : orgA;
-                UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t,
-                        "req-" + seed + "-" + i);
-                publisher.publish(e);
-                truth.merge(RedisKeys.ledgerDay(org, "api_calls", LocalDate.ofInstant(t, ZoneOffset.UTC)), e.units(), Long::sum);
+                publisher.publish(draws.next());
             }
             publisher.flush();
         }
-        return t;
+        return draws.last();
+    }
+
+    /**
+     * Usage events in time order from {@code from} on (a few dozen milliseconds apart, so none is late), a third of
+     * them for {@code orgB}, each added to the ledger's expected day totals in {@code truth} as it is drawn.
+     */
+    private static final class UsageDraws {
+        private final Map<String, Long> truth;
+        private final Random rnd;
+        private final long seed;
+        private final String orgA;
+        private final String orgB;
+        private Instant t;
+        private long drawn;
+
+        UsageDraws(Map<String, Long> truth, Instant from, long seed, String orgA, String orgB) {
+            this.truth = truth;
+            this.rnd = new Random(seed);
+            this.seed = seed;
+            this.orgA = orgA;
+            this.orgB = orgB;
+            this.t = from;
+        }
+
+        UsageEvent next() {
+            t = t.plusMillis(rnd.nextInt(60));
+            String org = rnd.nextInt(3) == 0 ? orgB : orgA;
+            UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t,
+                    "req-" + seed + "-" + drawn++);
+            truth.merge(RedisKeys.ledgerDay(org, "api_calls", LocalDate.ofInstant(t, ZoneOffset.UTC)), e.units(), Long::sum);
+            return e;
+        }
+
+        /** The time of the last event drawn. */
+        Instant last() {
+            return t;
+        }
     }
 
     /** The job's restore as its checkpoint statistics report it, once the job has restored. */
@@ -377,19 +412,13 @@ class FlinkClusterJobsIT {
         private final CompletableFuture<Instant> last;
 
         UsageFeed(PlatformConfig c, Instant from, long seed, String orgA, String orgB) {
+            UsageDraws draws = new UsageDraws(truth, from, seed, orgA, orgB);
             last = CompletableFuture.supplyAsync(() -> {
-                Random rnd = new Random(seed);
-                Instant t = from;
                 int perTick = FEED_EVENTS_PER_SECOND / 20;
                 try (KafkaEventPublisher publisher = new KafkaEventPublisher(c)) {
-                    for (long i = 0; running.get(); ) {
-                        for (int n = 0; n < perTick; n++, i++) {
-                            t = t.plusMillis(rnd.nextInt(60));
-                            String org = rnd.nextInt(3) == 0 ? orgB : orgA;
-                            UsageEvent e = new UsageEvent(org, org.equals(orgA) ? "key-1" : "key-2", "api_calls", 1 + rnd.nextInt(5), t,
-                                    "req-" + seed + "-" + i);
-                            publisher.publish(e);
-                            truth.merge(RedisKeys.ledgerDay(org, "api_calls", LocalDate.ofInstant(t, ZoneOffset.UTC)), e.units(), Long::sum);
+                    while (running.get()) {
+                        for (int n = 0; n < perTick; n++) {
+                            publisher.publish(draws.next());
                         }
                         sent.addAndGet(perTick);
                         publisher.flush();
@@ -399,7 +428,7 @@ class FlinkClusterJobsIT {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
-                return t;
+                return draws.last();
             });
         }
 
