@@ -66,11 +66,13 @@ public final class FlinkJobKilledScenario implements ChaosScenario {
             // When the killed run had committed everything, the results already equal the truth: wait for the restart
             // to say where it starts from before judging it, or it is judged before it has done anything.
             second.awaitWhileRunning(decided::get, Duration.ofMinutes(2));
+            s.sendLaterFlush(progress);
             StreamingTruth.Comparison settled = s.awaitSettled(second);
             double seconds = (System.nanoTime() - t0) / 1e9;
             // A claimed checkpoint is deleted once a newer one completes and subsumes it; on a quiet machine the results
-            // settle before that, so give the running job a few checkpoint intervals to get there.
-            long claimDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            // settle before that, so give the running job time to get there: its first checkpoint after the restore took
+            // a minute at a load average of 20 on 2 cores (the loop ends as soon as it is there).
+            long claimDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (restoredFrom.get() != null && Files.exists(Path.of(restoredFrom.get(), "_metadata")) && System.nanoTime() < claimDeadline) {
                 Thread.sleep(200);
             }

@@ -59,6 +59,8 @@ public final class KafkaBrokerKilledScenario implements ChaosScenario {
             stack.start();
             double down = (System.nanoTime() - t0) / 1e9;
             progress.accept(String.format("the broker answers again after %.1f s; waiting for the results to settle", down));
+            // Flink restarted the jobs from their last checkpoint while the broker was down: the same case as a restart.
+            s.sendLaterFlush(progress);
             StreamingTruth.Comparison settled = s.awaitSettled(job);
             double total = (System.nanoTime() - t0) / 1e9;
             boolean survived = !job.finished();

@@ -105,7 +105,15 @@ final class ListeningWorkload {
 
     /** One interaction and one usage event of {@code org} per partition, two hours into the next day (see the class). */
     List<ProducerRecord<byte[], byte[]>> flush(String org, String interactionsTopic, String usageTopic, int partitions) {
-        Instant t = day.plusDays(1).atTime(2, 0).toInstant(ZoneOffset.UTC);
+        return flushAt(day.plusDays(1).atTime(2, 0).toInstant(ZoneOffset.UTC), org, interactionsTopic, usageTopic, partitions);
+    }
+
+    /** A flush an hour after {@link #flush}'s: for a job restored after it had read that one (see {@code StreamingRun}). */
+    List<ProducerRecord<byte[], byte[]>> laterFlush(String org, String interactionsTopic, String usageTopic, int partitions) {
+        return flushAt(day.plusDays(1).atTime(3, 0).toInstant(ZoneOffset.UTC), org, interactionsTopic, usageTopic, partitions);
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> flushAt(Instant t, String org, String interactionsTopic, String usageTopic, int partitions) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             InteractionEvent e = new InteractionEvent(org, "flush-" + p, "track-0", EventType.PLAY, 1_000L, 180_000L, t,

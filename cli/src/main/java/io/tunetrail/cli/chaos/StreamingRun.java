@@ -65,6 +65,20 @@ final class StreamingRun implements AutoCloseable {
         return new StreamingRun(world, workload, repository);
     }
 
+    /**
+     * Sends a later flush after a restore. Event time moves only with events: when the restored checkpoint had read every
+     * partition to its end, the first flush included, but its watermark had not yet closed the windows it holds, those
+     * windows close only when newer events arrive, as live traffic brings them (idleness only stops a quiet partition
+     * from holding the others back; it does not move event time). The flush's org is not part of the truth.
+     */
+    void sendLaterFlush(Consumer<String> progress) {
+        PlatformConfig c = world.config();
+        int partitions = c.getInt(PlatformConfig.KAFKA_PARTITIONS);
+        world.send(workload.laterFlush(world.unique("later-flush"), c.get(PlatformConfig.TOPIC_INTERACTIONS), c.get(PlatformConfig.TOPIC_USAGE),
+                partitions), null);
+        progress.accept("sent a later flush per partition (newer events, as live traffic would bring after the restore)");
+    }
+
     BackgroundJob start(Consumer<String> progress) {
         return BackgroundJob.start(world.config(), root, JobLauncher.Engine.FLINK, List.of(), ARGS, line -> progress.accept("  | " + line));
     }
