@@ -99,6 +99,11 @@ public final class CatalogService {
     /** Labels kept at most: past this the cache starts over rather than grow with every track ever played. */
     private static final int LABEL_CACHE_MAX = 50_000;
 
+    /** For readers of the catalog that add no tracks (the console's insights pages): a track added here alerts nothing. */
+    public CatalogService(Sql sql, PostgresCatalogStore catalog, Clock clock) {
+        this(sql, catalog, new ThresholdAlerts(crossing -> { }), clock);
+    }
+
     public CatalogService(Sql sql, PostgresCatalogStore catalog, ThresholdAlerts alerts, Clock clock) {
         this.sql = sql;
         this.catalog = catalog;
