@@ -161,14 +161,15 @@ public final class ServingApp {
         AlertStore alertStore = new AlertStore(sql, clock);
         AlertWriter alertWriter = new AlertWriter(alertStore::record);
         RefusalCounter refusals = new RefusalCounter(new ApiRefusals(stores.dataSource())::add, clock);
+        ThresholdAlerts thresholdAlerts = new ThresholdAlerts(alertWriter::offer);
         AccessHook hook = new AccessHook(authenticator, limiter, stores.events(), settings.plans(), clock, webhooks::limitReached, metrics,
-                new ThresholdAlerts(alertWriter::offer), refusals);
+                thresholdAlerts, refusals);
         RedisOnlineStore online = new RedisOnlineStore(stores.jedis(), stores.redisWhere());
         PostgresCatalogStore catalog = new PostgresCatalogStore(stores.dataSource(), settings.plans());
         PgVectorStore vectors = new PgVectorStore(stores.dataSource());
 
-        AccountService accounts = new AccountService(keyStore, new TeamStore(sql), new OrgStore(sql), authenticator, clock);
-        CatalogService catalogService = new CatalogService(sql, catalog, clock);
+        AccountService accounts = new AccountService(keyStore, new TeamStore(sql), new OrgStore(sql), authenticator, thresholdAlerts, clock);
+        CatalogService catalogService = new CatalogService(sql, catalog, thresholdAlerts, clock);
         ExperimentService experiments = new ExperimentService(sql, stores.jedis(), clock);
         ModelRegistry registry = new ModelRegistry(stores.dataSource(), settings.plans());
         RecommendationService recommendations = new RecommendationService(online, catalogService, vectors, experiments,

@@ -11,6 +11,7 @@ import io.tunetrail.api.testing.ApiContract;
 import io.tunetrail.api.testing.ApiTestStack;
 import io.tunetrail.api.testing.Http;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.PlanTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -100,6 +101,9 @@ class PlanGatesIT {
             assertThat(doc.get("paths").get("/api/v1/ml/daily-mix").get("get").get("x-required-plans").toString())
                     .isEqualTo("[\"starter\",\"pro\",\"enterprise\"]");
             assertThat(doc.get("components").get("schemas").get("CreateKeyRequest").get("properties").has("expires_at")).isTrue();
+            assertThat(doc.get("info").get("description").asText()).as("the plan table of the catalog the API enforces")
+                    .contains(PlanTable.render(stack.plans))
+                    .contains("| requests per key (per minute / per second / burst) |").contains("$500, alert only");
             Http.Answer page = get(client, "/api/docs/ui", null);
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.text()).contains("fetch('/api/docs')").doesNotContain("https://cdn").doesNotContain("<script src=");

@@ -285,6 +285,49 @@ class ThresholdAlertsIT {
         });
     }
 
+    @Test
+    void theSeatsAndTracksAnOrgHoldsAlertAtEachThresholdOnceAMonth() {
+        Instant now = TODAY.atTime(10, 0).toInstant(ZoneOffset.UTC);
+        stack.clock.set(now);
+        String org = stack.org("held", "starter"); // starter: 5 team members, 10,000 tracks
+        String admin = stack.key(org, "read", "write", "admin");
+        member(org, "m-olga", "olga@held.example", "owner", false);
+        String team = new io.tunetrail.api.store.TeamStore(stack.sql()).createTeam(org, "team-held", "Held").teamId();
+        stack.sql().update("tracks", "INSERT INTO tracks (org_id, track_id, title, duration_ms, popularity) "
+                + "SELECT ?, 'bulk-' || g, 'Bulk', 1000, 1 FROM generate_series(1, 4998) g", ps -> ps.setString(1, org));
+        JavalinTest.test(stack.app(), (server, client) -> {
+            // One seat of five is taken: the third takes it to 60% (50% crossed), the fourth to 80%, the fifth to 100%.
+            for (int seat = 2; seat <= 6; seat++) {
+                Http.Answer added = post(client, "/api/v1/teams/" + team + "/members", admin, "{\"email\":\"p" + seat + "@held.example\"}");
+                assertThat(added.status()).as("seat %d: %s", seat, added.text()).isEqualTo(seat <= 5 ? 201 : 409);
+            }
+            // 4,998 tracks: the second added reaches 5,000 (50%); deleted and added again the same month, it alerts no more.
+            for (String track : new String[] {"t-a", "t-b"}) {
+                assertThat(post(client, "/api/v1/tracks", admin, "{\"track_id\": \"" + track + "\", \"title\": \"A\", \"duration_ms\": 1000, "
+                        + "\"popularity\": 1}").status()).isEqualTo(201);
+            }
+            assertThat(Http.call(client, "DELETE", "/api/v1/tracks/t-b", admin, null).status()).isEqualTo(204);
+            assertThat(post(client, "/api/v1/tracks", admin, "{\"track_id\": \"t-b\", \"title\": \"A\", \"duration_ms\": 1000, "
+                    + "\"popularity\": 1}").status()).isEqualTo(201);
+            assertThat(ServingApp.alerts(server).awaitIdle(WRITTEN)).isTrue();
+
+            JsonNode alerts = get(client, "/api/v1/alerts", admin).json().get("alerts");
+            List<String> seen = new ArrayList<>();
+            for (JsonNode a : alerts) {
+                seen.add(a.get("resource").asText() + " " + a.get("threshold_percent").asText() + " " + a.get("used").asLong());
+                assertThat(a.get("kind").asText()).isEqualTo("quota");
+                assertThat(a.get("period").asText()).isEqualTo("month");
+                assertThat(a.get("period_start").asText()).isEqualTo(TODAY.withDayOfMonth(1).toString());
+                assertThat(a.get("limit").asLong()).isEqualTo(a.get("resource").asText().equals("tracks") ? 10_000 : 5);
+            }
+            assertThat(seen).containsExactlyInAnyOrder("team_members 50 3", "team_members 80 4", "team_members 100 5", "tracks 50 5000");
+            List<String> mail = stack.sql().list("outbox", "SELECT subject FROM email_outbox WHERE org_id = ? ORDER BY email_id",
+                    ps -> ps.setString(1, org), rs -> rs.getString(1));
+            assertThat(mail).contains("TuneTrail: Org held reached 100% of its team members limit",
+                    "TuneTrail: Org held reached 50% of its tracks limit");
+        });
+    }
+
     private static void member(String org, String memberId, String email, String role, boolean removed) {
         stack.sql().update("member", "INSERT INTO members (org_id, member_id, email, role, removed_at) VALUES (?, ?, ?, ?, "
                 + (removed ? "now()" : "NULL") + ")", ps -> {

@@ -132,8 +132,10 @@ public final class AlertRecorder {
         String subject = "TuneTrail: " + orgName + " reached " + a.thresholdPercent() + "% of its " + what;
         String body = "Your organisation " + orgName + " (" + a.orgId() + ") has used " + amount(a, a.used()) + " of its " + what + " of "
                 + amount(a, a.limit()) + " (" + a.thresholdPercent() + "% reached at " + a.reachedAt() + ").\n"
-                + (a.thresholdPercent() >= 100 ? "Further " + (Crossing.COST_CAP.equals(a.kind()) ? "costly work" : "requests")
-                        + " may be refused until " : "The " + a.period() + " starts again at ") + Crossing.resetsAt(a.period(), a.periodStart()) + ".\n"
+                + (held(a) ? (a.thresholdPercent() >= 100 ? "Adding more is refused until some are removed or the plan is upgraded"
+                        : "Nothing resets this limit; each threshold is alerted at most once a month") + ".\n"
+                : (a.thresholdPercent() >= 100 ? "Further " + (Crossing.COST_CAP.equals(a.kind()) ? "costly work" : "requests")
+                        + " may be refused until " : "The " + a.period() + " starts again at ") + Crossing.resetsAt(a.period(), a.periodStart()) + ".\n")
                 + "See GET /api/v1/alerts (alert " + alertId + ") to review and acknowledge it.\n";
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_outbox (org_id, alert_id, to_address, subject, body) "
                 + "VALUES (?, ?, ?, ?, ?) ON CONFLICT ON CONSTRAINT email_outbox_once_per_alert_and_recipient DO NOTHING")) {
@@ -149,9 +151,16 @@ public final class AlertRecorder {
         }
     }
 
+    private static boolean held(Crossing a) {
+        return Crossing.QUOTA.equals(a.kind()) && Crossing.HELD.contains(a.resource());
+    }
+
     private static String what(Crossing a) {
         if (Crossing.COST_CAP.equals(a.kind())) {
             return "monthly cost cap";
+        }
+        if (held(a)) {
+            return a.resource().replace('_', ' ') + " limit";
         }
         return (Crossing.DAY.equals(a.period()) ? "daily" : "monthly") + " " + a.resource().replace('_', ' ') + " quota";
     }

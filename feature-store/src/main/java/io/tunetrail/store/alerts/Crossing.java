@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Set;
 
 /**
  * One threshold of a quota or cost cap reached by an org in one period: what the API's quota check and the cost meter
@@ -21,6 +22,11 @@ public record Crossing(String orgId, String kind, String resource, String period
     public static final String COST_RESOURCE = "cost_usd";
     public static final String DAY = "day";
     public static final String MONTH = "month";
+    /**
+     * The quotas that limit what an org holds at once ({@code max} in {@code config/plans.yaml}) rather than what it
+     * uses in a period: nothing resets them, so their alerts are kept per month (period {@link #MONTH}).
+     */
+    public static final Set<String> HELD = Set.of("tracks", "team_members");
 
     /** When the period that starts on {@code start} ends: the quota or cap starts again then. */
     public static Instant resetsAt(String period, LocalDate start) {

@@ -1,12 +1,14 @@
 package io.tunetrail.store.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.testing.MutableClock;
 import io.tunetrail.store.Database;
+import io.tunetrail.store.StoreException;
 import io.tunetrail.store.online.CanarySplit;
 import io.tunetrail.store.online.FeatureRow;
 import io.tunetrail.store.online.FeatureView;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Canaries against the real PostgreSQL and Redis: the nightly promotion starts one on the pro plan instead of
  * promoting, the read script serves the candidate to exactly the listeners the split names, and the decision promotes
- * on an equal outcome, rolls back on a worse one, extends once on too little feedback, and happens once when raced.
+ * on an equal outcome, rolls back on a worse one, extends once on too little feedback, waits out a platform freeze,
+ * and happens once when raced.
  */
 class ModelCanaryIT {
     @RegisterExtension
@@ -225,6 +228,36 @@ class ModelCanaryIT {
         ModelCanaries.Decision second = due(org).get(0);
         assertThat(second.result()).isEqualTo("rolled_back");
         assertThat(second.reason()).contains("too little feedback");
+    }
+
+    @Test
+    void aFreezePostponesTheDecidersPromotionAndRefusesAnApprovalButLetsAnOwnerAbort() throws Exception {
+        String org = orgWithCandidate("pro");
+        canaries.promoteOrStart(candidate(org).id());
+        feedback(org, "1.1", 30, 10);
+        feedback(org, "1.0", 30, 10);
+        new PlatformModelFreeze(pool).set(true, "incident", "test");
+        clock.advance(Duration.ofHours(49));
+
+        ModelCanaries.Decision postponed = due(org).get(0);
+        assertThat(postponed.result()).as("an equal outcome would promote").isEqualTo("postponed");
+        assertThat(postponed.reason()).contains("frozen");
+        assertThat(postponed.canary().state()).isEqualTo(ModelCanaries.State.RUNNING);
+        assertThat(registry.active(org, "als").orElseThrow().version()).hasToString("1.0");
+        assertThat(REDIS.jedis().get(RedisKeys.canary(org, RECS))).as("the share is still served").isNotNull();
+
+        ModelCanaries.Canary running = canaries.latest(org, "als").orElseThrow();
+        assertThat(catchThrowableOfType(StoreException.class, () -> canaries.decide(running, ModelCanaries.Verdict.APPROVE,
+                new ModelSwitch.Actor("key-owner", null), "key-owner")).kind())
+                .isEqualTo(StoreException.Kind.CONFLICT);
+        assertThat(registry.active(org, "als").orElseThrow().version()).hasToString("1.0");
+        assertThat(count("SELECT count(*) FROM model_version_changes WHERE org_id = '" + org + "'")).as("nothing half-applied").isZero();
+
+        // Rolling back is the emergency action, so an abort goes through while frozen.
+        ModelCanaries.Decision aborted = canaries.decide(running, ModelCanaries.Verdict.ABORT, new ModelSwitch.Actor("key-owner", null), "key-owner");
+        assertThat(aborted.result()).isEqualTo("aborted");
+        assertThat(registry.active(org, "als").orElseThrow().version()).hasToString("1.0");
+        assertThat(REDIS.jedis().get(RedisKeys.canary(org, RECS))).isNull();
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * Detects the moment an org's use reaches one of its plan's alert thresholds ({@code alerts.thresholds} of
- * {@code config/plans.yaml}, percentages of each quota; the cost cap's are detected by the cost meter) and hands each such {@link Crossing} on to
+ * {@code config/plans.yaml}, percentages of each quota and of each limit on what the org holds; the cost cap's are detected by the cost meter) and hands each such {@link Crossing} on to
  * be recorded (in the app, {@link AlertWriter#offer}, off the request thread).
  *
  * <p>A threshold t of a limit L is crossed by the use that takes the counter from below t% of L to at least t%:
@@ -48,6 +48,21 @@ public final class ThresholdAlerts {
         if (perMonth != null && perMonth > 0) {
             quota(orgId, plan.alertThresholds(), resource, Crossing.MONTH, perMonth, units, monthUsed, now);
         }
+    }
+
+    /**
+     * Called after something the org holds was added ({@link Crossing#HELD}: tracks, team members), with its count
+     * before the add was checked and after it was written. Counting both sides covers adds racing each other (each
+     * sees a range that holds every threshold it may have crossed; the alerts table keeps one). Such a limit has no
+     * period of its own, so its alerts are per UTC month: at most once per threshold and month.
+     */
+    public void heldCountRose(String orgId, PlanCatalog.Plan plan, boolean unlimitedQuotas, String resource, long before, long after,
+            Instant now) {
+        Long max = plan.limit(resource).max();
+        if (unlimitedQuotas || max == null || max <= 0 || after <= before) {
+            return;
+        }
+        quota(orgId, plan.alertThresholds(), resource, Crossing.MONTH, max, after - before, after, now);
     }
 
     private void quota(String orgId, List<Integer> thresholds, String resource, String period, long limit, long units, long used, Instant now) {

@@ -4,6 +4,7 @@ import io.tunetrail.api.http.ApiRoute;
 import io.tunetrail.api.http.CostsController;
 import io.tunetrail.api.limits.Gate;
 import io.tunetrail.model.PlanCatalog;
+import io.tunetrail.model.PlanTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Map;
  * The OpenAPI 3.1 document of the API, generated from the same {@link ApiRoute} list the app registers, so every
  * route is described and none that does not exist. Request bodies are described from their request records and every
  * 2xx answer from its response type ({@link ApiRoute#returns}), with an example generated from the same type; each
- * operation lists the plans that may call it ({@code x-required-plans}) and the refusals it can give.
+ * operation lists the plans that may call it ({@code x-required-plans}) and the refusals it can give; the description
+ * carries the catalog's plan table ({@link PlanTable}, as in the README).
  */
 public final class OpenApiDocument {
     private OpenApiDocument() {}
@@ -26,7 +28,10 @@ public final class OpenApiDocument {
                 "description", "Recommendations, catalog, interactions and analytics for your listeners. Authenticate with "
                         + "'Authorization: Bearer <key>' or 'X-API-Key: <key>'. Errors are application/problem+json; plan "
                         + "refusals (402) and exhausted quotas (429) have fixed bodies. Every metered response carries "
-                        + "RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset."));
+                        + "RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.\n\n"
+                        // The same table as the README's, from the catalog this API enforces, so a client reads the
+                        // quotas, rates, model policy and cost caps of each plan where it reads the operations.
+                        + "What each plan may do (from the plan catalog, config/plans.yaml):\n\n" + PlanTable.render(plans)));
         RecordSchemas responses = new RecordSchemas(new java.util.TreeSet<>(requestSchemas.keySet()));
         Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
         for (ApiRoute route : routes) {

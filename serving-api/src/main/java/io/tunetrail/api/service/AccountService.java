@@ -1,5 +1,6 @@
 package io.tunetrail.api.service;
 
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.auth.ApiKey;
 import io.tunetrail.api.auth.ApiKeySecrets;
@@ -100,13 +101,15 @@ public final class AccountService {
     private final TeamStore teams;
     private final OrgStore orgs;
     private final Authenticator authenticator;
+    private final ThresholdAlerts alerts;
     private final Clock clock;
 
-    public AccountService(ApiKeyStore keys, TeamStore teams, OrgStore orgs, Authenticator authenticator, Clock clock) {
+    public AccountService(ApiKeyStore keys, TeamStore teams, OrgStore orgs, Authenticator authenticator, ThresholdAlerts alerts, Clock clock) {
         this.keys = keys;
         this.teams = teams;
         this.orgs = orgs;
         this.authenticator = authenticator;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -326,11 +329,16 @@ public final class AccountService {
         // An admin may add members and admins; only an owner makes an owner.
         requireAtLeast(p, Role.fromWire(role));
         Long seats = p.plan().limit("team_members").max();
-        if (seats != null && teams.memberCount(p.orgId()) >= seats) {
+        long before = seats == null ? 0 : teams.memberCount(p.orgId());
+        if (seats != null && before >= seats) {
             throw ApiErrors.seatLimit(String.format(Locale.ROOT, "The %s plan includes %d team members and all are taken; "
                     + "remove a member or upgrade the plan", p.plan().displayName(), seats));
         }
-        return teams.addMember(p.orgId(), teamId, ApiKeySecrets.newId("member"), r.email(), role, AuditLog.Actor.of(p));
+        TeamStore.Member added = teams.addMember(p.orgId(), teamId, ApiKeySecrets.newId("member"), r.email(), role, AuditLog.Actor.of(p));
+        if (seats != null) {
+            alerts.heldCountRose(p.orgId(), p.plan(), p.communityEdition(), "team_members", before, teams.memberCount(p.orgId()), clock.instant());
+        }
+        return added;
     }
 
     /**

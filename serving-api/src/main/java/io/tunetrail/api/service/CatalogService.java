@@ -1,5 +1,6 @@
 package io.tunetrail.api.service;
 
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.auth.Principal;
 import io.tunetrail.api.http.ApiErrors;
 import io.tunetrail.api.http.Check;
@@ -87,6 +88,7 @@ public final class CatalogService {
 
     private final Sql sql;
     private final PostgresCatalogStore catalog;
+    private final ThresholdAlerts alerts;
     private final Clock clock;
     private final Map<String, Popular> popular = new ConcurrentHashMap<>();
     private final Map<String, Label> labels = new ConcurrentHashMap<>();
@@ -97,9 +99,15 @@ public final class CatalogService {
     /** Labels kept at most: past this the cache starts over rather than grow with every track ever played. */
     private static final int LABEL_CACHE_MAX = 50_000;
 
+    /** For readers of the catalog that add no tracks (the console's insights pages): a track added here alerts nothing. */
     public CatalogService(Sql sql, PostgresCatalogStore catalog, Clock clock) {
+        this(sql, catalog, new ThresholdAlerts(crossing -> { }), clock);
+    }
+
+    public CatalogService(Sql sql, PostgresCatalogStore catalog, ThresholdAlerts alerts, Clock clock) {
         this.sql = sql;
         this.catalog = catalog;
+        this.alerts = alerts;
         this.clock = clock;
         this.cards = new TrackCards(sql, clock);
     }
@@ -149,7 +157,8 @@ public final class CatalogService {
     public Track createTrack(Principal p, TrackRequest r) {
         String trackId = Check.id("track_id", r.trackId());
         Long max = p.plan().limit("tracks").max();
-        if (max != null && count(p.orgId(), "tracks") >= max) {
+        long before = max == null ? 0 : count(p.orgId(), "tracks");
+        if (max != null && before >= max) {
             throw ApiErrors.seatLimit(String.format(Locale.ROOT, "The %s plan holds up to %,d tracks and the catalog is full; "
                     + "delete tracks or upgrade the plan", p.plan().displayName(), max));
         }
@@ -157,6 +166,9 @@ public final class CatalogService {
             throw ApiErrors.conflict("track_exists", "Track '" + trackId + "' exists already; PUT /api/v1/tracks/" + trackId + " changes it");
         }
         write(p, trackId, r, true);
+        if (max != null) {
+            alerts.heldCountRose(p.orgId(), p.plan(), p.communityEdition(), "tracks", before, count(p.orgId(), "tracks"), clock.instant());
+        }
         return track(p, trackId);
     }
 

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The crossing rule (before < t% <= after) on the shipped plan catalog, for quotas and the cost cap. */
+/** The crossing rule (before < t% <= after) on the shipped plan catalog, for quotas, held counts and the cost cap. */
 class ThresholdAlertsTest {
     private static final PlanCatalog PLANS = PlanCatalog.load();
     private static final Instant NOW = Instant.parse("2026-12-06T10:15:00Z");
@@ -54,6 +54,32 @@ class ThresholdAlertsTest {
         alerts.quotaAdmitted("o1", PLANS.plan("free"), true, "api_calls", 1, 500, 500, NOW);
         alerts.quotaAdmitted("o1", PLANS.plan("pro"), false, "no_such_resource", 1, 500, 500, NOW);
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aHeldCountAlertsPerMonthAndRacingAddsEachSeeTheWholeRange() {
+        // starter: 5 team members (50% = 2.5, so the 3rd seat reaches it), 10,000 tracks.
+        PlanCatalog.Plan starter = PLANS.plan("starter");
+        alerts.heldCountRose("o1", starter, false, "team_members", 1, 2, NOW);
+        assertThat(seen).isEmpty();
+        alerts.heldCountRose("o1", starter, false, "team_members", 2, 3, NOW);
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.thresholdPercent()).isEqualTo(50);
+            assertThat(c.period()).isEqualTo("month");
+            assertThat(c.periodStart()).isEqualTo(LocalDate.parse("2026-12-01"));
+            assertThat(c.used()).isEqualTo(BigDecimal.valueOf(3));
+        });
+        seen.clear();
+        // Two adds that both counted 3 before and 5 after (each committed before the other counted again): both report
+        // 80% and 100%, and the alerts table keeps one of each.
+        alerts.heldCountRose("o1", starter, false, "team_members", 3, 5, NOW);
+        alerts.heldCountRose("o1", starter, false, "team_members", 3, 5, NOW);
+        assertThat(seen).extracting(Crossing::thresholdPercent).containsExactly(80, 100, 80, 100);
+        seen.clear();
+        alerts.heldCountRose("o1", PLANS.plan("enterprise"), false, "tracks", 0, 1_000_000, NOW);
+        alerts.heldCountRose("o1", starter, true, "tracks", 4_999, 5_000, NOW);
+        alerts.heldCountRose("o1", starter, false, "tracks", 5_000, 5_000, NOW);
+        assertThat(seen).as("unlimited, community, nothing added").isEmpty();
     }
 
     @Test
