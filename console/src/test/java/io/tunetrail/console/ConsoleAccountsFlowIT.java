@@ -245,6 +245,15 @@ class ConsoleAccountsFlowIT {
                 rs -> rs.getString(1)).orElseThrow();
         assertThat(c.post("/console/invitations/" + id + "/revoke").statusCode()).isEqualTo(403);
         assertThat(count("SELECT count(*) FROM console_invitations WHERE revoked_at IS NULL AND org_id = ?", org)).isEqualTo(1);
+
+        // Another org's admin, with a valid token of their own session: the invitation is "not found" and stays open.
+        ConsoleAccounts.CreatedUser otherAdmin = stack.user(stack.org("forged-other", "pro"), "admin", Role.ADMIN);
+        ConsoleClient other = signedIn(otherAdmin.email(), otherAdmin.password());
+        HttpResponse<String> foreign = other.post("/console/invitations/" + id + "/revoke", "csrf", ConsoleClient.csrfOf(other.get("/console/teams").body()));
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(foreign.body()).contains("Not found").doesNotContain(target);
+        assertThat(count("SELECT count(*) FROM console_invitations WHERE revoked_at IS NULL AND org_id = ?", org)).isEqualTo(1);
+        assertThat(other.get("/console/teams").body()).doesNotContain(target);
     }
 
     @Test

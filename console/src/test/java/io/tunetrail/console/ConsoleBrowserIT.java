@@ -191,6 +191,16 @@ class ConsoleBrowserIT {
         HttpResponse<String> forged = forger.post("/console/keys", "name", "forged", "scope", "read");
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(new ApiKeyStore(stack.sql()).list(org, null)).hasSize((int) keysBefore);
+        // The same forgery sent by the browser itself: the page's form without its token gets the refusal page.
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('#create-key input[name=csrf]').remove();");
+        browser.findElement(By.id("key-name")).sendKeys("forged in the browser");
+        browser.findElement(By.id("create-key-submit")).click();
+        chromium.waiting().until(d -> !d.findElements(By.id("message-heading")).isEmpty());
+        assertThat(browser.findElement(By.id("message-heading")).getText()).startsWith("Refused");
+        assertThat(browser.findElement(By.id("message-detail")).getText()).contains("Nothing was changed");
+        screenshot("28-forged-form-refused");
+        assertThat(new ApiKeyStore(stack.sql()).list(org, null)).hasSize((int) keysBefore);
+        open("/console/keys");
 
         // Revoke through the page.
         browser.findElement(By.cssSelector("#keys-table tr[data-key-id] button.danger")).click();
@@ -207,7 +217,13 @@ class ConsoleBrowserIT {
     void anOwnerClicksUpgradeAndLandsOnStripesCheckoutWhileAMemberOnlyReadsThePlan() throws Exception {
         String starter = stack.org("upgrading", "starter");
         signIn(stack.user(starter, "owner", Role.OWNER));
-        open("/console/billing");
+        // A page the plan lacks says what it needs; its upgrade link leads to the billing page.
+        open("/console/insights");
+        assertThat(browser.findElement(By.id("message-heading")).getText()).isEqualTo("Not allowed");
+        assertThat(browser.findElement(By.id("message-detail")).getText()).contains("Starter plan does not include", "pro, enterprise");
+        screenshot("29-plan-lacks-the-page");
+        browser.findElement(By.cssSelector("#message a")).click();
+        chromium.waiting().until(d -> d.getCurrentUrl().endsWith("/console/billing"));
         assertThat(browser.findElement(By.id("plan-name")).getText()).isEqualTo("Starter");
         screenshot("22-billing");
         browser.findElement(By.id("upgrade-pro")).click();

@@ -188,6 +188,13 @@ class ConsoleOrgPagesIT {
 
         HttpResponse<String> byMember = c.get("/console/usage?group_by=member");
         assertThat(byMember.body()).contains(admin.email(), "<td>5</td>");
+        HttpResponse<String> byRoute = c.get("/console/usage?group_by=route");
+        assertThat(byRoute.body()).contains("/api/v1/tracks/top", "<td>5</td>");
+        // A range chosen on the form that ends weeks before the calls holds none of them.
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(stack.clock.instant(), java.time.ZoneOffset.UTC);
+        HttpResponse<String> earlier = c.get("/console/usage?group_by=key&from=" + today.minusDays(60) + "&to=" + today.minusDays(30));
+        assertThat(earlier.statusCode()).isEqualTo(200);
+        assertThat(earlier.body()).contains("value=\"" + today.minusDays(60) + "\"").doesNotContain("web frontend", web.key().keyId());
 
         String query = "group_by=key&granularity=day";
         HttpResponse<String> chart = c.get("/console/api/usage-analytics?" + query);

@@ -69,17 +69,28 @@ class ConsoleSecurityIT {
         ConsoleClient c = signedIn(stack.user(org, "admin", Role.ADMIN));
         for (String path : List.of("/console/sign-in", "/console", "/console/keys", "/console/static/overview.js")) {
             HttpResponse<String> r = (path.equals("/console/sign-in") ? new ConsoleClient(stack.base()) : c).get(path);
-            assertThat(r.statusCode()).as(path).isEqualTo(200);
-            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
-            assertThat(csp).as(path).contains("script-src 'self'", "frame-ancestors 'none'", "default-src 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
-            assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
-            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+            assertStrictHeaders(path, r);
         }
-        // No inline script in any page: every <script> has a src.
-        for (String path : List.of("/console", "/console/keys")) {
-            String html = c.get(path).body();
+        // Every page an enterprise owner can open (each feature on): the same headers, and no inline script, event
+        // handler or style attribute, which the policy would block in a browser.
+        ConsoleClient owner = signedIn(stack.user(stack.org("headers-all", "enterprise"), "owner", Role.OWNER));
+        for (String path : List.of("/console", "/console/keys", "/console/teams", "/console/usage", "/console/audit-log", "/console/models",
+                "/console/insights", "/console/webhooks", "/console/audio", "/console/billing", "/console/flags", "/console/branding")) {
+            HttpResponse<String> r = owner.get(path);
+            assertStrictHeaders(path, r);
+            String html = r.body();
             assertThat(html.split("<script").length - 1).as(path).isEqualTo(html.split("<script src=\"/console/static/").length - 1);
+            assertThat(html).as(path).doesNotContainPattern("\\son[a-z]+=").doesNotContainPattern("\\sstyle=").doesNotContain("javascript:");
         }
+    }
+
+    private static void assertStrictHeaders(String path, HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+        assertThat(csp).as(path).contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "default-src 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+        assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
     }
 
     @Test
@@ -192,7 +203,10 @@ class ConsoleSecurityIT {
             HttpResponse<String> wrong = c.signIn(owner.email(), "wrong password " + i);
             assertThat(wrong.statusCode()).isEqualTo(401);
             // The same words for an unknown address and a wrong password: the page does not say which accounts exist.
-            assertThat(wrong.body()).contains("The e-mail address or the password is wrong.");
+            assertThat(wrong.body()).contains("The e-mail address or the password is wrong.")
+                    .as("both fields marked: the page does not say which one was wrong")
+                    .containsPattern("<input type=\"email\" id=\"email\"[^>]*class=\"invalid\"")
+                    .containsPattern("<input type=\"password\" id=\"password\"[^>]*class=\"invalid\"");
         }
         assertThat(unknown.body()).contains("The e-mail address or the password is wrong.");
         HttpResponse<String> refused = c.signIn(owner.email(), owner.password());
@@ -202,6 +216,41 @@ class ConsoleSecurityIT {
         assertThat(c.cookies).doesNotContainKey("tt_console_session");
         // Another account is not affected by this one's failures.
         assertThat(new ConsoleClient(stack.base()).signIn(stack.user(org, "admin", Role.ADMIN).email(), "wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anAddressAtItsLimitIsRefusedForEveryAccountEvenWithTheRightPasswordWhileTheAccountsSignInFromElsewhere() {
+        String org = stack.org("spray", "pro");
+        List<ConsoleAccounts.CreatedUser> users = List.of(stack.user(org, "a", Role.MEMBER), stack.user(org, "b", Role.MEMBER),
+                stack.user(org, "c", Role.MEMBER));
+        // Password spraying: one guess per account, far below each account's limit of 3, all from one address that the
+        // proxy on loopback forwards. The address limit of the shared test stack is 10,000 (every test signs in from
+        // loopback), so the address starts with all but two of its failures used, in the count the limiter keeps.
+        String attacker = testNetAddress();
+        stack.stores().jedis().psetex(RedisKeys.signInFailures("address", SessionStore.digest(attacker)), Duration.ofMinutes(15).toMillis(),
+                Integer.toString(ConsoleTestStack.SETTINGS.maxFailuresPerAddress() - 2));
+        ConsoleClient sprayer = new ConsoleClient(stack.base());
+        sprayer.headers.put("X-Forwarded-For", attacker);
+        assertThat(sprayer.signIn(users.get(0).email(), "guess one").statusCode()).isEqualTo(401);
+        assertThat(sprayer.signIn(users.get(1).email(), "guess two").statusCode()).isEqualTo(401);
+        HttpResponse<String> refused = sprayer.signIn(users.get(2).email(), users.get(2).password());
+        assertThat(refused.statusCode()).as("a third account's right password from the address at its limit").isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).contains("Too many failed sign-ins");
+        assertThat(sprayer.cookies).doesNotContainKey("tt_console_session");
+
+        // The accounts are not locked by the address's failures: each signs in from another address.
+        for (ConsoleAccounts.CreatedUser user : users) {
+            ConsoleClient elsewhere = new ConsoleClient(stack.base());
+            elsewhere.headers.put("X-Forwarded-For", testNetAddress());
+            assertThat(elsewhere.signIn(user.email(), user.password()).statusCode()).as(user.email()).isEqualTo(303);
+        }
+    }
+
+    /** An address of the benchmarking range 198.18.0.0/15 (RFC 2544), random so that runs sharing the stack's Redis do not meet. */
+    private static String testNetAddress() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "198." + (18 + r.nextInt(2)) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
     }
 
     @Test

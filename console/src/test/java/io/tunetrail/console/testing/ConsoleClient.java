@@ -24,6 +24,8 @@ public final class ConsoleClient {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     public final Map<String, String> cookies = new LinkedHashMap<>();
+    /** Headers every request carries, e.g. the {@code X-Forwarded-For} a proxy on loopback would add. */
+    public final Map<String, String> headers = new LinkedHashMap<>();
 
     public ConsoleClient(String base) {
         this.base = base;
@@ -85,6 +87,7 @@ public final class ConsoleClient {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        headers.forEach(request::header);
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
         }
