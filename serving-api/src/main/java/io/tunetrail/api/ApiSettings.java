@@ -88,6 +88,12 @@ public record ApiSettings(PlanCatalog plans, String stripeWebhookSecret, long ma
                 stripeMaxBodyBytes, metricsToken, audio, stripe, canary, familiesMissTtlMillis);
     }
 
+    /** These settings with key lookups reused for {@code millis} (tests of the cache's bound). */
+    public ApiSettings withKeyCacheMillis(long millis) {
+        return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, millis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,
+                stripeMaxBodyBytes, metricsToken, audio, stripe, canary, familiesMissTtlMillis);
+    }
+
     /** These settings calling Stripe with other settings. */
     public ApiSettings withStripe(StripeSettings newStripe) {
         return new ApiSettings(plans, stripeWebhookSecret, maxBodyBytes, keyCacheMillis, webhookDispatchMillis, webhooks, keyCacheMaxEntries,

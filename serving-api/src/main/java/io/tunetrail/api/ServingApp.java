@@ -5,6 +5,10 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.servlet.DefaultTasks;
 import io.javalin.http.servlet.JavalinServletContext;
 import io.javalin.http.servlet.TaskInitializer;
+import io.javalin.http.servlet.SubmitOrder;
+import io.javalin.http.servlet.Task;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
 import io.javalin.json.JavalinJackson;
 import io.tunetrail.api.alerts.AlertStore;
 import io.tunetrail.api.alerts.AlertWriter;
@@ -75,9 +79,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import kotlin.Unit;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -256,7 +262,7 @@ public final class ServingApp {
             config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method(),
                     ctx.handlerType() == HandlerType.BEFORE ? null : ctx.endpointHandlerPath(), ctx.statusCode(), (long) (ms * 1_000_000)));
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            config.pvt.servletRequestLifecycle = skippingBeforeMatchedWhenUnused(config.pvt.servletRequestLifecycle);
+            config.pvt.servletRequestLifecycle = matchingRouteOnce(skippingBeforeMatchedWhenUnused(config.pvt.servletRequestLifecycle));
             config.appData(AUTHENTICATOR, authenticator);
             config.appData(WEBHOOKS, webhooks);
             // Parked Stripe events whose price was missing from the catalog may apply now that it was (re)loaded.
@@ -410,6 +416,42 @@ public final class ServingApp {
             if (servlet.getRouter().findHttpHandlerEntries(HandlerType.BEFORE_MATCHED, null).findAny().isPresent()) {
                 beforeMatched.createTasks(submit, servlet, ctx, requestUri);
             }
+        });
+        return steps;
+    }
+
+    /**
+     * Javalin's endpoint step (HTTP) finds the request's route by matching the path against every route's pattern in
+     * order (a regular expression each, about 90 routes), then, when it runs, matches them all a second time to look up
+     * the route's roles: 13% of the bench's samples together. This step finds the route once, takes the roles from it,
+     * and remembers the route of a path that is a route's own path (no parameters: at most one entry per route). Javalin
+     * only ever appends routes, so the first match of a path, once found, stays its first match. A path no route
+     * matches goes to Javalin's own step (404, 405). Uses Javalin internals ({@code config.pvt}): recheck on an upgrade.
+     */
+    private static List<TaskInitializer<JavalinServletContext>> matchingRouteOnce(List<TaskInitializer<JavalinServletContext>> lifecycle) {
+        TaskInitializer<JavalinServletContext> endpoint = DefaultTasks.INSTANCE.getHTTP();
+        Map<HandlerType, Map<String, ParsedEndpoint>> exactPaths = new java.util.concurrent.ConcurrentHashMap<>();
+        List<TaskInitializer<JavalinServletContext>> steps = new ArrayList<>(lifecycle);
+        steps.replaceAll(step -> step != endpoint ? step : (submit, servlet, ctx, requestUri) -> {
+            Map<String, ParsedEndpoint> known = exactPaths.computeIfAbsent(ctx.method(), m -> new java.util.concurrent.ConcurrentHashMap<>());
+            ParsedEndpoint route = known.get(requestUri);
+            if (route == null) {
+                route = servlet.getRouter().findHttpHandlerEntries(ctx.method(), requestUri).findFirst().orElse(null);
+                if (route == null) {
+                    endpoint.createTasks(submit, servlet, ctx, requestUri);
+                    return;
+                }
+                if (requestUri.equals(route.getEndpoint().getPath())) {
+                    known.put(requestUri, route);
+                }
+            }
+            ParsedEndpoint matched = route;
+            submit.invoke(SubmitOrder.LAST, new Task(true, () -> {
+                Roles roles = matched.getEndpoint().metadata(Roles.class);
+                ctx.setRouteRoles$javalin(roles == null ? Set.of() : roles.getRoles());
+                matched.handle(ctx, requestUri);
+                return Unit.INSTANCE;
+            }));
         });
         return steps;
     }

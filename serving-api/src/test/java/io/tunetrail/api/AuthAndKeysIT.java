@@ -99,6 +99,24 @@ class AuthAndKeysIT {
         });
     }
 
+    /**
+     * The key cache holds the key's whole decision (plan, role, scopes) for {@code api.key-cache-ms}: a key revoked
+     * elsewhere (another instance, the operator's CLI) must stop working here once that bound has passed.
+     */
+    @Test
+    void aKeyRevokedElsewhereStopsWorkingHereWithinTheCacheLifetime() throws Exception {
+        String org = stack.org("revoked-elsewhere", "pro");
+        String secret = stack.key(org, "read");
+        long cacheMillis = 300;
+        JavalinTest.test(stack.app(settings -> settings.withKeyCacheMillis(cacheMillis)), (server, client) -> {
+            assertThat(get(client, "/api/v1/usage", secret).status()).as("cached now").isEqualTo(200);
+            int revoked = stack.sql().update("revoke", "UPDATE api_keys SET revoked_at = now() WHERE org_id = ?", ps -> ps.setString(1, org));
+            assertThat(revoked).isEqualTo(1);
+            Thread.sleep(cacheMillis + 50);
+            assertThat(get(client, "/api/v1/usage", secret).status()).as("once the cache lifetime has passed").isEqualTo(401);
+        });
+    }
+
     @Test
     void expiredKeysAreRefusedByTheInjectedClock() {
         String org = stack.org("expiry", "starter");

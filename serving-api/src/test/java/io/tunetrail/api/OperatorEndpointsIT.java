@@ -79,6 +79,29 @@ class OperatorEndpointsIT {
                 assertThat(get(client, "/health", null).header("X-Before-Matched")).as("an app without the handler").isNull());
     }
 
+    private enum ProbeRole implements io.javalin.security.RouteRole { PROBE }
+
+    /**
+     * The app finds a request's route once and remembers the route of a route's own path: the first route registered
+     * that matches still answers (here a parameter route registered before an exact one), every time, with its own
+     * roles and path parameters; other paths are matched as before.
+     */
+    @Test
+    void aPathIsAnsweredByTheFirstRouteThatMatchesItEveryTime() {
+        Javalin app = app(stack.stores(), "");
+        app.get("/probe/{id}", ctx -> ctx.result("param " + ctx.pathParam("id") + " " + ctx.routeRoles()), ProbeRole.PROBE);
+        app.get("/probe/exact", ctx -> ctx.result("exact"));
+        app.get("/probe-exact", ctx -> ctx.result("exact " + ctx.routeRoles()));
+        JavalinTest.test(app, (server, client) -> {
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(client, "/probe/exact", null).text()).as("request %d", i).isEqualTo("param exact [PROBE]");
+                assertThat(get(client, "/probe/other" + i, null).text()).isEqualTo("param other" + i + " [PROBE]");
+                assertThat(get(client, "/probe-exact", null).text()).isEqualTo("exact []");
+                assertThat(get(client, "/no-such-route", null).status()).isEqualTo(404);
+            }
+        });
+    }
+
     @Test
     void readinessIs503AndNamesRedisWhenRedisIsDown() throws Exception {
         int closed;

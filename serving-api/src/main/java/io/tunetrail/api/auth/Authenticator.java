@@ -37,7 +37,11 @@ public final class Authenticator {
     private final Object admitLock = new Object();
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
 
-    private record Cached(ApiKeyStore.KeyLookup lookup, long loadedAtNanos) {}
+    /**
+     * A key lookup and the principal derived from it (plan, role, effective scopes), built once per load rather than per
+     * request; null when the org's plan is not in the catalog. Revocation and expiry are still checked per request.
+     */
+    private record Cached(ApiKeyStore.KeyLookup lookup, Principal principal, long loadedAtNanos) {}
 
     /** How long a cached key lookup may serve past its lifetime while PostgreSQL cannot be reached. */
     private static final long STALE_NANOS = java.time.Duration.ofMinutes(5).toNanos();
@@ -69,7 +73,8 @@ public final class Authenticator {
             throw ApiErrors.badKey();
         }
         String hash = ApiKeySecrets.hash(secret);
-        ApiKeyStore.KeyLookup lookup = lookup(hash).orElseThrow(ApiErrors::badKey);
+        Cached cached = lookup(hash).orElseThrow(ApiErrors::badKey);
+        ApiKeyStore.KeyLookup lookup = cached.lookup();
         // The lookup went by hash through a unique index; comparing again in constant time keeps the decision itself
         // free of timing differences whatever the index or cache does.
         if (!ApiKeySecrets.hashMatches(hash, lookup.keyHash())) {
@@ -86,9 +91,20 @@ public final class Authenticator {
         if (seen == null || now.isAfter(seen.plusSeconds(1))) {
             lastUsed.merge(key.keyId(), now, (a, b) -> a.isAfter(b) ? a : b);
         }
-        PlanCatalog.Plan plan = plans.find(lookup.planId())
-                .orElseThrow(() -> ApiErrors.unavailable("the org's plan '" + lookup.planId() + "' is not in the plan catalog; "
-                        + "the operator must add it to config/plans.yaml"));
+        if (cached.principal() == null) {
+            throw ApiErrors.unavailable("the org's plan '" + lookup.planId() + "' is not in the plan catalog; "
+                    + "the operator must add it to config/plans.yaml");
+        }
+        return cached.principal();
+    }
+
+    /** The principal a key lookup stands for, or null when the org's plan is not in the catalog. */
+    private Principal principalOf(ApiKeyStore.KeyLookup lookup) {
+        ApiKey key = lookup.key();
+        PlanCatalog.Plan plan = plans.find(lookup.planId()).orElse(null);
+        if (plan == null) {
+            return null;
+        }
         // Unlimited quotas belong to the self-hosted edition, which the org row says; the plan alone must not grant
         // them (a cloud org on a community plan would otherwise meter nothing).
         boolean community = "community".equals(lookup.edition());
@@ -108,11 +124,11 @@ public final class Authenticator {
         return new Principal(key.orgId(), key.keyId(), key.teamId(), scopes, plan, community, key.memberId(), role, key.expiresAt());
     }
 
-    private Optional<ApiKeyStore.KeyLookup> lookup(String hash) {
+    private Optional<Cached> lookup(String hash) {
         long now = System.nanoTime();
         Cached cached = byHash.get(hash);
         if (cached != null && now - cached.loadedAtNanos() < cacheNanos) {
-            return Optional.of(cached.lookup());
+            return Optional.of(cached);
         }
         // PostgreSQL down: a key this instance checked a short while ago keeps working, so routes that do not need the
         // database keep answering; a key it never saw gets 503 (no answer about keys without the database). Right after
@@ -121,7 +137,7 @@ public final class Authenticator {
         boolean staleUsable = cached != null && now - cached.loadedAtNanos() < STALE_NANOS;
         if (staleUsable && now - databaseDownUntilNanos < 0) {
             staleLookups.increment();
-            return Optional.of(cached.lookup());
+            return Optional.of(cached);
         }
         Optional<ApiKeyStore.KeyLookup> found;
         try {
@@ -133,12 +149,17 @@ public final class Authenticator {
             databaseDownUntilNanos = System.nanoTime() + DATABASE_RETRY_NANOS;
             if (staleUsable) {
                 staleLookups.increment();
-                return Optional.of(cached.lookup());
+                return Optional.of(cached);
             }
             throw e;
         }
-        found.ifPresentOrElse(l -> admit(hash, new Cached(l, now)), () -> byHash.remove(hash));
-        return found;
+        if (found.isEmpty()) {
+            byHash.remove(hash);
+            return Optional.empty();
+        }
+        Cached loaded = new Cached(found.get(), principalOf(found.get()), now);
+        admit(hash, loaded);
+        return Optional.of(loaded);
     }
 
     private void admit(String hash, Cached entry) {

@@ -220,8 +220,39 @@ public final class UsageLimiter {
     /** What {@link #checkQuota} applies in place of the plan's rate limit. */
     private static final PlanCatalog.RateLimit NO_RATE_LIMIT = new PlanCatalog.RateLimit(null, null);
 
-    private Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
-            boolean unlimitedQuotas, String route, String prefetchEntity, List<FeatureView> prefetchViews, boolean rated) {
+    /**
+     * What one key's checks of one route on one UTC day share: the script's keys and every argument but the time, built
+     * once rather than per request (they were a third of the limit check's profile samples). At most
+     * {@link #MAX_SHAPES}, and only today's: the cache is emptied when the day changes or it is full.
+     */
+    private record Shape(PlanCatalog.Plan plan, List<String> keys, String[] args, String[] hourFields, Integer burst, long dayLimit,
+            long monthLimit) {}
+
+    private record ShapeKey(String orgId, String keyId, String resource, long units, String route, boolean unlimitedQuotas, boolean rated,
+            long epochDay) {}
+
+    private static final int MAX_SHAPES = 10_000;
+    private final Map<ShapeKey, Shape> shapes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long shapesDay;
+
+    private Shape shape(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, boolean unlimitedQuotas, String route,
+            boolean rated, long epochDay) {
+        if (epochDay != shapesDay || shapes.size() >= MAX_SHAPES) {
+            shapes.clear();
+            shapesDay = epochDay;
+        }
+        ShapeKey id = new ShapeKey(orgId, keyId, resource, units, route, unlimitedQuotas, rated, epochDay);
+        Shape shape = shapes.get(id);
+        // The same plan object or none: an org whose plan changed gets the new plan's limits at once.
+        if (shape == null || shape.plan() != plan) {
+            shape = newShape(orgId, keyId, plan, resource, units, unlimitedQuotas, route, rated, LocalDate.ofEpochDay(epochDay));
+            shapes.put(id, shape);
+        }
+        return shape;
+    }
+
+    private static Shape newShape(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, boolean unlimitedQuotas,
+            String route, boolean rated, LocalDate day) {
         PlanCatalog.RateLimit rate = rated ? plan.rateLimit() : NO_RATE_LIMIT;
         PlanCatalog.Limit limit = plan.limit(resource);
         long dayLimit = unlimitedQuotas || limit.perDay() == null ? -1 : limit.perDay();
@@ -232,18 +263,37 @@ public final class UsageLimiter {
         int orgBurst = rate.isUnlimited() ? 0 : (rate.orgBurst() == null ? 1 : Math.max(1, rate.orgBurst()));
         Integer perSecond = rate.isUnlimited() ? null : rate.requestsPerSecond();
         double secondInterval = perSecond == null ? 0 : 1_000.0 / perSecond;
-        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        YearMonth month = YearMonth.from(day);
         List<String> keys = List.of(RedisKeys.rateLimit(orgId, keyId), RedisKeys.usageDay(orgId, resource, day),
-                RedisKeys.usageMonth(orgId, resource, month), RedisKeys.keyUsageDay(orgId, keyId, day), RedisKeys.orgRateLimit(orgId),
+                RedisKeys.usageMonth(orgId, resource, YearMonth.from(day)), RedisKeys.keyUsageDay(orgId, keyId, day), RedisKeys.orgRateLimit(orgId),
                 RedisKeys.rateLimitPerSecond(orgId, keyId));
         long keyUsageExpires = day.plusDays(1 + KEY_USAGE_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        // ARGV 2..14; ARGV 1 (now) and 7 (the hour's field) are set per request.
+        String[] args = {null, Double.toString(interval), Integer.toString(burst), Long.toString(dayLimit), Long.toString(monthLimit),
+                Long.toString(units), null, "0", route, Long.toString(keyUsageExpires), Double.toString(orgInterval), Integer.toString(orgBurst),
+                Double.toString(secondInterval), Integer.toString(perSecond == null ? 0 : perSecond)};
+        return new Shape(plan, keys, args, new String[24], rate.isUnlimited() ? null : burst, dayLimit, monthLimit);
+    }
+
+    private Decision check(String orgId, String keyId, PlanCatalog.Plan plan, String resource, long units, Instant now,
+            boolean unlimitedQuotas, String route, String prefetchEntity, List<FeatureView> prefetchViews, boolean rated) {
+        long nowMs = now.toEpochMilli();
+        Shape shape = shape(orgId, keyId, plan, resource, units, unlimitedQuotas, route, rated, Math.floorDiv(nowMs, 86_400_000L));
+        long dayLimit = shape.dayLimit();
+        long monthLimit = shape.monthLimit();
+        List<String> keys = shape.keys();
+        int hour = (int) (Math.floorDiv(nowMs, 3_600_000L) % 24);
+        String hourField = shape.hourFields()[hour];
+        if (hourField == null) {
+            hourField = hourField(now, route);
+            shape.hourFields()[hour] = hourField;
+        }
         boolean prefetch = prefetchEntity != null && prefetchViews != null && !prefetchViews.isEmpty();
-        List<String> args = new ArrayList<>(14 + (prefetch ? prefetchViews.size() * 3 : 0));
-        args.addAll(List.of(Long.toString(now.toEpochMilli()), Double.toString(interval), Integer.toString(burst),
-                Long.toString(dayLimit), Long.toString(monthLimit), Long.toString(units), hourField(now, route), "0", route, Long.toString(keyUsageExpires),
-                Double.toString(orgInterval), Integer.toString(orgBurst), Double.toString(secondInterval),
-                Integer.toString(perSecond == null ? 0 : perSecond)));
+        List<String> args = new ArrayList<>(14 + (prefetch ? prefetchViews.size() * 5 : 0));
+        String[] shared = shape.args();
+        args.add(Long.toString(nowMs));
+        for (int i = 1; i < shared.length; i++) {
+            args.add(i == 6 ? hourField : shared[i]);
+        }
         if (prefetch) {
             args.addAll(RedisOnlineStore.rowReadArgs(orgId, prefetchEntity, prefetchViews));
         }
@@ -275,7 +325,7 @@ public final class UsageLimiter {
         Map<FeatureView, FeatureRow> rows = prefetch && outcome == Outcome.ALLOWED && out.size() > 6
                 ? RedisOnlineStore.decodeRowReads(prefetchEntity, prefetchViews, (List<?>) out.get(6))
                 : null;
-        return new Decision(outcome, rate.isUnlimited() ? null : burst, (Long) out.get(1), (Long) out.get(2), (Long) out.get(3),
+        return new Decision(outcome, shape.burst(), (Long) out.get(1), (Long) out.get(2), (Long) out.get(3),
                 (Long) out.get(4), (Long) out.get(5), refusedLimit, rows);
     }
 
