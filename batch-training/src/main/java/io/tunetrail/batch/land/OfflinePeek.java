@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.tables.DeltaTable;
 import io.tunetrail.model.OfflineStoreLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +20,8 @@ import org.apache.spark.sql.types.StructField;
 /**
  * The newest few rows of offline-store tables, for people: the demo reads back what the streaming jobs' results
  * became in Delta, and an analyst checks a table without a notebook ({@code BatchJobsMain --peek TABLE[,TABLE]}).
- * "Newest" is by the table's first date or timestamp column.
+ * "Newest" is by the table's first date or timestamp column. Each table that exists also gets its whole size from
+ * Delta's snapshot ({@link DeltaTableStats}): {@code table_rows}, {@code table_orgs}, {@code delta_version}.
  */
 public final class OfflinePeek {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +45,11 @@ public final class OfflinePeek {
             entry.put("table", name);
             entry.put("location", location);
             List<JsonNode> rows = new ArrayList<>();
-            if (DeltaTable.isDeltaTable(spark, location)) {
+            Optional<DeltaTableStats> stats = DeltaTableStats.read(spark, location);
+            if (stats.isPresent()) {
+                entry.put("table_rows", stats.get().rows());
+                entry.put("table_orgs", stats.get().orgs());
+                entry.put("delta_version", stats.get().version());
                 Dataset<Row> df = spark.read().format("delta").load(location);
                 if (orgId != null) {
                     df = df.filter(col("org_id").equalTo(orgId));

@@ -109,6 +109,9 @@ class S3aOfflineStoreIT {
         assertThat(keys).anyMatch(k -> k.startsWith("lake/raw/interactions/org_id=org-s3a-1/event_date=") && k.endsWith(".parquet"));
         assertThat(read("interactions").count()).isEqualTo(EVENTS);
         assertThat(read("interactions").select("client_event_id").distinct().count()).isEqualTo(EVENTS);
+        // The table's size from Delta's snapshot, read through S3A as the demo's read-back does.
+        assertThat(DeltaTableStats.read(spark, table("interactions").location(config.offlineStoreUri())))
+                .contains(new DeltaTableStats(EVENTS, 2, landed.table("interactions").deltaVersion()));
 
         try (NightlyContext ctx = NightlyContext.builder(spark, config).dataSource(DB.dataSource()).build()) {
             new NightlyChain(List.of(new MartsJob())).run(ctx);

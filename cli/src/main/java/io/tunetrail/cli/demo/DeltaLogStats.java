@@ -17,6 +17,11 @@ import java.util.stream.Stream;
  * Rows and orgs of a local Delta table, read from its transaction log alone ({@code _delta_log/*.json}: the files each
  * commit added and removed, with their record counts), so the CLI reads the offline store back without Spark.
  * Counts come from the writers' file statistics, which Delta writes by default.
+ *
+ * <p>Replaying every JSON commit is exact while the log holds all of them; Delta's checkpoints (Parquet, every 10
+ * commits) only summarise them. Once log clean-up has deleted the commits a checkpoint covers, the JSON files alone
+ * no longer hold the table, so this refuses rather than count part of it: Delta's own snapshot
+ * ({@code BatchJobsMain --peek}, batch-training's {@code DeltaTableStats}) reads such a table, and any table on S3.
  */
 public record DeltaLogStats(long rows, int orgs, long version) {
 
@@ -29,6 +34,10 @@ public record DeltaLogStats(long rows, int orgs, long version) {
         List<Path> commits;
         try (Stream<Path> files = Files.list(log)) {
             commits = files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).sorted().toList();
+        }
+        if (!commits.isEmpty() && version(commits.get(0)) != 0) {
+            throw new IOException("its commits before version " + version(commits.get(0))
+                    + " were cleaned up after a checkpoint; Delta's snapshot reads it (./tunetrail land shows its size)");
         }
         Map<String, Long> live = new HashMap<>();
         Map<String, String> orgOf = new HashMap<>();
@@ -55,8 +64,11 @@ public record DeltaLogStats(long rows, int orgs, long version) {
                 orgs.add(orgOf.get(path));
             }
         });
-        long version = commits.isEmpty() ? -1
-                : Long.parseLong(commits.get(commits.size() - 1).getFileName().toString().replace(".json", ""));
+        long version = commits.isEmpty() ? -1 : version(commits.get(commits.size() - 1));
         return java.util.Optional.of(new DeltaLogStats(live.values().stream().mapToLong(Long::longValue).sum(), orgs.size(), version));
+    }
+
+    private static long version(Path commit) {
+        return Long.parseLong(commit.getFileName().toString().replace(".json", ""));
     }
 }

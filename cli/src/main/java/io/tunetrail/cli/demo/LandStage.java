@@ -41,7 +41,10 @@ final class LandStage implements DemoStage {
         printReadBack(context);
     }
 
-    /** One org's daily usage and newest session, read back from Delta (what the streaming jobs' results became). */
+    /**
+     * The streaming jobs' tables read back from Delta (what their results became): each table's size and one org's
+     * newest rows.
+     */
     private static void printReadBack(DemoContext context) {
         Optional<String> org;
         try {
@@ -53,15 +56,21 @@ final class LandStage implements DemoStage {
             return;
         }
         JobLauncher.JobRun peek = new JobLauncher(context.config(), context.repositoryRoot()).run(JobLauncher.Engine.SPARK,
-                List.of("--peek", "usage_daily,sessions", "--org", org.get(), "--n", "3"), line -> { });
+                List.of("--peek", "usage_hourly,usage_daily,sessions", "--org", org.get(), "--n", "3"), line -> { });
         if (!peek.ok() || peek.result() == null) {
             throw CliError.failed("reading the offline store back failed (exit " + peek.exitCode() + ")",
                     String.join(" | ", peek.tail().subList(Math.max(0, peek.tail().size() - 3), peek.tail().size())), null);
         }
         for (JsonNode table : peek.result().path("peek")) {
-            context.out().printf("      Delta: org %s, newest rows of %s:%n", org.get(), table.path("table").asText());
+            if (!table.has("delta_version")) {
+                context.out().printf("      Delta: %s not landed yet (run ./tunetrail stream first)%n", table.path("table").asText());
+                continue;
+            }
+            // The whole table, from Delta's snapshot (checkpoint + later commits, on disk or on S3).
+            context.out().printf("      Delta: %s %,d rows, %d orgs, version %d; org %s's newest rows:%n", table.path("table").asText(),
+                    table.path("table_rows").asLong(), table.path("table_orgs").asLong(), table.path("delta_version").asLong(), org.get());
             if (table.path("rows").isEmpty()) {
-                context.out().println("        (none yet: run ./tunetrail stream first)");
+                context.out().println("        (none of this org)");
             }
             int shown = 0;
             for (JsonNode row : table.path("rows")) {
