@@ -99,6 +99,7 @@ public final class ConsoleExtension implements ServingExtension {
         routes.installFlags(app, new ConsoleRoutes.FlagGates(
                 gateOf(parts, HandlerType.GET, "/api/v1/feature-flags"),
                 gateOf(parts, HandlerType.PUT, "/api/v1/feature-flags/{flag_key}")));
+        routes.installUnknownPages(app);
     }
 
     /** The audio upload form takes files as large as the API's audio routes do, with room for the form around them. */

@@ -223,7 +223,7 @@ class ConsoleModelsInsightsIT {
 
         String free = stack.org("audio-free", "free");
         HttpResponse<String> gated = signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/audio");
-        assertThat(gated.statusCode()).isEqualTo(403);
+        assertThat(gated.statusCode()).as("the plan lacks it, as the API's 402").isEqualTo(402);
         assertThat(gated.body()).contains("Not allowed", "starter", "Upgrade");
     }
 
@@ -279,7 +279,7 @@ class ConsoleModelsInsightsIT {
         assertThat(proPage).contains("id=\"training-upgrade\"", "class=\"required-plans\">enterprise<", "href=\"/console/billing\"")
                 .doesNotContain("train-form");
         HttpResponse<String> refused = proAdmin.post("/console/models/train", "csrf", ConsoleClient.csrfOf(proPage), "algorithm", "als");
-        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.statusCode()).as("the plan lacks training, as the API's 402").isEqualTo(402);
         assertThat(refused.body()).contains("Not allowed", "enterprise", "/console/billing");
         assertThat(trainingRequests(pro)).isZero();
     }
@@ -372,13 +372,13 @@ class ConsoleModelsInsightsIT {
         String community = stack.org("communityplan", "community");
         ConsoleClient c = signedIn(stack.user(community, "owner", Role.OWNER));
         HttpResponse<String> insights = c.get("/console/insights");
-        assertThat(insights.statusCode()).isEqualTo(403);
+        assertThat(insights.statusCode()).isEqualTo(402);
         assertThat(insights.body()).contains("Not allowed", "pro, enterprise", "Upgrade");
         HttpResponse<String> models = c.get("/console/models");
         assertThat(models.statusCode()).isEqualTo(200);
         assertThat(models.body()).contains("id=\"versions-upgrade\"", "data-current-plan=\"community\"", "enterprise", "id=\"training-upgrade\"");
-        assertThat(c.get("/console/api/model-metrics?algorithm=als").statusCode()).isEqualTo(403);
-        assertThat(c.get("/console/api/training-requests").statusCode()).isEqualTo(403);
+        assertThat(c.get("/console/api/model-metrics?algorithm=als").statusCode()).isEqualTo(402);
+        assertThat(c.get("/console/api/training-requests").statusCode()).isEqualTo(402);
     }
 
     private void insert(String statement, Object... args) {
@@ -449,7 +449,7 @@ class ConsoleModelsInsightsIT {
         assertThat(memberRetry.body()).contains("Not allowed", "admin role");
         String starter = stack.org("hooks-starter", "starter");
         HttpResponse<String> plan = signedIn(stack.user(starter, "owner", Role.OWNER)).get("/console/webhooks");
-        assertThat(plan.statusCode()).isEqualTo(403);
+        assertThat(plan.statusCode()).isEqualTo(402);
         assertThat(plan.body()).contains("Not allowed", "Upgrade");
     }
 }

@@ -174,7 +174,8 @@ class ConsoleOrgPagesIT {
         String org = stack.org("usage", "pro");
         ConsoleAccounts.CreatedUser admin = stack.user(org, "admin", Role.ADMIN);
         ApiKeyStore keys = new ApiKeyStore(stack.sql());
-        ApiKeyStore.CreatedKey web = keys.create(org, null, admin.memberId(), "web frontend", List.of("read"), null);
+        new TeamStore(stack.sql()).createTeam(org, "t-web", "Web");
+        ApiKeyStore.CreatedKey web = keys.create(org, "t-web", admin.memberId(), "web frontend", List.of("read"), null);
         // A name a spreadsheet would run as a formula: the export must keep it text.
         ApiKeyStore.CreatedKey formula = keys.create(org, null, admin.memberId(), "=HYPERLINK(\"http://x\",\"y\")", List.of("read"), null);
         call(web.secret(), 3);
@@ -188,6 +189,11 @@ class ConsoleOrgPagesIT {
 
         HttpResponse<String> byMember = c.get("/console/usage?group_by=member");
         assertThat(byMember.body()).contains(admin.email(), "<td>5</td>");
+        // The team's key under the team's name; the key of no team under its own label.
+        HttpResponse<String> byTeam = c.get("/console/usage?group_by=team");
+        assertThat(byTeam.statusCode()).isEqualTo(200);
+        assertThat(byTeam.body()).contains("<tr><td>Web</td><td><code>t-web</code></td><td>3</td></tr>", "<tr><td>keys of no team</td>")
+                .doesNotContain("<td>5</td>");
         HttpResponse<String> byRoute = c.get("/console/usage?group_by=route");
         assertThat(byRoute.body()).contains("/api/v1/tracks/top", "<td>5</td>");
         // A range chosen on the form that ends weeks before the calls holds none of them.
@@ -364,7 +370,7 @@ class ConsoleOrgPagesIT {
         // A plan without it: what it needs and the upgrade; a downgraded org's label is no longer shown.
         String pro = stack.org("brand-pro", "pro");
         HttpResponse<String> gated = signedIn(stack.user(pro, "owner", Role.OWNER)).get("/console/branding");
-        assertThat(gated.statusCode()).isEqualTo(403);
+        assertThat(gated.statusCode()).isEqualTo(402);
         assertThat(gated.body()).contains("Not allowed", "enterprise", "Upgrade");
 
         HttpResponse<String> removed = owner.upload("/console/branding", "logo", "", new byte[0], "csrf", csrf, "display_name", "Acme Sound",

@@ -84,8 +84,28 @@ class ConsoleSecurityIT {
         }
     }
 
+    @Test
+    void anUnknownConsoleAddressIsTheConsolesNotFoundPageSignedInOrOut() {
+        ConsoleClient member = signedIn(stack.user(stack.org("unknown-page", "pro"), "member", Role.MEMBER));
+        for (ConsoleClient c : List.of(new ConsoleClient(stack.base()), member)) {
+            String who = c == member ? "signed in" : "signed out";
+            for (HttpResponse<String> r : List.of(c.get("/console/no-such-page"), c.get("/console/keys/abc/def/ghi"), c.post("/console/no-such-form", "x", "1"))) {
+                String what = who + " " + r.request().method() + " " + r.request().uri().getPath();
+                assertStrictHeaders(what, r, 404);
+                assertThat(r.headers().firstValue("Content-Type").orElse("")).as(what).startsWith("text/html");
+                assertThat(r.body()).as(what).contains("id=\"message-heading\">Not found<").doesNotContain("\"code\"", "Exception", "at io.");
+                // Signed in, the page keeps the member's navigation; signed out, nothing of any org shows.
+                assertThat(r.body().contains("href=\"/console/keys\"")).as(what).isEqualTo(c == member);
+            }
+        }
+    }
+
     private static void assertStrictHeaders(String path, HttpResponse<String> r) {
-        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        assertStrictHeaders(path, r, 200);
+    }
+
+    private static void assertStrictHeaders(String path, HttpResponse<String> r, int status) {
+        assertThat(r.statusCode()).as(path).isEqualTo(status);
         String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
         assertThat(csp).as(path).contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "default-src 'none'")
                 .doesNotContain("unsafe-inline", "unsafe-eval");
@@ -352,10 +372,12 @@ class ConsoleSecurityIT {
         ConsoleClient starterAdmin = signedIn(stack.user(starter, "admin", Role.ADMIN));
         assertThat(starterAdmin.get("/console/teams").statusCode()).isEqualTo(200);
         HttpResponse<String> analytics = starterAdmin.get("/console/usage");
-        assertThat(analytics.statusCode()).isEqualTo(403);
+        assertThat(analytics.statusCode()).as("the plan's gate answers as the API's: 402").isEqualTo(402);
         assertThat(analytics.body()).contains("Not allowed", "Upgrade");
         String free = stack.org("orgfree", "free");
-        assertThat(signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/teams").body()).contains("Not allowed", "Upgrade");
+        HttpResponse<String> teams = signedIn(stack.user(free, "owner", Role.OWNER)).get("/console/teams");
+        assertThat(teams.statusCode()).isEqualTo(402);
+        assertThat(teams.body()).contains("Not allowed", "Upgrade");
     }
 
     @Test

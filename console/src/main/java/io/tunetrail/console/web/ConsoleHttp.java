@@ -47,11 +47,19 @@ public final class ConsoleHttp {
 
     /** Sets a cookie only the console's own requests carry, never script, never another site's request. */
     void setCookie(Context ctx, String name, String value) {
-        ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=" + BASE + "; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
+        ctx.res().addHeader("Set-Cookie", cookie(name, value, false));
     }
 
     void clearCookie(Context ctx, String name) {
-        ctx.res().addHeader("Set-Cookie", name + "=; Path=" + BASE + "; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
+        ctx.res().addHeader("Set-Cookie", cookie(name, "", true));
+    }
+
+    /**
+     * The Set-Cookie value of {@link #setCookie} ({@code expired}: of {@link #clearCookie}). {@code Secure} is dropped
+     * only with console.cookie-secure=false, for local http, where a browser would never send such a cookie back.
+     */
+    String cookie(String name, String value, boolean expired) {
+        return name + "=" + value + "; Path=" + BASE + (expired ? "; Max-Age=0" : "") + "; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "");
     }
 
     /**

@@ -171,6 +171,16 @@ public final class ConsoleRoutes {
                 parts.settings().plans(), sql, publicUrl, parts.settings().stripe().apiBase(), http).install(app, guard, gates);
     }
 
+    /**
+     * Every other GET or POST under the console: its "not found" page. Installed after all pages, since the first route
+     * added that matches a path answers it.
+     */
+    public void installUnknownPages(Javalin app) {
+        PageGuard guard = new PageGuard(members, http, parts.settings().plans());
+        app.get(ConsoleHttp.BASE + "/*", guard.unknownPage());
+        app.post(ConsoleHttp.BASE + "/*", guard.unknownPage());
+    }
+
     /** The audio page, analysing through the app's own audio service and counting against the app's own limiter. */
     public void installAudio(Javalin app, AudioGates gates) {
         PageGuard guard = new PageGuard(members, http, parts.settings().plans());

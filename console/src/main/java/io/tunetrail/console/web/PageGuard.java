@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs before every signed-in page and action, in this order: security headers, the session (else to the sign-in
- * page), the API route's own {@link Gate} (else the "not allowed" page), on a POST the session's CSRF token (else 403);
+ * page), the API route's own {@link Gate} (else the "not allowed" page: 402 with the upgrade link for the plan, 403 for the
+ * role), on a POST the session's CSRF token (else 403);
  * then the handler, whose refusals become pages: another org's object is "not found", an unexpected failure a page
  * with a reference to quote, never a stack trace.
  */
@@ -129,6 +130,21 @@ final class PageGuard {
         };
     }
 
+    /**
+     * An address under the console that no page has, signed in or not: the console's "not found" page with its headers,
+     * never the API's JSON problem for an unknown route.
+     */
+    Handler unknownPage() {
+        return ctx -> {
+            ConsoleHttp.securityHeaders(ctx);
+            java.util.concurrent.atomic.AtomicReference<Member> signedIn = new java.util.concurrent.atomic.AtomicReference<>();
+            guarded(ctx, signedIn::get, () -> {
+                signedIn.set(members.resolve(ctx.cookie(ConsoleHttp.SESSION_COOKIE)).orElse(null));
+                http.message(ctx, 404, frame(signedIn.get()), "Not found", "The console has no page at this address.", ConsoleHttp.BASE, "Overview");
+            });
+        };
+    }
+
     @FunctionalInterface
     private interface Work {
         void run() throws Exception;
@@ -159,10 +175,11 @@ final class PageGuard {
                 ctx.path(), "Try again");
     }
 
+    /** A plan gate answers 402 as the API's route does (plan_upgrade_required), a role or scope 403. */
     private void notAllowed(Context ctx, Member m, Gate gate, Gate.Refusal refusal, String title) {
-        String link = refusal == Gate.Refusal.PLAN ? UPGRADE : ConsoleHttp.BASE;
-        http.message(ctx, 403, m.frame("Not allowed", ""), "Not allowed", refusalDetail(gate, refusal, m, title), link,
-                refusal == Gate.Refusal.PLAN ? "Upgrade" : "Overview");
+        boolean plan = refusal == Gate.Refusal.PLAN;
+        http.message(ctx, plan ? 402 : 403, m.frame("Not allowed", ""), "Not allowed", refusalDetail(gate, refusal, m, title),
+                plan ? UPGRADE : ConsoleHttp.BASE, plan ? "Upgrade" : "Overview");
     }
 
     /**
