@@ -126,6 +126,12 @@ class ConsoleAccountsFlowIT {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
         assertThat(teams.memberCount(org)).isEqualTo(5);
         assertThat(signedIn(invited, PASSWORD).get("/console").body()).contains(invited + " · member");
+        // The seat taken alerts the limit as an add through the API does (the test's direct adds alert nothing; the
+        // refused acceptance took no seat): 4 of 5 to 5 of 5 crosses 100% only, and the owner is mailed.
+        assertThat(stack.sql().list("reading alerts", "SELECT resource || ' ' || threshold_percent || ' ' || used_value::bigint || '/' "
+                + "|| limit_value::bigint FROM alerts WHERE org_id = ? AND kind = 'quota'", ps -> ps.setString(1, org), rs -> rs.getString(1)))
+                .containsExactly("team_members 100 5/5");
+        assertThat(outbox(owner.email())).anySatisfy(mail -> assertThat(mail).contains("100% reached", "team members limit"));
     }
 
     @Test

@@ -5,15 +5,19 @@ import io.tunetrail.batch.eval.EvaluateJob;
 import io.tunetrail.batch.materialise.MaterialiseJob;
 import io.tunetrail.batch.similarity.TrackSimilarityJob;
 import io.tunetrail.batch.similarity.UserSimilarityJob;
+import io.tunetrail.batch.costs.SparkCpuMeter;
+import io.tunetrail.model.CostCatalog;
 import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.Database;
 import io.tunetrail.store.StoreException;
+import io.tunetrail.store.alerts.CostCapAlerts;
 import io.tunetrail.store.registry.TrainingParams;
 import io.tunetrail.store.registry.TrainingQueue;
 import io.tunetrail.store.registry.TrainingRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +49,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>Each claim is leased to this run ({@code batch.training.lease-seconds}) and renewed every third of the lease
  * while the chain runs, so a second worker never takes a request that is still running, and takes over one whose
  * worker died once its lease has expired.
+ *
+ * <p>Each attempt records its measured CPU time and cost for the org as the standing worker's do ({@link TrainingCosts}),
+ * so the cost cap and its alerts count it.
  */
 public final class TrainingRequests {
     static final Map<String, PlatformConfig.Key> PARAMS = Map.ofEntries(
@@ -83,13 +90,16 @@ public final class TrainingRequests {
             return t;
         });
         try (HikariDataSource db = Database.connect(config, 3)) {
-            TrainingQueue queue = new TrainingQueue(db, PlanCatalog.load(), worker, lease);
+            PlanCatalog plans = PlanCatalog.load();
+            TrainingQueue queue = new TrainingQueue(db, plans, worker, lease);
+            TrainingCosts costs = new TrainingCosts(SparkCpuMeter.attach(spark),
+                    CostCapAlerts.alertingMeter(db, plans, CostCatalog.load(), Clock.systemUTC()));
             for (Optional<TrainingRequest> next = queue.claimNext(); next.isPresent(); next = queue.claimNext()) {
                 TrainingRequest request = next.get();
                 long every = Math.max(1, lease.toMillis() / 3);
                 ScheduledFuture<?> renewing = renewals.scheduleAtFixedRate(() -> renew(queue, request), every, every, TimeUnit.MILLISECONDS);
                 try {
-                    done.add(run(queue, db, request));
+                    done.add(run(queue, db, costs, request));
                 } finally {
                     renewing.cancel(false);
                 }
@@ -114,12 +124,13 @@ public final class TrainingRequests {
         }
     }
 
-    private Map<String, Object> run(TrainingQueue queue, HikariDataSource db, TrainingRequest request) {
+    private Map<String, Object> run(TrainingQueue queue, HikariDataSource db, TrainingCosts costs, TrainingRequest request) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("org_id", request.orgId());
         entry.put("request_id", request.requestId());
         try {
-            Trained trained = train(db, request, ChainProgress.silent());
+            Trained trained = costs.metered(request.orgId(), request.requestId(), request.attempts(),
+                    () -> train(db, request, ChainProgress.silent()));
             queue.succeeded(request.orgId(), request.requestId(), trained.modelVersionId());
             entry.put("status", "succeeded");
             entry.put("model_version", trained.modelVersion());

@@ -289,6 +289,8 @@ class NightlyChainIT {
         TrainingRequest failed = queue.get(enterprise, bad.requestId()).orElseThrow();
         assertThat(failed.status()).isEqualTo(TrainingRequest.Status.FAILED);
         assertThat(failed.error()).contains("'depth' is not a training param");
+        // train --requests meters each attempt as the standing worker does, so the cost cap counts it.
+        assertMeasuredTrainingCost(custom.requestId());
     }
 
     @Test
@@ -320,14 +322,18 @@ class NightlyChainIT {
         assertThat(version.params()).containsEntry("rank", 6);
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise)
                 .and(col("model_version").equalTo(version.version().toString()))).count()).isPositive();
-        // The attempt's measured cost: its own Spark tasks' CPU plus the driver thread's, priced as training.
+        assertMeasuredTrainingCost(request.requestId());
+    }
+
+    /** The first attempt's measured cost: its own Spark tasks' CPU plus the driver thread's, priced as training. */
+    private static void assertMeasuredTrainingCost(String requestId) {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement st = c.prepareStatement("SELECT attempt, cpu_seconds, usd, (details->>'executor_cpu_seconds')::float8 "
                         + "FROM usage_costs WHERE org_id = ? AND kind = 'training' AND job_id = ?")) {
             st.setString(1, enterprise);
-            st.setString(2, request.requestId());
+            st.setString(2, requestId);
             try (ResultSet rs = st.executeQuery()) {
-                assertThat(rs.next()).as("a usage_costs row for " + request.requestId()).isTrue();
+                assertThat(rs.next()).as("a usage_costs row for " + requestId).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(1);
                 assertThat(rs.getDouble(4)).as("executor CPU seconds").isPositive();
                 assertThat(rs.getDouble(2)).isGreaterThan(rs.getDouble(4));

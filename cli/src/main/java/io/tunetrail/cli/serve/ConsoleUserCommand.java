@@ -1,16 +1,21 @@
 package io.tunetrail.cli.serve;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.tunetrail.api.alerts.AlertStore;
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.auth.Role;
 import io.tunetrail.api.store.OrgStore;
 import io.tunetrail.api.store.Sql;
+import io.tunetrail.api.store.TeamStore;
 import io.tunetrail.cli.CliError;
 import io.tunetrail.cli.CommandGroup;
 import io.tunetrail.cli.TunetrailCli;
 import io.tunetrail.console.auth.Argon2idPasswords;
 import io.tunetrail.console.auth.ConsoleAccounts;
 import io.tunetrail.model.Ids;
+import io.tunetrail.model.PlanCatalog;
 import io.tunetrail.store.Database;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,15 +58,21 @@ public final class ConsoleUserCommand extends CommandGroup {
                 // The console's tables may be newer than the stack's last start.
                 Database.migrate(ds, TunetrailCli.config());
                 Sql sql = new Sql(ds);
-                if (new OrgStore(sql).get(org).isEmpty()) {
-                    throw CliError.usage("no org has the id '" + org + "'", "create it with ./tunetrail admin org create");
-                }
+                OrgStore.Org found = new OrgStore(sql).get(org).orElseThrow(
+                        () -> CliError.usage("no org has the id '" + org + "'", "create it with ./tunetrail admin org create"));
+                PlanCatalog.Plan plan = PlanCatalog.load().plan(found.planId());
+                TeamStore teams = new TeamStore(sql);
+                long membersBefore = teams.memberCount(org);
                 ConsoleAccounts.CreatedUser user;
                 try {
                     user = new ConsoleAccounts(sql, new Argon2idPasswords()).create(org, email, r);
                 } catch (ConsoleAccounts.Refused e) {
                     throw CliError.usage(e.getMessage(), e.fix());
                 }
+                // A new member takes a seat as one added through the API does, so its team_members thresholds alert too.
+                Clock clock = Clock.systemUTC();
+                ThresholdAlerts.recordedNow(new AlertStore(sql, clock)).heldCountRose(org, plan, "community".equals(found.edition()),
+                        "team_members", membersBefore, teams.memberCount(org), clock.instant());
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("org_id", user.orgId());
                 out.put("member_id", user.memberId());

@@ -161,7 +161,8 @@ class AdminCommandIT {
 
     @Test
     void consoleUserCreatePrintsAPasswordOnceThatSignsInAndRefusesWhatItMustNot() throws Exception {
-        assertThat(tunetrail("admin", "org", "create", "--name", "Console Org", "--plan", "pro").exit()).isZero();
+        // The free plan holds two members: the first one, created here, takes the org to 50% of its seats.
+        assertThat(tunetrail("admin", "org", "create", "--name", "Console Org", "--plan", "free").exit()).isZero();
         Run created = tunetrail("admin", "console-user", "create", "--org", "console-org", "--email", "ana@console.example", "--role", "admin");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out().lines().count()).as("one JSON object on one line").isEqualTo(1);
@@ -189,6 +190,10 @@ class AdminCommandIT {
         assertThat(noOrg.exit()).isEqualTo(2);
         assertThat(sql.one("counting members", "SELECT count(*) FROM members WHERE lower(email) = 'bo@console.example'", ps -> {},
                 rs -> rs.getLong(1)).orElseThrow()).as("nothing saved by the refused runs").isZero();
+        // The seat alerts as an add through the API does; the refused runs took none and alerted nothing.
+        assertThat(sql.list("reading alerts", "SELECT resource || ' ' || threshold_percent || ' ' || used_value::bigint || '/' "
+                + "|| limit_value::bigint FROM alerts WHERE org_id = 'console-org' AND kind = 'quota'", ps -> {}, rs -> rs.getString(1)))
+                .containsExactly("team_members 50 1/2");
     }
 
     @Test

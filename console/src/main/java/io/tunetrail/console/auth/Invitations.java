@@ -1,5 +1,7 @@
 package io.tunetrail.console.auth;
 
+import io.tunetrail.api.alerts.AlertStore;
+import io.tunetrail.api.alerts.ThresholdAlerts;
 import io.tunetrail.api.audit.AuditLog;
 import io.tunetrail.api.auth.ApiKeySecrets;
 import io.tunetrail.api.auth.Principal;
@@ -47,6 +49,7 @@ public final class Invitations {
     private final Sql sql;
     private final PlanCatalog plans;
     private final TeamStore teams;
+    private final ThresholdAlerts alerts;
     private final Clock clock;
     private final Duration lifetime;
     private final String publicUrl;
@@ -55,6 +58,7 @@ public final class Invitations {
         this.plans = plans;
         this.sql = sql;
         this.teams = new TeamStore(sql);
+        this.alerts = ThresholdAlerts.recordedNow(new AlertStore(sql, clock));
         this.clock = clock;
         this.lifetime = lifetime;
         this.publicUrl = publicUrl;
@@ -197,14 +201,16 @@ public final class Invitations {
     /**
      * Accepts the invitation of {@code token} with the password hash chosen: the member (with the invited role, or
      * their current one if they are a member already) and their console sign-in, in one transaction with marking the
-     * invitation used. Empty when the link does not work (any reason), and then nothing changed.
+     * invitation used. Empty when the link does not work (any reason), and then nothing changed. A new seat alerts the
+     * {@code team_members} thresholds it crosses, as an add through the API does.
      */
     public Optional<Accepted> accept(String token, String passwordHash, String clientAddress) {
         if (!OneTimeLinks.wellFormed(token)) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return sql.transaction("accepting an invitation", c -> {
+        record Outcome(Accepted accepted, SeatTaken seat) {}
+        Optional<Outcome> outcome = sql.transaction("accepting an invitation", c -> {
             record Row(String orgId, long id, String email, String role, String teamId) {}
             Row row;
             try (PreparedStatement ps = c.prepareStatement("SELECT org_id, invitation_id, email, role, team_id FROM console_invitations "
@@ -213,16 +219,16 @@ public final class Invitations {
                 ps.setTimestamp(2, Timestamp.from(now));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return Optional.<Accepted>empty();
+                        return Optional.<Outcome>empty();
                     }
                     row = new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
                 }
             }
             if (exists(c, "SELECT 1 FROM console_credentials WHERE lower(login_email) = lower(?)", row.email())) {
                 // Someone took the address for a sign-in since the invitation was sent: the link has nothing left to do.
-                return Optional.<Accepted>empty();
+                return Optional.<Outcome>empty();
             }
-            requireFreeSeat(c, row.orgId(), row.email());
+            SeatTaken seat = requireFreeSeat(c, row.orgId(), row.email());
             String memberId = memberIdOf(c, row.orgId(), row.email());
             AuditLog.Actor actor = new AuditLog.Actor("console", null, memberId);
             TeamStore.Member member = TeamStore.addMember(c, row.orgId(), row.teamId(), memberId, row.email(), row.role(), actor);
@@ -244,31 +250,42 @@ public final class Invitations {
             }
             AuditLog.record(c, row.orgId(), actor, "member.invitation_accepted", "member", member.memberId(),
                     Map.of("invitation_id", row.id(), "email", row.email(), "role", member.role(), "client_address", clientAddress));
-            return Optional.of(new Accepted(row.orgId(), member.memberId(), row.email()));
+            return Optional.of(new Outcome(new Accepted(row.orgId(), member.memberId(), row.email()), seat));
         });
+        // After the commit: an alert never announces a member whose acceptance was rolled back.
+        outcome.map(Outcome::seat).ifPresent(seat -> alerts.heldCountRose(seat.orgId(), seat.plan(), seat.communityEdition(), "team_members",
+                seat.membersBefore(), teams.memberCount(seat.orgId()), clock.instant()));
+        return outcome.map(Outcome::accepted);
     }
+
+    /** A seat an acceptance took from a plan that limits them, and how many members the org had before. */
+    private record SeatTaken(String orgId, PlanCatalog.Plan plan, boolean communityEdition, long membersBefore) {}
 
     /**
      * Refuses (409, the transaction rolled back, the link left open) an acceptance that would take a seat the org's
      * plan no longer has: the invitation held one when it was sent, but the plan may have been downgraded or members
      * added through the API since. The org's row is locked first, as every change of membership locks it, so two
      * acceptances racing for the last seat are decided one after the other. A current member takes no new seat.
+     *
+     * @return the seat taken; null when none is, or the plan does not limit them
      */
-    private void requireFreeSeat(Connection c, String orgId, String email) throws SQLException {
+    private SeatTaken requireFreeSeat(Connection c, String orgId, String email) throws SQLException {
         String planId;
-        try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM organisations WHERE org_id = ? FOR NO KEY UPDATE")) {
+        boolean communityEdition;
+        try (PreparedStatement ps = c.prepareStatement("SELECT plan_id, edition FROM organisations WHERE org_id = ? FOR NO KEY UPDATE")) {
             ps.setString(1, orgId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("the invitation's org " + orgId + " does not exist");
                 }
                 planId = rs.getString(1);
+                communityEdition = "community".equals(rs.getString(2));
             }
         }
         PlanCatalog.Plan plan = plans.plan(planId);
         Long seats = plan.limit("team_members").max();
         if (seats == null) {
-            return;
+            return null;
         }
         long members;
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE removed_at IS NULL), "
@@ -278,7 +295,7 @@ public final class Invitations {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getLong(2) > 0) {
-                    return;
+                    return null;
                 }
                 members = rs.getLong(1);
             }
@@ -288,6 +305,7 @@ public final class Invitations {
                     + "includes %d team members and all %d seats are taken. Nothing was saved and your link still works: ask the person who "
                     + "invited you to free a seat or upgrade the plan, then open the link again.", plan.displayName(), seats, members));
         }
+        return new SeatTaken(orgId, plan, communityEdition, members);
     }
 
     /** The id of the org's member with {@code email}, removed ones included (they get their seat back); a new id if none. */

@@ -8,6 +8,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Detects the moment an org's use reaches one of its plan's alert thresholds ({@code alerts.thresholds} of
@@ -23,10 +25,28 @@ import java.util.function.Consumer;
  * the same crossing twice; the alerts table's unique key keeps one alert per period.
  */
 public final class ThresholdAlerts {
+    private static final Logger LOG = LoggerFactory.getLogger(ThresholdAlerts.class);
+
     private final Consumer<Crossing> sink;
 
     public ThresholdAlerts(Consumer<Crossing> sink) {
         this.sink = sink;
+    }
+
+    /**
+     * Alerts recorded on the caller's thread, for adds made outside the API's request path (an accepted console
+     * invitation, {@code admin console-user create}), which are rare enough to need no writer thread. Call it after the
+     * add committed: a crossing that cannot be recorded is logged, and never undoes or fails that add.
+     */
+    public static ThresholdAlerts recordedNow(AlertStore store) {
+        return new ThresholdAlerts(crossing -> {
+            try {
+                store.record(crossing);
+            } catch (RuntimeException e) {
+                LOG.error("threshold alert of {} ({} {}% of {}) not recorded: {}", crossing.orgId(), crossing.resource(),
+                        crossing.thresholdPercent(), crossing.limit(), e.getMessage());
+            }
+        });
     }
 
     /**
