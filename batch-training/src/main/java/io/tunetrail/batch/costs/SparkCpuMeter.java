@@ -30,6 +30,7 @@ public final class SparkCpuMeter extends SparkListener {
     public static final String TAG = "tunetrail.cost.tag";
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final long DRAIN_MILLIS = 30_000;
+    private static final Map<SparkContext, SparkCpuMeter> METERS = new java.util.IdentityHashMap<>();
 
     private final SparkContext context;
     private final Map<Integer, String> stageTags = new ConcurrentHashMap<>();
@@ -39,11 +40,21 @@ public final class SparkCpuMeter extends SparkListener {
         this.context = context;
     }
 
-    /** A meter listening on the session's context (one per session is enough). */
+    /**
+     * The meter listening on the session's context: one per context, since runs are told apart by their tag. A JVM that
+     * drains requests or runs chains again and again (the worker, the tests) would otherwise add a listener per run,
+     * each of which sees every later event.
+     */
     public static SparkCpuMeter attach(SparkSession spark) {
-        SparkCpuMeter meter = new SparkCpuMeter(spark.sparkContext());
-        spark.sparkContext().addSparkListener(meter);
-        return meter;
+        SparkContext context = spark.sparkContext();
+        synchronized (METERS) {
+            METERS.keySet().removeIf(SparkContext::isStopped);
+            return METERS.computeIfAbsent(context, c -> {
+                SparkCpuMeter meter = new SparkCpuMeter(c);
+                c.addSparkListener(meter);
+                return meter;
+            });
+        }
     }
 
     /** What a run used, in CPU seconds; {@code complete} false when Spark's listener events could not all be read in time. */

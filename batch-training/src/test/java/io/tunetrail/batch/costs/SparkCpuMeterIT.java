@@ -41,6 +41,12 @@ class SparkCpuMeterIT {
     }
 
     @Test
+    void aSessionHasOneMeterHoweverOftenARunAttachesOne() {
+        // Each chain run and each drained request attaches: a listener per attach would pile up in a long-lived JVM.
+        assertThat(SparkCpuMeter.attach(spark)).isSameAs(meter).isSameAs(SparkCpuMeter.attach(spark));
+    }
+
+    @Test
     void workOfAnotherThreadIsNotCharged() throws Exception {
         crunch(1_000);
         // Made before the run starts: a thread the run itself started would inherit its tag (Spark's local properties
