@@ -32,16 +32,19 @@ public record DeltaTableStats(long rows, long orgs, long version) {
         }
         Snapshot snapshot = table._2();
         Column records = get_json_object(col("stats"), "$.numRecords").cast("long");
+        // One pass over the live files: rows, files without statistics, and the orgs of files holding rows (null, so
+        // not counted, for a file without rows or a table not partitioned by org).
         Row files = snapshot.allFiles().toDF()
-                .agg(sum(records), sum(when(records.isNull(), 1).otherwise(0))).first();
+                .agg(sum(records), sum(when(records.isNull(), 1).otherwise(0)),
+                        countDistinct(when(records.gt(0), col("partitionValues").getItem("org_id"))))
+                .first();
         long withoutStats = files.isNullAt(1) ? 0 : files.getLong(1);
         long rows;
         long orgs;
         boolean orgPartitioned = snapshot.metadata().partitionColumns().contains("org_id");
         if (withoutStats == 0 && orgPartitioned) {
             rows = files.isNullAt(0) ? 0 : files.getLong(0);
-            orgs = snapshot.allFiles().toDF().filter(records.gt(0))
-                    .agg(countDistinct(col("partitionValues").getItem("org_id"))).first().getLong(0);
+            orgs = files.getLong(2);
         } else {
             Dataset<Row> data = spark.read().format("delta").load(location);
             rows = data.count();
