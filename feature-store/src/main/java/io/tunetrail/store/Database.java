@@ -2,6 +2,7 @@ package io.tunetrail.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.tunetrail.model.PlatformConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -92,7 +93,13 @@ public final class Database {
         // Hikari requires validation to finish within the connection timeout (250 ms is its floor).
         hc.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeoutMs - 1)));
         hc.setInitializationFailTimeout(10_000);
-        return new HikariDataSource(hc);
+        try {
+            return new HikariDataSource(hc);
+        } catch (HikariPool.PoolInitializationException e) {
+            // Hikari's own message is "Failed to initialize pool" around the driver's reason, with a stack trace a CLI
+            // user has no use for: say which server and what to do, in one line.
+            throw StoreException.unavailable("PostgreSQL", config.jdbcUrl(), e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     /**
