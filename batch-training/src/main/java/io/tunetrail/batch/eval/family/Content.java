@@ -35,7 +35,7 @@ public final class Content implements Family {
     @Override
     public Hyperparameters sample(Random random) {
         return Hyperparameters.of("profile", Hyperparameters.oneOf(random, "cosine", "affinity"),
-                "pop_weight", Hyperparameters.oneOf(random, 0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0),
+                "pop_weight", Hyperparameters.oneOf(random, 0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0),
                 "alpha", Hyperparameters.oneOf(random, 0.5, 1.0, 2.0, 5.0, 10.0),
                 "beta", Hyperparameters.oneOf(random, 0.0, 0.5, 1.0));
     }
