@@ -69,6 +69,7 @@ class S3aCheckpointsIT {
                 assertThat(restored.toString()).startsWith("s3a://" + bucket + "/flink/checkpoints/" + UsageCountersJob.NAME + "/");
                 long restoredNumber = number(restored);
                 assertThat(restoredNumber).isGreaterThanOrEqualTo(firstCheckpoint);
+                System.out.printf("S3aCheckpointsIT: cancelled after chk-%d, restoring %s%n", firstCheckpoint, restored);
                 JobClient second = start(s, restored.toString());
                 try {
                     // Event time moves only with events: a later event per partition closes the windows still open.
