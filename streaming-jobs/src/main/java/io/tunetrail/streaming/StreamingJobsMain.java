@@ -150,9 +150,9 @@ public final class StreamingJobsMain {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory(s, job));
-        // s3a:// checkpoints: the fallback and bucket keys, in the job's configuration and in this JVM's file systems
-        // (a MiniCluster's TaskManagers write through them; a cluster's read its own config.yaml).
-        s.checkpointStorage().applyTo(conf);
+        // s3a:// checkpoints: this JVM's file systems get the fallback and bucket keys (a MiniCluster's JobManager and
+        // TaskManagers write through them; a cluster's read their own config.yaml). Not the job's configuration: that
+        // would carry the secret key to the cluster, which ignores it there.
         s.checkpointStorage().initializeFileSystems();
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
