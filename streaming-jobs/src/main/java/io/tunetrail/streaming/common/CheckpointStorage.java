@@ -106,7 +106,10 @@ public final class CheckpointStorage implements Serializable {
         return flinkConf;
     }
 
-    /** Adds {@link #flinkConf()} to a Flink configuration (not a job's: a cluster ignores these there, and the secret would travel with the job). */
+    /**
+     * Adds {@link #flinkConf()} to a Flink configuration; not a job's, where a cluster ignores them and the secret key
+     * would travel with the job.
+     */
     public void applyTo(Configuration conf) {
         flinkConf.forEach(conf::setString);
     }
