@@ -54,10 +54,17 @@ public record FlinkHome(Path path) {
         return lib() + "/*";
     }
 
-    /** Lays out {@code lib/} from {@code <root>/streaming-jobs/target/provided-lib} and writes the configuration. */
+    /** Lays out {@code lib/} from {@code <root>/streaming-jobs/target/provided-lib} (and flink-home-extras) and writes the configuration. */
     void layOut(Path root, String cliClasspath, PlatformConfig config) throws IOException {
-        EngineJars.layOut(root.resolve("streaming-jobs/target/provided-lib"),
-                List.of(EngineJars.fromOwnClasspath(cliClasspath, "slf4j-simple-")), lib(), "streaming-jobs");
+        List<Path> extra = new java.util.ArrayList<>(List.of(EngineJars.fromOwnClasspath(cliClasspath, "slf4j-simple-")));
+        // Jackson for the AWS SDK of s3a:// checkpoints: the job jar has it shaded in, out of lib/'s reach.
+        Path extras = root.resolve("streaming-jobs/target/flink-home-extras");
+        if (Files.isDirectory(extras)) {
+            try (java.util.stream.Stream<Path> jars = Files.list(extras)) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(extra::add);
+            }
+        }
+        EngineJars.layOut(root.resolve("streaming-jobs/target/provided-lib"), extra, lib(), "streaming-jobs");
         Files.createDirectories(conf());
         Files.createDirectories(path.resolve("tmp"));
         Path yaml = conf().resolve("config.yaml");
