@@ -35,7 +35,7 @@ public final class StreamCommand implements Callable<Integer> {
     boolean untilIdle;
 
     @Option(names = "--cluster", description = "Submit to the local Flink session cluster, checkpoints under "
-            + "<home>/cluster/flink/checkpoints.")
+            + "<home>/cluster/flink/checkpoints (or stream.checkpoint-dir when it is an s3a:// bucket).")
     boolean cluster;
 
     @Option(names = "--stop", description = "With --cluster: stop the streaming jobs running there with a savepoint each "
