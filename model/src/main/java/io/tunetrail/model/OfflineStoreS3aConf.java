@@ -18,14 +18,26 @@ public final class OfflineStoreS3aConf {
 
     /** The Hadoop keys and values for the store's bucket; empty when the store is a local folder. */
     public static Map<String, String> hadoopConf(PlatformConfig config) {
-        Map<String, String> conf = new LinkedHashMap<>();
         if (!config.offlineStoreOnS3()) {
-            return conf;
+            return new LinkedHashMap<>();
         }
-        String bucket = URI.create(config.offlineStoreUri()).getHost();
+        return forBucketOf(config, config.offlineStoreUri(), PlatformConfig.OFFLINE_STORE);
+    }
+
+    /**
+     * The same {@code offline.s3.*} settings scoped to the bucket of another {@code s3a://bucket/...} URI (e.g. Flink's
+     * checkpoints beside the lake, on the same S3 API); {@code key} names the setting the URI came from, for the error.
+     */
+    public static Map<String, String> forBucketOf(PlatformConfig config, String s3aUri, PlatformConfig.Key key) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        String bucket;
+        try {
+            bucket = URI.create(s3aUri).getHost();
+        } catch (IllegalArgumentException e) {
+            bucket = null;
+        }
         if (bucket == null || bucket.isBlank()) {
-            throw new IllegalArgumentException("the offline store " + config.offlineStoreUri() + " names no bucket ("
-                    + PlatformConfig.OFFLINE_STORE.describe() + "); give s3a://bucket/prefix");
+            throw new IllegalArgumentException(s3aUri + " (" + key.describe() + ") names no bucket; give s3a://bucket/prefix");
         }
         String prefix = "fs.s3a.bucket." + bucket + ".";
         String endpoint = config.get(PlatformConfig.OFFLINE_S3_ENDPOINT).strip();

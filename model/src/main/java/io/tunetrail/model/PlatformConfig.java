@@ -236,7 +236,8 @@ public final class PlatformConfig {
                     + "sink metrics at http://<host>:<port>/metrics) when stream runs its jobs on a MiniCluster; 0: off. On a "
                     + "Flink cluster, configure metrics.reporter.* in the cluster's own configuration instead.");
     public static final Key STREAM_CHECKPOINT_DIR = key("stream.checkpoint-dir", "",
-            "Where Flink keeps checkpoints (a file: or s3: URI on a cluster). Empty means <home>/flink/checkpoints.");
+            "Where Flink keeps checkpoints and savepoints: a local folder, s3a://bucket/prefix (Hadoop's S3A with the "
+                    + "offline.s3.* settings) or s3://bucket/prefix (a cluster's Flink S3 plugin). Empty means <home>/flink/checkpoints.");
     public static final Key STREAM_OUT_OF_ORDERNESS_SECONDS = key("stream.out-of-orderness-seconds", "10",
             "How far behind the newest event of its partition an event may be and still count as in order.");
     public static final Key STREAM_ALLOWED_LATENESS_SECONDS = key("stream.allowed-lateness-seconds", "300",

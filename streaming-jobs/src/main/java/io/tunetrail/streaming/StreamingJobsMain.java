@@ -8,7 +8,6 @@ import io.tunetrail.streaming.common.RetainedCheckpoints;
 import io.tunetrail.streaming.common.StreamSettings;
 import io.tunetrail.streaming.session.SessionFeaturesJob;
 import io.tunetrail.streaming.usage.UsageCountersJob;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.RestoreMode;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -86,10 +86,12 @@ public final class StreamingJobsMain {
         // A bounded run needs no restore: it re-reads from the earliest offsets and rewrites the same values. It must not
         // restore either: the Kafka connector (3.4.0) never ends a bounded source restored from a checkpoint, because
         // its enumerator signals "no more splits" only after discovering partitions it had not assigned yet.
+        // Before listing: an s3a:// checkpoint folder is reached through Flink's Hadoop fallback, set up here.
+        settings.checkpointStorage().initializeFileSystems();
         Optional<Path> restore = untilIdle ? Optional.empty() : RetainedCheckpoints.newest(checkpointDirectory(settings, name));
         // On stderr so the last line of stdout stays the report.
         System.err.println(restore.map(p -> "tunetrail-streaming-jobs: restoring " + name + " from the "
-                + (p.getFileName().toString().startsWith("savepoint-") ? "savepoint " : "retained checkpoint ") + p)
+                + (RetainedCheckpoints.isSavepoint(p) ? "savepoint " : "retained checkpoint ") + p)
                 .orElse("tunetrail-streaming-jobs: no retained checkpoint of " + name + " (nor a savepoint): starting afresh"));
         Map<String, Object> report = new LinkedHashMap<>(run(jobs, settings, restore.map(Path::toString).orElse(null)));
         if (!report.containsKey(DETACHED_JOB_ID)) {
@@ -148,6 +150,10 @@ public final class StreamingJobsMain {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory(s, job));
+        // s3a:// checkpoints: this JVM's file systems get the fallback and bucket keys (a MiniCluster's JobManager and
+        // TaskManagers write through them; a cluster's read their own config.yaml). Not the job's configuration: that
+        // would carry the secret key to the cluster, which ignores it there.
+        s.checkpointStorage().initializeFileSystems();
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
             // The job owns the checkpoint it restores: Flink deletes it once a newer one subsumes it, so a later run

@@ -84,7 +84,7 @@ public final class FlinkSessionJobs {
     public Map<String, String> stopWithSavepoints() {
         Map<String, String> savepoints = new LinkedHashMap<>();
         for (StreamingJob job : streamingJobs()) {
-            String target = cluster.flinkCheckpoints().resolve(job.job()).toUri().toString();
+            String target = cluster.flinkCheckpointDir() + "/" + job.job();
             String body = EventCodec.mapper().createObjectNode().put("targetDirectory", target).put("drain", false).toString();
             String request = ClusterHttp.post(cluster.flinkRestUrl() + "/jobs/" + job.id() + "/stop", body)
                     .map(n -> n.path("request-id").asText()).filter(r -> !r.isEmpty())

@@ -35,7 +35,7 @@ public final class StreamCommand implements Callable<Integer> {
     boolean untilIdle;
 
     @Option(names = "--cluster", description = "Submit to the local Flink session cluster, checkpoints under "
-            + "<home>/cluster/flink/checkpoints.")
+            + "<home>/cluster/flink/checkpoints (or stream.checkpoint-dir when it is an s3a:// bucket).")
     boolean cluster;
 
     @Option(names = "--stop", description = "With --cluster: stop the streaming jobs running there with a savepoint each "
@@ -66,7 +66,7 @@ public final class StreamCommand implements Callable<Integer> {
             List<String> cancelled = new FlinkSessionJobs(config, root).cancelStreamingJobs();
             System.out.println(cancelled.isEmpty() ? "No streaming job runs on the local Flink cluster."
                     : "Cancelled " + String.join(", ", cancelled) + " without a savepoint; their retained checkpoints are under "
-                    + new io.tunetrail.cli.stack.ClusterSubmit(config, root).flinkCheckpoints());
+                    + new io.tunetrail.cli.stack.ClusterSubmit(config, root).flinkCheckpointDir());
             return 0;
         }
         if (cluster && stop) {

@@ -94,7 +94,7 @@ public final class ClusterSubmit {
     /**
      * {@code flink run [-d] -c mainClass jar args} against the session cluster. The job's main runs in this command's
      * JVM and submits its graph; attached, the command ends with the job and prints what the job prints; detached, it
-     * ends once the job is accepted. Checkpoints go under {@link #flinkCheckpoints()}.
+     * ends once the job is accepted. Checkpoints go under {@link #flinkCheckpointDir()}.
      */
     public Submission flink(Path jar, String mainClass, boolean detached, List<String> args) {
         FlinkHome home = cluster.flinkHome();
@@ -109,14 +109,24 @@ public final class ClusterSubmit {
         command.addAll(List.of("-c", mainClass, jar.toString()));
         command.addAll(args);
         Map<String, String> env = new HashMap<>(config.asEnv());
-        env.put(PlatformConfig.STREAM_CHECKPOINT_DIR.envVar(), flinkCheckpoints().toUri().toString());
+        env.put(PlatformConfig.STREAM_CHECKPOINT_DIR.envVar(), flinkCheckpointDir());
         env.put("FLINK_CONF_DIR", home.conf().toString());
         return new Submission(command, env);
     }
 
-    /** {@code <home>/cluster/flink/checkpoints}: the session cluster's jobs' checkpoints. */
+    /** {@code <home>/cluster/flink/checkpoints}: the session cluster's jobs' checkpoints unless they go to a bucket. */
     public Path flinkCheckpoints() {
         return cluster.flinkHome().path().resolve("checkpoints");
+    }
+
+    /**
+     * Where the session cluster's jobs checkpoint, as a URI without a trailing slash: {@code stream.checkpoint-dir} when
+     * it is an {@code s3a://} bucket (the cluster's config.yaml then holds its S3A keys, see {@link FlinkHome}), else
+     * {@link #flinkCheckpoints()}, a folder every TaskManager on this machine shares (a folder of the local
+     * configuration could be relative to another process's directory).
+     */
+    public String flinkCheckpointDir() {
+        return FlinkHome.s3aCheckpointDir(config).orElseGet(() -> flinkCheckpoints().toUri().toString().replaceAll("/$", ""));
     }
 
     /** The Flink REST address (jobs, cancellation, savepoints). */

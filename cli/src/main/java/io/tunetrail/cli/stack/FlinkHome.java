@@ -1,11 +1,14 @@
 package io.tunetrail.cli.stack;
 
+import io.tunetrail.model.OfflineStoreS3aConf;
 import io.tunetrail.model.PlatformConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The folder the local cluster's Flink session runs from: {@code lib/} (Flink's jars from the streaming-jobs build, plus
@@ -51,13 +54,34 @@ public record FlinkHome(Path path) {
         return lib() + "/*";
     }
 
-    /** Lays out {@code lib/} from {@code <root>/streaming-jobs/target/provided-lib} and writes the configuration. */
+    /** Lays out {@code lib/} from {@code <root>/streaming-jobs/target/provided-lib} (and flink-home-extras) and writes the configuration. */
     void layOut(Path root, String cliClasspath, PlatformConfig config) throws IOException {
-        EngineJars.layOut(root.resolve("streaming-jobs/target/provided-lib"),
-                List.of(EngineJars.fromOwnClasspath(cliClasspath, "slf4j-simple-")), lib(), "streaming-jobs");
+        List<Path> extra = new java.util.ArrayList<>(List.of(EngineJars.fromOwnClasspath(cliClasspath, "slf4j-simple-")));
+        // Jackson for the AWS SDK of s3a:// checkpoints: the job jar has it shaded in, out of lib/'s reach.
+        Path extras = root.resolve("streaming-jobs/target/flink-home-extras");
+        if (Files.isDirectory(extras)) {
+            try (java.util.stream.Stream<Path> jars = Files.list(extras)) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(extra::add);
+            }
+        }
+        EngineJars.layOut(root.resolve("streaming-jobs/target/provided-lib"), extra, lib(), "streaming-jobs");
         Files.createDirectories(conf());
         Files.createDirectories(path.resolve("tmp"));
-        Files.writeString(conf().resolve("config.yaml"), configYaml(config));
+        Path yaml = conf().resolve("config.yaml");
+        Files.writeString(yaml, configYaml(config));
+        if (s3aCheckpointDir(config).isPresent()) {
+            // It holds the checkpoint bucket's secret key (Flink prints such values as ****** when it loads them).
+            Files.setPosixFilePermissions(yaml, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    /** {@code stream.checkpoint-dir} when it is an {@code s3a://} URI, without a trailing slash. */
+    static Optional<String> s3aCheckpointDir(PlatformConfig config) {
+        String dir = config.get(PlatformConfig.STREAM_CHECKPOINT_DIR).strip();
+        if (!dir.regionMatches(true, 0, "s3a://", 0, 6)) {
+            return Optional.empty();
+        }
+        return Optional.of(dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir);
     }
 
     /** The REST address of the JobManager. */
@@ -100,8 +124,24 @@ public record FlinkHome(Path path) {
         c.put("web.tmpdir", path.resolve("tmp").toString());
         c.put("state.savepoints.dir", "file://" + path.resolve("savepoints"));
         c.put("classloader.check-leaked-classloader", "false");
+        Optional<String> s3a = s3aCheckpointDir(config);
+        if (s3a.isPresent()) {
+            // Checkpoints in a bucket: Flink's S3 plugins are not available here, so the JobManager and the TaskManagers
+            // reach s3a:// through Flink's fallback to Hadoop's S3A (its jars are in lib/, from streaming-jobs'
+            // provided-lib), with the offline store's S3 settings scoped to the checkpoint bucket (streaming-jobs'
+            // CheckpointStorage sets the same in the submitting JVM).
+            c.put("fs.allowed-fallback-filesystems", "s3a");
+            OfflineStoreS3aConf.forBucketOf(config, s3a.get(), PlatformConfig.STREAM_CHECKPOINT_DIR)
+                    .forEach((k, v) -> c.put("flink.hadoop." + k, v));
+        }
         StringBuilder sb = new StringBuilder("# Written by ./tunetrail cluster start; rewritten at every start.\n");
-        c.forEach((k, v) -> sb.append(k).append(": ").append(v.contains(" ") || v.contains(":") ? "\"" + v + "\"" : v).append('\n'));
+        c.forEach((k, v) -> sb.append(k).append(": ").append(k.startsWith("flink.hadoop.") ? quoted(v)
+                : v.contains(" ") || v.contains(":") ? "\"" + v + "\"" : v).append('\n'));
         return sb.toString();
+    }
+
+    /** A YAML double-quoted string: a secret key may hold any character. */
+    private static String quoted(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -52,6 +52,8 @@ final class FlinkNodeService extends ClusterJvmService {
         jvm.addAll(FlinkHome.JAVA_17_FLAGS);
         jvm.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.checkpoint=warn",
+                // At DEBUG it logs every flink.hadoop.* value of config.yaml, the checkpoint bucket's secret key among them.
+                "-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.util.HadoopUtils=info",
                 "-Dlog.file=" + logFile()));
         List<String> args = new ArrayList<>(List.of("--configDir", flink.conf().toString()));
         if (taskManager > 0) {

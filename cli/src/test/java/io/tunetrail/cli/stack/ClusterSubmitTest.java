@@ -66,4 +66,30 @@ class ClusterSubmitTest {
         assertThat(attached.env()).containsEntry("FLINK_CONF_DIR", home.resolve("cluster/flink/conf").toString())
                 .containsEntry(PlatformConfig.STREAM_CHECKPOINT_DIR.envVar(), home.resolve("cluster/flink/checkpoints").toUri().toString());
     }
+
+    @Test
+    void s3aCheckpointsGoToTheBucketWhoseS3aKeysTheClustersConfigHolds() throws Exception {
+        String secret = "s3cr3t/+\"quoted\": #x";
+        PlatformConfig s3 = PlatformConfig.load(Map.of(PlatformConfig.OFFLINE_S3_SECRET_KEY.envVar(), secret), Map.of(
+                PlatformConfig.HOME.name(), home.toString(), PlatformConfig.CLUSTER_FLINK_REST_PORT.name(), "41081",
+                PlatformConfig.STREAM_CHECKPOINT_DIR.name(), "s3a://ckpts/flink/", PlatformConfig.OFFLINE_S3_ACCESS_KEY.name(), "AK",
+                PlatformConfig.OFFLINE_S3_ENDPOINT.name(), "http://127.0.0.1:9000", PlatformConfig.OFFLINE_S3_PATH_STYLE.name(), "true"));
+        ClusterSubmit submit = new ClusterSubmit(s3, Path.of("/repo"));
+        assertThat(submit.flinkCheckpointDir()).isEqualTo("s3a://ckpts/flink");
+        ClusterSubmit.Submission s = submit.flink(Path.of("/repo/s.jar"), "M", true, List.of());
+        assertThat(s.env()).containsEntry(PlatformConfig.STREAM_CHECKPOINT_DIR.envVar(), "s3a://ckpts/flink");
+        assertThat(String.join(" ", s.command())).doesNotContain("s3cr3t");
+
+        // The JobManager and TaskManagers read these from config.yaml: YAML must give the secret back unchanged.
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(FlinkHome.under(home.resolve("cluster")).configYaml(s3));
+        assertThat(yaml.path("fs.allowed-fallback-filesystems").asText()).isEqualTo("s3a");
+        assertThat(yaml.path("flink.hadoop.fs.s3a.bucket.ckpts.endpoint").asText()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(yaml.path("flink.hadoop.fs.s3a.bucket.ckpts.path.style.access").asText()).isEqualTo("true");
+        assertThat(yaml.path("flink.hadoop.fs.s3a.bucket.ckpts.access.key").asText()).isEqualTo("AK");
+        assertThat(yaml.path("flink.hadoop.fs.s3a.bucket.ckpts.secret.key").asText()).isEqualTo(secret);
+
+        // A local checkpoint folder keeps the cluster's own folder and no S3A keys.
+        assertThat(FlinkHome.under(home.resolve("cluster")).configYaml(config())).doesNotContain("fs.s3a").doesNotContain("fallback");
+    }
 }

@@ -3,7 +3,6 @@ package io.tunetrail.streaming.common;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.store.StoreSpec;
 import java.io.Serializable;
-import java.nio.file.Path;
 
 /**
  * Everything a streaming job needs to know, captured once from {@link PlatformConfig} and the command line: a
@@ -12,6 +11,7 @@ import java.nio.file.Path;
  * @param untilIdle stop once the sources have read what the topics held when the job started
  * @param checkpointTimeoutMs  how long a checkpoint may take before Flink abandons it
  * @param transactionTimeoutMs the exactly-once Kafka sinks' transaction timeout; see {@link #TRANSACTION_MARGIN_MS}
+ * @param checkpointStorage    where checkpoints go (a local folder or an S3 bucket) and the Flink settings that reach it
  */
 public record StreamSettings(
         String bootstrapServers,
@@ -25,7 +25,7 @@ public record StreamSettings(
         long checkpointIntervalMs,
         long checkpointTimeoutMs,
         long transactionTimeoutMs,
-        String checkpointDir,
+        CheckpointStorage checkpointStorage,
         long outOfOrdernessMs,
         long allowedLatenessMs,
         long maxFutureMs,
@@ -65,22 +65,22 @@ public record StreamSettings(
     }
 
     public static StreamSettings of(PlatformConfig c, boolean untilIdle) {
-        String dir = c.get(PlatformConfig.STREAM_CHECKPOINT_DIR);
-        if (dir.isBlank()) {
-            dir = c.home().resolve("flink").resolve("checkpoints").toUri().toString();
-        } else if (!dir.contains(":")) {
-            dir = Path.of(dir).toAbsolutePath().toUri().toString();
-        }
+        CheckpointStorage checkpoints = CheckpointStorage.of(c);
         return new StreamSettings(c.kafkaBootstrap(), c.get(PlatformConfig.TOPIC_INTERACTIONS), c.get(PlatformConfig.TOPIC_USAGE),
                 c.get(PlatformConfig.TOPIC_DEAD_LETTER), c.get(PlatformConfig.TOPIC_USAGE_HOURLY), c.get(PlatformConfig.TOPIC_USAGE_DAILY),
                 c.get(PlatformConfig.TOPIC_SESSIONS), positive(c, PlatformConfig.STREAM_PARALLELISM),
                 positive(c, PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS), c.getLong(PlatformConfig.STREAM_CHECKPOINT_TIMEOUT_MS),
-                c.getLong(PlatformConfig.STREAM_TRANSACTION_TIMEOUT_MS), dir,
+                c.getLong(PlatformConfig.STREAM_TRANSACTION_TIMEOUT_MS), checkpoints,
                 c.getInt(PlatformConfig.STREAM_OUT_OF_ORDERNESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_ALLOWED_LATENESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_MAX_FUTURE_SECONDS) * 1000L,
                 positive(c, PlatformConfig.SESSION_GAP_MINUTES) * 60_000L,
                 positive(c, PlatformConfig.STREAM_RECENT_TRACKS), untilIdle, StoreSpec.of(c), c.getInt(PlatformConfig.STREAM_METRICS_PORT));
+    }
+
+    /** The checkpoint root as a URI ({@code file:/...}, {@code s3a://bucket/prefix}), without a trailing slash. */
+    public String checkpointDir() {
+        return checkpointStorage.directory();
     }
 
     /** The watermark's bound and the lateness rule's: out-of-orderness plus allowed lateness (see {@link EventRouter}). */
@@ -90,7 +90,7 @@ public record StreamSettings(
 
     public StreamSettings withParallelism(int p) {
         return new StreamSettings(bootstrapServers, interactionsTopic, usageTopic, deadLetterTopic, usageHourlyTopic, usageDailyTopic,
-                sessionsTopic, p, checkpointIntervalMs, checkpointTimeoutMs, transactionTimeoutMs, checkpointDir, outOfOrdernessMs, allowedLatenessMs, maxFutureMs, sessionGapMs,
+                sessionsTopic, p, checkpointIntervalMs, checkpointTimeoutMs, transactionTimeoutMs, checkpointStorage, outOfOrdernessMs, allowedLatenessMs, maxFutureMs, sessionGapMs,
                 recentTracks, untilIdle, stores, metricsPort);
     }
 

@@ -56,8 +56,13 @@ public final class StreamTestKit implements AutoCloseable {
     }
 
     public StreamSettings settings(Path checkpoints, boolean untilIdle) {
+        return settings(checkpoints.toUri().toString(), untilIdle);
+    }
+
+    /** Settings with quick checkpoints into {@code checkpointDir}, a URI (e.g. {@code s3a://bucket/prefix}). */
+    public StreamSettings settings(String checkpointDir, boolean untilIdle) {
         Map<String, String> o = new HashMap<>(config.asMap());
-        o.put(PlatformConfig.STREAM_CHECKPOINT_DIR.name(), checkpoints.toUri().toString());
+        o.put(PlatformConfig.STREAM_CHECKPOINT_DIR.name(), checkpointDir);
         o.put(PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS.name(), "300");
         return StreamSettings.of(PlatformConfig.load(Map.of(), o), untilIdle);
     }
