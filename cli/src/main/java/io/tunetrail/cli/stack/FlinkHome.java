@@ -68,11 +68,13 @@ public record FlinkHome(Path path) {
         Files.createDirectories(conf());
         Files.createDirectories(path.resolve("tmp"));
         Path yaml = conf().resolve("config.yaml");
-        Files.writeString(yaml, configYaml(config));
         if (s3aCheckpointDir(config).isPresent()) {
-            // It holds the checkpoint bucket's secret key (Flink prints such values as ****** when it loads them).
-            Files.setPosixFilePermissions(yaml, PosixFilePermissions.fromString("rw-------"));
+            // It holds the checkpoint bucket's secret key (Flink prints such values as ****** when it loads them): owner
+            // only, before the key is written, so no other user can open it in between.
+            Files.deleteIfExists(yaml);
+            Files.createFile(yaml, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
+        Files.writeString(yaml, configYaml(config));
     }
 
     /** {@code stream.checkpoint-dir} when it is an {@code s3a://} URI, without a trailing slash. */
