@@ -111,7 +111,7 @@ public final class StreamingHealth {
                 }
                 if (dir.isPresent() && age == null) {
                     breaches.add(job.getKey() + ": no completed checkpoint under " + dir.get());
-                } else if (age > maxAge) {
+                } else if (age != null && age > maxAge) {
                     breaches.add(String.format("%s: newest checkpoint %,d s old > %,d s", job.getKey(), age, maxAge));
                 }
             }

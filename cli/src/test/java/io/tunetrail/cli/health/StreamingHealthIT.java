@@ -125,6 +125,30 @@ class StreamingHealthIT {
         assertThat(report.deadLetterRate()).isZero();
     }
 
+    @Test
+    void checkpointsInABucketAreNotReadAndTheRestIsStillMeasured() throws Exception {
+        // The command reads local checkpoint folders only; a bucket's age is left to the Flink REST API. It used to
+        // unbox the missing age and fail with a NullPointerException instead of reporting the lag.
+        PlatformConfig config = TestStack.withFreshTopics("health", Map.of(PlatformConfig.STREAM_CHECKPOINT_DIR.name(),
+                "s3a://checkpoints/tunetrail"));
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        admin = Admin.create(p);
+        admin.createTopics(List.of(new NewTopic(config.get(PlatformConfig.TOPIC_INTERACTIONS), 1, (short) 1),
+                new NewTopic(config.get(PlatformConfig.TOPIC_USAGE), 1, (short) 1),
+                new NewTopic(config.get(PlatformConfig.TOPIC_DEAD_LETTER), 1, (short) 1))).all().get();
+
+        StreamingHealth.Report report = new StreamingHealth(config, Clock.systemUTC()).measure();
+
+        assertThat(report.jobs()).allSatisfy(j -> {
+            assertThat(j.checkpointAgeSeconds()).isNull();
+            assertThat(j.checkpoint()).isEqualTo("s3a://checkpoints/tunetrail (not local: ask the Flink REST API)");
+        });
+        assertThat(report.breaches()).containsExactlyInAnyOrder(
+                "usage-counters: consumer group tunetrail-usage-counters has committed no offsets (is the job running?)",
+                "session-features: consumer group tunetrail-session-features has committed no offsets (is the job running?)");
+    }
+
     private void commit(String group, TopicPartition partition, long offset) throws Exception {
         admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(offset))).all().get();
         committed.add(Map.entry(group, partition));
