@@ -107,14 +107,7 @@ class StreamingHealthIT {
 
     @Test
     void aJobThatNeverCommittedAndNeverCheckpointedIsReportedSo() throws Exception {
-        PlatformConfig config = TestStack.withFreshTopics("health", Map.of(PlatformConfig.STREAM_CHECKPOINT_DIR.name(),
-                checkpoints.toString()));
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        admin = Admin.create(p);
-        admin.createTopics(List.of(new NewTopic(config.get(PlatformConfig.TOPIC_INTERACTIONS), 1, (short) 1),
-                new NewTopic(config.get(PlatformConfig.TOPIC_USAGE), 1, (short) 1),
-                new NewTopic(config.get(PlatformConfig.TOPIC_DEAD_LETTER), 1, (short) 1))).all().get();
+        PlatformConfig config = emptyTopicsCheckpointingTo(checkpoints.toString());
 
         StreamingHealth.Report report = new StreamingHealth(config, Clock.systemUTC()).measure();
 
@@ -129,14 +122,7 @@ class StreamingHealthIT {
     void checkpointsInABucketAreNotReadAndTheRestIsStillMeasured() throws Exception {
         // The command reads local checkpoint folders only; a bucket's age is left to the Flink REST API. It used to
         // unbox the missing age and fail with a NullPointerException instead of reporting the lag.
-        PlatformConfig config = TestStack.withFreshTopics("health", Map.of(PlatformConfig.STREAM_CHECKPOINT_DIR.name(),
-                "s3a://checkpoints/tunetrail"));
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        admin = Admin.create(p);
-        admin.createTopics(List.of(new NewTopic(config.get(PlatformConfig.TOPIC_INTERACTIONS), 1, (short) 1),
-                new NewTopic(config.get(PlatformConfig.TOPIC_USAGE), 1, (short) 1),
-                new NewTopic(config.get(PlatformConfig.TOPIC_DEAD_LETTER), 1, (short) 1))).all().get();
+        PlatformConfig config = emptyTopicsCheckpointingTo("s3a://checkpoints/tunetrail");
 
         StreamingHealth.Report report = new StreamingHealth(config, Clock.systemUTC()).measure();
 
@@ -147,6 +133,18 @@ class StreamingHealthIT {
         assertThat(report.breaches()).containsExactlyInAnyOrder(
                 "usage-counters: consumer group tunetrail-usage-counters has committed no offsets (is the job running?)",
                 "session-features: consumer group tunetrail-session-features has committed no offsets (is the job running?)");
+    }
+
+    /** Fresh, empty topics the jobs read and write, nothing committed; checkpoints configured under {@code dir}. */
+    private PlatformConfig emptyTopicsCheckpointingTo(String dir) throws Exception {
+        PlatformConfig config = TestStack.withFreshTopics("health", Map.of(PlatformConfig.STREAM_CHECKPOINT_DIR.name(), dir));
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        admin = Admin.create(p);
+        admin.createTopics(List.of(new NewTopic(config.get(PlatformConfig.TOPIC_INTERACTIONS), 1, (short) 1),
+                new NewTopic(config.get(PlatformConfig.TOPIC_USAGE), 1, (short) 1),
+                new NewTopic(config.get(PlatformConfig.TOPIC_DEAD_LETTER), 1, (short) 1))).all().get();
+        return config;
     }
 
     private void commit(String group, TopicPartition partition, long offset) throws Exception {
