@@ -8,12 +8,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -69,12 +71,34 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /**
      * A wait of up to 20 s that looks again when an element goes stale: pages here re-render after a form's POST or a
-     * poll, so an element found on the old page can be replaced between finding it and reading it.
+     * poll, so an element found on the old page can be replaced between finding it and reading it. Chromedriver does
+     * not always call that "stale": when the old document is torn down while it reads the element, it answers with an
+     * "unknown error" that the node "does not belong to the document" (stop 26's CI failed on exactly that), so that
+     * answer is looked at again too. Any other driver error still ends the wait at once.
      */
     public WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20)) {
+            @Override
+            public <V> V until(Function<? super WebDriver, ? extends V> condition) {
+                return super.until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (WebDriverException e) {
+                        if (readFromATornDownDocument(e)) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
+            }
+        };
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
+    }
+
+    static boolean readFromATornDownDocument(WebDriverException e) {
+        String message = e.getRawMessage();
+        return message != null && message.contains("does not belong to the document");
     }
 
     /** Signs in through the sign-in form and waits for the overview. */
