@@ -2,17 +2,37 @@ package io.tunetrail.batch.eval.family;
 
 import io.tunetrail.batch.eval.UserItemMatrix;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * EASE (Steck 2019): the item–item weights {@code B = I - P · diag(1 / diag(P))} with {@code P = (XᵀX + λI)⁻¹} on the
  * binary training matrix, zero diagonal; a user's score of item j is the sum of {@code B[i][j]} over their items i.
  *
- * <p>The inverse costs O(n³) in the number of items, so only items with at least {@code min_support} training users
- * take part (an item few users have is rarely worth a place in anyone's top 10); the others score below every kept
- * item, by popularity.
+ * <p>The inverse costs O(n³) time and n² floats of memory in the number of items n, so only items with at least
+ * {@code min_support} training users take part (an item few users have is rarely worth a place in anyone's top 10),
+ * and at most {@link #MAX_ITEMS} of them, those with the most users: without that bound an org with a long catalog
+ * (the nightly choice runs on the driver for orgs of up to 2M preferences) would ask for gigabytes and hours. The
+ * others score below every kept item, by popularity.
  */
 public final class Ease implements Family {
+    /** 8,192² floats: 256 MB for the Gram matrix, inverted in place. */
+    public static final int MAX_ITEMS = 8_192;
+
+    /** The score of a left-out item before its support is added: below any kept item's, with a float step of 1. */
+    static final float LEFT_OUT = -1e7f;
+
+    private final int maxItems;
+
+    public Ease() {
+        this(MAX_ITEMS);
+    }
+
+    Ease(int maxItems) {
+        this.maxItems = maxItems;
+    }
+
     @Override
     public String name() {
         return "ease";
@@ -26,22 +46,19 @@ public final class Ease implements Family {
     @Override
     public Hyperparameters sample(Random random) {
         return Hyperparameters.of("lambda", Hyperparameters.logUniform(random, 50, 3000),
-                "min_support", Hyperparameters.oneOf(random, 2, 3, 5));
+                "min_support", Hyperparameters.oneOf(random, 1, 2, 3, 5));
     }
 
     @Override
     public Recommender fit(UserItemMatrix train, Hyperparameters params) {
         double lambda = params.number("lambda");
         int minSupport = params.integer("min_support");
+        int[] original = keptItems(train, minSupport, maxItems);
+        int n = original.length;
         int[] kept = new int[train.items()];
         Arrays.fill(kept, -1);
-        int n = 0;
-        int[] original = new int[train.items()];
-        for (int i = 0; i < train.items(); i++) {
-            if (train.support(i) >= minSupport) {
-                original[n] = i;
-                kept[i] = n++;
-            }
+        for (int k = 0; k < n; k++) {
+            kept[original[k]] = k;
         }
         float[][] g = new float[n][n];
         int[] mine = new int[train.items()];
@@ -80,13 +97,28 @@ public final class Ease implements Family {
         return new Weights(train, kept, original, n, g);
     }
 
+    /**
+     * The items that take part, in index order: those with at least {@code minSupport} users, and of them the
+     * {@code maxItems} with the most (on a tie, the lower index, so a refit keeps the same items).
+     */
+    static int[] keptItems(UserItemMatrix train, int minSupport, int maxItems) {
+        int[] eligible = IntStream.range(0, train.items()).filter(i -> train.support(i) >= minSupport).toArray();
+        if (eligible.length <= maxItems) {
+            return eligible;
+        }
+        return IntStream.of(eligible).boxed()
+                .sorted(Comparator.comparingInt(train::support).reversed().thenComparingInt(i -> i))
+                .limit(maxItems).mapToInt(Integer::intValue).sorted().toArray();
+    }
+
     /** The fitted weights, over the kept items. */
     record Weights(UserItemMatrix train, int[] kept, int[] original, int n, float[][] b) implements Recommender {
         @Override
         public void score(int user, float[] out) {
-            // Items left out rank after every kept one; by popularity among themselves.
+            // Items left out rank after every kept one; by popularity among themselves. Not -1e9: a float's step there
+            // is 64, so supports that close would tie.
             for (int i = 0; i < out.length; i++) {
-                out[i] = kept[i] >= 0 ? 0 : -1e9f + train.support(i);
+                out[i] = kept[i] >= 0 ? 0 : LEFT_OUT + train.support(i);
             }
             float[] acc = new float[n];
             for (int e = train.rowStart(user); e < train.rowStart(user + 1); e++) {

@@ -30,8 +30,31 @@ class EaseTest {
         float[] s = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 2)), m, 0);
         int d = m.itemIndex("d");
         int c = m.itemIndex("c");
-        assertThat(s[d]).isLessThan(-1e8f);
+        assertThat(s[d]).isLessThan(Ease.LEFT_OUT / 2);
         assertThat(s[c]).isGreaterThan(s[d]);
+    }
+
+    @Test
+    void beyondTheItemBoundOnlyTheItemsWithTheMostUsersTakePart() {
+        // Support: b 4, c 3, a 2, d 2, e 1. A bound of 3 keeps b, c and, of the tied a and d, a (the lower index).
+        UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a,b,c", "u2:b,c,d", "u3:b,c,d,e");
+        int a = m.itemIndex("a");
+        int b = m.itemIndex("b");
+        int c = m.itemIndex("c");
+        int d = m.itemIndex("d");
+        int e = m.itemIndex("e");
+        assertThat(Ease.keptItems(m, 1, 3)).containsExactly(a, b, c);
+        assertThat(Ease.keptItems(m, 1, 10)).containsExactly(a, b, c, d, e);
+        assertThat(Ease.keptItems(m, 3, 10)).containsExactly(b, c);
+
+        float[] s = TinyMatrix.scores(new Ease(3).fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1)), m, 0);
+        assertThat(s[d]).as("d is left out by the bound").isLessThan(Ease.LEFT_OUT / 2);
+        assertThat(s[e]).as("left-out items rank by popularity among themselves").isLessThan(s[d]);
+        assertThat(s[c]).isGreaterThan(Ease.LEFT_OUT / 2);
+        // The same fit as EASE on the three kept items alone.
+        UserItemMatrix three = TinyMatrix.of("u0:a,b", "u1:a,b,c", "u2:b,c", "u3:b,c");
+        float[] alone = TinyMatrix.scores(new Ease().fit(three, Hyperparameters.of("lambda", 1.0, "min_support", 1)), three, 0);
+        assertThat(s[c]).isCloseTo(alone[three.itemIndex("c")], offset(1e-5f));
     }
 
     @Test
