@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a session window keeps while the session is open: counts and small sets, never the events themselves, so a
@@ -83,6 +84,26 @@ public class SessionAccumulator {
         o.recent.forEach((t, ts) -> m.recent.merge(t, ts, Math::max));
         m.prune(limit);
         return m;
+    }
+
+    /** The closed session's summary; {@code key} is the listener's org|user. */
+    public SessionSummary summary(String key, int recentLimit) {
+        int bar = key.indexOf('|');
+        String topGenre = genreMs.entrySet().stream()
+                .min(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).orElse("");
+        int best = 0;
+        for (int i = 1; i < activityCounts.length; i++) {
+            if (activityCounts[i] > activityCounts[best]) {
+                best = i;
+            }
+        }
+        String genreMsByName = genreMs.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
+        return new SessionSummary(key.substring(0, bar), key.substring(bar + 1), firstMs, lastMs, events, tracksPlayed,
+                completes, skips, playedMs, artists.size(), genreMs.size(), topGenre, Activity.values()[best].wireName(),
+                SessionSummary.hourOf(firstMs), SessionSummary.dayOfWeekOf(firstMs), String.join(",", recentTracks(recentLimit)),
+                genreMsByName);
     }
 
     /** Tracks newest first (ties by track id), at most {@code limit}. */

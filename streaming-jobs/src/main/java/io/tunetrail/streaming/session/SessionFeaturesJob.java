@@ -13,7 +13,6 @@ import io.tunetrail.streaming.common.RedisSink;
 import io.tunetrail.streaming.common.Rejected;
 import io.tunetrail.streaming.common.StreamSettings;
 import io.tunetrail.streaming.common.WindowLate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,19 +27,18 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.util.OutputTag;
 
 /**
- * session-features: listening events ({@code interactions}) per listener in event-time session windows (gap
- * {@code session.gap-minutes}), summarised per session ({@link SessionSummary}) and folded into each listener's
+ * session-features: listening events ({@code interactions}) per listener in event-time sessions (gap
+ * {@code session.gap-minutes}; {@link ListenerSessions}), summarised per session ({@link SessionSummary}) and folded into each listener's
  * rolling 7-day features and most recent tracks ({@link UserFeaturesFunction}).
  *
  * <p>Sinks: the {@code user_sessions} feature view in Redis (HSET of the whole row + TTL: absolute, so a replay after a
  * restore rewrites the same row); closed sessions to the {@code sessions} topic (exactly once, Kafka transactions),
  * which the lander lands in the {@code sessions} Delta table (see {@code UsageCountersJob} for why Kafka and not a
  * Flink Delta sink); refused and late records to the dead-letter topic. Allowed lateness is part of the watermark's
- * bound ({@code EventRouter}), so each session window fires once, when final: a session row is never revised.
+ * bound ({@code EventRouter}), so each session is emitted once, when final: a session row is never revised.
  */
 public final class SessionFeaturesJob {
     public static final String NAME = "session-features";
@@ -89,11 +87,11 @@ public final class SessionFeaturesJob {
         }
         int recent = settings.recentTracks();
         OutputTag<Listen> late = new OutputTag<>("late-sessions", TypeInformation.of(Listen.class));
+        // Not the uid of the window operator this replaced ("-sessions"): its state has another shape, so a checkpoint
+        // from before cannot be restored into it (README, "Upgrading across the session operator").
         SingleOutputStreamOperator<SessionSummary> closed = listens.keyBy(Listen::userKey)
-                .window(EventTimeSessionWindows.withGap(Duration.ofMillis(settings.sessionGapMs())))
-                .sideOutputLateData(late)
-                .aggregate(new SessionWindows.Fold(recent), new SessionWindows.Summarise(recent))
-                .name("sessions").uid(NAME + "-sessions");
+                .process(new ListenerSessions(settings.sessionGapMs(), recent, late), TypeInformation.of(SessionSummary.class))
+                .name("sessions").uid(NAME + "-listener-sessions");
         DataStream<Rejected> windowLate = closed.getSideOutput(late).process(new WindowLate<>(NAME)).name("window-late")
                 .uid(NAME + "-window-late");
         // A session leaves its window on the subtask that owns its listener's key, the same key user-features uses:
@@ -107,7 +105,7 @@ public final class SessionFeaturesJob {
                 .uid(NAME + "-dead-letter-sink");
     }
 
-    /** The listener's key, as {@link Listen#userKey} keys the session windows. */
+    /** The listener's key, as {@link Listen#userKey} keys the sessions. */
     static String userKey(SessionSummary s) {
         return s.orgId() + "|" + s.userId();
     }

@@ -26,12 +26,7 @@ class SessionOperatorsTest {
 
     @Test
     void aSessionClosesAfterTheGapMergesWhenBridgedAndLeavesNoStateOrTimers() throws Exception {
-        WindowOperatorBuilder<Listen, String, TimeWindow> builder = new WindowOperatorBuilder<>(
-                EventTimeSessionWindows.withGap(Duration.ofMillis(GAP)), EventTimeTrigger.create(), new ExecutionConfig(),
-                TypeInformation.of(Listen.class), (KeySelector<Listen, String>) Listen::userKey, Types.STRING);
-        WindowOperator<String, Listen, ?, SessionSummary, TimeWindow> op = builder.aggregate(new SessionWindows.Fold(3),
-                new SessionWindows.Summarise(3), TypeInformation.of(SessionAccumulator.class));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, Listen::userKey, Types.STRING)) {
+        try (var h = listenerSessions()) {
             h.open();
             add(h, listen("t1", "complete", 200_000, T0, "workout", "a1", "rock"));
             add(h, listen("t2", "skip", 10_000, T0 + 4 * 60_000, "workout", "a2", "rock,metal"));
@@ -107,6 +102,212 @@ class SessionOperatorsTest {
             reference.keySet().retainAll(expected);
             assertThat(acc.recentTracks(5)).as("after event %d", i).isEqualTo(expected);
             assertThat(acc.recent).hasSizeLessThanOrEqualTo(5);
+        }
+    }
+
+    /**
+     * {@link ListenerSessions} against the operator it replaced (Flink's {@code EventTimeSessionWindows} with its
+     * event-time trigger, folding into the same accumulator) on random streams: several listeners, events out of order
+     * within the watermark's bound, sessions bridged, late events, watermarks in between, and a checkpoint restored
+     * into a fresh operator halfway. The same sessions, with the same timestamps, and the same late events come out.
+     */
+    @Test
+    void sessionsAreTheSameAsFlinksSessionWindowsOnRandomStreams() throws Exception {
+        for (int seed = 1; seed <= 40; seed++) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            List<Object> inputs = new java.util.ArrayList<>();
+            long maxSeen = T0;
+            long watermark = Long.MIN_VALUE;
+            long bound = random.nextInt(1, 40) * 60_000L;
+            // Odd seeds on a whole-minute grid, so that events land exactly on a session's end (windows that touch
+            // merge) and exactly at the watermark's edge of lateness; even seeds at any millisecond.
+            long grid = seed % 2 == 1 ? 60_000L : 1L;
+            for (int i = 0; i < 600; i++) {
+                long ts = maxSeen + random.nextLong(-bound, 12 * 60_000L) / grid * grid;
+                if (random.nextInt(40) == 0) {
+                    ts = maxSeen - bound - random.nextLong(1, 3 * GAP) / grid * grid; // late: behind the watermark
+                }
+                maxSeen = Math.max(maxSeen, ts);
+                String user = "u" + random.nextInt(4);
+                String track = "t" + random.nextInt(30);
+                String type = random.nextInt(3) == 0 ? "skip" : "complete";
+                inputs.add(new Listen("acme", user, track, type, random.nextInt(1_000, 200_000), 200_000, ts,
+                        random.nextBoolean() ? "workout" : "none", 1, "a" + random.nextInt(5), "g" + random.nextInt(4)));
+                if (random.nextInt(5) == 0 && maxSeen - bound - 1 > watermark) {
+                    watermark = maxSeen - bound - 1;
+                    inputs.add(watermark);
+                }
+            }
+            inputs.add(Long.MAX_VALUE);
+
+            List<String> expected;
+            List<String> expectedLate;
+            try (var reference = flinkSessionWindows()) {
+                reference.open();
+                feed(reference, inputs, 0, inputs.size());
+                expected = sorted(reference.getOutput());
+                expectedLate = lateOf(reference.getSideOutput(LATE));
+                assertThat(reference.numKeyedStateEntries()).isZero();
+            }
+            int half = inputs.size() / 2;
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState checkpoint;
+            List<Object> actual = new java.util.ArrayList<>();
+            List<String> actualLate = new java.util.ArrayList<>();
+            try (var before = listenerSessions()) {
+                before.open();
+                feed(before, inputs, 0, half);
+                actual.addAll(before.getOutput());
+                actualLate.addAll(lateOf(before.getSideOutput(LATE)));
+                checkpoint = before.snapshot(1, 1);
+            }
+            try (var after = listenerSessions()) {
+                after.initializeState(checkpoint);
+                after.open();
+                // A restored operator's watermark starts over (the sources send it again); the reference's did not
+                // restart, so this one is given the last watermark it had seen, or the two would disagree on lateness.
+                for (int i = half - 1; i >= 0; i--) {
+                    if (inputs.get(i) instanceof Long w) {
+                        after.processWatermark(w);
+                        break;
+                    }
+                }
+                feed(after, inputs, half, inputs.size());
+                actual.addAll(after.getOutput());
+                actualLate.addAll(lateOf(after.getSideOutput(LATE)));
+                assertThat(after.numKeyedStateEntries()).as("seed %d: no state left", seed).isZero();
+                assertThat(after.numEventTimeTimers()).as("seed %d: no timer left", seed).isZero();
+            }
+            assertThat(expected).as("seed %d: sessions closed", seed).hasSizeGreaterThan(4);
+            assertThat(sorted(actual)).as("seed %d", seed).isEqualTo(expected);
+            java.util.Collections.sort(actualLate);
+            assertThat(actualLate).as("seed %d: late events", seed).isEqualTo(expectedLate);
+        }
+    }
+
+    /**
+     * The edges, where a random stream rarely lands: windows that only touch merge (an event exactly one gap after a
+     * session's last event, or one gap before its first, also with two sessions open), and an event whose window's last
+     * millisecond is the watermark is late while one a millisecond newer is not. Both operators, the same answers.
+     */
+    @Test
+    void touchingWindowsMergeAndTheLatenessEdgeIsFlinks() throws Exception {
+        long W = T0 + 20 * GAP;
+        List<Object> inputs = List.of(
+                listen("t1", "complete", 1_000, T0, "none", "a", "g"),
+                listen("t2", "complete", 1_000, T0 + GAP, "none", "a", "g"), // touches t1's window: one session
+                listen("t3", "complete", 1_000, T0 + 3 * GAP, "none", "a", "g"), // a second open session
+                listen("t4", "complete", 1_000, T0 + 3 * GAP + GAP, "none", "a", "g"), // touches the second one
+                listen("t5", "complete", 1_000, T0 + 2 * GAP, "none", "a", "g"), // touches both: all one session
+                listen("t6", "complete", 1_000, T0 + 10 * GAP, "none", "a", "g"),
+                listen("t7", "complete", 1_000, T0 + 9 * GAP, "none", "a", "g"), // one gap before t6: joins it
+                W, // closes both sessions
+                listen("late", "complete", 1_000, W - GAP + 1, "none", "a", "g"), // its window's last millisecond is W
+                listen("edge", "complete", 1_000, W - GAP + 2, "none", "a", "g"), // a millisecond newer: not late
+                Long.MAX_VALUE);
+        List<String> expected;
+        List<String> expectedLate;
+        try (var reference = flinkSessionWindows()) {
+            reference.open();
+            feed(reference, inputs, 0, inputs.size());
+            expected = sorted(reference.getOutput());
+            expectedLate = lateOf(reference.getSideOutput(LATE));
+        }
+        try (var h = listenerSessions()) {
+            h.open();
+            feed(h, inputs, 0, inputs.size());
+            assertThat(sorted(h.getOutput())).isEqualTo(expected);
+            assertThat(lateOf(h.getSideOutput(LATE))).isEqualTo(expectedLate);
+            List<SessionSummary> out = h.extractOutputValues();
+            assertThat(out).extracting(SessionSummary::startMs, SessionSummary::endMs, SessionSummary::events).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple(T0, T0 + 4 * GAP, 5L),
+                    org.assertj.core.groups.Tuple.tuple(W - GAP + 2, W - GAP + 2, 1L),
+                    org.assertj.core.groups.Tuple.tuple(T0 + 9 * GAP, T0 + 10 * GAP, 2L));
+            assertThat(lateOf(h.getSideOutput(LATE))).hasSize(1).allMatch(l -> l.contains("trackId=late"));
+        }
+    }
+
+    private static final org.apache.flink.util.OutputTag<Listen> LATE =
+            new org.apache.flink.util.OutputTag<>("late", TypeInformation.of(Listen.class));
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Listen, SessionSummary> listenerSessions() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ListenerSessions(GAP, 3, LATE)),
+                Listen::userKey, Types.STRING);
+    }
+
+    /** The operator session-features used before {@link ListenerSessions}: the reference its results must equal. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Listen, SessionSummary> flinkSessionWindows() throws Exception {
+        WindowOperatorBuilder<Listen, String, TimeWindow> builder = new WindowOperatorBuilder<>(
+                EventTimeSessionWindows.withGap(Duration.ofMillis(GAP)), EventTimeTrigger.create(), new ExecutionConfig(),
+                TypeInformation.of(Listen.class), (KeySelector<Listen, String>) Listen::userKey, Types.STRING);
+        builder.sideOutputLateData(LATE);
+        WindowOperator<String, Listen, ?, SessionSummary, TimeWindow> op = builder.aggregate(new Fold(3), new Summarise(3),
+                TypeInformation.of(SessionAccumulator.class));
+        return new KeyedOneInputStreamOperatorTestHarness<>(op, Listen::userKey, Types.STRING);
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Listen, SessionSummary> h, List<Object> inputs,
+            int from, int to) throws Exception {
+        for (Object in : inputs.subList(from, to)) {
+            if (in instanceof Listen l) {
+                add(h, l);
+            } else {
+                h.processWatermark((Long) in);
+            }
+        }
+    }
+
+    /** Sessions with their record timestamps, in a stable order (keys' sessions that close at once may come in any order). */
+    private static List<String> sorted(java.util.Collection<Object> output) {
+        return output.stream().filter(o -> o instanceof org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>)
+                .map(o -> (org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>) o)
+                .map(r -> r.getTimestamp() + " " + r.getValue()).sorted().toList();
+    }
+
+    private static List<String> lateOf(java.util.Collection<? extends org.apache.flink.streaming.runtime.streamrecord.StreamRecord<Listen>> late) {
+        return late == null ? List.of() : late.stream().map(r -> r.getValue().toString()).sorted().toList();
+    }
+
+    private static final class Fold implements org.apache.flink.api.common.functions.AggregateFunction<Listen, SessionAccumulator, SessionAccumulator> {
+        private final int recentLimit;
+
+        Fold(int recentLimit) {
+            this.recentLimit = recentLimit;
+        }
+
+        @Override
+        public SessionAccumulator createAccumulator() {
+            return new SessionAccumulator();
+        }
+
+        @Override
+        public SessionAccumulator add(Listen e, SessionAccumulator acc) {
+            acc.add(e, recentLimit);
+            return acc;
+        }
+
+        @Override
+        public SessionAccumulator getResult(SessionAccumulator acc) {
+            return acc;
+        }
+
+        @Override
+        public SessionAccumulator merge(SessionAccumulator a, SessionAccumulator b) {
+            return a.merge(b, recentLimit);
+        }
+    }
+
+    private static final class Summarise extends org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction<
+            SessionAccumulator, SessionSummary, String, TimeWindow> {
+        private final int recentLimit;
+
+        Summarise(int recentLimit) {
+            this.recentLimit = recentLimit;
+        }
+
+        @Override
+        public void process(String key, Context ctx, Iterable<SessionAccumulator> accs,
+                org.apache.flink.util.Collector<SessionSummary> out) {
+            out.collect(accs.iterator().next().summary(key, recentLimit));
         }
     }
 
