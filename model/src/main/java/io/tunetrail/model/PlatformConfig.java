@@ -231,6 +231,11 @@ public final class PlatformConfig {
     public static final Key STREAM_TRANSACTION_TIMEOUT_MS = key("stream.transaction-timeout-ms", "600000",
             "Kafka transaction timeout of the jobs' exactly-once sinks; at most the broker's transaction.max.timeout.ms "
                     + "(15 min by default). A transaction spans a checkpoint, so it must outlive the checkpoint timeout.");
+    public static final Key STREAM_ALLOW_NON_RESTORED_STATE = key("stream.allow-non-restored-state", "false",
+            "Restore a checkpoint or savepoint even if it holds the state of an operator the job no longer has, dropping "
+                    + "that state (Flink's allowNonRestoredState). Only for the first start after an upgrade that replaced an "
+                    + "operator, e.g. session-features' session windows (README, Streaming); false otherwise, so that a job "
+                    + "whose operator ids changed by mistake fails to start instead of losing state.");
     public static final Key STREAM_METRICS_PORT = key("stream.metrics-port", "0",
             "Port of the streaming JVM's Prometheus endpoint (Flink's PrometheusReporter: job, checkpoint, Kafka source and "
                     + "sink metrics at http://<host>:<port>/metrics) when stream runs its jobs on a MiniCluster; 0: off. On a "

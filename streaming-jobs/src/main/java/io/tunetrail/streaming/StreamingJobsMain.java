@@ -159,6 +159,7 @@ public final class StreamingJobsMain {
             // The job owns the checkpoint it restores: Flink deletes it once a newer one subsumes it, so a later run
             // never goes back to it (and never emits again results it has already committed).
             conf.set(StateRecoveryOptions.RESTORE_MODE, RestoreMode.CLAIM);
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, s.allowNonRestoredState());
         }
         if (s.metricsPort() > 0) {
             // The long-running streaming JVM exposes its own metrics the way the API does: Prometheus text over HTTP.

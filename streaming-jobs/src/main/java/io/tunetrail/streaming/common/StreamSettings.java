@@ -12,6 +12,7 @@ import java.io.Serializable;
  * @param checkpointTimeoutMs  how long a checkpoint may take before Flink abandons it
  * @param transactionTimeoutMs the exactly-once Kafka sinks' transaction timeout; see {@link #TRANSACTION_MARGIN_MS}
  * @param checkpointStorage    where checkpoints go (a local folder or an S3 bucket) and the Flink settings that reach it
+ * @param allowNonRestoredState restore even when the snapshot holds state of an operator the job no longer has
  */
 public record StreamSettings(
         String bootstrapServers,
@@ -26,6 +27,7 @@ public record StreamSettings(
         long checkpointTimeoutMs,
         long transactionTimeoutMs,
         CheckpointStorage checkpointStorage,
+        boolean allowNonRestoredState,
         long outOfOrdernessMs,
         long allowedLatenessMs,
         long maxFutureMs,
@@ -71,6 +73,7 @@ public record StreamSettings(
                 c.get(PlatformConfig.TOPIC_SESSIONS), positive(c, PlatformConfig.STREAM_PARALLELISM),
                 positive(c, PlatformConfig.STREAM_CHECKPOINT_INTERVAL_MS), c.getLong(PlatformConfig.STREAM_CHECKPOINT_TIMEOUT_MS),
                 c.getLong(PlatformConfig.STREAM_TRANSACTION_TIMEOUT_MS), checkpoints,
+                c.getBoolean(PlatformConfig.STREAM_ALLOW_NON_RESTORED_STATE),
                 c.getInt(PlatformConfig.STREAM_OUT_OF_ORDERNESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_ALLOWED_LATENESS_SECONDS) * 1000L,
                 c.getInt(PlatformConfig.STREAM_MAX_FUTURE_SECONDS) * 1000L,
@@ -90,7 +93,7 @@ public record StreamSettings(
 
     public StreamSettings withParallelism(int p) {
         return new StreamSettings(bootstrapServers, interactionsTopic, usageTopic, deadLetterTopic, usageHourlyTopic, usageDailyTopic,
-                sessionsTopic, p, checkpointIntervalMs, checkpointTimeoutMs, transactionTimeoutMs, checkpointStorage, outOfOrdernessMs, allowedLatenessMs, maxFutureMs, sessionGapMs,
+                sessionsTopic, p, checkpointIntervalMs, checkpointTimeoutMs, transactionTimeoutMs, checkpointStorage, allowNonRestoredState, outOfOrdernessMs, allowedLatenessMs, maxFutureMs, sessionGapMs,
                 recentTracks, untilIdle, stores, metricsPort);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tunetrail.model.PlatformConfig;
 import io.tunetrail.streaming.StreamingJobsMain;
 import java.util.Map;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,18 @@ class StreamSettingsTest {
                 .isEqualTo(String.valueOf(s.transactionTimeoutMs()));
         StreamExecutionEnvironment env = StreamingJobsMain.environment(s, "settings-test");
         assertThat(env.getCheckpointConfig().getCheckpointTimeout()).isEqualTo(s.checkpointTimeoutMs());
+    }
+
+    @Test
+    void stateOfARemovedOperatorFailsTheRestoreUnlessAllowed() {
+        StreamSettings strict = settings(Map.of());
+        StreamSettings upgrade = settings(Map.of(PlatformConfig.STREAM_ALLOW_NON_RESTORED_STATE.name(), "true"));
+        assertThat(strict.allowNonRestoredState()).isFalse();
+        assertThat(upgrade.withParallelism(3).allowNonRestoredState()).isTrue();
+        assertThat(StreamingJobsMain.environment(strict, "settings-test", "/tmp/chk-1").getConfiguration()
+                .get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).isFalse();
+        assertThat(StreamingJobsMain.environment(upgrade, "settings-test", "/tmp/chk-1").getConfiguration()
+                .get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).isTrue();
     }
 
     @Test
