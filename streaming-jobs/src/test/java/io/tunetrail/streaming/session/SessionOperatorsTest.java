@@ -140,15 +140,9 @@ class SessionOperatorsTest {
             }
             inputs.add(Long.MAX_VALUE);
 
-            List<String> expected;
-            List<String> expectedLate;
-            try (var reference = flinkSessionWindows()) {
-                reference.open();
-                feed(reference, inputs, 0, inputs.size());
-                expected = sorted(reference.getOutput());
-                expectedLate = lateOf(reference.getSideOutput(LATE));
-                assertThat(reference.numKeyedStateEntries()).isZero();
-            }
+            Outcome reference = throughFlinkSessionWindows(inputs);
+            List<String> expected = reference.sessions();
+            List<String> expectedLate = reference.late();
             int half = inputs.size() / 2;
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState checkpoint;
             List<Object> actual = new java.util.ArrayList<>();
@@ -204,14 +198,9 @@ class SessionOperatorsTest {
                 listen("late", "complete", 1_000, W - GAP + 1, "none", "a", "g"), // its window's last millisecond is W
                 listen("edge", "complete", 1_000, W - GAP + 2, "none", "a", "g"), // a millisecond newer: not late
                 Long.MAX_VALUE);
-        List<String> expected;
-        List<String> expectedLate;
-        try (var reference = flinkSessionWindows()) {
-            reference.open();
-            feed(reference, inputs, 0, inputs.size());
-            expected = sorted(reference.getOutput());
-            expectedLate = lateOf(reference.getSideOutput(LATE));
-        }
+        Outcome reference = throughFlinkSessionWindows(inputs);
+        List<String> expected = reference.sessions();
+        List<String> expectedLate = reference.late();
         try (var h = listenerSessions()) {
             h.open();
             feed(h, inputs, 0, inputs.size());
@@ -232,6 +221,19 @@ class SessionOperatorsTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Listen, SessionSummary> listenerSessions() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ListenerSessions(GAP, 3, LATE)),
                 Listen::userKey, Types.STRING);
+    }
+
+    /** Sessions with their timestamps and late events, each sorted. */
+    private record Outcome(List<String> sessions, List<String> late) {}
+
+    /** {@code inputs} (events and watermarks) through {@link #flinkSessionWindows()}, which must then hold no state. */
+    private static Outcome throughFlinkSessionWindows(List<Object> inputs) throws Exception {
+        try (var reference = flinkSessionWindows()) {
+            reference.open();
+            feed(reference, inputs, 0, inputs.size());
+            assertThat(reference.numKeyedStateEntries()).isZero();
+            return new Outcome(sorted(reference.getOutput()), lateOf(reference.getSideOutput(LATE)));
+        }
     }
 
     /** The operator session-features used before {@link ListenerSessions}: the reference its results must equal. */
