@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What a session window keeps while the session is open: counts and small sets, never the events themselves, so a
+ * What a session keeps while it is open: counts and small sets, never the events themselves, so a
  * long session costs the same memory as a short one. Mergeable, as session windows need when a new event bridges two
  * of them. Mutable on purpose (one instance per open session, updated per event).
  */
