@@ -280,8 +280,10 @@ class NightlyChainIT {
         assertThat(version.version().toString()).isEqualTo("2.0");
         assertThat(version.params()).containsEntry("rank", 4);
         // The request forced the lists' family and its hyperparameters: no search ran.
-        assertThat(version.inputSnapshot()).containsEntry("family", "ease").containsEntry("forced", true)
-                .containsEntry("family_params", Map.of("lambda", 250, "min_support", 3));
+        // Recorded as fitted: the request's values over the family's defaults for the rest.
+        assertThat(version.inputSnapshot()).containsEntry("family", "ease").containsEntry("forced", true);
+        assertThat((Map<?, ?>) version.inputSnapshot().get("family_params")).containsEntry("lambda", 250)
+                .containsEntry("min_support", 3).containsEntry("weighting", "binary").containsKey("dropout");
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo("2.0")))
                 .count()).isPositive();
         assertThat(table("user_factors").filter(col("org_id").equalTo(pro).and(col("model_version").equalTo("2.0"))).count())

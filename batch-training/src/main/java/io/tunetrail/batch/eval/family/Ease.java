@@ -7,8 +7,14 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * EASE (Steck 2019): the item–item weights {@code B = I - P · diag(1 / diag(P))} with {@code P = (XᵀX + λI)⁻¹} on the
- * binary training matrix, zero diagonal; a user's score of item j is the sum of {@code B[i][j]} over their items i.
+ * EASE (Steck 2019): the item–item weights {@code B = I - P · diag(1 / diag(P))} with {@code P = (XᵀX + Λ)⁻¹}, zero
+ * diagonal; a user's score of item j is the sum of {@code X[u][i] · B[i][j]} over their items i.
+ *
+ * <p>{@code X} is the training matrix after {@code weighting}: {@code binary} (1 per pair) or {@code log_scaled}
+ * ({@code ln(1 + w)} divided by the user's largest, so that every user's heaviest item weighs 1 as in binary and λ
+ * keeps its scale). {@code Λ = λI + p / (1 - p) · diag(XᵀX)} with {@code dropout} p: EDLAE (Steck 2020, "Autoencoders
+ * that don't overfit towards the identity"), the closed form of training EASE with each input item dropped with
+ * probability p, which regularises a popular item more; p = 0 is EASE.
  *
  * <p>The inverse costs O(n³) time and n² floats of memory in the number of items n, so only items with at least
  * {@code min_support} training users take part (an item few users have is rarely worth a place in anyone's top 10),
@@ -40,21 +46,28 @@ public final class Ease implements Family {
 
     @Override
     public Hyperparameters defaults() {
-        return Hyperparameters.of("lambda", 500.0, "min_support", 2);
+        return Hyperparameters.of("lambda", 500.0, "min_support", 2, "weighting", "binary", "dropout", 0.0);
     }
 
     @Override
     public Hyperparameters sample(Random random) {
-        return Hyperparameters.of("lambda", Hyperparameters.logUniform(random, 50, 3000),
+        return Hyperparameters.of("lambda", Hyperparameters.logUniform(random, 10, 3000),
                 // Not 1: it won no validation on Last.fm-2k or ml-latest-small (29 trials each) and makes every trial
                 // of the nightly choice up to (n1 / n2)³ dearer. A forced min_support:1 stays bounded by MAX_ITEMS.
-                "min_support", Hyperparameters.oneOf(random, 2, 3, 5));
+                "min_support", Hyperparameters.oneOf(random, 2, 3, 5),
+                "weighting", Hyperparameters.oneOf(random, "binary", "log_scaled"),
+                "dropout", Hyperparameters.oneOf(random, 0.0, 0.1, 0.2, 0.33, 0.5, 0.67));
     }
 
     @Override
     public Recommender fit(UserItemMatrix train, Hyperparameters params) {
         double lambda = params.number("lambda");
         int minSupport = params.integer("min_support");
+        float[] x = inputs(train, params.word("weighting", "binary"));
+        double dropout = params.number("dropout", 0);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("EASE dropout is in [0, 1), not " + dropout);
+        }
         int[] original = keptItems(train, minSupport, maxItems);
         int n = original.length;
         int[] kept = new int[train.items()];
@@ -64,23 +77,27 @@ public final class Ease implements Family {
         }
         float[][] g = new float[n][n];
         int[] mine = new int[train.items()];
+        float[] mineX = new float[train.items()];
         for (int u = 0; u < train.users(); u++) {
             int m = 0;
             for (int e = train.rowStart(u); e < train.rowStart(u + 1); e++) {
                 int k = kept[train.col(e)];
                 if (k >= 0) {
+                    mineX[m] = x[e];
                     mine[m++] = k;
                 }
             }
-            for (int x = 0; x < m; x++) {
-                float[] row = g[mine[x]];
-                for (int y = 0; y < m; y++) {
-                    row[mine[y]] += 1;
+            for (int a = 0; a < m; a++) {
+                float[] row = g[mine[a]];
+                float xa = mineX[a];
+                for (int b = 0; b < m; b++) {
+                    row[mine[b]] += xa * mineX[b];
                 }
             }
         }
+        double emphasis = dropout / (1 - dropout);
         for (int i = 0; i < n; i++) {
-            g[i][i] += (float) lambda;
+            g[i][i] += (float) (lambda + emphasis * g[i][i]);
         }
         SymmetricInverse.invertInPlace(g);
         // B[i][j] = -P[i][j] / P[j][j]: scale column j.
@@ -96,7 +113,29 @@ public final class Ease implements Family {
         for (int j = 0; j < n; j++) {
             g[j][j] = 0;
         }
-        return new Weights(train, kept, original, n, g);
+        return new Weights(train, x, kept, original, n, g);
+    }
+
+    /** X's entries, one per training pair (the matrix's entry order), under the named weighting. */
+    static float[] inputs(UserItemMatrix train, String weighting) {
+        float[] x = new float[train.nnz()];
+        switch (weighting) {
+            case "binary" -> Arrays.fill(x, 1f);
+            case "log_scaled" -> {
+                for (int u = 0; u < train.users(); u++) {
+                    double max = 0;
+                    for (int e = train.rowStart(u); e < train.rowStart(u + 1); e++) {
+                        max = Math.max(max, Math.log1p(Math.max(0, train.value(e))));
+                    }
+                    for (int e = train.rowStart(u); e < train.rowStart(u + 1); e++) {
+                        // A user whose weights are all 0 (or less) keeps binary inputs rather than none.
+                        x[e] = max == 0 ? 1f : (float) (Math.log1p(Math.max(0, train.value(e))) / max);
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("EASE weighting is binary or log_scaled, not " + weighting);
+        }
+        return x;
     }
 
     /**
@@ -114,7 +153,7 @@ public final class Ease implements Family {
     }
 
     /** The fitted weights, over the kept items. */
-    record Weights(UserItemMatrix train, int[] kept, int[] original, int n, float[][] b) implements Recommender {
+    record Weights(UserItemMatrix train, float[] x, int[] kept, int[] original, int n, float[][] b) implements Recommender {
         @Override
         public void score(int user, float[] out) {
             // Items left out rank after every kept one; by popularity among themselves. Not -1e9: a float's step there
@@ -127,8 +166,9 @@ public final class Ease implements Family {
                 int k = kept[train.col(e)];
                 if (k >= 0) {
                     float[] row = b[k];
+                    float xe = x[e];
                     for (int j = 0; j < n; j++) {
-                        acc[j] += row[j];
+                        acc[j] += xe * row[j];
                     }
                 }
             }

@@ -30,6 +30,18 @@ public record Hyperparameters(Map<String, Object> values) {
         return (String) require(name);
     }
 
+    /** The named number, or {@code fallback} when it is not given (a hyperparameter added after params were recorded). */
+    public double number(String name, double fallback) {
+        Object v = values.get(name);
+        return v == null ? fallback : ((Number) v).doubleValue();
+    }
+
+    /** The named word, or {@code fallback} when it is not given. */
+    public String word(String name, String fallback) {
+        Object v = values.get(name);
+        return v == null ? fallback : (String) v;
+    }
+
     private Object require(String name) {
         Object v = values.get(name);
         if (v == null) {

@@ -1,6 +1,7 @@
 package io.tunetrail.batch.eval.family;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import io.tunetrail.batch.eval.UserItemMatrix;
@@ -21,6 +22,42 @@ class EaseTest {
         assertThat(s[1]).isCloseTo(0.5714286f, offset(1e-5f));
         assertThat(s[2]).isCloseTo(0.4285714f, offset(1e-5f));
         assertThat(s[3]).isCloseTo(-0.125f, offset(1e-5f));
+    }
+
+    /**
+     * X = [[1,1],[1,0],[0,1]], λ = 1: XᵀX + λI = [[3,1],[1,3]], so B[a][b] = 1/3. With dropout 0.5 each diagonal gains
+     * 0.5 / 0.5 · 2 more: [[5,1],[1,5]], B[a][b] = 1/5 (EDLAE's heavier penalty on what the item already explains).
+     */
+    @Test
+    void dropoutAddsItsEmphasisToTheDiagonal() {
+        UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a", "u2:b");
+        int b = m.itemIndex("b");
+        float[] ease = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1)), m, 1);
+        assertThat(ease[b]).isCloseTo(1 / 3f, offset(1e-5f));
+        float[] edlae = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1,
+                "dropout", 0.5)), m, 1);
+        assertThat(edlae[b]).isCloseTo(0.2f, offset(1e-5f));
+        assertThatThrownBy(() -> new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1, "dropout", 1.0)))
+                .hasMessageContaining("dropout is in [0, 1)");
+    }
+
+    /**
+     * u0 played a 3 times and b once: ln 4 and ln 2, scaled by the larger to 1 and 0.5; u1 has a once, u2 b once (1
+     * each). XᵀX + I = [[3, 0.5], [0.5, 2.25]]: B[a][b] = 0.5 / 3, B[b][a] = 0.5 / 2.25, and u0's scores weigh each
+     * row by their own input: a = 0.5 · B[b][a], b = 1 · B[a][b].
+     */
+    @Test
+    void logScaledWeightingWeighsEachPlayByTheUsersHeaviest() {
+        UserItemMatrix m = TinyMatrix.of("u0:a,a,a,b", "u1:a", "u2:b");
+        Hyperparameters logScaled = Hyperparameters.of("lambda", 1.0, "min_support", 1, "weighting", "log_scaled");
+        float[] s = TinyMatrix.scores(new Ease().fit(m, logScaled), m, 0);
+        assertThat(s[m.itemIndex("a")]).isCloseTo((float) (0.5 * 0.5 / 2.25), offset(1e-5f));
+        assertThat(s[m.itemIndex("b")]).isCloseTo((float) (0.5 / 3), offset(1e-5f));
+        float[] binary = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1,
+                "weighting", "binary")), m, 0);
+        assertThat(binary[m.itemIndex("b")]).as("binary ignores the play counts").isCloseTo(1 / 3f, offset(1e-5f));
+        assertThatThrownBy(() -> new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1, "weighting", "tfidf")))
+                .hasMessageContaining("binary or log_scaled");
     }
 
     @Test
