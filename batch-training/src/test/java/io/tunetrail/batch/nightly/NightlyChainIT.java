@@ -282,7 +282,9 @@ class NightlyChainIT {
         // The request forced the lists' family and its hyperparameters: no search ran.
         // Recorded as fitted: the request's values over the family's defaults for the rest.
         assertThat(version.inputSnapshot()).containsEntry("family", "ease").containsEntry("forced", true);
-        assertThat((Map<?, ?>) version.inputSnapshot().get("family_params")).containsEntry("lambda", 250)
+        @SuppressWarnings("unchecked")
+        Map<String, Object> familyParams = (Map<String, Object>) version.inputSnapshot().get("family_params");
+        assertThat(familyParams).containsEntry("lambda", 250)
                 .containsEntry("min_support", 3).containsEntry("weighting", "binary").containsKey("dropout");
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo("2.0")))
                 .count()).isPositive();
