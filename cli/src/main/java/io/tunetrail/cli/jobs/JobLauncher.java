@@ -143,8 +143,14 @@ public final class JobLauncher {
     }
 
     private JobRun exec(List<String> command, Map<String, String> env, Consumer<String> output) {
-        Exec.Result r = Exec.run(command, root, env, null, RUN_LIMIT, output);
-        return new JobRun(r.exitCode(), lastJson(r.tail()), r.tail());
+        return exec(command, root, env, RUN_LIMIT, output);
+    }
+
+    /** Runs a job's command; its result is the last JSON object line of all its output. */
+    static JobRun exec(List<String> command, Path dir, Map<String, String> env, Duration limit, Consumer<String> output) {
+        LastJsonLine result = new LastJsonLine();
+        Exec.Result r = Exec.run(command, dir, env, null, limit, result.andThen(output));
+        return new JobRun(r.exitCode(), result.parsed(), r.tail());
     }
 
     /** The JVM flags Spark needs on Java 17, from the parent pom's {@code spark.jvm.flags} (filtered into the jar). */
@@ -165,17 +171,33 @@ public final class JobLauncher {
         }
     }
 
-    private static JsonNode lastJson(List<String> tail) {
-        for (int i = tail.size() - 1; i >= 0; i--) {
-            String line = tail.get(i).trim();
-            if (line.startsWith("{") && line.endsWith("}")) {
-                try {
-                    return EventCodec.mapper().readTree(line);
-                } catch (IOException e) {
-                    return null;
-                }
+    /**
+     * Remembers the job's result, the last output line that is a JSON object, however much output follows it: Spark
+     * can print a long stack trace while it shuts down after the result line (a heartbeat's RPC failing), which pushed
+     * the result out of the 25 lines {@link Exec} keeps and failed a run that had succeeded.
+     */
+    private static final class LastJsonLine implements Consumer<String> {
+        private volatile String line;
+
+        @Override
+        public void accept(String output) {
+            String trimmed = output.trim();
+            if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
+                line = trimmed;
             }
         }
-        return null;
+
+        /** The last JSON object line, parsed; null when there was none or it does not parse. */
+        JsonNode parsed() {
+            String last = line;
+            if (last == null) {
+                return null;
+            }
+            try {
+                return EventCodec.mapper().readTree(last);
+            } catch (IOException e) {
+                return null;
+            }
+        }
     }
 }
