@@ -63,8 +63,8 @@ public final class Ease implements Family {
     public Recommender fit(UserItemMatrix train, Hyperparameters params) {
         double lambda = params.number("lambda");
         int minSupport = params.integer("min_support");
-        float[] x = inputs(train, params.word("weighting", "binary"));
-        double dropout = params.number("dropout", 0);
+        float[] x = inputs(train, params.word("weighting"));
+        double dropout = params.number("dropout");
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("EASE dropout is in [0, 1), not " + dropout);
         }

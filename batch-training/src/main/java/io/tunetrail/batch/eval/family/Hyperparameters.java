@@ -19,27 +19,29 @@ public record Hyperparameters(Map<String, Object> values) {
     }
 
     public double number(String name) {
-        return ((Number) require(name)).doubleValue();
+        return numeric(name).doubleValue();
     }
 
     public int integer(String name) {
-        return ((Number) require(name)).intValue();
+        return numeric(name).intValue();
     }
 
     public String word(String name) {
-        return (String) require(name);
+        Object v = require(name);
+        if (!(v instanceof String w)) {
+            throw new IllegalArgumentException("hyperparameter '" + name + "' is a word, not " + v);
+        }
+        return w;
     }
 
-    /** The named number, or {@code fallback} when it is not given (a hyperparameter added after params were recorded). */
-    public double number(String name, double fallback) {
-        Object v = values.get(name);
-        return v == null ? fallback : ((Number) v).doubleValue();
-    }
-
-    /** The named word, or {@code fallback} when it is not given. */
-    public String word(String name, String fallback) {
-        Object v = values.get(name);
-        return v == null ? fallback : (String) v;
+    // A forced family's params come from a training request as text: a word where a number belongs is the caller's
+    // mistake and says so, not a ClassCastException.
+    private Number numeric(String name) {
+        Object v = require(name);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("hyperparameter '" + name + "' is a number, not '" + v + "'");
+        }
+        return n;
     }
 
     private Object require(String name) {

@@ -9,6 +9,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EaseTest {
+    /** EASE's defaults with the given name/value pairs over them, as every caller outside these tests fits it. */
+    private static Hyperparameters params(Object... overrides) {
+        java.util.Map<String, Object> merged = new java.util.LinkedHashMap<>(new Ease().defaults().values());
+        merged.putAll(Hyperparameters.of(overrides).values());
+        return new Hyperparameters(merged);
+    }
+
     /**
      * X = [[1,1,0,0],[1,1,1,0],[0,1,1,1],[0,0,1,1]], λ = 1. NumPy: {@code P = inv(X.T @ X + I); B = -P / diag(P);
      * fill_diagonal(B, 0); X[0] @ B} = [0.5, 0.5714285714, 0.4285714286, -0.125].
@@ -16,7 +23,7 @@ class EaseTest {
     @Test
     void weightsAreTheClosedFormOnATinyMatrix() {
         UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a,b,c", "u2:b,c,d", "u3:c,d");
-        Recommender ease = new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1));
+        Recommender ease = new Ease().fit(m, params("lambda", 1.0, "min_support", 1));
         float[] s = TinyMatrix.scores(ease, m, 0);
         assertThat(s[0]).isCloseTo(0.5f, offset(1e-5f));
         assertThat(s[1]).isCloseTo(0.5714286f, offset(1e-5f));
@@ -32,12 +39,12 @@ class EaseTest {
     void dropoutAddsItsEmphasisToTheDiagonal() {
         UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a", "u2:b");
         int b = m.itemIndex("b");
-        float[] ease = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1)), m, 1);
+        float[] ease = TinyMatrix.scores(new Ease().fit(m, params("lambda", 1.0, "min_support", 1)), m, 1);
         assertThat(ease[b]).isCloseTo(1 / 3f, offset(1e-5f));
-        float[] edlae = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1,
+        float[] edlae = TinyMatrix.scores(new Ease().fit(m, params("lambda", 1.0, "min_support", 1,
                 "dropout", 0.5)), m, 1);
         assertThat(edlae[b]).isCloseTo(0.2f, offset(1e-5f));
-        assertThatThrownBy(() -> new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1, "dropout", 1.0)))
+        assertThatThrownBy(() -> new Ease().fit(m, params("lambda", 1.0, "min_support", 1, "dropout", 1.0)))
                 .hasMessageContaining("dropout is in [0, 1)");
     }
 
@@ -49,22 +56,32 @@ class EaseTest {
     @Test
     void logScaledWeightingWeighsEachPlayByTheUsersHeaviest() {
         UserItemMatrix m = TinyMatrix.of("u0:a,a,a,b", "u1:a", "u2:b");
-        Hyperparameters logScaled = Hyperparameters.of("lambda", 1.0, "min_support", 1, "weighting", "log_scaled");
+        Hyperparameters logScaled = params("lambda", 1.0, "min_support", 1, "weighting", "log_scaled");
         float[] s = TinyMatrix.scores(new Ease().fit(m, logScaled), m, 0);
         assertThat(s[m.itemIndex("a")]).isCloseTo((float) (0.5 * 0.5 / 2.25), offset(1e-5f));
         assertThat(s[m.itemIndex("b")]).isCloseTo((float) (0.5 / 3), offset(1e-5f));
-        float[] binary = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1,
+        float[] binary = TinyMatrix.scores(new Ease().fit(m, params("lambda", 1.0, "min_support", 1,
                 "weighting", "binary")), m, 0);
         assertThat(binary[m.itemIndex("b")]).as("binary ignores the play counts").isCloseTo(1 / 3f, offset(1e-5f));
-        assertThatThrownBy(() -> new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1, "weighting", "tfidf")))
+        assertThatThrownBy(() -> new Ease().fit(m, params("lambda", 1.0, "min_support", 1, "weighting", "tfidf")))
                 .hasMessageContaining("binary or log_scaled");
+    }
+
+    @Test
+    void aForcedValueOfTheWrongKindIsRefusedByName() {
+        // As a training request's family_params would give them (BestFamily.parseParams): "weighting:5", "dropout:high".
+        UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a", "u2:b");
+        assertThatThrownBy(() -> new Ease().fit(m, params("weighting", 5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'weighting' is a word, not 5");
+        assertThatThrownBy(() -> new Ease().fit(m, params("dropout", "high")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'dropout' is a number, not 'high'");
     }
 
     @Test
     void itemsBelowTheSupportRankAfterEveryKeptItem() {
         UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a,b,c", "u2:b,c,d", "u3:c,e");
         // d and e have one user each: left out at min_support 2.
-        float[] s = TinyMatrix.scores(new Ease().fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 2)), m, 0);
+        float[] s = TinyMatrix.scores(new Ease().fit(m, params("lambda", 1.0, "min_support", 2)), m, 0);
         int d = m.itemIndex("d");
         int c = m.itemIndex("c");
         assertThat(s[d]).isLessThan(Ease.LEFT_OUT / 2);
@@ -84,13 +101,13 @@ class EaseTest {
         assertThat(Ease.keptItems(m, 1, 10)).containsExactly(a, b, c, d, e);
         assertThat(Ease.keptItems(m, 3, 10)).containsExactly(b, c);
 
-        float[] s = TinyMatrix.scores(new Ease(3).fit(m, Hyperparameters.of("lambda", 1.0, "min_support", 1)), m, 0);
+        float[] s = TinyMatrix.scores(new Ease(3).fit(m, params("lambda", 1.0, "min_support", 1)), m, 0);
         assertThat(s[d]).as("d is left out by the bound").isLessThan(Ease.LEFT_OUT / 2);
         assertThat(s[e]).as("left-out items rank by popularity among themselves").isLessThan(s[d]);
         assertThat(s[c]).isGreaterThan(Ease.LEFT_OUT / 2);
         // The same fit as EASE on the three kept items alone.
         UserItemMatrix three = TinyMatrix.of("u0:a,b", "u1:a,b,c", "u2:b,c", "u3:b,c");
-        float[] alone = TinyMatrix.scores(new Ease().fit(three, Hyperparameters.of("lambda", 1.0, "min_support", 1)), three, 0);
+        float[] alone = TinyMatrix.scores(new Ease().fit(three, params("lambda", 1.0, "min_support", 1)), three, 0);
         assertThat(s[c]).isCloseTo(alone[three.itemIndex("c")], offset(1e-5f));
     }
 
