@@ -285,7 +285,8 @@ class NightlyChainIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> familyParams = (Map<String, Object>) version.inputSnapshot().get("family_params");
         assertThat(familyParams).containsEntry("lambda", 250)
-                .containsEntry("min_support", 3).containsEntry("weighting", "binary").containsKey("dropout");
+                .containsEntry("min_support", 3).containsEntry("weighting", "binary").containsKey("dropout")
+                .containsKey("popularity_discount");
         assertThat(table("user_factors").filter(col("org_id").equalTo(enterprise).and(col("model_version").equalTo("2.0")))
                 .count()).isPositive();
         assertThat(table("user_factors").filter(col("org_id").equalTo(pro).and(col("model_version").equalTo("2.0"))).count())

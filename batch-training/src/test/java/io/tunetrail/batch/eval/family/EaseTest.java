@@ -67,6 +67,27 @@ class EaseTest {
                 .hasMessageContaining("binary or log_scaled");
     }
 
+    /**
+     * X = [[1,1],[1,0],[0,1],[0,1]], λ = 1: XᵀX + I = [[3,1],[1,4]], so B[a][b] = 1/3 and B[b][a] = 1/4. a has 2 users
+     * and b 3: with popularity_discount 0.5 every score of b is divided by √3 and of a by √2.
+     */
+    @Test
+    void popularityDiscountDividesEachItemsScoresByItsSupportToThePower() {
+        UserItemMatrix m = TinyMatrix.of("u0:a,b", "u1:a", "u2:b", "u3:b");
+        int a = m.itemIndex("a");
+        int b = m.itemIndex("b");
+        Hyperparameters plain = params("lambda", 1.0, "min_support", 1);
+        assertThat(TinyMatrix.scores(new Ease().fit(m, plain), m, 1)[b]).isCloseTo(1 / 3f, offset(1e-5f));
+        assertThat(TinyMatrix.scores(new Ease().fit(m, plain), m, 2)[a]).isCloseTo(1 / 4f, offset(1e-5f));
+        Hyperparameters discounted = params("lambda", 1.0, "min_support", 1, "popularity_discount", 0.5);
+        assertThat(TinyMatrix.scores(new Ease().fit(m, discounted), m, 1)[b])
+                .isCloseTo((float) (1 / 3.0 / Math.sqrt(3)), offset(1e-5f));
+        assertThat(TinyMatrix.scores(new Ease().fit(m, discounted), m, 2)[a])
+                .isCloseTo((float) (1 / 4.0 / Math.sqrt(2)), offset(1e-5f));
+        assertThatThrownBy(() -> new Ease().fit(m, params("popularity_discount", -0.1)))
+                .hasMessageContaining("popularity_discount is in [0, 1]");
+    }
+
     @Test
     void aForcedValueOfTheWrongKindIsRefusedByName() {
         // As a training request's family_params would give them (BestFamily.parseParams): "weighting:5", "dropout:high".
