@@ -1,6 +1,7 @@
 package io.tunetrail.batch.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tunetrail.batch.eval.family.Family;
 import io.tunetrail.batch.eval.family.Hyperparameters;
@@ -83,12 +84,44 @@ class RandomSearchTest {
         RandomSearch search = new RandomSearch(all, new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, 42), 43, 5,
                 Duration.ofMillis(300));
         RandomSearch.Result result = search.tune(family);
-        assertThat(result.trials()).isGreaterThan(2);
+        // Both orders, each fitted once: a repeat is not scored again.
+        assertThat(result.trials()).isEqualTo(2);
         // Either order is a guess here; the winner must be the one whose validation nDCG is reported.
         Holdout validation = Holdout.of(all, new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, 43).trainMask(all), 5);
         double low = validation.score(family.fit(validation.train(), Hyperparameters.of("order", "low"))).metrics().ndcg();
         double high = validation.score(family.fit(validation.train(), Hyperparameters.of("order", "high"))).metrics().ndcg();
         assertThat(result.validationNdcg()).isEqualTo(Math.max(low, high));
         assertThat(result.best().word("order")).isEqualTo(high > low ? "high" : "low");
+    }
+
+    @Test
+    void anExhaustedSpaceEndsTheSearchBeforeItsBudget() {
+        Interactions all = rows();
+        Recording family = new Recording();
+        RandomSearch search = new RandomSearch(all, new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, 42), 43, 5,
+                Duration.ofHours(1));
+        // Two candidates in all: without the end on repeats this would draw them again for an hour.
+        RandomSearch.Result result = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> search.tune(family));
+        assertThat(result.trials()).isEqualTo(2);
+        assertThat(family.fittedOn).hasSize(2);
+    }
+
+    @Test
+    void aRedrawChangesOneHyperparameterOfTheBest() {
+        Hyperparameters best = Hyperparameters.of("lambda", 100.0, "weighting", "binary", "dropout", 0.5);
+        Hyperparameters draw = Hyperparameters.of("lambda", 30.0, "weighting", "log_scaled", "dropout", 0.1);
+        Random random = new Random(7);
+        Set<String> redrawn = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            Map<String, Object> mixed = RandomSearch.withOneRedrawn(best, draw, random).values();
+            List<String> changed = mixed.keySet().stream().filter(k -> !mixed.get(k).equals(best.values().get(k))).toList();
+            assertThat(changed).hasSize(1);
+            assertThat(mixed.get(changed.get(0))).isEqualTo(draw.values().get(changed.get(0)));
+            redrawn.add(changed.get(0));
+        }
+        assertThat(redrawn).containsExactlyInAnyOrder("lambda", "weighting", "dropout");
+        // A redrawn value equal to the best's would change nothing: the fresh draw is tried instead.
+        Hyperparameters same = Hyperparameters.of("lambda", 100.0, "weighting", "binary", "dropout", 0.5);
+        assertThat(RandomSearch.withOneRedrawn(best, same, random)).isEqualTo(same);
     }
 }
