@@ -77,12 +77,16 @@ class RandomSearchTest {
         assertThat(family.fittedOn.get(0).nnz()).isLessThan(train.size()).isGreaterThan(train.size() / 2);
     }
 
+    /** A search of the stratified inner split (seed 43) at k = 5. */
+    private static RandomSearch searchOver(Interactions rows, Duration budget) {
+        return new RandomSearch(rows, new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, 42), 43, 5, budget);
+    }
+
     @Test
     void keepsTheDrawWithTheBestValidationNdcg() {
         Interactions all = rows();
         Recording family = new Recording();
-        RandomSearch search = new RandomSearch(all, new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, 42), 43, 5,
-                Duration.ofMillis(300));
+        RandomSearch search = searchOver(all, Duration.ofMillis(300));
         RandomSearch.Result result = search.tune(family);
         // Both orders, each fitted once: a repeat is not scored again.
         assertThat(result.trials()).isEqualTo(2);
@@ -98,8 +102,7 @@ class RandomSearchTest {
     void anExhaustedSpaceEndsTheSearchBeforeItsBudget() {
         Interactions all = rows();
         Recording family = new Recording();
-        RandomSearch search = new RandomSearch(all, new RowSplit(RowSplit.Kind.STRATIFIED, 0.75, 42), 43, 5,
-                Duration.ofHours(1));
+        RandomSearch search = searchOver(all, Duration.ofHours(1));
         // Two candidates in all: without the end on repeats this would draw them again for an hour.
         RandomSearch.Result result = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> search.tune(family));
         assertThat(result.trials()).isEqualTo(2);
