@@ -60,7 +60,7 @@ public final class Ease implements Family {
                 // of the nightly choice up to (n1 / n2)³ dearer. A forced min_support:1 stays bounded by MAX_ITEMS.
                 "min_support", Hyperparameters.oneOf(random, 2, 3, 5),
                 "weighting", Hyperparameters.oneOf(random, "binary", "log_scaled"),
-                "dropout", Hyperparameters.oneOf(random, 0.0, 0.1, 0.2, 0.33, 0.5, 0.67),
+                "dropout", Hyperparameters.oneOf(random, 0.0, 0.1, 0.2, 0.33, 0.5, 0.67, 0.75, 0.8),
                 "popularity_discount", Hyperparameters.oneOf(random, 0.0, 0.1, 0.2, 0.3));
     }
 
