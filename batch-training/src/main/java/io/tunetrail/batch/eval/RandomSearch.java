@@ -23,7 +23,8 @@ import java.util.Set;
  * as exhausted and the search ends before its budget.
  */
 public final class RandomSearch {
-    static final int REPEATS_BEFORE_DONE = 50;
+    /** A repeat costs a draw, not a fit: enough that a space of a few hundred candidates is all tried. */
+    static final int REPEATS_BEFORE_DONE = 1_000;
 
     private final Holdout validation;
     private final Duration budget;
@@ -51,12 +52,15 @@ public final class RandomSearch {
         double bestNdcg = ndcg(family, best);
         Set<Hyperparameters> scored = new HashSet<>(Set.of(best));
         int trials = 1;
+        int attempts = 0;
         int repeats = 0;
         // A trial that would certainly end past the deadline is not started: the last one's time predicts the next.
         long last = System.nanoTime() - (deadline - budget.toNanos());
         while (System.nanoTime() + last < deadline && repeats < REPEATS_BEFORE_DONE) {
             Hyperparameters candidate = family.sample(random);
-            if (trials % 2 == 0) {
+            // Alternate on attempts, not trials: once every one-name change of the best has been scored, a redraw
+            // only repeats, and the fresh draws must go on finding what is left of a small space.
+            if (attempts++ % 2 == 1) {
                 candidate = withOneRedrawn(best, candidate, random);
             }
             if (!scored.add(candidate)) {

@@ -109,6 +109,47 @@ class RandomSearchTest {
         assertThat(family.fittedOn).hasSize(2);
     }
 
+    /** Two names of 6 and 7 values: 42 candidates, of which a best has 11 one-name neighbours. */
+    private static final class Grid implements Family {
+        final Set<Hyperparameters> fitted = new HashSet<>();
+
+        @Override
+        public String name() {
+            return "grid";
+        }
+
+        @Override
+        public Hyperparameters defaults() {
+            return Hyperparameters.of("a", 0, "b", 0);
+        }
+
+        @Override
+        public Hyperparameters sample(Random random) {
+            return Hyperparameters.of("a", random.nextInt(6), "b", random.nextInt(7));
+        }
+
+        @Override
+        public Recommender fit(UserItemMatrix train, Hyperparameters params) {
+            fitted.add(params);
+            int shift = params.integer("a") * 7 + params.integer("b");
+            return (user, out) -> {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (i + shift) % out.length;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aSmallSpaceIsSearchedBeyondTheBestsNeighbours() {
+        Grid family = new Grid();
+        RandomSearch.Result result = assertTimeoutPreemptively(Duration.ofMinutes(1),
+                () -> searchOver(rows(), Duration.ofHours(1)).tune(family));
+        // Once the best's 11 neighbours are scored, redraws only repeat; the fresh draws between them go on and find
+        // the rest (alternating on trials instead stopped this search after 20 fits). Each candidate is fitted once.
+        assertThat(result.trials()).isEqualTo(family.fitted.size()).isEqualTo(42);
+    }
+
     @Test
     void aRedrawChangesOneHyperparameterOfTheBest() {
         Hyperparameters best = Hyperparameters.of("lambda", 100.0, "weighting", "binary", "dropout", 0.5);

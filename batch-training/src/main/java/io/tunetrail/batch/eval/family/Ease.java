@@ -16,8 +16,8 @@ import java.util.stream.IntStream;
  * that don't overfit towards the identity"), the closed form of training EASE with each input item dropped with
  * probability p, which regularises a popular item more; p = 0 is EASE. Last, {@code popularity_discount} β divides
  * every score of item j by its number of training users to the power β (column j of B, as RP3β's β does to its
- * walk's end): EASE still leans towards popular items more than held-out interactions do, and β of 0.1-0.2 won
- * validation on ml-latest-small and Last.fm-2k. β = 0 leaves the scores as they are.
+ * walk's end): EASE leans towards popular items more than the held-out interactions do, and β of 0.1-0.2 won
+ * validation on Last.fm-2k and the synthetic orgs (the README's evaluation section has the runs). β = 0 leaves the scores as they are.
  *
  * <p>The inverse costs O(n³) time and n² floats of memory in the number of items n, so only items with at least
  * {@code min_support} training users take part (an item few users have is rarely worth a place in anyone's top 10),
